@@ -49,6 +49,8 @@ export interface MessageFields {
   count?: number;
   invalidCount?: number;
   httpStatus?: number;
+  httpMethod?: string;
+  uriStem?: string;
   siteCode?: string;
   /** Normalised error codes found anywhere in the message. */
   errorCodes?: string[];
