@@ -1,0 +1,251 @@
+// A log bundle: a folder tree or a .zip as an admin collects it (client `Windows\CCM\Logs`, MP `SMS_CCM\Logs`
+// and `SMS\Logs`, site server `Microsoft Configuration Manager\Logs`, IIS `inetpub\logs\LogFiles\W3SVC1`, or
+// any folders). Lists the log files, orders rotated history before the current file, and says which host
+// each file came from, from its path first; `cmflow.json` at the root (or the caller) may override that.
+
+import { createReadStream } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import type { FramerKind } from './detect.ts';
+import { detectByName } from './detect.ts';
+
+export type HostRole = 'client' | 'management-point' | 'site-server' | 'wsus' | 'unknown';
+
+export interface BundleFile {
+  /** Path inside the bundle, forward slashes. */
+  readonly path: string;
+  readonly size: number;
+  /** Host folder, relative to the bundle root ('' when the bundle is one host's folder). */
+  readonly hostDir: string;
+  readonly host: string;
+  readonly roleHint: HostRole;
+  /** Framer chosen from the name alone, when the name settles it. */
+  readonly kindHint: FramerKind | undefined;
+  /** Files of one log (current + history) share a group; `rank` orders them oldest first. */
+  readonly group: string;
+  readonly rank: string;
+  open(): Promise<Readable>;
+}
+
+export interface HostOverride {
+  readonly name?: string;
+  readonly role?: HostRole;
+}
+
+export interface Bundle {
+  /** What the user named: folder, zip or file. */
+  readonly source: string;
+  readonly name: string;
+  readonly files: BundleFile[];
+  close(): void;
+}
+
+export interface OpenOptions {
+  /** Host folder (relative path) → name/role, on top of `cmflow.json`. */
+  readonly hosts?: Readonly<Record<string, HostOverride>>;
+}
+
+export class BundleError extends Error {}
+
+const LOG_FILE = /\.(log|lo_|txt)$/i;
+const DATED = /^(.*)-(\d{8})-(\d{6})$/;
+
+/** Opens a folder, a .zip or a single log file as a bundle. Throws BundleError with a one-line reason. */
+export async function openBundle(source: string, options: OpenOptions = {}): Promise<Bundle> {
+  const abs = resolve(source);
+  let info;
+  try {
+    info = await stat(abs);
+  } catch (e) {
+    throw new BundleError(describeFsError(e, source));
+  }
+  if (info.isDirectory()) {
+    const overrides = { ...(await readOverrides(abs)), ...options.hosts };
+    const files = await listFolder(abs, overrides);
+    return { source, name: basename(abs), files: sortFiles(files.map((f) => hostFromRoot(f, abs))), close() {} };
+  }
+  if (/\.zip$/i.test(abs)) {
+    return openZip(abs, source, options.hosts ?? {});
+  }
+  const file = describe(basename(abs), info.size, () => Promise.resolve(createReadStream(abs)), options.hosts ?? {});
+  return { source, name: basename(abs), files: [hostFromRoot(file, dirname(abs))], close() {} };
+}
+
+async function readOverrides(root: string): Promise<Record<string, HostOverride>> {
+  let text: string;
+  try {
+    text = await readFile(join(root, 'cmflow.json'), 'utf8');
+  } catch {
+    return {};
+  }
+  try {
+    const parsed = JSON.parse(text) as { hosts?: Record<string, HostOverride> };
+    return parsed.hosts ?? {};
+  } catch (e) {
+    throw new BundleError(`cmflow.json in ${root} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+async function listFolder(root: string, overrides: Record<string, HostOverride>): Promise<BundleFile[]> {
+  const out: BundleFile[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      throw new BundleError(describeFsError(e, dir));
+    }
+    for (const entry of entries) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        await walk(full);
+      } else if (entry.isFile() && isLogName(entry.name)) {
+        const rel = relative(root, full).split(sep).join('/');
+        const size = (await stat(full)).size;
+        out.push(describe(rel, size, () => Promise.resolve(createReadStream(full, { highWaterMark: 1 << 20 })), overrides));
+      }
+    }
+  };
+  await walk(root);
+  return out;
+}
+
+function isLogName(name: string): boolean {
+  return LOG_FILE.test(name) && name.toLowerCase() !== 'readme.txt';
+}
+
+async function openZip(abs: string, source: string, overrides: Record<string, HostOverride>): Promise<Bundle> {
+  const zip = await new Promise<yauzl.ZipFile>((ok, fail) =>
+    yauzl.open(abs, { lazyEntries: true, autoClose: false }, (err, z) =>
+      err || !z ? fail(new BundleError(`${source} is not a readable .zip: ${err?.message ?? 'unknown error'}`)) : ok(z),
+    ),
+  );
+  const files: BundleFile[] = [];
+  await new Promise<void>((ok, fail) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      const path = entry.fileName.replace(/\\/g, '/');
+      if (!path.endsWith('/') && isLogName(basename(path))) {
+        const open = (): Promise<Readable> =>
+          new Promise((okStream, failStream) =>
+            zip.openReadStream(entry, (err, stream) =>
+              err || !stream ? failStream(new BundleError(`${source}/${path}: ${err?.message ?? 'cannot read'}`)) : okStream(stream),
+            ),
+          );
+        files.push(describe(path, entry.uncompressedSize, open, overrides));
+      }
+      zip.readEntry();
+    });
+    zip.on('end', () => ok());
+    zip.on('error', (e: Error) => fail(new BundleError(`${source}: ${e.message}`)));
+    zip.readEntry();
+  });
+  return { source, name: basename(abs), files: sortFiles(files), close: () => zip.close() };
+}
+
+function describe(
+  path: string,
+  size: number,
+  open: () => Promise<Readable>,
+  overrides: Readonly<Record<string, HostOverride>>,
+): BundleFile {
+  const place = inferHost(path);
+  const override = overrides[place.hostDir];
+  const name = basename(path);
+  const stem = name.replace(/\.[^.]*$/, '');
+  const dated = DATED.exec(stem);
+  const ext = name.slice(stem.length).toLowerCase();
+  const groupStem = (dated ? dated[1]! : stem).toLowerCase();
+  // History sorts before the current file: dated copies by their stamp, then `.lo_`, then `.log`.
+  const rank = dated ? `0-${dated[2]}${dated[3]}` : ext === '.lo_' ? '1' : '2';
+  return {
+    path,
+    size,
+    hostDir: place.hostDir,
+    host: override?.name ?? place.host,
+    roleHint: override?.role ?? place.role,
+    kindHint: detectByName(name),
+    group: `${dirname(path)}/${groupStem}`,
+    rank,
+    open,
+  };
+}
+
+/**
+ * A bundle opened at one host's own log folder (say `…\\PS1WIN10X64\\Windows\\CCM\\Logs`) has no host folder
+ * inside it: look at the folders above the root instead.
+ */
+function hostFromRoot(file: BundleFile, root: string): BundleFile {
+  if (file.host !== '') {
+    return file;
+  }
+  const outer = inferHost([...root.split(sep).filter(Boolean), ...file.path.split('/')].join('/'));
+  const host = outer.host !== '' ? outer.host : basename(root);
+  return { ...file, host, roleHint: file.roleHint === 'unknown' ? outer.role : file.roleHint };
+}
+
+function sortFiles(files: BundleFile[]): BundleFile[] {
+  return files.sort((a, b) =>
+    a.group === b.group ? compare(a.rank, b.rank) : compare(a.path.toLowerCase(), b.path.toLowerCase()),
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+interface HostPlace {
+  readonly hostDir: string;
+  readonly host: string;
+  readonly role: HostRole;
+}
+
+/** Where a file's path says it came from. The folder above the well-known log folder names the host. */
+export function inferHost(path: string): HostPlace {
+  const segs = path.split('/');
+  const lower = segs.map((s) => s.toLowerCase());
+  const at = (i: number, role: HostRole): HostPlace => {
+    const hostIdx = Math.max(-1, i);
+    const host = hostIdx >= 0 ? segs[hostIdx]! : '';
+    return { hostDir: segs.slice(0, hostIdx + 1).join('/'), host, role };
+  };
+  for (let i = 0; i < lower.length - 1; i++) {
+    const a = lower[i]!;
+    const b = lower[i + 1]!;
+    if (a === 'ccm' && b === 'logs') {
+      return at(lower[i - 1] === 'windows' ? i - 2 : i - 1, 'client');
+    }
+    if (a === 'sms_ccm' && b === 'logs') {
+      return at(i - 1, 'management-point');
+    }
+    if (a === 'sms' && b === 'logs') {
+      return at(i - 1, 'management-point');
+    }
+    if (a === 'microsoft configuration manager' && b === 'logs') {
+      return at(lower[i - 1] === 'program files' ? i - 2 : i - 1, 'site-server');
+    }
+    if (a === 'inetpub' && b === 'logs') {
+      return at(i - 1, 'unknown');
+    }
+    if (a === 'windows' && b.startsWith('windowsupdate')) {
+      return at(i - 1, 'client');
+    }
+  }
+  return segs.length > 1 ? at(0, 'unknown') : { hostDir: '', host: '', role: 'unknown' };
+}
+
+function describeFsError(e: unknown, path: string): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return `no such file or folder: ${path}`;
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied: ${path}`;
+    case 'ENOTDIR':
+      return `not a folder: ${path}`;
+    default:
+      return `cannot read ${path}: ${(e as Error).message}`;
+  }
+}

@@ -1,0 +1,292 @@
+// ConfigMgr's two native formats, told apart line by line because real files mix them:
+//   CCM / CMTrace  `<![LOG[message]LOG]!><time="…" date="…" component="…" …>` — the message may span lines;
+//   SMS trace      `message  $$<COMPONENT><MM-dd-yyyy HH:mm:ss.fff+bias><thread=N (0xN)>`.
+// Framing uses indexOf on the decoded line (the measured fast path); the attribute element goes through
+// `readAttributes`. Lines that belong to no record are kept: before an SMS-trace line they are the first
+// lines of its message, anywhere else they become orphan records.
+
+import { emptyAttributes, readAttributes } from './attributes.ts';
+import type { CcmAttributes } from './attributes.ts';
+import { Framer, isBlank, textSeverity } from './framer.ts';
+import type { MutableRecord } from './framer.ts';
+import type { ClockTime } from './timestamps.ts';
+import { parseClock, parseMonthDayYear, parseTextDate } from './timestamps.ts';
+import { localFromDay } from './time.ts';
+
+const OPEN = '<![LOG[';
+const CLOSE = ']LOG]!><';
+/** Beyond this an unclosed message is taken as broken rather than long. */
+const MAX_OPEN_LINES = 20_000;
+const MAX_LOOSE_LINES = 2_000;
+
+interface OpenCcm {
+  readonly record: MutableRecord;
+  readonly parts: string[];
+  bytes: number;
+}
+
+interface LooseLine {
+  readonly text: string;
+  readonly line: number;
+  readonly offset: number;
+  readonly bytes: number;
+}
+
+const SMS_TAIL = /^\$\$<([^>]*)><([^>]*)><thread=([^>]*)>\s*$/;
+
+export class ConfigMgrFramer extends Framer {
+  private open: OpenCcm | undefined;
+  private loose: LooseLine[] = [];
+  private readonly attrs: CcmAttributes = emptyAttributes();
+  private readonly clock: ClockTime = { msOfDay: 0, bias: undefined, foreignOffset: undefined };
+  private foreignNoted = false;
+
+  line(text: string, lineNo: number, offset: number, bytes: number): void {
+    const open = this.open;
+    if (open !== undefined) {
+      if (text.startsWith(OPEN)) {
+        this.unterminated(open);
+      } else {
+        const close = text.indexOf(CLOSE);
+        if (close < 0) {
+          open.parts.push(text);
+          open.bytes += bytes;
+          open.record.endLine = lineNo;
+          if (open.parts.length >= MAX_OPEN_LINES) {
+            this.unterminated(open);
+          }
+          return;
+        }
+        this.open = undefined;
+        open.parts.push(text.slice(0, close));
+        open.record.endLine = lineNo;
+        this.closeCcm(open.record, open.parts.join('\n'), text, 0, close, open.bytes, bytes, lineNo);
+        return;
+      }
+    }
+    if (text.startsWith(OPEN)) {
+      this.flushLoose();
+      this.startCcm(text, 0, lineNo, offset, bytes);
+      return;
+    }
+    const tail = text.lastIndexOf('$$<');
+    if (tail >= 0) {
+      const m = SMS_TAIL.exec(text.slice(tail));
+      if (m) {
+        this.smsRecord(text, tail, m, lineNo, offset, bytes);
+        return;
+      }
+    }
+    const inner = text.indexOf(OPEN);
+    if (inner > 0 && text.indexOf(CLOSE, inner) > 0) {
+      // Text before a record on the same line (a writer that lost its line break): keep both.
+      this.flushLoose();
+      const headBytes = this.ctx.bytesOf(text.slice(0, inner));
+      this.orphan(text.slice(0, inner), lineNo, offset, headBytes, 'ccm');
+      this.startCcm(text, inner, lineNo, offset + headBytes, bytes - headBytes);
+      return;
+    }
+    if (isBlank(text) && this.loose.length === 0) {
+      this.blank(bytes);
+      return;
+    }
+    this.loose.push({ text, line: lineNo, offset, bytes });
+    if (this.loose.length >= MAX_LOOSE_LINES) {
+      this.flushLoose();
+    }
+  }
+
+  override end(): void {
+    if (this.open) {
+      this.unterminated(this.open);
+    }
+    this.flushLoose();
+    super.end();
+  }
+
+  /** A record starting at `from` in `text` (`<![LOG[`). `bytes` counts from `from` to the end of the line. */
+  private startCcm(text: string, from: number, lineNo: number, offset: number, bytes: number): void {
+    const r = this.newRecord('ccm', lineNo, offset);
+    const close = text.indexOf(CLOSE, from + OPEN.length);
+    if (close < 0) {
+      this.open = { record: r, parts: [text.slice(from + OPEN.length)], bytes };
+      return;
+    }
+    this.closeCcm(r, text.slice(from + OPEN.length, close), text, from, close, 0, bytes, lineNo);
+  }
+
+  /**
+   * The message is known; read the attribute element that follows `]LOG]!>` in `text` at `close`.
+   * The record's bytes on this line start at index `from` and run `lineBytes` to the line's end;
+   * `priorBytes` are the bytes of its earlier lines.
+   */
+  private closeCcm(
+    r: MutableRecord,
+    message: string,
+    text: string,
+    from: number,
+    close: number,
+    priorBytes: number,
+    lineBytes: number,
+    lineNo: number,
+  ): void {
+    const a = this.attrs;
+    const attrStart = close + CLOSE.length - 1;
+    readAttributes(text, attrStart, a);
+    r.text = message;
+    r.component = a.component || this.ctx.baseName;
+    r.context = a.context;
+    r.source = a.file;
+    const type = a.type === undefined ? Number.NaN : Number(a.type);
+    r.type = Number.isInteger(type) ? type : undefined;
+    r.severity = type === 3 ? 'error' : type === 2 ? 'warning' : 'info';
+    const thread = a.thread === undefined ? Number.NaN : Number.parseInt(a.thread, 10);
+    r.thread = Number.isNaN(thread) ? undefined : thread;
+    this.ccmTime(r, a);
+    if (a.error !== undefined) {
+      this.problem(lineNo, `record attributes: ${a.error}`);
+    }
+    const end = a.end < 0 ? text.length : a.end;
+    const rest = text.slice(end);
+    if (rest.length > 0 && !isBlank(rest)) {
+      const next = rest.indexOf(OPEN);
+      if (next >= 0) {
+        // Two records on one physical line: split the line's bytes between them.
+        const usedBytes = this.ctx.bytesOf(text.slice(from, end + next));
+        r.length = priorBytes + usedBytes;
+        this.complete(r);
+        this.startCcm(text, end + next, lineNo, r.offset + r.length, lineBytes - usedBytes);
+        return;
+      }
+      this.problem(lineNo, `text after the record's closing ">" kept in the record: ${abbreviate(rest)}`);
+    }
+    r.length = priorBytes + lineBytes;
+    this.complete(r);
+  }
+
+  private ccmTime(r: MutableRecord, a: CcmAttributes): void {
+    const c = this.clock;
+    const day = a.date === undefined ? Number.NaN : parseMonthDayYear(a.date);
+    if (a.time !== undefined && parseClock(a.time, c) && !Number.isNaN(day)) {
+      if (c.foreignOffset !== undefined && !this.foreignNoted) {
+        this.foreignNoted = true;
+        this.problem(
+          r.line,
+          `time "${a.time}" carries an unsigned offset (a non-ConfigMgr writer): it is not trusted as a bias`,
+        );
+      }
+      this.setTime(r, localFromDay(day, c.msOfDay), c.bias);
+      return;
+    }
+    this.inheritTime(r);
+    this.problem(
+      r.line,
+      `record time not understood (time="${a.time ?? ''}" date="${a.date ?? ''}"): the previous record's time is used`,
+    );
+  }
+
+  private smsRecord(text: string, tail: number, m: RegExpExecArray, lineNo: number, offset: number, bytes: number): void {
+    const r = this.newRecord('sms', lineNo, offset);
+    let message = trimSmsMessage(text.slice(0, tail));
+    const loose = this.loose;
+    if (loose.length > 0) {
+      if (this.last === undefined || this.last.format === 'sms') {
+        // SMS trace writes the component tail only on the last line of a multi-line message.
+        const first = loose[0]!;
+        r.line = first.line;
+        r.offset = first.offset;
+        message = loose.map((l) => trimSmsMessage(l.text)).join('\n') + '\n' + message;
+        bytes += loose.reduce((sum, l) => sum + l.bytes, 0);
+        this.loose = [];
+      } else {
+        this.flushLoose();
+      }
+    }
+    r.endLine = lineNo;
+    r.length = bytes;
+    r.text = message;
+    r.component = m[1]!.trim() || this.ctx.baseName;
+    r.severity = textSeverity(message);
+    r.thread = parseThread(m[3]!);
+    this.smsTime(r, m[2]!);
+    this.complete(r);
+  }
+
+  private smsTime(r: MutableRecord, stamp: string): void {
+    const c = this.clock;
+    const space = stamp.indexOf(' ');
+    if (space > 0) {
+      const day = parseMonthDayYear(stamp.slice(0, space));
+      if (!Number.isNaN(day) && parseClock(stamp.slice(space + 1).replace(/~+$/, ''), c)) {
+        this.setTime(r, localFromDay(day, c.msOfDay), c.bias);
+        return;
+      }
+      const old = parseTextDate(stamp, c);
+      if (old) {
+        this.setTime(r, localFromDay(old.day, old.msOfDay), old.bias);
+        return;
+      }
+    }
+    this.inheritTime(r);
+    this.problem(r.line, `record time not understood ("${stamp}"): the previous record's time is used`);
+  }
+
+  private unterminated(open: OpenCcm): void {
+    this.open = undefined;
+    const r = open.record;
+    this.problem(r.line, `record starting here has no "]LOG]!>" before ${r.endLine === r.line ? 'the next line' : `line ${r.endLine + 1}`}: kept as one record without attributes`);
+    r.text = open.parts.join('\n');
+    r.length = open.bytes;
+    r.severity = textSeverity(r.text);
+    this.inheritTime(r);
+    if (this.last) {
+      r.component = this.last.component;
+    }
+    this.complete(r);
+  }
+
+  private flushLoose(): void {
+    const loose = this.loose;
+    if (loose.length === 0) {
+      return;
+    }
+    this.loose = [];
+    const format = this.last?.format ?? 'ccm';
+    for (const l of loose) {
+      if (isBlank(l.text)) {
+        this.blank(l.bytes);
+      } else {
+        this.orphan(l.text, l.line, l.offset, l.bytes, format);
+      }
+    }
+  }
+}
+
+/** SMS trace marks line breaks with `~`: drop them at the ends, turn interior ones into line breaks. */
+function trimSmsMessage(s: string): string {
+  let end = s.length;
+  while (end > 0 && (s.charCodeAt(end - 1) === 32 || s.charCodeAt(end - 1) === 126 || s.charCodeAt(end - 1) === 9)) {
+    end--;
+  }
+  let start = 0;
+  while (start < end && s.charCodeAt(start) === 126) {
+    start++;
+  }
+  const body = s.slice(start, end);
+  return body.indexOf('~') >= 0 ? body.replace(/~+/g, '\n') : body;
+}
+
+/** `thread=4840 (0x12E8)` → 4840; SMS 1.x `thread=DB` → 0xDB. */
+function parseThread(s: string): number | undefined {
+  const t = s.trim();
+  const dec = /^(\d+)(?:\s|$)/.exec(t);
+  if (dec) {
+    return Number(dec[1]);
+  }
+  const hex = /^(?:0x)?([0-9a-f]+)$/i.exec(t);
+  return hex ? Number.parseInt(hex[1]!, 16) : undefined;
+}
+
+function abbreviate(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
