@@ -40,6 +40,12 @@ export class ConfigMgrFramer extends Framer {
   private readonly attrs: CcmAttributes = emptyAttributes();
   private readonly clock: ClockTime = { msOfDay: 0, bias: undefined, foreignOffset: undefined };
   private foreignNoted = false;
+  // Values repeated from record to record are reused instead of sliced again: fewer strings to allocate,
+  // collect and hold.
+  private lastDate = '';
+  private lastDay = Number.NaN;
+  private lastComponent = '';
+  private lastSource = '';
 
   line(text: string, lineNo: number, offset: number, bytes: number): void {
     const open = this.open;
@@ -130,23 +136,12 @@ export class ConfigMgrFramer extends Framer {
     lineBytes: number,
     lineNo: number,
   ): void {
-    const a = this.attrs;
     const attrStart = close + CLOSE.length - 1;
-    readAttributes(text, attrStart, a);
     r.text = message;
-    r.component = a.component || this.ctx.baseName;
-    r.context = a.context;
-    r.source = a.file;
-    const type = a.type === undefined ? Number.NaN : Number(a.type);
-    r.type = Number.isInteger(type) ? type : undefined;
-    r.severity = type === 3 ? 'error' : type === 2 ? 'warning' : 'info';
-    const thread = a.thread === undefined ? Number.NaN : Number.parseInt(a.thread, 10);
-    r.thread = Number.isNaN(thread) ? undefined : thread;
-    this.ccmTime(r, a);
-    if (a.error !== undefined) {
-      this.problem(lineNo, `record attributes: ${a.error}`);
+    let end = this.canonical(r, text, attrStart);
+    if (end < 0) {
+      end = this.general(r, text, attrStart, lineNo);
     }
-    const end = a.end < 0 ? text.length : a.end;
     const rest = text.slice(end);
     if (rest.length > 0 && !isBlank(rest)) {
       const next = rest.indexOf(OPEN);
@@ -164,9 +159,110 @@ export class ConfigMgrFramer extends Framer {
     this.complete(r);
   }
 
+  /**
+   * The element as every ConfigMgr component writes it: `<time="…" date="…" component="…" context="…"
+   * type="…" thread="…" file="…">`, in that order. Fills the record in place and returns the index after
+   * `>`, or -1 for anything else (then `general` reads it).
+   */
+  private canonical(r: MutableRecord, s: string, at: number): number {
+    if (!matchAt(s, at, '<time="')) {
+      return -1;
+    }
+    const t0 = at + 7;
+    const t1 = s.indexOf('"', t0);
+    if (t1 < 0 || !matchAt(s, t1 + 1, ' date="')) {
+      return -1;
+    }
+    const d0 = t1 + 8;
+    const d1 = s.indexOf('"', d0);
+    if (d1 < 0 || !matchAt(s, d1 + 1, ' component="')) {
+      return -1;
+    }
+    const c0 = d1 + 13;
+    const c1 = s.indexOf('"', c0);
+    if (c1 < 0 || !matchAt(s, c1 + 1, ' context="')) {
+      return -1;
+    }
+    const x0 = c1 + 11;
+    const x1 = s.indexOf('"', x0);
+    if (x1 < 0 || !matchAt(s, x1 + 1, ' type="')) {
+      return -1;
+    }
+    const y0 = x1 + 8;
+    const y1 = s.indexOf('"', y0);
+    if (y1 < 0 || !matchAt(s, y1 + 1, ' thread="')) {
+      return -1;
+    }
+    const h0 = y1 + 10;
+    const h1 = s.indexOf('"', h0);
+    if (h1 < 0 || !matchAt(s, h1 + 1, ' file="')) {
+      return -1;
+    }
+    const f0 = h1 + 8;
+    const f1 = s.indexOf('"', f0);
+    if (f1 < 0 || s.charCodeAt(f1 + 1) !== 62) {
+      return -1;
+    }
+    const c = this.clock;
+    if (!parseClock(s, c, t0, t1)) {
+      return -1;
+    }
+    let day = this.lastDay;
+    if (d1 - d0 !== this.lastDate.length || !matchAt(s, d0, this.lastDate)) {
+      this.lastDate = s.slice(d0, d1);
+      day = this.lastDay = parseMonthDayYear(this.lastDate);
+    }
+    if (Number.isNaN(day) || c.foreignOffset !== undefined) {
+      return -1;
+    }
+    if (c1 - c0 !== this.lastComponent.length || !matchAt(s, c0, this.lastComponent)) {
+      this.lastComponent = s.slice(c0, c1);
+    }
+    if (f1 - f0 !== this.lastSource.length || !matchAt(s, f0, this.lastSource)) {
+      this.lastSource = s.slice(f0, f1);
+    }
+    r.component = this.lastComponent || this.ctx.baseName;
+    r.context = x1 === x0 ? '' : s.slice(x0, x1);
+    r.source = this.lastSource;
+    const type = y1 - y0 === 1 ? s.charCodeAt(y0) - 48 : Number(s.slice(y0, y1));
+    r.type = Number.isInteger(type) && type >= 0 ? type : undefined;
+    r.severity = type === 3 ? 'error' : type === 2 ? 'warning' : 'info';
+    let thread = 0;
+    for (let i = h0; i < h1; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) {
+        thread = Number.NaN;
+        break;
+      }
+      thread = thread * 10 + d;
+    }
+    r.thread = h1 > h0 && !Number.isNaN(thread) ? thread : undefined;
+    this.setTime(r, localFromDay(day, c.msOfDay), c.bias);
+    return f1 + 2;
+  }
+
+  /** Any other element: attributes in any order or missing, odd quoting, no closing `>`. */
+  private general(r: MutableRecord, text: string, attrStart: number, lineNo: number): number {
+    const a = this.attrs;
+    readAttributes(text, attrStart, a);
+    r.component = a.component || this.ctx.baseName;
+    r.context = a.context;
+    r.source = a.file;
+    const type = a.type === undefined ? Number.NaN : Number(a.type);
+    r.type = Number.isInteger(type) ? type : undefined;
+    r.severity = type === 3 ? 'error' : type === 2 ? 'warning' : 'info';
+    const thread = a.thread === undefined ? Number.NaN : Number.parseInt(a.thread, 10);
+    r.thread = Number.isNaN(thread) ? undefined : thread;
+    this.ccmTime(r, a);
+    if (a.error !== undefined) {
+      this.problem(lineNo, `record attributes: ${a.error}`);
+    }
+    return a.end < 0 ? text.length : a.end;
+  }
+
   private ccmTime(r: MutableRecord, a: CcmAttributes): void {
     const c = this.clock;
-    const day = a.date === undefined ? Number.NaN : parseMonthDayYear(a.date);
+    const day = a.date === undefined ? Number.NaN : parseMonthDayYear(a.date.trim());
     if (a.time !== undefined && parseClock(a.time, c) && !Number.isNaN(day)) {
       if (c.foreignOffset !== undefined && !this.foreignNoted) {
         this.foreignNoted = true;
@@ -260,6 +356,20 @@ export class ConfigMgrFramer extends Framer {
       }
     }
   }
+}
+
+/** `s` holds `lit` at `at`. Hand-rolled: String.prototype.startsWith with a position profiled 5x slower here. */
+function matchAt(s: string, at: number, lit: string): boolean {
+  const n = lit.length;
+  if (at + n > s.length) {
+    return false;
+  }
+  for (let i = 0; i < n; i++) {
+    if (s.charCodeAt(at + i) !== lit.charCodeAt(i)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** SMS trace marks line breaks with `~`: drop them at the ends, turn interior ones into line breaks. */

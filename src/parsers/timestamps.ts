@@ -35,16 +35,15 @@ function isDigit(c: number): boolean {
  * `08:27:11.935600` (3-digit ms + unsigned offset) and `02:51:35.517 600`.
  * Unsigned digit runs of 4 or 6 are read as 3-digit ms + a foreign offset; 1–3, 5 and 7 as a fraction.
  */
-export function parseClock(s: string, out: ClockTime): boolean {
+export function parseClock(s: string, out: ClockTime, start = 0, n = s.length): boolean {
   out.bias = undefined;
   out.foreignOffset = undefined;
-  const n = s.length;
-  let i = 0;
+  let i = start;
   while (i < n && isDigit(s.charCodeAt(i))) {
     i++;
   }
-  const hh = digitsAt(s, 0, i);
-  if (i === 0 || i > 2 || s.charCodeAt(i) !== 58) {
+  const hh = digitsAt(s, start, i);
+  if (i === start || i > start + 2 || s.charCodeAt(i) !== 58) {
     return false;
   }
   const mm = digitsAt(s, i + 1, i + 3);
