@@ -164,7 +164,7 @@ class AttributeGrammar extends EmbeddedActionsParser {
       { ALT: () => this.CONSUME(SingleQuoted) },
       { ALT: () => this.CONSUME(Word) },
     ]);
-    return unquote(tok.image);
+    return this.ACTION(() => unquote(tok.image));
   });
 }
 
