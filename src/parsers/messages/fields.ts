@@ -1,6 +1,8 @@
 // Typed fields recognised in a message. Every identifier is normalised: GUIDs lowercase without braces,
 // error codes as uppercase 8-digit hex with 0x (0x80072EE2), queue names with `mp:` written `mp_`.
-// A message no grammar knows still gets `guids`, `errorCodes` and `urls`.
+// A message no grammar knows still gets `guids`, `errorCodes` and `urls` (each left out when empty, so that
+// the millions of records without ids carry no empty arrays). Fields with an explicit `[]` mean "the
+// message said there were none" — `wsusUrls: []` is an empty WSUS location reply, a failure signal.
 
 export interface UpdateRef {
   /** WSUS update ID, normalised GUID. */
@@ -10,6 +12,16 @@ export interface UpdateRef {
   readonly title?: string;
   /** `Missing`, `Installed`, ... as WUAHandler / UpdatesStore print it. */
   readonly state?: string;
+}
+
+/** One `<StateMessage>` of a state-message report (a report may batch several). */
+export interface StateMessageRef {
+  readonly topicId?: string;
+  readonly topicType?: number;
+  readonly stateId?: number;
+  readonly serialNumber?: number;
+  /** DMTF MessageTime as ISO 8601 UTC. */
+  readonly messageTimeUtc?: string;
 }
 
 export interface MessageFields {
@@ -57,4 +69,69 @@ export interface MessageFields {
   /** Every GUID in the message, normalised, in order of appearance, without duplicates. */
   guids?: string[];
   urls?: string[];
+
+  /** Win32 error written as a plain decimal (`error 53`), kept as written rather than turned into an HRESULT. */
+  win32Error?: number;
+  /** `Required-ContentVersion` of a ScanAgent scan request (`contentVersion` holds the policy's). */
+  requiredContentVersion?: number;
+  /** Update-source content type (2 = WSUS). */
+  contentType?: number;
+  scanType?: number;
+  /** The step or call a message is about: `AddUpdateSource`, WU `Search`, `Finding updates`, ... */
+  operation?: string;
+  /** Windows Update caller (`ClientId = CcmExec`, `CallerId = CcmExec`); `CcmExec` marks ConfigMgr's own calls. */
+  caller?: string;
+  /** Windows Update service id (`ServiceID = {...}`), normalised GUID. */
+  serviceId?: string;
+  searchCriteria?: string;
+  /** `SMS:<SiteCode>` of a policy path. */
+  policySource?: string;
+  /** Policy state as PolicyAgent prints it (`Active`, ...). */
+  policyState?: string;
+  /** Package of a location request when it is not an update source GUID (DP content requests). */
+  packageId?: string;
+  /** Product (category) id of an UpdatesStore update status, normalised GUID. */
+  productId?: string;
+  /** Update that supersedes `updates[0]` (WUAHandler pruning), normalised GUID. */
+  supersededBy?: string;
+  /** State name as the client prints it (`ASSIGNMENT_EVALUATE_SUCCESS`, ...). */
+  stateName?: string;
+  /** State-message topic written as a word (`Evaluate`, `Compliance`, `Enforce`). */
+  topicTypeName?: string;
+  compliant?: boolean;
+  rebootRequired?: boolean;
+  port?: number;
+  protocol?: string;
+  /** File or directory the message names (outbox dir, moved file's source, dropped notification file ...). */
+  path?: string;
+  /** Destination of a file move (MPFDM). */
+  destinationPath?: string;
+  priority?: number;
+  /** MP relay file type (`SMX`, ...). */
+  fileType?: string;
+  /** SMSDBMON notification id in `[...][n]`: pairs an RCV line with its SND line. */
+  notificationId?: number;
+  /** SMSDBMON table and trigger of an RCV line. */
+  table?: string;
+  trigger?: string;
+  /** Site-server task name (StateSys summarisation tasks). */
+  task?: string;
+  durationSeconds?: number;
+  /** STATMSG `ID=` of a site-server status message. */
+  statusMessageId?: number;
+  /** STATMSG `GMTDATE=` as ISO 8601 UTC. */
+  statusTimeUtc?: string;
+  /** Free-text reason a component gave for a failure (`WSUS server not configured`, ...). */
+  reason?: string;
+  /** `soap client error = n` of a WU SyncUpdates failure. */
+  soapClientError?: number;
+  /** Subnet and AD site of the client in a WSUS location request. */
+  subnet?: string;
+  adSite?: string;
+  /** Every `<StateMessage>` of a state-message report body, in order. */
+  stateMessages?: StateMessageRef[];
+  /** The log wrote a placeholder (`<XML Body Truncated>`) instead of the body. */
+  bodyElided?: boolean;
+  /** The embedded XML body was cut off or malformed; the fields hold what could be read. */
+  bodyMalformed?: boolean;
 }
