@@ -31,8 +31,15 @@ export class LineDecoder {
   private pendingHead: Uint8Array | undefined;
   private carry = '';
   private carryAscii = true;
-  private midSequence = false;
-  private bytesIn = 0;
+  /** Bytes of an unfinished UTF-8 sequence the decoder holds from the end of the last chunk. */
+  private pendingTail: Uint8Array | undefined;
+  /**
+   * After a switch to Windows-1252, the first `utf8Chars` characters of the text being split were decoded
+   * as UTF-8 and are counted as such.
+   */
+  private utf8Chars = 0;
+  /** Bytes of the last line that its text does not show (an unfinished sequence at the end of the file). */
+  private endAdjust = 0;
   /** Byte offset of the first byte of `carry`. */
   private offset = 0;
 
@@ -55,7 +62,6 @@ export class LineDecoder {
         return;
       }
     }
-    this.bytesIn += chunk.length;
     this.feed(this.decode(chunk, true), this.chunkIsAscii(chunk));
   }
 
@@ -64,7 +70,6 @@ export class LineDecoder {
       const head = this.pendingHead ?? new Uint8Array(0);
       this.pendingHead = undefined;
       const rest = this.start(head);
-      this.bytesIn += rest.length;
       if (rest.length > 0) {
         this.feed(this.decode(rest, true), this.chunkIsAscii(rest));
       }
@@ -74,7 +79,8 @@ export class LineDecoder {
     if (this.carry.length > 0) {
       const text = this.carry;
       this.carry = '';
-      this.emit(text, this.byteLength(text, this.carryAscii));
+      this.emit(text, this.spanBytes(text, 0, text.length, this.carryAscii) + this.endAdjust);
+      this.utf8Chars = 0;
     }
   }
 
@@ -91,7 +97,6 @@ export class LineDecoder {
       this.bomBytes = 2;
     }
     this.offset = this.bomBytes;
-    this.bytesIn = this.bomBytes;
     this.decoder = this.makeDecoder();
     return head.subarray(this.bomBytes);
   }
@@ -116,39 +121,50 @@ export class LineDecoder {
   private decode(chunk: Uint8Array, stream: boolean): string {
     const decoder = this.decoder!;
     const utf8 = this.encoding === 'utf-8' || this.encoding === 'utf-8-bom';
-    if ((utf8 || this.encoding === 'windows-1252') && !this.midSequence && isAscii(chunk)) {
+    if ((utf8 || this.encoding === 'windows-1252') && this.pendingTail === undefined && isAscii(chunk)) {
       // ASCII is the common case and reads ~15x faster as latin1 than through TextDecoder.
       return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('latin1');
     }
     if (!utf8) {
       return decoder.decode(chunk, { stream });
     }
-    // A chunk that ends inside a multi-byte sequence leaves the decoder holding bytes: the next chunk must
-    // go through it even when it looks like ASCII.
-    this.midSequence = chunk.length > 0 && chunk[chunk.length - 1]! >= 0x80;
     try {
-      return decoder.decode(chunk, { stream });
+      const text = decoder.decode(chunk, { stream });
+      // A chunk that ends inside a multi-byte sequence leaves the decoder holding bytes (possibly from
+      // earlier chunks too): the next chunk must go through it even when it looks like ASCII.
+      const end = this.pendingTail ? concat(this.pendingTail, chunk.subarray(Math.max(0, chunk.length - 3))) : chunk;
+      const tail = utf8Tail(end);
+      this.pendingTail = tail > 0 ? end.slice(end.length - tail) : undefined;
+      return text;
     } catch {
-      // Point at the line of the first invalid byte: count line breaks before the first replacement character.
-      const lossy = new TextDecoder('utf-8').decode(chunk);
-      const bad = lossy.indexOf('\ufffd');
-      const before = this.carry + lossy.slice(0, Math.max(0, bad));
+      // Not UTF-8 after all. Switch to Windows-1252 (every byte one character) at the first invalid byte, so
+      // the switch happens at the same place however the file is cut into chunks; the bytes before it,
+      // including any the decoder held, are still UTF-8.
+      const bytes = this.pendingTail ? concat(this.pendingTail, chunk) : chunk;
+      this.pendingTail = undefined;
+      const bad = firstInvalidUtf8(bytes);
+      const head = new TextDecoder('utf-8').decode(bytes.subarray(0, bad));
       this.notices.push({
-        line: this.lines + 1 + countLineBreaks(before),
+        line: this.lines + 1 + countLineBreaks(this.carry + head),
         message: 'not valid UTF-8 from here on: read as Windows-1252',
       });
       this.encoding = 'windows-1252';
-      this.midSequence = false;
       this.decoder = this.makeDecoder();
-      return this.decoder.decode(chunk, { stream });
+      const rest = this.decoder.decode(bytes.subarray(bad), { stream });
+      this.utf8Chars = this.carry.length + head.length;
+      return head + rest;
     }
   }
 
   private decodeEnd(): string {
+    const held = this.pendingTail?.length ?? 0;
+    this.pendingTail = undefined;
     try {
       return this.decoder!.decode();
     } catch {
-      this.notices.push({ line: this.lines + 1, message: 'file ends inside a UTF-8 sequence' });
+      this.notices.push({ line: this.lines + 1, message: `file ends inside a UTF-8 sequence (${held} byte${held === 1 ? '' : 's'})` });
+      // U+FFFD stands for the held bytes; count those bytes, not the character's three.
+      this.endAdjust = held - 3;
       return '\ufffd';
     }
   }
@@ -166,6 +182,18 @@ export class LineDecoder {
       return text.length * 2;
     }
     return Buffer.byteLength(text, 'utf8');
+  }
+
+  /** Bytes of text[start, end): UTF-8 before the switch point, one per character after it. */
+  private spanBytes(text: string, start: number, end: number, ascii: boolean): number {
+    const boundary = this.utf8Chars;
+    if (boundary <= start) {
+      return this.byteLength(end - start === text.length ? text : text.slice(start, end), ascii);
+    }
+    if (boundary >= end) {
+      return Buffer.byteLength(text.slice(start, end), 'utf8');
+    }
+    return Buffer.byteLength(text.slice(start, boundary), 'utf8') + (end - boundary);
   }
 
   private feed(decoded: string, chunkAscii: boolean): void {
@@ -205,12 +233,14 @@ export class LineDecoder {
         end = nl;
       }
       const line = text.slice(pos, end);
-      this.emit(line, this.byteLength(line, lineAscii) + termLen * unit);
+      const textBytes = this.utf8Chars === 0 ? this.byteLength(line, lineAscii) : this.spanBytes(text, pos, end, lineAscii);
+      this.emit(line, textBytes + termLen * unit);
       pos = end + termLen;
       lineAscii = chunkAscii;
     }
     this.carry = pos === 0 ? text : text.slice(pos);
     this.carryAscii = pos === 0 ? lineAscii : chunkAscii;
+    this.utf8Chars = Math.max(0, this.utf8Chars - pos);
   }
 
   private emit(line: string, bytes: number): void {
@@ -237,6 +267,63 @@ export class LineDecoder {
     }
     this.sink.line(line, this.lines, offset, bytes);
   }
+}
+
+/**
+ * Index of the first byte that makes `bytes` invalid UTF-8 under the WHATWG decoder's rules (the ones
+ * TextDecoder applies), or `bytes.length` if the only trouble is an unfinished sequence at the end.
+ */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  const n = bytes.length;
+  let i = 0;
+  while (i < n) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i += 1;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) {
+      need = 1;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      lo = b === 0xe0 ? 0xa0 : 0x80;
+      hi = b === 0xed ? 0x9f : 0xbf;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      lo = b === 0xf0 ? 0x90 : 0x80;
+      hi = b === 0xf4 ? 0x8f : 0xbf;
+    } else {
+      return i;
+    }
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= n) {
+        return n;
+      }
+      const c = bytes[i + k]!;
+      if (k === 1 ? c < lo || c > hi : c < 0x80 || c > 0xbf) {
+        return i;
+      }
+    }
+    i += need + 1;
+  }
+  return n;
+}
+
+/** Trailing bytes of `chunk` that start a UTF-8 sequence the chunk does not finish (0–3). */
+function utf8Tail(chunk: Uint8Array): number {
+  const n = chunk.length;
+  for (let back = 1; back <= Math.min(3, n); back++) {
+    const b = chunk[n - back]!;
+    if ((b & 0xc0) === 0x80) {
+      continue;
+    }
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return need > back ? back : 0;
+  }
+  return 0;
 }
 
 function countLineBreaks(s: string): number {
