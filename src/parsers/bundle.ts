@@ -29,6 +29,48 @@ export interface BundleFile {
   open(): Promise<Readable>;
 }
 
+/** Files up to this size are read in one call; larger ones are streamed in 1 MiB chunks. */
+const WHOLE_FILE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The bytes of every file in order, as (file, chunk) pairs, never more than one small file ahead:
+ * while one file is parsed the next small one is already being read, so the disk and the parser overlap.
+ */
+export async function* bundleChunks(
+  files: readonly BundleFile[],
+): AsyncGenerator<{ file: BundleFile; chunk: Uint8Array | undefined; error?: Error }> {
+  const readWhole = (f: BundleFile | undefined): Promise<Uint8Array | Error> | undefined =>
+    f && f.size <= WHOLE_FILE_BYTES ? readStream(f).catch((e: Error) => e) : undefined;
+  let ahead = readWhole(files[0]);
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    const whole = ahead;
+    ahead = readWhole(files[i + 1]);
+    if (whole) {
+      const data = await whole;
+      yield data instanceof Error ? { file, chunk: undefined, error: data } : { file, chunk: data };
+    } else {
+      try {
+        for await (const chunk of await file.open()) {
+          yield { file, chunk: chunk as Uint8Array };
+        }
+      } catch (e) {
+        yield { file, chunk: undefined, error: e as Error };
+      }
+    }
+    // Marks the end of the file for the consumer.
+    yield { file, chunk: undefined };
+  }
+}
+
+async function readStream(file: BundleFile): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of await file.open()) {
+    parts.push(chunk as Uint8Array);
+  }
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+}
+
 export interface HostOverride {
   readonly name?: string;
   readonly role?: HostRole;
@@ -104,7 +146,7 @@ async function listFolder(root: string, overrides: Record<string, HostOverride>)
       } else if (entry.isFile() && isLogName(entry.name)) {
         const rel = relative(root, full).split(sep).join('/');
         const size = (await stat(full)).size;
-        out.push(describe(rel, size, () => Promise.resolve(createReadStream(full, { highWaterMark: 1 << 20 })), overrides));
+        out.push(describe(rel, size, () => Promise.resolve(createReadStream(full, { highWaterMark: size <= WHOLE_FILE_BYTES ? Math.max(size, 1) : 1 << 20 })), overrides));
       }
     }
   };

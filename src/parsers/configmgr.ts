@@ -32,8 +32,6 @@ interface LooseLine {
   readonly bytes: number;
 }
 
-const SMS_TAIL = /^\$\$<([^>]*)><([^>]*)><thread=([^>]*)>\s*$/;
-
 export class ConfigMgrFramer extends Framer {
   private open: OpenCcm | undefined;
   private loose: LooseLine[] = [];
@@ -76,12 +74,9 @@ export class ConfigMgrFramer extends Framer {
       return;
     }
     const tail = text.lastIndexOf('$$<');
-    if (tail >= 0) {
-      const m = SMS_TAIL.exec(text.slice(tail));
-      if (m) {
-        this.smsRecord(text, tail, m, lineNo, offset, bytes);
-        return;
-      }
+    if (tail >= 0 && this.smsTail(text, tail)) {
+      this.smsRecord(text, tail, lineNo, offset, bytes);
+      return;
     }
     const inner = text.indexOf(OPEN);
     if (inner > 0 && text.indexOf(CLOSE, inner) > 0) {
@@ -281,7 +276,38 @@ export class ConfigMgrFramer extends Framer {
     );
   }
 
-  private smsRecord(text: string, tail: number, m: RegExpExecArray, lineNo: number, offset: number, bytes: number): void {
+  // Positions found by smsTail in the current line: `$$<comp><stamp><thread=…>`.
+  private smsComp = [0, 0];
+  private smsStamp = [0, 0];
+  private smsThread = [0, 0];
+
+  /** Checks the `$$<component><stamp><thread=…>` tail at `at` without a regex; remembers where its parts are. */
+  private smsTail(s: string, at: number): boolean {
+    const c0 = at + 3;
+    const c1 = s.indexOf('>', c0);
+    if (c1 < 0 || s.charCodeAt(c1 + 1) !== 60) {
+      return false;
+    }
+    const d0 = c1 + 2;
+    const d1 = s.indexOf('>', d0);
+    if (d1 < 0 || !matchAt(s, d1 + 1, '<thread=')) {
+      return false;
+    }
+    const h0 = d1 + 9;
+    const h1 = s.indexOf('>', h0);
+    if (h1 < 0 || !isBlank(s.slice(h1 + 1))) {
+      return false;
+    }
+    this.smsComp[0] = c0;
+    this.smsComp[1] = c1;
+    this.smsStamp[0] = d0;
+    this.smsStamp[1] = d1;
+    this.smsThread[0] = h0;
+    this.smsThread[1] = h1;
+    return true;
+  }
+
+  private smsRecord(text: string, tail: number, lineNo: number, offset: number, bytes: number): void {
     const r = this.newRecord('sms', lineNo, offset);
     let message = trimSmsMessage(text.slice(0, tail));
     const loose = this.loose;
@@ -301,30 +327,43 @@ export class ConfigMgrFramer extends Framer {
     r.endLine = lineNo;
     r.length = bytes;
     r.text = message;
-    r.component = m[1]!.trim() || this.ctx.baseName;
+    const [c0, c1] = this.smsComp as [number, number];
+    if (c1 - c0 !== this.lastComponent.length || !matchAt(text, c0, this.lastComponent)) {
+      this.lastComponent = text.slice(c0, c1).trim();
+    }
+    r.component = this.lastComponent || this.ctx.baseName;
     r.severity = textSeverity(message);
-    r.thread = parseThread(m[3]!);
-    this.smsTime(r, m[2]!);
+    r.thread = parseThread(text.slice(this.smsThread[0], this.smsThread[1]));
+    this.smsTime(r, text, this.smsStamp[0]!, this.smsStamp[1]!);
     this.complete(r);
   }
 
-  private smsTime(r: MutableRecord, stamp: string): void {
+  /** `MM-dd-yyyy HH:mm:ss.fff+bias` in s[start, end), or an SMS 1.x/2.0 text date. */
+  private smsTime(r: MutableRecord, s: string, start: number, end: number): void {
     const c = this.clock;
-    const space = stamp.indexOf(' ');
-    if (space > 0) {
-      const day = parseMonthDayYear(stamp.slice(0, space));
-      if (!Number.isNaN(day) && parseClock(stamp.slice(space + 1).replace(/~+$/, ''), c)) {
+    const space = s.indexOf(' ', start);
+    if (space > start && space < end) {
+      let day = this.lastDay;
+      if (space - start !== this.lastDate.length || !matchAt(s, start, this.lastDate)) {
+        this.lastDate = s.slice(start, space);
+        day = this.lastDay = parseMonthDayYear(this.lastDate);
+      }
+      let timeEnd = end;
+      while (timeEnd > space && s.charCodeAt(timeEnd - 1) === 126) {
+        timeEnd--;
+      }
+      if (!Number.isNaN(day) && parseClock(s, c, space + 1, timeEnd)) {
         this.setTime(r, localFromDay(day, c.msOfDay), c.bias);
         return;
       }
-      const old = parseTextDate(stamp, c);
+      const old = parseTextDate(s.slice(start, end), c);
       if (old) {
         this.setTime(r, localFromDay(old.day, old.msOfDay), old.bias);
         return;
       }
     }
     this.inheritTime(r);
-    this.problem(r.line, `record time not understood ("${stamp}"): the previous record's time is used`);
+    this.problem(r.line, `record time not understood ("${s.slice(start, end)}"): the previous record's time is used`);
   }
 
   private unterminated(open: OpenCcm): void {

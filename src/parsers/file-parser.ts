@@ -15,8 +15,9 @@ import type { FileSummary, LogRecord, ParseProblem, ParseSink } from './record.t
 import type { LocalReading } from './time.ts';
 import { WindowsUpdateFramer } from './windowsupdate.ts';
 
-const SNIFF_BYTES = 64 * 1024;
-const SNIFF_LINES = 200;
+/** Enough for the first lines of any format (a CCM record with an XML body is a few KiB at most). */
+const SNIFF_BYTES = 16 * 1024;
+const SNIFF_LINES = 100;
 
 export interface FileParseOptions {
   /** The path records name (relative to the bundle, forward slashes). */
@@ -35,6 +36,7 @@ export class FileParser {
   private decoder: LineDecoder | undefined;
   private framer: Framer | undefined;
   private bytes = 0;
+  private extraProblems = 0;
   kind: FramerKind | undefined;
 
   constructor(
@@ -54,6 +56,12 @@ export class FileParser {
       return;
     }
     this.decoder!.push(chunk);
+  }
+
+  /** A problem found outside the bytes (the file could not be read to the end). */
+  problem(line: number, message: string): void {
+    this.sink.problem({ file: this.options.file, line, message, offset: 0, length: 0 });
+    this.extraProblems += 1;
   }
 
   end(): FileSummary {
@@ -76,7 +84,7 @@ export class FileParser {
       bytes: this.bytes,
       lines: decoder.lines,
       records: framer.records,
-      problems: framer.problems,
+      problems: framer.problems + this.extraProblems,
       skippedBytes: framer.skippedBytes + decoder.bomBytes,
       firstUtc: framer.firstUtc,
       lastUtc: framer.lastUtc,
@@ -138,8 +146,13 @@ function sniff(head: Uint8Array[]): FramerKind {
     },
     junk() {},
   });
+  let taken = 0;
   for (const chunk of head) {
-    probe.push(chunk);
+    probe.push(chunk.subarray(0, Math.max(0, SNIFF_BYTES - taken)));
+    taken += chunk.length;
+    if (taken >= SNIFF_BYTES) {
+      break;
+    }
   }
   probe.end();
   return detectByContent(lines);

@@ -171,16 +171,15 @@ export abstract class Framer implements LineSink {
   }
 }
 
+const ERROR_TEXT = /error|\*FAILED\*/i;
+const WARNING_TEXT = /warn/i;
+
 /** CMTrace's rule for formats without a severity column, plus WindowsUpdate's `*FAILED*` marker. */
 export function textSeverity(text: string): Severity {
-  const lower = text.toLowerCase();
-  if (lower.includes('error') || text.includes('*FAILED*')) {
+  if (ERROR_TEXT.test(text)) {
     return 'error';
   }
-  if (lower.includes('warn')) {
-    return 'warning';
-  }
-  return 'info';
+  return WARNING_TEXT.test(text) ? 'warning' : 'info';
 }
 
 export function formatBias(bias: number): string {

@@ -4,6 +4,7 @@
 
 import { Framer, isBlank } from './framer.ts';
 import type { MutableRecord } from './framer.ts';
+import type { MessageFields } from './messages/fields.ts';
 import { localFromDay } from './time.ts';
 import type { ClockTime } from './timestamps.ts';
 import { parseClock, parseYearFirstDate } from './timestamps.ts';
@@ -12,6 +13,9 @@ export class IisFramer extends Framer {
   private fields: string[] | undefined;
   private readonly clock: ClockTime = { msOfDay: 0, bias: undefined, foreignOffset: undefined };
   private widthNoted = false;
+  private columns = { date: -1, time: -1, status: -1, method: -1, uri: -1, clientIp: -1, serverIp: -1, host: -1 };
+  private lastDate = '';
+  private lastDay = Number.NaN;
 
   line(text: string, lineNo: number, offset: number, bytes: number): void {
     if (isBlank(text)) {
@@ -35,7 +39,18 @@ export class IisFramer extends Framer {
 
   private directive(r: MutableRecord, text: string): void {
     if (text.startsWith('#Fields:')) {
-      this.fields = text.slice(8).trim().split(/\s+/);
+      const fields = text.slice(8).trim().split(/\s+/);
+      this.fields = fields;
+      this.columns = {
+        date: fields.indexOf('date'),
+        time: fields.indexOf('time'),
+        status: fields.indexOf('sc-status'),
+        method: fields.indexOf('cs-method'),
+        uri: fields.indexOf('cs-uri-stem'),
+        clientIp: fields.indexOf('c-ip'),
+        serverIp: fields.indexOf('s-ip'),
+        host: fields.indexOf('cs-host'),
+      };
     }
     const date = /^#Date:\s*(\S+)\s+(\S+)/.exec(text);
     if (date && this.stamp(r, date[1]!, date[2]!)) {
@@ -44,39 +59,52 @@ export class IisFramer extends Framer {
     this.inheritTime(r);
   }
 
-  private request(r: MutableRecord, values: string[], fields: string[]): void {
+  private request(r: MutableRecord, values: string[], fields: readonly string[]): void {
     if (values.length !== fields.length && !this.widthNoted) {
       this.widthNoted = true;
       this.problem(r.line, `IIS line has ${values.length} values for ${fields.length} #Fields columns`);
     }
-    const get = (name: string): string | undefined => {
-      const i = fields.indexOf(name);
+    const col = this.columns;
+    const get = (i: number): string | undefined => {
       const v = i < 0 ? undefined : values[i];
       return v === undefined || v === '-' ? undefined : v;
     };
-    const date = get('date');
-    const time = get('time');
+    const date = get(col.date);
+    const time = get(col.time);
     if (!(date && time && this.stamp(r, date, time))) {
       this.inheritTime(r);
     }
-    const status = Number(get('sc-status'));
-    const method = get('cs-method');
-    const uri = get('cs-uri-stem');
-    const ip = get('c-ip');
-    const host = get('s-ip') ?? get('cs-host');
+    const status = Number(get(col.status));
+    const method = get(col.method);
+    const uri = get(col.uri);
+    const ip = get(col.clientIp);
+    const host = get(col.serverIp) ?? get(col.host);
     r.severity = status >= 500 ? 'error' : status >= 400 && status !== 401 ? 'warning' : 'info';
-    r.fields = {
-      event: 'IIS.request',
-      ...(method !== undefined && { httpMethod: method }),
-      ...(uri !== undefined && { uriStem: uri }),
-      ...(ip !== undefined && { clientIp: ip }),
-      ...(host !== undefined && { host }),
-      ...(Number.isFinite(status) && { httpStatus: status }),
-    };
+    const described: MessageFields = { event: 'IIS.request' };
+    if (method !== undefined) {
+      described.httpMethod = method;
+    }
+    if (uri !== undefined) {
+      described.uriStem = uri;
+    }
+    if (ip !== undefined) {
+      described.clientIp = ip;
+    }
+    if (host !== undefined) {
+      described.host = host;
+    }
+    if (Number.isFinite(status)) {
+      described.httpStatus = status;
+    }
+    r.fields = described;
   }
 
   private stamp(r: MutableRecord, date: string, time: string): boolean {
-    const day = parseYearFirstDate(date);
+    if (date !== this.lastDate) {
+      this.lastDate = date;
+      this.lastDay = parseYearFirstDate(date);
+    }
+    const day = this.lastDay;
     if (Number.isNaN(day) || !parseClock(time, this.clock)) {
       return false;
     }

@@ -3,6 +3,7 @@
 // their host's zone at the matching local time, daylight-saving changes included.
 
 import type { Bundle, BundleFile, HostRole } from './bundle.ts';
+import { bundleChunks } from './bundle.ts';
 import { FileParser } from './file-parser.ts';
 import type { MutableRecord } from './framer.ts';
 import type { FileSummary, LogRecord, ParseProblem, ParseSink } from './record.ts';
@@ -111,8 +112,35 @@ export async function parseBundle(bundle: Bundle, options: BundleParseOptions = 
   const reports = new Map<BundleFile, FileReport>();
   const roleVotes = new Map<string, Map<HostRole, number>>();
 
-  for (const file of order) {
+  let current: { file: BundleFile; parser: FileParser; problems: ParseProblem[]; count: () => number } | undefined;
+  for await (const { file, chunk, error } of bundleChunks(order)) {
     options.signal?.throwIfAborted();
+    if (current === undefined || current.file !== file) {
+      current = startFile(file);
+    }
+    if (error) {
+      current.parser.problem(1, `file could not be read to the end: ${error.message}`);
+    } else if (chunk) {
+      current.parser.push(chunk);
+    } else {
+      const summary = current.parser.end();
+      const { problems } = current;
+      const extra = current.count() - problems.length;
+      if (extra > 0) {
+        problems.push({
+          file: file.path,
+          line: problems[problems.length - 1]?.line ?? 1,
+          message: `${extra} more problems not listed`,
+          offset: 0,
+          length: 0,
+        });
+      }
+      reports.set(file, { summary, host: file.host, hostDir: file.hostDir, problems });
+      current = undefined;
+    }
+  }
+
+  function startFile(file: BundleFile) {
     const problems: ParseProblem[] = [];
     let problemCount = 0;
     const votes = roleVotes.get(file.host) ?? new Map<HostRole, number>();
@@ -150,30 +178,7 @@ export async function parseBundle(bundle: Bundle, options: BundleParseOptions = 
       },
       sink,
     );
-    let stream;
-    try {
-      stream = await file.open();
-      for await (const chunk of stream) {
-        options.signal?.throwIfAborted();
-        parser.push(chunk as Uint8Array);
-      }
-    } catch (e) {
-      if (options.signal?.aborted) {
-        throw e;
-      }
-      sink.problem({ file: file.path, line: 1, message: `file could not be read to the end: ${(e as Error).message}`, offset: 0, length: 0 });
-    }
-    const summary = parser.end();
-    if (problemCount > problems.length) {
-      problems.push({
-        file: file.path,
-        line: problems[problems.length - 1]?.line ?? 1,
-        message: `${problemCount - problems.length} more problems not listed`,
-        offset: 0,
-        length: 0,
-      });
-    }
-    reports.set(file, { summary, host: file.host, hostDir: file.hostDir, problems });
+    return { file, parser, problems, count: () => problemCount };
   }
 
   const hosts = new Map<string, HostSummary>();

@@ -24,21 +24,37 @@ export class WindowsUpdateFramer extends Framer {
     }
   }
 
+  private lastDate = '';
+  private lastDay = Number.NaN;
+  private lastComponent = '';
+
+  /** Columns found with indexOf rather than split: this runs once per line of multi-MB logs. */
   private legacy(text: string, lineNo: number, offset: number, bytes: number): boolean {
-    const cols = text.split('\t');
-    if (cols.length < 6) {
+    const t1 = text.indexOf('\t');
+    const t2 = t1 < 0 ? -1 : text.indexOf('\t', t1 + 1);
+    const t3 = t2 < 0 ? -1 : text.indexOf('\t', t2 + 1);
+    const t4 = t3 < 0 ? -1 : text.indexOf('\t', t3 + 1);
+    const t5 = t4 < 0 ? -1 : text.indexOf('\t', t4 + 1);
+    if (t5 < 0 || t1 > 12) {
       return false;
     }
-    const day = parseYearFirstDate(cols[0]!.trim());
-    if (Number.isNaN(day) || !parseClock(cols[1]!.trim(), this.clock)) {
+    if (t1 !== this.lastDate.length || !text.startsWith(this.lastDate)) {
+      this.lastDate = text.slice(0, t1);
+      this.lastDay = parseYearFirstDate(this.lastDate.trim());
+    }
+    const day = this.lastDay;
+    if (Number.isNaN(day) || !parseClock(text, this.clock, t1 + 1, t2)) {
       return false;
     }
     const r = this.newRecord('wu-legacy', lineNo, offset);
     r.length = bytes;
-    r.process = parseHex(cols[2]!);
-    r.thread = parseHex(cols[3]!);
-    r.component = cols[4]!.trim();
-    r.text = cols.slice(5).join('\t').trim();
+    r.process = parseHex(text, t2 + 1, t3);
+    r.thread = parseHex(text, t3 + 1, t4);
+    if (t5 - t4 - 1 !== this.lastComponent.length || !text.startsWith(this.lastComponent, t4 + 1)) {
+      this.lastComponent = text.slice(t4 + 1, t5).trim();
+    }
+    r.component = this.lastComponent;
+    r.text = text.slice(t5 + 1);
     r.severity = textSeverity(r.text);
     this.setTime(r, localFromDay(day, this.clock.msOfDay), undefined);
     this.complete(r);
@@ -67,7 +83,21 @@ export class WindowsUpdateFramer extends Framer {
   }
 }
 
-function parseHex(s: string): number | undefined {
-  const v = Number.parseInt(s.trim(), 16);
-  return Number.isNaN(v) ? undefined : v;
+/** Hex digits in s[start, end), spaces allowed around them (the legacy log pads the PID). */
+function parseHex(s: string, start: number, end: number): number | undefined {
+  let v = 0;
+  let digits = 0;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i) | 0x20;
+    if (c === 0x20) {
+      continue;
+    }
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (d < 0) {
+      return undefined;
+    }
+    v = v * 16 + d;
+    digits++;
+  }
+  return digits > 0 ? v : undefined;
 }

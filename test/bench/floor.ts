@@ -3,18 +3,26 @@
 // It decodes the way the parser does (ASCII chunks as latin1, others through TextDecoder), so the two
 // figures differ only by what parsing adds.
 
-import { createReadStream } from 'node:fs';
+import type { BundleFile } from '../../src/parsers/bundle.ts';
+import { bundleChunks } from '../../src/parsers/bundle.ts';
 import { isAscii } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 
-export async function floorRead(path: string): Promise<{ lines: number; bytes: number }> {
-  const decoder = new TextDecoder('utf-8');
+// Files are read through the same bundleChunks as the parser (small files whole, one file read ahead).
+export async function floorRead(files: readonly BundleFile[]): Promise<{ lines: number; bytes: number }> {
+  let decoder = new TextDecoder('utf-8');
   let carry = '';
   let lines = 0;
   let bytes = 0;
   let sink = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    const buf = chunk as Buffer;
+  for await (const { chunk } of bundleChunks(files)) {
+    if (chunk === undefined) {
+      lines += carry.length > 0 ? 1 : 0;
+      carry = '';
+      decoder = new TextDecoder('utf-8');
+      continue;
+    }
+    const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     bytes += buf.length;
     const text = carry + (isAscii(buf) ? buf.toString('latin1') : decoder.decode(buf, { stream: true }));
     let pos = 0;
@@ -29,9 +37,6 @@ export async function floorRead(path: string): Promise<{ lines: number; bytes: n
       pos = nl + 1;
     }
     carry = text.slice(pos);
-  }
-  if (carry.length > 0) {
-    lines += 1;
   }
   return { lines: lines + (sink < 0 ? 1 : 0), bytes };
 }

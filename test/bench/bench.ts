@@ -1,0 +1,139 @@
+// `npm run bench`: parse throughput and peak memory on generated bundles of 100 MB and 1 GB, beside the
+// floor measured on the same bytes in the same run. Each measurement runs in a child process of its own so
+// that its peak resident memory (maxRSS) is its own. This is a report, never a test: nothing fails on speed.
+//
+//   node dist/bench.js [--sizes 100,1000] [--dir .bench] [--runs 2]
+
+import { fork } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateBundle } from '../gen/bundle-gen.ts';
+import { openBundle } from '../../src/parsers/bundle.ts';
+import { classifyRecord } from '../../src/parsers/classify.ts';
+import { parseBundle } from '../../src/parsers/parse-bundle.ts';
+import { floorRead } from './floor.ts';
+
+type Phase = 'floor' | 'parse' | 'frame';
+
+interface PhaseResult {
+  phase: Phase;
+  seconds: number;
+  bytes: number;
+  units: number;
+  maxRssMB: number;
+}
+
+const MB = 1_000_000;
+
+async function runPhase(phase: Phase, bundleDir: string): Promise<PhaseResult> {
+  const bundle = await openBundle(bundleDir);
+  const start = performance.now();
+  let bytes = 0;
+  let units = 0;
+  if (phase === 'floor') {
+    const r = await floorRead(bundle.files);
+    bytes = r.bytes;
+    units = r.lines;
+  } else {
+    const parsed = await parseBundle(bundle, {
+      ...(phase === 'parse' && { classify: classifyRecord }),
+      sink: {
+        record() {
+          units += 1;
+        },
+        problem() {},
+      },
+    });
+    bytes = parsed.files.reduce((sum, f) => sum + f.summary.bytes, 0);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  return { phase, seconds, bytes, units, maxRssMB: process.resourceUsage().maxRSS / 1024 };
+}
+
+function child(phase: Phase, bundleDir: string): Promise<PhaseResult> {
+  return new Promise((ok, fail) => {
+    const p = fork(__filename, ['--phase', phase, '--bundle', bundleDir], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    let out = '';
+    p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    p.on('exit', (code) => (code === 0 ? ok(JSON.parse(out) as PhaseResult) : fail(new Error(`${phase} phase exited with ${code}`))));
+  });
+}
+
+async function ensureBundle(dir: string, sizeMB: number): Promise<void> {
+  const marker = join(dir, '.complete');
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === String(sizeMB)) {
+    return;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const t = performance.now();
+  const made = await generateBundle({ outDir: dir, targetBytes: sizeMB * MB, seed: 20261121 });
+  writeFileSync(marker, String(sizeMB));
+  console.log(`generated ${dir}: ${made.files} files, ${(made.bytes / MB).toFixed(0)} MB in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+
+function best(results: PhaseResult[]): PhaseResult {
+  return results.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      phase: { type: 'string' },
+      bundle: { type: 'string' },
+      sizes: { type: 'string', default: '100,1000' },
+      dir: { type: 'string', default: '.bench' },
+      runs: { type: 'string', default: '2' },
+    },
+  });
+  if (values.phase) {
+    const result = await runPhase(values.phase as Phase, values.bundle!);
+    process.stdout.write(JSON.stringify(result));
+    return;
+  }
+  const rows: Array<Record<string, string | number>> = [];
+  console.log(`machine: ${(await import('node:os')).cpus().length} cores, node ${process.version}`);
+  for (const sizeMB of values.sizes.split(',').map(Number)) {
+    const dir = resolve(values.dir, `bundle-${sizeMB}mb`);
+    await ensureBundle(dir, sizeMB);
+    const runs = Number(values.runs);
+    const take = async (phase: Phase): Promise<PhaseResult> => {
+      const all: PhaseResult[] = [];
+      for (let i = 0; i < runs; i++) {
+        all.push(await child(phase, dir));
+      }
+      return best(all);
+    };
+    // Interleaved so that a noisy neighbour hurts both sides alike; the best of `runs` is kept.
+    const floor = await take('floor');
+    const frame = await take('frame');
+    const parse = await take('parse');
+    const size = floor.bytes / MB;
+    const rate = (r: PhaseResult): number => r.bytes / MB / r.seconds;
+    const row = {
+      bundleMB: Math.round(size),
+      floorMBs: Math.round(rate(floor)),
+      frameMBs: Math.round(rate(frame)),
+      parseMBs: Math.round(rate(parse)),
+      parseVsFloor: Number((rate(parse) / rate(floor)).toFixed(2)),
+      records: parse.units,
+      floorPeakMB: Math.round(floor.maxRssMB),
+      parsePeakMB: Math.round(parse.maxRssMB),
+      parsePeakVsBundle: Number((parse.maxRssMB / size).toFixed(3)),
+    };
+    rows.push(row);
+    console.log(
+      `${row.bundleMB} MB bundle: floor ${row.floorMBs} MB/s (peak ${row.floorPeakMB} MB) | ` +
+        `framing only ${row.frameMBs} MB/s | parse ${row.parseMBs} MB/s = ${row.parseVsFloor} x floor, ` +
+        `${row.records} records, peak ${row.parsePeakMB} MB = ${row.parsePeakVsBundle} x bundle`,
+    );
+  }
+  console.table(rows);
+  writeFileSync(resolve(values.dir, 'results.json'), JSON.stringify({ date: new Date().toISOString(), rows }, null, 2) + '\n');
+}
+
+main().catch((e: unknown) => {
+  console.error(`bench: ${(e as Error).message}`);
+  process.exitCode = 1;
+});
