@@ -8,6 +8,12 @@
 
 const UINT32 = 0x1_0000_0000;
 
+const S_OK = /^s_ok$/i;
+const PREFIXED_HEX = /^0x[0-9a-f]{1,8}$/i;
+// Eight hex digits, or fewer with a hex letter among them.
+const BARE_HEX = /^(?:[0-9a-f]{8}|(?=[0-9]*[a-f])[0-9a-f]{1,8})$/i;
+const DECIMAL = /^[-+]?\d{1,10}$/;
+
 /**
  * Normalise one written error code to `0x` + 8 uppercase hex digits. Accepts `0x…`/`0X…`, bare 8-digit hex
  * (WU brackets, `hr=8007000E`), anything containing a hex letter, optional `[…]`/`(…)` around it, and signed
@@ -19,15 +25,15 @@ export function normalizeErrorCode(raw: string): string | undefined {
   if (s.length >= 2 && ((s.startsWith('[') && s.endsWith(']')) || (s.startsWith('(') && s.endsWith(')')))) {
     s = s.slice(1, -1).trim();
   }
-  if (/^s_ok$/i.test(s)) {
+  if (S_OK.test(s)) {
     return '0x00000000';
   }
   let value: number;
-  if (/^0x[0-9a-f]{1,8}$/i.test(s)) {
+  if (PREFIXED_HEX.test(s)) {
     value = Number.parseInt(s.slice(2), 16);
-  } else if (/^[0-9a-f]{8}$/i.test(s) || /^(?=.*[a-f])[0-9a-f]{1,8}$/i.test(s)) {
+  } else if (BARE_HEX.test(s)) {
     value = Number.parseInt(s, 16);
-  } else if (/^[-+]?\d{1,10}$/.test(s)) {
+  } else if (DECIMAL.test(s)) {
     value = Number.parseInt(s, 10);
     if (value < -0x8000_0000 || value >= UINT32) {
       return undefined;
@@ -61,8 +67,13 @@ export function findErrorCodes(text: string): string[] {
   ERROR_CODE.lastIndex = 0;
   for (let m = ERROR_CODE.exec(text); m !== null; m = ERROR_CODE.exec(text)) {
     const hex = m[1] ?? m[3] ?? m[4] ?? m[5];
+    // The regex has already vetted the hex digits: format them directly (this runs on every failure line).
     const code =
-      hex !== undefined ? normalizeErrorCode('0x' + hex) : m[2] !== undefined ? normalizeErrorCode(m[2]) : undefined;
+      hex !== undefined
+        ? '0x' + hex.toUpperCase().padStart(8, '0')
+        : m[2] !== undefined
+          ? normalizeErrorCode(m[2])
+          : undefined;
     if (code === undefined || code === '0x00000000' || found.includes(code)) {
       continue;
     }
