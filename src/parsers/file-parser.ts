@@ -96,14 +96,13 @@ export class FileParser {
     this.head = undefined;
     const name = this.options.file.slice(this.options.file.lastIndexOf('/') + 1);
     this.kind = this.options.kind ?? detectByName(name) ?? sniff(head);
-    let decoder: LineDecoder | undefined;
     const ctx: FramerContext = {
       file: this.options.file,
       baseName: name.replace(/(-\d{8}-\d{6})?\.[^.]*$/, ''),
       sink: this.sink,
       hostBias: this.options.hostBias ?? (() => undefined),
       bytesOf: (s) => {
-        const enc = decoder?.encoding;
+        const enc = this.decoder?.encoding;
         return enc === 'utf-16le' || enc === 'utf-16be'
           ? s.length * 2
           : enc === 'windows-1252'
@@ -113,7 +112,7 @@ export class FileParser {
       classify: this.options.classify,
     };
     this.framer = makeFramer(this.kind, ctx);
-    decoder = new LineDecoder(this.framer);
+    const decoder = new LineDecoder(this.framer);
     this.decoder = decoder;
     for (const chunk of head) {
       decoder.push(chunk);

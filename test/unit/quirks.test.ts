@@ -49,7 +49,7 @@ describe('encodings and line ends', () => {
     const out = parse(Buffer.concat([Buffer.from(good), bad]));
     expect(out.summary.encoding).toBe('windows-1252');
     expect(out.records.map((r) => r.text)).toEqual(['first', 'Café ANSI']);
-    expect(out.problems).toContainEqual(expect.objectContaining({ line: 2, message: expect.stringContaining('Windows-1252') }));
+    expect(out.problems.filter((p) => p.message.includes('Windows-1252')).map((p) => p.line)).toEqual([2]);
   });
 
   it('counts a bare CR inside a record as a line break, as VS Code does', () => {

@@ -85,6 +85,20 @@ export const scanAgent: Grammar = {
       re`CScanJob::Execute\s*-\s*successfully requested Scan(?:,\s*ScanType=(?<scanType>\d+))?`,
     ),
     template('ScanAgent.scanComplete', 'ScanComplete', re`CScanAgent::ScanComplete\s*-\s*Scan completion received`),
+    // A location reply with no WSUS server in it: the scan waits, and never runs (reference §6.3, S11).
+    template(
+      'ScanAgent.locationsEmpty',
+      'empty location list',
+      re`CScanJob::OnLocationUpdate\s*-\s*Received empty location list`,
+      (_m, f) => {
+        f.wsusUrls = [];
+      },
+    ),
+    template(
+      'ScanAgent.scanJobCompleted',
+      'OnScanComplete',
+      re`CScanJob::OnScanComplete\s*-\s*Scan (?<reason>completed successfully|completed with errors|failed)(?:,\s*ScanType=(?<scanType>\d+))?`,
+    ),
     template('ScanAgent.executeFailed', 'Failed at', re`CScanJob::Execute\s*-\s*Failed at (?<operation>\w+)`),
     // Not in the reference (§9: no source prints it); seen in the field as `Scan Failed for ToolUniqueID={…},
     // with Error=0x…` and `-Scan Failed with Error=0x…`. Tolerant on purpose.
@@ -358,6 +372,11 @@ export const updatesStore: Grammar = {
       re`Update status from update \((?<updateId>${G})\) hasn't been reported before`,
     ),
     template(
+      'UpdatesStore.statusUnchanged',
+      'has been reported before',
+      re`Update status from update \((?<updateId>${G})\) has been reported before, state \((?<updateState>\w+)\) hasn't changed`,
+    ),
+    template(
       'UpdatesStore.stateMessageRaised',
       'Successfully raised state message for update',
       re`Successfully raised state message for update \((?<updateId>${G})\)(?: with state \((?<updateState>\w+)\))?`,
@@ -533,6 +552,17 @@ export const policyAgent: Grammar = {
       'Policy state for',
       re`Policy state for \[(?<_policy>[^\]]*)\] is currently \[(?<policyState>[^\]]*)\]`,
       policyPath,
+    ),
+  ],
+};
+
+/** ClientIDManagerStartup.log: the SMS unique id the site gave this client, which state messages carry. */
+export const clientIdManager: Grammar = {
+  templates: [
+    template(
+      'ClientIDManager.registered',
+      'Server assigned ClientID is',
+      re`Client is registered\. Server assigned ClientID is (?<clientId>GUID:${G})`,
     ),
   ],
 };

@@ -7,6 +7,7 @@ import type { LogFormat } from '../record.ts';
 import { readBody } from './bodies.ts';
 import {
   ccmMessaging,
+  clientIdManager,
   locationServices,
   policyAgent,
   scanAgent,
@@ -59,6 +60,7 @@ const BY_COMPONENT = new Map<string, Grammar>([
   ['sms_wsus_sync_manager', wsusSyncManager],
   ['wsyncmgr', wsusSyncManager],
   ['windowsupdate', windowsUpdate],
+  ['clientidmanagerstartup', clientIdManager],
 ]);
 
 /** PolicyAgent_ReplyAssignments, PolicyAgent_PolicyDownload, PolicyEvaluator_… share one grammar. */

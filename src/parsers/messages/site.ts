@@ -64,8 +64,8 @@ export const mpFileDispatch: Grammar = {
     ),
     template(
       'MPFDM.cannotConnectToSiteServer',
-      'cannot connect to site server',
-      re`cannot connect to site server(?:\s+(?<host>[\w.-]*\w))?`,
+      'onnect to ',
+      re`[Cc]annot connect to (?:the )?site server(?:\s+(?<host>[\w.-]*\w))?`,
     ),
     // The system text of win32 error 53, logged on a line of its own after a failed move.
     template(

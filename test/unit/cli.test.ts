@@ -1,0 +1,116 @@
+// The `cmflow` command as a user runs it (the built dist/cli.js): the cmflow.parse/1 shape, zip bundles,
+// and every user error as one line on stderr with a non-zero exit, never a stack trace.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeZip } from '../helpers/zip.ts';
+
+const ROOT = resolve(__dirname, '../..');
+const CLI = join(ROOT, 'dist/cli.js');
+
+function cmflow(args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT });
+});
+
+describe('cmflow parse', () => {
+  it('prints exactly the cmflow.parse/1 shape with --json', () => {
+    const r = cmflow(['parse', 'samples/logs/healthy-compliance', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { schema: string; files: Array<Record<string, unknown>> };
+    expect(Object.keys(out)).toEqual(['schema', 'files']);
+    expect(out.schema).toBe('cmflow.parse/1');
+    expect(out.files.length).toBeGreaterThan(10);
+    for (const f of out.files) {
+      expect(Object.keys(f)).toEqual(['path', 'format', 'encoding', 'host', 'records', 'firstUtc', 'lastUtc', 'problems']);
+      expect(f.path).toMatch(/^samples\/logs\/healthy-compliance\//);
+      for (const p of f.problems as Array<Record<string, unknown>>) {
+        expect(Object.keys(p)).toEqual(['line', 'message']);
+      }
+    }
+    const scan = out.files.find((f) => String(f.path).endsWith('/ScanAgent.log'))!;
+    expect(scan).toMatchObject({ format: 'ccm', encoding: 'utf-8-bom', host: 'PS1WIN10X64' });
+    expect(String(scan.firstUtc)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('reads a single file', () => {
+    const one = cmflow(['parse', 'samples/logs/healthy-compliance/PS1WIN10X64/Windows/CCM/Logs/ScanAgent.log', '--json']);
+    expect(one.code).toBe(0);
+    const parsed = JSON.parse(one.stdout) as { files: Array<{ host: string; records: number }> };
+    expect(parsed.files).toHaveLength(1);
+    expect(parsed.files[0]!.host).toBe('PS1WIN10X64');
+  });
+
+  it('reads a .zip bundle the same as the folder it was made from', () => {
+    const base = 'samples/logs/gpo-conflict-87d00692';
+    const folder = JSON.parse(cmflow(['parse', base, '--json']).stdout) as { files: Array<Record<string, unknown>> };
+    const entries: Record<string, Uint8Array> = {};
+    for (const f of folder.files) {
+      const rel = String(f.path).slice(base.length + 1);
+      entries[rel] = readFileSync(join(ROOT, String(f.path)));
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'cmflow-'));
+    const zip = join(dir, 'bundle.zip');
+    writeFileSync(zip, makeZip(entries));
+    const zipped = JSON.parse(cmflow(['parse', zip, '--json']).stdout) as { files: Array<Record<string, unknown>> };
+    const strip = (files: Array<Record<string, unknown>>, prefix: string) =>
+      files.map((f) => ({ ...f, path: String(f.path).slice(prefix.length) })).sort((a, b) => (a.path < b.path ? -1 : 1));
+    expect(strip(zipped.files, zip + '/')).toEqual(strip(folder.files, base + '/'));
+  });
+
+  it('names a missing path in one line and exits non-zero', () => {
+    const r = cmflow(['parse', 'no/such/bundle']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toBe('cmflow: no such file or folder: no/such/bundle\n');
+    expect(r.stdout).toBe('');
+  });
+
+  it('names an unreadable file or a corrupt .zip in one line', () => {
+    if (process.getuid?.() === 0) {
+      // root reads anything: use a folder that cannot be listed as a stand-in for the permission error.
+      const dir = mkdtempSync(join(tmpdir(), 'cmflow-'));
+      writeFileSync(join(dir, 'x.zip'), 'not a zip at all');
+      const r = cmflow(['parse', join(dir, 'x.zip')]);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/^cmflow: .*x\.zip is not a readable \.zip: .*\n$/);
+      return;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'cmflow-'));
+    const file = join(dir, 'ScanAgent.log');
+    writeFileSync(file, 'x');
+    chmodSync(file, 0);
+    const r = cmflow(['parse', file]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.split('\n')).toHaveLength(2);
+  });
+
+  it('rejects unknown commands and options without a stack trace', () => {
+    for (const args of [['frobnicate'], ['parse', '--bogus', 'x'], ['parse'], ['parse', 'x', '--host', 'nonsense']]) {
+      const r = cmflow(args);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/^cmflow: [^\n]+\n$/);
+      expect(r.stderr).not.toMatch(/\bat \S+ \(/);
+    }
+  });
+
+  it('honours --host and cmflow.json overrides', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cmflow-'));
+    mkdirSync(join(dir, 'BOX1', 'logs'), { recursive: true });
+    writeFileSync(
+      join(dir, 'BOX1', 'logs', 'ScanAgent.log'),
+      '<![LOG[x]LOG]!><time="10:00:00.000+000" date="01-20-2014" component="ScanAgent" context="" type="1" thread="1" file="">\r\n',
+    );
+    const viaFlag = JSON.parse(cmflow(['parse', dir, '--json', '--host', 'BOX1=CLIENT7:client']).stdout) as { files: Array<{ host: string }> };
+    expect(viaFlag.files[0]!.host).toBe('CLIENT7');
+    writeFileSync(join(dir, 'cmflow.json'), JSON.stringify({ hosts: { BOX1: { name: 'CLIENT8' } } }));
+    const viaFile = JSON.parse(cmflow(['parse', dir, '--json']).stdout) as { files: Array<{ host: string }> };
+    expect(viaFile.files[0]!.host).toBe('CLIENT8');
+  });
+});

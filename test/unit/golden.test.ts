@@ -1,0 +1,67 @@
+// Golden snapshots: the parsed output of every sample file, committed under test/golden/parse/. A change in
+// behaviour shows up as a diff there; after a deliberate one, `npm run golden:update` rewrites them and the
+// diff is reviewed like code.
+
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openBundle } from '../../src/parsers/bundle.ts';
+import { classifyRecord } from '../../src/parsers/classify.ts';
+import { parseBundle } from '../../src/parsers/parse-bundle.ts';
+import type { LogRecord } from '../../src/parsers/record.ts';
+import { formatLocal, formatUtc } from '../../src/parsers/time.ts';
+
+const ROOT = resolve(__dirname, '../..');
+const SAMPLES = join(ROOT, 'samples/logs');
+const bundles = readdirSync(SAMPLES).filter((name) => statSync(join(SAMPLES, name)).isDirectory());
+
+function describeRecord(r: LogRecord): string {
+  const place = r.line === r.endLine ? `L${r.line}` : `L${r.line}-${r.endLine}`;
+  const time = r.utc === undefined ? '-' : `${formatUtc(r.utc)} (local ${r.local === undefined ? '-' : formatLocal(r.local)}, ${r.zone}${r.biasMinutes === undefined ? '' : ` ${r.biasMinutes}`})`;
+  const { event, ...rest } = r.fields ?? {};
+  const text = r.text.length > 160 ? `${r.text.slice(0, 157)}...` : r.text;
+  const lines = [`${place} @${r.offset}+${r.length} ${r.format} ${r.severity} ${r.component}${r.orphan ? ' orphan' : ''} ${time}`, `  | ${JSON.stringify(text)}`];
+  if (event !== undefined || Object.keys(rest).length > 0) {
+    lines.push(`  = ${event ?? '(no template)'} ${JSON.stringify(rest)}`);
+  }
+  return lines.join('\n');
+}
+
+describe('golden parse output of every sample bundle', () => {
+  it('has samples to check', () => {
+    expect(bundles.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(bundles)('%s', async (name) => {
+    const records = new Map<string, string[]>();
+    const bundle = await openBundle(join(SAMPLES, name));
+    const parsed = await parseBundle(bundle, {
+      classify: classifyRecord,
+      sink: {
+        record(r) {
+          const list = records.get(r.file) ?? [];
+          list.push(describeRecord(r));
+          records.set(r.file, list);
+        },
+        problem() {},
+      },
+    });
+    const out: string[] = [`# ${name}`, ''];
+    out.push('## hosts');
+    for (const h of parsed.hosts) {
+      out.push(`${h.name} dir=${h.dir} roles=${h.roles.join(',')} bias=${h.biasMinutes ?? '-'} files=${h.files.length}`);
+    }
+    for (const f of parsed.files) {
+      const s = f.summary;
+      out.push('', `## ${s.file}`);
+      out.push(
+        `host=${f.host} format=${s.format}${s.format === 'mixed' ? `(${s.formats.join('+')})` : ''} encoding=${s.encoding} bytes=${s.bytes} lines=${s.lines} records=${s.records} skipped=${s.skippedBytes}`,
+      );
+      for (const p of f.problems) {
+        out.push(`problem L${p.line}: ${p.message}`);
+      }
+      out.push(...(records.get(s.file) ?? []));
+    }
+    await expect(out.join('\n') + '\n').toMatchFileSnapshot(join(ROOT, 'test/golden/parse', `${name}.txt`));
+  });
+});
