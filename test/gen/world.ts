@@ -1,0 +1,339 @@
+// The hosts of a generated site and how each of them writes its logs: folder layout per role, thread ids,
+// rotation of a client's history files, IIS daily files. A scenario calls `host.ccm(...)`, `host.sms(...)`,
+// `host.wu(...)` or `host.iis(...)` with a TRUE instant; the host turns it into its own skewed local reading
+// (clock.ts) and the right raw format (formats.ts), and hands the record to the sink (logbook.ts).
+
+import type { HostClock } from './clock.ts';
+import { hostLocal, hostUtc, yymmdd } from './clock.ts';
+import type { CcmType, IisRequest, Tilde } from './formats.ts';
+import { ccmLine, iisHeader, iisRow, smsLine, wuLine } from './formats.ts';
+import type { LogFileSpec, LogSink } from './logbook.ts';
+import { Prng } from './prng.ts';
+
+export type HostRole = 'client' | 'mp' | 'site';
+
+export interface HostSpec {
+  /** NetBIOS name, upper case; also the host's folder in the bundle. */
+  readonly name: string;
+  readonly role: HostRole;
+  readonly ip: string;
+  readonly biasMinutes: number;
+  readonly skewMs: number;
+  /** Human description of the zone for the README, e.g. `US Eastern (EST)`. */
+  readonly zone: string;
+}
+
+export interface CcmOptions {
+  readonly type?: CcmType;
+  /** Thread key (a component name, or `name#n` for a pool) or an explicit thread id. */
+  readonly thread?: string | number;
+  readonly mark?: string;
+}
+
+/** Windows thread ids are multiples of 4. */
+function threadId(rng: Prng): number {
+  return rng.int(100, 2800) * 4;
+}
+
+export class Host {
+  readonly name: string;
+  readonly fqdn: string;
+  readonly ip: string;
+  readonly role: HostRole;
+  readonly clock: HostClock;
+  readonly zone: string;
+  private readonly threads = new Map<string, number>();
+  private readonly files = new Map<string, LogFileSpec>();
+  private readonly threadRng: Prng;
+
+  constructor(
+    spec: HostSpec,
+    domain: string,
+    private readonly sink: LogSink,
+    seed: string,
+  ) {
+    this.name = spec.name;
+    this.fqdn = `${spec.name}.${domain}`;
+    this.ip = spec.ip;
+    this.role = spec.role;
+    this.clock = { biasMinutes: spec.biasMinutes, skewMs: spec.skewMs };
+    this.zone = spec.zone;
+    this.threadRng = new Prng(`${seed}/threads/${spec.name}`);
+  }
+
+  /** Stable thread id for a key; the first use of a key draws it. */
+  thread(key: string): number {
+    let id = this.threads.get(key);
+    if (id === undefined) {
+      id = threadId(this.threadRng);
+      this.threads.set(key, id);
+    }
+    return id;
+  }
+
+  /** True instant → what this host writes as local time. */
+  local(t: number): number {
+    return hostLocal(this.clock, t);
+  }
+
+  /** True instant → what this host believes UTC is. */
+  utc(t: number): number {
+    return hostUtc(this.clock, t);
+  }
+
+  /** Folder of the CCM-format logs on this host. */
+  get ccmDir(): string {
+    switch (this.role) {
+      case 'client':
+        return `${this.name}/Windows/CCM/Logs`;
+      case 'mp':
+        return `${this.name}/SMS_CCM/Logs`;
+      case 'site':
+        return `${this.name}/Microsoft Configuration Manager/Logs`;
+    }
+  }
+
+  /** Folder of the SMS-trace logs on this host (site server logs; `SMS\Logs` on a remote MP). */
+  get smsDir(): string {
+    return this.role === 'mp' ? `${this.name}/SMS/Logs` : `${this.name}/Microsoft Configuration Manager/Logs`;
+  }
+
+  private spec(path: string, bom: boolean, prologue?: (t: number) => string): LogFileSpec {
+    let spec = this.files.get(path);
+    if (spec === undefined) {
+      spec = prologue === undefined ? { path, bom } : { path, bom, prologue };
+      this.files.set(path, spec);
+    }
+    return spec;
+  }
+
+  // File specs by log name: a generator writes millions of records, and building a path string (or a closure)
+  // per record is what would dominate its garbage.
+  private readonly ccmSpecs = new Map<string, LogFileSpec>();
+  private readonly smsSpecs = new Map<string, LogFileSpec>();
+  private readonly iisSpecs = new Map<number, LogFileSpec>();
+  private wuSpec: LogFileSpec | undefined;
+
+  /** A CCM-format record in `<ccmDir>/<log>.log`. Client and MP CCM logs are written with a BOM. */
+  ccm(t: number, log: string, component: string, source: string, message: string, opts: CcmOptions = {}): void {
+    const thread = typeof opts.thread === 'number' ? opts.thread : this.thread(opts.thread ?? component);
+    const text = ccmLine(this.local(t), this.clock.biasMinutes, {
+      component,
+      message,
+      type: opts.type ?? 1,
+      thread,
+      source,
+    });
+    let spec = this.ccmSpecs.get(log);
+    if (spec === undefined) {
+      spec = this.spec(`${this.ccmDir}/${log}.log`, this.role !== 'site');
+      this.ccmSpecs.set(log, spec);
+    }
+    this.sink.add(spec, t, text, opts.mark);
+  }
+
+  /** An SMS-trace record in `<smsDir>/<log>.log` (no BOM). */
+  sms(
+    t: number,
+    log: string,
+    component: string,
+    message: string,
+    opts: { thread?: string | number; tilde?: Tilde; mark?: string } = {},
+  ): void {
+    const thread = typeof opts.thread === 'number' ? opts.thread : this.thread(opts.thread ?? component);
+    const text = smsLine(this.local(t), this.clock.biasMinutes, {
+      component,
+      message,
+      thread,
+      tilde: opts.tilde ?? 'none',
+    });
+    let spec = this.smsSpecs.get(log);
+    if (spec === undefined) {
+      spec = this.spec(`${this.smsDir}/${log}.log`, false);
+      this.smsSpecs.set(log, spec);
+    }
+    this.sink.add(spec, t, text, opts.mark);
+  }
+
+  /** A legacy WindowsUpdate.log line (client; host-local time, no zone, no BOM). */
+  wu(t: number, pid: number, tid: number, component: string, text: string, mark?: string): void {
+    this.wuSpec ??= this.spec(`${this.name}/Windows/WindowsUpdate.log`, false);
+    this.sink.add(this.wuSpec, t, wuLine(this.local(t), { pid, tid, component, text }), mark);
+  }
+
+  /** An IIS W3C row (MP). IIS rolls its file at midnight UTC by the server's clock and logs in UTC. */
+  iis(t: number, req: IisRequest, mark?: string): void {
+    this.sink.add(this.iisSpec(t), t, iisRow(this.utc(t), req), mark);
+  }
+
+  private iisSpec(t: number): LogFileSpec {
+    const day = Math.floor(this.utc(t) / 86_400_000);
+    let spec = this.iisSpecs.get(day);
+    if (spec === undefined) {
+      spec = this.spec(`${this.name}/inetpub/logs/LogFiles/W3SVC1/u_ex${yymmdd(this.utc(t))}.log`, false, (first) =>
+        iisHeader(this.utc(first)),
+      );
+      this.iisSpecs.set(day, spec);
+    }
+    return spec;
+  }
+
+  /** The service restarted: IIS writes a fresh header block into the current day's file. */
+  iisRestart(t: number): void {
+    this.sink.add(this.iisSpec(t), t, iisHeader(this.utc(t)));
+  }
+}
+
+/** A state message the client has recorded and not yet forwarded (StateMessage.log, TopicType/TopicId). */
+export interface PendingStateMessage {
+  readonly topicType: number;
+  /** As the topic id is written in the XML: update ids lower case, update source / assignment ids braced. */
+  readonly topicId: string;
+  readonly stateId: number;
+  readonly params: readonly string[];
+  /** True instant the message was recorded (its MessageTime is the client's UTC reading of it). */
+  readonly recordedAt: number;
+  readonly serial: number;
+}
+
+/** A client with its own log folder in the bundle. */
+export interface Client {
+  readonly host: Host;
+  /** The management point it talks to. */
+  readonly mp: Host;
+  /** SMS unique id without the `GUID:` prefix, upper case. */
+  readonly clientId: string;
+  readonly subnet: string;
+  readonly adSite: string;
+  nextSerial: number;
+  readonly pending: PendingStateMessage[];
+  /** wuauserv's svchost and CcmExec process ids, as WindowsUpdate.log prints them (hex). */
+  readonly svchostPid: number;
+  readonly ccmexecPid: number;
+}
+
+/** A client that appears only in MP / site logs (traffic from the rest of the estate). */
+export interface PeerClient {
+  readonly name: string;
+  readonly ip: string;
+  readonly subnet: string;
+  readonly clientId: string;
+  nextSerial: number;
+}
+
+/** An SMX file that MP_Relay wrote to the MP outbox and MPFDM has to move to the site server. */
+export interface OutboxFile {
+  readonly t: number;
+  readonly smx: string;
+  readonly records: number;
+  /** Mark to put on this file's `Moved file` line, if a flow wants to point at it. */
+  readonly mark?: string;
+}
+
+/** An SMX file that arrived in the site server's statesys.box inbox. */
+export interface InboxFile {
+  readonly t: number;
+  readonly smx: string;
+  readonly records: number;
+  readonly mark?: string;
+}
+
+/** Everything one generated site shares: hosts, ids that never change, and the server-side queues. */
+export class World {
+  readonly siteCode = 'PS1';
+  readonly domain = 'CONTOSO.COM';
+  /** Ids for flows. */
+  readonly rng: Prng;
+  /** Choices for unrelated noise, kept apart so that changing noise never changes a flow's ids. */
+  readonly noise: Prng;
+  /** `Site_{guid}` prefix of CI unique ids in UpdatesDeployment.log. */
+  readonly siteGuid: string;
+  readonly mps: Host[] = [];
+  readonly clients: Client[] = [];
+  readonly peers: PeerClient[] = [];
+  readonly outboxes = new Map<string, OutboxFile[]>();
+  readonly statesysInbox: InboxFile[] = [];
+  private siteHost: Host | undefined;
+
+  constructor(
+    readonly seed: string,
+    readonly sink: LogSink,
+  ) {
+    this.rng = new Prng(`${seed}/ids`);
+    this.noise = new Prng(`${seed}/noise`);
+    this.siteGuid = this.rng.guid();
+  }
+
+  get site(): Host {
+    if (this.siteHost === undefined) {
+      throw new Error('World has no site server');
+    }
+    return this.siteHost;
+  }
+
+  /** The software update point runs on the site server in every generated bundle. */
+  get supFqdn(): string {
+    return this.site.fqdn;
+  }
+
+  get supUrl(): string {
+    return `http://${this.site.fqdn}:8530`;
+  }
+
+  host(spec: HostSpec): Host {
+    const h = new Host(spec, this.domain, this.sink, this.seed);
+    if (spec.role === 'site') {
+      this.siteHost = h;
+    } else if (spec.role === 'mp') {
+      this.mps.push(h);
+      this.outboxes.set(h.name, []);
+    }
+    return h;
+  }
+
+  client(spec: Omit<HostSpec, 'role'>, mp: Host, adSite = 'HQ'): Client {
+    const host = this.host({ ...spec, role: 'client' });
+    const r = new Prng(`${this.seed}/client/${spec.name}`);
+    const c: Client = {
+      host,
+      mp,
+      clientId: r.guid(),
+      subnet: spec.ip.replace(/\.\d+$/, '.0'),
+      adSite,
+      nextSerial: r.int(180, 2400),
+      pending: [],
+      svchostPid: r.int(180, 300) * 4,
+      ccmexecPid: r.int(600, 1400) * 4,
+    };
+    this.clients.push(c);
+    return c;
+  }
+
+  /** `count` peer clients on `subnetPrefix` (e.g. `10.1.22`), named like real estates name desktops. */
+  addPeers(count: number, subnetPrefix: string, namePrefix = 'PS1WKS'): PeerClient[] {
+    const r = new Prng(`${this.seed}/peers/${subnetPrefix}`);
+    const out: PeerClient[] = [];
+    for (let i = 0; i < count; i++) {
+      const p: PeerClient = {
+        name: `${namePrefix}${String(r.int(1, 980)).padStart(4, '0')}`,
+        ip: `${subnetPrefix}.${r.int(20, 250)}`,
+        subnet: `${subnetPrefix}.0`,
+        clientId: r.guid(),
+        nextSerial: r.int(100, 3000),
+      };
+      if (!out.some((o) => o.name === p.name || o.ip === p.ip)) {
+        out.push(p);
+      }
+    }
+    this.peers.push(...out);
+    return out;
+  }
+
+  outbox(mp: Host): OutboxFile[] {
+    const box = this.outboxes.get(mp.name);
+    if (box === undefined) {
+      throw new Error(`${mp.name} is not a management point`);
+    }
+    return box;
+  }
+}
