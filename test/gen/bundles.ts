@@ -1,0 +1,922 @@
+// The sample bundles of samples/logs/: which hosts (zone, clock skew), which flows at which true instants, which
+// failure is injected where, and the ground truth that goes with them. Each bundle is built from its own seed,
+// so adding a bundle never changes another one's bytes. write-samples.ts renders them; tests read the truth.
+
+import { historyStamp } from './clock.ts';
+import type { MarkedRecord } from './logbook.ts';
+import { MemorySink } from './logbook.ts';
+import { clientNoise, clientStartup, mpNoise, siteNoise } from './noise.ts';
+import type { RelayResult, ScanJob, SearchMode, SourceMode, UpdateInfo, UpdateSourcePolicy } from './scenarios.ts';
+import {
+  addUpdateSource,
+  finishDetection,
+  forwardStateMessages,
+  makeUpdates,
+  policyRefresh,
+  reportUpdateStatus,
+  requestLocations,
+  runFileDispatch,
+  runStateSystem,
+  scanComplete,
+  startDetection,
+  startScanJob,
+  wsusSync,
+  wuaSearch,
+  wuServiceStart,
+} from './scenarios.ts';
+import type { Client, Host } from './world.ts';
+import { World } from './world.ts';
+
+// --- ground truth -------------------------------------------------------------------------------------------
+
+export const TRUTH_SCHEMA = 'cmflow.gen-truth/1';
+
+export interface TruthHost {
+  readonly name: string;
+  readonly role: 'client' | 'mp' | 'site';
+  /** Folder of the host in the bundle (= name). */
+  readonly folder: string;
+  readonly fqdn: string;
+  readonly ip: string;
+  readonly zone: string;
+  /** Windows bias the host's CCM / SMS-trace logs print (UTC = local + bias). */
+  readonly biasMinutes: number;
+  /** How far the host's clock is ahead of true UTC, in ms (what a correlator should recover). */
+  readonly skewMs: number;
+}
+
+/** A record in the bundle: path relative to the bundle folder, 1-based lines as an editor counts them. */
+export interface TruthLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly endLine: number;
+  /** Text found on `line` (the record's first physical line). */
+  readonly phrase: string;
+  /** Text found somewhere in the record (lines `line`..`endLine`), when the telling part is on a later line. */
+  readonly recordContains?: string;
+}
+
+export interface TruthFailure {
+  readonly id: string;
+  readonly summary: string;
+  /** Normalised `0x` + 8 upper-case hex digits, as src/parsers normalises error codes. */
+  readonly errorCode?: string;
+  /** The code as the symptom line writes it. */
+  readonly errorText?: string;
+  /** Where a user first sees the failure. */
+  readonly symptom: TruthLocation;
+  /** The earliest record that explains it. */
+  readonly upstreamCause: TruthLocation;
+  /** Every record of the failure from cause to symptom, in causal order. */
+  readonly chain: readonly TruthLocation[];
+}
+
+export interface TruthScanJob {
+  readonly scanJob: string;
+  readonly updateSource: string;
+  readonly contentVersion: number;
+  readonly locationRequests: readonly string[];
+  readonly locationMessages: ReadonlyArray<{ message: string; reply: string }>;
+}
+
+export interface TruthFlow {
+  readonly client: string;
+  readonly clientIp: string;
+  readonly clientId: string;
+  readonly mp: string;
+  readonly trigger: 'policy' | 'deployment';
+  readonly scanJobs: readonly TruthScanJob[];
+  readonly assignment?: { readonly id: string; readonly detectJob: string };
+  readonly updates: ReadonlyArray<{ id: string; revision: number; state: 'Missing' | 'Installed'; title: string }>;
+  readonly relays: ReadonlyArray<{ messageId: string; smx: string; serials: readonly number[] }>;
+  /** What happened in the end, in words. */
+  readonly outcome: string;
+}
+
+export interface Truth {
+  readonly schema: typeof TRUTH_SCHEMA;
+  readonly bundle: string;
+  readonly title: string;
+  readonly description: string;
+  readonly hosts: readonly TruthHost[];
+  readonly flows: readonly TruthFlow[];
+  readonly failures: readonly TruthFailure[];
+  /** Every file of the bundle with its line count. */
+  readonly files: ReadonlyArray<{ file: string; lines: number; bytes: number }>;
+}
+
+// --- building blocks --------------------------------------------------------------------------------------
+
+/** A mark in the sink plus what the record must say. */
+interface MarkRef {
+  readonly mark: string;
+  readonly phrase: string;
+  readonly recordContains?: string;
+}
+
+interface FailureSpec {
+  readonly id: string;
+  readonly summary: string;
+  readonly errorCode?: string;
+  readonly errorText?: string;
+  /** Cause first, symptom last. */
+  readonly chain: readonly MarkRef[];
+  /** Index in `chain` of the symptom (default: last). */
+  readonly symptomIndex?: number;
+}
+
+export interface BuiltBundle {
+  readonly world: World;
+  readonly sink: MemorySink;
+  readonly flows: TruthFlow[];
+  readonly failures: FailureSpec[];
+}
+
+export interface BundleDefinition {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  build(): BuiltBundle;
+}
+
+const at = (iso: string): number => Date.parse(iso);
+const MIN = 60_000;
+
+function newWorld(name: string): { w: World; sink: MemorySink } {
+  const sink = new MemorySink();
+  return { w: new World(`cmflow-sample/${name}`, sink), sink };
+}
+
+function site(w: World, biasMinutes: number, skewMs: number, zone: string, name = 'PS1SITE'): Host {
+  return w.host({ name, role: 'site', ip: '10.1.1.10', biasMinutes, skewMs, zone });
+}
+
+function mp(w: World, biasMinutes: number, skewMs: number, zone: string, name = 'PS1MP01'): Host {
+  return w.host({ name, role: 'mp', ip: '10.1.1.21', biasMinutes, skewMs, zone });
+}
+
+function policyFor(w: World, contentVersion: number): UpdateSourcePolicy {
+  return { policyId: w.rng.fork('policy').guid().toLowerCase(), policyVersion: `${contentVersion + 2}.00` };
+}
+
+interface CycleOptions {
+  readonly updateSource: string;
+  readonly contentVersion: number;
+  readonly updates: readonly UpdateInfo[];
+  /** `policy`: a new UpdateSource policy arrives; `deployment`: a deployment evaluation asks for a scan. */
+  readonly trigger: 'policy' | 'deployment';
+  readonly policy?: UpdateSourcePolicy;
+  readonly sourceMode: SourceMode;
+  readonly searchMode?: SearchMode;
+  readonly reply?: 'ok' | 'empty';
+  /** Prefix for marks on the records a failure or test points at. */
+  readonly markPrefix: string;
+  /** Delay from the end of the scan to the state-message forwarding cycle; none when undefined. */
+  readonly forwardAfterMs?: number;
+}
+
+interface CycleResult {
+  readonly t: number;
+  readonly flow: TruthFlow;
+  readonly job: ScanJob;
+  readonly relay: RelayResult | undefined;
+}
+
+function truthScanJob(job: ScanJob): TruthScanJob {
+  return {
+    scanJob: job.scanJob,
+    updateSource: job.updateSource,
+    contentVersion: job.contentVersion,
+    locationRequests: [...job.locationRequests],
+    locationMessages: job.locationMessages.map((m) => ({ ...m })),
+  };
+}
+
+function truthUpdates(updates: readonly UpdateInfo[]): TruthFlow['updates'] {
+  return updates.map((u) => ({
+    id: u.id,
+    revision: u.revision,
+    state: u.installed ? 'Installed' : 'Missing',
+    title: u.title,
+  }));
+}
+
+/**
+ * One client's scan cycle from trigger to the state messages leaving the client, with the failure modes the
+ * bundles inject. The pieces are the steps of scenarios.ts in the order §8 of the reference draws them.
+ */
+function scanCycle(w: World, c: Client, t0: number, o: CycleOptions): CycleResult {
+  const p = o.markPrefix;
+  let t = t0;
+  let job: ScanJob;
+  let detection: ReturnType<typeof startDetection> | undefined;
+  const ciCount = o.updates.length;
+  if (o.trigger === 'policy') {
+    if (o.policy === undefined) {
+      throw new Error('a policy-triggered cycle needs the policy');
+    }
+    t = policyRefresh(w, c, t, o.policy) + w.rng.int(300, 2500);
+    const started = startScanJob(w, c, t, {
+      updateSource: o.updateSource,
+      contentVersion: o.contentVersion,
+      updates: o.updates,
+      trigger: 'policy',
+      locations: { reply: o.reply ?? 'ok', markPrefix: `${p}.loc1` },
+    });
+    job = started.job;
+    // The deployment's evaluation runs on its own thread while the scan job waits for locations.
+    detection = startDetection(w, c, t + w.rng.int(400, 1500), ciCount);
+    t = Math.max(started.t, detection.t);
+  } else {
+    detection = startDetection(w, c, t, ciCount);
+    const started = startScanJob(w, c, detection.t + w.rng.int(10, 120), {
+      updateSource: o.updateSource,
+      contentVersion: o.contentVersion,
+      updates: o.updates,
+      trigger: 'rescan',
+      locations: { reply: o.reply ?? 'ok', markPrefix: `${p}.loc1` },
+    });
+    job = started.job;
+    t = started.t;
+  }
+  const flowBase = {
+    client: c.host.name,
+    clientIp: c.host.ip,
+    clientId: c.clientId,
+    mp: c.mp.name,
+    trigger: o.trigger,
+    assignment: { id: detection.assignment.id, detectJob: detection.assignment.detectJob },
+    updates: truthUpdates(o.updates),
+  };
+  const finish = (tEnd: number, outcome: string): CycleResult => {
+    let relay: RelayResult | undefined;
+    let tt = tEnd;
+    if (o.forwardAfterMs !== undefined) {
+      relay = forwardStateMessages(w, c, tEnd + o.forwardAfterMs, p);
+      tt = relay?.t ?? tt;
+    }
+    return {
+      t: tt,
+      job,
+      relay,
+      flow: {
+        ...flowBase,
+        scanJobs: [truthScanJob(job)],
+        relays: relay === undefined ? [] : [{ messageId: relay.messageId, smx: relay.smx, serials: relay.serials }],
+        outcome,
+      },
+    };
+  };
+  if (o.reply === 'empty') {
+    return finish(t, 'no WSUS location: the scan job waits for locations, no scan runs');
+  }
+  const added = addUpdateSource(w, job, t + w.rng.int(20, 200), o.sourceMode, p);
+  t = added.t;
+  if (!added.ok) {
+    t = finishDetection(w, c, t + w.rng.int(200, 1500), detection.assignment, o.updates, '0x87d00692', p);
+    return finish(t, 'update source not added (group policy conflict 0x87d00692), no scan');
+  }
+  const searchMode = o.searchMode ?? 'ok';
+  t = wuaSearch(w, job, t + w.rng.int(50, 400), searchMode, p);
+  if (searchMode === 'timeout-2ee2') {
+    t = scanComplete(w, job, t + w.rng.int(20, 200), '0x80072ee2', p);
+    t = finishDetection(w, c, t + w.rng.int(100, 900), detection.assignment, o.updates, '0x80072ee2', p);
+    return finish(t, 'WUA search failed 0x80072EE2 (WSUS unreachable), scan failed');
+  }
+  t = scanComplete(w, job, t + w.rng.int(20, 200));
+  t = reportUpdateStatus(w, job, t + w.rng.int(50, 400));
+  t = finishDetection(w, c, t + w.rng.int(100, 900), detection.assignment, o.updates);
+  return finish(t, 'scan completed, compliance state reported');
+}
+
+/** WindowsUpdate.log opening and ClientIDManagerStartup at the client's (earlier) service start. */
+function clientBoot(w: World, c: Client, t: number, wsusUrl = w.supUrl): void {
+  wuServiceStart(w, c, t, wsusUrl);
+  clientStartup(w, c, t + w.noise.int(20_000, 60_000));
+}
+
+// --- the bundles ------------------------------------------------------------------------------------------
+
+const healthy: BundleDefinition = {
+  name: 'healthy-compliance',
+  title: 'Healthy compliance scan, three hosts in three time zones',
+  description:
+    'WSUS sync sets a new content version, PolicyPv updates the scan tool policy, the client downloads it, scans ' +
+    'against the SUP it gets from the MP (new update source, WUA policy changes), finds 2 missing and 2 installed ' +
+    "updates, and its state messages travel through MP_Relay and MPFDM into State System. The MP's IIS restarts " +
+    'once mid-file (second header block). Client, MP and site server are in three zones with skewed clocks.',
+  build() {
+    const { w, sink } = newWorld(this.name);
+    site(w, 480, 0, 'US Pacific (PST, UTC-8)');
+    const m = mp(w, -60, -17_000, 'Central Europe (CET, UTC+1)');
+    const c = w.client(
+      { name: 'PS1WIN10X64', ip: '10.1.20.37', biasMinutes: 300, skewMs: 42_000, zone: 'US Eastern (EST, UTC-5)' },
+      m,
+    );
+    const peers = w.addPeers(10, '10.1.22');
+    const us = w.rng.guid();
+    const cv = 38;
+    const start = at('2025-01-14T13:40:00Z');
+    const end = at('2025-01-14T14:32:00Z');
+    clientBoot(w, c, start + 30_000, w.supUrl);
+    const ready = wsusSync(w, at('2025-01-14T14:00:05Z'), {
+      updateSource: us,
+      contentVersion: cv,
+      itemsUpdated: 130,
+      markPrefix: 'sync',
+    });
+    const updates = makeUpdates(w, 4, 2, '2025-01');
+    const cycle = scanCycle(w, c, ready + 7 * MIN + 43_000, {
+      updateSource: us,
+      contentVersion: cv,
+      updates,
+      trigger: 'policy',
+      policy: policyFor(w, cv),
+      sourceMode: 'new',
+      markPrefix: 'flow',
+      forwardAfterMs: 6 * MIN + 12_000,
+    });
+    m.iisRestart(ready + 11 * MIN + 30_000);
+    clientNoise(w, c, start, end);
+    mpNoise(w, m, peers, start, end, { updateSource: us, contentVersion: cv, relays: true });
+    siteNoise(w, start, end);
+    runFileDispatch(w, m);
+    runStateSystem(w);
+    return { world: w, sink, flows: [cycle.flow], failures: [] };
+  },
+};
+
+const wsus2ee2: BundleDefinition = {
+  name: 'wsus-unreachable-2ee2',
+  title: 'WUA cannot reach the SUP: 0x80072EE2',
+  description:
+    'A deployment evaluation asks for a scan; locations come back fine, but every WinHTTP send from WUA to the SUP ' +
+    'times out (WindowsUpdate.log), so WUAHandler reports 0x80072ee2, ScanAgent raises UpdateSource state 5 and the ' +
+    'detection job fails. The failure state messages still reach the site.',
+  build() {
+    const { w, sink } = newWorld(this.name);
+    site(w, 300, 0, 'US Eastern (EST, UTC-5)');
+    const m = mp(w, 300, 1_400, 'US Eastern (EST, UTC-5)');
+    const c = w.client(
+      { name: 'PS1WIN10X64', ip: '10.1.20.37', biasMinutes: 300, skewMs: -6_200, zone: 'US Eastern (EST, UTC-5)' },
+      m,
+    );
+    const peers = w.addPeers(8, '10.1.22');
+    const us = w.rng.guid();
+    const cv = 41;
+    const start = at('2025-01-21T15:05:00Z');
+    const end = at('2025-01-21T15:48:00Z');
+    clientBoot(w, c, start + 20_000);
+    const cycle = scanCycle(w, c, at('2025-01-21T15:21:13Z'), {
+      updateSource: us,
+      contentVersion: cv,
+      updates: makeUpdates(w, 4, 2, '2025-01'),
+      trigger: 'deployment',
+      sourceMode: 'existing',
+      searchMode: 'timeout-2ee2',
+      markPrefix: 'flow',
+      forwardAfterMs: 4 * MIN + 41_000,
+    });
+    clientNoise(w, c, start, end);
+    mpNoise(w, m, peers, start, end, { updateSource: us, contentVersion: cv, relays: true });
+    siteNoise(w, start, end);
+    runFileDispatch(w, m);
+    runStateSystem(w);
+    return {
+      world: w,
+      sink,
+      flows: [cycle.flow],
+      failures: [
+        {
+          id: 'wua-search-timeout',
+          summary: 'WUA search failed with 0x80072EE2: the WinHTTP sends to the SUP timed out',
+          errorCode: '0x80072EE2',
+          errorText: '0x80072ee2',
+          chain: [
+            { mark: 'flow.wuFirstSendFailed', phrase: 'WARNING: Send failed with hr = 80072ee2.' },
+            { mark: 'flow.searchFailed', phrase: 'OnSearchComplete - Failed to end search job. Error = 0x80072ee2.' },
+            { mark: 'flow.scanFailed', phrase: 'Scan failed with error = 0x80072ee2.' },
+            { mark: 'flow.scanJobFailed', phrase: 'Scan Failed with Error=0x80072ee2' },
+            { mark: 'flow.jobError', phrase: 'Job error (0x80072ee2) received for assignment' },
+          ],
+          symptomIndex: 2,
+        },
+      ],
+    };
+  },
+};
+
+const emptyLocation: BundleDefinition = {
+  name: 'empty-wsus-location',
+  title: 'The MP returns no WSUS location; the scan never runs',
+  description:
+    'A branch-office client (AD site BRANCH-LYON, not in a boundary group with a SUP) gets the new update source ' +
+    'policy and asks for WSUS locations; MP_Location replies with an empty LocationRecords list, LocationServices ' +
+    'calls back with nothing, ScanAgent waits (UpdateSource state 1) and asks again six minutes later with the same ' +
+    'result. WUAHandler never scans (no WUAHandler.log). Peers in HQ get full replies from the same MP.',
+  build() {
+    const { w, sink } = newWorld(this.name);
+    site(w, 0, 0, 'UK (GMT, UTC+0)');
+    const m = mp(w, -60, -900, 'Central Europe (CET, UTC+1)');
+    const c = w.client(
+      { name: 'PS1WIN10X64', ip: '10.7.40.18', biasMinutes: -60, skewMs: 3_100, zone: 'Central Europe (CET, UTC+1)' },
+      m,
+      'BRANCH-LYON',
+    );
+    const peers = w.addPeers(8, '10.1.22');
+    const us = w.rng.guid();
+    const cv = 52;
+    const start = at('2025-01-22T07:40:00Z');
+    const end = at('2025-01-22T08:35:00Z');
+    clientBoot(w, c, start + 45_000);
+    const ready = wsusSync(w, at('2025-01-22T08:00:02Z'), { updateSource: us, contentVersion: cv, itemsUpdated: 96 });
+    const cycle = scanCycle(w, c, ready + 4 * MIN + 9_000, {
+      updateSource: us,
+      contentVersion: cv,
+      updates: makeUpdates(w, 3, 1, '2025-01'),
+      trigger: 'policy',
+      policy: policyFor(w, cv),
+      sourceMode: 'existing',
+      reply: 'empty',
+      markPrefix: 'flow',
+    });
+    // ScanAgent asks again; the MP still has nothing for this client's boundary.
+    const retryEnd = requestLocations(w, cycle.job, cycle.t + 6 * MIN + 2_000, {
+      reply: 'empty',
+      markPrefix: 'flow.loc2',
+    });
+    const relay = forwardStateMessages(w, c, retryEnd + 3 * MIN + 20_000, 'flow');
+    clientNoise(w, c, start, end);
+    mpNoise(w, m, peers, start, end, { updateSource: us, contentVersion: cv, relays: true });
+    siteNoise(w, start, end);
+    runFileDispatch(w, m);
+    runStateSystem(w);
+    const flow: TruthFlow = {
+      ...cycle.flow,
+      scanJobs: [truthScanJob(cycle.job)],
+      relays: relay === undefined ? [] : [{ messageId: relay.messageId, smx: relay.smx, serials: relay.serials }],
+    };
+    return {
+      world: w,
+      sink,
+      flows: [flow],
+      failures: [
+        {
+          id: 'empty-wsus-location',
+          summary: 'No software update point for the client: the MP returned an empty WSUS location reply, no scan ran',
+          chain: [
+            { mark: 'flow.loc1.mpReply', phrase: 'MP LM: Reply message body:', recordContains: '<LocationRecords/>' },
+            { mark: 'flow.loc1.lsReply', phrase: 'WSUSLocationReply : ', recordContains: '<LocationRecords/>' },
+            { mark: 'flow.loc1.lsEmpty', phrase: 'Calling back with empty WSUS locations' },
+            { mark: 'flow.loc1.saEmpty', phrase: 'Received empty location list, will wait for locations' },
+          ],
+        },
+      ],
+    };
+  },
+};
+
+const gpoConflict: BundleDefinition = {
+  name: 'gpo-conflict-87d00692',
+  title: 'Domain GPO overrides the WSUS server: 0x87d00692',
+  description:
+    'The client gets its first WSUS update source; WUAHandler sets the WUA policy to the SUP, but a domain Group ' +
+    'Policy ("Specify intranet Microsoft update service location" = WSUS01) wins the refresh. Adding the update ' +
+    'source fails with 0x87d00692, ScanAgent fails at AddUpdateSource and the deployment reports the job error.',
+  build() {
+    const { w, sink } = newWorld(this.name);
+    site(w, 300, 0, 'US Eastern (EST, UTC-5)');
+    const m = mp(w, 480, 650, 'US Pacific (PST, UTC-8)');
+    const c = w.client(
+      { name: 'PS1WIN10X64', ip: '10.3.8.44', biasMinutes: 480, skewMs: -2_400, zone: 'US Pacific (PST, UTC-8)' },
+      m,
+    );
+    const peers = w.addPeers(8, '10.3.9');
+    const us = w.rng.guid();
+    const cv = 44;
+    const start = at('2025-02-04T17:10:00Z');
+    const end = at('2025-02-04T17:52:00Z');
+    // The domain GPO is in force from boot: WUA already points at WSUS01.
+    clientBoot(w, c, start + 15_000, 'http://WSUS01.CONTOSO.COM:8530');
+    const cycle = scanCycle(w, c, at('2025-02-04T17:24:51Z'), {
+      updateSource: us,
+      contentVersion: cv,
+      updates: makeUpdates(w, 3, 1, '2025-01'),
+      trigger: 'policy',
+      policy: policyFor(w, cv),
+      sourceMode: 'gpo-conflict',
+      markPrefix: 'flow',
+      forwardAfterMs: 5 * MIN + 3_000,
+    });
+    clientNoise(w, c, start, end);
+    mpNoise(w, m, peers, start, end, { updateSource: us, contentVersion: cv, relays: true });
+    siteNoise(w, start, end);
+    runFileDispatch(w, m);
+    runStateSystem(w);
+    return {
+      world: w,
+      sink,
+      flows: [cycle.flow],
+      failures: [
+        {
+          id: 'gpo-conflict',
+          summary:
+            'Group policy conflict 0x87D00692: a domain GPO sets another WSUS server, the update source cannot be added',
+          errorCode: '0x87D00692',
+          errorText: '0x87d00692',
+          chain: [
+            {
+              mark: 'flow.gpoOverwrite',
+              phrase: 'Group policy settings were overwritten by a higher authority (Domain Controller)',
+            },
+            { mark: 'flow.addSourceFailed', phrase: 'Failed to Add Update Source for WUAgent of type (2)' },
+            { mark: 'flow.executeFailed', phrase: 'CScanJob::Execute- Failed at AddUpdateSource, Error = 0x87d00692' },
+            { mark: 'flow.jobError', phrase: 'Job error (0x87d00692) received for assignment' },
+          ],
+        },
+      ],
+    };
+  },
+};
+
+const mpfdmStuck: BundleDefinition = {
+  name: 'statemsg-stuck-mpfdm',
+  title: 'State messages stuck on the MP: MPFDM cannot reach the site server',
+  description:
+    'The client scans and forwards its state messages; MP_Relay writes the SMX into the MP outbox, but MPFDM cannot ' +
+    'reach \\\\PS1SITE.CONTOSO.COM\\SMS_PS1 (error 53, network path not found) and retries every minute. ' +
+    'StateSys.log processes the files that arrived before the outage and nothing after it.',
+  build() {
+    const { w, sink } = newWorld(this.name);
+    site(w, 300, 0, 'US Eastern (EST, UTC-5)');
+    const m = mp(w, 300, -4_000, 'US Eastern (EST, UTC-5)');
+    const c = w.client(
+      { name: 'PS1WIN10X64', ip: '10.1.20.37', biasMinutes: 300, skewMs: 15_000, zone: 'US Eastern (EST, UTC-5)' },
+      m,
+    );
+    const peers = w.addPeers(8, '10.1.22');
+    const us = w.rng.guid();
+    const cv = 47;
+    const start = at('2025-02-11T18:00:00Z');
+    const end = at('2025-02-11T18:44:00Z');
+    clientBoot(w, c, start + 25_000);
+    const cycle = scanCycle(w, c, at('2025-02-11T18:19:37Z'), {
+      updateSource: us,
+      contentVersion: cv,
+      updates: makeUpdates(w, 4, 2, '2025-02'),
+      trigger: 'deployment',
+      sourceMode: 'existing',
+      markPrefix: 'flow',
+      forwardAfterMs: 3 * MIN + 30_000,
+    });
+    clientNoise(w, c, start, end);
+    mpNoise(w, m, peers, start, end, { updateSource: us, contentVersion: cv, relays: true, density: 1.5 });
+    siteNoise(w, start, end);
+    runFileDispatch(w, m, { from: at('2025-02-11T18:16:00Z'), to: end, recovers: false, causeMark: 'mpfdm.cause' });
+    runStateSystem(w);
+    return {
+      world: w,
+      sink,
+      flows: [{ ...cycle.flow, outcome: 'scan completed, state messages stuck in the MP outbox (MPFDM error 53)' }],
+      failures: [
+        {
+          id: 'mpfdm-cannot-reach-site',
+          summary: 'MPFDM cannot move state messages to the site server: error 53, the network path was not found',
+          errorCode: '0x00000035',
+          errorText: 'error 53',
+          chain: [
+            { mark: 'mpfdm.cause', phrase: 'The operating system reported error 53: The network path was not found.' },
+            { mark: 'flow.smx.moveFailed', phrase: 'Failed to move file C:\\SMS\\MP\\OUTBOXES\\statemsg.box\\' },
+          ],
+        },
+      ],
+    };
+  },
+};
+
+const interleaved: BundleDefinition = {
+  name: 'interleaved-scans',
+  title: 'Three clients and two overlapping scan jobs on one MP within seconds',
+  description:
+    'After a sync, three clients pick up the policy and hit PS1MP01 within seconds with location requests for the ' +
+    'same update source and version; PS1WIN10X64 additionally starts a second ScanJob (deployment re-scan) while ' +
+    'its first one is still adding the update source, so two location requests and two WUA searches of one client ' +
+    'overlap. Flows can only be told apart by ids and client IP, not by time.',
+  build() {
+    const { w, sink } = newWorld(this.name);
+    site(w, 300, 0, 'US Eastern (EST, UTC-5)');
+    const m = mp(w, 300, 350, 'US Eastern (EST, UTC-5)');
+    const a = w.client(
+      { name: 'PS1WIN10X64', ip: '10.1.20.37', biasMinutes: 300, skewMs: 2_100, zone: 'US Eastern (EST, UTC-5)' },
+      m,
+    );
+    const b = w.client(
+      { name: 'PS1WIN11X64', ip: '10.1.20.52', biasMinutes: 300, skewMs: -3_300, zone: 'US Eastern (EST, UTC-5)' },
+      m,
+    );
+    const d = w.client(
+      { name: 'PS1WKS0107', ip: '10.2.4.19', biasMinutes: 360, skewMs: 700, zone: 'US Central (CST, UTC-6)' },
+      m,
+    );
+    const peers = w.addPeers(10, '10.1.22');
+    const us = w.rng.guid();
+    const cv = 71;
+    const start = at('2025-02-12T13:35:00Z');
+    const end = at('2025-02-12T14:22:00Z');
+    for (const c of [a, b, d]) {
+      clientBoot(w, c, start + w.rng.int(5_000, 90_000));
+    }
+    const ready = wsusSync(w, at('2025-02-12T13:45:10Z'), { updateSource: us, contentVersion: cv, itemsUpdated: 211 });
+    const policy = policyFor(w, cv);
+    const updates = makeUpdates(w, 5, 2, '2025-02');
+    const t0 = ready + 5 * MIN + 2_000;
+
+    // Client A: first job adds a new update source (slow: WUA policy refresh + 30 s wait) ...
+    const h1 = w.rng.int(0, 900);
+    let ta = policyRefresh(w, a, t0 + h1, policy) + 600;
+    const j1 = startScanJob(w, a, ta, {
+      updateSource: us,
+      contentVersion: cv,
+      updates,
+      trigger: 'policy',
+      locations: { markPrefix: 'a.j1.loc1' },
+    });
+    const detA = startDetection(w, a, ta + 900, updates.length);
+    const added1 = addUpdateSource(w, j1.job, j1.t + 80, 'new', 'a.j1');
+    // ... and while it waits for WUA to take the policy, the deployment's re-scan creates a second job.
+    const j2 = startScanJob(w, a, j1.t + 9_500, {
+      updateSource: us,
+      contentVersion: cv,
+      updates,
+      trigger: 'rescan',
+      locations: { markPrefix: 'a.j2.loc1' },
+    });
+    ta = wuaSearch(w, j1.job, added1.t + 150, 'ok', 'a.j1');
+    ta = scanComplete(w, j1.job, ta + 60);
+    ta = reportUpdateStatus(w, j1.job, ta + 200);
+    const added2 = addUpdateSource(w, j2.job, Math.max(ta, j2.t) + 300, 'existing', 'a.j2');
+    ta = wuaSearch(w, j2.job, added2.t + 150, 'ok', 'a.j2');
+    ta = scanComplete(w, j2.job, ta + 60);
+    ta = reportUpdateStatus(w, j2.job, ta + 200, new Set(updates.map((u) => u.id)));
+    ta = finishDetection(w, a, ta + 400, detA.assignment, updates);
+
+    // Clients B and D: same policy within seconds, existing update source.
+    const cb = scanCycle(w, b, t0 + 1_700, {
+      updateSource: us,
+      contentVersion: cv,
+      updates: makeUpdates(w, 4, 3, '2025-02'),
+      trigger: 'policy',
+      policy,
+      sourceMode: 'existing',
+      markPrefix: 'b',
+    });
+    const cd = scanCycle(w, d, t0 + 2_300, {
+      updateSource: us,
+      contentVersion: cv,
+      updates: makeUpdates(w, 3, 1, '2025-02'),
+      trigger: 'policy',
+      policy,
+      sourceMode: 'existing',
+      markPrefix: 'd',
+    });
+    // All three forward their state messages within a few seconds of each other.
+    const fwd = Math.max(ta, cb.t, cd.t) + 4 * MIN;
+    const ra = forwardStateMessages(w, a, fwd + 800, 'a');
+    const rb = forwardStateMessages(w, b, fwd + 2_900, 'b');
+    const rd = forwardStateMessages(w, d, fwd + 1_600, 'd');
+    for (const c of [a, b, d]) {
+      clientNoise(w, c, start, end);
+    }
+    mpNoise(w, m, peers, start, end, { updateSource: us, contentVersion: cv, relays: true });
+    siteNoise(w, start, end);
+    runFileDispatch(w, m);
+    runStateSystem(w);
+    const relayOf = (r: RelayResult | undefined): TruthFlow['relays'] =>
+      r === undefined ? [] : [{ messageId: r.messageId, smx: r.smx, serials: r.serials }];
+    const flowA: TruthFlow = {
+      client: a.host.name,
+      clientIp: a.host.ip,
+      clientId: a.clientId,
+      mp: m.name,
+      trigger: 'policy',
+      scanJobs: [truthScanJob(j1.job), truthScanJob(j2.job)],
+      assignment: { ...detA.assignment },
+      updates: truthUpdates(updates),
+      relays: relayOf(ra),
+      outcome: 'two overlapping scan jobs, both completed; state reported once',
+    };
+    return {
+      world: w,
+      sink,
+      flows: [flowA, { ...cb.flow, relays: relayOf(rb) }, { ...cd.flow, relays: relayOf(rd) }],
+      failures: [],
+    };
+  },
+};
+
+const skewMidnight: BundleDefinition = {
+  name: 'skew-midnight',
+  title: 'A flow across midnight UTC between Tokyo and Pacific hosts, client clock 3 minutes fast',
+  description:
+    'The client is in Tokyo (bias -540, local date already the next day) with a clock 3 minutes fast; MP and site ' +
+    'server are in US Pacific (bias +480, local date the previous afternoon). The scan starts before and ends after ' +
+    'midnight UTC, so the MP writes two IIS daily files. Sorting by local time, or even by UTC without the skew, ' +
+    'puts records in the wrong order.',
+  build() {
+    const { w, sink } = newWorld(this.name);
+    site(w, 480, 0, 'US Pacific (PST, UTC-8)');
+    const m = mp(w, 480, -2_500, 'US Pacific (PST, UTC-8)');
+    const c = w.client(
+      { name: 'PS1WIN10X64', ip: '10.9.3.77', biasMinutes: -540, skewMs: 180_000, zone: 'Japan (JST, UTC+9)' },
+      m,
+      'APAC-TOKYO',
+    );
+    const peers = w.addPeers(8, '10.1.22');
+    const us = w.rng.guid();
+    const cv = 63;
+    const start = at('2024-12-20T23:35:00Z');
+    const end = at('2024-12-21T00:20:00Z');
+    clientBoot(w, c, start + 40_000);
+    const cycle = scanCycle(w, c, at('2024-12-20T23:57:48Z'), {
+      updateSource: us,
+      contentVersion: cv,
+      updates: makeUpdates(w, 4, 2, '2024-12'),
+      trigger: 'deployment',
+      sourceMode: 'existing',
+      markPrefix: 'flow',
+      forwardAfterMs: 4 * MIN + 50_000,
+    });
+    clientNoise(w, c, start, end);
+    mpNoise(w, m, peers, start, end, { updateSource: us, contentVersion: cv, relays: true });
+    siteNoise(w, start, end);
+    runFileDispatch(w, m);
+    runStateSystem(w);
+    return { world: w, sink, flows: [cycle.flow], failures: [] };
+  },
+};
+
+const rotated: BundleDefinition = {
+  name: 'rotated-history',
+  title: 'Client CcmMessaging and LocationServices logs rotated in the middle of a flow',
+  description:
+    'The location request is sent in CcmMessaging-<stamp>.log (history), its reply lands in CcmMessaging.lo_, and ' +
+    'the state-message relay in the current CcmMessaging.log; LocationServices rolled over between sending the ' +
+    'request (LocationServices.lo_) and processing the reply (LocationServices.Log, capital L). The history file ' +
+    'name carries the client-local time of the rollover. Rollovers are placed by time, not by size, to keep the ' +
+    'sample small.',
+  build() {
+    const { w, sink } = newWorld(this.name);
+    site(w, 240, 0, 'US Eastern (EDT, UTC-4)');
+    const m = mp(w, -60, 300, 'UK (BST, UTC+1)');
+    const c = w.client(
+      { name: 'PS1WIN10X64', ip: '10.1.20.37', biasMinutes: 240, skewMs: -1_200, zone: 'US Eastern (EDT, UTC-4)' },
+      m,
+    );
+    const peers = w.addPeers(8, '10.1.22');
+    const us = w.rng.guid();
+    const cv = 36;
+    const start = at('2024-10-20T10:05:00Z');
+    const end = at('2024-10-20T10:52:00Z');
+    clientBoot(w, c, start + 10_000);
+    // Timed so that the location request leaves the client at about 06:29:2x local time.
+    const cycle = scanCycle(w, c, at('2024-10-20T10:29:30Z'), {
+      updateSource: us,
+      contentVersion: cv,
+      updates: makeUpdates(w, 4, 2, '2024-10'),
+      trigger: 'deployment',
+      sourceMode: 'existing',
+      markPrefix: 'flow',
+      forwardAfterMs: 7 * MIN + 5_000,
+    });
+    clientNoise(w, c, start, end, 1.5);
+    mpNoise(w, m, peers, start, end, { updateSource: us, contentVersion: cv, relays: true });
+    siteNoise(w, start, end);
+    runFileDispatch(w, m);
+    runStateSystem(w);
+
+    const logs = `${c.host.ccmDir}`;
+    const sent = sink.timeOf('flow.loc1.lsSend');
+    const created = sink.timeOf('flow.loc1.lsCreated');
+    const forwarded = sink.timeOf('flow.forwarded');
+    // CcmMessaging rolls right after the request is sent (history file), and again before the relay (.lo_).
+    const r1 = sent + 1;
+    const r2 = forwarded - w.rng.int(60_000, 150_000);
+    sink.rotate(
+      `${logs}/CcmMessaging.log`,
+      [
+        { until: r1, path: `${logs}/CcmMessaging-${historyStamp(c.host.local(r1))}.log` },
+        { until: r2, path: `${logs}/CcmMessaging.lo_` },
+      ],
+      `${logs}/CcmMessaging.log`,
+    );
+    // LocationServices rolls between creating the request and processing its reply.
+    sink.rotate(
+      `${logs}/LocationServices.log`,
+      [{ until: created + 1, path: `${logs}/LocationServices.lo_` }],
+      `${logs}/LocationServices.Log`,
+    );
+    return { world: w, sink, flows: [cycle.flow], failures: [] };
+  },
+};
+
+export const SAMPLE_BUNDLES: readonly BundleDefinition[] = [
+  healthy,
+  wsus2ee2,
+  emptyLocation,
+  gpoConflict,
+  mpfdmStuck,
+  interleaved,
+  skewMidnight,
+  rotated,
+];
+
+// --- rendering --------------------------------------------------------------------------------------------
+
+export interface RenderedSample {
+  readonly name: string;
+  /** path inside the bundle → content (BOM as U+FEFF), sorted by path. */
+  readonly files: ReadonlyMap<string, string>;
+  readonly truth: Truth;
+}
+
+function countLines(content: string): number {
+  let n = 0;
+  for (let i = content.indexOf('\n'); i !== -1; i = content.indexOf('\n', i + 1)) {
+    n++;
+  }
+  return n;
+}
+
+function locate(marks: ReadonlyMap<string, MarkedRecord>, ref: MarkRef, bundle: string): TruthLocation {
+  const rec = marks.get(ref.mark);
+  if (rec === undefined) {
+    throw new Error(`${bundle}: mark ${ref.mark} was never emitted`);
+  }
+  const firstLine = rec.text.split('\r\n')[0] ?? '';
+  if (!firstLine.includes(ref.phrase)) {
+    throw new Error(`${bundle}: ${ref.mark} at ${rec.path}:${rec.line} does not say "${ref.phrase}"`);
+  }
+  if (ref.recordContains !== undefined && !rec.text.includes(ref.recordContains)) {
+    throw new Error(`${bundle}: ${ref.mark} does not contain "${ref.recordContains}"`);
+  }
+  return {
+    file: rec.path,
+    line: rec.line,
+    endLine: rec.endLine,
+    phrase: ref.phrase,
+    ...(ref.recordContains === undefined ? {} : { recordContains: ref.recordContains }),
+  };
+}
+
+/** Build and render one sample bundle; paths in the result and the truth are relative to the bundle folder. */
+export function renderSample(def: BundleDefinition): RenderedSample {
+  const built = def.build();
+  const { files, marks } = built.sink.render();
+  const w = built.world;
+  const hosts: TruthHost[] = [w.site, ...w.mps, ...w.clients.map((c) => c.host)].map((h) => ({
+    name: h.name,
+    role: h.role,
+    folder: h.name,
+    fqdn: h.fqdn,
+    ip: h.ip,
+    zone: h.zone,
+    biasMinutes: h.clock.biasMinutes,
+    skewMs: h.clock.skewMs,
+  }));
+  const failures: TruthFailure[] = built.failures.map((f) => {
+    const chain = f.chain.map((ref) => locate(marks, ref, def.name));
+    const cause = chain[0];
+    const symptom = chain[f.symptomIndex ?? chain.length - 1];
+    if (cause === undefined || symptom === undefined) {
+      throw new Error(`${def.name}: failure ${f.id} has an empty chain`);
+    }
+    return {
+      id: f.id,
+      summary: f.summary,
+      ...(f.errorCode === undefined ? {} : { errorCode: f.errorCode }),
+      ...(f.errorText === undefined ? {} : { errorText: f.errorText }),
+      symptom,
+      upstreamCause: cause,
+      chain,
+    };
+  });
+  const fileList = [...files].map(([file, content]) => ({
+    file,
+    lines: countLines(content),
+    bytes: Buffer.byteLength(content, 'utf8'),
+  }));
+  return {
+    name: def.name,
+    files,
+    truth: {
+      schema: TRUTH_SCHEMA,
+      bundle: def.name,
+      title: def.title,
+      description: def.description,
+      hosts,
+      flows: built.flows,
+      failures,
+      files: fileList,
+    },
+  };
+}
