@@ -1,0 +1,445 @@
+// Large generated bundles for the benchmark (the benchmark asks for ~1 GB). The same flows as the samples
+// (scenarios.ts), healthy and failing mixed, repeated over hundreds of clients spread over several management
+// points, in hourly rounds of true time. Memory stays bounded: each round's records are buffered, put in time
+// order per file, appended through fs write streams and dropped; no file is ever built whole in memory.
+
+import { createWriteStream, mkdirSync, openSync } from 'node:fs';
+import type { WriteStream } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { LogFileSpec, LogSink } from './logbook.ts';
+import { clientNoise, clientStartup, mpNoise, siteNoise } from './noise.ts';
+import type { SearchMode, SourceMode, UpdateInfo } from './scenarios.ts';
+import {
+  addUpdateSource,
+  finishDetection,
+  forwardStateMessages,
+  makeUpdates,
+  policyRefresh,
+  reportUpdateStatus,
+  runFileDispatch,
+  runStateSystem,
+  scanComplete,
+  startDetection,
+  startScanJob,
+  wsusSync,
+  wuaSearch,
+  wuServiceStart,
+} from './scenarios.ts';
+import { Prng } from './prng.ts';
+import type { Client, Host, PeerClient } from './world.ts';
+import { World } from './world.ts';
+
+export interface GenerateBundleOptions {
+  /** Folder to write into (created; existing files with the same names are overwritten). */
+  readonly outDir: string;
+  /** Approximate total size; the result lands within a few percent above or below. */
+  readonly targetBytes: number;
+  readonly seed: number;
+}
+
+/** One file's records of a round, in emission order: instants and raw texts side by side (no object per record). */
+interface FileBuffer {
+  readonly spec: LogFileSpec;
+  readonly times: number[];
+  readonly texts: string[];
+  chars: number;
+}
+
+/**
+ * Appends through a pool of write streams, one per file. Files are opened synchronously so that running out of
+ * descriptors (EMFILE) is noticed at once: the pool then shrinks to what the process may hold and closes the
+ * least recently used streams, reopening them for append when their file is written again.
+ */
+class StreamPool {
+  private readonly open = new Map<string, WriteStream>();
+  private readonly started = new Set<string>();
+  private readonly dirs = new Set<string>();
+  bytes = 0;
+
+  constructor(private maxOpen: number) {}
+
+  get files(): number {
+    return this.started.size;
+  }
+
+  /** Append `bytes` (already encoded) to the file at `path`. `first` goes before them when the file is created. */
+  async append(path: string, fill: (first: string) => Buffer): Promise<void> {
+    let stream = this.open.get(path);
+    let first = '';
+    if (stream === undefined) {
+      const dir = dirname(path);
+      if (!this.dirs.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        this.dirs.add(dir);
+      }
+      const fresh = !this.started.has(path);
+      const fd = await this.openFd(path, fresh ? 'w' : 'a');
+      stream = createWriteStream(path, { fd, highWaterMark: 1 << 20 });
+      this.open.set(path, stream);
+      if (fresh) {
+        this.started.add(path);
+        first = 'new';
+      }
+    } else {
+      // Most recently used goes last, so eviction takes the stalest stream.
+      this.open.delete(path);
+      this.open.set(path, stream);
+    }
+    const bytes = fill(first);
+    this.bytes += bytes.length;
+    if (!stream.write(bytes)) {
+      await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+    }
+  }
+
+  private async openFd(path: string, flags: 'w' | 'a'): Promise<number> {
+    for (;;) {
+      if (this.open.size >= this.maxOpen) {
+        await this.evict();
+      }
+      try {
+        return openSync(path, flags);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EMFILE' || this.open.size < 16) {
+          throw err;
+        }
+        this.maxOpen = Math.max(16, this.open.size - 32);
+      }
+    }
+  }
+
+  private async evict(): Promise<void> {
+    while (this.open.size >= this.maxOpen) {
+      const oldest = this.open.keys().next();
+      if (oldest.done === true) {
+        return;
+      }
+      const stream = this.open.get(oldest.value);
+      this.open.delete(oldest.value);
+      if (stream !== undefined) {
+        await closeStream(stream);
+      }
+    }
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.open.values()];
+    this.open.clear();
+    await Promise.all(all.map(closeStream));
+  }
+}
+
+function closeStream(stream: WriteStream): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    stream.once('error', reject);
+    stream.end(() => resolve());
+  });
+}
+
+/**
+ * Buffers records per host and file and hands them to the pool in time order. A client's files only need to be
+ * in order among themselves, so they are flushed as soon as the client's round is generated; MP and site files
+ * mix all clients and are flushed once the whole round is there.
+ */
+class RoundSink implements LogSink {
+  private readonly hosts = new Map<string, Map<string, FileBuffer>>();
+  /** Characters buffered (all generated text is ASCII apart from the BOM, so about bytes). */
+  pendingChars = 0;
+
+  constructor(
+    private readonly root: string,
+    private readonly pool: StreamPool,
+  ) {}
+
+  add(file: LogFileSpec, trueUtc: number, text: string): void {
+    const host = file.path.slice(0, file.path.indexOf('/'));
+    let files = this.hosts.get(host);
+    if (files === undefined) {
+      files = new Map();
+      this.hosts.set(host, files);
+    }
+    let buf = files.get(file.path);
+    if (buf === undefined) {
+      buf = { spec: file, times: [], texts: [], chars: 0 };
+      files.set(file.path, buf);
+    }
+    buf.times.push(trueUtc);
+    buf.texts.push(text);
+    buf.chars += text.length;
+    this.pendingChars += text.length;
+  }
+
+  /** Write and drop what is buffered for one host folder. */
+  async flushHost(host: string): Promise<void> {
+    const files = this.hosts.get(host);
+    if (files === undefined) {
+      return;
+    }
+    this.hosts.delete(host);
+    for (const [path, buf] of files) {
+      this.pendingChars -= buf.chars;
+      await this.pool.append(join(this.root, path), (fresh) => encode(buf, fresh !== ''));
+    }
+  }
+
+  async flush(): Promise<void> {
+    for (const host of [...this.hosts.keys()].sort()) {
+      await this.flushHost(host);
+    }
+    this.pendingChars = 0;
+  }
+}
+
+/**
+ * A file buffer's records in time order as UTF-8 bytes, with the BOM / IIS header first when the file is new.
+ * Every generated text is ASCII, so each one is copied into the buffer as latin1 without building a joined
+ * string first (a gigabyte of string concatenation is mostly garbage collection).
+ */
+function encode(buf: FileBuffer, fresh: boolean): Buffer {
+  const n = buf.times.length;
+  const order = new Uint32Array(n);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    order[i] = i;
+    if (i > 0 && (buf.times[i] as number) < (buf.times[i - 1] as number)) {
+      sorted = false;
+    }
+  }
+  if (!sorted) {
+    // Stable: records of the same instant keep their emission order.
+    order.sort((a, b) => (buf.times[a] as number) - (buf.times[b] as number) || a - b);
+  }
+  const head = fresh ? (buf.spec.prologue?.(buf.times[order[0] as number] as number) ?? '') : '';
+  const bom = fresh && buf.spec.bom;
+  const out = Buffer.allocUnsafe(buf.chars + head.length + (bom ? 3 : 0));
+  let at = 0;
+  if (bom) {
+    out[0] = 0xef;
+    out[1] = 0xbb;
+    out[2] = 0xbf;
+    at = 3;
+  }
+  at += out.write(head, at, 'latin1');
+  for (let i = 0; i < n; i++) {
+    at += out.write(buf.texts[order[i] as number] as string, at, 'latin1');
+  }
+  return out;
+}
+
+const HOUR = 3_600_000;
+/**
+ * A round is two hours of true time in which every client runs two scan cycles, an hour apart. Rounds are what
+ * MP and site files are ordered by; fewer, longer rounds mean fewer, larger appends to the thousands of files.
+ */
+const ROUND = 2 * HOUR;
+const MIN = 60_000;
+
+/** What one client does in one round, drawn from the mix of healthy and failing cycles. */
+type CycleKind = 'healthy' | 'wsus-2ee2' | 'empty-location' | 'gpo-conflict';
+
+function drawKind(r: Prng): CycleKind {
+  const x = r.float();
+  return x < 0.78 ? 'healthy' : x < 0.87 ? 'wsus-2ee2' : x < 0.94 ? 'empty-location' : 'gpo-conflict';
+}
+
+interface BenchClient {
+  readonly client: Client;
+  updates: UpdateInfo[];
+  /** Updates whose status was reported already: UpdatesStore raises no state message for them again. */
+  readonly reported: Set<string>;
+  booted: boolean;
+  sourceKnown: boolean;
+}
+
+/** One scan cycle of a benchmark client; mirrors the sample bundles' cycle with cheaper bookkeeping. */
+function benchCycle(
+  w: World,
+  bc: BenchClient,
+  t0: number,
+  kind: CycleKind,
+  newPolicy: { policyId: string; policyVersion: string } | undefined,
+  us: string,
+  cv: number,
+): void {
+  const c = bc.client;
+  let t = t0;
+  const det = startDetection(w, c, t, bc.updates.length);
+  if (newPolicy !== undefined) {
+    t = policyRefresh(w, c, det.t + w.rng.int(200, 2000), newPolicy);
+  }
+  const started = startScanJob(w, c, Math.max(t, det.t) + w.rng.int(10, 200), {
+    updateSource: us,
+    contentVersion: cv,
+    updates: bc.updates,
+    trigger: newPolicy === undefined ? 'rescan' : 'policy',
+    locations: { reply: kind === 'empty-location' ? 'empty' : 'ok' },
+  });
+  const job = started.job;
+  t = started.t;
+  const forwardAt = (x: number): void => {
+    forwardStateMessages(w, c, x + w.rng.int(60_000, 9 * MIN));
+  };
+  if (kind === 'empty-location') {
+    forwardAt(t);
+    return;
+  }
+  const mode: SourceMode = kind === 'gpo-conflict' ? 'gpo-conflict' : bc.sourceKnown ? 'existing' : 'new';
+  const added = addUpdateSource(w, job, t + w.rng.int(20, 200), mode);
+  t = added.t;
+  if (!added.ok) {
+    t = finishDetection(w, c, t + w.rng.int(200, 1500), det.assignment, bc.updates, '0x87d00692');
+    forwardAt(t);
+    return;
+  }
+  bc.sourceKnown = true;
+  const search: SearchMode = kind === 'wsus-2ee2' ? 'timeout-2ee2' : 'ok';
+  t = wuaSearch(w, job, t + w.rng.int(50, 400), search);
+  if (search === 'timeout-2ee2') {
+    t = scanComplete(w, job, t + w.rng.int(20, 200), '0x80072ee2');
+    t = finishDetection(w, c, t + w.rng.int(100, 900), det.assignment, bc.updates, '0x80072ee2');
+  } else {
+    t = scanComplete(w, job, t + w.rng.int(20, 200));
+    t = reportUpdateStatus(w, job, t + w.rng.int(50, 400), bc.reported);
+    for (const u of bc.updates) {
+      bc.reported.add(u.id);
+    }
+    t = finishDetection(w, c, t + w.rng.int(100, 900), det.assignment, bc.updates);
+  }
+  forwardAt(t);
+}
+
+const ZONES: ReadonlyArray<readonly [number, string]> = [
+  [300, 'US Eastern (EST, UTC-5)'],
+  [360, 'US Central (CST, UTC-6)'],
+  [480, 'US Pacific (PST, UTC-8)'],
+  [0, 'UK (GMT, UTC+0)'],
+  [-60, 'Central Europe (CET, UTC+1)'],
+  [-540, 'Japan (JST, UTC+9)'],
+];
+
+/**
+ * Write a large bundle of about `targetBytes` under `outDir`: hundreds of clients (many small CCM logs each and a
+ * legacy WindowsUpdate.log), several MPs (big MP_Location / MP_Relay / IIS / MPFDM logs), one site server.
+ */
+export async function generateBundle(opts: GenerateBundleOptions): Promise<{ files: number; bytes: number }> {
+  // Generous: Node raises the soft descriptor limit to the hard one; the pool shrinks itself on EMFILE.
+  const pool = new StreamPool(8192);
+  const sink = new RoundSink(opts.outDir, pool);
+  const w = new World(`cmflow-bench/${opts.seed}`, sink);
+  const r = new Prng(`cmflow-bench/${opts.seed}/layout`);
+
+  // Scale: ~1.6 MB per client over a run keeps a 1 GB bundle at ~600 clients and a 5 MB one at a handful.
+  const clientCount = Math.max(3, Math.min(600, Math.round(opts.targetBytes / 1_600_000)));
+  const mpCount = Math.max(1, Math.min(4, Math.ceil(clientCount / 160)));
+  const siteZone = r.pick(ZONES);
+  w.host({ name: 'PS1SITE', role: 'site', ip: '10.1.1.10', biasMinutes: siteZone[0], skewMs: 0, zone: siteZone[1] });
+  const mps: Host[] = [];
+  for (let i = 0; i < mpCount; i++) {
+    const z = r.pick(ZONES);
+    mps.push(
+      w.host({
+        name: `PS1MP${String(i + 1).padStart(2, '0')}`,
+        role: 'mp',
+        ip: `10.1.1.${21 + i}`,
+        biasMinutes: z[0],
+        skewMs: r.int(-20_000, 20_000),
+        zone: z[1],
+      }),
+    );
+  }
+  const clients: BenchClient[] = [];
+  const peersByMp = new Map<string, PeerClient[]>();
+  for (let i = 0; i < clientCount; i++) {
+    const mp = mps[i % mps.length] as Host;
+    const z = r.pick(ZONES);
+    const ip = `10.${10 + (i % mps.length)}.${Math.floor(i / 200)}.${20 + (i % 200)}`;
+    const client = w.client(
+      {
+        name: `PS1WKS${String(i + 1).padStart(4, '0')}`,
+        ip,
+        biasMinutes: z[0],
+        skewMs: r.int(-90_000, 90_000),
+        zone: z[1],
+      },
+      mp,
+    );
+    clients.push({
+      client,
+      updates: makeUpdates(w, r.int(6, 28), r.int(1, 5), '2025-01'),
+      reported: new Set(),
+      booted: false,
+      sourceKnown: r.bool(0.7),
+    });
+    const peers = peersByMp.get(mp.name) ?? [];
+    peers.push({ name: client.host.name, ip, subnet: client.subnet, clientId: client.clientId, nextSerial: 1 });
+    peersByMp.set(mp.name, peers);
+  }
+
+  const us = w.rng.guid();
+  let cv = 30;
+  let policy = { policyId: w.rng.guid().toLowerCase(), policyVersion: `${cv + 2}.00` };
+  const start = Date.parse('2025-01-13T06:00:00Z');
+  let round = 0;
+  let done = false;
+  while (!done) {
+    const t0 = start + round * ROUND;
+    // A sync every eight hours brings a new content version and UpdateSource policy to every client.
+    const syncRound = round % 4 === 0;
+    let policyReadyAt = t0;
+    if (syncRound) {
+      cv++;
+      policy = { policyId: policy.policyId, policyVersion: `${cv + 2}.00` };
+      policyReadyAt = wsusSync(w, t0 + r.int(0, 60_000), {
+        updateSource: us,
+        contentVersion: cv,
+        itemsUpdated: r.int(40, 400),
+      });
+    }
+    siteNoise(w, t0, t0 + ROUND);
+    for (const mp of mps) {
+      // Traffic from the rest of the estate grows with the clients the MP serves.
+      const peers = peersByMp.get(mp.name) ?? [];
+      mpNoise(w, mp, peers, t0, t0 + ROUND, {
+        updateSource: us,
+        contentVersion: cv,
+        relays: false,
+        density: Math.max(0.2, peers.length / 12),
+      });
+    }
+    for (const bc of clients) {
+      const c = bc.client;
+      if (!bc.booted) {
+        wuServiceStart(w, c, t0 + r.int(0, 60_000), w.supUrl);
+        clientStartup(w, c, t0 + r.int(60_000, 120_000));
+        bc.booted = true;
+      }
+      clientNoise(w, c, t0, t0 + ROUND, 0.5);
+      if (syncRound && round > 0) {
+        // The sync brought a few new updates that apply to this client.
+        bc.updates = [...bc.updates.slice(r.int(0, 3)), ...makeUpdates(w, r.int(1, 4), 0, '2025-02')];
+      }
+      const begin = Math.max(t0 + r.int(3 * MIN, 40 * MIN), policyReadyAt + r.int(MIN, 5 * MIN));
+      benchCycle(w, bc, begin, drawKind(r), syncRound ? policy : undefined, us, cv);
+      benchCycle(w, bc, t0 + HOUR + r.int(3 * MIN, 40 * MIN), drawKind(r), undefined, us, cv);
+      await sink.flushHost(c.host.name);
+      if (pool.bytes + sink.pendingChars >= opts.targetBytes) {
+        done = true;
+        break;
+      }
+    }
+    for (const mp of mps) {
+      // Now and then an MP loses the site server share for a while and catches up afterwards.
+      const outage = r.bool(0.15)
+        ? { from: t0 + r.int(5 * MIN, 60 * MIN), to: t0 + r.int(65 * MIN, 110 * MIN), recovers: true }
+        : undefined;
+      runFileDispatch(w, mp, outage);
+      w.outbox(mp).length = 0;
+    }
+    runStateSystem(w);
+    w.statesysInbox.length = 0;
+    await sink.flush();
+    round++;
+  }
+  await pool.closeAll();
+  return { files: pool.files, bytes: pool.bytes };
+}
