@@ -13,6 +13,8 @@ import {
   elementsNamed,
   firstElement,
   parseXml,
+  parseXmlWithGrammar,
+  scanWellFormedXml,
   XmlParser,
   XmlTreeBuilder,
   xmlTokens,
@@ -361,20 +363,71 @@ describe('CST + visitor vs embedded actions (measurement, no assertion on time)'
       const used = process.cpuUsage(start);
       return (used.user + used.system) / runs;
     };
-    time(parseXml, 500);
+    const grammar = (text: string) => parseXmlWithGrammar(text);
+    const scanner = (text: string) => scanWellFormedXml(text)!;
+    time(grammar, 500);
     time(parseWithCst, 500);
+    time(scanner, 500);
     const embedded: number[] = [];
     const cst: number[] = [];
+    const fast: number[] = [];
     for (let round = 0; round < 9; round++) {
-      embedded.push(time(parseXml, 300));
+      embedded.push(time(grammar, 300));
       cst.push(time(parseWithCst, 300));
+      fast.push(time(scanner, 300));
     }
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
     const wins = embedded.filter((e, i) => e < (cst[i] ?? 0)).length;
     console.log(
       `XML ${REPORT_2K.length} chars, CPU µs per body, median of ${embedded.length} rounds: ` +
         `embedded actions ${median(embedded).toFixed(1)}, CST+visitor ${median(cst).toFixed(1)} ` +
-        `(embedded faster in ${wins} of ${embedded.length} rounds)`,
+        `(embedded faster in ${wins} of ${embedded.length} rounds); well-formed fast path ${median(fast).toFixed(1)}`,
+    );
+  });
+});
+
+describe('the fast path agrees with the grammar', () => {
+  const name = fc.constantFrom('Report', 'StateMessage', 'Topic', 'State', 'a', 'B-1', 'x:y', 'LocationRecord');
+  const value = fc.string({ maxLength: 12 }).map((s) => s.replace(/["<]/g, ''));
+  const textPart = fc.constantFrom('', ' ', 'text', 'a &amp; b', '&#233;', '\r\n', '12');
+  const element: fc.Memo<string> = fc.memo((depth) =>
+    fc
+      .tuple(
+        name,
+        fc.array(fc.tuple(name, value), { maxLength: 3 }),
+        depth > 1 ? fc.array(fc.oneof(element(depth - 1), textPart), { maxLength: 3 }) : fc.constant([] as string[]),
+        fc.boolean(),
+      )
+      .map(([tag, attrs, children, selfClose]) => {
+        const a = attrs.map(([k, v]) => ` ${k}="${v}"`).join('');
+        return selfClose && children.length === 0 ? `<${tag}${a}/>` : `<${tag}${a}>${children.join('')}</${tag}>`;
+      }),
+  );
+
+  it('reads every well-formed body itself, to the same document', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('', '<?xml version="1.0" encoding="UTF-16"?>\r\n'), element(4), (prolog, body) => {
+        const text = prolog + body;
+        const fast = scanWellFormedXml(text);
+        expect(fast).toBeDefined();
+        expect(fast).toEqual(parseXmlWithGrammar(text));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('either declines or agrees on anything else', () => {
+    const noisy = fc
+      .array(fc.oneof(fc.constantFrom('<', '>', '</', '/>', '="', '"', "'", '<!--', '<?', '?>', '<A>', '</A>', '<B x="1">', ' '), fc.string({ maxLength: 4 })), { maxLength: 25 })
+      .map((p) => p.join(''));
+    fc.assert(
+      fc.property(noisy, (text) => {
+        const fast = scanWellFormedXml(text);
+        if (fast !== undefined) {
+          expect(fast).toEqual(parseXmlWithGrammar(text));
+        }
+      }),
+      { numRuns: 2000 },
     );
   });
 });
