@@ -64,7 +64,17 @@ export function samplesReadme(samples: readonly RenderedSample[]): string {
   out.push(
     '  in 60 seconds.`; and the noise lines (ClientIDManagerStartup, CcmExec events, WSyncMgr progress, SMSDBMON',
   );
-  out.push('  triggers other than Update_SyncStatus).');
+  out.push(
+    '  triggers other than Update_SyncStatus). The 0x80072EE2 WindowsUpdate.log lines are legacy-style WinHTTP/PT',
+  );
+  out.push('  warnings plus one Windows-10-style `*FAILED* [80072EE2] Send request` line.');
+  out.push(
+    '- Known simplification: clients are named `PS1WIN10X64` etc. but write the legacy text WindowsUpdate.log of',
+  );
+  out.push(
+    '  Windows 7/8.x; a real Windows 10 client only yields a WindowsUpdate.log through Get-WindowsUpdateLog, in',
+  );
+  out.push('  another format. Rotated logs roll over at chosen instants, not at their real 250 KB size.');
   out.push('');
   out.push('## Bundles');
   out.push('');
@@ -143,7 +153,10 @@ async function main(): Promise<void> {
   }
   await writeFile(join(samplesDir, 'README.md'), samplesReadme(samples));
   // The logs are byte-exact fixtures (CRLF, BOMs, trailing `~`): git must never convert their line endings.
-  await writeFile(join(samplesDir, '.gitattributes'), '# Byte-exact log fixtures: no line-ending conversion.\n* -text\n');
+  await writeFile(
+    join(samplesDir, '.gitattributes'),
+    '# Byte-exact log fixtures: no line-ending conversion.\n* -text\n',
+  );
   process.stdout.write(`wrote ${samples.length} bundles, ${files} files, ${bytes} bytes to samples/logs\n`);
 }
 
