@@ -12,9 +12,10 @@ import { generateBundle } from '../gen/bundle-gen.ts';
 import { openBundle } from '../../src/parsers/bundle.ts';
 import { classifyRecord } from '../../src/parsers/classify.ts';
 import { parseBundle } from '../../src/parsers/parse-bundle.ts';
+import { defaultWorkerCount } from '../../src/parsers/parallel.ts';
 import { floorRead } from './floor.ts';
 
-type Phase = 'floor' | 'parse' | 'frame';
+type Phase = 'floor' | 'parse' | 'frame' | 'parallel';
 
 interface PhaseResult {
   phase: Phase;
@@ -35,6 +36,14 @@ async function runPhase(phase: Phase, bundleDir: string): Promise<PhaseResult> {
     const r = await floorRead(bundle.files);
     bytes = r.bytes;
     units = r.lines;
+  } else if (phase === 'parallel') {
+    const parsed = await parseBundle(bundle, {
+      workers: defaultWorkerCount(),
+      workerScript: join(__dirname, 'parse-worker.js'),
+      classifyInWorkers: true,
+    });
+    bytes = parsed.files.reduce((sum, f) => sum + f.summary.bytes, 0);
+    units = parsed.files.reduce((sum, f) => sum + f.summary.records, 0);
   } else {
     const parsed = await parseBundle(bundle, {
       ...(phase === 'parse' && { classify: classifyRecord }),
@@ -109,6 +118,7 @@ async function main(): Promise<void> {
     const floor = await take('floor');
     const frame = await take('frame');
     const parse = await take('parse');
+    const parallel = await take('parallel');
     const size = floor.bytes / MB;
     const rate = (r: PhaseResult): number => r.bytes / MB / r.seconds;
     const row = {
@@ -117,16 +127,23 @@ async function main(): Promise<void> {
       frameMBs: Math.round(rate(frame)),
       parseMBs: Math.round(rate(parse)),
       parseVsFloor: Number((rate(parse) / rate(floor)).toFixed(2)),
+      threadsMBs: Math.round(rate(parallel)),
+      threadsVsFloor: Number((rate(parallel) / rate(floor)).toFixed(2)),
       records: parse.units,
       floorPeakMB: Math.round(floor.maxRssMB),
       parsePeakMB: Math.round(parse.maxRssMB),
       parsePeakVsBundle: Number((parse.maxRssMB / size).toFixed(3)),
+      threadsPeakMB: Math.round(parallel.maxRssMB),
     };
+    if (parallel.units !== parse.units) {
+      throw new Error(`threads found ${parallel.units} records, one thread ${parse.units}`);
+    }
     rows.push(row);
     console.log(
       `${row.bundleMB} MB bundle: floor ${row.floorMBs} MB/s (peak ${row.floorPeakMB} MB) | ` +
         `framing only ${row.frameMBs} MB/s | parse ${row.parseMBs} MB/s = ${row.parseVsFloor} x floor, ` +
-        `${row.records} records, peak ${row.parsePeakMB} MB = ${row.parsePeakVsBundle} x bundle`,
+        `${row.records} records, peak ${row.parsePeakMB} MB = ${row.parsePeakVsBundle} x bundle | ` +
+        `${defaultWorkerCount()} threads ${row.threadsMBs} MB/s = ${row.threadsVsFloor} x floor, peak ${row.threadsPeakMB} MB`,
     );
   }
   console.table(rows);
