@@ -48,8 +48,13 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    const known = e instanceof BundleError || e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`cmflow: ${known ? (e as Error).message : `internal error: ${String((e as Error)?.message ?? e)}`}\n`);
+    const known =
+      e instanceof BundleError ||
+      e instanceof UsageError ||
+      (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(
+      `cmflow: ${known ? (e as Error).message : `internal error: ${String((e as Error)?.message ?? e)}`}\n`,
+    );
     process.exitCode = known ? 2 : 1;
   },
 );

@@ -56,10 +56,16 @@ export async function runParse(paths: readonly string[], options: ParseCommandOp
       // Message fields are not part of this report, so no classification; big bundles use every core.
       const bytes = bundle.files.reduce((sum, f) => sum + f.size, 0);
       const parsed = await parseBundle(bundle, { workers: bytes > PARALLEL_BYTES ? defaultWorkerCount() : 1 });
-      const prefix = bundle.files.length === 1 && bundle.files[0]!.path === bundle.name ? '' : `${path.replace(/\/+$/, '')}/`;
-      human.push(`${path}: ${bundle.files.length} log file${bundle.files.length === 1 ? '' : 's'}, ${parsed.hosts.length} host${parsed.hosts.length === 1 ? '' : 's'}`);
+      const prefix =
+        bundle.files.length === 1 && bundle.files[0]!.path === bundle.name ? '' : `${path.replace(/\/+$/, '')}/`;
+      human.push(
+        `${path}: ${bundle.files.length} log file${bundle.files.length === 1 ? '' : 's'}, ${parsed.hosts.length} host${parsed.hosts.length === 1 ? '' : 's'}`,
+      );
       for (const host of parsed.hosts) {
-        const bias = host.biasMinutes === undefined ? 'zone unknown' : `bias ${host.biasMinutes >= 0 ? '+' : ''}${host.biasMinutes} (UTC${host.biasMinutes <= 0 ? '+' : '-'}${formatOffset(Math.abs(host.biasMinutes))})`;
+        const bias =
+          host.biasMinutes === undefined
+            ? 'zone unknown'
+            : `bias ${host.biasMinutes >= 0 ? '+' : ''}${host.biasMinutes} (UTC${host.biasMinutes <= 0 ? '+' : '-'}${formatOffset(Math.abs(host.biasMinutes))})`;
         human.push(`  host ${host.name || '(unnamed)'}  ${host.roles.join(', ') || 'role unknown'}  ${bias}`);
         for (const report of parsed.files.filter((f) => f.host === host.name)) {
           const s = report.summary;
@@ -86,7 +92,9 @@ export async function runParse(paths: readonly string[], options: ParseCommandOp
       bundle.close();
     }
   }
-  out.write(options.json ? JSON.stringify({ schema: 'cmflow.parse/1', files }, null, 2) + '\n' : human.join('\n') + '\n');
+  out.write(
+    options.json ? JSON.stringify({ schema: 'cmflow.parse/1', files }, null, 2) + '\n' : human.join('\n') + '\n',
+  );
   return 0;
 }
 

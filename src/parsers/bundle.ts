@@ -146,7 +146,17 @@ async function listFolder(root: string, overrides: Record<string, HostOverride>)
       } else if (entry.isFile() && isLogName(entry.name)) {
         const rel = relative(root, full).split(sep).join('/');
         const size = (await stat(full)).size;
-        out.push(describe(rel, size, () => Promise.resolve(createReadStream(full, { highWaterMark: size <= WHOLE_FILE_BYTES ? Math.max(size, 1) : 1 << 20 })), overrides));
+        out.push(
+          describe(
+            rel,
+            size,
+            () =>
+              Promise.resolve(
+                createReadStream(full, { highWaterMark: size <= WHOLE_FILE_BYTES ? Math.max(size, 1) : 1 << 20 }),
+              ),
+            overrides,
+          ),
+        );
       }
     }
   };
@@ -172,7 +182,9 @@ async function openZip(abs: string, source: string, overrides: Record<string, Ho
         const open = (): Promise<Readable> =>
           new Promise((okStream, failStream) =>
             zip.openReadStream(entry, (err, stream) =>
-              err || !stream ? failStream(new BundleError(`${source}/${path}: ${err?.message ?? 'cannot read'}`)) : okStream(stream),
+              err || !stream
+                ? failStream(new BundleError(`${source}/${path}: ${err?.message ?? 'cannot read'}`))
+                : okStream(stream),
             ),
           );
         files.push(describe(path, entry.uncompressedSize, open, overrides));
@@ -208,7 +220,7 @@ function describe(
     host: override?.name ?? place.host,
     roleHint: override?.role ?? place.role,
     kindHint: detectByName(name),
-    group: `${dirname(path)}/${groupStem}`,
+    group: `${dirname(path).toLowerCase()}/${groupStem}`,
     rank,
     open,
   };
@@ -227,10 +239,9 @@ function hostFromRoot(file: BundleFile, root: string): BundleFile {
   return { ...file, host, roleHint: file.roleHint === 'unknown' ? outer.role : file.roleHint };
 }
 
+/** By log (folder + name without history suffix), then history oldest first, then the current file. */
 function sortFiles(files: BundleFile[]): BundleFile[] {
-  return files.sort((a, b) =>
-    a.group === b.group ? compare(a.rank, b.rank) : compare(a.path.toLowerCase(), b.path.toLowerCase()),
-  );
+  return files.sort((a, b) => compare(a.group, b.group) || compare(a.rank, b.rank) || compare(a.path, b.path));
 }
 
 function compare(a: string, b: string): number {

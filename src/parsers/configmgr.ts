@@ -369,7 +369,10 @@ export class ConfigMgrFramer extends Framer {
   private unterminated(open: OpenCcm): void {
     this.open = undefined;
     const r = open.record;
-    this.problem(r.line, `record starting here has no "]LOG]!>" before ${r.endLine === r.line ? 'the next line' : `line ${r.endLine + 1}`}: kept as one record without attributes`);
+    this.problem(
+      r.line,
+      `record starting here has no "]LOG]!>" before ${r.endLine === r.line ? 'the next line' : `line ${r.endLine + 1}`}: kept as one record without attributes`,
+    );
     r.text = open.parts.join('\n');
     r.length = open.bytes;
     r.severity = textSeverity(r.text);

@@ -162,7 +162,10 @@ export class LineDecoder {
     try {
       return this.decoder!.decode();
     } catch {
-      this.notices.push({ line: this.lines + 1, message: `file ends inside a UTF-8 sequence (${held} byte${held === 1 ? '' : 's'})` });
+      this.notices.push({
+        line: this.lines + 1,
+        message: `file ends inside a UTF-8 sequence (${held} byte${held === 1 ? '' : 's'})`,
+      });
       // U+FFFD stands for the held bytes; count those bytes, not the character's three.
       this.endAdjust = held - 3;
       return '\ufffd';
@@ -233,7 +236,8 @@ export class LineDecoder {
         end = nl;
       }
       const line = text.slice(pos, end);
-      const textBytes = this.utf8Chars === 0 ? this.byteLength(line, lineAscii) : this.spanBytes(text, pos, end, lineAscii);
+      const textBytes =
+        this.utf8Chars === 0 ? this.byteLength(line, lineAscii) : this.spanBytes(text, pos, end, lineAscii);
       this.emit(line, textBytes + termLen * unit);
       pos = end + termLen;
       lineAscii = chunkAscii;

@@ -34,12 +34,17 @@ export interface BundleParse {
   readonly hosts: HostSummary[];
 }
 
-
 /** Components that say which role a host plays. */
 const ROLE_BY_COMPONENT: ReadonlyArray<[RegExp, HostRole]> = [
   [/^(mp_|sms_mp_|mpcontrol|mp\.)/i, 'management-point'],
-  [/^sms_(state_system|policy_provider|wsus_sync_manager|database_notification_monitor|executive|hierarchy_manager|distribution_manager)/i, 'site-server'],
-  [/^(scanagent|wuahandler|locationservices|ccmmessaging|updatesstore|statemessage|policyagent|updatesdeployment|ccmexec|execmgr|contentaccess|cas)/i, 'client'],
+  [
+    /^sms_(state_system|policy_provider|wsus_sync_manager|database_notification_monitor|executive|hierarchy_manager|distribution_manager)/i,
+    'site-server',
+  ],
+  [
+    /^(scanagent|wuahandler|locationservices|ccmmessaging|updatesstore|statemessage|policyagent|updatesdeployment|ccmexec|execmgr|contentaccess|cas)/i,
+    'client',
+  ],
 ];
 
 /** A point of a host's zone history: at this local reading, its logs carried this bias. */
@@ -157,7 +162,13 @@ export class FileRun {
         length: 0,
       });
     }
-    return { summary, problems, zoneSamples: this.zoneSamples, biasCounts: [...this.biasCounts], roleVotes: [...this.votes] };
+    return {
+      summary,
+      problems,
+      zoneSamples: this.zoneSamples,
+      biasCounts: [...this.biasCounts],
+      roleVotes: [...this.votes],
+    };
   }
 
   private record(r: LogRecord): void {
@@ -196,7 +207,11 @@ export function zoneLess(file: BundleFile): boolean {
 }
 
 /** The bundle's report once every file has its outcome. */
-export function describeBundle(bundle: Bundle, outcomes: ReadonlyMap<BundleFile, FileOutcome>, zones: HostZones): BundleParse {
+export function describeBundle(
+  bundle: Bundle,
+  outcomes: ReadonlyMap<BundleFile, FileOutcome>,
+  zones: HostZones,
+): BundleParse {
   const votes = new Map<string, Map<HostRole, number>>();
   for (const [file, outcome] of outcomes) {
     const tally = votes.get(file.host) ?? new Map<HostRole, number>();

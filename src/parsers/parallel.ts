@@ -21,7 +21,8 @@ export interface FileTask {
   readonly zones: readonly ZoneSample[];
 }
 
-export type WorkerReply = { readonly id: number; readonly outcome: FileOutcome } | { readonly id: number; readonly error: string };
+export type WorkerReply =
+  { readonly id: number; readonly outcome: FileOutcome } | { readonly id: number; readonly error: string };
 
 export function defaultWorkerCount(): number {
   return Math.max(1, availableParallelism());
@@ -83,7 +84,13 @@ function runPhase(
       }
       const id = nextId++;
       inFlight.set(id, file);
-      const task: FileTask = { id, source, path: file.path, classify: options.classifyInWorkers ?? false, zones: zones.of(file.host) };
+      const task: FileTask = {
+        id,
+        source,
+        path: file.path,
+        classify: options.classifyInWorkers ?? false,
+        zones: zones.of(file.host),
+      };
       worker.postMessage(task);
     };
     for (const worker of workers) {

@@ -10,7 +10,6 @@ import type { MutableRecord } from './framer.ts';
 import { parseBundleInWorkers } from './parallel.ts';
 import type { ParseSink } from './record.ts';
 
-
 export interface BundleParseOptions {
   readonly classify?: (record: MutableRecord) => void;
   /** Receives every record and problem as it is read. */
@@ -51,4 +50,3 @@ export async function parseBundle(bundle: Bundle, options: BundleParseOptions = 
   }
   return describeBundle(bundle, outcomes, zones);
 }
-

@@ -21,7 +21,12 @@ async function parseTask(task: FileTask): Promise<WorkerReply> {
   if (!file) {
     return { id: task.id, error: 'not found in the bundle' };
   }
-  const run = new FileRun(file, (local) => nearestBias(task.zones, local), task.classify ? classifyRecord : undefined, undefined);
+  const run = new FileRun(
+    file,
+    (local) => nearestBias(task.zones, local),
+    task.classify ? classifyRecord : undefined,
+    undefined,
+  );
   for await (const { chunk, error } of bundleChunks([file])) {
     if (error) {
       run.fail(error);

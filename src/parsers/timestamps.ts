@@ -185,7 +185,10 @@ export function parseTextDate(s: string, clock: ClockTime): TextDate | undefined
  * `20.01.2014 12:18:09`, `2014-01-20 12:18:09`. Returns local day + ms of day.
  */
 export function parseLocaleDateTime(s: string): { day: number; msOfDay: number } | undefined {
-  const m = /^\s*(\d{1,4})([/.-])(\d{1,2})\2(\d{1,4})\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*([AaPp][Mm])?\s*$/.exec(s);
+  const m =
+    /^\s*(\d{1,4})([/.-])(\d{1,2})\2(\d{1,4})\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*([AaPp][Mm])?\s*$/.exec(
+      s,
+    );
   if (!m) {
     return undefined;
   }

@@ -62,10 +62,14 @@ async function runPhase(phase: Phase, bundleDir: string): Promise<PhaseResult> {
 
 function child(phase: Phase, bundleDir: string): Promise<PhaseResult> {
   return new Promise((ok, fail) => {
-    const p = fork(__filename, ['--phase', phase, '--bundle', bundleDir], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    const p = fork(__filename, ['--phase', phase, '--bundle', bundleDir], {
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
     let out = '';
     p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    p.on('exit', (code) => (code === 0 ? ok(JSON.parse(out) as PhaseResult) : fail(new Error(`${phase} phase exited with ${code}`))));
+    p.on('exit', (code) =>
+      code === 0 ? ok(JSON.parse(out) as PhaseResult) : fail(new Error(`${phase} phase exited with ${code}`)),
+    );
   });
 }
 
@@ -79,7 +83,9 @@ async function ensureBundle(dir: string, sizeMB: number): Promise<void> {
   const t = performance.now();
   const made = await generateBundle({ outDir: dir, targetBytes: sizeMB * MB, seed: 20261121 });
   writeFileSync(marker, String(sizeMB));
-  console.log(`generated ${dir}: ${made.files} files, ${(made.bytes / MB).toFixed(0)} MB in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(
+    `generated ${dir}: ${made.files} files, ${(made.bytes / MB).toFixed(0)} MB in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
 }
 
 function best(results: PhaseResult[]): PhaseResult {
@@ -147,7 +153,10 @@ async function main(): Promise<void> {
     );
   }
   console.table(rows);
-  writeFileSync(resolve(values.dir, 'results.json'), JSON.stringify({ date: new Date().toISOString(), rows }, null, 2) + '\n');
+  writeFileSync(
+    resolve(values.dir, 'results.json'),
+    JSON.stringify({ date: new Date().toISOString(), rows }, null, 2) + '\n',
+  );
 }
 
 main().catch((e: unknown) => {

@@ -29,7 +29,16 @@ describe('cmflow parse', () => {
     expect(out.schema).toBe('cmflow.parse/1');
     expect(out.files.length).toBeGreaterThan(10);
     for (const f of out.files) {
-      expect(Object.keys(f)).toEqual(['path', 'format', 'encoding', 'host', 'records', 'firstUtc', 'lastUtc', 'problems']);
+      expect(Object.keys(f)).toEqual([
+        'path',
+        'format',
+        'encoding',
+        'host',
+        'records',
+        'firstUtc',
+        'lastUtc',
+        'problems',
+      ]);
       expect(f.path).toMatch(/^samples\/logs\/healthy-compliance\//);
       for (const p of f.problems as Array<Record<string, unknown>>) {
         expect(Object.keys(p)).toEqual(['line', 'message']);
@@ -41,7 +50,11 @@ describe('cmflow parse', () => {
   });
 
   it('reads a single file', () => {
-    const one = cmflow(['parse', 'samples/logs/healthy-compliance/PS1WIN10X64/Windows/CCM/Logs/ScanAgent.log', '--json']);
+    const one = cmflow([
+      'parse',
+      'samples/logs/healthy-compliance/PS1WIN10X64/Windows/CCM/Logs/ScanAgent.log',
+      '--json',
+    ]);
     expect(one.code).toBe(0);
     const parsed = JSON.parse(one.stdout) as { files: Array<{ host: string; records: number }> };
     expect(parsed.files).toHaveLength(1);
@@ -61,7 +74,9 @@ describe('cmflow parse', () => {
     writeFileSync(zip, makeZip(entries));
     const zipped = JSON.parse(cmflow(['parse', zip, '--json']).stdout) as { files: Array<Record<string, unknown>> };
     const strip = (files: Array<Record<string, unknown>>, prefix: string) =>
-      files.map((f) => ({ ...f, path: String(f.path).slice(prefix.length) })).sort((a, b) => (a.path < b.path ? -1 : 1));
+      files
+        .map((f) => ({ ...f, path: String(f.path).slice(prefix.length) }))
+        .sort((a, b) => (a.path < b.path ? -1 : 1));
     expect(strip(zipped.files, zip + '/')).toEqual(strip(folder.files, base + '/'));
   });
 
@@ -107,10 +122,30 @@ describe('cmflow parse', () => {
       join(dir, 'BOX1', 'logs', 'ScanAgent.log'),
       '<![LOG[x]LOG]!><time="10:00:00.000+000" date="01-20-2014" component="ScanAgent" context="" type="1" thread="1" file="">\r\n',
     );
-    const viaFlag = JSON.parse(cmflow(['parse', dir, '--json', '--host', 'BOX1=CLIENT7:client']).stdout) as { files: Array<{ host: string }> };
+    const viaFlag = JSON.parse(cmflow(['parse', dir, '--json', '--host', 'BOX1=CLIENT7:client']).stdout) as {
+      files: Array<{ host: string }>;
+    };
     expect(viaFlag.files[0]!.host).toBe('CLIENT7');
     writeFileSync(join(dir, 'cmflow.json'), JSON.stringify({ hosts: { BOX1: { name: 'CLIENT8' } } }));
     const viaFile = JSON.parse(cmflow(['parse', dir, '--json']).stdout) as { files: Array<{ host: string }> };
     expect(viaFile.files[0]!.host).toBe('CLIENT8');
+  });
+});
+
+describe('rotated history', () => {
+  it('lists each log history oldest first, then the current file', () => {
+    const out = JSON.parse(cmflow(['parse', 'samples/logs/rotated-history', '--json']).stdout) as {
+      files: Array<{ path: string }>;
+    };
+    const names = out.files
+      .map((f) => f.path.split('/').pop()!)
+      .filter((n) => /^(ccmmessaging|locationservices)/i.test(n));
+    expect(names).toEqual([
+      'CcmMessaging-20241020-062929.log',
+      'CcmMessaging.lo_',
+      'CcmMessaging.log',
+      'LocationServices.lo_',
+      'LocationServices.Log',
+    ]);
   });
 });

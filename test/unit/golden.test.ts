@@ -17,10 +17,16 @@ const bundles = readdirSync(SAMPLES).filter((name) => statSync(join(SAMPLES, nam
 
 function describeRecord(r: LogRecord): string {
   const place = r.line === r.endLine ? `L${r.line}` : `L${r.line}-${r.endLine}`;
-  const time = r.utc === undefined ? '-' : `${formatUtc(r.utc)} (local ${r.local === undefined ? '-' : formatLocal(r.local)}, ${r.zone}${r.biasMinutes === undefined ? '' : ` ${r.biasMinutes}`})`;
+  const time =
+    r.utc === undefined
+      ? '-'
+      : `${formatUtc(r.utc)} (local ${r.local === undefined ? '-' : formatLocal(r.local)}, ${r.zone}${r.biasMinutes === undefined ? '' : ` ${r.biasMinutes}`})`;
   const { event, ...rest } = r.fields ?? {};
   const text = r.text.length > 160 ? `${r.text.slice(0, 157)}...` : r.text;
-  const lines = [`${place} @${r.offset}+${r.length} ${r.format} ${r.severity} ${r.component}${r.orphan ? ' orphan' : ''} ${time}`, `  | ${JSON.stringify(text)}`];
+  const lines = [
+    `${place} @${r.offset}+${r.length} ${r.format} ${r.severity} ${r.component}${r.orphan ? ' orphan' : ''} ${time}`,
+    `  | ${JSON.stringify(text)}`,
+  ];
   if (event !== undefined || Object.keys(rest).length > 0) {
     lines.push(`  = ${event ?? '(no template)'} ${JSON.stringify(rest)}`);
   }
@@ -49,7 +55,9 @@ describe('golden parse output of every sample bundle', () => {
     const out: string[] = [`# ${name}`, ''];
     out.push('## hosts');
     for (const h of parsed.hosts) {
-      out.push(`${h.name} dir=${h.dir} roles=${h.roles.join(',')} bias=${h.biasMinutes ?? '-'} files=${h.files.length}`);
+      out.push(
+        `${h.name} dir=${h.dir} roles=${h.roles.join(',')} bias=${h.biasMinutes ?? '-'} files=${h.files.length}`,
+      );
     }
     for (const f of parsed.files) {
       const s = f.summary;

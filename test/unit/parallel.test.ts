@@ -28,6 +28,8 @@ describe('parsing on worker threads', () => {
   it('reports a worker that cannot find its file instead of hanging', async () => {
     const bundle = await openBundle(join(ROOT, 'samples/logs/healthy-compliance'));
     const broken = { ...bundle, files: [...bundle.files, { ...bundle.files[0]!, path: 'no/such/file.log' }] };
-    await expect(parseBundle(broken, { workers: 2, workerScript: WORKER })).rejects.toThrow(/no\/such\/file\.log: not found in the bundle/);
+    await expect(parseBundle(broken, { workers: 2, workerScript: WORKER })).rejects.toThrow(
+      /no\/such\/file\.log: not found in the bundle/,
+    );
   });
 });

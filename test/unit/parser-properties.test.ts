@@ -42,9 +42,14 @@ const FRAGMENTS = [
   '{C2D17964-BBDD-4339-B9F3-12D7205B39CC}',
 ];
 
-const text = fc.array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 4 })), {
-  maxLength: 60,
-}).map((parts) => parts.join(''));
+const text = fc
+  .array(
+    fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 4 })),
+    {
+      maxLength: 60,
+    },
+  )
+  .map((parts) => parts.join(''));
 
 const encoded = fc.tuple(text, fc.constantFrom('utf8', 'utf8-bom', 'utf16le', 'latin1', 'raw')).chain(([s, enc]) => {
   if (enc === 'raw') {
@@ -87,7 +92,16 @@ function run(bytes: Uint8Array, cuts: number[], kind: FramerKind | undefined): O
 
 function view(o: Outcome) {
   return {
-    records: o.records.map((r) => [r.line, r.endLine, r.offset, r.length, r.format, r.text, r.component, r.utc ?? null]),
+    records: o.records.map((r) => [
+      r.line,
+      r.endLine,
+      r.offset,
+      r.length,
+      r.format,
+      r.text,
+      r.component,
+      r.utc ?? null,
+    ]),
     problems: o.problems.map((p) => [p.line, p.message, p.length]),
   };
 }
@@ -103,7 +117,11 @@ describe('every framer, any bytes, any chunking', () => {
           const cuts = rawCuts.map((c) => (bytes.length === 0 ? 0 : c % (bytes.length + 1)));
           const whole = run(bytes, [], kind);
           const chunked = run(bytes, cuts, kind);
-          const bytewise = run(bytes, Array.from({ length: bytes.length }, (_, i) => i), kind);
+          const bytewise = run(
+            bytes,
+            Array.from({ length: bytes.length }, (_, i) => i),
+            kind,
+          );
           expect(view(chunked)).toEqual(view(whole));
           expect(view(bytewise)).toEqual(view(whole));
 
@@ -133,13 +151,22 @@ describe('every framer, any bytes, any chunking', () => {
     const record = (i: number) =>
       `<![LOG[message ${i}]LOG]!><time="10:00:${String(i % 60).padStart(2, '0')}.000+300" date="01-20-2014" component="ScanAgent" context="" type="1" thread="1" file="a.cpp:1">`;
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constant(null), fc.string({ maxLength: 20 }).filter((s) => !/[\r\n]|<!\[LOG\[|\$\$</.test(s))), { maxLength: 40 }), (lines) => {
-        let n = 0;
-        const body = lines.map((l) => (l === null ? record(n++) : l)).join('\r\n') + '\r\n';
-        const out = run(Buffer.from(body, 'utf8'), [], 'configmgr');
-        const found = out.records.filter((r) => !r.orphan && r.format === 'ccm' && r.text.startsWith('message '));
-        expect(found.map((r) => r.text)).toEqual(Array.from({ length: n }, (_, i) => `message ${i}`));
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.constant(null),
+            fc.string({ maxLength: 20 }).filter((s) => !/[\r\n]|<!\[LOG\[|\$\$</.test(s)),
+          ),
+          { maxLength: 40 },
+        ),
+        (lines) => {
+          let n = 0;
+          const body = lines.map((l) => (l === null ? record(n++) : l)).join('\r\n') + '\r\n';
+          const out = run(Buffer.from(body, 'utf8'), [], 'configmgr');
+          const found = out.records.filter((r) => !r.orphan && r.format === 'ccm' && r.text.startsWith('message '));
+          expect(found.map((r) => r.text)).toEqual(Array.from({ length: n }, (_, i) => `message ${i}`));
+        },
+      ),
       { numRuns: 300 },
     );
   });

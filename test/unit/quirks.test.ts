@@ -32,8 +32,17 @@ describe('encodings and line ends', () => {
   });
 
   it.each([
-    ['utf-16le', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(ccm('Ünïcode ✓', '10:00:00.000-120') + CRLF, 'utf16le')])],
-    ['utf-16be', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(ccm('Ünïcode ✓', '10:00:00.000-120') + CRLF, 'utf16le').swap16()])],
+    [
+      'utf-16le',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(ccm('Ünïcode ✓', '10:00:00.000-120') + CRLF, 'utf16le')]),
+    ],
+    [
+      'utf-16be',
+      Buffer.concat([
+        Buffer.from([0xfe, 0xff]),
+        Buffer.from(ccm('Ünïcode ✓', '10:00:00.000-120') + CRLF, 'utf16le').swap16(),
+      ]),
+    ],
   ])('reads %s with a BOM, byte spans in UTF-16 units', (encoding, bytes) => {
     const out = parse(bytes);
     expect(out.summary.encoding).toBe(encoding);
@@ -69,7 +78,8 @@ describe('encodings and line ends', () => {
   });
 
   it('reports NUL padding left by a crashed writer as bytes in no record, keeping the text after it', () => {
-    const text = ccm('before', '10:00:00.000+000') + CRLF + '\0'.repeat(64) + ccm('after restart', '10:05:00.000+000') + CRLF;
+    const text =
+      ccm('before', '10:00:00.000+000') + CRLF + '\0'.repeat(64) + ccm('after restart', '10:05:00.000+000') + CRLF;
     const out = parse(text);
     expect(out.records.map((r) => r.text)).toEqual(['before', 'after restart']);
     const nul = out.problems.find((p) => p.message.includes('NUL'));
@@ -125,8 +135,10 @@ describe('CCM time and bias', () => {
 
   it("does not trust PSADT's unsigned offset as a bias", () => {
     const out = parse(
-      '<![LOG[[ApplyBIOSPackage]: Completed Apply BIOS Package process]LOG]!><time="08:27:11.935600" date="06-10-2026" component="ApplyBIOSPackage" context="NT AUTHORITY\\SYSTEM" type="1" thread="1780" file="">' + CRLF +
-        '<![LOG[spaced]LOG]!><time="02:51:35.517 600" date="06-10-2026" component="ApplyBIOSPackage" context="" type="1" thread="1780" file="">' + CRLF,
+      '<![LOG[[ApplyBIOSPackage]: Completed Apply BIOS Package process]LOG]!><time="08:27:11.935600" date="06-10-2026" component="ApplyBIOSPackage" context="NT AUTHORITY\\SYSTEM" type="1" thread="1780" file="">' +
+        CRLF +
+        '<![LOG[spaced]LOG]!><time="02:51:35.517 600" date="06-10-2026" component="ApplyBIOSPackage" context="" type="1" thread="1780" file="">' +
+        CRLF,
       { hostBias: () => -600 },
     );
     expect(out.records.map((r) => [utc(r), r.zone, r.context])).toEqual([
@@ -140,10 +152,14 @@ describe('CCM time and bias', () => {
 describe('CCM framing', () => {
   it('keeps a multi-line XML body in one record with its start and end lines', () => {
     const text =
-      ccm('before', '10:00:00.000+000') + CRLF +
-      '<![LOG[StateMessage body: <?xml version="1.0" encoding="UTF-16"?>' + CRLF +
-      '<Report><StateMessage SerialNumber="232"><Topic ID="x" Type="500"/></StateMessage></Report>]LOG]!><time="10:00:01.000+000" date="01-20-2014" component="StateMessage" context="" type="1" thread="3592" file="statemsg.cpp:1820">' + CRLF +
-      ccm('after', '10:00:02.000+000') + CRLF;
+      ccm('before', '10:00:00.000+000') +
+      CRLF +
+      '<![LOG[StateMessage body: <?xml version="1.0" encoding="UTF-16"?>' +
+      CRLF +
+      '<Report><StateMessage SerialNumber="232"><Topic ID="x" Type="500"/></StateMessage></Report>]LOG]!><time="10:00:01.000+000" date="01-20-2014" component="StateMessage" context="" type="1" thread="3592" file="statemsg.cpp:1820">' +
+      CRLF +
+      ccm('after', '10:00:02.000+000') +
+      CRLF;
     const out = parse(text);
     expect(out.records.map((r) => [r.line, r.endLine, r.component])).toEqual([
       [1, 1, 'ScanAgent'],
@@ -156,14 +172,22 @@ describe('CCM framing', () => {
 
   it('ends a message that itself ends in brackets at the right place: [2019]]]LOG]!>', () => {
     expect(parse(ccm('Copyright [2019]', '10:00:00.000+000') + CRLF).records[0]!.text).toBe('Copyright [2019]');
-    expect(parse('<![LOG[[2019]]]LOG]!><time="10:00:00.000+000" date="01-20-2014" component="X" context="" type="1" thread="1" file="">' + CRLF).records[0]!.text).toBe('[2019]]');
+    expect(
+      parse(
+        '<![LOG[[2019]]]LOG]!><time="10:00:00.000+000" date="01-20-2014" component="X" context="" type="1" thread="1" file="">' +
+          CRLF,
+      ).records[0]!.text,
+    ).toBe('[2019]]');
   });
 
   it('reads attributes in any order or missing, and severity from type', () => {
     const out = parse(
-      '<![LOG[reordered]LOG]!><component="WUAHandler" type="3" date="01-20-2014" time="10:00:00.000+000" thread="12">' + CRLF +
-        "<![LOG[single quotes]LOG]!><time='10:00:01.000+000' date='01-20-2014' component='WUAHandler' type='2'>" + CRLF +
-        '<![LOG[no attributes at all]LOG]!><>' + CRLF,
+      '<![LOG[reordered]LOG]!><component="WUAHandler" type="3" date="01-20-2014" time="10:00:00.000+000" thread="12">' +
+        CRLF +
+        "<![LOG[single quotes]LOG]!><time='10:00:01.000+000' date='01-20-2014' component='WUAHandler' type='2'>" +
+        CRLF +
+        '<![LOG[no attributes at all]LOG]!><>' +
+        CRLF,
     );
     expect(out.records.map((r) => [r.text, r.component, r.severity, utc(r), r.thread ?? null])).toEqual([
       ['reordered', 'WUAHandler', 'error', '2014-01-20T10:00:00.000Z', 12],
@@ -174,7 +198,16 @@ describe('CCM framing', () => {
   });
 
   it('keeps orphan lines as records of their own with the time before them', () => {
-    const out = parse(ccm('Executing command', '10:00:00.000+000') + CRLF + 'chunk of re-logged output' + CRLF + 'another chunk' + CRLF + ccm('done', '10:00:05.000+000') + CRLF);
+    const out = parse(
+      ccm('Executing command', '10:00:00.000+000') +
+        CRLF +
+        'chunk of re-logged output' +
+        CRLF +
+        'another chunk' +
+        CRLF +
+        ccm('done', '10:00:05.000+000') +
+        CRLF,
+    );
     expect(out.records.map((r) => [r.text, r.orphan, r.line, utc(r)])).toEqual([
       ['Executing command', false, 1, '2014-01-20T10:00:00.000Z'],
       ['chunk of re-logged output', true, 2, '2014-01-20T10:00:00.000Z'],
@@ -201,24 +234,43 @@ describe('CCM framing', () => {
 });
 
 describe('SMS trace', () => {
-  const sms = (msg: string, stamp = '12-06-2016 03:11:46.039+300') => `${msg}  $$<SMS_STATE_SYSTEM><${stamp}><thread=4840 (0x12E8)>`;
+  const sms = (msg: string, stamp = '12-06-2016 03:11:46.039+300') =>
+    `${msg}  $$<SMS_STATE_SYSTEM><${stamp}><thread=4840 (0x12E8)>`;
 
   it('reads the current form with and without ~ markers', () => {
     const out = parse(
-      [sms('Found new state messages to process, starting processing thread'), '~' + sms('~Moved file C:\\SMS\\MP\\OUTBOXES\\statemsg.box\\TAZGYTSJ.SMX~'), sms('Total online clients: 100~~')].join(CRLF) + CRLF,
+      [
+        sms('Found new state messages to process, starting processing thread'),
+        '~' + sms('~Moved file C:\\SMS\\MP\\OUTBOXES\\statemsg.box\\TAZGYTSJ.SMX~'),
+        sms('Total online clients: 100~~'),
+      ].join(CRLF) + CRLF,
       { file: 'Logs/statesys.log' },
     );
     expect(out.records.map((r) => [r.format, r.component, r.text, r.thread, utc(r)])).toEqual([
-      ['sms', 'SMS_STATE_SYSTEM', 'Found new state messages to process, starting processing thread', 4840, '2016-12-06T08:11:46.039Z'],
-      ['sms', 'SMS_STATE_SYSTEM', 'Moved file C:\\SMS\\MP\\OUTBOXES\\statemsg.box\\TAZGYTSJ.SMX', 4840, '2016-12-06T08:11:46.039Z'],
+      [
+        'sms',
+        'SMS_STATE_SYSTEM',
+        'Found new state messages to process, starting processing thread',
+        4840,
+        '2016-12-06T08:11:46.039Z',
+      ],
+      [
+        'sms',
+        'SMS_STATE_SYSTEM',
+        'Moved file C:\\SMS\\MP\\OUTBOXES\\statemsg.box\\TAZGYTSJ.SMX',
+        4840,
+        '2016-12-06T08:11:46.039Z',
+      ],
       ['sms', 'SMS_STATE_SYSTEM', 'Total online clients: 100', 4840, '2016-12-06T08:11:46.039Z'],
     ]);
   });
 
   it('reads SMS 2.0 text dates with zone names and SMS 1.x hex thread ids', () => {
     const out = parse(
-      'Starting  $$<SMS_SITE_COMPONENT_MANAGER><Fri Mar 26 10:43:41.547 1999 Eastern Standard Time><thread=281 (0x119)>' + CRLF +
-        '~Found ready instruction sni00000.sni  $$<SMS_DESPOOLER><Wed May 21 17:09:27 1997~><thread=DB>' + CRLF,
+      'Starting  $$<SMS_SITE_COMPONENT_MANAGER><Fri Mar 26 10:43:41.547 1999 Eastern Standard Time><thread=281 (0x119)>' +
+        CRLF +
+        '~Found ready instruction sni00000.sni  $$<SMS_DESPOOLER><Wed May 21 17:09:27 1997~><thread=DB>' +
+        CRLF,
       { hostBias: () => 300 },
     );
     expect(out.records.map((r) => [r.component, utc(r), r.thread, r.zone])).toEqual([
@@ -244,8 +296,11 @@ describe('SMS trace', () => {
 
 describe('WindowsUpdate.log', () => {
   it('reads the legacy tab format: hex PID padded with a space, ms after a colon, host zone', () => {
-    const text = '2014-01-20\t12:18:42:694\t 968\t9d0\tAgent\t* WSUS server: http://PS1SITE.CONTOSO.COM:8530 (Changed)' + CRLF +
-      '2014-01-20\t12:18:42:752\t3856\t708\tCOMAPI\t<<-- SUBMITTED -- COMAPI: Search [ClientId = CcmExec]' + CRLF;
+    const text =
+      '2014-01-20\t12:18:42:694\t 968\t9d0\tAgent\t* WSUS server: http://PS1SITE.CONTOSO.COM:8530 (Changed)' +
+      CRLF +
+      '2014-01-20\t12:18:42:752\t3856\t708\tCOMAPI\t<<-- SUBMITTED -- COMAPI: Search [ClientId = CcmExec]' +
+      CRLF;
     const out = parse(text, { file: 'Windows/WindowsUpdate.log', hostBias: () => 300 });
     expect(out.records.map((r) => [r.format, r.process, r.thread, r.component, utc(r)])).toEqual([
       ['wu-legacy', 0x968, 0x9d0, 'Agent', '2014-01-20T17:18:42.694Z'],
@@ -258,31 +313,54 @@ describe('WindowsUpdate.log', () => {
     ['2024-04-11', '2024-04-11'],
     ['2024.04.11', '2024-04-11'],
   ])('reads Get-WindowsUpdateLog output with the locale date %s', (date, iso) => {
-    const out = parse(`${date} 18:39:47.2520119 6536  6560  Agent           WSUS server: (null)` + CRLF, { file: 'WindowsUpdate.log', hostBias: () => -480 });
-    expect(out.records[0]).toMatchObject({ format: 'wu-etl', process: 6536, thread: 6560, component: 'Agent', text: 'WSUS server: (null)' });
+    const out = parse(`${date} 18:39:47.2520119 6536  6560  Agent           WSUS server: (null)` + CRLF, {
+      file: 'WindowsUpdate.log',
+      hostBias: () => -480,
+    });
+    expect(out.records[0]).toMatchObject({
+      format: 'wu-etl',
+      process: 6536,
+      thread: 6560,
+      component: 'Agent',
+      text: 'WSUS server: (null)',
+    });
     expect(utc(out.records[0])).toBe(`${iso}T10:39:47.252Z`);
   });
 
   it('marks *FAILED* lines as errors', () => {
-    const out = parse('2025/10/16 18:39:47.3498804 6536  6644  Misc            *FAILED* [800703F0] Failed to get proxy settings token' + CRLF, { file: 'WindowsUpdate.log' });
+    const out = parse(
+      '2025/10/16 18:39:47.3498804 6536  6644  Misc            *FAILED* [800703F0] Failed to get proxy settings token' +
+        CRLF,
+      { file: 'WindowsUpdate.log' },
+    );
     expect(out.records[0]!.severity).toBe('error');
   });
 });
 
 describe('IIS W3C', () => {
   it('follows #Fields: even when it changes mid-file, in UTC', () => {
-    const text = [
-      '#Software: Microsoft Internet Information Services 10.0',
-      '#Version: 1.0',
-      '#Date: 2014-01-20 17:00:00',
-      '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken',
-      '2014-01-20 17:18:43 192.168.2.12 CCM_POST /ccm_system/request - 443 - 192.168.2.62 ccmhttp - 200 0 0 31',
-      '#Fields: time c-ip cs-method cs-uri-stem sc-status date',
-      '17:20:00 192.168.2.63 GET /SMS_MP/.sms_aut 503 2014-01-20',
-    ].join(CRLF) + CRLF;
+    const text =
+      [
+        '#Software: Microsoft Internet Information Services 10.0',
+        '#Version: 1.0',
+        '#Date: 2014-01-20 17:00:00',
+        '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken',
+        '2014-01-20 17:18:43 192.168.2.12 CCM_POST /ccm_system/request - 443 - 192.168.2.62 ccmhttp - 200 0 0 31',
+        '#Fields: time c-ip cs-method cs-uri-stem sc-status date',
+        '17:20:00 192.168.2.63 GET /SMS_MP/.sms_aut 503 2014-01-20',
+      ].join(CRLF) + CRLF;
     const out = parse(text, { file: 'inetpub/logs/LogFiles/W3SVC1/u_ex140120.log' });
     const requests = out.records.filter((r) => !r.text.startsWith('#'));
-    expect(requests.map((r) => [utc(r), r.fields?.clientIp, r.fields?.httpMethod, r.fields?.uriStem, r.fields?.httpStatus, r.severity])).toEqual([
+    expect(
+      requests.map((r) => [
+        utc(r),
+        r.fields?.clientIp,
+        r.fields?.httpMethod,
+        r.fields?.uriStem,
+        r.fields?.httpStatus,
+        r.severity,
+      ]),
+    ).toEqual([
       ['2014-01-20T17:18:43.000Z', '192.168.2.62', 'CCM_POST', '/ccm_system/request', 200, 'info'],
       ['2014-01-20T17:20:00.000Z', '192.168.2.63', 'GET', '/SMS_MP/.sms_aut', 503, 'error'],
     ]);
@@ -292,7 +370,11 @@ describe('IIS W3C', () => {
 
 describe('CMTrace viewer copies', () => {
   it('reads pasted tab-separated columns in any order, without a bias', () => {
-    const text = 'Hash matches\tContentAccess\t2/9/2014 7:15:12 PM\t3532 (0x0DCC)' + CRLF + 'SMS_DISTRIBUTION_MANAGER\t4788 (0x12b4)\t2/9/2014 7:15:13 PM\t~Processing 32.INS' + CRLF;
+    const text =
+      'Hash matches\tContentAccess\t2/9/2014 7:15:12 PM\t3532 (0x0DCC)' +
+      CRLF +
+      'SMS_DISTRIBUTION_MANAGER\t4788 (0x12b4)\t2/9/2014 7:15:13 PM\t~Processing 32.INS' +
+      CRLF;
     const out = parse(text, { file: 'pasted.txt', hostBias: () => 300 });
     expect(out.records.map((r) => [r.format, r.component, r.text, r.thread, utc(r)])).toEqual([
       ['cmtrace-copy', 'ContentAccess', 'Hash matches', 3532, '2014-02-10T00:15:12.000Z'],

@@ -418,7 +418,13 @@ describe('the fast path agrees with the grammar', () => {
 
   it('either declines or agrees on anything else', () => {
     const noisy = fc
-      .array(fc.oneof(fc.constantFrom('<', '>', '</', '/>', '="', '"', "'", '<!--', '<?', '?>', '<A>', '</A>', '<B x="1">', ' '), fc.string({ maxLength: 4 })), { maxLength: 25 })
+      .array(
+        fc.oneof(
+          fc.constantFrom('<', '>', '</', '/>', '="', '"', "'", '<!--', '<?', '?>', '<A>', '</A>', '<B x="1">', ' '),
+          fc.string({ maxLength: 4 }),
+        ),
+        { maxLength: 25 },
+      )
       .map((p) => p.join(''));
     fc.assert(
       fc.property(noisy, (text) => {
