@@ -1986,3 +1986,14 @@ describe('throughput (measurement, no assertion on time)', () => {
     );
   });
 });
+
+describe('WindowsUpdate.log spacing as real logs write it', () => {
+  it.each([
+    ['-- START --  COMAPI: Search [ClientId = CcmExec]', 'WindowsUpdate.callStart'],
+    ['-- END --  COMAPI: Search [ClientId = CcmExec]', 'WindowsUpdate.callEnd'],
+    ['** START **  Agent: Finding updates [CallerId = CcmExec]', 'WindowsUpdate.agentStart'],
+    ['**  END  **  Agent: Finding updates [CallerId = CcmExec]', 'WindowsUpdate.agentEnd'],
+  ])('%s', (text, event) => {
+    expect(messageFields('COMAPI', text, 'wu-legacy').event).toBe(event);
+  });
+});

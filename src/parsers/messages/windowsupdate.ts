@@ -41,14 +41,14 @@ export const windowsUpdate: Grammar = {
     // Legacy COMAPI: `-- START --`, `<<-- SUBMITTED --`, `>>-- RESUMED --`, `-- END --`; the event says which.
     template(
       'WindowsUpdate.call',
-      '-- COMAPI:',
+      'COMAPI:',
       re`(?<_phase>START|SUBMITTED|RESUMED|END)\s*--\s*COMAPI:\s*(?<operation>[^\[]+?)\s*\[ClientId = (?<caller>[^\]]*)\]`,
       phaseEvent('call'),
     ),
     template(
       'WindowsUpdate.agent',
-      '** Agent:',
-      re`\*\* (?<_phase>START|END) \*\*\s*Agent:\s*(?<operation>[^\[]+?)\s*\[CallerId = (?<caller>[^\]]*)\]`,
+      'Agent:',
+      re`\*\*\s*(?<_phase>START|END)\s*\*\*\s*Agent:\s*(?<operation>[^\[]+?)\s*\[CallerId = (?<caller>[^\]]*)\]`,
       phaseEvent('agent'),
     ),
     // Windows 10+: `* START *   Federated Search ClientId = Windows Defender (cV: …)`.
