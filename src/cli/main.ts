@@ -3,44 +3,95 @@
 
 import { parseArgs } from 'node:util';
 import { BundleError } from '../parsers/bundle.ts';
-import { runParse } from './parse-command.ts';
+import { runAnalyze, runExport } from './analyze-command.ts';
+import { parseHostOptions, runParse } from './parse-command.ts';
 
 const USAGE = `Usage: cmflow <command> [options]
 
 Commands:
-  parse <file|folder|zip>... [--json]   per file: format, encoding, host, records, UTC range, problems
+  parse <file|folder|zip>... [--json]
+        per file: format, encoding, host, records, UTC range, problems (--json: schema cmflow.parse/1)
+  analyze <folder|zip> [--json FILE] [--csv FILE] [--html FILE]
+        hosts with zone and clock skew, flows with status, failures with their upstream cause;
+        writes the correlated timeline (schema cmflow.timeline/1) to the files named
+  export <folder|zip> --dest FILE
+        writes the correlated timeline; the format follows FILE's extension (.json, .csv, .html)
 
 Options:
-  --json        machine-readable output (schema cmflow.parse/1)
   --host DIR=NAME[:ROLE]   name a host folder (ROLE: client, management-point, site-server, wsus)
-  -h, --help    this text`;
+  -h, --help               this text`;
 
 export class UsageError extends Error {}
 
+function single(paths: readonly string[], command: string): string {
+  if (paths.length !== 1) {
+    throw new UsageError(`${command} takes one folder or .zip`);
+  }
+  return paths[0]!;
+}
+
+const HOST = { host: { type: 'string', multiple: true } } as const;
+const HELP = { help: { type: 'boolean', short: 'h', default: false } } as const;
+
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      host: { type: 'string', multiple: true },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const [command, ...paths] = positionals;
-  if (values.help || command === undefined) {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(USAGE + '\n');
-    return command === undefined && !values.help ? 2 : 0;
+    return command === undefined ? 2 : 0;
   }
   switch (command) {
-    case 'parse':
-      if (paths.length === 0) {
+    case 'parse': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { json: { type: 'boolean', default: false }, ...HOST, ...HELP },
+      });
+      if (values.help) {
+        return usage();
+      }
+      if (positionals.length === 0) {
         throw new UsageError('parse needs at least one file, folder or .zip');
       }
-      return runParse(paths, { json: values.json, hosts: values.host ?? [] }, process.stdout);
+      return runParse(positionals, { json: values.json, hosts: values.host ?? [] }, process.stdout);
+    }
+    case 'analyze': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { json: { type: 'string' }, csv: { type: 'string' }, html: { type: 'string' }, ...HOST, ...HELP },
+      });
+      if (values.help) {
+        return usage();
+      }
+      const outputs = (['json', 'csv', 'html'] as const).flatMap((format) => {
+        const file = values[format];
+        return file === undefined ? [] : [{ path: file, format }];
+      });
+      const hosts = parseHostOptions(values.host ?? []);
+      return runAnalyze(single(positionals, 'analyze'), { hosts, outputs, limit: 10 }, process.stdout);
+    }
+    case 'export': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { dest: { type: 'string' }, ...HOST, ...HELP },
+      });
+      if (values.help) {
+        return usage();
+      }
+      if (values.dest === undefined) {
+        throw new UsageError('export needs --dest FILE (.json, .csv or .html)');
+      }
+      return runExport(single(positionals, 'export'), values.dest, parseHostOptions(values.host ?? []), process.stdout);
+    }
     default:
       throw new UsageError(`unknown command "${command}" (try: cmflow --help)`);
   }
+}
+
+function usage(): number {
+  process.stdout.write(USAGE + '\n');
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -149,3 +149,51 @@ describe('rotated history', () => {
     ]);
   });
 });
+
+describe('cmflow analyze and export', () => {
+  it('prints hosts with zone and skew, flows with status, and each failure with its cause as file:line', () => {
+    const r = cmflow(['analyze', 'samples/logs/gpo-conflict-87d00692']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/PS1WIN10X64\s+client\s+UTC-08:00\s+clock [-+]\d/);
+    expect(r.stdout).toMatch(/PS1SITE\s+site-server\s+UTC-05:00\s+reference clock/);
+    expect(r.stdout).toMatch(/^ {2}failed {6}PS1WIN10X64: scan of update source/m);
+    expect(r.stdout).toContain(
+      'cause:    PS1WIN10X64/Windows/CCM/Logs/WUAHandler.log:6  Group policy settings were overwritten',
+    );
+    expect(r.stdout).toMatch(/chain: {4}WUAHandler\.log:6 → WUAHandler\.log:7 → /);
+  });
+
+  it('writes exactly the cmflow.timeline/1 keys with --json, and CSV and HTML beside it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cmflow-'));
+    const [json, csv, html] = ['t.json', 't.csv', 't.html'].map((f) => join(dir, f)) as [string, string, string];
+    const r = cmflow(['analyze', 'samples/logs/statemsg-stuck-mpfdm', '--json', json, '--csv', csv, '--html', html]);
+    expect(r.code).toBe(0);
+    const t = JSON.parse(readFileSync(json, 'utf8')) as Record<string, Array<Record<string, unknown>>>;
+    expect(t.schema).toBe('cmflow.timeline/1');
+    const starts = (o: Record<string, unknown>, keys: string[]) =>
+      expect(Object.keys(o).slice(0, keys.length)).toEqual(keys);
+    starts(t.hosts![0]!, ['dir', 'name', 'role', 'biasMinutes', 'clockSkewMs']);
+    starts(t.events![0]!, ['id', 'file', 'line', 'time', 'host', 'component', 'severity', 'text']);
+    starts(t.flows![0]!, ['id', 'kind', 'keys', 'status', 'events']);
+    starts(t.links![0]!, ['from', 'to', 'evidence', 'key']);
+    starts(t.failures![0]!, ['event', 'code', 'meaning', 'upstreamCause', 'chain', 'hint']);
+    const failure = t.failures!.find((f) => f.flow !== null)!;
+    expect(failure.upstreamCause).toBe('PS1MP01/SMS/Logs/MPFDM.log:7');
+    expect(readFileSync(csv, 'utf8').split('\r\n')[0]).toBe(
+      '\ufefftime,host,role,component,severity,file,line,flows,kind,text,event_id',
+    );
+    expect(readFileSync(html, 'utf8')).toContain('PS1MP01/SMS/Logs/MPFDM.log:7');
+  });
+
+  it('export picks the format from --dest and rejects an unknown one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cmflow-'));
+    const dest = join(dir, 'timeline.csv');
+    const ok = cmflow(['export', 'samples/logs/healthy-compliance', '--dest', dest]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe(`wrote CSV to ${dest}\n`);
+    expect(readFileSync(dest, 'utf8').length).toBeGreaterThan(1000);
+    const bad = cmflow(['export', 'samples/logs/healthy-compliance', '--dest', join(dir, 'x.txt')]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/^cmflow: --dest must end in \.json, \.csv or \.html/);
+  });
+});

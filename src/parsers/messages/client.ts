@@ -151,6 +151,16 @@ export const locationServices: Grammar = {
       'Calling back with the following WSUS locations',
       re`^Calling back with the following WSUS locations`,
     ),
+    // Not in the reference: how the samples word the callback of an empty reply (reference §6.3 says the
+    // reply itself is empty). Tolerant of "no" / "empty".
+    template(
+      'LocationServices.callingBackEmptyWsusLocations',
+      'Calling back with ',
+      re`^Calling back with (?:empty|no) WSUS locations`,
+      (_m, f) => {
+        f.wsusUrls = [];
+      },
+    ),
     template(
       'LocationServices.wsusPath',
       "WSUS Path='",

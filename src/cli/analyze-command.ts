@@ -1,0 +1,129 @@
+// `cmflow analyze` and `cmflow export`: correlate a bundle and print what an admin acts on — hosts with
+// their zone and clock skew, flows with their status, and each failure with its upstream cause and the
+// chain between them as file:line references — and write the timeline as JSON, CSV or HTML.
+
+import { writeFile } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+import { analyzeBundle } from '../correlate/analyze.ts';
+import { exportTimeline, formatForPath, zoneFromBias } from '../correlate/export.ts';
+import type { Timeline, TimelineEvent } from '../correlate/model.ts';
+import { BundleError, openBundle } from '../parsers/bundle.ts';
+import type { HostOverride } from '../parsers/bundle.ts';
+import { formatUtc } from '../parsers/time.ts';
+
+export interface AnalyzeCommandOptions {
+  readonly hosts: Readonly<Record<string, HostOverride>>;
+  readonly outputs: ReadonlyArray<{ path: string; format: 'json' | 'csv' | 'html' }>;
+  /** How many folded failures outside flows to list before "and N more". */
+  readonly limit: number;
+}
+
+export async function runAnalyze(path: string, options: AnalyzeCommandOptions, out: Writable): Promise<number> {
+  const bundle = await openBundle(path, { hosts: options.hosts });
+  let timeline: Timeline;
+  try {
+    timeline = await analyzeBundle(bundle);
+  } finally {
+    bundle.close();
+  }
+  for (const o of options.outputs) {
+    try {
+      await writeFile(o.path, exportTimeline(timeline, o.format));
+    } catch (e) {
+      throw new BundleError(`cannot write ${o.path}: ${(e as Error).message}`);
+    }
+  }
+  out.write(summaryText(timeline, options.limit));
+  for (const o of options.outputs) {
+    out.write(`wrote ${o.format.toUpperCase()} to ${o.path}\n`);
+  }
+  return 0;
+}
+
+export async function runExport(
+  path: string,
+  dest: string,
+  hosts: Readonly<Record<string, HostOverride>>,
+  out: Writable,
+): Promise<number> {
+  const format = formatForPath(dest);
+  if (format === undefined) {
+    throw new BundleError(`--dest must end in .json, .csv or .html: ${dest}`);
+  }
+  return runAnalyze(path, { hosts, outputs: [{ path: dest, format }], limit: 0 }, {
+    write: () => true,
+  } as unknown as Writable).then(() => {
+    out.write(`wrote ${format.toUpperCase()} to ${dest}\n`);
+    return 0;
+  });
+}
+
+export function summaryText(t: Timeline, limit = 10): string {
+  const byId = new Map(t.events.map((e) => [e.id, e]));
+  const cite = (id: string): string => {
+    const e = byId.get(id);
+    return e ? `${e.file}:${e.line}  ${firstLine(e)}` : id;
+  };
+  const lines: string[] = [];
+  lines.push(`${t.bundle}: ${t.hosts.length} hosts, ${t.flows.length} flows, ${t.failures.length} failures`);
+  lines.push('');
+  lines.push(`Hosts (clocks corrected to ${t.referenceHost ?? 'none: no message crosses between hosts'}):`);
+  const width = Math.max(...t.hosts.map((h) => h.name.length), 4);
+  for (const h of t.hosts) {
+    const skew =
+      h.name === t.referenceHost
+        ? 'reference clock'
+        : h.skewUncertaintyMs === undefined
+          ? 'skew unknown'
+          : `clock ${seconds(h.clockSkewMs, true)} ± ${seconds(h.skewUncertaintyMs)}  (${h.skewBasis})`;
+    lines.push(`  ${h.name.padEnd(width)}  ${h.role.padEnd(16)}  ${zoneFromBias(h.biasMinutes).padEnd(9)}  ${skew}`);
+  }
+  lines.push('');
+  lines.push('Flows:');
+  for (const f of t.flows) {
+    lines.push(`  ${f.status.padEnd(10)}  ${f.summary}`);
+  }
+  const inFlows = t.failures.filter((f) => f.flow !== undefined);
+  const others = t.failures.filter((f) => f.flow === undefined).sort((a, b) => b.occurrences - a.occurrences);
+  lines.push('');
+  lines.push(inFlows.length === 0 ? 'No failure in the flows.' : 'Failures in the flows:');
+  for (const f of inFlows) {
+    lines.push(`  ${f.code ?? (f.type === 'timeout' ? 'timeout' : 'failure')}  ${f.meaning}`);
+    lines.push(`    failing:  ${cite(f.event)}`);
+    lines.push(`    cause:    ${cite(f.upstreamCause)}`);
+    if (f.chain.length > 2) {
+      lines.push(`    chain:    ${f.chain.map((id) => shortCite(byId.get(id), id)).join(' → ')}`);
+    }
+    lines.push(`    check:    ${f.hint}`);
+  }
+  if (others.length > 0 && limit > 0) {
+    lines.push('');
+    lines.push('Other errors and warnings (outside the flows):');
+    for (const f of others.slice(0, limit)) {
+      const times = f.occurrences > 1 ? ` (×${f.occurrences})` : '';
+      lines.push(`  ${f.code ?? '-'}${times}  ${cite(f.upstreamCause)}`);
+    }
+    if (others.length > limit) {
+      lines.push(`  … and ${others.length - limit} more (see --json / --html)`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+function firstLine(e: TimelineEvent): string {
+  const text = e.text.split('\n')[0]!;
+  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+}
+
+function shortCite(e: TimelineEvent | undefined, id: string): string {
+  return e ? `${e.file.split('/').pop()!}:${e.line}` : id;
+}
+
+function seconds(ms: number, signed = false): string {
+  const s = (ms / 1000).toFixed(Math.abs(ms) < 10_000 ? 2 : 1);
+  return `${signed && ms >= 0 ? '+' : ''}${s} s`;
+}
+
+export function timeText(t: number): string {
+  return formatUtc(t as Parameters<typeof formatUtc>[0]);
+}

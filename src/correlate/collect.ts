@@ -1,0 +1,165 @@
+// One streaming pass over a bundle that keeps what correlation needs and drops the rest: records of the
+// components in the software-update flows whose message a grammar recognised, IIS CCM_POST requests, and
+// anything anywhere that looks like trouble (warnings, errors, error codes). Everything else is counted,
+// not kept, so memory follows the number of flow events, not the size of the bundle.
+
+import type { Bundle } from '../parsers/bundle.ts';
+import { classifyRecord } from '../parsers/classify.ts';
+import type { BundleParse } from '../parsers/file-run.ts';
+import type { MessageFields } from '../parsers/messages/fields.ts';
+import { parseBundle } from '../parsers/parse-bundle.ts';
+import type { LogRecord, Severity } from '../parsers/record.ts';
+import type { UtcInstant } from '../parsers/time.ts';
+
+/** A kept record, before clock-skew correction. */
+export interface CollectedEvent {
+  readonly id: string;
+  readonly file: string;
+  readonly line: number;
+  readonly endLine: number;
+  readonly host: string;
+  readonly utc: UtcInstant;
+  readonly component: string;
+  readonly severity: Severity;
+  readonly text: string;
+  readonly kind: string | undefined;
+  readonly fields: MessageFields;
+  readonly thread: number | undefined;
+  /** Order of the record within its file: breaks ties between records logged in the same millisecond. */
+  readonly seq: number;
+}
+
+export interface Collected {
+  readonly parse: BundleParse;
+  readonly events: CollectedEvent[];
+  /** Last logged UTC seen per host and per file: how far each log reaches, for judging missing steps. */
+  readonly lastSeenByFile: ReadonlyMap<string, number>;
+  readonly records: number;
+}
+
+/** Components whose recognised messages make up the flows (lowercase; prefixes end with `*`). */
+const FLOW_COMPONENTS = [
+  'scanagent',
+  'wuahandler',
+  'locationservices',
+  'ccmmessaging',
+  'updatesstore',
+  'statemessage',
+  'updatesdeploymentagent',
+  'updatesdeployment',
+  'updateshandler',
+  'clientidmanagerstartup',
+  'mp_locationmanager',
+  'mp_relayendpoint',
+  'sms_mp_file_dispatch_manager',
+  'sms_state_system',
+  'sms_database_notification_monitor',
+  'sms_policy_provider',
+  'sms_wsus_sync_manager',
+  'policyagent*',
+  'policyevaluator*',
+];
+
+const componentCache = new Map<string, boolean>();
+
+function isFlowComponent(component: string): boolean {
+  let hit = componentCache.get(component);
+  if (hit === undefined) {
+    const key = component.toLowerCase();
+    hit = FLOW_COMPONENTS.some((c) => (c.endsWith('*') ? key.startsWith(c.slice(0, -1)) : key === c));
+    if (componentCache.size < 4096) {
+      componentCache.set(component, hit);
+    }
+  }
+  return hit;
+}
+
+/** Whether a record is worth keeping, deciding as cheaply as possible before classifying it. */
+function interest(r: LogRecord): 'flow' | 'trouble' | undefined {
+  if (r.utc === undefined) {
+    return undefined;
+  }
+  if (r.format === 'iis') {
+    return r.fields?.httpMethod === 'CCM_POST' || r.severity !== 'info' ? 'flow' : undefined;
+  }
+  if (r.format === 'wu-legacy' || r.format === 'wu-etl' || isFlowComponent(r.component)) {
+    return 'flow';
+  }
+  return r.severity !== 'info' ? 'trouble' : undefined;
+}
+
+export interface CollectOptions {
+  readonly signal?: AbortSignal;
+}
+
+export async function collect(bundle: Bundle, options: CollectOptions = {}): Promise<Collected> {
+  const events: CollectedEvent[] = [];
+  const lastSeen = new Map<string, number>();
+  const hostOf = new Map(bundle.files.map((f) => [f.path, f.host]));
+  const ids = new Set<string>();
+  let records = 0;
+  let seq = 0;
+  let lastFile = '';
+  let lastFileSeen = 0;
+  const parse = await parseBundle(bundle, {
+    ...(options.signal !== undefined && { signal: options.signal }),
+    sink: {
+      record(r) {
+        records += 1;
+        seq += 1;
+        if (r.file !== lastFile) {
+          if (lastFile !== '') {
+            lastSeen.set(lastFile, lastFileSeen);
+          }
+          lastFile = r.file;
+          lastFileSeen = lastSeen.get(r.file) ?? Number.NEGATIVE_INFINITY;
+        }
+        if (r.utc !== undefined && r.utc > lastFileSeen) {
+          lastFileSeen = r.utc;
+        }
+        const why = interest(r);
+        if (why === undefined) {
+          return;
+        }
+        classifyRecord(r);
+        const fields = r.fields ?? {};
+        const trouble = r.severity !== 'info' || fields.errorCodes !== undefined || fields.win32Error !== undefined;
+        if (why === 'trouble' && !trouble) {
+          return;
+        }
+        if (why === 'flow' && fields.event === undefined && !trouble) {
+          return;
+        }
+        let id = `${r.file}:${r.line}`;
+        if (ids.has(id)) {
+          let n = 2;
+          while (ids.has(`${id}#${n}`)) {
+            n++;
+          }
+          id = `${id}#${n}`;
+        }
+        ids.add(id);
+        events.push({
+          id,
+          file: r.file,
+          line: r.line,
+          endLine: r.endLine,
+          host: hostOf.get(r.file) ?? '',
+          utc: r.utc!,
+          component: r.component,
+          severity: r.severity,
+          text: r.text,
+          kind: fields.event,
+          fields,
+          thread: r.thread,
+          seq,
+        });
+      },
+      problem() {},
+    },
+  });
+  if (lastFile !== '') {
+    lastSeen.set(lastFile, lastFileSeen);
+  }
+  return { parse, events, lastSeenByFile: lastSeen, records };
+}

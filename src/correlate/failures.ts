@@ -1,0 +1,366 @@
+// Failures and where they began. A problem is a record that states one (an error, a known failure phrase,
+// an error code in a warning, an empty location reply) or a step that never came within its window while
+// the log that would show it goes on (a timeout). Within a flow, problems are grouped into incidents by
+// walking the links backwards from the latest problem: every problem reached belongs to it, and the
+// earliest of them is the upstream cause. Problems outside any flow are folded by host, component and
+// message shape, so a warning repeated a hundred times is one failure seen a hundred times.
+
+import { describeErrorCode, hresultFromWin32, win32Error } from './catalog.ts';
+import type { CollectedEvent } from './collect.ts';
+import type { FlowStatus, TimelineFailure } from './model.ts';
+import type { FlowDraft, Workspace } from './workspace.ts';
+
+const MINUTE = 60_000;
+
+/** Message kinds that are failures whatever their severity. */
+const PROBLEM_KINDS = new Set([
+  'WUAHandler.groupPolicyOverride',
+  'WUAHandler.addUpdateSourceFailed',
+  'WUAHandler.searchFailed',
+  'WUAHandler.scanFailed',
+  'WUAHandler.installJobFailures',
+  'WUAHandler.downloadFailed',
+  'WUAHandler.downloadUnexpectedResult',
+  'ScanAgent.executeFailed',
+  'ScanAgent.scanFailed',
+  'ScanAgent.locationsEmpty',
+  'UpdatesDeployment.jobError',
+  'UpdatesDeployment.updatesNotAvailable',
+  'CcmMessaging.postFailed',
+  'CcmMessaging.httpError',
+  'MPFDM.moveFailed',
+  'MPFDM.cannotConnectToSiteServer',
+  'MPFDM.networkPathNotFound',
+  'WindowsUpdate.sendFailed',
+  'WindowsUpdate.failed',
+  'WindowsUpdate.syncUpdatesFailed',
+  'WindowsUpdate.wsError',
+  'WindowsUpdate.fatal',
+  'WSyncMgr.syncFailed',
+]);
+
+/** What a failure without an error code means, and what to check, by the kind of its upstream cause. */
+const KIND_ADVICE: Record<string, { meaning: string; hint: string }> = {
+  'MPLocation.replyBody': {
+    meaning: 'The management point returned no WSUS (software update point) location for the update source.',
+    hint:
+      'Check that a software update point is in a boundary group of the client (ConfigMgr 1702 and later), that the ' +
+      "SUP synchronised (WSyncMgr.log), and that the content version the client asks for matches the site's " +
+      "(MP_Location 'Version' against WSyncMgr 'Set content version'); in the site database see CI_UpdateSources, " +
+      'WSUSServerLocations and Update_SyncStatus.',
+  },
+  'LocationServices.wsusLocationReply': {
+    meaning: 'The location reply the client received lists no WSUS server.',
+    hint: 'See the management point that answered (MP_Location.log): an empty reply there means no SUP for the boundary group or a content version mismatch.',
+  },
+  'ScanAgent.locationsEmpty': {
+    meaning: 'The scan job received an empty list of WSUS locations and waits: no scan runs.',
+    hint: 'Follow the location request to MP_Location.log on the management point; check the SUP boundary group assignment.',
+  },
+  'WUAHandler.groupPolicyOverride': {
+    meaning: 'A domain Group Policy sets the Windows Update server, overriding the policy ConfigMgr writes.',
+    hint:
+      "Compare the GPO 'Specify intranet Microsoft update service location' with the SUP: server name and port must " +
+      'match exactly or the scan fails (reference S2). Run gpresult /h on the client; unlink the WSUS GPO from ConfigMgr clients.',
+  },
+  'WindowsUpdate.sendFailed': {
+    meaning: 'The Windows Update agent could not send its request to the update server.',
+    hint: 'Test the SUP URL from the client (ClientWebService/client.asmx), check the WinHTTP proxy (netsh winhttp show proxy) and the firewall to 8530/8531.',
+  },
+};
+
+export interface FailureResult {
+  readonly failures: TimelineFailure[];
+  readonly status: ReadonlyMap<string, FlowStatus>;
+}
+
+export function isProblem(e: CollectedEvent): boolean {
+  if (e.severity === 'error' || PROBLEM_KINDS.has(e.kind ?? '')) {
+    return true;
+  }
+  if (isEmptyLocationReply(e)) {
+    return true;
+  }
+  return e.severity === 'warning' && (e.fields.errorCodes !== undefined || e.fields.win32Error !== undefined);
+}
+
+function isEmptyLocationReply(e: CollectedEvent): boolean {
+  return (
+    (e.kind === 'MPLocation.replyBody' || e.kind === 'LocationServices.wsusLocationReply') &&
+    e.fields.wsusUrls?.length === 0
+  );
+}
+
+interface Timeout {
+  readonly anchor: CollectedEvent;
+  readonly meaning: string;
+  readonly hint: string;
+}
+
+export function findFailures(ws: Workspace, lastSeenByFile: ReadonlyMap<string, number>): FailureResult {
+  const failures: TimelineFailure[] = [];
+  const status = new Map<string, FlowStatus>();
+  const inFlow = new Set<string>();
+  const incoming = new Map<string, string[]>();
+  for (const l of ws.links) {
+    const list = incoming.get(l.to) ?? [];
+    list.push(l.from);
+    incoming.set(l.to, list);
+  }
+  for (const flow of ws.flows) {
+    flow.events.forEach((id) => inFlow.add(id));
+    const events = [...flow.events].map((id) => ws.byId.get(id)!);
+    const timeouts = findTimeouts(ws, flow, events, lastSeenByFile);
+    const problems = events.filter(isProblem);
+    const timeoutAt = new Map(timeouts.map((t) => [t.anchor.id, t]));
+    for (const t of timeouts) {
+      if (!problems.includes(t.anchor)) {
+        problems.push(t.anchor);
+      }
+    }
+    if (problems.length === 0) {
+      status.set(flow.id, reachedEnd(flow, events) ? 'ok' : 'incomplete');
+      continue;
+    }
+    status.set(flow.id, 'failed');
+    const byLatest = [...problems].sort((a, b) => ws.corrected(b) - ws.corrected(a) || b.seq - a.seq);
+    const assigned = new Set<string>();
+    for (const symptom of byLatest) {
+      if (assigned.has(symptom.id)) {
+        continue;
+      }
+      const parent = walkBack(symptom, flow, incoming);
+      const reached = problems.filter((p) => parent.has(p.id));
+      reached.forEach((p) => assigned.add(p.id));
+      const cause = reached.sort((a, b) => ws.corrected(a) - ws.corrected(b) || a.seq - b.seq)[0] ?? symptom;
+      const path = pathFrom(cause.id, symptom.id, parent);
+      failures.push(describe(ws, symptom, cause, compressChain(ws, path), flow, timeoutAt.get(symptom.id), 1));
+    }
+  }
+  failures.push(...standalone(ws, inFlow));
+  return { failures, status };
+}
+
+/** Reverse BFS over links, staying within the flow; returns each reached event's successor toward the symptom. */
+function walkBack(
+  symptom: CollectedEvent,
+  flow: FlowDraft,
+  incoming: ReadonlyMap<string, string[]>,
+): Map<string, string | undefined> {
+  const next = new Map<string, string | undefined>([[symptom.id, undefined]]);
+  const queue = [symptom.id];
+  while (queue.length > 0) {
+    const id = queue.shift()!;
+    for (const from of incoming.get(id) ?? []) {
+      if (flow.events.has(from) && !next.has(from)) {
+        next.set(from, id);
+        queue.push(from);
+      }
+    }
+  }
+  return next;
+}
+
+function pathFrom(cause: string, symptom: string, next: ReadonlyMap<string, string | undefined>): string[] {
+  const path = [cause];
+  let at: string | undefined = cause;
+  while (at !== undefined && at !== symptom) {
+    at = next.get(at);
+    if (at !== undefined) {
+      path.push(at);
+    }
+  }
+  return path;
+}
+
+/** Keeps what a reader needs: the cause, the symptom, and where the path enters and leaves each log. */
+function compressChain(ws: Workspace, path: readonly string[]): string[] {
+  const out: string[] = [];
+  path.forEach((id, i) => {
+    const file = ws.byId.get(id)!.file;
+    const prev = i > 0 ? ws.byId.get(path[i - 1]!)!.file : undefined;
+    const next = i < path.length - 1 ? ws.byId.get(path[i + 1]!)!.file : undefined;
+    if (i === 0 || i === path.length - 1 || file !== prev || file !== next) {
+      out.push(id);
+    }
+  });
+  return out;
+}
+
+function describe(
+  ws: Workspace,
+  symptom: CollectedEvent,
+  cause: CollectedEvent,
+  chain: string[],
+  flow: FlowDraft | undefined,
+  timeout: Timeout | undefined,
+  occurrences: number,
+): TimelineFailure {
+  const chainEvents = chain.map((id) => ws.byId.get(id)!);
+  const code =
+    symptom.fields.errorCodes?.[0] ??
+    cause.fields.errorCodes?.[0] ??
+    chainEvents.find((e) => e.fields.errorCodes !== undefined)?.fields.errorCodes?.[0] ??
+    win32AsHresult(cause.fields.win32Error ?? symptom.fields.win32Error);
+  const win32 = cause.fields.win32Error ?? symptom.fields.win32Error;
+  const advice = KIND_ADVICE[cause.kind ?? ''] ?? KIND_ADVICE[symptom.kind ?? ''];
+  let meaning: string;
+  let hint: string;
+  if (timeout) {
+    meaning = timeout.meaning;
+    hint = timeout.hint;
+  } else if (advice && (code === undefined || cause.kind === 'WUAHandler.groupPolicyOverride')) {
+    meaning = advice.meaning;
+    hint = advice.hint;
+  } else if (code !== undefined) {
+    const info = (win32 !== undefined ? win32Error(win32) : undefined) ?? describeErrorCode(code);
+    meaning = `${info.name}: ${info.meaning}`;
+    hint = `${info.usualCause} Next: ${info.nextCheck}`;
+  } else {
+    meaning = `${symptom.component} reported a failure.`;
+    hint = `Read ${cause.file}:${cause.line} and the records around it.`;
+  }
+  if (code !== undefined && advice && cause.kind === 'WUAHandler.groupPolicyOverride') {
+    meaning = `${describeErrorCode(code).name}: ${advice.meaning}`;
+  }
+  return {
+    event: symptom.id,
+    code,
+    meaning,
+    upstreamCause: cause.id,
+    chain,
+    hint,
+    flow: flow?.id,
+    type: timeout ? 'timeout' : 'record',
+    occurrences,
+  };
+}
+
+function win32AsHresult(n: number | undefined): string | undefined {
+  return n === undefined ? undefined : hresultFromWin32(n);
+}
+
+/** Did the flow get to its last step? */
+function reachedEnd(flow: FlowDraft, events: readonly CollectedEvent[]): boolean {
+  switch (flow.kind) {
+    case 'scan':
+      return events.some(
+        (e) =>
+          e.kind === 'WUAHandler.scanSucceeded' ||
+          (e.kind === 'ScanAgent.scanJobCompleted' && e.fields.reason === 'completed successfully'),
+      );
+    case 'state-message':
+      return events.some((e) => e.kind === 'StateSys.processingFile');
+    case 'sync':
+      return events.some((e) => e.kind?.startsWith('PolicyPv.') === true);
+  }
+}
+
+/** Steps that never came while the log that would show them goes on past their window. */
+function findTimeouts(
+  ws: Workspace,
+  flow: FlowDraft,
+  events: readonly CollectedEvent[],
+  lastSeenByFile: ReadonlyMap<string, number>,
+): Timeout[] {
+  const out: Timeout[] = [];
+  const reaches = (e: CollectedEvent, windowMs: number, file = e.file): boolean =>
+    (lastSeenByFile.get(file) ?? 0) >= e.utc + windowMs;
+  if (flow.kind === 'scan') {
+    for (const asked of events.filter((e) => e.kind === 'ScanAgent.locationsRequested')) {
+      const l = asked.fields.locationRequest;
+      const answered = events.some(
+        (e) => e.kind === 'ScanAgent.locationUpdateReceived' && e.fields.locationRequest === l,
+      );
+      if (!answered && reaches(asked, 10 * MINUTE)) {
+        out.push({
+          anchor: asked,
+          meaning: `No WSUS location arrived for location request ${l ?? '?'} within 10 minutes, while ScanAgent.log goes on.`,
+          hint: 'Follow the request in LocationServices.log and CcmMessaging.log (was it sent, did the MP reply?) and in MP_Location.log on the management point.',
+        });
+      }
+    }
+    for (const started of events.filter((e) => e.kind === 'WUAHandler.searchStarted')) {
+      const ended = events.some(
+        (e) =>
+          e.utc >= started.utc &&
+          /WUAHandler\.(searchCompleted|searchFailed|scanSucceeded|scanFailed)/.test(e.kind ?? ''),
+      );
+      if (!ended && reaches(started, 30 * MINUTE)) {
+        out.push({
+          anchor: started,
+          meaning:
+            'The WUA search started by WUAHandler did not complete within 30 minutes, while WUAHandler.log goes on.',
+          hint: 'Read WindowsUpdate.log for the search (COMAPI Search [ClientId = CcmExec]); check the Windows Update service and the SUP.',
+        });
+      }
+    }
+  } else if (flow.kind === 'state-message') {
+    const relayed = events.find((e) => e.kind === 'MPRelay.messageBody');
+    const processed = events.some((e) => e.kind === 'StateSys.processingFile');
+    const stateSys = ws.everywhere('StateSys.processingFile', 'StateSys.inboxNotification');
+    if (relayed && !processed && stateSys.length > 0) {
+      const last = [...events].sort((a, b) => b.utc - a.utc)[0]!;
+      const siteFile = stateSys[0]!.file;
+      if (
+        (lastSeenByFile.get(siteFile) ?? 0) >=
+        ws.corrected(relayed) + (ws.skew.get(stateSys[0]!.host) ?? 0) + 30 * MINUTE
+      ) {
+        out.push({
+          anchor: last,
+          meaning:
+            'State messages the MP received were not processed by StateSys within 30 minutes, while StateSys.log goes on.',
+          hint:
+            'Check MPFDM.log on the MP (moves to the site inbox; needs the Remote Registry service and access to the site server), ' +
+            'the MP outbox \\SMS\\MP\\OUTBOXES\\statemsg.box, and auth\\statesys.box\\incoming on the site server.',
+        });
+      }
+    }
+    const send = events.find((e) => e.kind === 'CcmMessaging.sendingAsync');
+    const relayLogs = ws.everywhere('MPRelay.messageBody');
+    if (
+      send &&
+      !relayed &&
+      relayLogs.length > 0 &&
+      (lastSeenByFile.get(relayLogs[0]!.file) ?? 0) >=
+        ws.corrected(send) + (ws.skew.get(relayLogs[0]!.host) ?? 0) + 10 * MINUTE
+    ) {
+      out.push({
+        anchor: send,
+        meaning:
+          'No management point logged this relay of state messages within 10 minutes, while MP_Relay.log goes on.',
+        hint: "Check CcmMessaging.log for the message's delivery, the MP's IIS log for the client's CCM_POST, and MP_Relay.log.",
+      });
+    }
+  }
+  return out;
+}
+
+/** Problems outside every flow, folded by host, component, message shape and code. */
+function standalone(ws: Workspace, inFlow: ReadonlySet<string>): TimelineFailure[] {
+  const groups = new Map<string, CollectedEvent[]>();
+  for (const events of ws.byHost.values()) {
+    for (const e of events) {
+      if (!inFlow.has(e.id) && isProblem(e)) {
+        const shape = e.kind ?? e.text.replace(/\{[0-9a-f-]{36}\}|[0-9a-f]{8}-[0-9a-f-]{27}|\d+/gi, '#').slice(0, 200);
+        const key = `${e.host}\u0000${e.component}\u0000${shape}\u0000${e.fields.errorCodes?.[0] ?? ''}`;
+        const list = groups.get(key) ?? [];
+        list.push(e);
+        groups.set(key, list);
+      }
+    }
+  }
+  return [...groups.values()].map((list) => {
+    const first = list[0]!;
+    const last = list[list.length - 1]!;
+    return describe(
+      ws,
+      last,
+      first,
+      list.length > 1 ? [first.id, last.id] : [first.id],
+      undefined,
+      undefined,
+      list.length,
+    );
+  });
+}

@@ -1,0 +1,111 @@
+// The correlated timeline: what the correlator produces and every consumer (CLI summary, exports, the
+// extension's trees and swimlane) reads. Plain data, JSON-ready; times are skew-corrected UTC instants.
+
+import type { HostRole } from '../parsers/bundle.ts';
+import type { MessageFields } from '../parsers/messages/fields.ts';
+import type { Severity } from '../parsers/record.ts';
+import type { UtcInstant } from '../parsers/time.ts';
+
+export interface TimelineHost {
+  /** Host folder relative to the bundle root, forward slashes. */
+  readonly dir: string;
+  readonly name: string;
+  /** Primary role (first of `roles`). */
+  readonly role: HostRole;
+  readonly roles: readonly HostRole[];
+  /** Usual bias of the host's logs (UTC = local + bias), undefined when no log states one. */
+  readonly biasMinutes: number | undefined;
+  /**
+   * Estimated clock error relative to the reference host: the host's clock reads `clockSkewMs` ahead of it.
+   * Corrected time = logged UTC - clockSkewMs.
+   */
+  readonly clockSkewMs: number;
+  /** Half-width of the interval the estimate comes from; undefined when the skew could not be estimated. */
+  readonly skewUncertaintyMs: number | undefined;
+  /** How the estimate was made, in a sentence a person can check. */
+  readonly skewBasis: string;
+  readonly files: readonly string[];
+}
+
+export interface TimelineEvent {
+  /** `file:line` (plus `#n` if several records start on one line): unique and readable. */
+  readonly id: string;
+  readonly file: string;
+  readonly line: number;
+  readonly endLine: number;
+  /** Skew-corrected UTC instant. */
+  readonly time: UtcInstant;
+  /** UTC as logged (local + bias), before skew correction. */
+  readonly loggedTime: UtcInstant;
+  readonly host: string;
+  readonly component: string;
+  readonly severity: Severity;
+  readonly text: string;
+  /** Message template that matched (`ScanAgent.locationRequestId`), if any. */
+  readonly kind: string | undefined;
+  readonly fields: MessageFields;
+  readonly thread: number | undefined;
+}
+
+/** How a link is known: a shared identifier, several fields that agree, or closeness in time. */
+export type Evidence = 'id' | 'derived' | 'time';
+
+export interface TimelineLink {
+  readonly from: string;
+  readonly to: string;
+  readonly evidence: Evidence;
+  /** The shared identifier or the fields that agree (`scanJob=…`, `contentId+version+clientIp`), or the window. */
+  readonly key: string;
+  /** For time links: the window the match was made in. */
+  readonly windowMs?: number;
+}
+
+export type FlowKind = 'sync' | 'scan' | 'state-message';
+export type FlowStatus = 'ok' | 'failed' | 'incomplete';
+
+export interface TimelineFlow {
+  /** `scan:<scanJob>`, `state-message:<message id>`, `sync:<update source>:<content version>`. */
+  readonly id: string;
+  readonly kind: FlowKind;
+  /** The identifiers that define the flow, normalised. */
+  readonly keys: Readonly<Record<string, string | number | readonly string[]>>;
+  readonly status: FlowStatus;
+  /** One line a person can read: what happened to this flow. */
+  readonly summary: string;
+  readonly host: string;
+  /** Event ids in time order. */
+  readonly events: readonly string[];
+}
+
+export interface TimelineFailure {
+  /** The failing event (the most downstream record of the incident). */
+  readonly event: string;
+  /** Normalised error code (0x…), if the incident has one. */
+  readonly code: string | undefined;
+  /** What the code or failure means, from the catalogue. */
+  readonly meaning: string;
+  /** Event id of the earliest record that explains the failure. */
+  readonly upstreamCause: string;
+  /** Event ids from the upstream cause to the failing event, following links. */
+  readonly chain: readonly string[];
+  /** What to check next. */
+  readonly hint: string;
+  readonly flow: string | undefined;
+  /** `record` (an error the logs state) or `timeout` (a step that never happened within its window). */
+  readonly type: 'record' | 'timeout';
+  /** Identical failures folded into this one (same host, component and message shape). */
+  readonly occurrences: number;
+}
+
+export interface Timeline {
+  readonly schema: 'cmflow.timeline/1';
+  readonly bundle: string;
+  /** Host whose clock the others are corrected to. */
+  readonly referenceHost: string | undefined;
+  readonly hosts: readonly TimelineHost[];
+  /** Events in corrected time order. */
+  readonly events: readonly TimelineEvent[];
+  readonly flows: readonly TimelineFlow[];
+  readonly links: readonly TimelineLink[];
+  readonly failures: readonly TimelineFailure[];
+}

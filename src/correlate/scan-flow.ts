@@ -1,0 +1,523 @@
+// The scan flow, one per ScanJob on a client: policy → ScanJob → LocationRequest → CcmMessaging request →
+// MP_Location request/reply → reply message → LocationServices callback → ScanAgent location update →
+// WUAHandler update source + search → WindowsUpdate search → WUAHandler results → UpdatesStore →
+// StateMessage; plus the deployment evaluation (UpdatesHandler/UpdatesDeployment) that asked for it.
+// Hops that share an id are linked by it; hops that do not (LocationServices → CcmMessaging, client → MP)
+// are joined by several agreeing fields or by a stated time window, and say so in the link.
+
+import type { CollectedEvent } from './collect.ts';
+import type { FlowDraft, Workspace } from './workspace.ts';
+import { between, byTime, firstAfter, lastBefore } from './workspace.ts';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+/** How far apart two hosts' logged times may be for a key match: generous, skew is not known yet. */
+const CROSS_HOST_WINDOW = 3 * 60 * MINUTE;
+
+export interface ScanJobWindow {
+  readonly flow: FlowDraft;
+  readonly start: number;
+  readonly end: number;
+}
+
+export function buildScanFlows(ws: Workspace): void {
+  for (const host of ws.hosts()) {
+    const scanAgent = (ws.byHost.get(host) ?? []).filter((e) => e.component.toLowerCase() === 'scanagent');
+    const jobs = new Map<string, CollectedEvent[]>();
+    for (const e of scanAgent) {
+      const job = e.fields.scanJob;
+      if (job !== undefined) {
+        const list = jobs.get(job) ?? [];
+        list.push(e);
+        jobs.set(job, list);
+      }
+    }
+    const windows: ScanJobWindow[] = [];
+    for (const [job, events] of jobs) {
+      windows.push(buildScanFlow(ws, host, job, events, scanAgent));
+    }
+    attachWuaHandler(ws, host, windows);
+  }
+}
+
+function buildScanFlow(
+  ws: Workspace,
+  host: string,
+  job: string,
+  jobEvents: CollectedEvent[],
+  scanAgent: CollectedEvent[],
+): ScanJobWindow {
+  jobEvents.sort(byTime);
+  const first = jobEvents[0]!;
+  const last = jobEvents[jobEvents.length - 1]!;
+  const source = jobEvents.find((e) => e.fields.updateSource !== undefined)?.fields.updateSource;
+  const version = jobEvents.find((e) => e.fields.contentVersion !== undefined)?.fields.contentVersion;
+  const keys: Record<string, string | number | string[]> = { scanJob: job };
+  const flow = ws.flow({ id: `scan:${job}`, kind: 'scan', host, keys, events: new Set(jobEvents.map((e) => e.id)) });
+  const add = (e: CollectedEvent | undefined): e is CollectedEvent => {
+    if (e !== undefined) {
+      flow.events.add(e.id);
+    }
+    return e !== undefined;
+  };
+
+  // What ScanAgent logs just before the job without naming it: the policy notification and scan request.
+  const preamble = between(scanAgent, first.utc - 5 * SECOND, first.utc).filter(
+    (e) => e.fields.scanJob === undefined && e.id !== first.id,
+  );
+  for (const e of preamble) {
+    add(e);
+  }
+  const policy = preamble.find((e) => e.kind === 'ScanAgent.policyAvailable');
+  const us = source ?? policy?.fields.updateSource;
+  const cv = version ?? policy?.fields.contentVersion;
+  if (us !== undefined) {
+    keys.updateSource = us;
+  }
+  if (cv !== undefined) {
+    keys.contentVersion = cv;
+  }
+
+  // Location requests: named by the job, or by the lines ScanAgent writes around them.
+  const requests = new Set(jobEvents.flatMap((e) => (e.fields.locationRequest ? [e.fields.locationRequest] : [])));
+  const requestLocations = jobEvents.find((e) => e.kind === 'ScanAgent.requestLocations');
+  if (requestLocations) {
+    const requesting = firstAfter(
+      scanAgent,
+      requestLocations.utc,
+      5 * SECOND,
+      (e) => e.kind === 'ScanAgent.requestingLocations',
+    );
+    if (add(requesting)) {
+      const idLine = firstAfter(
+        scanAgent,
+        requesting.utc,
+        10 * SECOND,
+        (e) => e.kind === 'ScanAgent.locationRequestId',
+      );
+      if (idLine?.fields.locationRequest !== undefined) {
+        requests.add(idLine.fields.locationRequest);
+      }
+    }
+  }
+  keys.locationRequests = [...requests];
+  for (const l of requests) {
+    for (const e of scanAgent) {
+      if (e.fields.locationRequest === l && e.fields.scanJob === undefined) {
+        add(e);
+      }
+    }
+    locationRequest(ws, host, l, us, cv, flow, scanAgent);
+  }
+
+  // ScanAgent's completion notice does not name the job: the one just before the job's own completion line.
+  const scanRequested = jobEvents.find((e) => e.kind === 'ScanAgent.scanRequested');
+  const done = jobEvents.find(
+    (e) =>
+      e.kind === 'ScanAgent.scanJobCompleted' ||
+      e.kind === 'ScanAgent.scanFailed' ||
+      e.kind === 'ScanAgent.executeFailed' ||
+      e.kind === 'ScanAgent.locationsEmpty',
+  );
+  if (scanRequested && done) {
+    add(
+      lastBefore(
+        scanAgent,
+        done.utc,
+        5 * SECOND,
+        (e) => e.kind === 'ScanAgent.scanComplete' && e.utc >= scanRequested.utc,
+      ),
+    );
+  }
+  // Everything ScanAgent logged for the job, in order: lines that name the job are joined by its id, the
+  // lines between them that do not (location request id, completion notice) by their place.
+  const ordered = scanAgent.filter((e) => flow.events.has(e.id));
+  for (let i = 1; i < ordered.length; i++) {
+    const [a, b] = [ordered[i - 1]!, ordered[i]!];
+    const shared = a.fields.scanJob === job && b.fields.scanJob === job;
+    const sameRequest = a.fields.locationRequest !== undefined && a.fields.locationRequest === b.fields.locationRequest;
+    ws.link(
+      a,
+      b,
+      shared || sameRequest ? 'id' : 'time',
+      shared
+        ? `scanJob=${job}`
+        : sameRequest
+          ? `locationRequest=${a.fields.locationRequest!}`
+          : 'next ScanAgent line for the job, same host',
+    );
+  }
+
+  deploymentEvaluation(ws, host, first, last, flow);
+  const start = (jobEvents.find((e) => e.kind === 'ScanAgent.addingUpdateSource') ?? first).utc;
+  return { flow, start, end: (done ?? last).utc };
+}
+
+/** LocationServices, CcmMessaging and the MP for one location request. */
+function locationRequest(
+  ws: Workspace,
+  host: string,
+  l: string,
+  us: string | undefined,
+  cv: number | undefined,
+  flow: FlowDraft,
+  scanAgent: readonly CollectedEvent[],
+): void {
+  const add = (e: CollectedEvent | undefined): e is CollectedEvent => {
+    if (e !== undefined) {
+      flow.events.add(e.id);
+    }
+    return e !== undefined;
+  };
+  const ls = (ws.byHost.get(host) ?? []).filter((e) => e.component.toLowerCase() === 'locationservices');
+  const sent = ls.find((e) => e.kind === 'LocationServices.locationRequestSent' && e.fields.locationRequest === l);
+  const callback = ls.find(
+    (e) => e.kind === 'LocationServices.callingBackWsusRequest' && e.fields.locationRequest === l,
+  );
+  const requesting = scanAgent.find(
+    (e) =>
+      e.kind === 'ScanAgent.requestingLocations' &&
+      sent !== undefined &&
+      e.utc <= sent.utc &&
+      e.utc >= sent.utc - 30 * SECOND,
+  );
+  const idLine = scanAgent.find((e) => e.kind === 'ScanAgent.locationRequestId' && e.fields.locationRequest === l);
+  const update = scanAgent.find((e) => e.kind === 'ScanAgent.locationUpdateReceived' && e.fields.locationRequest === l);
+  let request: CollectedEvent | undefined;
+  if (add(sent)) {
+    // The request LocationServices built just before sending it: same update source, seconds apart.
+    const start = lastBefore(ls, sent.utc, 30 * SECOND, (e) => e.kind === 'LocationServices.getLocationsAsync');
+    const pre = between(ls, (start ?? sent).utc, sent.utc).filter(
+      (e) =>
+        e.id !== sent.id &&
+        (e.fields.updateSource === undefined || e.fields.updateSource === us) &&
+        e.kind?.startsWith('LocationServices.') === true,
+    );
+    pre.forEach(add);
+    ws.chain([...pre, sent], 'derived', `LocationServices request for updateSource=${us ?? '?'}`);
+    request = pre.find((e) => e.kind === 'LocationServices.wsusLocationRequest');
+    if (requesting && pre[0]) {
+      ws.link(requesting, pre[0], 'derived', `updateSource=${us ?? '?'} contentVersion=${cv ?? '?'}`);
+    }
+    if (idLine && add(idLine)) {
+      ws.link(sent, idLine, 'id', `locationRequest=${l}`);
+    }
+  }
+  let replyStart: CollectedEvent | undefined;
+  if (add(callback)) {
+    replyStart = lastBefore(ls, callback.utc, 30 * SECOND, (e) => e.kind === 'LocationServices.processingReply');
+    const reply = between(ls, (replyStart ?? callback).utc, callback.utc).filter(
+      (e) => e.kind?.startsWith('LocationServices.') === true && e.kind !== 'LocationServices.locationRequestSent',
+    );
+    reply.forEach(add);
+    ws.chain(reply, 'time', 'LocationServices reply processing, same host');
+    if (update && add(update)) {
+      ws.link(callback, update, 'id', `locationRequest=${l}`);
+    }
+  }
+
+  // CcmMessaging: the message to mp_locationmanager sent with the request, and its reply.
+  if (!sent) {
+    return;
+  }
+  const messaging = (ws.byHost.get(host) ?? []).filter((e) => e.component.toLowerCase() === 'ccmmessaging');
+  const send = nearest(
+    messaging.filter(
+      (e) => e.kind === 'CcmMessaging.sendingAsync' && (e.fields.queue ?? '').includes('mp_locationmanager'),
+    ),
+    sent.utc,
+    5 * SECOND,
+    30 * SECOND,
+  );
+  if (!add(send)) {
+    return;
+  }
+  ws.link(
+    request ?? sent,
+    send,
+    'time',
+    'location request handed to CcmMessaging (queue mp_locationmanager)',
+    30 * SECOND,
+  );
+  const m = send.fields.messageId!;
+  const mine = messaging.filter((e) => e.fields.messageId === m);
+  const gotReply = mine.find((e) => e.kind === 'CcmMessaging.gotReply');
+  const r = gotReply?.fields.replyId;
+  const replyEvents = r === undefined ? [] : messaging.filter((e) => e.fields.messageId === r);
+  [...mine, ...replyEvents].forEach(add);
+  ws.chain(mine, 'id', `message=${m}`);
+  if (gotReply && replyEvents.length > 0) {
+    ws.chain([gotReply, ...replyEvents], 'id', `reply=${r!}`);
+    const delivered = replyEvents[replyEvents.length - 1]!;
+    if (replyStart) {
+      ws.link(delivered, replyStart, 'time', 'reply delivered to LS_ReplyLocations, then processed', 30 * SECOND);
+    }
+  }
+  const outgoing = mine.find((e) => e.kind === 'CcmMessaging.sendingOutgoing') ?? send;
+  keys(flow).locationMessages = [...new Set([...arr(flow.keys.locationMessages), m])];
+
+  // The MP that answered: its request body names the same update source, version and client address.
+  const ip = ws.clientIp.get(host);
+  const mpRequests = ws
+    .everywhere('MPLocation.requestBody')
+    .filter(
+      (e) =>
+        e.host !== host &&
+        e.fields.updateSource === us &&
+        e.fields.contentVersion === cv &&
+        (ip === undefined || e.fields.clientIp === ip),
+    );
+  const mpRequest = nearest(mpRequests, outgoing.utc, CROSS_HOST_WINDOW, CROSS_HOST_WINDOW);
+  if (!add(mpRequest)) {
+    return;
+  }
+  ws.link(outgoing, mpRequest, 'derived', `contentId=${us ?? '?'} version=${cv ?? '?'} clientIp=${ip ?? '?'}`);
+  ws.pair(outgoing, mpRequest, 'client → MP location request', 0, 30 * SECOND, 200);
+  const mpLog = (ws.byHost.get(mpRequest.host) ?? []).filter((e) => e.component === mpRequest.component);
+  const sameThread = (e: CollectedEvent): boolean => e.thread === mpRequest.thread;
+  const call = firstAfter(mpLog, mpRequest.utc, 5 * SECOND, (e) => e.kind === 'MPLocation.calling' && sameThread(e));
+  const mpReply = firstAfter(
+    mpLog,
+    mpRequest.utc,
+    10 * SECOND,
+    (e) => e.kind === 'MPLocation.replyBody' && sameThread(e),
+  );
+  add(call);
+  if (add(mpReply)) {
+    ws.chain([mpRequest, ...(call ? [call] : []), mpReply], 'time', 'MP_Location request and reply, same thread');
+    if (gotReply) {
+      ws.link(mpReply, gotReply, 'derived', `reply to message=${m}`);
+      ws.pair(mpReply, gotReply, 'MP → client location reply', 0, 30 * SECOND, 200);
+    }
+    keys(flow).mp = mpRequest.host;
+  }
+}
+
+/** WUAHandler and WindowsUpdate.log during each job; with overlapping jobs, the job that started last. */
+function attachWuaHandler(ws: Workspace, host: string, windows: ScanJobWindow[]): void {
+  const wua = (ws.byHost.get(host) ?? []).filter((e) => e.component.toLowerCase() === 'wuahandler');
+  const wu = (ws.byHost.get(host) ?? []).filter(
+    (e) => e.kind?.startsWith('WindowsUpdate.') === true || isWindowsUpdateFile(e),
+  );
+  for (const w of windows) {
+    const mine = between(wua, w.start, w.end + 2 * SECOND).filter((e) => {
+      const owner = windows
+        .filter((o) => o.start <= e.utc && e.utc <= o.end + 2 * SECOND)
+        .sort((a, b) => b.start - a.start)[0];
+      return owner === w;
+    });
+    if (mine.length === 0) {
+      continue;
+    }
+    mine.forEach((e) => w.flow.events.add(e.id));
+    ws.chain(mine, 'time', 'WUAHandler during the scan job, same host');
+    const jobEvents = [...w.flow.events]
+      .map((id) => ws.byId.get(id)!)
+      .filter((e) => e.component.toLowerCase() === 'scanagent')
+      .sort(byTime);
+    const adding = jobEvents.find((e) => e.kind === 'ScanAgent.addingUpdateSource') ?? jobEvents[0];
+    if (adding) {
+      const matches =
+        mine[0]!.fields.updateSource !== undefined && mine[0]!.fields.updateSource === adding.fields.updateSource;
+      ws.link(
+        adding,
+        mine[0]!,
+        matches ? 'id' : 'time',
+        matches ? `updateSource=${adding.fields.updateSource!}` : 'ScanAgent hands the update source to WUAHandler',
+      );
+    }
+    const result = [...mine]
+      .reverse()
+      .find((e) => /scanSucceeded|scanFailed|searchFailed|addUpdateSourceFailed/.test(e.kind ?? ''));
+    const after = jobEvents.find((e) => result !== undefined && e.utc >= result.utc);
+    if (result && after) {
+      ws.link(
+        result,
+        after,
+        'time',
+        'WUAHandler reports the scan result to ScanAgent',
+        w.end - result.utc + 5 * SECOND,
+      );
+    }
+    windowsUpdateSearch(ws, mine, wu, w.flow);
+    updateStates(ws, host, mine, w);
+  }
+}
+
+function isWindowsUpdateFile(e: CollectedEvent): boolean {
+  return /(^|\/)windowsupdate[^/]*$/i.test(e.file);
+}
+
+/** The WUA search the handler started: COMAPI START … END in WindowsUpdate.log. */
+function windowsUpdateSearch(ws: Workspace, handler: CollectedEvent[], wu: CollectedEvent[], flow: FlowDraft): void {
+  const started = handler.find((e) => e.kind === 'WUAHandler.searchStarted');
+  if (!started) {
+    return;
+  }
+  const start = nearest(
+    wu.filter((e) => e.kind === 'WindowsUpdate.callStart' || e.kind === 'WindowsUpdate.callSubmitted'),
+    started.utc,
+    5 * SECOND,
+    60 * SECOND,
+  );
+  if (!start) {
+    return;
+  }
+  const ended = handler.find((e) => e.kind === 'WUAHandler.searchCompleted' || e.kind === 'WUAHandler.searchFailed');
+  const end = firstAfter(wu, start.utc, 60 * MINUTE, (e) => e.kind === 'WindowsUpdate.callEnd') ?? ended;
+  const session = between(wu, start.utc, (end ?? start).utc + 100);
+  session.forEach((e) => flow.events.add(e.id));
+  ws.link(
+    started,
+    session[0]!,
+    'time',
+    'WUAHandler starts the WUA search (COMAPI Search [ClientId = CcmExec])',
+    60 * SECOND,
+  );
+  ws.chain(session, 'time', 'WUA search session in WindowsUpdate.log');
+  if (ended) {
+    const code = ended.fields.errorCodes?.[0];
+    const agrees = code !== undefined && session.some((e) => e.fields.errorCodes?.includes(code));
+    ws.link(
+      session[session.length - 1]!,
+      ended,
+      agrees ? 'derived' : 'time',
+      agrees ? `same error ${code}` : 'search ends, WUAHandler reports it',
+    );
+  }
+  for (const added of session.filter((e) => e.kind === 'WindowsUpdate.updateAdded')) {
+    const id = added.fields.updates?.[0]?.id;
+    const status = handler.find((e) => e.kind === 'WUAHandler.updateStatus' && e.fields.updates?.[0]?.id === id);
+    if (status && id !== undefined) {
+      ws.link(added, status, 'id', `update=${id}`);
+    }
+  }
+}
+
+/** UpdatesStore and StateMessage for the updates the scan found, and the update-source state messages. */
+function updateStates(ws: Workspace, host: string, handler: CollectedEvent[], w: ScanJobWindow): void {
+  const all = ws.byHost.get(host) ?? [];
+  const store = all.filter((e) => e.component.toLowerCase() === 'updatesstore');
+  const stateMsg = all.filter((e) => e.component.toLowerCase() === 'statemessage');
+  const found = handler.filter((e) => e.kind === 'WUAHandler.updateStatus');
+  const updates = found.flatMap((e) => (e.fields.updates?.[0] ? [e.fields.updates[0].id] : []));
+  keys(w.flow).updates = updates;
+  for (const status of found) {
+    const u = status.fields.updates?.[0]?.id;
+    if (u === undefined) {
+      continue;
+    }
+    const mine = between(store, status.utc, w.end + 10 * MINUTE).filter((e) => e.fields.updates?.[0]?.id === u);
+    const messages = between(stateMsg, status.utc, w.end + 10 * MINUTE).filter(
+      (e) => e.fields.topicId === u && e.fields.topicType === 500,
+    );
+    const chain = [status, ...mine, ...messages];
+    chain.forEach((e) => w.flow.events.add(e.id));
+    ws.chain(chain, 'id', `update=${u}`);
+  }
+  // ScanAgent's "Raised UpdateSource … state message" goes to StateMessage as topic 501.
+  for (const raised of [...w.flow.events]
+    .map((id) => ws.byId.get(id)!)
+    .filter((e) => e.kind === 'ScanAgent.updateSourceStateRaised')) {
+    const us = raised.fields.updateSource;
+    const messages = between(stateMsg, raised.utc - SECOND, raised.utc + 5 * SECOND).filter(
+      (e) => e.fields.topicId === us && e.fields.topicType === 501,
+    );
+    messages.forEach((e) => w.flow.events.add(e.id));
+    if (messages[0] && us !== undefined) {
+      ws.chain([raised, ...messages], 'id', `updateSource=${us} (topic 501)`);
+    }
+  }
+}
+
+/** The deployment evaluation that asked for the scan (UpdatesHandler, UpdatesDeployment). */
+function deploymentEvaluation(
+  ws: Workspace,
+  host: string,
+  first: CollectedEvent,
+  last: CollectedEvent,
+  flow: FlowDraft,
+): void {
+  const all = ws.byHost.get(host) ?? [];
+  const handler = all.filter((e) => e.component.toLowerCase() === 'updateshandler');
+  // The evaluation may ask for the scan just before the job starts, or join a job a policy change started.
+  const initiated = nearest(
+    handler.filter((e) => e.kind === 'UpdatesHandler.scanInitiated' && e.utc <= last.utc),
+    first.utc,
+    60 * SECOND,
+    60 * SECOND,
+  );
+  const job = initiated?.fields.job;
+  if (!initiated || job === undefined) {
+    return;
+  }
+  flow.events.add(initiated.id);
+  if (initiated.utc <= first.utc) {
+    ws.link(initiated, first, 'time', 'UpdatesHandler initiated a scan; ScanAgent starts a job', 60 * SECOND);
+  } else {
+    ws.link(first, initiated, 'time', 'UpdatesHandler joins the running scan job', 60 * SECOND);
+  }
+  keys(flow).detectionJob = job;
+  const deployment = all.filter((e) => /^updatesdeployment/i.test(e.component));
+  const started = deployment.find((e) => e.kind === 'UpdatesDeployment.detectionJobStarted' && e.fields.job === job);
+  const assignment = started?.fields.assignment;
+  const jobLines = handler.filter((e) => e.id !== initiated.id && e.fields.guids?.includes(job) === true);
+  const assignmentLines =
+    assignment === undefined
+      ? []
+      : deployment.filter(
+          (e) =>
+            e.fields.assignment === assignment &&
+            e.utc >= (started?.utc ?? first.utc) - MINUTE &&
+            e.utc <= last.utc + 30 * MINUTE,
+        );
+  // "Updates will not be made available" follows a job error without naming the assignment.
+  const notAvailable = assignmentLines
+    .filter((e) => e.kind === 'UpdatesDeployment.jobError')
+    .flatMap((e) => {
+      const next = firstAfter(deployment, e.utc, 2 * SECOND, (n) => n.kind === 'UpdatesDeployment.updatesNotAvailable');
+      return next ? [next] : [];
+    });
+  const lines = [...(started ? [started] : []), ...jobLines, ...assignmentLines, ...notAvailable].sort(byTime);
+  lines.forEach((e) => flow.events.add(e.id));
+  if (started) {
+    ws.link(started, initiated, 'id', `detectionJob=${job}`);
+  }
+  if (assignment !== undefined) {
+    keys(flow).assignment = assignment;
+  }
+  // Completion travels back: ScanAgent finishes, UpdatesHandler hears of it, UpdatesDeployment concludes.
+  const later = lines.filter((e) => e.utc >= last.utc - SECOND);
+  if (later.length > 0) {
+    ws.link(last, later[0]!, 'time', 'scan job done; the deployment evaluation hears of it', 5 * MINUTE);
+    ws.chain(
+      later,
+      assignment === undefined ? 'time' : 'id',
+      assignment === undefined ? `detectionJob=${job}` : `assignment=${assignment}`,
+    );
+  }
+}
+
+function nearest(
+  list: readonly CollectedEvent[],
+  t: number,
+  before: number,
+  after: number,
+): CollectedEvent | undefined {
+  let best: CollectedEvent | undefined;
+  for (const e of list) {
+    const d = e.utc - t;
+    if (d >= -before && d <= after && (best === undefined || Math.abs(d) < Math.abs(best.utc - t))) {
+      best = e;
+    }
+  }
+  return best;
+}
+
+function keys(flow: FlowDraft): Record<string, string | number | string[]> {
+  return flow.keys;
+}
+
+function arr(v: string | number | string[] | undefined): string[] {
+  return Array.isArray(v) ? v : [];
+}

@@ -1,0 +1,65 @@
+// The sync flow on the site server: WSyncMgr sets the content version of an update source → SMSDBMON sees
+// the change and drops a notification → PolicyPv updates the update-source policy ("Scan Tool"). Clients'
+// scan flows start from that policy: the update source and content version are the shared key.
+
+import type { CollectedEvent } from './collect.ts';
+import type { Workspace } from './workspace.ts';
+import { between, byTime } from './workspace.ts';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+export function buildSyncFlows(ws: Workspace): void {
+  for (const host of ws.hosts()) {
+    const all = ws.byHost.get(host) ?? [];
+    for (const set of ws.kinds(host, 'WSyncMgr.contentVersionSet')) {
+      const us = set.fields.updateSource;
+      const cv = set.fields.contentVersion;
+      if (us === undefined || cv === undefined) {
+        continue;
+      }
+      const flow = ws.flow({
+        id: `sync:${us}:${cv}`,
+        kind: 'sync',
+        host,
+        keys: { updateSource: us, contentVersion: cv },
+        events: new Set([set.id]),
+      });
+      const around = between(all, set.utc - 30 * SECOND, set.utc + 2 * MINUTE).filter(
+        (e) => e.kind?.startsWith('WSyncMgr.') === true && e.thread === set.thread,
+      );
+      const dbmon = between(all, set.utc - 5 * SECOND, set.utc + 10 * MINUTE).filter(
+        (e) => e.kind?.startsWith('SMSDBMON.') === true && e.fields.guids?.includes(us) === true,
+      );
+      const notifications = new Set(
+        dbmon.flatMap((e) => (e.fields.notificationId !== undefined ? [e.fields.notificationId] : [])),
+      );
+      const dropped = all.filter(
+        (e) =>
+          e.kind === 'SMSDBMON.dropped' &&
+          e.fields.notificationId !== undefined &&
+          notifications.has(e.fields.notificationId),
+      );
+      const provider = between(all, set.utc, set.utc + 30 * MINUTE).filter(
+        (e) =>
+          e.kind?.startsWith('PolicyPv.') === true &&
+          (e.fields.updateSource === us || e.fields.guids?.includes(us) === true),
+      );
+      const steps: CollectedEvent[] = [...new Set([...around, set, ...dbmon, ...dropped, ...provider])].sort(byTime);
+      steps.forEach((e) => flow.events.add(e.id));
+      ws.chain(around.concat(set).sort(byTime), 'time', 'WSyncMgr sync, same thread');
+      ws.chain([set, ...[...dbmon, ...dropped].sort(byTime)], 'id', `updateSource=${us}`);
+      if (provider[0]) {
+        ws.chain([[...dbmon, ...dropped, set].sort(byTime).pop()!, ...provider], 'id', `updateSource=${us}`);
+      }
+      // Clients' scans of this update source and content version start from the policy this sync produced.
+      for (const client of ws.hosts()) {
+        for (const policy of ws.kinds(client, 'ScanAgent.policyAvailable')) {
+          if (policy.fields.updateSource === us && policy.fields.contentVersion === cv) {
+            ws.link(provider[provider.length - 1] ?? set, policy, 'id', `updateSource=${us} contentVersion=${cv}`);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,214 @@
+// The correlator's working state: the kept events indexed by host and by message kind, the links found so
+// far (deduplicated, each with its evidence), the flows being assembled, and the causal pairs (a send and
+// its receipt on another host) that the clock-skew estimate is made from.
+
+import type { CollectedEvent } from './collect.ts';
+import type { Evidence, FlowKind, TimelineLink } from './model.ts';
+
+/** A send on one host and its receipt on another: receipt - send, in true time, lies within [minMs, maxMs]. */
+export interface CausalPair {
+  readonly send: CollectedEvent;
+  readonly receive: CollectedEvent;
+  readonly minMs: number;
+  readonly maxMs: number;
+  /** The latency usually seen on this hop, used when only one direction constrains a host pair. */
+  readonly typicalMs: number;
+  readonly hop: string;
+}
+
+export interface FlowDraft {
+  readonly id: string;
+  readonly kind: FlowKind;
+  readonly host: string;
+  readonly keys: Record<string, string | number | string[]>;
+  readonly events: Set<string>;
+}
+
+export function byTime(a: CollectedEvent, b: CollectedEvent): number {
+  return a.utc - b.utc || a.seq - b.seq;
+}
+
+export class Workspace {
+  readonly byId = new Map<string, CollectedEvent>();
+  /** Per host, in logged time order (one clock per host, so order within a host is sound). */
+  readonly byHost = new Map<string, CollectedEvent[]>();
+  private readonly byHostKind = new Map<string, CollectedEvent[]>();
+  readonly links: TimelineLink[] = [];
+  private readonly linkKeys = new Map<string, number>();
+  readonly flows: FlowDraft[] = [];
+  readonly pairs: CausalPair[] = [];
+  /** Client host → its IP address, as its location requests state it. */
+  readonly clientIp = new Map<string, string>();
+  /** Client host → its SMS unique id (ClientID), from state messages or registration. */
+  readonly clientId = new Map<string, string>();
+  /** Clock corrections once estimated (host → ms to subtract from logged UTC). */
+  skew = new Map<string, number>();
+
+  constructor(events: readonly CollectedEvent[]) {
+    for (const e of events) {
+      this.byId.set(e.id, e);
+      push(this.byHost, e.host, e);
+      if (e.kind !== undefined) {
+        push(this.byHostKind, `${e.host}\u0000${e.kind}`, e);
+      }
+      const f = e.fields;
+      if (e.kind === 'LocationServices.wsusLocationRequest' && f.clientIp !== undefined) {
+        this.clientIp.set(e.host, f.clientIp);
+      }
+      if ((e.kind === 'StateMessage.body' || e.kind === 'ClientIDManager.registered') && f.clientId !== undefined) {
+        this.clientId.set(e.host, f.clientId);
+      }
+    }
+    for (const list of this.byHost.values()) {
+      list.sort(byTime);
+    }
+    for (const list of this.byHostKind.values()) {
+      list.sort(byTime);
+    }
+  }
+
+  hosts(): string[] {
+    return [...this.byHost.keys()];
+  }
+
+  /** Events of these kinds on a host, in time order. */
+  kinds(host: string, ...kinds: string[]): CollectedEvent[] {
+    if (kinds.length === 1) {
+      return this.byHostKind.get(`${host}\u0000${kinds[0]}`) ?? [];
+    }
+    return kinds.flatMap((k) => this.byHostKind.get(`${host}\u0000${k}`) ?? []).sort(byTime);
+  }
+
+  /** Every host's events of these kinds. */
+  everywhere(...kinds: string[]): CollectedEvent[] {
+    return this.hosts().flatMap((h) => this.kinds(h, ...kinds));
+  }
+
+  /** Skew-corrected time (logged UTC minus the host's estimated clock error). */
+  corrected(e: CollectedEvent): number {
+    return e.utc - (this.skew.get(e.host) ?? 0);
+  }
+
+  link(from: CollectedEvent, to: CollectedEvent, evidence: Evidence, key: string, windowMs?: number): void {
+    if (from.id === to.id) {
+      return;
+    }
+    const k = `${from.id}\u0000${to.id}`;
+    const existing = this.linkKeys.get(k);
+    const rank = { id: 0, derived: 1, time: 2 };
+    if (existing !== undefined) {
+      // Keep the strongest evidence for a pair.
+      const old = this.links[existing]!;
+      if (rank[evidence] < rank[old.evidence]) {
+        this.links[existing] = { from: from.id, to: to.id, evidence, key, ...(windowMs !== undefined && { windowMs }) };
+      }
+      return;
+    }
+    this.linkKeys.set(k, this.links.length);
+    this.links.push({ from: from.id, to: to.id, evidence, key, ...(windowMs !== undefined && { windowMs }) });
+  }
+
+  /** Links consecutive events of a list (one host, one stage) so that a flow's stages stay connected. */
+  chain(events: readonly CollectedEvent[], evidence: Evidence, key: string): void {
+    const sorted = [...events].sort(byTime);
+    for (let i = 1; i < sorted.length; i++) {
+      this.link(sorted[i - 1]!, sorted[i]!, evidence, key);
+    }
+  }
+
+  pair(
+    send: CollectedEvent,
+    receive: CollectedEvent,
+    hop: string,
+    minMs: number,
+    maxMs: number,
+    typicalMs: number,
+  ): void {
+    if (send.host !== receive.host) {
+      this.pairs.push({ send, receive, hop, minMs, maxMs, typicalMs });
+    }
+  }
+
+  flow(draft: FlowDraft): FlowDraft {
+    this.flows.push(draft);
+    return draft;
+  }
+}
+
+/** First event in a time-ordered list at or after `t` (and before `t + within`), optionally matching. */
+export function firstAfter(
+  list: readonly CollectedEvent[],
+  t: number,
+  within: number,
+  test: (e: CollectedEvent) => boolean = () => true,
+): CollectedEvent | undefined {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.utc < t) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  for (let i = lo; i < list.length && list[i]!.utc <= t + within; i++) {
+    if (test(list[i]!)) {
+      return list[i];
+    }
+  }
+  return undefined;
+}
+
+/** Last event in a time-ordered list at or before `t` (and after `t - within`), optionally matching. */
+export function lastBefore(
+  list: readonly CollectedEvent[],
+  t: number,
+  within: number,
+  test: (e: CollectedEvent) => boolean = () => true,
+): CollectedEvent | undefined {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.utc <= t) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  for (let i = lo - 1; i >= 0 && list[i]!.utc >= t - within; i--) {
+    if (test(list[i]!)) {
+      return list[i];
+    }
+  }
+  return undefined;
+}
+
+/** Events of a time-ordered list within [from, to]. */
+export function between(list: readonly CollectedEvent[], from: number, to: number): CollectedEvent[] {
+  const out: CollectedEvent[] = [];
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.utc < from) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  for (let i = lo; i < list.length && list[i]!.utc <= to; i++) {
+    out.push(list[i]!);
+  }
+  return out;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) {
+    list.push(value);
+  } else {
+    map.set(key, [value]);
+  }
+}

@@ -1,0 +1,176 @@
+// The correlator against the ground truth the generator wrote for every sample (test/gen/truth): flows by
+// their ids, SMX files and serial numbers, each host's clock skew within the stated uncertainty, and for
+// each failure bundle the upstream cause line, its error code and the chain to it.
+
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyzeBundle } from '../../src/correlate/analyze.ts';
+import type { Timeline } from '../../src/correlate/model.ts';
+import { openBundle } from '../../src/parsers/bundle.ts';
+
+const ROOT = resolve(__dirname, '../..');
+
+interface TruthRef {
+  file: string;
+  line: number;
+}
+interface Truth {
+  bundle: string;
+  hosts: Array<{ name: string; skewMs: number; biasMinutes: number }>;
+  flows: Array<{
+    client: string;
+    scanJobs: Array<{
+      scanJob: string;
+      updateSource: string;
+      contentVersion: number;
+      locationRequests: string[];
+      locationMessages?: Array<{ message: string; reply: string }>;
+    }>;
+    relays: Array<{ messageId: string; smx?: string; serials: number[] }>;
+  }>;
+  failures?: Array<{ errorCode?: string | null; upstreamCause: TruthRef; symptom: TruthRef; chain: TruthRef[] }>;
+}
+
+const bundles = readdirSync(join(ROOT, 'test/gen/truth')).map((f) => f.replace(/\.json$/, ''));
+const truths = new Map<string, Truth>();
+const timelines = new Map<string, Timeline>();
+
+beforeAll(async () => {
+  for (const name of bundles) {
+    truths.set(name, JSON.parse(readFileSync(join(ROOT, 'test/gen/truth', `${name}.json`), 'utf8')) as Truth);
+    const bundle = await openBundle(join(ROOT, 'samples/logs', name));
+    timelines.set(name, await analyzeBundle(bundle));
+  }
+});
+
+const lower = (s: string): string => s.toLowerCase();
+const ref = (r: TruthRef): string => `${r.file}:${r.line}`;
+
+describe.each(bundles)('%s', (name) => {
+  it('estimates every connected host clock within its uncertainty, relative to the reference', () => {
+    const t = timelines.get(name)!;
+    const truth = truths.get(name)!;
+    const reference = truth.hosts.find((h) => h.name === t.referenceHost)!;
+    expect(reference).toBeDefined();
+    for (const host of t.hosts) {
+      const actual = truth.hosts.find((h) => h.name === host.name)!;
+      expect(host.skewUncertaintyMs, `${host.name} has an estimate`).toBeDefined();
+      const expected = actual.skewMs - reference.skewMs;
+      expect(
+        Math.abs(host.clockSkewMs - expected),
+        `${host.name}: ${host.clockSkewMs} ± ${host.skewUncertaintyMs} vs ${expected}`,
+      ).toBeLessThanOrEqual(host.skewUncertaintyMs! + 50);
+      expect(host.skewUncertaintyMs).toBeLessThan(1500);
+      expect(host.biasMinutes).toBe(actual.biasMinutes);
+    }
+  });
+
+  it('builds a scan flow per ScanJob with its location requests and messages', () => {
+    const t = timelines.get(name)!;
+    for (const client of truths.get(name)!.flows) {
+      for (const job of client.scanJobs) {
+        const flow = t.flows.find((f) => f.id === `scan:${lower(job.scanJob)}`);
+        expect(flow, `scan flow ${job.scanJob}`).toBeDefined();
+        expect(flow!.host).toBe(client.client);
+        expect(flow!.keys.updateSource).toBe(lower(job.updateSource));
+        expect(flow!.keys.contentVersion).toBe(job.contentVersion);
+        expect(flow!.keys.locationRequests).toEqual(expect.arrayContaining(job.locationRequests.map(lower)));
+        for (const m of job.locationMessages ?? []) {
+          expect(flow!.keys.locationMessages).toContain(lower(m.message));
+        }
+        // A flow crosses to the MP: its events come from both hosts.
+        const hosts = new Set(flow!.events.map((id) => t.events.find((e) => e.id === id)!.host));
+        expect(hosts.size).toBeGreaterThanOrEqual(2);
+      }
+    }
+  });
+
+  it('builds a state-message flow per relay, down to the SMX file StateSys processed', () => {
+    const t = timelines.get(name)!;
+    for (const client of truths.get(name)!.flows) {
+      for (const relay of client.relays) {
+        const flow = t.flows.find((f) => f.id === `state-message:${lower(relay.messageId)}`);
+        expect(flow, `relay ${relay.messageId}`).toBeDefined();
+        expect(flow!.keys.serialNumbers).toEqual(relay.serials.map(String));
+        if (relay.smx !== undefined) {
+          expect(flow!.keys.smxFile).toBe(relay.smx.toUpperCase());
+        }
+      }
+    }
+  });
+
+  it('finds each failure with its upstream cause, code and chain; healthy bundles have none in their flows', () => {
+    const t = timelines.get(name)!;
+    const truth = truths.get(name)!;
+    const inFlows = t.failures.filter((f) => f.flow !== undefined);
+    const expected = truth.failures ?? [];
+    if (expected.length === 0) {
+      expect(inFlows).toEqual([]);
+      expect(t.flows.every((f) => f.status === 'ok')).toBe(true);
+      return;
+    }
+    for (const want of expected) {
+      const got = inFlows.find((f) => f.upstreamCause === ref(want.upstreamCause));
+      expect(
+        got,
+        `a failure caused by ${ref(want.upstreamCause)}; got ${inFlows.map((f) => f.upstreamCause).join(', ')}`,
+      ).toBeDefined();
+      if (want.errorCode) {
+        const win32 = /^0x0000([0-9A-F]{4})$/i.exec(want.errorCode);
+        expect(got!.code).toBe(
+          win32 ? `0x8007${win32[1]!.toUpperCase()}` : `0x${want.errorCode.slice(2).toUpperCase()}`,
+        );
+      }
+      expect(got!.chain[0]).toBe(got!.upstreamCause);
+      expect(got!.chain[got!.chain.length - 1]).toBe(got!.event);
+      const flow = t.flows.find((f) => f.id === got!.flow)!;
+      expect(flow.status).toBe('failed');
+      for (const step of want.chain) {
+        expect(flow.events, `chain step ${ref(step)} is in the flow`).toContain(ref(step));
+      }
+      expect(got!.hint.length).toBeGreaterThan(20);
+      expect(got!.meaning.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('orders events so that nothing is received before it was sent', () => {
+    const t = timelines.get(name)!;
+    const time = new Map(t.events.map((e) => [e.id, e.time as number]));
+    const host = new Map(t.events.map((e) => [e.id, e.host]));
+    for (const l of t.links) {
+      if (host.get(l.from) !== host.get(l.to) && l.evidence !== 'time') {
+        expect(time.get(l.to)! - time.get(l.from)!, `${l.from} → ${l.to}`).toBeGreaterThanOrEqual(-250);
+      }
+    }
+  });
+});
+
+describe('clocks across midnight (skew-midnight)', () => {
+  it("a naive sort by logged time puts the MP's receipt before the client's send; the corrected timeline does not", () => {
+    const t = timelines.get('skew-midnight')!;
+    const byId = new Map(t.events.map((e) => [e.id, e]));
+    const crossing = t.links.filter((l) => byId.get(l.from)!.host !== byId.get(l.to)!.host && l.evidence === 'derived');
+    expect(crossing.length).toBeGreaterThan(0);
+    const naiveWrong = crossing.filter((l) => byId.get(l.to)!.loggedTime < byId.get(l.from)!.loggedTime);
+    expect(naiveWrong.length).toBeGreaterThan(0);
+    for (const l of crossing) {
+      expect(byId.get(l.to)!.time).toBeGreaterThanOrEqual(byId.get(l.from)!.time - 250);
+    }
+    const days = new Set(t.events.map((e) => new Date(e.time).toISOString().slice(0, 10)));
+    expect(days.size).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('links carry their evidence', () => {
+  it('every link names its evidence and key; time links state their window', () => {
+    for (const t of timelines.values()) {
+      for (const l of t.links) {
+        expect(['id', 'derived', 'time']).toContain(l.evidence);
+        expect(l.key.length).toBeGreaterThan(3);
+      }
+      const kinds = new Set(t.links.map((l) => l.evidence));
+      expect(kinds).toEqual(new Set(['id', 'derived', 'time']));
+    }
+  });
+});
