@@ -110,9 +110,24 @@ function linkIisRequests(ws: Workspace): void {
     if (typeof mp !== 'string' || ip === undefined) {
       continue;
     }
-    const requests = (ws.byHost.get(mp) ?? []).filter(
-      (e) => e.component === 'IIS' && e.fields.clientIp === ip && e.fields.httpMethod === 'CCM_POST',
-    );
+    const byClient = ws.cached('iis-by-client', () => {
+      const index = new Map<string, CollectedEvent[]>();
+      for (const [h, list] of ws.byHost) {
+        for (const e of list) {
+          if (e.component === 'IIS' && e.fields.httpMethod === 'CCM_POST' && e.fields.clientIp !== undefined) {
+            const k = `${h}|${e.fields.clientIp}`;
+            const bucket = index.get(k);
+            if (bucket) {
+              bucket.push(e);
+            } else {
+              index.set(k, [e]);
+            }
+          }
+        }
+      }
+      return index;
+    });
+    const requests = byClient.get(`${mp}|${ip}`) ?? [];
     const sends = [...flow.events]
       .map((id) => ws.byId.get(id)!)
       .filter((e) => e.kind === 'CcmMessaging.sendingOutgoing' || e.kind === 'CcmMessaging.post');

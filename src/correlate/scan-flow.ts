@@ -22,7 +22,7 @@ export interface ScanJobWindow {
 
 export function buildScanFlows(ws: Workspace): void {
   for (const host of ws.hosts()) {
-    const scanAgent = (ws.byHost.get(host) ?? []).filter((e) => e.component.toLowerCase() === 'scanagent');
+    const scanAgent = ws.component(host, 'scanagent');
     const jobs = new Map<string, CollectedEvent[]>();
     for (const e of scanAgent) {
       const job = e.fields.scanJob;
@@ -169,7 +169,7 @@ function locationRequest(
     }
     return e !== undefined;
   };
-  const ls = (ws.byHost.get(host) ?? []).filter((e) => e.component.toLowerCase() === 'locationservices');
+  const ls = ws.component(host, 'locationservices');
   const sent = ls.find((e) => e.kind === 'LocationServices.locationRequestSent' && e.fields.locationRequest === l);
   const callback = ls.find(
     (e) => e.kind === 'LocationServices.callingBackWsusRequest' && e.fields.locationRequest === l,
@@ -220,7 +220,7 @@ function locationRequest(
   if (!sent) {
     return;
   }
-  const messaging = (ws.byHost.get(host) ?? []).filter((e) => e.component.toLowerCase() === 'ccmmessaging');
+  const messaging = ws.component(host, 'ccmmessaging');
   const send = nearest(
     messaging.filter(
       (e) => e.kind === 'CcmMessaging.sendingAsync' && (e.fields.queue ?? '').includes('mp_locationmanager'),
@@ -258,22 +258,23 @@ function locationRequest(
 
   // The MP that answered: its request body names the same update source, version and client address.
   const ip = ws.clientIp.get(host);
-  const mpRequests = ws
-    .everywhere('MPLocation.requestBody')
-    .filter(
-      (e) =>
-        e.host !== host &&
-        e.fields.updateSource === us &&
-        e.fields.contentVersion === cv &&
-        (ip === undefined || e.fields.clientIp === ip),
-    );
+  const byKey = ws.indexBy(
+    'mp-location-requests',
+    ['MPLocation.requestBody'],
+    (e) => `${e.fields.updateSource ?? ''}|${e.fields.contentVersion ?? ''}|${e.fields.clientIp ?? ''}`,
+  );
+  const mpRequests = (
+    ip === undefined
+      ? [...byKey.entries()].filter(([k]) => k.startsWith(`${us ?? ''}|${cv ?? ''}|`)).flatMap(([, v]) => v)
+      : (byKey.get(`${us ?? ''}|${cv ?? ''}|${ip}`) ?? [])
+  ).filter((e) => e.host !== host);
   const mpRequest = nearest(mpRequests, outgoing.utc, CROSS_HOST_WINDOW, CROSS_HOST_WINDOW);
   if (!add(mpRequest)) {
     return;
   }
   ws.link(outgoing, mpRequest, 'derived', `contentId=${us ?? '?'} version=${cv ?? '?'} clientIp=${ip ?? '?'}`);
   ws.pair(outgoing, mpRequest, 'client → MP location request', 0, 30 * SECOND, 200);
-  const mpLog = (ws.byHost.get(mpRequest.host) ?? []).filter((e) => e.component === mpRequest.component);
+  const mpLog = ws.component(mpRequest.host, mpRequest.component);
   const sameThread = (e: CollectedEvent): boolean => e.thread === mpRequest.thread;
   const call = firstAfter(mpLog, mpRequest.utc, 5 * SECOND, (e) => e.kind === 'MPLocation.calling' && sameThread(e));
   const mpReply = firstAfter(
@@ -295,9 +296,9 @@ function locationRequest(
 
 /** WUAHandler and WindowsUpdate.log during each job; with overlapping jobs, the job that started last. */
 function attachWuaHandler(ws: Workspace, host: string, windows: ScanJobWindow[]): void {
-  const wua = (ws.byHost.get(host) ?? []).filter((e) => e.component.toLowerCase() === 'wuahandler');
-  const wu = (ws.byHost.get(host) ?? []).filter(
-    (e) => e.kind?.startsWith('WindowsUpdate.') === true || isWindowsUpdateFile(e),
+  const wua = ws.component(host, 'wuahandler');
+  const wu = ws.cached(`wu\u0000${host}`, () =>
+    (ws.byHost.get(host) ?? []).filter((e) => e.kind?.startsWith('WindowsUpdate.') === true || isWindowsUpdateFile(e)),
   );
   for (const w of windows) {
     const mine = between(wua, w.start, w.end + 2 * SECOND).filter((e) => {
@@ -396,9 +397,8 @@ function windowsUpdateSearch(ws: Workspace, handler: CollectedEvent[], wu: Colle
 
 /** UpdatesStore and StateMessage for the updates the scan found, and the update-source state messages. */
 function updateStates(ws: Workspace, host: string, handler: CollectedEvent[], w: ScanJobWindow): void {
-  const all = ws.byHost.get(host) ?? [];
-  const store = all.filter((e) => e.component.toLowerCase() === 'updatesstore');
-  const stateMsg = all.filter((e) => e.component.toLowerCase() === 'statemessage');
+  const store = ws.component(host, 'updatesstore');
+  const stateMsg = ws.component(host, 'statemessage');
   const found = handler.filter((e) => e.kind === 'WUAHandler.updateStatus');
   const updates = found.flatMap((e) => (e.fields.updates?.[0] ? [e.fields.updates[0].id] : []));
   keys(w.flow).updates = updates;
@@ -438,8 +438,7 @@ function deploymentEvaluation(
   last: CollectedEvent,
   flow: FlowDraft,
 ): void {
-  const all = ws.byHost.get(host) ?? [];
-  const handler = all.filter((e) => e.component.toLowerCase() === 'updateshandler');
+  const handler = ws.component(host, 'updateshandler');
   // The evaluation may ask for the scan just before the job starts, or join a job a policy change started.
   const initiated = nearest(
     handler.filter((e) => e.kind === 'UpdatesHandler.scanInitiated' && e.utc <= last.utc),
@@ -458,7 +457,9 @@ function deploymentEvaluation(
     ws.link(first, initiated, 'time', 'UpdatesHandler joins the running scan job', 60 * SECOND);
   }
   keys(flow).detectionJob = job;
-  const deployment = all.filter((e) => /^updatesdeployment/i.test(e.component));
+  const deployment = ws.cached(`deployment\u0000${host}`, () =>
+    (ws.byHost.get(host) ?? []).filter((e) => /^updatesdeployment/i.test(e.component)),
+  );
   const started = deployment.find((e) => e.kind === 'UpdatesDeployment.detectionJobStarted' && e.fields.job === job);
   const assignment = started?.fields.assignment;
   const jobLines = handler.filter((e) => e.id !== initiated.id && e.fields.guids?.includes(job) === true);

@@ -20,7 +20,7 @@ export function buildStateMessageFlows(ws: Workspace): void {
   pairSmxMoves(ws);
   const moves = assignMoves(ws);
   for (const host of ws.hosts()) {
-    const messaging = (ws.byHost.get(host) ?? []).filter((e) => e.component.toLowerCase() === 'ccmmessaging');
+    const messaging = ws.component(host, 'ccmmessaging');
     const relays = messaging.filter(
       (e) => e.kind === 'CcmMessaging.sendingAsync' && (e.fields.queue ?? '').includes('relayendpoint'),
     );
@@ -57,7 +57,7 @@ function assignMoves(ws: Workspace): Map<string, Dispatch> {
   const out = new Map<string, Dispatch>();
   const records = new Map<string, number>();
   for (const processing of ws.everywhere('StateSys.processingFile')) {
-    const log = (ws.byHost.get(processing.host) ?? []).filter((e) => e.component === processing.component);
+    const log = ws.component(processing.host, processing.component);
     const count = firstAfter(
       log,
       processing.utc,
@@ -81,7 +81,7 @@ function assignMoves(ws: Workspace): Map<string, Dispatch> {
       .map(([smx, list]) => ({ smx, events: list, records: records.get(smx) }))
       .sort((a, b) => byTime(a.events[0]!, b.events[0]!));
     const taken = new Set<OutboxFile>();
-    const relayLog = events.filter((e) => e.kind?.startsWith('MPRelay.') === true);
+    const relayLog = ws.kindPrefix(host, 'MPRelay.');
     for (const body of relayLog.filter((e) => e.kind === 'MPRelay.messageBody')) {
       const done =
         firstAfter(
@@ -146,7 +146,7 @@ function relayFlow(
   ws.chain(lines, 'id', `message=${m}`);
 
   // What was sent: the bodies StateMessage recorded since its previous forward.
-  const stateMsg = (ws.byHost.get(host) ?? []).filter((e) => e.component.toLowerCase() === 'statemessage');
+  const stateMsg = ws.component(host, 'statemessage');
   const forwarded = lastBefore(
     stateMsg,
     send.utc + 5 * SECOND,
@@ -190,13 +190,14 @@ function relayFlow(
 
   // The MP that received it: MP_Relay logs the same body (ClientID, serial numbers, topics).
   const serialSet = new Set(serials);
-  const received = ws
-    .everywhere('MPRelay.messageBody')
+  const received = (
+    ws.indexBy('relay-bodies-by-client', ['MPRelay.messageBody'], (e) => e.fields.clientId ?? '').get(clientId ?? '') ??
+    []
+  )
     .filter(
       (e) =>
         e.host !== host &&
         Math.abs(e.utc - outgoing.utc) <= CROSS_HOST_WINDOW &&
-        (clientId === undefined || e.fields.clientId === clientId) &&
         (e.fields.stateMessages ?? []).some((s) => s.serialNumber !== undefined && serialSet.has(s.serialNumber)),
     )
     .sort((a, b) => Math.abs(a.utc - outgoing.utc) - Math.abs(b.utc - outgoing.utc))[0];
@@ -206,7 +207,7 @@ function relayFlow(
   ws.link(outgoing, received, 'derived', `clientId=${clientId ?? '?'} serialNumber=${serials.join(',')}`);
   ws.pair(outgoing, received, 'client → MP state message relay', 0, 60 * SECOND, 300);
   flow.keys.mp = received.host;
-  const relayLog = (ws.byHost.get(received.host) ?? []).filter((e) => e.component === received.component);
+  const relayLog = ws.component(received.host, received.component);
   const task = between(relayLog, received.utc - 2 * SECOND, received.utc + 10 * SECOND).filter(
     (e) => e.thread === received.thread,
   );
@@ -252,7 +253,7 @@ function stateSystem(ws: Workspace, flow: FlowDraft, move: CollectedEvent): void
   if (!processing) {
     return;
   }
-  const log = (ws.byHost.get(processing.host) ?? []).filter((e) => e.component === processing.component);
+  const log = ws.component(processing.host, processing.component);
   const notice = lastBefore(log, processing.utc, 5 * MINUTE, (e) => e.kind === 'StateSys.inboxNotification');
   const counts = between(log, processing.utc, processing.utc + 30 * SECOND).filter(
     (e) =>
@@ -289,7 +290,7 @@ function pairSmxMoves(ws: Workspace): void {
       continue;
     }
     ws.pair(move, processed, 'MP → site SMX file (MPFDM → StateSys)', 0, 5 * MINUTE, 10_000);
-    const log = (ws.byHost.get(processed.host) ?? []).filter((e) => e.component === processed.component);
+    const log = ws.component(processed.host, processed.component);
     const notice = lastBefore(log, processed.utc, 5 * MINUTE, (e) => e.kind === 'StateSys.inboxNotification');
     if (notice) {
       batches.set(notice, [...(batches.get(notice) ?? []), move]);
@@ -307,7 +308,7 @@ function pairSmxMoves(ws: Workspace): void {
  */
 function chainMpfdmOutages(ws: Workspace): void {
   for (const host of ws.hosts()) {
-    const mpfdm = (ws.byHost.get(host) ?? []).filter((e) => e.kind?.startsWith('MPFDM.') === true);
+    const mpfdm = ws.kindPrefix(host, 'MPFDM.');
     let run: CollectedEvent[] = [];
     for (const e of mpfdm) {
       if (MPFDM_TROUBLE.has(e.kind ?? '')) {
@@ -326,7 +327,7 @@ function includeOutage(ws: Workspace, flow: FlowDraft, from: CollectedEvent): vo
   if (!MPFDM_TROUBLE.has(from.kind ?? '')) {
     return;
   }
-  const mpfdm = (ws.byHost.get(from.host) ?? []).filter((e) => e.kind?.startsWith('MPFDM.') === true);
+  const mpfdm = ws.kindPrefix(from.host, 'MPFDM.');
   for (let i = mpfdm.indexOf(from) - 1; i >= 0; i--) {
     const e = mpfdm[i]!;
     if (!MPFDM_TROUBLE.has(e.kind ?? '')) {

@@ -79,9 +79,54 @@ export class Workspace {
     return kinds.flatMap((k) => this.byHostKind.get(`${host}\u0000${k}`) ?? []).sort(byTime);
   }
 
-  /** Every host's events of these kinds. */
+  private readonly memo = new Map<string, unknown>();
+
+  /** Builds a derived index once and keeps it (the flow builders ask for the same lists many times). */
+  cached<T>(key: string, build: () => T): T {
+    if (!this.memo.has(key)) {
+      this.memo.set(key, build());
+    }
+    return this.memo.get(key) as T;
+  }
+
+  /** Every host's events of these kinds, in time order per host. */
   everywhere(...kinds: string[]): CollectedEvent[] {
-    return this.hosts().flatMap((h) => this.kinds(h, ...kinds));
+    return this.cached(`everywhere\u0000${kinds.join('\u0000')}`, () =>
+      this.hosts().flatMap((h) => this.kinds(h, ...kinds)),
+    );
+  }
+
+  /** A host's events of one component (case-insensitive), in time order. */
+  component(host: string, component: string): CollectedEvent[] {
+    const key = component.toLowerCase();
+    return this.cached(`component\u0000${host}\u0000${key}`, () =>
+      (this.byHost.get(host) ?? []).filter((e) => e.component.toLowerCase() === key),
+    );
+  }
+
+  /** A host's events whose kind starts with a prefix (`MPFDM.`), in time order. */
+  kindPrefix(host: string, prefix: string): CollectedEvent[] {
+    return this.cached(`prefix\u0000${host}\u0000${prefix}`, () =>
+      (this.byHost.get(host) ?? []).filter((e) => e.kind?.startsWith(prefix) === true),
+    );
+  }
+
+  /** Events of these kinds everywhere, grouped by a key; built once. */
+  indexBy(
+    name: string,
+    kinds: readonly string[],
+    key: (e: CollectedEvent) => string | undefined,
+  ): Map<string, CollectedEvent[]> {
+    return this.cached(`index\u0000${name}`, () => {
+      const index = new Map<string, CollectedEvent[]>();
+      for (const e of this.everywhere(...kinds)) {
+        const k = key(e);
+        if (k !== undefined) {
+          push(index, k, e);
+        }
+      }
+      return index;
+    });
   }
 
   /** Skew-corrected time (logged UTC minus the host's estimated clock error). */

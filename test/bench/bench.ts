@@ -11,13 +11,14 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateBundle } from '../gen/bundle-gen.ts';
+import { analyzeBundle } from '../../src/correlate/analyze.ts';
 import { openBundle } from '../../src/parsers/bundle.ts';
 import { classifyRecord } from '../../src/parsers/classify.ts';
 import { parseBundle } from '../../src/parsers/parse-bundle.ts';
 import { defaultWorkerCount } from '../../src/parsers/parallel.ts';
 import { floorRead } from './floor.ts';
 
-type Phase = 'floor' | 'parse' | 'frame' | 'parallel';
+type Phase = 'floor' | 'parse' | 'frame' | 'parallel' | 'analyze';
 
 interface PhaseResult {
   phase: Phase;
@@ -38,6 +39,10 @@ async function runPhase(phase: Phase, bundleDir: string): Promise<PhaseResult> {
     const r = await floorRead(bundle.files);
     bytes = r.bytes;
     units = r.lines;
+  } else if (phase === 'analyze') {
+    const timeline = await analyzeBundle(bundle);
+    bytes = bundle.files.reduce((sum, f) => sum + f.size, 0);
+    units = timeline.flows.length;
   } else if (phase === 'parallel') {
     const parsed = await parseBundle(bundle, {
       workers: defaultWorkerCount(),
@@ -127,6 +132,7 @@ async function main(): Promise<void> {
     const frame = await take('frame');
     const parse = await take('parse');
     const parallel = await take('parallel');
+    const analyze = await take('analyze');
     const size = floor.bytes / MB;
     const rate = (r: PhaseResult): number => r.bytes / MB / r.seconds;
     const row = {
@@ -142,6 +148,11 @@ async function main(): Promise<void> {
       parsePeakMB: Math.round(parse.maxRssMB),
       parsePeakVsBundle: Number((parse.maxRssMB / size).toFixed(3)),
       threadsPeakMB: Math.round(parallel.maxRssMB),
+      analyzeMBs: Math.round(rate(analyze)),
+      analyzeVsFloor: Number((rate(analyze) / rate(floor)).toFixed(2)),
+      analyzePeakMB: Math.round(analyze.maxRssMB),
+      analyzePeakVsBundle: Number((analyze.maxRssMB / size).toFixed(3)),
+      flows: analyze.units,
     };
     if (parallel.units !== parse.units) {
       throw new Error(`threads found ${parallel.units} records, one thread ${parse.units}`);
@@ -152,7 +163,8 @@ async function main(): Promise<void> {
         `records ${row.frameMBs} MB/s = ${(row.frameMBs / row.floorMBs).toFixed(2)} x floor | ` +
         `records + message fields ${row.parseMBs} MB/s = ${row.parseVsFloor} x floor, ` +
         `${row.records} records, peak ${row.parsePeakMB} MB = ${row.parsePeakVsBundle} x bundle | ` +
-        `${defaultWorkerCount()} threads ${row.threadsMBs} MB/s = ${row.threadsVsFloor} x floor, peak ${row.threadsPeakMB} MB`,
+        `${defaultWorkerCount()} threads ${row.threadsMBs} MB/s = ${row.threadsVsFloor} x floor, peak ${row.threadsPeakMB} MB | ` +
+        `analyze ${row.analyzeMBs} MB/s = ${row.analyzeVsFloor} x floor, ${row.flows} flows, peak ${row.analyzePeakMB} MB = ${row.analyzePeakVsBundle} x bundle`,
     );
   }
   console.table(rows);
