@@ -1,10 +1,13 @@
-// Golden snapshots: the parsed output of every sample file, committed under test/golden/parse/. A change in
+// Golden snapshots: the parsed output of every sample file (test/golden/parse/) and the correlated output of
+// every bundle (test/golden/timeline/): summary, flows with their events, links by evidence. A change in
 // behaviour shows up as a diff there; after a deliberate one, `npm run golden:update` rewrites them and the
 // diff is reviewed like code.
 
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { summaryText } from '../../src/cli/analyze-command.ts';
+import { analyzeBundle } from '../../src/correlate/analyze.ts';
 import { openBundle } from '../../src/parsers/bundle.ts';
 import { classifyRecord } from '../../src/parsers/classify.ts';
 import { parseBundle } from '../../src/parsers/parse-bundle.ts';
@@ -71,5 +74,29 @@ describe('golden parse output of every sample bundle', () => {
       out.push(...(records.get(s.file) ?? []));
     }
     await expect(out.join('\n') + '\n').toMatchFileSnapshot(join(ROOT, 'test/golden/parse', `${name}.txt`));
+  });
+});
+
+describe('golden correlated output of every sample bundle', () => {
+  it.each(bundles)('%s', async (name) => {
+    const bundle = await openBundle(join(SAMPLES, name));
+    const t = await analyzeBundle(bundle);
+    const byId = new Map(t.events.map((e) => [e.id, e]));
+    const out: string[] = [summaryText(t, 100), '## flows'];
+    for (const f of t.flows) {
+      out.push('', `${f.id} ${f.status} ${JSON.stringify(f.keys)}`);
+      for (const id of f.events) {
+        const e = byId.get(id)!;
+        out.push(`  ${formatUtc(e.time)} ${e.host} ${id} ${e.kind ?? '-'}`);
+      }
+    }
+    const evidence = new Map<string, number>();
+    for (const l of t.links) {
+      const shape = `${l.evidence} ${l.key.replace(/[0-9a-f]{8}-[0-9a-f-]{27}|[A-Z0-9]{8}\.SMX|\d+/gi, '#')}`;
+      evidence.set(shape, (evidence.get(shape) ?? 0) + 1);
+    }
+    out.push('', '## links by evidence and key shape');
+    out.push(...[...evidence].sort().map(([k, n]) => `${n} ${k}`));
+    await expect(out.join('\n') + '\n').toMatchFileSnapshot(join(ROOT, 'test/golden/timeline', `${name}.txt`));
   });
 });
