@@ -91,9 +91,17 @@ function assignMoves(ws: Workspace): Map<string, Dispatch> {
           (e) => e.kind === 'MPRelay.taskCompleted' && e.thread === body.thread,
         ) ?? body;
       const messages = body.fields.stateMessages?.length;
-      const candidates = files.filter(
-        (f) => !taken.has(f) && f.events[0]!.utc >= done.utc && f.events[0]!.utc <= done.utc + MPFDM_WINDOW,
-      );
+      // Files are in time order: the candidates start at the first file at or after the relay's end.
+      const candidates: OutboxFile[] = [];
+      for (
+        let i = firstFileAt(files, done.utc);
+        i < files.length && files[i]!.events[0]!.utc <= done.utc + MPFDM_WINDOW;
+        i++
+      ) {
+        if (!taken.has(files[i]!)) {
+          candidates.push(files[i]!);
+        }
+      }
       const counted = messages === undefined ? undefined : candidates.find((f) => f.records === messages);
       const file = counted ?? candidates.find((f) => f.records === undefined) ?? candidates[0];
       if (file) {
@@ -109,6 +117,20 @@ function assignMoves(ws: Workspace): Map<string, Dispatch> {
     }
   }
   return out;
+}
+
+function firstFileAt(files: readonly OutboxFile[], t: number): number {
+  let lo = 0;
+  let hi = files.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (files[mid]!.events[0]!.utc < t) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
 }
 
 function relayFlow(
