@@ -93,7 +93,13 @@ export function correlate(collected: Collected, bundleName: string): Timeline {
     events,
     flows,
     links: ws.links,
-    failures: failures.sort((a, b) => ws.corrected(ws.byId.get(a.event)!) - ws.corrected(ws.byId.get(b.event)!)),
+    // Incidents in flows first, in time order; then what happened outside them, most frequent first.
+    failures: failures.sort(
+      (a, b) =>
+        Number(a.flow === undefined) - Number(b.flow === undefined) ||
+        (a.flow === undefined ? b.occurrences - a.occurrences : 0) ||
+        ws.corrected(ws.byId.get(a.event)!) - ws.corrected(ws.byId.get(b.event)!),
+    ),
   };
 }
 

@@ -366,7 +366,13 @@ function windowsUpdateSearch(ws: Workspace, handler: CollectedEvent[], wu: Colle
   }
   const ended = handler.find((e) => e.kind === 'WUAHandler.searchCompleted' || e.kind === 'WUAHandler.searchFailed');
   const end = firstAfter(wu, start.utc, 60 * MINUTE, (e) => e.kind === 'WindowsUpdate.callEnd') ?? ended;
-  const session = between(wu, start.utc, (end ?? start).utc + 100);
+  // WUA logs the consequences of a failed search (REPORT EVENT, FATAL) after COMAPI's END and before
+  // WUAHandler hears of it: the session runs until WUAHandler reports the result.
+  const until = Math.max(
+    (end ?? start).utc + 100,
+    ended !== undefined && ended.utc - start.utc < 60 * MINUTE ? ended.utc : 0,
+  );
+  const session = between(wu, start.utc, until);
   session.forEach((e) => flow.events.add(e.id));
   ws.link(
     started,
