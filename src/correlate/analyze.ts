@@ -4,15 +4,26 @@
 // causes, and hand back one timeline in corrected UTC.
 
 import type { Bundle } from '../parsers/bundle.ts';
+import type { HostSummary } from '../parsers/file-run.ts';
 import type { UtcInstant } from '../parsers/time.ts';
 import { collect } from './collect.ts';
 import type { Collected, CollectedEvent } from './collect.ts';
 import { findFailures } from './failures.ts';
-import type { FlowStatus, Timeline, TimelineEvent, TimelineFlow, TimelineHost } from './model.ts';
+import type { FailureResult } from './failures.ts';
+import type {
+  FlowStatus,
+  Timeline,
+  TimelineEvent,
+  TimelineFailure,
+  TimelineFlow,
+  TimelineHost,
+  TimelineLink,
+} from './model.ts';
 import { buildScanFlows } from './scan-flow.ts';
-import { estimateSkew } from './skew.ts';
-import { buildStateMessageFlows } from './state-flow.ts';
-import { buildSyncFlows } from './sync-flow.ts';
+import { SkewModel } from './skew.ts';
+import type { SkewResult } from './skew.ts';
+import { buildStateMessageFlows, prepareStateMessages } from './state-flow.ts';
+import { buildSyncFlows, linkSyncToScans } from './sync-flow.ts';
 import type { FlowDraft } from './workspace.ts';
 import { Workspace } from './workspace.ts';
 
@@ -22,42 +33,159 @@ export interface AnalyzeOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * Correlates a bundle. The management points' and site servers' logs are read and indexed once; then
+ * each client's logs are read, correlated against them, and released, so the working set is the shared
+ * events plus one client. The flows of clients whose folder does not say "client" are built with the
+ * shared layer.
+ */
 export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}): Promise<Timeline> {
-  const collected = await collect(bundle, options);
-  return correlate(collected, bundle.name);
+  const clientHosts = [...new Set(bundle.files.filter((f) => f.roleHint === 'client').map((f) => f.host))].sort();
+  const isClient = new Set(clientHosts);
+  const sub = (files: Bundle['files']): Bundle => ({ ...bundle, files });
+  const shared = await collect(sub(bundle.files.filter((f) => !isClient.has(f.host))), options);
+  const output = new Output();
+  output.addHosts(shared);
+
+  const sharedWs = new Workspace(shared.events);
+  buildSyncFlows(sharedWs);
+  const context = prepareStateMessages(sharedWs);
+  buildScanFlows(sharedWs);
+  buildStateMessageFlows(sharedWs, context);
+  const hostRoles = [...new Map(bundle.files.map((f) => [f.host, { name: f.host, roles: [f.roleHint] }])).values()];
+  const skew = new SkewModel(hostRoles);
+  skew.addPairs(sharedWs.pairs);
+  sharedWs.skew = skew.offsets();
+
+  const lastSeen = new Map(shared.lastSeenByFile);
+  for (const host of clientHosts) {
+    options.signal?.throwIfAborted();
+    const client = await collect(sub(bundle.files.filter((f) => f.host === host)), options);
+    output.addHosts(client);
+    for (const [file, t] of client.lastSeenByFile) {
+      lastSeen.set(file, t);
+    }
+    const ws = new Workspace(client.events, sharedWs);
+    buildScanFlows(ws);
+    buildStateMessageFlows(ws, context);
+    linkSyncToScans(ws);
+    skew.addPairs(ws.pairs);
+    ws.skew = skew.offsets();
+    linkIisRequests(ws);
+    output.add(ws, findFailures(ws, lastSeen));
+  }
+  linkSyncToScans(sharedWs);
+  sharedWs.skew = skew.offsets();
+  linkIisRequests(sharedWs);
+  output.add(sharedWs, findFailures(sharedWs, lastSeen, output.sharedInFlows));
+  return output.timeline(bundle.name, skew.result(), hostRoles);
 }
 
-export function correlate(collected: Collected, bundleName: string): Timeline {
-  const ws = new Workspace(collected.events);
-  buildSyncFlows(ws);
-  buildScanFlows(ws);
-  buildStateMessageFlows(ws);
+/** The correlated timeline as it is assembled, one layer at a time. */
+class Output {
+  private readonly events = new Map<string, TimelineEvent>();
+  private readonly flows: TimelineFlow[] = [];
+  private readonly links: TimelineLink[] = [];
+  private readonly failures: Array<{ failure: TimelineFailure; at: number }> = [];
+  private readonly hosts = new Map<string, HostSummary>();
+  /** Shared-layer events some client's flow took. */
+  readonly sharedInFlows = new Set<string>();
 
-  const parsedHosts = collected.parse.hosts;
-  const skew = estimateSkew(ws.pairs, parsedHosts);
-  for (const [host, estimate] of skew.hosts) {
-    ws.skew.set(host, estimate.skewMs);
+  addHosts(c: Collected): void {
+    for (const h of c.parse.hosts) {
+      const known = this.hosts.get(h.name);
+      this.hosts.set(
+        h.name,
+        known
+          ? { ...known, files: [...known.files, ...h.files], roles: [...new Set([...known.roles, ...h.roles])] }
+          : h,
+      );
+    }
   }
-  linkIisRequests(ws);
-  const { failures, status } = findFailures(ws, collected.lastSeenByFile);
 
-  const hosts: TimelineHost[] = parsedHosts.map((h) => {
-    const estimate = skew.hosts.get(h.name);
-    return {
-      dir: h.dir,
-      name: h.name,
-      role: h.roles[0] ?? 'unknown',
-      roles: h.roles,
-      biasMinutes: h.biasMinutes,
-      clockSkewMs: estimate?.skewMs ?? 0,
-      skewUncertaintyMs: estimate?.uncertaintyMs,
-      skewBasis: estimate?.basis ?? 'no events kept from this host',
-      files: h.files,
+  add(ws: Workspace, found: FailureResult): void {
+    const emit = (e: CollectedEvent): void => {
+      if (!this.events.has(e.id)) {
+        this.events.set(e.id, timelineEvent(ws, e));
+      }
+      if (ws.shared && !ws.byHost.has(e.host)) {
+        this.sharedInFlows.add(e.id);
+      }
     };
-  });
+    const order = (a: CollectedEvent, b: CollectedEvent): number => ws.corrected(a) - ws.corrected(b) || a.seq - b.seq;
+    for (const f of ws.flows) {
+      const list = [...f.events].map((id) => ws.event(id)!).sort(order);
+      list.forEach(emit);
+      const status: FlowStatus = found.status.get(f.id) ?? 'incomplete';
+      this.flows.push({
+        id: f.id,
+        kind: f.kind,
+        keys: f.keys,
+        status,
+        summary: summarize(f, list, status),
+        host: f.host,
+        events: list.map((e) => e.id),
+      });
+    }
+    for (const failure of found.failures) {
+      for (const id of [failure.event, failure.upstreamCause, ...failure.chain]) {
+        emit(ws.event(id)!);
+      }
+      this.failures.push({ failure, at: ws.corrected(ws.event(failure.event)!) });
+    }
+    for (const link of ws.links) {
+      this.links.push(link);
+    }
+  }
 
-  const order = (a: CollectedEvent, b: CollectedEvent): number => ws.corrected(a) - ws.corrected(b) || a.seq - b.seq;
-  const events: TimelineEvent[] = [...collected.events].sort(order).map((e) => ({
+  timeline(bundle: string, skew: SkewResult, hostRoles: ReadonlyArray<{ name: string }>): Timeline {
+    const hosts: TimelineHost[] = hostRoles.map(({ name }) => {
+      const h = this.hosts.get(name);
+      const estimate = skew.hosts.get(name);
+      return {
+        dir: h?.dir ?? '',
+        name,
+        role: h?.roles[0] ?? 'unknown',
+        roles: h?.roles ?? [],
+        biasMinutes: h?.biasMinutes,
+        clockSkewMs: estimate?.skewMs ?? 0,
+        skewUncertaintyMs: estimate?.uncertaintyMs,
+        skewBasis: estimate?.basis ?? 'no events kept from this host',
+        files: h?.files ?? [],
+      };
+    });
+    const events = [...this.events.values()].sort((a, b) => a.time - b.time || compareIds(a, b));
+    return {
+      schema: 'cmflow.timeline/1',
+      bundle,
+      referenceHost: skew.reference,
+      hosts,
+      events,
+      // In the order they began.
+      flows: [...this.flows].sort(
+        (a, b) => (this.events.get(a.events[0] ?? '')?.time ?? 0) - (this.events.get(b.events[0] ?? '')?.time ?? 0),
+      ),
+      // A link is part of the timeline when both of its events are.
+      links: this.links.filter((l) => this.events.has(l.from) && this.events.has(l.to)),
+      // Incidents in flows first, in time order; then what happened outside them, most frequent first.
+      failures: this.failures
+        .sort(
+          (a, b) =>
+            Number(a.failure.flow === undefined) - Number(b.failure.flow === undefined) ||
+            (a.failure.flow === undefined ? b.failure.occurrences - a.failure.occurrences : 0) ||
+            a.at - b.at,
+        )
+        .map((x) => x.failure),
+    };
+  }
+}
+
+function compareIds(a: TimelineEvent, b: TimelineEvent): number {
+  return a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1;
+}
+
+function timelineEvent(ws: Workspace, e: CollectedEvent): TimelineEvent {
+  return {
     id: e.id,
     file: e.file,
     line: e.line,
@@ -71,35 +199,6 @@ export function correlate(collected: Collected, bundleName: string): Timeline {
     kind: e.kind,
     fields: e.fields,
     thread: e.thread,
-  }));
-  const flows: TimelineFlow[] = ws.flows.map((f) => {
-    const list = [...f.events].map((id) => ws.byId.get(id)!).sort(order);
-    const s = status.get(f.id) ?? 'incomplete';
-    return {
-      id: f.id,
-      kind: f.kind,
-      keys: f.keys,
-      status: s,
-      summary: summarize(f, list, s),
-      host: f.host,
-      events: list.map((e) => e.id),
-    };
-  });
-  return {
-    schema: 'cmflow.timeline/1',
-    bundle: bundleName,
-    referenceHost: skew.reference,
-    hosts,
-    events,
-    flows,
-    links: ws.links,
-    // Incidents in flows first, in time order; then what happened outside them, most frequent first.
-    failures: failures.sort(
-      (a, b) =>
-        Number(a.flow === undefined) - Number(b.flow === undefined) ||
-        (a.flow === undefined ? b.occurrences - a.occurrences : 0) ||
-        ws.corrected(ws.byId.get(a.event)!) - ws.corrected(ws.byId.get(b.event)!),
-    ),
   };
 }
 
@@ -112,13 +211,15 @@ function linkIisRequests(ws: Workspace): void {
   const window = 5 * SECOND;
   for (const flow of ws.flows) {
     const mp = flow.keys.mp;
-    const ip = ws.clientIp.get(flow.host);
+    const ip = ws.ipOf(flow.host);
     if (typeof mp !== 'string' || ip === undefined) {
       continue;
     }
-    const byClient = ws.cached('iis-by-client', () => {
+    // IIS logs are on the management points: the index lives on the shared layer.
+    const root = ws.shared ?? ws;
+    const byClient = root.cached('iis-by-client', () => {
       const index = new Map<string, CollectedEvent[]>();
-      for (const [h, list] of ws.byHost) {
+      for (const [h, list] of root.byHost) {
         for (const e of list) {
           if (e.component === 'IIS' && e.fields.httpMethod === 'CCM_POST' && e.fields.clientIp !== undefined) {
             const k = `${h}|${e.fields.clientIp}`;
@@ -135,7 +236,7 @@ function linkIisRequests(ws: Workspace): void {
     });
     const requests = byClient.get(`${mp}|${ip}`) ?? [];
     const sends = [...flow.events]
-      .map((id) => ws.byId.get(id)!)
+      .map((id) => ws.event(id)!)
       .filter((e) => e.kind === 'CcmMessaging.sendingOutgoing' || e.kind === 'CcmMessaging.post');
     for (const send of sends) {
       const t = ws.corrected(send);

@@ -97,19 +97,30 @@ interface Timeout {
   readonly hint: string;
 }
 
-export function findFailures(ws: Workspace, lastSeenByFile: ReadonlyMap<string, number>): FailureResult {
+/**
+ * Failures of the flows this layer built, and of this layer's events that are in no flow. `inOtherFlows`
+ * names events (of a shared layer) that flows elsewhere took, so they are not reported on their own.
+ */
+export function findFailures(
+  ws: Workspace,
+  lastSeenByFile: ReadonlyMap<string, number>,
+  inOtherFlows: ReadonlySet<string> = new Set(),
+): FailureResult {
   const failures: TimelineFailure[] = [];
   const status = new Map<string, FlowStatus>();
-  const inFlow = new Set<string>();
-  const incoming = new Map<string, string[]>();
-  for (const l of ws.links) {
-    const list = incoming.get(l.to) ?? [];
-    list.push(l.from);
-    incoming.set(l.to, list);
-  }
+  const inFlow = new Set<string>(inOtherFlows);
+  const own = incomingLinks(ws.links);
+  const shared = ws.shared ? ws.shared.cached('incoming-links', () => incomingLinks(ws.shared!.links)) : undefined;
+  const incoming = {
+    get: (id: string): string[] | undefined => {
+      const a = own.get(id);
+      const b = shared?.get(id);
+      return a && b ? [...a, ...b] : (a ?? b);
+    },
+  };
   for (const flow of ws.flows) {
     flow.events.forEach((id) => inFlow.add(id));
-    const events = [...flow.events].map((id) => ws.byId.get(id)!);
+    const events = [...flow.events].map((id) => ws.event(id)!);
     const timeouts = findTimeouts(ws, flow, events, lastSeenByFile);
     const problems = events.filter(isProblem);
     const timeoutAt = new Map(timeouts.map((t) => [t.anchor.id, t]));
@@ -141,11 +152,24 @@ export function findFailures(ws: Workspace, lastSeenByFile: ReadonlyMap<string, 
   return { failures, status };
 }
 
+function incomingLinks(links: readonly { from: string; to: string }[]): Map<string, string[]> {
+  const incoming = new Map<string, string[]>();
+  for (const l of links) {
+    const list = incoming.get(l.to);
+    if (list) {
+      list.push(l.from);
+    } else {
+      incoming.set(l.to, [l.from]);
+    }
+  }
+  return incoming;
+}
+
 /** Reverse BFS over links, staying within the flow; returns each reached event's successor toward the symptom. */
 function walkBack(
   symptom: CollectedEvent,
   flow: FlowDraft,
-  incoming: ReadonlyMap<string, string[]>,
+  incoming: { get(id: string): string[] | undefined },
 ): Map<string, string | undefined> {
   const next = new Map<string, string | undefined>([[symptom.id, undefined]]);
   const queue = [symptom.id];
@@ -177,9 +201,9 @@ function pathFrom(cause: string, symptom: string, next: ReadonlyMap<string, stri
 function compressChain(ws: Workspace, path: readonly string[]): string[] {
   const out: string[] = [];
   path.forEach((id, i) => {
-    const file = ws.byId.get(id)!.file;
-    const prev = i > 0 ? ws.byId.get(path[i - 1]!)!.file : undefined;
-    const next = i < path.length - 1 ? ws.byId.get(path[i + 1]!)!.file : undefined;
+    const file = ws.event(id)!.file;
+    const prev = i > 0 ? ws.event(path[i - 1]!)!.file : undefined;
+    const next = i < path.length - 1 ? ws.event(path[i + 1]!)!.file : undefined;
     if (i === 0 || i === path.length - 1 || file !== prev || file !== next) {
       out.push(id);
     }
@@ -196,7 +220,7 @@ function describe(
   timeout: Timeout | undefined,
   occurrences: number,
 ): TimelineFailure {
-  const chainEvents = chain.map((id) => ws.byId.get(id)!);
+  const chainEvents = chain.map((id) => ws.event(id)!);
   const code =
     symptom.fields.errorCodes?.[0] ??
     cause.fields.errorCodes?.[0] ??
@@ -339,8 +363,8 @@ function findTimeouts(
 /** Problems outside every flow, folded by host, component, message shape and code. */
 function standalone(ws: Workspace, inFlow: ReadonlySet<string>): TimelineFailure[] {
   const groups = new Map<string, CollectedEvent[]>();
-  for (const events of ws.byHost.values()) {
-    for (const e of events) {
+  for (const host of ws.ownHosts()) {
+    for (const e of ws.on(host)) {
       if (!inFlow.has(e.id) && isProblem(e)) {
         const shape = e.kind ?? e.text.replace(/\{[0-9a-f-]{36}\}|[0-9a-f]{8}-[0-9a-f-]{27}|\d+/gi, '#').slice(0, 200);
         const key = `${e.host}\u0000${e.component}\u0000${shape}\u0000${e.fields.errorCodes?.[0] ?? ''}`;

@@ -20,8 +20,8 @@ export interface ScanJobWindow {
   readonly end: number;
 }
 
-export function buildScanFlows(ws: Workspace): void {
-  for (const host of ws.hosts()) {
+export function buildScanFlows(ws: Workspace, hosts: readonly string[] = ws.ownHosts()): void {
+  for (const host of hosts) {
     const scanAgent = ws.component(host, 'scanagent');
     const jobs = new Map<string, CollectedEvent[]>();
     for (const e of scanAgent) {
@@ -197,6 +197,7 @@ function locationRequest(
     ws.chain([...pre, sent], 'derived', `LocationServices request for updateSource=${us ?? '?'}`);
     request = pre.find((e) => e.kind === 'LocationServices.wsusLocationRequest');
     if (requesting && pre[0]) {
+      add(requesting);
       ws.link(requesting, pre[0], 'derived', `updateSource=${us ?? '?'} contentVersion=${cv ?? '?'}`);
     }
     if (idLine && add(idLine)) {
@@ -257,7 +258,7 @@ function locationRequest(
   keys(flow).locationMessages = [...new Set([...arr(flow.keys.locationMessages), m])];
 
   // The MP that answered: its request body names the same update source, version and client address.
-  const ip = ws.clientIp.get(host);
+  const ip = ws.ipOf(host);
   const byKey = ws.indexBy(
     'mp-location-requests',
     ['MPLocation.requestBody'],
@@ -298,7 +299,7 @@ function locationRequest(
 function attachWuaHandler(ws: Workspace, host: string, windows: ScanJobWindow[]): void {
   const wua = ws.component(host, 'wuahandler');
   const wu = ws.cached(`wu\u0000${host}`, () =>
-    (ws.byHost.get(host) ?? []).filter((e) => e.kind?.startsWith('WindowsUpdate.') === true || isWindowsUpdateFile(e)),
+    ws.on(host).filter((e) => e.kind?.startsWith('WindowsUpdate.') === true || isWindowsUpdateFile(e)),
   );
   for (const w of windows) {
     const mine = between(wua, w.start, w.end + 2 * SECOND).filter((e) => {
@@ -313,7 +314,7 @@ function attachWuaHandler(ws: Workspace, host: string, windows: ScanJobWindow[])
     mine.forEach((e) => w.flow.events.add(e.id));
     ws.chain(mine, 'time', 'WUAHandler during the scan job, same host');
     const jobEvents = [...w.flow.events]
-      .map((id) => ws.byId.get(id)!)
+      .map((id) => ws.event(id)!)
       .filter((e) => e.component.toLowerCase() === 'scanagent')
       .sort(byTime);
     const adding = jobEvents.find((e) => e.kind === 'ScanAgent.addingUpdateSource') ?? jobEvents[0];
@@ -423,7 +424,7 @@ function updateStates(ws: Workspace, host: string, handler: CollectedEvent[], w:
   }
   // ScanAgent's "Raised UpdateSource … state message" goes to StateMessage as topic 501.
   for (const raised of [...w.flow.events]
-    .map((id) => ws.byId.get(id)!)
+    .map((id) => ws.event(id)!)
     .filter((e) => e.kind === 'ScanAgent.updateSourceStateRaised')) {
     const us = raised.fields.updateSource;
     const messages = between(stateMsg, raised.utc - SECOND, raised.utc + 5 * SECOND).filter(
@@ -464,7 +465,7 @@ function deploymentEvaluation(
   }
   keys(flow).detectionJob = job;
   const deployment = ws.cached(`deployment\u0000${host}`, () =>
-    (ws.byHost.get(host) ?? []).filter((e) => /^updatesdeployment/i.test(e.component)),
+    ws.on(host).filter((e) => /^updatesdeployment/i.test(e.component)),
   );
   const started = deployment.find((e) => e.kind === 'UpdatesDeployment.detectionJobStarted' && e.fields.job === job);
   const assignment = started?.fields.assignment;

@@ -30,72 +30,104 @@ export function estimateSkew(
   pairs: readonly CausalPair[],
   hosts: ReadonlyArray<{ name: string; roles: readonly HostRole[] }>,
 ): SkewResult {
-  const edges = new Map<string, Map<string, Edge>>();
-  const grouped = new Map<string, CausalPair[]>();
-  for (const p of pairs) {
-    const [a, b] = [p.send.host, p.receive.host].sort() as [string, string];
-    const key = `${a}\u0000${b}`;
-    const list = grouped.get(key) ?? [];
-    list.push(p);
-    grouped.set(key, list);
+  const model = new SkewModel(hosts);
+  model.addPairs(pairs);
+  return model.result();
+}
+
+/**
+ * Skews settled as evidence arrives: the management points' and site servers' pairs first, then each
+ * client's. A host's estimate, once settled, does not move; later pairs only settle new hosts. That is what
+ * lets the correlator finish one client before reading the next.
+ */
+export class SkewModel {
+  private readonly edges = new Map<string, Map<string, Edge>>();
+  private readonly settled = new Map<string, { skew: number; uncertainty: number; basis: string }>();
+  private reference: string | undefined;
+
+  constructor(private readonly hosts: ReadonlyArray<{ name: string; roles: readonly HostRole[] }>) {}
+
+  addPairs(pairs: readonly CausalPair[]): void {
+    const grouped = new Map<string, CausalPair[]>();
+    for (const p of pairs) {
+      const [a, b] = [p.send.host, p.receive.host].sort() as [string, string];
+      const key = `${a}\u0000${b}`;
+      const list = grouped.get(key) ?? [];
+      list.push(p);
+      grouped.set(key, list);
+    }
+    for (const [key, list] of grouped) {
+      const [a, b] = key.split('\u0000') as [string, string];
+      const edge = estimatePair(a, list);
+      setEdge(this.edges, a, b, edge);
+      setEdge(this.edges, b, a, { d: -edge.d, uncertainty: edge.uncertainty, basis: edge.basis });
+    }
+    this.settle();
   }
-  for (const [key, list] of grouped) {
-    const [a, b] = key.split('\u0000') as [string, string];
-    const edge = estimatePair(a, list);
-    setEdge(edges, a, b, edge);
-    setEdge(edges, b, a, { d: -edge.d, uncertainty: edge.uncertainty, basis: edge.basis });
+
+  /** Host → ms its clock is ahead of the reference; only settled hosts. */
+  offsets(): Map<string, number> {
+    return new Map([...this.settled].map(([h, s]) => [h, Math.round(s.skew)]));
   }
-  const names = hosts.map((h) => h.name);
-  const reference =
-    hosts.find((h) => h.roles[0] === 'site-server' && edges.has(h.name))?.name ??
-    hosts.find((h) => h.roles[0] === 'management-point' && edges.has(h.name))?.name ??
-    [...edges.keys()].sort((x, y) => (edges.get(y)?.size ?? 0) - (edges.get(x)?.size ?? 0))[0];
-  const result = new Map<string, SkewEstimate>();
-  if (reference !== undefined) {
-    result.set(reference, {
-      skewMs: 0,
-      uncertaintyMs: 0,
-      basis: 'reference clock: the other hosts are corrected to it',
-    });
-    // Widest-first would be fancier; the narrowest known edge out of the settled set is good enough here.
-    const settled = new Map<string, { skew: number; uncertainty: number }>([[reference, { skew: 0, uncertainty: 0 }]]);
+
+  result(): SkewResult {
+    const out = new Map<string, SkewEstimate>();
+    for (const h of this.hosts) {
+      const s = this.settled.get(h.name);
+      out.set(
+        h.name,
+        s
+          ? { skewMs: Math.round(s.skew), uncertaintyMs: Math.round(s.uncertainty), basis: s.basis }
+          : {
+              skewMs: 0,
+              uncertaintyMs: undefined,
+              basis: 'no message is seen crossing between this host and the others: its clock is not corrected',
+            },
+      );
+    }
+    return { reference: this.reference, hosts: out };
+  }
+
+  private settle(): void {
+    if (this.reference === undefined) {
+      const connected = (role: HostRole): string | undefined =>
+        this.hosts.find((h) => h.roles[0] === role && this.edges.has(h.name))?.name;
+      this.reference =
+        connected('site-server') ??
+        connected('management-point') ??
+        [...this.edges.keys()].sort((x, y) => (this.edges.get(y)?.size ?? 0) - (this.edges.get(x)?.size ?? 0))[0];
+      if (this.reference === undefined) {
+        return;
+      }
+      this.settled.set(this.reference, {
+        skew: 0,
+        uncertainty: 0,
+        basis: 'reference clock: the other hosts are corrected to it',
+      });
+    }
+    // Grow the settled set by the most certain edge out of it, one host at a time.
     for (;;) {
       let best: { from: string; to: string; edge: Edge } | undefined;
-      for (const [from, at] of settled) {
-        for (const [to, edge] of edges.get(from) ?? []) {
-          if (
-            !settled.has(to) &&
-            (best === undefined ||
-              at.uncertainty + edge.uncertainty < settled.get(best.from)!.uncertainty + best.edge.uncertainty)
-          ) {
+      let bestUncertainty = Number.POSITIVE_INFINITY;
+      for (const [from, at] of this.settled) {
+        for (const [to, edge] of this.edges.get(from) ?? []) {
+          if (!this.settled.has(to) && at.uncertainty + edge.uncertainty < bestUncertainty) {
             best = { from, to, edge };
+            bestUncertainty = at.uncertainty + edge.uncertainty;
           }
         }
       }
       if (!best) {
-        break;
+        return;
       }
-      const base = settled.get(best.from)!;
-      const skew = base.skew + best.edge.d;
-      const uncertainty = base.uncertainty + best.edge.uncertainty;
-      settled.set(best.to, { skew, uncertainty });
-      result.set(best.to, {
-        skewMs: Math.round(skew),
-        uncertaintyMs: Math.round(uncertainty),
-        basis: best.from === reference ? best.edge.basis : `${best.edge.basis}; chained through ${best.from}`,
+      const base = this.settled.get(best.from)!;
+      this.settled.set(best.to, {
+        skew: base.skew + best.edge.d,
+        uncertainty: base.uncertainty + best.edge.uncertainty,
+        basis: best.from === this.reference ? best.edge.basis : `${best.edge.basis}; chained through ${best.from}`,
       });
     }
   }
-  for (const name of names) {
-    if (!result.has(name)) {
-      result.set(name, {
-        skewMs: 0,
-        uncertaintyMs: undefined,
-        basis: 'no message is seen crossing between this host and the others: its clock is not corrected',
-      });
-    }
-  }
-  return { reference, hosts: result };
 }
 
 /** skew(b) - skew(a) from every pair between host a and the other host, b. */

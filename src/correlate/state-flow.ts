@@ -15,11 +15,29 @@ export const MPFDM_WINDOW = 15 * MINUTE;
 
 const MPFDM_TROUBLE = new Set(['MPFDM.moveFailed', 'MPFDM.cannotConnectToSiteServer', 'MPFDM.networkPathNotFound']);
 
-export function buildStateMessageFlows(ws: Workspace): void {
+/** What the state-message flows of every client share, worked out once on the MP and site events. */
+export interface StateMessageContext {
+  /** MP_Relay task (its last event's id) → the SMX file MPFDM moved for it. */
+  readonly moves: ReadonlyMap<string, Dispatch>;
+}
+
+/**
+ * The MP and site side, once: MPFDM outages chained, SMX moves paired with StateSys for the clocks, and
+ * relays paired with the files MPFDM moved.
+ */
+export function prepareStateMessages(ws: Workspace): StateMessageContext {
   chainMpfdmOutages(ws);
   pairSmxMoves(ws);
-  const moves = assignMoves(ws);
-  for (const host of ws.hosts()) {
+  return { moves: assignMoves(ws) };
+}
+
+export function buildStateMessageFlows(
+  ws: Workspace,
+  context: StateMessageContext,
+  hosts: readonly string[] = ws.ownHosts(),
+): void {
+  const moves = context.moves;
+  for (const host of hosts) {
     const messaging = ws.component(host, 'ccmmessaging');
     const relays = messaging.filter(
       (e) => e.kind === 'CcmMessaging.sendingAsync' && (e.fields.queue ?? '').includes('relayendpoint'),
@@ -69,7 +87,7 @@ function assignMoves(ws: Workspace): Map<string, Dispatch> {
     }
   }
   for (const host of ws.hosts()) {
-    const events = ws.byHost.get(host) ?? [];
+    const events = ws.on(host);
     const byName = new Map<string, CollectedEvent[]>();
     for (const e of events) {
       const smx = e.fields.smxFile?.toUpperCase();
@@ -189,7 +207,7 @@ function relayFlow(
       ),
     ),
   ];
-  const clientId = bodies.find((b) => b.fields.clientId !== undefined)?.fields.clientId ?? ws.clientId.get(host);
+  const clientId = bodies.find((b) => b.fields.clientId !== undefined)?.fields.clientId ?? ws.idOf(host);
   if (serials.length > 0) {
     flow.keys.serialNumbers = serials.map(String);
   }

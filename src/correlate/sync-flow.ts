@@ -10,8 +10,8 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 
 export function buildSyncFlows(ws: Workspace): void {
-  for (const host of ws.hosts()) {
-    const all = ws.byHost.get(host) ?? [];
+  for (const host of ws.ownHosts()) {
+    const all = ws.on(host);
     for (const set of ws.kinds(host, 'WSyncMgr.contentVersionSet')) {
       const us = set.fields.updateSource;
       const cv = set.fields.contentVersion;
@@ -52,12 +52,28 @@ export function buildSyncFlows(ws: Workspace): void {
       if (provider[0]) {
         ws.chain([[...dbmon, ...dropped, set].sort(byTime).pop()!, ...provider], 'id', `updateSource=${us}`);
       }
-      // Clients' scans of this update source and content version start from the policy this sync produced.
-      for (const client of ws.hosts()) {
-        for (const policy of ws.kinds(client, 'ScanAgent.policyAvailable')) {
-          if (policy.fields.updateSource === us && policy.fields.contentVersion === cv) {
-            ws.link(provider[provider.length - 1] ?? set, policy, 'id', `updateSource=${us} contentVersion=${cv}`);
-          }
+    }
+  }
+}
+
+/** Clients' scans of an update source and content version start from the policy a sync produced. */
+export function linkSyncToScans(ws: Workspace, hosts: readonly string[] = ws.ownHosts()): void {
+  const syncs = [...(ws.shared?.flows ?? []), ...ws.flows].filter((f) => f.kind === 'sync');
+  for (const client of hosts) {
+    for (const policy of ws.kinds(client, 'ScanAgent.policyAvailable')) {
+      for (const sync of syncs) {
+        if (
+          policy.fields.updateSource === sync.keys.updateSource &&
+          policy.fields.contentVersion === sync.keys.contentVersion
+        ) {
+          const steps = [...sync.events].map((id) => ws.event(id)!).sort(byTime);
+          const last = steps[steps.length - 1]!;
+          ws.link(
+            last,
+            policy,
+            'id',
+            `updateSource=${String(sync.keys.updateSource)} contentVersion=${String(sync.keys.contentVersion)}`,
+          );
         }
       }
     }

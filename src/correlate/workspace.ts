@@ -28,6 +28,11 @@ export function byTime(a: CollectedEvent, b: CollectedEvent): number {
   return a.utc - b.utc || a.seq - b.seq;
 }
 
+/**
+ * A workspace may sit on a shared one: the management points' and site servers' events are indexed once
+ * (the shared layer), and each client is correlated in a layer of its own on top, then dropped. Lookups by
+ * host fall through to the shared layer; links, flows and causal pairs belong to the layer that made them.
+ */
 export class Workspace {
   readonly byId = new Map<string, CollectedEvent>();
   /** Per host, in logged time order (one clock per host, so order within a host is sound). */
@@ -44,7 +49,10 @@ export class Workspace {
   /** Clock corrections once estimated (host → ms to subtract from logged UTC). */
   skew = new Map<string, number>();
 
-  constructor(events: readonly CollectedEvent[]) {
+  constructor(
+    events: readonly CollectedEvent[],
+    readonly shared?: Workspace,
+  ) {
     for (const e of events) {
       this.byId.set(e.id, e);
       push(this.byHost, e.host, e);
@@ -67,12 +75,38 @@ export class Workspace {
     }
   }
 
+  /** Every host, this layer's and the shared layer's. */
   hosts(): string[] {
+    return this.shared ? [...new Set([...this.shared.hosts(), ...this.byHost.keys()])] : [...this.byHost.keys()];
+  }
+
+  /** The hosts whose events this layer holds. */
+  ownHosts(): string[] {
     return [...this.byHost.keys()];
+  }
+
+  /** A host's events in time order. */
+  on(host: string): CollectedEvent[] {
+    return this.byHost.get(host) ?? this.shared?.on(host) ?? [];
+  }
+
+  event(id: string): CollectedEvent | undefined {
+    return this.byId.get(id) ?? this.shared?.event(id);
+  }
+
+  ipOf(host: string): string | undefined {
+    return this.clientIp.get(host) ?? this.shared?.ipOf(host);
+  }
+
+  idOf(host: string): string | undefined {
+    return this.clientId.get(host) ?? this.shared?.idOf(host);
   }
 
   /** Events of these kinds on a host, in time order. */
   kinds(host: string, ...kinds: string[]): CollectedEvent[] {
+    if (!this.byHost.has(host)) {
+      return this.shared?.kinds(host, ...kinds) ?? [];
+    }
     if (kinds.length === 1) {
       return this.byHostKind.get(`${host}\u0000${kinds[0]}`) ?? [];
     }
@@ -91,13 +125,17 @@ export class Workspace {
 
   /** Every host's events of these kinds, in time order per host. */
   everywhere(...kinds: string[]): CollectedEvent[] {
-    return this.cached(`everywhere\u0000${kinds.join('\u0000')}`, () =>
-      this.hosts().flatMap((h) => this.kinds(h, ...kinds)),
-    );
+    return this.cached(`everywhere\u0000${kinds.join('\u0000')}`, () => [
+      ...(this.shared?.everywhere(...kinds) ?? []),
+      ...this.ownHosts().flatMap((h) => this.kinds(h, ...kinds)),
+    ]);
   }
 
   /** A host's events of one component (case-insensitive), in time order. */
   component(host: string, component: string): CollectedEvent[] {
+    if (!this.byHost.has(host) && this.shared) {
+      return this.shared.component(host, component);
+    }
     const key = component.toLowerCase();
     return this.cached(`component\u0000${host}\u0000${key}`, () =>
       (this.byHost.get(host) ?? []).filter((e) => e.component.toLowerCase() === key),
@@ -106,6 +144,9 @@ export class Workspace {
 
   /** A host's events whose kind starts with a prefix (`MPFDM.`), in time order. */
   kindPrefix(host: string, prefix: string): CollectedEvent[] {
+    if (!this.byHost.has(host) && this.shared) {
+      return this.shared.kindPrefix(host, prefix);
+    }
     return this.cached(`prefix\u0000${host}\u0000${prefix}`, () =>
       (this.byHost.get(host) ?? []).filter((e) => e.kind?.startsWith(prefix) === true),
     );
@@ -117,6 +158,10 @@ export class Workspace {
     kinds: readonly string[],
     key: (e: CollectedEvent) => string | undefined,
   ): Map<string, CollectedEvent[]> {
+    // The indexes are of the management points' and site servers' events: a layer uses its shared layer's.
+    if (this.shared) {
+      return this.shared.indexBy(name, kinds, key);
+    }
     return this.cached(`index\u0000${name}`, () => {
       const index = new Map<string, CollectedEvent[]>();
       for (const e of this.everywhere(...kinds)) {
@@ -131,7 +176,7 @@ export class Workspace {
 
   /** Skew-corrected time (logged UTC minus the host's estimated clock error). */
   corrected(e: CollectedEvent): number {
-    return e.utc - (this.skew.get(e.host) ?? 0);
+    return e.utc - (this.skew.get(e.host) ?? this.shared?.skew.get(e.host) ?? 0);
   }
 
   link(from: CollectedEvent, to: CollectedEvent, evidence: Evidence, key: string, windowMs?: number): void {
