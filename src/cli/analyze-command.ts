@@ -4,7 +4,7 @@
 
 import { writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import { analyzeBundle } from '../correlate/analyze.ts';
+import { analyzeToStore } from '../correlate/analyze.ts';
 import { exportTimeline, formatForPath, zoneFromBias } from '../correlate/export.ts';
 import type { Timeline, TimelineEvent } from '../correlate/model.ts';
 import { BundleError, openBundle } from '../parsers/bundle.ts';
@@ -20,20 +20,24 @@ export interface AnalyzeCommandOptions {
 
 export async function runAnalyze(path: string, options: AnalyzeCommandOptions, out: Writable): Promise<number> {
   const bundle = await openBundle(path, { hosts: options.hosts });
-  let timeline: Timeline;
+  let summary: Timeline;
   try {
-    timeline = await analyzeBundle(bundle);
+    const analyzed = await analyzeToStore(bundle);
+    await analyzed.prefetch();
+    // The summary cites a few records; exports need every one of them, read again from the files.
+    summary = analyzed.timeline.materialize(options.outputs.length > 0 ? 'all' : 'cited');
+    for (const o of options.outputs) {
+      try {
+        await writeFile(o.path, exportTimeline(summary, o.format));
+      } catch (e) {
+        throw new BundleError(`cannot write ${o.path}: ${(e as Error).message}`);
+      }
+    }
+    analyzed.close();
   } finally {
     bundle.close();
   }
-  for (const o of options.outputs) {
-    try {
-      await writeFile(o.path, exportTimeline(timeline, o.format));
-    } catch (e) {
-      throw new BundleError(`cannot write ${o.path}: ${(e as Error).message}`);
-    }
-  }
-  out.write(summaryText(timeline, options.limit));
+  out.write(summaryText(summary, options.limit));
   for (const o of options.outputs) {
     out.write(`wrote ${o.format.toUpperCase()} to ${o.path}\n`);
   }

@@ -5,25 +5,19 @@
 
 import type { Bundle } from '../parsers/bundle.ts';
 import type { HostSummary } from '../parsers/file-run.ts';
-import type { UtcInstant } from '../parsers/time.ts';
 import { collect } from './collect.ts';
 import type { Collected, CollectedEvent } from './collect.ts';
 import { findFailures } from './failures.ts';
 import type { FailureResult } from './failures.ts';
-import type {
-  FlowStatus,
-  Timeline,
-  TimelineEvent,
-  TimelineFailure,
-  TimelineFlow,
-  TimelineHost,
-  TimelineLink,
-} from './model.ts';
+import type { FlowStatus, Timeline, TimelineLink } from './model.ts';
 import { buildScanFlows } from './scan-flow.ts';
 import { SkewModel } from './skew.ts';
 import type { SkewResult } from './skew.ts';
 import { buildStateMessageFlows, prepareStateMessages } from './state-flow.ts';
 import { buildSyncFlows, linkSyncToScans } from './sync-flow.ts';
+import { TimelineStore } from './store.ts';
+import type { StoredFailure } from './store.ts';
+import { RecordReader } from '../parsers/reread.ts';
 import type { FlowDraft } from './workspace.ts';
 import { Workspace } from './workspace.ts';
 
@@ -40,11 +34,41 @@ export interface AnalyzeOptions {
  * shared layer.
  */
 export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}): Promise<Timeline> {
+  const store = await analyzeToStore(bundle, options);
+  await store.prefetch();
+  return store.timeline.materialize('all');
+}
+
+export interface AnalyzedBundle {
+  readonly timeline: TimelineStore;
+  /** Fetches ahead the bytes of records inside a .zip, so that their text can be read; no-op for folders. */
+  prefetch(): Promise<void>;
+  close(): void;
+}
+
+/**
+ * Correlates a bundle into a columnar store. The management points' and site servers' logs are read and
+ * indexed once; then each client's logs are read, correlated against them, written to the store and
+ * released, so the working set is the shared events plus one client. The flows of clients whose folder
+ * does not say "client" are built with the shared layer.
+ */
+export async function analyzeToStore(bundle: Bundle, options: AnalyzeOptions = {}): Promise<AnalyzedBundle> {
   const clientHosts = [...new Set(bundle.files.filter((f) => f.roleHint === 'client').map((f) => f.host))].sort();
   const isClient = new Set(clientHosts);
   const sub = (files: Bundle['files']): Bundle => ({ ...bundle, files });
+  const reader = new RecordReader();
+  const byPath = new Map(bundle.files.map((f) => [f.path, f]));
+  const register = (c: Collected): void => {
+    for (const report of c.parse.files) {
+      const file = byPath.get(report.summary.file);
+      if (file) {
+        reader.add(file, report.summary.kind, report.summary.encoding);
+      }
+    }
+  };
   const shared = await collect(sub(bundle.files.filter((f) => !isClient.has(f.host))), options);
-  const output = new Output();
+  register(shared);
+  const output = new Output(new TimelineStore(reader));
   output.addHosts(shared);
 
   const sharedWs = new Workspace(shared.events);
@@ -61,6 +85,7 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
   for (const host of clientHosts) {
     options.signal?.throwIfAborted();
     const client = await collect(sub(bundle.files.filter((f) => f.host === host)), options);
+    register(client);
     output.addHosts(client);
     for (const [file, t] of client.lastSeenByFile) {
       lastSeen.set(file, t);
@@ -78,18 +103,28 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
   sharedWs.skew = skew.offsets();
   linkIisRequests(sharedWs);
   output.add(sharedWs, findFailures(sharedWs, lastSeen, output.sharedInFlows));
-  return output.timeline(bundle.name, skew.result(), hostRoles);
+  const store = output.finish(bundle.name, skew.result(), hostRoles);
+  return {
+    timeline: store,
+    prefetch: () => reader.prefetch(store.spans()),
+    close: () => reader.close(),
+  };
 }
 
-/** The correlated timeline as it is assembled, one layer at a time. */
+interface PendingLink {
+  readonly from: CollectedEvent;
+  readonly to: CollectedEvent;
+  readonly link: TimelineLink;
+}
+
+/** Writes each layer's flows, failures and links into the store as the layers are done. */
 class Output {
-  private readonly events = new Map<string, TimelineEvent>();
-  private readonly flows: TimelineFlow[] = [];
-  private readonly links: TimelineLink[] = [];
-  private readonly failures: Array<{ failure: TimelineFailure; at: number }> = [];
+  private readonly failures: Array<{ failure: StoredFailure; at: number }> = [];
   private readonly hosts = new Map<string, HostSummary>();
   /** Shared-layer events some client's flow took. */
   readonly sharedInFlows = new Set<string>();
+
+  constructor(private readonly store: TimelineStore) {}
 
   addHosts(c: Collected): void {
     for (const h of c.parse.hosts) {
@@ -104,42 +139,66 @@ class Output {
   }
 
   add(ws: Workspace, found: FailureResult): void {
-    const emit = (e: CollectedEvent): void => {
-      if (!this.events.has(e.id)) {
-        this.events.set(e.id, timelineEvent(ws, e));
+    const row = (e: CollectedEvent): number => {
+      if (e.row < 0) {
+        e.row = this.store.addEvent(e, ws.corrected(e), e.component === 'IIS' ? e.fields : undefined);
       }
       if (ws.shared && !ws.byHost.has(e.host)) {
         this.sharedInFlows.add(e.id);
       }
+      return e.row;
     };
     const order = (a: CollectedEvent, b: CollectedEvent): number => ws.corrected(a) - ws.corrected(b) || a.seq - b.seq;
     for (const f of ws.flows) {
       const list = [...f.events].map((id) => ws.event(id)!).sort(order);
-      list.forEach(emit);
       const status: FlowStatus = found.status.get(f.id) ?? 'incomplete';
-      this.flows.push({
+      this.store.flows.push({
         id: f.id,
         kind: f.kind,
         keys: f.keys,
         status,
         summary: summarize(f, list, status),
         host: f.host,
-        events: list.map((e) => e.id),
+        events: Int32Array.from(list, row),
       });
     }
     for (const failure of found.failures) {
-      for (const id of [failure.event, failure.upstreamCause, ...failure.chain]) {
-        emit(ws.event(id)!);
-      }
-      this.failures.push({ failure, at: ws.corrected(ws.event(failure.event)!) });
+      const event = ws.event(failure.event)!;
+      this.failures.push({
+        failure: {
+          ...failure,
+          event: row(event),
+          upstreamCause: row(ws.event(failure.upstreamCause)!),
+          chain: Int32Array.from(failure.chain, (id) => row(ws.event(id)!)),
+        },
+        at: ws.corrected(event),
+      });
     }
+    // A link is part of the timeline when both of its events are. One end may be a shared event whose
+    // flow is written last (the site's sync): such links wait until then.
     for (const link of ws.links) {
-      this.links.push(link);
+      this.addLink({ from: ws.event(link.from)!, to: ws.event(link.to)!, link }, ws.shared !== undefined);
     }
   }
 
-  timeline(bundle: string, skew: SkewResult, hostRoles: ReadonlyArray<{ name: string }>): Timeline {
-    const hosts: TimelineHost[] = hostRoles.map(({ name }) => {
+  private readonly pendingLinks: PendingLink[] = [];
+
+  private addLink(p: PendingLink, mayWait: boolean): void {
+    if (p.from.row >= 0 && p.to.row >= 0) {
+      this.store.addLink(p.from.row, p.to.row, p.link.evidence, p.link.key, p.link.windowMs);
+    } else if (mayWait && (p.from.row >= 0 || p.to.row >= 0)) {
+      this.pendingLinks.push(p);
+    }
+  }
+
+  finish(bundle: string, skew: SkewResult, hostRoles: ReadonlyArray<{ name: string }>): TimelineStore {
+    const store = this.store;
+    for (const p of this.pendingLinks.splice(0)) {
+      this.addLink(p, false);
+    }
+    store.bundle = bundle;
+    store.referenceHost = skew.reference;
+    store.hosts = hostRoles.map(({ name }) => {
       const h = this.hosts.get(name);
       const estimate = skew.hosts.get(name);
       return {
@@ -154,21 +213,10 @@ class Output {
         files: h?.files ?? [],
       };
     });
-    const events = [...this.events.values()].sort((a, b) => a.time - b.time || compareIds(a, b));
-    return {
-      schema: 'cmflow.timeline/1',
-      bundle,
-      referenceHost: skew.reference,
-      hosts,
-      events,
-      // In the order they began.
-      flows: [...this.flows].sort(
-        (a, b) => (this.events.get(a.events[0] ?? '')?.time ?? 0) - (this.events.get(b.events[0] ?? '')?.time ?? 0),
-      ),
-      // A link is part of the timeline when both of its events are.
-      links: this.links.filter((l) => this.events.has(l.from) && this.events.has(l.to)),
-      // Incidents in flows first, in time order; then what happened outside them, most frequent first.
-      failures: this.failures
+    // Flows in the order they began; failures in flows first, in time order, then the rest by frequency.
+    store.flows.sort((a, b) => store.eventTime(a.events[0] ?? 0) - store.eventTime(b.events[0] ?? 0));
+    store.failures.push(
+      ...this.failures
         .sort(
           (a, b) =>
             Number(a.failure.flow === undefined) - Number(b.failure.flow === undefined) ||
@@ -176,30 +224,9 @@ class Output {
             a.at - b.at,
         )
         .map((x) => x.failure),
-    };
+    );
+    return store;
   }
-}
-
-function compareIds(a: TimelineEvent, b: TimelineEvent): number {
-  return a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1;
-}
-
-function timelineEvent(ws: Workspace, e: CollectedEvent): TimelineEvent {
-  return {
-    id: e.id,
-    file: e.file,
-    line: e.line,
-    endLine: e.endLine,
-    time: ws.corrected(e) as UtcInstant,
-    loggedTime: e.utc,
-    host: e.host,
-    component: e.component,
-    severity: e.severity,
-    text: e.text,
-    kind: e.kind,
-    fields: e.fields,
-    thread: e.thread,
-  };
 }
 
 /**

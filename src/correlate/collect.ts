@@ -21,12 +21,20 @@ export interface CollectedEvent {
   readonly utc: UtcInstant;
   readonly component: string;
   readonly severity: Severity;
-  readonly text: string;
   readonly kind: string | undefined;
   readonly fields: MessageFields;
   readonly thread: number | undefined;
   /** Order of the record within its file: breaks ties between records logged in the same millisecond. */
   readonly seq: number;
+  /** Byte span of the record in its file: the text is read again from there when shown, not kept. */
+  readonly offset: number;
+  readonly length: number;
+  /** 1, or n for the n-th record starting on the same line. */
+  readonly dup: number;
+  /** For trouble no template knows: the message with ids and numbers blanked, to fold repeats together. */
+  readonly shape: string | undefined;
+  /** Row in the timeline store once the event is part of the timeline; -1 before. */
+  row: number;
 }
 
 export interface Collected {
@@ -88,6 +96,10 @@ function interest(r: LogRecord): 'flow' | 'trouble' | undefined {
   return r.severity !== 'info' ? 'trouble' : undefined;
 }
 
+function shapeOf(text: string): string {
+  return text.replace(/\{[0-9a-f-]{36}\}|[0-9a-f]{8}-[0-9a-f-]{27}|\d+/gi, '#').slice(0, 200);
+}
+
 export interface CollectOptions {
   readonly signal?: AbortSignal;
 }
@@ -131,12 +143,13 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
           return;
         }
         let id = `${r.file}:${r.line}`;
+        let dup = 1;
         if (ids.has(id)) {
-          let n = 2;
-          while (ids.has(`${id}#${n}`)) {
-            n++;
+          dup = 2;
+          while (ids.has(`${id}#${dup}`)) {
+            dup++;
           }
-          id = `${id}#${n}`;
+          id = `${id}#${dup}`;
         }
         ids.add(id);
         events.push({
@@ -148,11 +161,15 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
           utc: r.utc!,
           component: r.component,
           severity: r.severity,
-          text: r.text,
           kind: fields.event,
           fields,
           thread: r.thread,
           seq,
+          offset: r.offset,
+          length: r.length,
+          dup,
+          shape: fields.event === undefined ? shapeOf(r.text) : undefined,
+          row: -1,
         });
       },
       problem() {},

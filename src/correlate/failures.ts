@@ -366,7 +366,7 @@ function standalone(ws: Workspace, inFlow: ReadonlySet<string>): TimelineFailure
   for (const host of ws.ownHosts()) {
     for (const e of ws.on(host)) {
       if (!inFlow.has(e.id) && isProblem(e)) {
-        const shape = e.kind ?? e.text.replace(/\{[0-9a-f-]{36}\}|[0-9a-f]{8}-[0-9a-f-]{27}|\d+/gi, '#').slice(0, 200);
+        const shape = e.kind ?? e.shape ?? '';
         const key = `${e.host}\u0000${e.component}\u0000${shape}\u0000${e.fields.errorCodes?.[0] ?? ''}`;
         const list = groups.get(key) ?? [];
         list.push(e);

@@ -27,6 +27,8 @@ export interface BundleFile {
   readonly group: string;
   readonly rank: string;
   open(): Promise<Readable>;
+  /** Where the file is on disk, when it is a plain file (not inside a .zip): lets a reader seek. */
+  readonly diskPath?: string;
 }
 
 /** Files up to this size are read in one call; larger ones are streamed in 1 MiB chunks. */
@@ -111,7 +113,13 @@ export async function openBundle(source: string, options: OpenOptions = {}): Pro
   if (/\.zip$/i.test(abs)) {
     return openZip(abs, source, options.hosts ?? {});
   }
-  const file = describe(basename(abs), info.size, () => Promise.resolve(createReadStream(abs)), options.hosts ?? {});
+  const file = describeOnDisk(
+    abs,
+    basename(abs),
+    info.size,
+    () => Promise.resolve(createReadStream(abs)),
+    options.hosts ?? {},
+  );
   return { source, name: basename(abs), files: [hostFromRoot(file, dirname(abs))], close() {} };
 }
 
@@ -147,7 +155,8 @@ async function listFolder(root: string, overrides: Record<string, HostOverride>)
         const rel = relative(root, full).split(sep).join('/');
         const size = (await stat(full)).size;
         out.push(
-          describe(
+          describeOnDisk(
+            full,
             rel,
             size,
             () =>
@@ -196,6 +205,16 @@ async function openZip(abs: string, source: string, overrides: Record<string, Ho
     zip.readEntry();
   });
   return { source, name: basename(abs), files: sortFiles(files), close: () => zip.close() };
+}
+
+function describeOnDisk(
+  diskPath: string,
+  path: string,
+  size: number,
+  open: () => Promise<Readable>,
+  overrides: Readonly<Record<string, HostOverride>>,
+): BundleFile {
+  return { ...describe(path, size, open, overrides), diskPath };
 }
 
 function describe(

@@ -43,7 +43,14 @@ export class LineDecoder {
   /** Byte offset of the first byte of `carry`. */
   private offset = 0;
 
-  constructor(private readonly sink: LineSink) {}
+  /**
+   * `forced`: decode as this encoding without looking for a BOM — for re-reading a record's bytes from the
+   * middle of a file whose encoding is already known.
+   */
+  constructor(
+    private readonly sink: LineSink,
+    private readonly forced?: TextEncoding,
+  ) {}
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) {
@@ -86,6 +93,11 @@ export class LineDecoder {
 
   private start(head: Uint8Array): Uint8Array {
     this.started = true;
+    if (this.forced !== undefined) {
+      this.encoding = this.forced === 'utf-8-bom' ? 'utf-8' : this.forced;
+      this.decoder = this.makeDecoder();
+      return head;
+    }
     if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
       this.encoding = 'utf-8-bom';
       this.bomBytes = 3;

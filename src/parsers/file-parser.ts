@@ -11,7 +11,7 @@ import { detectByContent, detectByName } from './detect.ts';
 import type { Framer, FramerContext, MutableRecord } from './framer.ts';
 import { IisFramer } from './iis.ts';
 import { PlainTextFramer } from './plaintext.ts';
-import type { FileSummary, LogRecord, ParseProblem, ParseSink } from './record.ts';
+import type { FileSummary, LogRecord, ParseProblem, ParseSink, TextEncoding } from './record.ts';
 import type { LocalReading } from './time.ts';
 import { WindowsUpdateFramer } from './windowsupdate.ts';
 
@@ -28,6 +28,8 @@ export interface FileParseOptions {
   readonly hostBias?: (local: LocalReading) => number | undefined;
   /** Fills `record.fields`; omit for framing only. */
   readonly classify?: (record: MutableRecord) => void;
+  /** Decode as this encoding, no BOM expected (re-reading a span of a file whose encoding is known). */
+  readonly encoding?: TextEncoding;
 }
 
 export class FileParser {
@@ -78,6 +80,7 @@ export class FileParser {
     const formats = [...framer.formats];
     return {
       file: this.options.file,
+      kind: this.kind!,
       format: formats.length === 0 ? 'empty' : formats.length === 1 ? formats[0]! : 'mixed',
       formats,
       encoding: decoder.encoding,
@@ -112,7 +115,7 @@ export class FileParser {
       classify: this.options.classify,
     };
     this.framer = makeFramer(this.kind, ctx);
-    const decoder = new LineDecoder(this.framer);
+    const decoder = new LineDecoder(this.framer, this.options.encoding);
     this.decoder = decoder;
     for (const chunk of head) {
       decoder.push(chunk);

@@ -82,6 +82,8 @@ export interface ParseSink {
 
 export interface FileSummary {
   readonly file: string;
+  /** The framer that read the file (what a re-read of one of its records must use). */
+  readonly kind: 'configmgr' | 'windowsupdate' | 'iis' | 'clipboard' | 'text';
   readonly format: LogFormat | 'mixed' | 'empty';
   readonly formats: ReadonlyArray<LogFormat>;
   readonly encoding: TextEncoding;

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateBundle } from '../gen/bundle-gen.ts';
-import { analyzeBundle } from '../../src/correlate/analyze.ts';
+import { analyzeToStore } from '../../src/correlate/analyze.ts';
 import { openBundle } from '../../src/parsers/bundle.ts';
 import { classifyRecord } from '../../src/parsers/classify.ts';
 import { parseBundle } from '../../src/parsers/parse-bundle.ts';
@@ -40,9 +40,10 @@ async function runPhase(phase: Phase, bundleDir: string): Promise<PhaseResult> {
     bytes = r.bytes;
     units = r.lines;
   } else if (phase === 'analyze') {
-    const timeline = await analyzeBundle(bundle);
+    const analyzed = await analyzeToStore(bundle);
     bytes = bundle.files.reduce((sum, f) => sum + f.size, 0);
-    units = timeline.flows.length;
+    units = analyzed.timeline.flows.length;
+    analyzed.close();
   } else if (phase === 'parallel') {
     const parsed = await parseBundle(bundle, {
       workers: defaultWorkerCount(),

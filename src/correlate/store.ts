@@ -1,0 +1,270 @@
+// The correlated timeline as columns: what analysis produces and keeps, sized for bundles of millions of
+// records. Each event is a row of typed arrays (file, lines, times, host, component, kind, severity,
+// thread, byte span) with its strings interned; links and flows refer to rows by number. Message text and
+// fields are not kept: they are read again from the record's bytes when someone looks (`record`).
+// `materialize` turns the store into the plain `Timeline` objects the exports and tests read.
+
+import type { MessageFields } from '../parsers/messages/fields.ts';
+import type { RecordReader, RereadRecord } from '../parsers/reread.ts';
+import type { Severity } from '../parsers/record.ts';
+import type { UtcInstant } from '../parsers/time.ts';
+import type {
+  Evidence,
+  FlowKind,
+  FlowStatus,
+  Timeline,
+  TimelineEvent,
+  TimelineFailure,
+  TimelineFlow,
+  TimelineHost,
+  TimelineLink,
+} from './model.ts';
+
+const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error'];
+const EVIDENCE: readonly Evidence[] = ['id', 'derived', 'time'];
+
+/** A source event as the store takes it in. */
+export interface StoredEventInput {
+  readonly file: string;
+  readonly line: number;
+  readonly endLine: number;
+  readonly dup: number;
+  readonly host: string;
+  readonly component: string;
+  readonly kind: string | undefined;
+  readonly severity: Severity;
+  readonly thread: number | undefined;
+  readonly utc: number;
+  readonly offset: number;
+  readonly length: number;
+}
+
+export interface StoredFlow {
+  readonly id: string;
+  readonly kind: FlowKind;
+  readonly keys: Readonly<Record<string, string | number | readonly string[]>>;
+  readonly status: FlowStatus;
+  readonly summary: string;
+  readonly host: string;
+  readonly events: Int32Array;
+}
+
+export interface StoredFailure extends Omit<TimelineFailure, 'event' | 'upstreamCause' | 'chain'> {
+  readonly event: number;
+  readonly upstreamCause: number;
+  readonly chain: Int32Array;
+}
+
+class Interner {
+  readonly values: string[] = [];
+  private readonly index = new Map<string, number>();
+  id(s: string): number {
+    let i = this.index.get(s);
+    if (i === undefined) {
+      i = this.values.length;
+      this.values.push(s);
+      this.index.set(s, i);
+    }
+    return i;
+  }
+}
+
+class Column<T extends Int32Array | Float64Array | Uint8Array> {
+  data: T;
+  constructor(private readonly make: (n: number) => T) {
+    this.data = make(1024);
+  }
+  set(i: number, v: number): void {
+    if (i >= this.data.length) {
+      const bigger = this.make(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[i] = v;
+  }
+  get(i: number): number {
+    return this.data[i]!;
+  }
+}
+
+const int32 = (): Column<Int32Array> => new Column((n) => new Int32Array(n));
+const float64 = (): Column<Float64Array> => new Column((n) => new Float64Array(n));
+const uint8 = (): Column<Uint8Array> => new Column((n) => new Uint8Array(n));
+
+export class TimelineStore {
+  readonly schema = 'cmflow.timeline/1';
+  bundle = '';
+  referenceHost: string | undefined;
+  hosts: TimelineHost[] = [];
+  readonly flows: StoredFlow[] = [];
+  readonly failures: StoredFailure[] = [];
+  eventCount = 0;
+  linkCount = 0;
+
+  private readonly strings = new Interner();
+  private readonly file = int32();
+  private readonly line = int32();
+  private readonly endLine = int32();
+  private readonly dup = int32();
+  private readonly host = int32();
+  private readonly component = int32();
+  private readonly kind = int32();
+  private readonly severity = uint8();
+  private readonly thread = int32();
+  private readonly time = float64();
+  private readonly logged = float64();
+  private readonly offset = float64();
+  private readonly length = int32();
+  private readonly linkFrom = int32();
+  private readonly linkTo = int32();
+  private readonly linkEvidence = uint8();
+  private readonly linkKey = int32();
+  private readonly linkWindow = float64();
+  /** Fields that cannot be read again from a record's own bytes (IIS columns come from the file's header). */
+  private readonly keptFields = new Map<number, MessageFields>();
+
+  constructor(private readonly reader: RecordReader) {}
+
+  addEvent(e: StoredEventInput, time: number, keepFields?: MessageFields): number {
+    const i = this.eventCount++;
+    this.file.set(i, this.strings.id(e.file));
+    this.line.set(i, e.line);
+    this.endLine.set(i, e.endLine);
+    this.dup.set(i, e.dup);
+    this.host.set(i, this.strings.id(e.host));
+    this.component.set(i, this.strings.id(e.component));
+    this.kind.set(i, e.kind === undefined ? -1 : this.strings.id(e.kind));
+    this.severity.set(i, SEVERITIES.indexOf(e.severity));
+    this.thread.set(i, e.thread ?? -1);
+    this.time.set(i, time);
+    this.logged.set(i, e.utc);
+    this.offset.set(i, e.offset);
+    this.length.set(i, e.length);
+    if (keepFields) {
+      this.keptFields.set(i, keepFields);
+    }
+    return i;
+  }
+
+  addLink(from: number, to: number, evidence: Evidence, key: string, windowMs?: number): void {
+    const i = this.linkCount++;
+    this.linkFrom.set(i, from);
+    this.linkTo.set(i, to);
+    this.linkEvidence.set(i, EVIDENCE.indexOf(evidence));
+    this.linkKey.set(i, this.strings.id(key));
+    this.linkWindow.set(i, windowMs ?? Number.NaN);
+  }
+
+  eventId(i: number): string {
+    const base = `${this.strings.values[this.file.get(i)]!}:${this.line.get(i)}`;
+    const dup = this.dup.get(i);
+    return dup > 1 ? `${base}#${dup}` : base;
+  }
+
+  eventTime(i: number): number {
+    return this.time.get(i);
+  }
+
+  /** The record's message and fields, read again from its bytes. */
+  record(i: number): RereadRecord {
+    const again = this.reader.read({
+      file: this.strings.values[this.file.get(i)]!,
+      offset: this.offset.get(i),
+      length: this.length.get(i),
+    });
+    const kept = this.keptFields.get(i);
+    return kept ? { text: again.text, fields: kept } : again;
+  }
+
+  /** Spans of every event, for readers that must fetch ahead (files inside a .zip). */
+  *spans(): Generator<{ file: string; offset: number; length: number }> {
+    for (let i = 0; i < this.eventCount; i++) {
+      yield { file: this.strings.values[this.file.get(i)]!, offset: this.offset.get(i), length: this.length.get(i) };
+    }
+  }
+
+  /** Event rows in time order. */
+  order(): Int32Array {
+    const rows = new Int32Array(this.eventCount);
+    for (let i = 0; i < rows.length; i++) {
+      rows[i] = i;
+    }
+    const t = this.time.data;
+    const f = this.file.data;
+    const l = this.line.data;
+    return rows.sort((a, b) => t[a]! - t[b]! || f[a]! - f[b]! || l[a]! - l[b]!);
+  }
+
+  event(i: number, withRecord = true): TimelineEvent {
+    const record = withRecord ? this.record(i) : { text: '', fields: {} };
+    const kind = this.kind.get(i);
+    const thread = this.thread.get(i);
+    return {
+      id: this.eventId(i),
+      file: this.strings.values[this.file.get(i)]!,
+      line: this.line.get(i),
+      endLine: this.endLine.get(i),
+      time: this.time.get(i) as UtcInstant,
+      loggedTime: this.logged.get(i) as UtcInstant,
+      host: this.strings.values[this.host.get(i)]!,
+      component: this.strings.values[this.component.get(i)]!,
+      severity: SEVERITIES[this.severity.get(i)]!,
+      text: record.text,
+      kind: kind < 0 ? undefined : this.strings.values[kind],
+      fields: record.fields,
+      thread: thread < 0 ? undefined : thread,
+    };
+  }
+
+  /**
+   * The plain object model. `events: 'all'` reads every event's text again (what exports need);
+   * `'cited'` only the events failures cite (what a summary needs), and flows then list no events.
+   */
+  materialize(events: 'all' | 'cited' = 'all'): Timeline {
+    const rows = events === 'all' ? this.order() : this.cited();
+    const list = [...rows].map((i) => this.event(i));
+    const links: TimelineLink[] = [];
+    if (events === 'all') {
+      for (let i = 0; i < this.linkCount; i++) {
+        const w = this.linkWindow.get(i);
+        links.push({
+          from: this.eventId(this.linkFrom.get(i)),
+          to: this.eventId(this.linkTo.get(i)),
+          evidence: EVIDENCE[this.linkEvidence.get(i)]!,
+          key: this.strings.values[this.linkKey.get(i)]!,
+          ...(Number.isNaN(w) ? {} : { windowMs: w }),
+        });
+      }
+    }
+    const flows: TimelineFlow[] = this.flows.map((f) => ({
+      ...f,
+      events: events === 'all' ? [...f.events].map((i) => this.eventId(i)) : [],
+    }));
+    const failures: TimelineFailure[] = this.failures.map((f) => ({
+      ...f,
+      event: this.eventId(f.event),
+      upstreamCause: this.eventId(f.upstreamCause),
+      chain: [...f.chain].map((i) => this.eventId(i)),
+    }));
+    return {
+      schema: 'cmflow.timeline/1',
+      bundle: this.bundle,
+      referenceHost: this.referenceHost,
+      hosts: this.hosts,
+      events: list,
+      flows,
+      links,
+      failures,
+    };
+  }
+
+  private cited(): Int32Array {
+    const rows = new Set<number>();
+    for (const f of this.failures) {
+      rows.add(f.event);
+      rows.add(f.upstreamCause);
+      f.chain.forEach((i) => rows.add(i));
+    }
+    return Int32Array.from([...rows].sort((a, b) => this.time.get(a) - this.time.get(b)));
+  }
+}

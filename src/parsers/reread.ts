@@ -1,0 +1,125 @@
+// Reads one record again from its byte span, for consumers that kept only where a record is (file, offset,
+// length) and not its text: the correlated timeline of a multi-GB bundle cannot hold every message. Plain
+// files are read in place (positioned reads, a few open descriptors kept); files inside a .zip cannot be
+// sought, so the spans wanted are fetched in one pass over each such file first.
+
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { BundleFile } from './bundle.ts';
+import { bundleChunks } from './bundle.ts';
+import { classifyRecord } from './classify.ts';
+import type { FramerKind } from './detect.ts';
+import { parseBytes } from './file-parser.ts';
+import type { MessageFields } from './messages/fields.ts';
+import type { TextEncoding } from './record.ts';
+
+export interface RecordSpan {
+  readonly file: string;
+  readonly offset: number;
+  readonly length: number;
+}
+
+export interface RereadRecord {
+  readonly text: string;
+  readonly fields: MessageFields;
+}
+
+interface FileInfo {
+  readonly bundleFile: BundleFile;
+  readonly kind: FramerKind;
+  readonly encoding: TextEncoding;
+}
+
+const MAX_OPEN = 32;
+
+export class RecordReader {
+  private readonly files = new Map<string, FileInfo>();
+  private readonly open = new Map<string, number>();
+  /** Spans of files inside a .zip, fetched ahead by `prefetch`. */
+  private readonly fetched = new Map<string, Map<number, Uint8Array>>();
+
+  add(bundleFile: BundleFile, kind: FramerKind, encoding: TextEncoding): void {
+    this.files.set(bundleFile.path, { bundleFile, kind, encoding });
+  }
+
+  /** Fetches the spans of files that cannot be read in place. Call before `read` for .zip bundles. */
+  async prefetch(spans: Iterable<RecordSpan>): Promise<void> {
+    const wanted = new Map<string, RecordSpan[]>();
+    for (const s of spans) {
+      const info = this.files.get(s.file);
+      if (info && info.bundleFile.diskPath === undefined) {
+        const list = wanted.get(s.file) ?? [];
+        list.push(s);
+        wanted.set(s.file, list);
+      }
+    }
+    for (const [file, list] of wanted) {
+      const sorted = list.sort((a, b) => a.offset - b.offset);
+      const got = new Map<number, Uint8Array>();
+      let at = 0;
+      let i = 0;
+      for await (const { chunk } of bundleChunks([this.files.get(file)!.bundleFile])) {
+        if (!chunk) {
+          continue;
+        }
+        while (i < sorted.length && sorted[i]!.offset < at + chunk.length) {
+          const s = sorted[i]!;
+          // Spans may cross chunk edges: keep what this chunk holds and complete it from the next.
+          const have = got.get(s.offset);
+          const from = Math.max(0, s.offset - at);
+          const piece = chunk.subarray(from, Math.min(chunk.length, s.offset + s.length - at));
+          got.set(s.offset, have ? Buffer.concat([have, piece]) : Buffer.from(piece));
+          if (s.offset + s.length <= at + chunk.length) {
+            i++;
+          } else {
+            break;
+          }
+        }
+        at += chunk.length;
+      }
+      this.fetched.set(file, got);
+    }
+  }
+
+  read(span: RecordSpan): RereadRecord {
+    const info = this.files.get(span.file);
+    if (!info) {
+      return { text: '', fields: {} };
+    }
+    const bytes = this.bytes(info, span);
+    const out = parseBytes(bytes, {
+      file: span.file,
+      kind: info.kind,
+      encoding: info.encoding,
+      classify: classifyRecord,
+    });
+    const r = out.records[0];
+    return { text: r?.text ?? '', fields: r?.fields ?? {} };
+  }
+
+  close(): void {
+    for (const fd of this.open.values()) {
+      closeSync(fd);
+    }
+    this.open.clear();
+  }
+
+  private bytes(info: FileInfo, span: RecordSpan): Uint8Array {
+    const path = info.bundleFile.diskPath;
+    if (path === undefined) {
+      return this.fetched.get(span.file)?.get(span.offset) ?? new Uint8Array(0);
+    }
+    let fd = this.open.get(path);
+    if (fd === undefined) {
+      if (this.open.size >= MAX_OPEN) {
+        const [oldPath, oldFd] = this.open.entries().next().value as [string, number];
+        closeSync(oldFd);
+        this.open.delete(oldPath);
+      }
+      fd = openSync(path, 'r');
+      this.open.set(path, fd);
+    }
+    const buf = Buffer.allocUnsafe(span.length);
+    const n = readSync(fd, buf, 0, span.length, span.offset);
+    return buf.subarray(0, n);
+  }
+}
