@@ -96,6 +96,47 @@ function interest(r: LogRecord): 'flow' | 'trouble' | undefined {
   return r.severity !== 'info' ? 'trouble' : undefined;
 }
 
+/** MP_Location also answers distribution-point content requests; the update flows need only WSUS ones. */
+function isDistributionPointLocation(r: LogRecord): boolean {
+  const f = r.fields;
+  if (f === undefined || f.event === undefined || !f.event.startsWith('MPLocation.')) {
+    return false;
+  }
+  switch (f.event) {
+    case 'MPLocation.requestBody':
+      return f.updateSource === undefined;
+    case 'MPLocation.replyBody':
+      return f.wsusUrls === undefined;
+    case 'MPLocation.calling':
+      return !r.text.includes('WSUS');
+    default:
+      return false;
+  }
+}
+
+/** Components whose correlation looks for an id anywhere in the message (their `guids` are kept). */
+const NEEDS_GUIDS = new Set(['updateshandler', 'sms_database_notification_monitor', 'sms_policy_provider']);
+
+/**
+ * The fields correlation joins on. The full fields are read again from the record when it is shown, so
+ * the working copy drops what no join uses: URL and GUID lists (but where a join searches them), and of a
+ * state-message body everything but each message's serial number and topic.
+ */
+function workingFields(fields: MessageFields, component: string): MessageFields {
+  const { urls: _urls, guids, stateMessages, ...rest } = fields;
+  const out: MessageFields = rest;
+  if (guids !== undefined && NEEDS_GUIDS.has(component.toLowerCase())) {
+    out.guids = guids;
+  }
+  if (stateMessages !== undefined) {
+    out.stateMessages = stateMessages.map((m) => ({
+      ...(m.serialNumber !== undefined && { serialNumber: m.serialNumber }),
+      ...(m.topicId !== undefined && { topicId: m.topicId }),
+    }));
+  }
+  return out;
+}
+
 function shapeOf(text: string): string {
   return text.replace(/\{[0-9a-f-]{36}\}|[0-9a-f]{8}-[0-9a-f-]{27}|\d+/gi, '#').slice(0, 200);
 }
@@ -134,14 +175,18 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
           return;
         }
         classifyRecord(r);
-        const fields = r.fields ?? {};
-        const trouble = r.severity !== 'info' || fields.errorCodes !== undefined || fields.win32Error !== undefined;
+        if (isDistributionPointLocation(r)) {
+          return;
+        }
+        const full = r.fields ?? {};
+        const trouble = r.severity !== 'info' || full.errorCodes !== undefined || full.win32Error !== undefined;
         if (why === 'trouble' && !trouble) {
           return;
         }
-        if (why === 'flow' && fields.event === undefined && !trouble) {
+        if (why === 'flow' && full.event === undefined && !trouble) {
           return;
         }
+        const fields = workingFields(full, r.component);
         let id = `${r.file}:${r.line}`;
         let dup = 1;
         if (ids.has(id)) {

@@ -125,10 +125,12 @@ export class Workspace {
 
   /** Every host's events of these kinds, in time order per host. */
   everywhere(...kinds: string[]): CollectedEvent[] {
-    return this.cached(`everywhere\u0000${kinds.join('\u0000')}`, () => [
-      ...(this.shared?.everywhere(...kinds) ?? []),
-      ...this.ownHosts().flatMap((h) => this.kinds(h, ...kinds)),
-    ]);
+    return this.cached(`everywhere\u0000${kinds.join('\u0000')}`, () => {
+      const own = this.ownHosts().flatMap((h) => this.kinds(h, ...kinds));
+      // A client layer rarely holds MP or site kinds: hand back the shared list, do not copy it per client.
+      const shared = this.shared?.everywhere(...kinds) ?? [];
+      return own.length === 0 ? shared : [...shared, ...own];
+    });
   }
 
   /** A host's events of one component (case-insensitive), in time order. */
