@@ -281,14 +281,9 @@ function relayFlow(
 /** StateSys on the site processing the moved SMX file (its name is the only key between the two). */
 function stateSystem(ws: Workspace, flow: FlowDraft, move: CollectedEvent): void {
   const smx = move.fields.smxFile!.toUpperCase();
-  const processing = ws
-    .everywhere('StateSys.processingFile')
-    .filter(
-      (e) =>
-        e.host !== move.host &&
-        e.fields.smxFile?.toUpperCase() === smx &&
-        Math.abs(e.utc - move.utc) <= CROSS_HOST_WINDOW,
-    )
+  const bySmx = ws.indexBy('statesys-by-smx', ['StateSys.processingFile'], (e) => e.fields.smxFile?.toUpperCase());
+  const processing = (bySmx.get(smx) ?? [])
+    .filter((e) => e.host !== move.host && Math.abs(e.utc - move.utc) <= CROSS_HOST_WINDOW)
     .sort(byTime)[0];
   if (!processing) {
     return;
