@@ -5,7 +5,7 @@
 
 import type { CollectedEvent } from './collect.ts';
 import type { FlowDraft, Workspace } from './workspace.ts';
-import { between, byTime, firstAfter, lastBefore } from './workspace.ts';
+import { between, byTime, firstAfter, firstIndexAt, lastBefore } from './workspace.ts';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -112,7 +112,7 @@ function assignMoves(ws: Workspace): Map<string, Dispatch> {
       // Files are in time order: the candidates start at the first file at or after the relay's end.
       const candidates: OutboxFile[] = [];
       for (
-        let i = firstFileAt(files, done.utc);
+        let i = firstIndexAt(files, done.utc, (f) => f.events[0]!.utc);
         i < files.length && files[i]!.events[0]!.utc <= done.utc + MPFDM_WINDOW;
         i++
       ) {
@@ -135,20 +135,6 @@ function assignMoves(ws: Workspace): Map<string, Dispatch> {
     }
   }
   return out;
-}
-
-function firstFileAt(files: readonly OutboxFile[], t: number): number {
-  let lo = 0;
-  let hi = files.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (files[mid]!.events[0]!.utc < t) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  return lo;
 }
 
 function relayFlow(

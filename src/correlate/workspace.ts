@@ -227,6 +227,30 @@ export class Workspace {
   }
 }
 
+/**
+ * Index of the first item of a time-ordered list whose time is at or after `t` (strictly after, with
+ * `strict`). Time is `utc` unless a reader is given.
+ */
+export function firstIndexAt<T>(
+  list: readonly T[],
+  t: number,
+  time: (x: T) => number = (x) => (x as CollectedEvent).utc,
+  strict = false,
+): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const v = time(list[mid]!);
+    if (v < t || (strict && v === t)) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
 /** First event in a time-ordered list at or after `t` (and before `t + within`), optionally matching. */
 export function firstAfter(
   list: readonly CollectedEvent[],
@@ -234,17 +258,7 @@ export function firstAfter(
   within: number,
   test: (e: CollectedEvent) => boolean = () => true,
 ): CollectedEvent | undefined {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]!.utc < t) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  for (let i = lo; i < list.length && list[i]!.utc <= t + within; i++) {
+  for (let i = firstIndexAt(list, t); i < list.length && list[i]!.utc <= t + within; i++) {
     if (test(list[i]!)) {
       return list[i];
     }
@@ -259,17 +273,7 @@ export function lastBefore(
   within: number,
   test: (e: CollectedEvent) => boolean = () => true,
 ): CollectedEvent | undefined {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]!.utc <= t) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  for (let i = lo - 1; i >= 0 && list[i]!.utc >= t - within; i--) {
+  for (let i = firstIndexAt(list, t, undefined, true) - 1; i >= 0 && list[i]!.utc >= t - within; i--) {
     if (test(list[i]!)) {
       return list[i];
     }
@@ -280,17 +284,7 @@ export function lastBefore(
 /** Events of a time-ordered list within [from, to]. */
 export function between(list: readonly CollectedEvent[], from: number, to: number): CollectedEvent[] {
   const out: CollectedEvent[] = [];
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]!.utc < from) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  for (let i = lo; i < list.length && list[i]!.utc <= to; i++) {
+  for (let i = firstIndexAt(list, from); i < list.length && list[i]!.utc <= to; i++) {
     out.push(list[i]!);
   }
   return out;
