@@ -8,6 +8,7 @@ import type { HostSummary } from '../parsers/file-run.ts';
 import { collect } from './collect.ts';
 import type { Collected, CollectedEvent } from './collect.ts';
 import { findFailures } from './failures.ts';
+import type { IisIndex } from './iis-index.ts';
 import type { FailureResult } from './failures.ts';
 import type { FlowStatus, Timeline, TimelineLink } from './model.ts';
 import { buildScanFlows } from './scan-flow.ts';
@@ -71,6 +72,7 @@ export async function analyzeToStore(bundle: Bundle, options: AnalyzeOptions = {
   const output = new Output(new TimelineStore(reader));
   output.addHosts(shared);
 
+  const iisIndex = shared.iis;
   const sharedWs = new Workspace(shared.events);
   buildSyncFlows(sharedWs);
   const context = prepareStateMessages(sharedWs);
@@ -86,6 +88,7 @@ export async function analyzeToStore(bundle: Bundle, options: AnalyzeOptions = {
     options.signal?.throwIfAborted();
     const client = await collect(sub(bundle.files.filter((f) => f.host === host)), options);
     register(client);
+    iisIndex.merge(client.iis);
     output.addHosts(client);
     for (const [file, t] of client.lastSeenByFile) {
       lastSeen.set(file, t);
@@ -96,12 +99,12 @@ export async function analyzeToStore(bundle: Bundle, options: AnalyzeOptions = {
     linkSyncToScans(ws);
     skew.addPairs(ws.pairs);
     ws.skew = skew.offsets();
-    linkIisRequests(ws);
+    linkIisRequests(ws, iisIndex);
     output.add(ws, findFailures(ws, lastSeen));
   }
   linkSyncToScans(sharedWs);
   sharedWs.skew = skew.offsets();
-  linkIisRequests(sharedWs);
+  linkIisRequests(sharedWs, iisIndex);
   output.add(sharedWs, findFailures(sharedWs, lastSeen, output.sharedInFlows));
   const store = output.finish(bundle.name, skew.result(), hostRoles);
   return {
@@ -234,7 +237,7 @@ class Output {
  * MP's clock. No id ties it to the client's message: the request from the client's address nearest the
  * send on the corrected clocks, within a few seconds, is taken.
  */
-function linkIisRequests(ws: Workspace): void {
+function linkIisRequests(ws: Workspace, iis: IisIndex): void {
   const window = 5 * SECOND;
   for (const flow of ws.flows) {
     const mp = flow.keys.mp;
@@ -242,39 +245,13 @@ function linkIisRequests(ws: Workspace): void {
     if (typeof mp !== 'string' || ip === undefined) {
       continue;
     }
-    // IIS logs are on the management points: the index lives on the shared layer.
-    const root = ws.shared ?? ws;
-    const byClient = root.cached('iis-by-client', () => {
-      const index = new Map<string, CollectedEvent[]>();
-      for (const [h, list] of root.byHost) {
-        for (const e of list) {
-          if (e.component === 'IIS' && e.fields.httpMethod === 'CCM_POST' && e.fields.clientIp !== undefined) {
-            const k = `${h}|${e.fields.clientIp}`;
-            const bucket = index.get(k);
-            if (bucket) {
-              bucket.push(e);
-            } else {
-              index.set(k, [e]);
-            }
-          }
-        }
-      }
-      return index;
-    });
-    const requests = byClient.get(`${mp}|${ip}`) ?? [];
     const sends = [...flow.events]
       .map((id) => ws.event(id)!)
       .filter((e) => e.kind === 'CcmMessaging.sendingOutgoing' || e.kind === 'CcmMessaging.post');
     for (const send of sends) {
-      const t = ws.corrected(send);
-      let best: CollectedEvent | undefined;
-      for (const r of requests) {
-        const d = ws.corrected(r) - t;
-        if (d >= -window && d <= window && (best === undefined || Math.abs(d) < Math.abs(ws.corrected(best) - t))) {
-          best = r;
-        }
-      }
+      const best = iis.nearest(mp, ip, ws.corrected(send), window, ws.skew.get(mp) ?? 0);
       if (best) {
+        ws.adopt(best);
         flow.events.add(best.id);
         ws.link(send, best, 'time', `CCM_POST from ${ip} on the corrected clocks`, window);
       }

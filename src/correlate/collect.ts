@@ -10,6 +10,7 @@ import type { MessageFields } from '../parsers/messages/fields.ts';
 import { parseBundle } from '../parsers/parse-bundle.ts';
 import type { LogRecord, Severity } from '../parsers/record.ts';
 import type { UtcInstant } from '../parsers/time.ts';
+import { IisIndex } from './iis-index.ts';
 
 /** A kept record, before clock-skew correction. */
 export interface CollectedEvent {
@@ -40,6 +41,8 @@ export interface CollectedEvent {
 export interface Collected {
   readonly parse: BundleParse;
   readonly events: CollectedEvent[];
+  /** The MPs' CCM_POST requests from clients, compact (see IisIndex). */
+  readonly iis: IisIndex;
   /** Last logged UTC seen per host and per file: how far each log reaches, for judging missing steps. */
   readonly lastSeenByFile: ReadonlyMap<string, number>;
   readonly records: number;
@@ -96,6 +99,23 @@ function interest(r: LogRecord): 'flow' | 'trouble' | undefined {
   return r.severity !== 'info' ? 'trouble' : undefined;
 }
 
+/**
+ * Recognised lines no join uses and no reader needs in a flow: MP_Relay's per-relay boilerplate, the SQL
+ * call between an MP location request and its reply, StateSys thread chatter. Kept when they signal trouble.
+ */
+const UNJOINED = new Set([
+  'MPRelay.fileType',
+  'MPRelay.processingBody',
+  'MPRelay.outboxDir',
+  'MPRelay.priority',
+  'MPRelay.statePriorityDirectory',
+  'MPLocation.calling',
+  'StateSys.chunksLoaded',
+  'StateSys.threadStarted',
+  'StateSys.threadTerminated',
+  'StateSys.foundNewMessages',
+]);
+
 /** MP_Location also answers distribution-point content requests; the update flows need only WSUS ones. */
 function isDistributionPointLocation(r: LogRecord): boolean {
   const f = r.fields;
@@ -147,6 +167,7 @@ export interface CollectOptions {
 
 export async function collect(bundle: Bundle, options: CollectOptions = {}): Promise<Collected> {
   const events: CollectedEvent[] = [];
+  const iis = new IisIndex();
   const lastSeen = new Map<string, number>();
   const hostOf = new Map(bundle.files.map((f) => [f.path, f.host]));
   const ids = new Set<string>();
@@ -174,6 +195,10 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
         if (why === undefined) {
           return;
         }
+        if (r.format === 'iis' && r.severity === 'info') {
+          iis.add(r, hostOf.get(r.file) ?? '', seq);
+          return;
+        }
         classifyRecord(r);
         if (isDistributionPointLocation(r)) {
           return;
@@ -183,7 +208,7 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
         if (why === 'trouble' && !trouble) {
           return;
         }
-        if (why === 'flow' && full.event === undefined && !trouble) {
+        if (why === 'flow' && (full.event === undefined || UNJOINED.has(full.event)) && !trouble) {
           return;
         }
         const fields = workingFields(full, r.component);
@@ -223,5 +248,5 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
   if (lastFile !== '') {
     lastSeen.set(lastFile, lastFileSeen);
   }
-  return { parse, events, lastSeenByFile: lastSeen, records };
+  return { parse, events, iis, lastSeenByFile: lastSeen, records };
 }

@@ -90,6 +90,14 @@ export class Workspace {
     return this.byHost.get(host) ?? this.shared?.on(host) ?? [];
   }
 
+  /** Registers an event made after the layers were built (an IIS request a flow took) in the root layer. */
+  adopt(e: CollectedEvent): void {
+    const root = this.shared ?? this;
+    if (!root.byId.has(e.id)) {
+      root.byId.set(e.id, e);
+    }
+  }
+
   event(id: string): CollectedEvent | undefined {
     return this.byId.get(id) ?? this.shared?.event(id);
   }
