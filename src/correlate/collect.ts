@@ -134,6 +134,23 @@ function isDistributionPointLocation(r: LogRecord): boolean {
   }
 }
 
+/** For MP and site kinds, the only fields correlation reads (with error codes, to tell trouble apart). */
+const SHARED_KEEP: Readonly<Record<string, ReadonlyArray<keyof MessageFields>>> = {
+  'MPLocation.requestBody': ['updateSource', 'contentVersion', 'clientIp'],
+  'MPLocation.replyBody': ['wsusUrls', 'contentVersion', 'host'],
+  'MPRelay.messageBody': ['clientId', 'stateMessages'],
+  'MPRelay.startProcessing': [],
+  'MPRelay.taskCompleted': [],
+  'MPFDM.fileMoved': ['smxFile'],
+  'MPFDM.moveFailed': ['smxFile', 'win32Error', 'errorCodes'],
+  'MPFDM.cannotConnectToSiteServer': ['win32Error', 'host'],
+  'MPFDM.networkPathNotFound': ['win32Error'],
+  'StateSys.processingFile': ['smxFile'],
+  'StateSys.processedRecords': ['count', 'invalidCount'],
+  'StateSys.processedFiles': ['count'],
+  'StateSys.inboxNotification': [],
+};
+
 /** Components whose correlation looks for an id anywhere in the message (their `guids` are kept). */
 const NEEDS_GUIDS = new Set(['updateshandler', 'sms_database_notification_monitor', 'sms_policy_provider']);
 
@@ -143,6 +160,21 @@ const NEEDS_GUIDS = new Set(['updateshandler', 'sms_database_notification_monito
  * state-message body everything but each message's serial number and topic.
  */
 function workingFields(fields: MessageFields, component: string): MessageFields {
+  const only = SHARED_KEEP[fields.event ?? ''];
+  if (only !== undefined) {
+    // MP and site kinds are held for the whole analysis: keep just what their joins read.
+    const out: Record<string, unknown> = { event: fields.event };
+    for (const key of only) {
+      const v = fields[key];
+      if (v !== undefined) {
+        out[key] =
+          key === 'stateMessages'
+            ? (v as NonNullable<MessageFields['stateMessages']>).map((m) => ({ serialNumber: m.serialNumber }))
+            : v;
+      }
+    }
+    return out as MessageFields;
+  }
   const { urls: _urls, guids, stateMessages, ...rest } = fields;
   const out: MessageFields = rest;
   if (guids !== undefined && NEEDS_GUIDS.has(component.toLowerCase())) {

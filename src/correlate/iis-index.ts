@@ -19,6 +19,8 @@ interface Column {
 
 export class IisIndex {
   private readonly columns = new Map<string, Column>();
+  /** The same URI and server address repeat on every request: one string each. */
+  private readonly strings = new Map<string, string>();
   private readonly made = new Map<string, CollectedEvent>();
 
   add(r: LogRecord, host: string, seq: number): void {
@@ -39,8 +41,17 @@ export class IisIndex {
     c.seq.push(seq);
     c.file.push(r.file);
     c.status.push(r.fields?.httpStatus ?? 0);
-    c.uri.push(r.fields?.uriStem ?? '');
-    c.serverIp.push(r.fields?.host ?? '');
+    c.uri.push(this.intern(r.fields?.uriStem ?? ''));
+    c.serverIp.push(this.intern(r.fields?.host ?? ''));
+  }
+
+  private intern(s: string): string {
+    const known = this.strings.get(s);
+    if (known !== undefined) {
+      return known;
+    }
+    this.strings.set(s, s);
+    return s;
   }
 
   /** Merges another index (each client's collection starts its own). */
