@@ -173,7 +173,7 @@ function workingFields(fields: MessageFields, component: string): MessageFields 
             : v;
       }
     }
-    return out as MessageFields;
+    return out;
   }
   const { urls: _urls, guids, stateMessages, ...rest } = fields;
   const out: MessageFields = rest;
