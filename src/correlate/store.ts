@@ -5,6 +5,7 @@
 // `materialize` turns the store into the plain `Timeline` objects the exports and tests read.
 
 import type { MessageFields } from '../parsers/messages/fields.ts';
+import type { CollectedEvent } from './collect.ts';
 import type { RecordReader, RereadRecord } from '../parsers/reread.ts';
 import type { Severity } from '../parsers/record.ts';
 import type { UtcInstant } from '../parsers/time.ts';
@@ -23,21 +24,22 @@ import type {
 const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error'];
 const EVIDENCE: readonly Evidence[] = ['id', 'derived', 'time'];
 
-/** A source event as the store takes it in. */
-export interface StoredEventInput {
-  readonly file: string;
-  readonly line: number;
-  readonly endLine: number;
-  readonly dup: number;
-  readonly host: string;
-  readonly component: string;
-  readonly kind: string | undefined;
-  readonly severity: Severity;
-  readonly thread: number | undefined;
-  readonly utc: number;
-  readonly offset: number;
-  readonly length: number;
-}
+/** What the store takes of a collected event (the rest — text, fields — is read again when shown). */
+export type StoredEventInput = Pick<
+  CollectedEvent,
+  | 'file'
+  | 'line'
+  | 'endLine'
+  | 'dup'
+  | 'host'
+  | 'component'
+  | 'kind'
+  | 'severity'
+  | 'thread'
+  | 'utc'
+  | 'offset'
+  | 'length'
+>;
 
 export interface StoredFlow {
   readonly id: string;
