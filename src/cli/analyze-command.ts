@@ -9,7 +9,6 @@ import { exportTimeline, formatForPath, zoneFromBias } from '../correlate/export
 import type { Timeline, TimelineEvent } from '../correlate/model.ts';
 import { BundleError, openBundle } from '../parsers/bundle.ts';
 import type { HostOverride } from '../parsers/bundle.ts';
-import { formatUtc } from '../parsers/time.ts';
 
 export interface AnalyzeCommandOptions {
   readonly hosts: Readonly<Record<string, HostOverride>>;
@@ -19,24 +18,7 @@ export interface AnalyzeCommandOptions {
 }
 
 export async function runAnalyze(path: string, options: AnalyzeCommandOptions, out: Writable): Promise<number> {
-  const bundle = await openBundle(path, { hosts: options.hosts });
-  let summary: Timeline;
-  try {
-    const analyzed = await analyzeToStore(bundle);
-    await analyzed.prefetch();
-    // The summary cites a few records; exports need every one of them, read again from the files.
-    summary = analyzed.timeline.materialize(options.outputs.length > 0 ? 'all' : 'cited');
-    for (const o of options.outputs) {
-      try {
-        await writeFile(o.path, exportTimeline(summary, o.format));
-      } catch (e) {
-        throw new BundleError(`cannot write ${o.path}: ${(e as Error).message}`);
-      }
-    }
-    analyzed.close();
-  } finally {
-    bundle.close();
-  }
+  const summary = await analyzeAndWrite(path, options);
   out.write(summaryText(summary, options.limit));
   for (const o of options.outputs) {
     out.write(`wrote ${o.format.toUpperCase()} to ${o.path}\n`);
@@ -54,12 +36,36 @@ export async function runExport(
   if (format === undefined) {
     throw new BundleError(`--dest must end in .json, .csv or .html: ${dest}`);
   }
-  return runAnalyze(path, { hosts, outputs: [{ path: dest, format }], limit: 0 }, {
-    write: () => true,
-  } as unknown as Writable).then(() => {
-    out.write(`wrote ${format.toUpperCase()} to ${dest}\n`);
-    return 0;
-  });
+  await analyzeAndWrite(path, { hosts, outputs: [{ path: dest, format }], limit: 0 });
+  out.write(`wrote ${format.toUpperCase()} to ${dest}\n`);
+  return 0;
+}
+
+/**
+ * Analyzes the bundle and writes the requested exports. Returns the timeline for the summary: every event
+ * when there were exports to write (they needed them anyway), otherwise only the events failures cite.
+ */
+async function analyzeAndWrite(path: string, options: AnalyzeCommandOptions): Promise<Timeline> {
+  const bundle = await openBundle(path, { hosts: options.hosts });
+  try {
+    const analyzed = await analyzeToStore(bundle);
+    try {
+      await analyzed.prefetch();
+      const timeline = analyzed.timeline.materialize(options.outputs.length > 0 ? 'all' : 'cited');
+      for (const o of options.outputs) {
+        try {
+          await writeFile(o.path, exportTimeline(timeline, o.format));
+        } catch (e) {
+          throw new BundleError(`cannot write ${o.path}: ${(e as Error).message}`);
+        }
+      }
+      return timeline;
+    } finally {
+      analyzed.close();
+    }
+  } finally {
+    bundle.close();
+  }
 }
 
 export function summaryText(t: Timeline, limit = 10): string {
@@ -126,8 +132,4 @@ function shortCite(e: TimelineEvent | undefined, id: string): string {
 function seconds(ms: number, signed = false): string {
   const s = (ms / 1000).toFixed(Math.abs(ms) < 10_000 ? 2 : 1);
   return `${signed && ms >= 0 ? '+' : ''}${s} s`;
-}
-
-export function timeText(t: number): string {
-  return formatUtc(t as Parameters<typeof formatUtc>[0]);
 }

@@ -11,8 +11,6 @@ import type { Severity } from '../parsers/record.ts';
 import type { UtcInstant } from '../parsers/time.ts';
 import type {
   Evidence,
-  FlowKind,
-  FlowStatus,
   Timeline,
   TimelineEvent,
   TimelineFailure,
@@ -41,15 +39,10 @@ export type StoredEventInput = Pick<
   | 'length'
 >;
 
-export interface StoredFlow {
-  readonly id: string;
-  readonly kind: FlowKind;
-  readonly keys: Readonly<Record<string, string | number | readonly string[]>>;
-  readonly status: FlowStatus;
-  readonly summary: string;
-  readonly host: string;
+export type StoredFlow = Omit<TimelineFlow, 'events'> & {
+  /** Rows in time order. */
   readonly events: Int32Array;
-}
+};
 
 export interface StoredFailure extends Omit<TimelineFailure, 'event' | 'upstreamCause' | 'chain'> {
   readonly event: number;
