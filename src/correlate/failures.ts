@@ -148,7 +148,7 @@ export function findFailures(
       failures.push(describe(ws, symptom, cause, compressChain(ws, path), flow, timeoutAt.get(symptom.id), 1));
     }
   }
-  failures.push(...standalone(ws, inFlow));
+  failures.push(...standalone(ws, inFlow, incoming));
   return { failures, status };
 }
 
@@ -361,7 +361,11 @@ function findTimeouts(
 }
 
 /** Problems outside every flow, folded by host, component, message shape and code. */
-function standalone(ws: Workspace, inFlow: ReadonlySet<string>): TimelineFailure[] {
+function standalone(
+  ws: Workspace,
+  inFlow: ReadonlySet<string>,
+  incoming: { get(id: string): string[] | undefined },
+): TimelineFailure[] {
   const groups = new Map<string, CollectedEvent[]>();
   for (const host of ws.ownHosts()) {
     for (const e of ws.on(host)) {
@@ -377,14 +381,33 @@ function standalone(ws: Workspace, inFlow: ReadonlySet<string>): TimelineFailure
   return [...groups.values()].map((list) => {
     const first = list[0]!;
     const last = list[list.length - 1]!;
-    return describe(
-      ws,
-      last,
-      first,
-      list.length > 1 ? [first.id, last.id] : [first.id],
-      undefined,
-      undefined,
-      list.length,
-    );
+    // Outside a flow, links still tell where trouble began (an MPFDM outage is chained from its first
+    // failure): the cause is the earliest problem reached backwards from the first occurrence.
+    const cause = earliestProblemBefore(ws, first, incoming);
+    const chain = [...(cause === first ? [] : [cause.id]), first.id, ...(list.length > 1 ? [last.id] : [])];
+    return describe(ws, last, cause, chain, undefined, undefined, list.length);
   });
+}
+
+function earliestProblemBefore(
+  ws: Workspace,
+  from: CollectedEvent,
+  incoming: { get(id: string): string[] | undefined },
+): CollectedEvent {
+  let earliest = from;
+  const seen = new Set([from.id]);
+  const queue = [from.id];
+  while (queue.length > 0) {
+    for (const id of incoming.get(queue.shift()!) ?? []) {
+      const e = ws.event(id);
+      if (e && !seen.has(id) && isProblem(e)) {
+        seen.add(id);
+        queue.push(id);
+        if (ws.corrected(e) < ws.corrected(earliest)) {
+          earliest = e;
+        }
+      }
+    }
+  }
+  return earliest;
 }
