@@ -7,9 +7,9 @@ import type { Bundle } from '../parsers/bundle.ts';
 import type { HostSummary } from '../parsers/file-run.ts';
 import { collect } from './collect.ts';
 import type { Collected, CollectedEvent } from './collect.ts';
-import { findFailures } from './failures.ts';
+import { DEFAULT_TIMEOUTS, findFailures } from './failures.ts';
 import type { IisIndex } from './iis-index.ts';
-import type { FailureResult } from './failures.ts';
+import type { FailureResult, TimeoutWindows } from './failures.ts';
 import type { FlowStatus, Timeline, TimelineLink } from './model.ts';
 import { buildScanFlows } from './scan-flow.ts';
 import { SkewModel } from './skew.ts';
@@ -26,6 +26,10 @@ const SECOND = 1000;
 
 export interface AnalyzeOptions {
   readonly signal?: AbortSignal;
+  /** Called with the size of every chunk of log bytes read: progress against the bundle's total size. */
+  readonly onBytes?: (bytes: number) => void;
+  /** Windows after which a missing step counts as a timeout; unset ones keep their defaults. */
+  readonly timeouts?: Partial<TimeoutWindows>;
 }
 
 /**
@@ -58,6 +62,7 @@ export async function analyzeToStore(bundle: Bundle, options: AnalyzeOptions = {
   const isClient = new Set(clientHosts);
   const sub = (files: Bundle['files']): Bundle => ({ ...bundle, files });
   const reader = new RecordReader();
+  const windows: TimeoutWindows = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const byPath = new Map(bundle.files.map((f) => [f.path, f]));
   const register = (c: Collected): void => {
     for (const report of c.parse.files) {
@@ -100,12 +105,12 @@ export async function analyzeToStore(bundle: Bundle, options: AnalyzeOptions = {
     skew.addPairs(ws.pairs);
     ws.skew = skew.offsets();
     linkIisRequests(ws, iisIndex);
-    output.add(ws, findFailures(ws, lastSeen));
+    output.add(ws, findFailures(ws, lastSeen, undefined, windows));
   }
   linkSyncToScans(sharedWs);
   sharedWs.skew = skew.offsets();
   linkIisRequests(sharedWs, iisIndex);
-  output.add(sharedWs, findFailures(sharedWs, lastSeen, output.sharedInFlows));
+  output.add(sharedWs, findFailures(sharedWs, lastSeen, output.sharedInFlows, windows));
   const store = output.finish(bundle.name, skew.result(), hostRoles);
   return {
     timeline: store,

@@ -195,6 +195,7 @@ function shapeOf(text: string): string {
 
 export interface CollectOptions {
   readonly signal?: AbortSignal;
+  readonly onBytes?: (bytes: number) => void;
 }
 
 export async function collect(bundle: Bundle, options: CollectOptions = {}): Promise<Collected> {
@@ -209,6 +210,7 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
   let lastFileSeen = 0;
   const parse = await parseBundle(bundle, {
     ...(options.signal !== undefined && { signal: options.signal }),
+    ...(options.onBytes !== undefined && { onBytes: options.onBytes }),
     sink: {
       record(r) {
         records += 1;

@@ -91,6 +91,25 @@ function isEmptyLocationReply(e: CollectedEvent): boolean {
   );
 }
 
+/** How long a step may take before its absence counts as a failure (while the log that would show it goes on). */
+export interface TimeoutWindows {
+  /** ScanAgent asked for WSUS locations; LocationServices should answer. */
+  readonly locationReplyMinutes: number;
+  /** WUAHandler started a WUA search; it should complete. */
+  readonly wuaSearchMinutes: number;
+  /** MP_Relay received state messages; StateSys should process them. */
+  readonly stateSysMinutes: number;
+  /** The client sent state messages; a management point should relay them. */
+  readonly relayMinutes: number;
+}
+
+export const DEFAULT_TIMEOUTS: TimeoutWindows = {
+  locationReplyMinutes: 10,
+  wuaSearchMinutes: 30,
+  stateSysMinutes: 30,
+  relayMinutes: 10,
+};
+
 interface Timeout {
   readonly anchor: CollectedEvent;
   readonly meaning: string;
@@ -105,6 +124,7 @@ export function findFailures(
   ws: Workspace,
   lastSeenByFile: ReadonlyMap<string, number>,
   inOtherFlows: ReadonlySet<string> = new Set(),
+  windows: TimeoutWindows = DEFAULT_TIMEOUTS,
 ): FailureResult {
   const failures: TimelineFailure[] = [];
   const status = new Map<string, FlowStatus>();
@@ -121,7 +141,7 @@ export function findFailures(
   for (const flow of ws.flows) {
     flow.events.forEach((id) => inFlow.add(id));
     const events = [...flow.events].map((id) => ws.event(id)!);
-    const timeouts = findTimeouts(ws, flow, events, lastSeenByFile);
+    const timeouts = findTimeouts(ws, flow, events, lastSeenByFile, windows);
     const problems = events.filter(isProblem);
     const timeoutAt = new Map(timeouts.map((t) => [t.anchor.id, t]));
     for (const t of timeouts) {
@@ -286,8 +306,10 @@ function findTimeouts(
   flow: FlowDraft,
   events: readonly CollectedEvent[],
   lastSeenByFile: ReadonlyMap<string, number>,
+  windows: TimeoutWindows,
 ): Timeout[] {
   const out: Timeout[] = [];
+  const minutes = (n: number): string => (n === 1 ? '1 minute' : `${n} minutes`);
   const reaches = (e: CollectedEvent, windowMs: number, file = e.file): boolean =>
     (lastSeenByFile.get(file) ?? 0) >= e.utc + windowMs;
   if (flow.kind === 'scan') {
@@ -296,10 +318,10 @@ function findTimeouts(
       const answered = events.some(
         (e) => e.kind === 'ScanAgent.locationUpdateReceived' && e.fields.locationRequest === l,
       );
-      if (!answered && reaches(asked, 10 * MINUTE)) {
+      if (!answered && reaches(asked, windows.locationReplyMinutes * MINUTE)) {
         out.push({
           anchor: asked,
-          meaning: `No WSUS location arrived for location request ${l ?? '?'} within 10 minutes, while ScanAgent.log goes on.`,
+          meaning: `No WSUS location arrived for location request ${l ?? '?'} within ${minutes(windows.locationReplyMinutes)}, while ScanAgent.log goes on.`,
           hint: 'Follow the request in LocationServices.log and CcmMessaging.log (was it sent, did the MP reply?) and in MP_Location.log on the management point.',
         });
       }
@@ -310,11 +332,10 @@ function findTimeouts(
           e.utc >= started.utc &&
           /WUAHandler\.(searchCompleted|searchFailed|scanSucceeded|scanFailed)/.test(e.kind ?? ''),
       );
-      if (!ended && reaches(started, 30 * MINUTE)) {
+      if (!ended && reaches(started, windows.wuaSearchMinutes * MINUTE)) {
         out.push({
           anchor: started,
-          meaning:
-            'The WUA search started by WUAHandler did not complete within 30 minutes, while WUAHandler.log goes on.',
+          meaning: `The WUA search started by WUAHandler did not complete within ${minutes(windows.wuaSearchMinutes)}, while WUAHandler.log goes on.`,
           hint: 'Read WindowsUpdate.log for the search (COMAPI Search [ClientId = CcmExec]); check the Windows Update service and the SUP.',
         });
       }
@@ -328,12 +349,11 @@ function findTimeouts(
       const siteFile = stateSys[0]!.file;
       if (
         (lastSeenByFile.get(siteFile) ?? 0) >=
-        ws.corrected(relayed) + (ws.skew.get(stateSys[0]!.host) ?? 0) + 30 * MINUTE
+        ws.corrected(relayed) + (ws.skew.get(stateSys[0]!.host) ?? 0) + windows.stateSysMinutes * MINUTE
       ) {
         out.push({
           anchor: last,
-          meaning:
-            'State messages the MP received were not processed by StateSys within 30 minutes, while StateSys.log goes on.',
+          meaning: `State messages the MP received were not processed by StateSys within ${minutes(windows.stateSysMinutes)}, while StateSys.log goes on.`,
           hint:
             'Check MPFDM.log on the MP (moves to the site inbox; needs the Remote Registry service and access to the site server), ' +
             'the MP outbox \\SMS\\MP\\OUTBOXES\\statemsg.box, and auth\\statesys.box\\incoming on the site server.',
@@ -347,12 +367,11 @@ function findTimeouts(
       !relayed &&
       relayLogs.length > 0 &&
       (lastSeenByFile.get(relayLogs[0]!.file) ?? 0) >=
-        ws.corrected(send) + (ws.skew.get(relayLogs[0]!.host) ?? 0) + 10 * MINUTE
+        ws.corrected(send) + (ws.skew.get(relayLogs[0]!.host) ?? 0) + windows.relayMinutes * MINUTE
     ) {
       out.push({
         anchor: send,
-        meaning:
-          'No management point logged this relay of state messages within 10 minutes, while MP_Relay.log goes on.',
+        meaning: `No management point logged this relay of state messages within ${minutes(windows.relayMinutes)}, while MP_Relay.log goes on.`,
         hint: "Check CcmMessaging.log for the message's delivery, the MP's IIS log for the client's CCM_POST, and MP_Relay.log.",
       });
     }

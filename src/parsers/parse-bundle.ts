@@ -16,6 +16,8 @@ export interface BundleParseOptions {
   readonly sink?: ParseSink;
   /** Cancellation: checked between chunks. */
   readonly signal?: AbortSignal;
+  /** Called with the size of every chunk read (not with the worker threads). */
+  readonly onBytes?: (bytes: number) => void;
   /**
    * Parse files on this many worker threads (only without a `sink`: records stay in the workers, only
    * summaries come back). The worker script is `parse-worker.js` beside the running bundle unless named.
@@ -40,6 +42,7 @@ export async function parseBundle(bundle: Bundle, options: BundleParseOptions = 
     if (error) {
       run.fail(error);
     } else if (chunk) {
+      options.onBytes?.(chunk.length);
       run.push(chunk);
     } else {
       const outcome = run.end();
