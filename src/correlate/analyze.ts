@@ -46,6 +46,8 @@ export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}
 
 export interface AnalyzedBundle {
   readonly timeline: TimelineStore;
+  /** Reads records again from their bytes; knows each file's framer and encoding. */
+  readonly reader: RecordReader;
   /** Fetches ahead the bytes of records inside a .zip, so that their text can be read; no-op for folders. */
   prefetch(): Promise<void>;
   close(): void;
@@ -114,6 +116,7 @@ export async function analyzeToStore(bundle: Bundle, options: AnalyzeOptions = {
   const store = output.finish(bundle.name, skew.result(), hostRoles);
   return {
     timeline: store,
+    reader,
     prefetch: () => reader.prefetch(store.spans()),
     close: () => reader.close(),
   };

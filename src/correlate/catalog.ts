@@ -1141,3 +1141,17 @@ function facilityHint(parts: { facility: number; code: number }): string {
       return '';
   }
 }
+
+/** Describes an error code written in hex (0x80072EE2) or decimal (-2145107924); undefined if unknown. */
+export function errorCodeFromText(written: string): ErrorCodeInfo | undefined {
+  const n = /^-?\d+$/.test(written) ? Number(written) : undefined;
+  if (n !== undefined) {
+    return n < 0 || n > 0xffff ? lookupErrorCode(n) : undefined;
+  }
+  const known = lookupErrorCode(written);
+  if (known) {
+    return known;
+  }
+  // An HRESULT the catalogue lacks still gets its facility and code described.
+  return /^0x8[0-9a-f]{7}$/i.test(written) ? describeErrorCode(written) : undefined;
+}

@@ -41,6 +41,12 @@ export class RecordReader {
     this.files.set(bundleFile.path, { bundleFile, kind, encoding });
   }
 
+  /** The framer and encoding a file was read with, for readers that parse more of it. */
+  describe(file: string): { readonly kind: FramerKind; readonly encoding: TextEncoding } | undefined {
+    const info = this.files.get(file);
+    return info && { kind: info.kind, encoding: info.encoding };
+  }
+
   /** Fetches the spans of files that cannot be read in place. Call before `read` for .zip bundles. */
   async prefetch(spans: Iterable<RecordSpan>): Promise<void> {
     const wanted = new Map<string, RecordSpan[]>();

@@ -1,0 +1,57 @@
+// The analysis service's protocol: the extension host asks, the worker thread that owns the analysis
+// answers. Requests and replies are matched by `id`; a long request reports progress under its own id and
+// can be cancelled. Every method takes one params object and returns structured-clone-safe data.
+
+import type { ExportFormat } from '../correlate/export.ts';
+import type {
+  BundleSummary,
+  EventRef,
+  LineInfo,
+  LineMark,
+  OccurrenceResult,
+  OpenOptions,
+  Progress,
+  TailResult,
+} from './session.ts';
+
+export const SERVICE_PROTOCOL_VERSION = 1;
+
+export interface ServiceMethods {
+  /** Opens and analyzes a folder, .zip or file; replaces any bundle already open. Reports progress. */
+  open(params: { source: string; options: OpenOptions }): BundleSummary;
+  /** Closes the open bundle. */
+  close(params: Record<string, never>): null;
+  /** A flow's events in time order. */
+  flowEvents(params: { flowId: string }): EventRef[];
+  /** Correlated events starting on a line. */
+  eventsAt(params: { file: string; line: number }): EventRef[];
+  /** Where a GUID (or any text) occurs in the bundle, and the occurrence that comes first in time. */
+  occurrences(params: { needle: string }): OccurrenceResult;
+  /** One log line read by the engine: times on each clock, fields. */
+  describeLine(params: { file: string; text: string }): LineInfo | null;
+  /** Warning and error records of a file. */
+  lineMarks(params: { file: string }): LineMark[];
+  /** Records appended to a file since it was last read. */
+  tail(params: { file: string }): TailResult;
+  /** A file's decoded text (files inside a .zip). */
+  readText(params: { file: string }): string;
+  /** Writes the correlated timeline. */
+  exportTo(params: { format: ExportFormat; dest: string }): null;
+}
+
+export type MethodName = keyof ServiceMethods;
+export type Params<M extends MethodName> = Parameters<ServiceMethods[M]>[0];
+export type Result<M extends MethodName> = ReturnType<ServiceMethods[M]>;
+
+export type ServiceRequest =
+  | { [M in MethodName]: { readonly id: number; readonly method: M; readonly params: Params<M> } }[MethodName]
+  /** Aborts request `target` (it then fails with `cancelled: true`). */
+  | { readonly id: number; readonly method: 'cancel'; readonly params: { readonly target: number } };
+
+export type ServiceMessage =
+  /** The request `id` succeeded. */
+  | { readonly type: 'reply'; readonly id: number; readonly result: unknown }
+  /** The request `id` failed; `cancelled` when it was aborted on request. */
+  | { readonly type: 'error'; readonly id: number; readonly message: string; readonly cancelled: boolean }
+  /** Progress of the long request `id`. */
+  | { readonly type: 'progress'; readonly id: number; readonly progress: Progress };

@@ -1,0 +1,546 @@
+// One opened bundle and its analysis, with the questions an editor asks of it: the summary the trees show,
+// a flow's events, where a GUID occurs, what a log line's time is in UTC and on the corrected clock, the
+// severities of a file's lines, lines appended since (tail), a file's text (for files inside a .zip) and
+// exports. Plain Node: the extension runs it on a worker thread (`worker.ts`), tests run it in process.
+
+import { createReadStream } from 'node:fs';
+import { stat, writeFile } from 'node:fs/promises';
+import { open as openFile } from 'node:fs/promises';
+import { analyzeToStore } from '../correlate/analyze.ts';
+import type { AnalyzedBundle } from '../correlate/analyze.ts';
+import { exportTimeline } from '../correlate/export.ts';
+import type { ExportFormat } from '../correlate/export.ts';
+import type { TimeoutWindows } from '../correlate/failures.ts';
+import type { TimelineEvent, TimelineHost } from '../correlate/model.ts';
+import type { StoredFlow } from '../correlate/store.ts';
+import type { Bundle, BundleFile, HostOverride } from '../parsers/bundle.ts';
+import { openBundle } from '../parsers/bundle.ts';
+import { classifyRecord } from '../parsers/classify.ts';
+import { parseBytes } from '../parsers/file-parser.ts';
+import { FileParser } from '../parsers/file-parser.ts';
+import type { MessageFields } from '../parsers/messages/fields.ts';
+import type { LogRecord, Severity, TextEncoding } from '../parsers/record.ts';
+
+export interface OpenOptions {
+  readonly hosts?: Readonly<Record<string, HostOverride>>;
+  readonly timeouts?: Partial<TimeoutWindows>;
+}
+
+export interface Progress {
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+  readonly phase: 'reading' | 'correlating' | 'done';
+}
+
+/** An event as the editor shows it: where it is, when, and the start of its message. */
+export interface EventRef {
+  readonly id: string;
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  readonly endLine: number;
+  /** Corrected UTC, ms since the epoch. */
+  readonly time: number;
+  /** UTC as logged, before skew correction. */
+  readonly loggedTime: number;
+  readonly host: string;
+  readonly component: string;
+  readonly severity: Severity;
+  /** Message text, at most `TEXT_LIMIT` characters. */
+  readonly text: string;
+  readonly kind: string | undefined;
+}
+
+export interface FlowRef extends Omit<StoredFlow, 'events'> {
+  readonly eventCount: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface FailureRef {
+  /** Position in `BundleSummary.failures`: how commands name a failure. */
+  readonly index: number;
+  readonly event: EventRef;
+  readonly upstreamCause: EventRef;
+  /** From the upstream cause to the failing event. */
+  readonly chain: readonly EventRef[];
+  readonly code: string | undefined;
+  readonly meaning: string;
+  readonly hint: string;
+  readonly flow: string | undefined;
+  readonly type: 'record' | 'timeout';
+  readonly occurrences: number;
+}
+
+export interface FileRef {
+  readonly path: string;
+  readonly host: string;
+  readonly size: number;
+  /** Absolute path on disk; undefined for files inside a .zip. */
+  readonly diskPath: string | undefined;
+}
+
+export interface BundleSummary {
+  readonly bundle: string;
+  /** What was opened: folder, .zip or file, absolute. */
+  readonly source: string;
+  readonly isZip: boolean;
+  readonly referenceHost: string | undefined;
+  readonly hosts: readonly TimelineHost[];
+  readonly files: readonly FileRef[];
+  readonly flows: readonly FlowRef[];
+  readonly failures: readonly FailureRef[];
+  readonly eventCount: number;
+  readonly linkCount: number;
+  readonly bytes: number;
+  readonly elapsedMs: number;
+}
+
+export interface Occurrence {
+  readonly file: string;
+  /** 1-based line and 0-based column, as VS Code counts them. */
+  readonly line: number;
+  readonly column: number;
+  readonly length: number;
+}
+
+export interface OccurrenceResult {
+  readonly occurrences: readonly Occurrence[];
+  /** True when the search stopped at its limit. */
+  readonly truncated: boolean;
+  /** The occurrence that comes first on the corrected clock among correlated events, else the first found. */
+  readonly definition: Occurrence | undefined;
+  /** Flows whose keys hold the needle. */
+  readonly flows: readonly string[];
+}
+
+/** What a log line says, read by the engine: its time on each clock and its recognised fields. */
+export interface LineInfo {
+  readonly host: string;
+  readonly component: string;
+  readonly severity: Severity;
+  readonly local: number | undefined;
+  readonly biasMinutes: number | undefined;
+  /** UTC as logged (local + bias). */
+  readonly utc: number | undefined;
+  /** UTC minus the host's estimated clock skew. */
+  readonly corrected: number | undefined;
+  readonly skewMs: number;
+  readonly fields: MessageFields;
+}
+
+export interface LineMark {
+  readonly line: number;
+  readonly endLine: number;
+  readonly severity: Severity;
+}
+
+export interface TailResult {
+  readonly file: string;
+  /** Records that start in the appended bytes. */
+  readonly records: ReadonlyArray<LineMark & { readonly text: string; readonly codes: readonly string[] }>;
+  /** Bytes now read of the file. */
+  readonly size: number;
+}
+
+const TEXT_LIMIT = 400;
+const OCCURRENCE_LIMIT = 5000;
+
+export class AnalysisSession {
+  private rowsByFile: Map<string, Int32Array> | undefined;
+  private readonly flowsById: Map<string, StoredFlow>;
+  private readonly occurrenceCache = new Map<string, OccurrenceResult>();
+  private readonly tails = new Map<string, { size: number; lines: number; endsInCr: boolean }>();
+  private readonly filesByPath: Map<string, BundleFile>;
+
+  private constructor(
+    private readonly bundle: Bundle,
+    private readonly analyzed: AnalyzedBundle,
+    readonly summary: BundleSummary,
+  ) {
+    this.flowsById = new Map(analyzed.timeline.flows.map((f) => [f.id, f]));
+    this.filesByPath = new Map(bundle.files.map((f) => [f.path, f]));
+  }
+
+  static async open(
+    source: string,
+    options: OpenOptions = {},
+    onProgress: (p: Progress) => void = () => {},
+    signal?: AbortSignal,
+  ): Promise<AnalysisSession> {
+    const started = Date.now();
+    const bundle = await openBundle(source, options.hosts ? { hosts: options.hosts } : {});
+    try {
+      const bytesTotal = bundle.files.reduce((n, f) => n + f.size, 0);
+      let bytesDone = 0;
+      let reported = 0;
+      onProgress({ bytesDone, bytesTotal, phase: 'reading' });
+      const analyzed = await analyzeToStore(bundle, {
+        ...(signal && { signal }),
+        ...(options.timeouts && { timeouts: options.timeouts }),
+        onBytes: (n) => {
+          bytesDone += n;
+          // A few dozen updates over the run are plenty for a progress bar.
+          if (bytesDone - reported >= bytesTotal / 50) {
+            reported = bytesDone;
+            onProgress({ bytesDone, bytesTotal, phase: 'reading' });
+          }
+        },
+      });
+      onProgress({ bytesDone: bytesTotal, bytesTotal, phase: 'correlating' });
+      await analyzed.prefetch();
+      const summary = summarize(bundle, analyzed, bytesTotal, Date.now() - started);
+      onProgress({ bytesDone: bytesTotal, bytesTotal, phase: 'done' });
+      return new AnalysisSession(bundle, analyzed, summary);
+    } catch (e) {
+      bundle.close();
+      throw e;
+    }
+  }
+
+  close(): void {
+    this.analyzed.close();
+    this.bundle.close();
+  }
+
+  /** The events of one flow in time order. */
+  flowEvents(flowId: string): EventRef[] {
+    const flow = this.flowsById.get(flowId);
+    return flow ? [...flow.events].map((row) => eventRef(this.analyzed, row)) : [];
+  }
+
+  /** Correlated events that start on this line of this file. */
+  eventsAt(file: string, line: number): EventRef[] {
+    const rows = this.rowsOf(file);
+    const store = this.analyzed.timeline;
+    const out: EventRef[] = [];
+    for (const row of rows) {
+      const e = store.event(row, false);
+      if (e.line === line) {
+        out.push(eventRef(this.analyzed, row));
+      }
+    }
+    return out;
+  }
+
+  /** Where `needle` (a GUID, an id, any text) occurs in the bundle, case-insensitively. */
+  async occurrences(needle: string, signal?: AbortSignal): Promise<OccurrenceResult> {
+    const key = needle.toLowerCase();
+    const cached = this.occurrenceCache.get(key);
+    if (cached) {
+      return cached;
+    }
+    const found: Occurrence[] = [];
+    let truncated = false;
+    const pattern = new RegExp(`\\r\\n|\\r|\\n|${escapeRegExp(needle)}`, 'gi');
+    for (const file of this.bundle.files) {
+      signal?.throwIfAborted();
+      const text = await this.readText(file.path);
+      let line = 1;
+      let lineStart = 0;
+      for (const m of text.matchAll(pattern)) {
+        const c = m[0].charCodeAt(0);
+        if (c === 13 || c === 10) {
+          line += 1;
+          lineStart = m.index + m[0].length;
+        } else {
+          found.push({ file: file.path, line, column: m.index - lineStart, length: m[0].length });
+        }
+      }
+      if (found.length >= OCCURRENCE_LIMIT) {
+        truncated = true;
+        found.length = OCCURRENCE_LIMIT;
+        break;
+      }
+    }
+    let definition: Occurrence | undefined;
+    let first = Number.POSITIVE_INFINITY;
+    for (const o of found) {
+      for (const e of this.eventsAt(o.file, o.line)) {
+        if (e.time < first) {
+          first = e.time;
+          definition = o;
+        }
+      }
+    }
+    const flows = this.analyzed.timeline.flows
+      .filter((f) => JSON.stringify(f.keys).toLowerCase().includes(normalizeNeedle(key)))
+      .map((f) => f.id);
+    const result = { occurrences: found, truncated, definition: definition ?? found[0], flows };
+    if (this.occurrenceCache.size > 100) {
+      this.occurrenceCache.clear();
+    }
+    this.occurrenceCache.set(key, result);
+    return result;
+  }
+
+  /** Reads one line of a bundle file with the engine: its times and fields. */
+  describeLine(file: string, text: string): LineInfo | undefined {
+    const bundleFile = this.filesByPath.get(file);
+    if (!bundleFile) {
+      return undefined;
+    }
+    const host = this.summary.hosts.find((h) => h.name === bundleFile.host);
+    const how = this.analyzed.reader.describe(file);
+    const parsed = parseBytes(Buffer.from(text, 'utf8'), {
+      file,
+      ...(how && { kind: how.kind }),
+      hostBias: () => host?.biasMinutes,
+      classify: classifyRecord,
+    });
+    const r = parsed.records[0];
+    if (!r) {
+      return undefined;
+    }
+    const skewMs = host?.clockSkewMs ?? 0;
+    return {
+      host: bundleFile.host,
+      component: r.component,
+      severity: r.severity,
+      local: r.local,
+      biasMinutes: r.biasMinutes ?? host?.biasMinutes,
+      utc: r.utc,
+      corrected: r.utc === undefined ? undefined : r.utc - skewMs,
+      skewMs,
+      fields: r.fields ?? {},
+    };
+  }
+
+  /** Warning and error records of a file, for line decorations. */
+  async lineMarks(file: string): Promise<LineMark[]> {
+    const marks: LineMark[] = [];
+    await this.parseWhole(file, (r) => {
+      if (r.severity !== 'info') {
+        marks.push({ line: r.line, endLine: r.endLine, severity: r.severity });
+      }
+    });
+    return marks;
+  }
+
+  /**
+   * Records appended to a file since it was analyzed (or since the last call): only the new bytes are read,
+   * up to the last complete line.
+   */
+  async tail(file: string): Promise<TailResult> {
+    const bundleFile = this.filesByPath.get(file);
+    const how = this.analyzed.reader.describe(file);
+    if (!bundleFile?.diskPath || how?.encoding === 'utf-16le' || how?.encoding === 'utf-16be') {
+      // Files inside a .zip do not grow; UTF-16 logs are re-read by a new analysis.
+      return { file, records: [], size: bundleFile?.size ?? 0 };
+    }
+    let state = this.tails.get(file);
+    if (!state) {
+      state = { size: bundleFile.size, lines: await countLines(bundleFile.diskPath, bundleFile.size), endsInCr: false };
+      this.tails.set(file, state);
+    }
+    const now = (await stat(bundleFile.diskPath)).size;
+    if (now <= state.size) {
+      // Truncated or rewritten: start counting again from here; the user can re-analyze.
+      state.size = now;
+      return { file, records: [], size: now };
+    }
+    const handle = await openFile(bundleFile.diskPath, 'r');
+    let bytes: Buffer;
+    try {
+      bytes = Buffer.alloc(now - state.size);
+      await handle.read(bytes, 0, bytes.length, state.size);
+    } finally {
+      await handle.close();
+    }
+    if (state.endsInCr && bytes[0] === 10) {
+      // The LF of a CRLF whose CR ended the previous read: that line is already counted.
+      state.size += 1;
+      bytes = bytes.subarray(1);
+    }
+    const lastBreak = Math.max(bytes.lastIndexOf(10), bytes.lastIndexOf(13));
+    if (lastBreak < 0) {
+      return { file, records: [], size: state.size };
+    }
+    const complete = bytes.subarray(0, lastBreak + 1);
+    const host = this.summary.hosts.find((h) => h.name === bundleFile.host);
+    const parsed = parseBytes(complete, {
+      file,
+      ...(how && { kind: how.kind, encoding: plainEncoding(how.encoding) }),
+      hostBias: () => host?.biasMinutes,
+      classify: classifyRecord,
+    });
+    const base = state.lines;
+    state.size += complete.length;
+    state.lines += countBreaks(complete);
+    state.endsInCr = complete[complete.length - 1] === 13;
+    return {
+      file,
+      size: state.size,
+      records: parsed.records.map((r) => ({
+        line: r.line + base,
+        endLine: r.endLine + base,
+        severity: r.severity,
+        text: r.text.slice(0, TEXT_LIMIT),
+        codes: r.fields?.errorCodes ?? [],
+      })),
+    };
+  }
+
+  /** A file's text, decoded as the engine decoded it. */
+  async readText(file: string): Promise<string> {
+    const bundleFile = this.filesByPath.get(file);
+    if (!bundleFile) {
+      throw new Error(`not in the bundle: ${file}`);
+    }
+    const parts: Buffer[] = [];
+    for await (const chunk of await bundleFile.open()) {
+      parts.push(chunk as Buffer);
+    }
+    return decodeText(Buffer.concat(parts), this.analyzed.reader.describe(file)?.encoding);
+  }
+
+  async exportTo(format: ExportFormat, dest: string): Promise<void> {
+    await writeFile(dest, exportTimeline(this.analyzed.timeline.materialize('all'), format));
+  }
+
+  /** Rows of a file's events (lazy index: most sessions never ask). */
+  private rowsOf(file: string): Int32Array {
+    if (!this.rowsByFile) {
+      const store = this.analyzed.timeline;
+      const lists = new Map<string, number[]>();
+      for (let row = 0; row < store.eventCount; row++) {
+        const f = store.event(row, false).file;
+        let list = lists.get(f);
+        if (!list) {
+          list = [];
+          lists.set(f, list);
+        }
+        list.push(row);
+      }
+      this.rowsByFile = new Map([...lists].map(([f, rows]) => [f, Int32Array.from(rows)]));
+    }
+    return this.rowsByFile.get(file) ?? new Int32Array(0);
+  }
+
+  private async parseWhole(file: string, onRecord: (r: LogRecord) => void): Promise<void> {
+    const bundleFile = this.filesByPath.get(file);
+    if (!bundleFile) {
+      return;
+    }
+    const host = this.summary.hosts.find((h) => h.name === bundleFile.host);
+    const how = this.analyzed.reader.describe(file);
+    const parser = new FileParser(
+      { file, ...(how && { kind: how.kind }), hostBias: () => host?.biasMinutes },
+      { record: onRecord, problem: () => {} },
+    );
+    for await (const chunk of await bundleFile.open()) {
+      parser.push(chunk as Uint8Array);
+    }
+    parser.end();
+  }
+}
+
+function summarize(bundle: Bundle, analyzed: AnalyzedBundle, bytes: number, elapsedMs: number): BundleSummary {
+  const store = analyzed.timeline;
+  const ref = (row: number): EventRef => eventRef(analyzed, row);
+  return {
+    bundle: store.bundle,
+    source: bundle.source,
+    isZip: /\.zip$/i.test(bundle.source),
+    referenceHost: store.referenceHost,
+    hosts: store.hosts,
+    files: bundle.files.map((f) => ({ path: f.path, host: f.host, size: f.size, diskPath: f.diskPath })),
+    flows: store.flows.map(({ events, ...f }) => ({
+      ...f,
+      eventCount: events.length,
+      start: events.length > 0 ? store.eventTime(events[0]!) : Number.NaN,
+      end: events.length > 0 ? store.eventTime(events[events.length - 1]!) : Number.NaN,
+    })),
+    failures: store.failures.map((f, index) => ({
+      index,
+      event: ref(f.event),
+      upstreamCause: ref(f.upstreamCause),
+      chain: [...f.chain].map(ref),
+      code: f.code,
+      meaning: f.meaning,
+      hint: f.hint,
+      flow: f.flow,
+      type: f.type,
+      occurrences: f.occurrences,
+    })),
+    eventCount: store.eventCount,
+    linkCount: store.linkCount,
+    bytes,
+    elapsedMs,
+  };
+}
+
+function eventRef(analyzed: AnalyzedBundle, row: number): EventRef {
+  const e: TimelineEvent = analyzed.timeline.event(row);
+  return {
+    id: e.id,
+    file: e.file,
+    line: e.line,
+    endLine: e.endLine,
+    time: e.time,
+    loggedTime: e.loggedTime,
+    host: e.host,
+    component: e.component,
+    severity: e.severity,
+    text: e.text.length > TEXT_LIMIT ? `${e.text.slice(0, TEXT_LIMIT)}…` : e.text,
+    kind: e.kind,
+  };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Flow keys hold GUIDs lowercase without braces. */
+function normalizeNeedle(s: string): string {
+  return s.replace(/^\{|\}$/g, '');
+}
+
+function plainEncoding(e: TextEncoding): TextEncoding {
+  // Appended bytes carry no BOM of their own.
+  return e === 'utf-8-bom' ? 'utf-8' : e;
+}
+
+function decodeText(bytes: Buffer, encoding: TextEncoding | undefined): string {
+  switch (encoding) {
+    case 'utf-16le':
+      return new TextDecoder('utf-16le').decode(bytes);
+    case 'utf-16be':
+      return new TextDecoder('utf-16be').decode(bytes);
+    case 'windows-1252':
+      return new TextDecoder('windows-1252').decode(bytes);
+    default:
+      return new TextDecoder('utf-8').decode(bytes);
+  }
+}
+
+/** Line ends as VS Code counts them: CR, LF and CRLF each end one line. */
+function countBreaks(bytes: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === 13 || (b === 10 && bytes[i - 1] !== 13)) {
+      n++;
+    }
+  }
+  return n;
+}
+
+async function countLines(path: string, size: number): Promise<number> {
+  let n = 0;
+  let prev = 0;
+  if (size === 0) {
+    return 0;
+  }
+  for await (const chunk of createReadStream(path, { end: size - 1 })) {
+    const bytes = chunk as Buffer;
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i]!;
+      if (b === 13 || (b === 10 && prev !== 13)) {
+        n++;
+      }
+      prev = b;
+    }
+  }
+  return n;
+}

@@ -1,0 +1,154 @@
+// The analysis service the extension talks to: the session's answers on a sample bundle (summary, GUID
+// occurrences, line times, severities, tail, .zip text), and the same through the real worker thread,
+// cancellation included.
+
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CancelledError, ServiceClient } from '../../src/service/client.ts';
+import { AnalysisSession } from '../../src/service/session.ts';
+import { makeZip } from '../helpers/zip.ts';
+
+const ROOT = resolve(__dirname, '../..');
+const SAMPLE = join(ROOT, 'samples/logs/wsus-unreachable-2ee2');
+const SCAN_AGENT = 'PS1WIN10X64/Windows/CCM/Logs/ScanAgent.log';
+const WUAHANDLER = 'PS1WIN10X64/Windows/CCM/Logs/WUAHandler.log';
+let dir = '';
+let session: AnalysisSession;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cmflow-service-'));
+  cpSync(SAMPLE, join(dir, 'bundle'), { recursive: true });
+  session = await AnalysisSession.open(join(dir, 'bundle'));
+});
+
+afterAll(() => {
+  session.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('AnalysisSession', () => {
+  it('summarizes hosts, files, flows and failures with their chains as readable events', () => {
+    const s = session.summary;
+    expect(s.hosts.map((h) => h.name).sort()).toEqual(['PS1MP01', 'PS1SITE', 'PS1WIN10X64']);
+    expect(s.files.every((f) => f.diskPath?.startsWith(dir))).toBe(true);
+    const f = s.failures.find((x) => x.code === '0x80072EE2')!;
+    expect(`${f.upstreamCause.file}:${f.upstreamCause.line}`).toBe('PS1WIN10X64/Windows/WindowsUpdate.log:34');
+    expect(f.upstreamCause.text).toContain('Send failed with hr = 80072ee2');
+    expect(f.chain[0]).toEqual(f.upstreamCause);
+    expect(f.chain.at(-1)).toEqual(f.event);
+    const scan = s.flows.find((x) => x.kind === 'scan')!;
+    expect(scan.status).toBe('failed');
+    expect(session.flowEvents(scan.id)).toHaveLength(scan.eventCount);
+  });
+
+  it('finds a GUID everywhere it occurs, braces and case aside, and the occurrence first in time', async () => {
+    const text = readFileSync(join(dir, 'bundle', SCAN_AGENT), 'utf8');
+    const guid = /Location Request ID = \{([0-9A-F-]{36})\}/.exec(text)![1]!;
+    const found = await session.occurrences(guid.toLowerCase());
+    const files = new Set(found.occurrences.map((o) => o.file));
+    expect(files).toContain(SCAN_AGENT);
+    expect(files).toContain('PS1WIN10X64/Windows/CCM/Logs/LocationServices.log');
+    for (const o of found.occurrences) {
+      const line = readFileSync(join(dir, 'bundle', o.file), 'utf8').split(/\r\n|\r|\n/)[o.line - 1]!;
+      expect(line.slice(o.column, o.column + o.length).toLowerCase()).toBe(guid.toLowerCase());
+    }
+    expect(found.definition).toBeDefined();
+    expect(found.flows.some((f) => f.startsWith('scan:'))).toBe(true);
+  });
+
+  it("reads a line's time as logged, in UTC and on the corrected clock", () => {
+    const line = readFileSync(join(dir, 'bundle', SCAN_AGENT), 'utf8').split(/\r?\n/)[0]!;
+    const info = session.describeLine(SCAN_AGENT, line)!;
+    const client = session.summary.hosts.find((h) => h.name === 'PS1WIN10X64')!;
+    expect(info.biasMinutes).toBe(300);
+    expect(info.utc! - info.local!).toBe(300 * 60_000);
+    expect(info.corrected).toBe(info.utc! - client.clockSkewMs);
+    expect(session.describeLine('not/in/bundle.log', line)).toBeUndefined();
+  });
+
+  it("marks a file's warning and error records by line", async () => {
+    const marks = await session.lineMarks(WUAHANDLER);
+    expect(marks).toContainEqual({ line: 8, endLine: 8, severity: 'error' });
+    expect(marks.every((m) => m.severity !== 'info')).toBe(true);
+  });
+
+  it('tails only what was appended, up to the last complete line, numbering lines as the editor does', async () => {
+    const path = join(dir, 'bundle', WUAHANDLER);
+    const before = readFileSync(path, 'utf8').split(/\r\n|\r|\n/).length - 1;
+    expect(await session.tail(WUAHANDLER)).toMatchObject({ records: [] });
+    const attributes = (type: number): string =>
+      `]LOG]!><time="10:15:00.000+300" date="01-21-2025" component="WUAHandler" context="" type="${type}" thread="1" file="x.cpp:1">`;
+    // The second record arrives in two writes: it is read once its line is complete.
+    appendFileSync(
+      path,
+      `<![LOG[Async searching of updates using WUAgent started.${attributes(1)}\r\n<![LOG[Scan failed`,
+    );
+    const first = await session.tail(WUAHANDLER);
+    expect(first.records.map((r) => [r.line, r.severity])).toEqual([[before + 1, 'info']]);
+    appendFileSync(path, ` with error = 0x80244022.${attributes(3)}\r\n`);
+    const second = await session.tail(WUAHANDLER);
+    expect(second.records.map((r) => [r.line, r.severity, r.codes])).toEqual([[before + 2, 'error', ['0x80244022']]]);
+  });
+
+  it('serves the text of files inside a .zip', async () => {
+    const zip = join(dir, 'bundle.zip');
+    const text = readFileSync(join(SAMPLE, SCAN_AGENT));
+    writeFileSync(zip, makeZip({ [SCAN_AGENT]: text }));
+    const zipped = await AnalysisSession.open(zip);
+    try {
+      expect(zipped.summary.isZip).toBe(true);
+      expect(zipped.summary.files[0]!.diskPath).toBeUndefined();
+      // Decoded as the editor shows it: without the byte-order mark.
+      expect(await zipped.readText(SCAN_AGENT)).toBe(text.toString('utf8').replace(/^\uFEFF/, ''));
+    } finally {
+      zipped.close();
+    }
+  });
+});
+
+describe('the analysis worker', () => {
+  const start = (): { client: ServiceClient; worker: Worker } => {
+    const worker = new Worker(join(ROOT, 'dist/worker.js'));
+    return { client: new ServiceClient(worker), worker };
+  };
+
+  it('analyzes with progress and answers questions about the bundle', async () => {
+    const { client, worker } = start();
+    try {
+      const progress: string[] = [];
+      const summary = await client.request(
+        'open',
+        { source: SAMPLE, options: {} },
+        { onProgress: (p) => progress.push(p.phase) },
+      );
+      expect(summary.failures.length).toBeGreaterThan(0);
+      expect(progress[0]).toBe('reading');
+      expect(progress.at(-1)).toBe('done');
+      const marks = await client.request('lineMarks', { file: WUAHANDLER });
+      expect(marks.length).toBeGreaterThan(0);
+      await expect(client.request('readText', { file: 'nope.log' })).rejects.toThrow(/not in the bundle: nope\.log/);
+    } finally {
+      await worker.terminate();
+    }
+  });
+
+  it('cancels an analysis, keeps the bundle it had, and says why a bad path fails', async () => {
+    const { client, worker } = start();
+    try {
+      await client.request('open', { source: SAMPLE, options: {} });
+      const abort = new AbortController();
+      const pending = client.request('open', { source: SAMPLE, options: {} }, { signal: abort.signal });
+      abort.abort();
+      await expect(pending).rejects.toBeInstanceOf(CancelledError);
+      await expect(client.request('open', { source: join(dir, 'missing'), options: {} })).rejects.toThrow(
+        /no such file or folder/,
+      );
+      expect((await client.request('lineMarks', { file: WUAHANDLER })).length).toBeGreaterThan(0);
+    } finally {
+      await worker.terminate();
+    }
+  });
+});
