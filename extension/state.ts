@@ -1,0 +1,180 @@
+// The extension's one context object: the analysis worker, the bundle analyzed last, and the mapping
+// between the bundle's files and VS Code URIs. Everything else (trees, diagnostics, language features)
+// reads from here and listens to `onDidChange`.
+
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import * as vscode from 'vscode';
+import type { BundleSummary, EventRef, FailureRef } from '../src/service/session.ts';
+import { CancelledError, ServiceClient } from '../src/service/client.ts';
+import { formatBytes } from './format.ts';
+import { readSettings } from './settings.ts';
+
+/** Scheme of files inside a .zip bundle: read-only documents served by `BundleContentProvider`. */
+export const BUNDLE_SCHEME = 'cmflow-bundle';
+
+export interface Location {
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+}
+
+export class CmflowState implements vscode.Disposable {
+  private worker: Worker | undefined;
+  private client: ServiceClient | undefined;
+  private current: BundleSummary | undefined;
+  private pathByDisk = new Map<string, string>();
+  private running: Promise<BundleSummary | undefined> | undefined;
+  private readonly changed = new vscode.EventEmitter<BundleSummary | undefined>();
+  /** Fires when a new analysis is in place (or the bundle was closed). */
+  readonly onDidChange = this.changed.event;
+  readonly output: vscode.OutputChannel;
+
+  constructor(private readonly extensionPath: string) {
+    this.output = vscode.window.createOutputChannel('CMFlow');
+  }
+
+  get summary(): BundleSummary | undefined {
+    return this.current;
+  }
+
+  /** The analysis under way, or the last one. */
+  whenIdle(): Promise<BundleSummary | undefined> {
+    return this.running ?? Promise.resolve(this.current);
+  }
+
+  service(): ServiceClient {
+    if (!this.client) {
+      const worker = new Worker(path.join(this.extensionPath, 'dist', 'worker.js'));
+      this.worker = worker;
+      this.client = new ServiceClient(worker);
+      worker.on('exit', () => {
+        if (this.worker === worker) {
+          this.worker = undefined;
+          this.client = undefined;
+        }
+      });
+    }
+    return this.client;
+  }
+
+  /** Analyzes a folder, .zip or file with a cancellable progress notification. */
+  analyze(source: string): Promise<BundleSummary | undefined> {
+    const run = this.runAnalysis(source);
+    this.running = run;
+    void run.finally(() => {
+      if (this.running === run) {
+        this.running = undefined;
+      }
+    });
+    return run;
+  }
+
+  private async runAnalysis(source: string): Promise<BundleSummary | undefined> {
+    const settings = readSettings();
+    const name = path.basename(source);
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `CMFlow: analyzing ${name}`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        let reported = 0;
+        try {
+          const summary = await this.service().request(
+            'open',
+            { source, options: { hosts: settings.hosts, timeouts: settings.timeouts } },
+            {
+              signal: abort.signal,
+              onProgress: (p) => {
+                const fraction = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : 1;
+                const increment = Math.max(0, fraction * 100 - reported);
+                reported += increment;
+                const message =
+                  p.phase === 'reading'
+                    ? `reading ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`
+                    : 'correlating';
+                progress.report({ increment, message });
+              },
+            },
+          );
+          this.set(summary);
+          this.output.appendLine(
+            `Analyzed ${summary.source}: ${summary.files.length} files, ${formatBytes(summary.bytes)}, ` +
+              `${summary.eventCount} correlated events, ${summary.flows.length} flows, ` +
+              `${summary.failures.length} failures in ${(summary.elapsedMs / 1000).toFixed(1)} s`,
+          );
+          return summary;
+        } catch (e) {
+          if (e instanceof CancelledError) {
+            void vscode.window.showInformationMessage(`CMFlow: analysis of ${name} cancelled.`);
+            return undefined;
+          }
+          const message = (e as Error).message;
+          this.output.appendLine(`Analysis of ${source} failed: ${message}`);
+          void vscode.window.showErrorMessage(`CMFlow could not analyze ${name}: ${message}`);
+          return undefined;
+        }
+      },
+    );
+  }
+
+  private set(summary: BundleSummary | undefined): void {
+    this.current = summary;
+    this.pathByDisk = new Map();
+    for (const f of summary?.files ?? []) {
+      if (f.diskPath) {
+        this.pathByDisk.set(diskKey(f.diskPath), f.path);
+      }
+    }
+    this.changed.fire(summary);
+  }
+
+  /** The URI of a bundle file: on disk for folders, inside the .zip through our content provider. */
+  uriOf(file: string): vscode.Uri {
+    const ref = this.current?.files.find((f) => f.path === file);
+    if (ref?.diskPath) {
+      return vscode.Uri.file(ref.diskPath);
+    }
+    return vscode.Uri.from({ scheme: BUNDLE_SCHEME, path: `/${file}` });
+  }
+
+  /** The bundle file a document is, if it is one. */
+  fileOf(uri: vscode.Uri): string | undefined {
+    if (uri.scheme === BUNDLE_SCHEME) {
+      return uri.path.replace(/^\//, '');
+    }
+    if (uri.scheme === 'file') {
+      return this.pathByDisk.get(diskKey(uri.fsPath));
+    }
+    return undefined;
+  }
+
+  failuresIn(file: string): FailureRef[] {
+    return (this.current?.failures ?? []).filter((f) => f.event.file === file);
+  }
+
+  /** Opens the log at the record's line; works for files too large to hand to extensions. */
+  async reveal(at: Location | EventRef): Promise<void> {
+    const line = Math.max(0, at.line - 1);
+    const range = new vscode.Range(line, 0, line, 0);
+    await vscode.commands.executeCommand('vscode.open', this.uriOf(at.file), {
+      selection: range,
+      preview: true,
+    } satisfies vscode.TextDocumentShowOptions);
+    const editor = vscode.window.activeTextEditor;
+    if (editor && this.fileOf(editor.document.uri) === at.file) {
+      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }
+  }
+
+  dispose(): void {
+    void this.worker?.terminate();
+    this.changed.dispose();
+    this.output.dispose();
+  }
+}
+
+function diskKey(p: string): string {
+  const n = path.normalize(p);
+  return process.platform === 'win32' ? n.toLowerCase() : n;
+}

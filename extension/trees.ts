@@ -1,0 +1,336 @@
+// The three native trees of the CMFlow container. Failures: each failure, opened to its chain from the
+// upstream cause down to the failing record. Flows: by kind, then flow (status icon), then its events,
+// fetched from the worker when opened. Hosts: role, zone, estimated clock skew and files. Selecting a
+// record reveals it in its log.
+
+import * as vscode from 'vscode';
+import type { BundleSummary, EventRef, FailureRef, FileRef, FlowRef } from '../src/service/session.ts';
+import type { TimelineHost } from '../src/correlate/model.ts';
+import { Command } from './commands.ts';
+import { formatBytes, formatClock, formatSkew, formatTime, oneLine, utcOffset } from './format.ts';
+import { readSettings } from './settings.ts';
+import type { CmflowState } from './state.ts';
+
+type Node =
+  | { readonly type: 'failure'; readonly failure: FailureRef }
+  | { readonly type: 'event'; readonly event: EventRef; readonly role?: 'cause' | 'symptom' }
+  | { readonly type: 'kind'; readonly kind: string; readonly flows: readonly FlowRef[] }
+  | { readonly type: 'flow'; readonly flow: FlowRef }
+  | { readonly type: 'host'; readonly host: TimelineHost }
+  | { readonly type: 'fact'; readonly label: string; readonly value: string; readonly tooltip?: string }
+  | { readonly type: 'files'; readonly host: TimelineHost; readonly files: readonly FileRef[] }
+  | { readonly type: 'file'; readonly file: FileRef };
+
+export type TreeNode = Node;
+
+const FLOW_KINDS: ReadonlyArray<{ kind: string; label: string }> = [
+  { kind: 'scan', label: 'Software update scans' },
+  { kind: 'state-message', label: 'State messages' },
+  { kind: 'sync', label: 'WSUS synchronizations' },
+];
+
+abstract class Tree implements vscode.TreeDataProvider<Node> {
+  protected readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(protected readonly state: CmflowState) {
+    state.onDidChange(() => this.changed.fire(undefined));
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('cmflow.timeDisplay')) {
+        this.refresh();
+      }
+    });
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  abstract getChildren(node?: Node): vscode.ProviderResult<Node[]>;
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    return treeItem(node, this.state);
+  }
+}
+
+export class FailuresTree extends Tree {
+  getChildren(node?: Node): Node[] {
+    const summary = this.state.summary;
+    if (!summary) {
+      return [];
+    }
+    if (!node) {
+      return summary.failures.map((failure) => ({ type: 'failure', failure }));
+    }
+    if (node.type === 'failure') {
+      const chain = node.failure.chain;
+      return chain.map((event, i) => ({
+        type: 'event',
+        event,
+        ...(i === 0 ? { role: 'cause' as const } : i === chain.length - 1 ? { role: 'symptom' as const } : {}),
+      }));
+    }
+    return [];
+  }
+
+  getParent(node: Node): Node | undefined {
+    if (node.type === 'event') {
+      const failure = this.state.summary?.failures.find((f) => f.chain.some((e) => e.id === node.event.id));
+      return failure && { type: 'failure', failure };
+    }
+    return undefined;
+  }
+
+  /** The tree node of a failure, for `TreeView.reveal`. */
+  nodeOf(failure: FailureRef): Node {
+    return { type: 'failure', failure };
+  }
+}
+
+export class FlowsTree extends Tree {
+  async getChildren(node?: Node): Promise<Node[]> {
+    const summary = this.state.summary;
+    if (!summary) {
+      return [];
+    }
+    if (!node) {
+      return FLOW_KINDS.map(({ kind }) => ({
+        type: 'kind' as const,
+        kind,
+        flows: summary.flows.filter((f) => f.kind === kind),
+      })).filter((k) => k.flows.length > 0);
+    }
+    if (node.type === 'kind') {
+      return node.flows.map((flow) => ({ type: 'flow', flow }));
+    }
+    if (node.type === 'flow') {
+      const events = await this.state.service().request('flowEvents', { flowId: node.flow.id });
+      return events.map((event) => ({ type: 'event', event }));
+    }
+    return [];
+  }
+}
+
+export class HostsTree extends Tree {
+  getChildren(node?: Node): Node[] {
+    const summary = this.state.summary;
+    if (!summary) {
+      return [];
+    }
+    if (!node) {
+      return summary.hosts.map((host) => ({ type: 'host', host }));
+    }
+    if (node.type === 'host') {
+      return hostFacts(node.host, summary);
+    }
+    if (node.type === 'files') {
+      return node.files.map((file) => ({ type: 'file', file }));
+    }
+    return [];
+  }
+}
+
+function hostFacts(host: TimelineHost, summary: BundleSummary): Node[] {
+  const files = summary.files.filter((f) => f.host === host.name);
+  const reference = summary.referenceHost === host.name;
+  return [
+    { type: 'fact', label: 'Role', value: host.roles.join(', ') },
+    { type: 'fact', label: 'Folder', value: host.dir === '' ? '(bundle root)' : host.dir },
+    {
+      type: 'fact',
+      label: 'Time zone',
+      value: host.biasMinutes === undefined ? 'unknown (no log states a bias)' : `UTC${utcOffset(host.biasMinutes)}`,
+      ...(host.biasMinutes !== undefined && {
+        tooltip: `The logs write local time with bias ${host.biasMinutes} minutes: UTC = local + bias.`,
+      }),
+    },
+    {
+      type: 'fact',
+      label: 'Clock skew',
+      value: reference
+        ? 'reference clock'
+        : host.skewUncertaintyMs === undefined
+          ? 'not estimated'
+          : formatSkew(host.clockSkewMs, host.skewUncertaintyMs),
+      tooltip: host.skewBasis,
+    },
+    { type: 'files', host, files },
+  ];
+}
+
+function treeItem(node: Node, state: CmflowState): vscode.TreeItem {
+  const display = readSettings().timeDisplay;
+  const biasOf = (hostName: string): number | undefined =>
+    state.summary?.hosts.find((h) => h.name === hostName)?.biasMinutes;
+  switch (node.type) {
+    case 'failure': {
+      const f = node.failure;
+      const item = new vscode.TreeItem(failureLabel(f), vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `failure:${f.index}:${f.event.id}`;
+      item.description = `${f.event.host} · ${f.event.file.split('/').pop() ?? f.event.file}:${f.event.line}`;
+      item.tooltip = failureTooltip(f);
+      item.iconPath = new vscode.ThemeIcon(
+        f.type === 'timeout' ? 'watch' : 'error',
+        new vscode.ThemeColor('problemsErrorIcon.foreground'),
+      );
+      item.contextValue = 'failure';
+      item.command = { command: Command.revealEvent, title: 'Reveal', arguments: [f.event] };
+      return item;
+    }
+    case 'event': {
+      const e = node.event;
+      const clock = formatClock(e.time, display, biasOf(e.host));
+      const prefix = node.role === 'cause' ? 'Upstream cause · ' : node.role === 'symptom' ? 'Failure · ' : '';
+      const item = new vscode.TreeItem(`${prefix}${clock} ${e.component}`, vscode.TreeItemCollapsibleState.None);
+      item.description = oneLine(e.text, 200);
+      item.tooltip = eventTooltip(e, display, biasOf(e.host));
+      item.iconPath =
+        node.role === 'cause'
+          ? new vscode.ThemeIcon('debug-step-back', new vscode.ThemeColor('charts.orange'))
+          : severityIcon(e.severity);
+      item.contextValue = node.role === 'cause' ? 'event.cause' : 'event';
+      item.command = { command: Command.revealEvent, title: 'Reveal', arguments: [e] };
+      return item;
+    }
+    case 'kind': {
+      const label = FLOW_KINDS.find((k) => k.kind === node.kind)?.label ?? node.kind;
+      const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Expanded);
+      const failed = node.flows.filter((f) => f.status === 'failed').length;
+      item.description = `${node.flows.length}${failed > 0 ? ` · ${failed} failed` : ''}`;
+      item.id = `kind:${node.kind}`;
+      return item;
+    }
+    case 'flow': {
+      const f = node.flow;
+      const item = new vscode.TreeItem(flowLabel(f), vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `flow:${f.id}`;
+      item.description = `${f.status} · ${f.host} · ${f.eventCount} events`;
+      const tip = new vscode.MarkdownString();
+      tip.appendText(`${f.id}\n\n${f.summary}\n\n`);
+      tip.appendText(`${formatTime(f.start, display, biasOf(f.host))} → ${formatTime(f.end, display, biasOf(f.host))}`);
+      item.tooltip = tip;
+      item.iconPath = statusIcon(f.status);
+      item.contextValue = `flow.${f.status}`;
+      return item;
+    }
+    case 'host': {
+      const h = node.host;
+      const item = new vscode.TreeItem(h.name, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `host:${h.name}`;
+      const zone = h.biasMinutes === undefined ? 'zone unknown' : `UTC${utcOffset(h.biasMinutes)}`;
+      const skew =
+        state.summary?.referenceHost === h.name
+          ? 'reference clock'
+          : h.skewUncertaintyMs === undefined
+            ? 'skew unknown'
+            : `skew ${formatSkew(h.clockSkewMs)}`;
+      item.description = `${h.role} · ${zone} · ${skew}`;
+      item.tooltip = h.skewBasis;
+      item.iconPath = new vscode.ThemeIcon(roleIcon(h.role));
+      return item;
+    }
+    case 'fact': {
+      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+      item.description = node.value;
+      if (node.tooltip !== undefined) {
+        item.tooltip = node.tooltip;
+      }
+      return item;
+    }
+    case 'files': {
+      const item = new vscode.TreeItem('Files', vscode.TreeItemCollapsibleState.Collapsed);
+      item.description = `${node.files.length}`;
+      item.id = `files:${node.host.name}`;
+      return item;
+    }
+    case 'file': {
+      const f = node.file;
+      const item = new vscode.TreeItem(f.path.split('/').pop() ?? f.path, vscode.TreeItemCollapsibleState.None);
+      item.description = `${formatBytes(f.size)} · ${f.path}`;
+      item.resourceUri = state.uriOf(f.path);
+      item.iconPath = vscode.ThemeIcon.File;
+      item.command = { command: Command.revealFile, title: 'Open', arguments: [f.path] };
+      return item;
+    }
+  }
+}
+
+function failureLabel(f: FailureRef): string {
+  const what = f.code ? `${f.code} ` : '';
+  return `${what}${oneLine(f.meaning, 120)}`;
+}
+
+function flowLabel(f: FlowRef): string {
+  const braces = (s: string): string => `{${s.toUpperCase()}}`;
+  const key = f.id.slice(f.id.indexOf(':') + 1);
+  switch (f.kind) {
+    case 'scan':
+      return `ScanJob ${braces(key)}`;
+    case 'state-message':
+      return `Message ${braces(key)}`;
+    default:
+      return `Sync ${key}`;
+  }
+}
+
+function failureTooltip(f: FailureRef): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown('**Failure**');
+  md.appendText(f.code ? ` ${f.code}` : '');
+  md.appendMarkdown('\n\n');
+  md.appendText(f.meaning);
+  md.appendMarkdown('\n\n**Upstream cause** ');
+  md.appendText(`${f.upstreamCause.file}:${f.upstreamCause.line} — ${oneLine(f.upstreamCause.text, 300)}`);
+  md.appendMarkdown('\n\n**Next check** ');
+  md.appendText(f.hint);
+  if (f.occurrences > 1) {
+    md.appendMarkdown('\n\n');
+    md.appendText(`Seen ${f.occurrences} times.`);
+  }
+  return md;
+}
+
+function eventTooltip(e: EventRef, display: 'utc' | 'hostLocal', bias: number | undefined): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  md.appendText(`${formatTime(e.time, display, bias)} · ${e.host} · ${e.component}\n${e.file}:${e.line}\n\n`);
+  // appendText escapes Markdown: log text never becomes links or markup.
+  md.appendText(e.text);
+  return md;
+}
+
+function severityIcon(severity: string): vscode.ThemeIcon {
+  switch (severity) {
+    case 'error':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+    case 'warning':
+      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    default:
+      return new vscode.ThemeIcon('circle-small');
+  }
+}
+
+function statusIcon(status: string): vscode.ThemeIcon {
+  switch (status) {
+    case 'ok':
+      return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+    case 'failed':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+    default:
+      return new vscode.ThemeIcon('circle-large-outline', new vscode.ThemeColor('testing.iconQueued'));
+  }
+}
+
+function roleIcon(role: string): string {
+  switch (role) {
+    case 'client':
+      return 'device-desktop';
+    case 'management-point':
+      return 'server-process';
+    case 'site-server':
+      return 'server';
+    case 'wsus':
+      return 'cloud-download';
+    default:
+      return 'question';
+  }
+}
