@@ -12,7 +12,7 @@ import { LogLanguageFeatures, LOG_SELECTOR } from './language.ts';
 import { LiveLogs } from './live.ts';
 import { readSettings } from './settings.ts';
 import type { Location } from './state.ts';
-import { BUNDLE_SCHEME, CmflowState } from './state.ts';
+import { BUNDLE_SCHEME, CmflowState, EXCERPT_SCHEME, excerptRange } from './state.ts';
 import { FailuresTree, FlowsTree, HostsTree } from './trees.ts';
 
 /** What the extension hands to other extensions and to its integration tests. */
@@ -58,6 +58,17 @@ export function activate(context: vscode.ExtensionContext): CmflowApi {
     vscode.workspace.registerTextDocumentContentProvider(BUNDLE_SCHEME, {
       provideTextDocumentContent: (uri) =>
         state.service().request('readText', { file: state.fileOf(uri) ?? uri.path.replace(/^\//, '') }),
+    }),
+    vscode.workspace.registerTextDocumentContentProvider(EXCERPT_SCHEME, {
+      provideTextDocumentContent: async (uri) => {
+        const { file, from, to } = excerptRange(uri);
+        const got = await state.service().request('readLines', { file, from, to });
+        const last = Math.min(to, got.lines);
+        const heading =
+          `[CMFlow] ${file}, lines ${from}–${last} of ${got.lines}: the file is too large for the editor, ` +
+          'so CMFlow shows the records around the one you asked for, read from disk.';
+        return `${heading}\n${got.text}`;
+      },
     }),
     state.onDidChange(setContext),
   );

@@ -10,8 +10,19 @@ import { CancelledError, ServiceClient } from '../src/service/client.ts';
 import { formatBytes } from './format.ts';
 import { readSettings } from './settings.ts';
 
-/** Scheme of files inside a .zip bundle: read-only documents served by `BundleContentProvider`. */
+/** Scheme of files inside a .zip bundle: read-only documents the worker serves. */
 export const BUNDLE_SCHEME = 'cmflow-bundle';
+/** Scheme of excerpts of logs too large for the editor: the lines around a record, read from disk. */
+export const EXCERPT_SCHEME = 'cmflow-excerpt';
+/** Larger files are not handed to extensions, and the web workbench will not display them. */
+const EDITOR_LIMIT_BYTES = 50 * 1024 * 1024;
+const EXCERPT_RADIUS = 2000;
+
+/** Where an excerpt starts and ends (1-based lines of the log), from its URI. */
+export function excerptRange(uri: vscode.Uri): { file: string; from: number; to: number } {
+  const q = new URLSearchParams(uri.query);
+  return { file: uri.path.replace(/^\//, ''), from: Number(q.get('from')), to: Number(q.get('to')) };
+}
 
 export interface Location {
   readonly file: string;
@@ -153,8 +164,27 @@ export class CmflowState implements vscode.Disposable {
     return (this.current?.failures ?? []).filter((f) => f.event.file === file);
   }
 
-  /** Opens the log at the record's line; works for files too large to hand to extensions. */
+  /**
+   * Opens the log at the record's line. A log too large for the editor opens as an excerpt of the lines
+   * around the record, which the engine reads from disk.
+   */
   async reveal(at: Location | EventRef): Promise<void> {
+    const size = this.current?.files.find((f) => f.path === at.file)?.size ?? 0;
+    if (size > EDITOR_LIMIT_BYTES) {
+      const from = Math.max(1, at.line - EXCERPT_RADIUS);
+      const uri = vscode.Uri.from({
+        scheme: EXCERPT_SCHEME,
+        path: `/${at.file}`,
+        query: `from=${from}&to=${at.line + EXCERPT_RADIUS}`,
+      });
+      // Line 0 of the excerpt is its heading; log line `from` is excerpt line 1.
+      const line = at.line - from + 1;
+      await vscode.commands.executeCommand('vscode.open', uri, {
+        selection: new vscode.Range(line, 0, line, 0),
+        preview: true,
+      } satisfies vscode.TextDocumentShowOptions);
+      return;
+    }
     const line = Math.max(0, at.line - 1);
     const range = new vscode.Range(line, 0, line, 0);
     await vscode.commands.executeCommand('vscode.open', this.uriOf(at.file), {

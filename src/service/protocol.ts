@@ -35,6 +35,8 @@ export interface ServiceMethods {
   tail(params: { file: string }): TailResult;
   /** A file's decoded text (files inside a .zip). */
   readText(params: { file: string }): string;
+  /** Lines `from`..`to` of a file (logs too large for the editor). */
+  readLines(params: { file: string; from: number; to: number }): { text: string; lines: number };
   /** Writes the correlated timeline. */
   exportTo(params: { format: ExportFormat; dest: string }): null;
 }

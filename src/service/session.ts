@@ -394,6 +394,53 @@ export class AnalysisSession {
     return decodeText(Buffer.concat(parts), this.analyzed.reader.describe(file)?.encoding);
   }
 
+  /**
+   * Lines `from`..`to` (1-based, inclusive) of a file, read by streaming: for logs too large to open in the
+   * editor, whose neighbourhood of a record is shown instead.
+   */
+  async readLines(file: string, from: number, to: number): Promise<{ text: string; lines: number }> {
+    const bundleFile = this.filesByPath.get(file);
+    if (!bundleFile) {
+      throw new Error(`not in the bundle: ${file}`);
+    }
+    const encoding = this.analyzed.reader.describe(file)?.encoding;
+    if (encoding === 'utf-16le' || encoding === 'utf-16be') {
+      const all = (await this.readText(file)).split(/\r\n|\r|\n/);
+      return { text: all.slice(from - 1, to).join('\n'), lines: all.length };
+    }
+    const kept: Buffer[] = [];
+    let line = 1;
+    let prev = 0;
+    for await (const chunk of await bundleFile.open()) {
+      const bytes = chunk as Buffer;
+      let start = line >= from && line <= to ? 0 : -1;
+      for (let i = 0; i < bytes.length; i++) {
+        const b = bytes[i]!;
+        if (b === 13 || (b === 10 && prev !== 13)) {
+          line += 1;
+          if (line === from) {
+            start = i + 1;
+          } else if (line === to + 1 && start >= 0) {
+            kept.push(bytes.subarray(start, i));
+            start = -1;
+          }
+        } else if (b === 10 && start === i) {
+          // The LF of a CRLF whose CR ended the line before the range.
+          start = i + 1;
+        }
+        prev = b;
+      }
+      if (start >= 0 && start < bytes.length) {
+        kept.push(bytes.subarray(start));
+      }
+    }
+    const text = decodeText(Buffer.concat(kept), encoding)
+      .split(/\r\n|\r|\n/)
+      .slice(0, to - from + 1)
+      .join('\n');
+    return { text, lines: line };
+  }
+
   async exportTo(format: ExportFormat, dest: string): Promise<void> {
     await writeFile(dest, exportTimeline(this.analyzed.timeline.materialize('all'), format));
   }

@@ -43,6 +43,7 @@ const handlers: Handlers = {
   lineMarks: ({ file }) => need().lineMarks(file),
   tail: ({ file }) => need().tail(file),
   readText: ({ file }) => need().readText(file),
+  readLines: ({ file, from, to }) => need().readLines(file, from, to),
   exportTo: async ({ format, dest }) => {
     await need().exportTo(format, dest);
     return null;

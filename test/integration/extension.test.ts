@@ -405,6 +405,38 @@ suite('bundles outside the workspace', () => {
     }
   });
 
+  test('a log larger than VS Code hands to extensions (50 MB) is still analyzed and navigable', async function () {
+    this.timeout(180_000);
+    const big = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cmflow-big-')), SAMPLE);
+    fs.cpSync(path.join(ROOT, 'samples/logs', SAMPLE), big, { recursive: true });
+    // Push the upstream cause down by half a million earlier records of the same log.
+    const wu = path.join(big, 'PS1WIN10X64/Windows/WindowsUpdate.log');
+    const lines = fs.readFileSync(wu, 'utf8').split('\n');
+    const padding = 560_000;
+    const first = lines[0]!.replace(/^\uFEFF/, '').replace(/\r$/, '');
+    fs.writeFileSync(wu, `${`${first}\r\n`.repeat(padding)}${lines.join('\n').replace(/^\uFEFF/, '')}`);
+    assert.ok(fs.statSync(wu).size > 50 * 1024 * 1024, 'the log is over 50 MB');
+    try {
+      const s = await vscode.commands.executeCommand<BundleSummary>('cmflow.openBundle', big);
+      assert.ok(s);
+      const f = s.failures.find((x) => x.code === expected.errorCode)!;
+      assert.deepEqual(
+        { file: f.upstreamCause.file, line: f.upstreamCause.line },
+        { file: causeAt.file, line: causeAt.line + padding },
+      );
+      await vscode.commands.executeCommand('cmflow.goToUpstreamCause', f.index);
+      // Too large for the editor: the lines around the cause open as an excerpt read from disk.
+      const editor = vscode.window.activeTextEditor!;
+      assert.equal(editor.document.uri.scheme, 'cmflow-excerpt');
+      assert.match(editor.document.lineAt(0).text, /^\[CMFlow\] PS1WIN10X64\/Windows\/WindowsUpdate\.log, lines /);
+      assert.match(editor.document.lineAt(editor.selection.active.line).text, /Send failed with hr = 80072ee2/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand('cmflow.openBundle', workspace);
+      fs.rmSync(path.dirname(big), { recursive: true, force: true });
+    }
+  });
+
   test('a path that is not a bundle gets a clear message, not a crash', async () => {
     const result = await vscode.commands.executeCommand('cmflow.openBundle', path.join(workspace, 'no-such-folder'));
     assert.equal(result, undefined);

@@ -93,6 +93,19 @@ describe('AnalysisSession', () => {
     expect(second.records.map((r) => [r.line, r.severity, r.codes])).toEqual([[before + 2, 'error', ['0x80244022']]]);
   });
 
+  it('reads a range of lines by streaming, whatever the line ends', async () => {
+    const path = join(dir, 'bundle', SCAN_AGENT);
+    const original = readFileSync(path);
+    try {
+      writeFileSync(path, 'one\r\ntwo\nthree\rfour\r\nfive');
+      expect(await session.readLines(SCAN_AGENT, 2, 4)).toEqual({ text: 'two\nthree\nfour', lines: 5 });
+      expect((await session.readLines(SCAN_AGENT, 1, 1)).text).toBe('one');
+      expect((await session.readLines(SCAN_AGENT, 5, 9)).text).toBe('five');
+    } finally {
+      writeFileSync(path, original);
+    }
+  });
+
   it('serves the text of files inside a .zip', async () => {
     const zip = join(dir, 'bundle.zip');
     const text = readFileSync(join(SAMPLE, SCAN_AGENT));
