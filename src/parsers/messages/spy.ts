@@ -76,7 +76,7 @@ export const execmgr: Grammar = {
     template(
       'Execmgr.advertisementOffered',
       'Advertisement ',
-      re`^Advertisement (?<advertisement>\w+) offers program (?<programName>.+?) of package (?<packageId>${PKG}) \((?<packageName>.+)\), version (?<contentVersion>\d+)${FOR_USER}$`,
+      re`^Advertisement (?<advertisement>\w+) offers program (?<programName>.+?) of package (?<packageId>${PKG}) \((?<packageName>.+)\), version (?<contentVersion>\d+)(?: to user (?<user>${SID}))?$`,
     ),
     template(
       'Execmgr.mandatoryRequest',
