@@ -44,6 +44,19 @@ export default tseslint.config(
     },
   },
   {
+    // Client Spy's engine reads records and the timeline; views draw it, never the other way round.
+    files: ['src/spy/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noVscode],
+          patterns: [{ group: ['**/views/**', '**/cli/**'], message: 'The spy engine depends on nothing above it.' }],
+        },
+      ],
+    },
+  },
+  {
     // Tool configuration files must default-export their config.
     files: ['**/*.mjs', '**/*.js', '**/*.mts'],
     ...tseslint.configs.disableTypeChecked,

@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { BundleError } from '../parsers/bundle.ts';
 import { runAnalyze, runExport } from './analyze-command.ts';
 import { parseHostOptions, runParse } from './parse-command.ts';
+import { runSpy } from './spy-command.ts';
+import { SPY_TABS, findTab } from '../spy/spy.ts';
 
 const USAGE = `Usage: cmflow <command> [options]
 
@@ -16,6 +18,9 @@ Commands:
         writes the correlated timeline (schema cmflow.timeline/1) to the files named
   export <folder|zip> --dest FILE
         writes the correlated timeline; the format follows FILE's extension (.json, .csv, .html)
+  spy <folder|zip> [--tab NAME] [--json]
+        Client Spy's tabs rebuilt from the logs, every node with its file:line (--json: schema cmflow.spy/1);
+        NAME is a tab id: ${SPY_TABS.map((t) => t.id).join(', ')}
 
 Options:
   --host DIR=NAME[:ROLE]   name a host folder (ROLE: client, management-point, site-server, wsus)
@@ -83,6 +88,22 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError('export needs --dest FILE (.json, .csv or .html)');
       }
       return runExport(single(positionals, 'export'), values.dest, parseHostOptions(values.host ?? []), process.stdout);
+    }
+    case 'spy': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { tab: { type: 'string' }, json: { type: 'boolean', default: false }, ...HOST, ...HELP },
+      });
+      if (values.help) {
+        return usage();
+      }
+      const tab = values.tab === undefined ? undefined : findTab(values.tab);
+      if (values.tab !== undefined && tab === undefined) {
+        throw new UsageError(`unknown tab "${values.tab}" (tabs: ${SPY_TABS.map((t) => t.id).join(', ')})`);
+      }
+      const hosts = parseHostOptions(values.host ?? []);
+      return runSpy(single(positionals, 'spy'), { tab, json: values.json, hosts }, process.stdout);
     }
     default:
       throw new UsageError(`unknown command "${command}" (try: cmflow --help)`);

@@ -42,7 +42,8 @@ const ROLE_BY_COMPONENT: ReadonlyArray<[RegExp, HostRole]> = [
     'site-server',
   ],
   [
-    /^(scanagent|wuahandler|locationservices|ccmmessaging|updatesstore|statemessage|policyagent|updatesdeployment|ccmexec|execmgr|contentaccess|cas)/i,
+    // ccmsetup included: a workstation whose client never installed has nothing else to say it is one.
+    /^(scanagent|wuahandler|locationservices|ccmmessaging|updatesstore|statemessage|policyagent|updatesdeployment|ccmexec|execmgr|contentaccess|cas|contenttransfermanager|datatransferservice|inventoryagent|mtrmgr|swmtrreportgen|ccmsetup)/i,
     'client',
   ],
 ];

@@ -24,6 +24,8 @@ import {
   wuaSearch,
   wuServiceStart,
 } from './scenarios.ts';
+import type { SoftDistProgram, SpyFacts } from './spy-scenario.ts';
+import { INVENTORY_CYCLES, SoftDist, ccmsetupRun, inventoryCycle, meteringActivity } from './spy-scenario.ts';
 import type { Client, Host } from './world.ts';
 import { World } from './world.ts';
 
@@ -103,6 +105,8 @@ export interface Truth {
   readonly failures: readonly TruthFailure[];
   /** Every file of the bundle with its line count. */
   readonly files: ReadonlyArray<{ file: string; lines: number; bytes: number }>;
+  /** What the Client Spy logs of the bundle say (bundles that write them), for the spy tests. */
+  readonly clientSpy?: SpyFacts;
 }
 
 // --- building blocks --------------------------------------------------------------------------------------
@@ -130,6 +134,7 @@ export interface BuiltBundle {
   readonly sink: MemorySink;
   readonly flows: TruthFlow[];
   readonly failures: FailureSpec[];
+  readonly clientSpy?: SpyFacts;
 }
 
 export interface BundleDefinition {
@@ -819,6 +824,192 @@ const rotated: BundleDefinition = {
   },
 };
 
+const clientSpy: BundleDefinition = {
+  name: 'client-spy-softdist',
+  title: 'Client Spy: software distribution, cache, inventory, metering and client deployment',
+  description:
+    'PS1WIN10X64 runs three software distribution programs: 7-Zip installs from a fresh download (success), the ' +
+    'mandatory VPN client exits 1618 twice and waits to retry, and a user-requested CAD viewer is still ' +
+    'downloading (250 of 700 MB); an earlier per-user add-in ran for a domain user. Its cache holds the three ' +
+    'contents plus a tombstoned one; a mandatory upgrade is scheduled for a package no record names. All five ' +
+    'inventory actions (DDR included) report, three metering rules arrive, and a healthy update scan reports ' +
+    'compliance through the MP. ccmsetup installed the client the day before. PS1WKS0212 never gets a client: ' +
+    'ccmsetup fails with 1603 / 0x80070643 on two days.',
+  build() {
+    const { w, sink } = newWorld(this.name);
+    site(w, 300, 0, 'US Eastern (EST, UTC-5)');
+    const m = mp(w, 300, 900, 'US Eastern (EST, UTC-5)');
+    const c = w.client(
+      { name: 'PS1WIN10X64', ip: '10.1.20.37', biasMinutes: 300, skewMs: 8_000, zone: 'US Eastern (EST, UTC-5)' },
+      m,
+    );
+    // A workstation where the client never installs: its only log is ccmsetup.log.
+    const failing = w.client(
+      { name: 'PS1WKS0212', ip: '10.2.4.77', biasMinutes: 360, skewMs: 1_500, zone: 'US Central (CST, UTC-6)' },
+      m,
+    ).host;
+    const peers = w.addPeers(8, '10.1.22');
+    const us = w.rng.guid();
+    const cv = 58;
+    const start = at('2025-02-18T13:55:00Z');
+    const end = at('2025-02-18T15:45:00Z');
+
+    // Client deployment: installed the day before; the other workstation fails twice.
+    ccmsetupRun(w, c.host, at('2025-02-17T15:02:11Z'), false, '/runservice /config:MobileClient.tcf');
+    ccmsetupRun(w, failing, at('2025-02-17T16:20:40Z'), true, '/mp:PS1MP01.CONTOSO.COM SMSSITECODE=PS1');
+    ccmsetupRun(w, failing, at('2025-02-18T14:35:05Z'), true, '/mp:PS1MP01.CONTOSO.COM SMSSITECODE=PS1');
+
+    clientBoot(w, c, start + 20_000);
+    const sd = new SoftDist(w, c);
+    sd.cacheConfig(start + 95_000, 5120);
+    const user = 'S-1-5-21-3623811015-3361044348-30300820-1107';
+    const account = 'CONTOSO\\jdoe';
+    const sevenZip: SoftDistProgram = {
+      advertisement: 'PS120004',
+      packageId: 'PS100012',
+      packageName: '7-Zip 19.00 (x64 edition)',
+      version: 1,
+      program: 'Install',
+      commandLine: 'msiexec /i "7z1900-x64.msi" /q',
+    };
+    const vpn: SoftDistProgram = {
+      advertisement: 'PS120005',
+      packageId: 'PS100014',
+      packageName: 'Contoso VPN Client 4.2',
+      version: 2,
+      program: 'Install VPN',
+      commandLine: 'msiexec /i "VPNClient.msi" /qn REBOOT=ReallySuppress',
+    };
+    const cad: SoftDistProgram = {
+      advertisement: 'PS120006',
+      packageId: 'PS100015',
+      packageName: 'Contoso CAD Viewer 2025',
+      version: 1,
+      program: 'Install',
+      commandLine: 'setup.exe /silent',
+      userSid: user,
+      userAccount: account,
+    };
+    const addIn: SoftDistProgram = {
+      advertisement: 'PS120007',
+      packageId: 'PS100016',
+      packageName: 'Contoso Timesheet Add-in',
+      version: 1,
+      program: 'Per-user install',
+      commandLine: 'TimesheetAddin.exe /quiet',
+      userSid: user,
+      userAccount: account,
+    };
+    const upgrade: SoftDistProgram = {
+      advertisement: 'PS120008',
+      packageId: 'PS100017',
+      version: 3,
+      program: 'Upgrade',
+      commandLine: 'upgrade.cmd',
+    };
+
+    // Policies arrive with the machine and user policy cycles.
+    let t = at('2025-02-18T14:04:10Z');
+    t = sd.policy(t, sevenZip, { token: '0126E6C000080000', next: at('2025-02-18T14:10:00Z') });
+    t = sd.policy(t + 700, vpn, { token: '0126E6C000100008', next: at('2025-02-18T14:20:00Z') });
+    t = sd.policy(t + 900, upgrade, { token: '01A4E0C000080000', next: at('2025-02-20T03:00:00Z') });
+    t = sd.policy(t + 5_000, cad);
+    sd.policy(t + 600, addIn);
+
+    // 7-Zip: a fresh download, then a successful run; its once-only schedule has no further occurrences.
+    t = sd.request(at('2025-02-18T14:10:00.350Z'), sevenZip, true);
+    t = sd.download(t + 200, sevenZip, 1_947_136, 1, [0, 1_947_136]).t;
+    t = sd.run(t + 500, sevenZip, 'WaitingContent', 0, false);
+    sd.scheduleLine(t + 2_000, sevenZip, '0126E6C000080000', undefined);
+
+    // VPN client: content from the cache, exit 1618 (another installation in progress), retried, 1618 again.
+    t = sd.request(at('2025-02-18T14:20:00.210Z'), vpn, true);
+    t = sd.fromCache(t + 150, vpn, 48_213, 2);
+    t = sd.run(t + 400, vpn, 'WaitingContent', 1618, true);
+    t = sd.run(t + 10 * MIN, vpn, 'WaitingRetry', 1618, true);
+    sd.scheduleLine(t + 1_500, vpn, '0126E6C000100008', at('2025-02-19T14:20:00Z'));
+
+    // The user's add-in ran earlier in the session, from the cache.
+    t = sd.request(at('2025-02-18T14:45:12Z'), addIn, false);
+    t = sd.fromCache(t + 150, addIn, 2_310, 3);
+    sd.run(t + 400, addIn, 'WaitingContent', 0, false);
+
+    // Grooming finds an old content nobody references any more.
+    sd.tombstone(at('2025-02-18T14:52:30Z'), 'PS100010', 3, 15_360);
+
+    // The CAD viewer, requested by the user, is still downloading when the logs were collected.
+    t = sd.request(at('2025-02-18T15:05:41Z'), cad, false);
+    sd.download(t + 200, cad, 734_003_200, 4, [0, 131_072_000, 262_144_000]);
+
+    // Inventory: all five actions, DDR first.
+    let ti = at('2025-02-18T14:02:30Z');
+    for (const action of INVENTORY_CYCLES) {
+      ti = inventoryCycle(w, c, ti, action) + w.rng.int(40_000, 120_000);
+    }
+    meteringActivity(w, c, at('2025-02-18T14:15:20Z'), [
+      {
+        ruleId: 'PS100003',
+        fileName: 'WINWORD.EXE',
+        originalFileName: 'WinWord.exe',
+        fileVersion: '16.*',
+        languageId: 65535,
+      },
+      {
+        ruleId: 'PS100004',
+        fileName: 'ACAD.EXE',
+        originalFileName: 'acad.exe',
+        fileVersion: '25.0*',
+        languageId: 1033,
+      },
+      {
+        ruleId: 'PS100005',
+        fileName: 'VISIO.EXE',
+        originalFileName: 'VISIO.EXE',
+        fileVersion: '16.*',
+        languageId: 65535,
+      },
+    ]);
+
+    // Software updates: a healthy scan, state messages reach the site.
+    const ready = wsusSync(w, at('2025-02-18T14:58:05Z'), { updateSource: us, contentVersion: cv, itemsUpdated: 88 });
+    const cycle = scanCycle(w, c, ready + 6 * MIN + 12_000, {
+      updateSource: us,
+      contentVersion: cv,
+      updates: makeUpdates(w, 4, 2, '2025-02'),
+      trigger: 'policy',
+      policy: policyFor(w, cv),
+      sourceMode: 'existing',
+      markPrefix: 'flow',
+      forwardAfterMs: 5 * MIN + 40_000,
+    });
+    clientNoise(w, c, start, end);
+    mpNoise(w, m, peers, start, end, { updateSource: us, contentVersion: cv, relays: true });
+    siteNoise(w, start, end);
+    runFileDispatch(w, m);
+    runStateSystem(w);
+    return {
+      world: w,
+      sink,
+      flows: [cycle.flow],
+      failures: [],
+      clientSpy: {
+        executions: [
+          { advertisement: 'PS120004', outcome: 'Success', exitCode: 0 },
+          { advertisement: 'PS120005', outcome: 'WaitingRetry', exitCode: 1618 },
+          { advertisement: 'PS120006', outcome: 'WaitingContent' },
+          { advertisement: 'PS120007', outcome: 'Success', exitCode: 0 },
+        ],
+        cached: ['PS100012.1', 'PS100014.2', 'PS100016.1', 'PS100010.3'],
+        downloading: [{ content: 'PS100015.1', transferredBytes: 262_144_000, totalBytes: 734_003_200 }],
+        deployments: [
+          { host: 'PS1WIN10X64', state: 'installed', attempts: 1 },
+          { host: 'PS1WKS0212', state: 'failed', errorCode: '0x80070643', attempts: 2 },
+        ],
+      },
+    };
+  },
+};
+
 export const SAMPLE_BUNDLES: readonly BundleDefinition[] = [
   healthy,
   wsus2ee2,
@@ -828,6 +1019,7 @@ export const SAMPLE_BUNDLES: readonly BundleDefinition[] = [
   interleaved,
   skewMidnight,
   rotated,
+  clientSpy,
 ];
 
 // --- rendering --------------------------------------------------------------------------------------------
@@ -917,6 +1109,7 @@ export function renderSample(def: BundleDefinition): RenderedSample {
       flows: built.flows,
       failures,
       files: fileList,
+      ...(built.clientSpy === undefined ? {} : { clientSpy: built.clientSpy }),
     },
   };
 }

@@ -132,6 +132,30 @@ export class Host {
     this.sink.add(spec, t, text, opts.mark);
   }
 
+  /**
+   * A CCM-format record in `<host>/<folder>/<log>.log` outside the CCM log folder: ccmsetup writes
+   * `Windows\ccmsetup\Logs\ccmsetup.log`, which exists before (and without) a client. UTF-8 with a BOM.
+   */
+  ccmIn(
+    folder: string,
+    t: number,
+    log: string,
+    component: string,
+    source: string,
+    message: string,
+    opts: CcmOptions = {},
+  ): void {
+    const thread = typeof opts.thread === 'number' ? opts.thread : this.thread(opts.thread ?? component);
+    const text = ccmLine(this.local(t), this.clock.biasMinutes, {
+      component,
+      message,
+      type: opts.type ?? 1,
+      thread,
+      source,
+    });
+    this.sink.add(this.spec(`${this.name}/${folder}/${log}.log`, true), t, text, opts.mark);
+  }
+
   /** An SMS-trace record in `<smsDir>/<log>.log` (no BOM). */
   sms(
     t: number,

@@ -68,6 +68,9 @@ export function samplesReadme(samples: readonly RenderedSample[]): string {
     '  triggers other than Update_SyncStatus). The 0x80072EE2 WindowsUpdate.log lines are legacy-style WinHTTP/PT',
   );
   out.push('  warnings plus one Windows-10-style `*FAILED* [80072EE2] Send request` line.');
+  out.push('- Client Spy logs (execmgr, CAS, ContentTransferManager, DataTransferService, Scheduler, InventoryAgent,');
+  out.push('  mtrmgr, SWMTRReportGen, ccmsetup): where their wording comes from, and which lines are written in style');
+  out.push('  because no public source prints them, is listed at the top of src/parsers/messages/spy.ts.');
   out.push(
     '- Known simplification: clients are named `PS1WIN10X64` etc. but write the legacy text WindowsUpdate.log of',
   );

@@ -197,3 +197,47 @@ describe('cmflow analyze and export', () => {
     expect(bad.stderr).toMatch(/^cmflow: --dest must end in \.json, \.csv or \.html/);
   });
 });
+
+describe('cmflow spy', () => {
+  it('prints every tab as indented text with file:line citations', () => {
+    const r = cmflow(['spy', 'samples/logs/client-spy-softdist']);
+    expect(r.code).toBe(0);
+    for (const title of ['Software Distribution Execution Requests', 'Inventory', 'Client Deployment']) {
+      expect(r.stdout).toContain(`# ${title} — client-spy-softdist`);
+    }
+    expect(r.stdout).toMatch(
+      /^ {4}State: WaitingRetry \[warning\] {2}@ PS1WIN10X64\/Windows\/CCM\/Logs\/execmgr\.log:\d+$/m,
+    );
+  });
+
+  it('prints one tab, named by id, as JSON in the cmflow.spy/1 shape', () => {
+    const r = cmflow(['spy', 'samples/logs/client-spy-softdist', '--tab', 'cache', '--json']);
+    expect(r.code).toBe(0);
+    const tree = JSON.parse(r.stdout) as { schema: string; tab: string; roots: Array<{ label: string }> };
+    expect(tree.schema).toBe('cmflow.spy/1');
+    expect(tree.tab).toBe('cache');
+    expect(tree.roots.map((n) => n.label)).toEqual(['PS1WIN10X64', 'PS1WKS0212']);
+  });
+
+  it('reads a .zip bundle', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cmflow-spy-zip-'));
+    const zip = join(dir, 'b.zip');
+    const log = readFileSync(
+      join(ROOT, 'samples/logs/client-spy-softdist/PS1WKS0212/Windows/ccmsetup/Logs/ccmsetup.log'),
+    );
+    writeFileSync(zip, makeZip({ 'PS1WKS0212/Windows/ccmsetup/Logs/ccmsetup.log': log }));
+    const r = cmflow(['spy', zip, '--tab', 'client-deployment']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Deployment state: Failed [error] — error 0x80070643');
+  });
+
+  it('turns a bad tab or path into one line on stderr', () => {
+    const tab = cmflow(['spy', 'samples/logs/client-spy-softdist', '--tab', 'nope']);
+    expect(tab.code).toBe(2);
+    expect(tab.stderr.trim().split('\n')).toHaveLength(1);
+    expect(tab.stderr).toMatch(/^cmflow: unknown tab "nope" \(tabs: execution-requests, /);
+    const path = cmflow(['spy', 'no/such/bundle']);
+    expect(path.code).toBe(2);
+    expect(path.stderr).toBe('cmflow: no such file or folder: no/such/bundle\n');
+  });
+});

@@ -1,5 +1,6 @@
-// Golden snapshots: the parsed output of every sample file (test/golden/parse/) and the correlated output of
-// every bundle (test/golden/timeline/): summary, flows with their events, links by evidence. A change in
+// Golden snapshots: the parsed output of every sample file (test/golden/parse/), the correlated output of
+// every bundle (test/golden/timeline/: summary, flows with their events, links by evidence) and every Client
+// Spy tab of every bundle as the save action writes it (test/golden/spy/). A change in
 // behaviour shows up as a diff there; after a deliberate one, `npm run golden:update` rewrites them and the
 // diff is reviewed like code.
 
@@ -13,6 +14,9 @@ import { classifyRecord } from '../../src/parsers/classify.ts';
 import { parseBundle } from '../../src/parsers/parse-bundle.ts';
 import type { LogRecord } from '../../src/parsers/record.ts';
 import { formatLocal, formatUtc } from '../../src/parsers/time.ts';
+import { loadSpyData } from '../../src/spy/data.ts';
+import { renderAllTabsText } from '../../src/spy/render.ts';
+import { buildAllTabs } from '../../src/spy/spy.ts';
 
 const ROOT = resolve(__dirname, '../..');
 const SAMPLES = join(ROOT, 'samples/logs');
@@ -98,5 +102,13 @@ describe('golden correlated output of every sample bundle', () => {
     out.push('', '## links by evidence and key shape');
     out.push(...[...evidence].sort().map(([k, n]) => `${n} ${k}`));
     await expect(out.join('\n') + '\n').toMatchFileSnapshot(join(ROOT, 'test/golden/timeline', `${name}.txt`));
+  });
+});
+
+describe('golden Client Spy tabs of every sample bundle', () => {
+  it.each(bundles)('%s', async (name) => {
+    const data = await loadSpyData(join(SAMPLES, name));
+    const text = renderAllTabsText(await buildAllTabs(data));
+    await expect(text).toMatchFileSnapshot(join(ROOT, 'test/golden/spy', `${name}.txt`));
   });
 });

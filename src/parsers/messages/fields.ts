@@ -134,4 +134,54 @@ export interface MessageFields {
   bodyElided?: boolean;
   /** The embedded XML body was cut off or malformed; the fields hold what could be read. */
   bodyMalformed?: boolean;
+
+  // --- Client Spy components (messages/spy.ts): software distribution, cache, inventory, metering, setup ---
+  /** Software distribution advertisement (deployment) id, `PS120004`. */
+  advertisement?: string;
+  /** Software distribution program name as the advertisement names it. */
+  programName?: string;
+  /** Display name of a package, where a record states it. */
+  packageName?: string;
+  /** User an execution request or program run belongs to: a SID, or `System`. */
+  user?: string;
+  /** Execution request state before and after a change (`WaitingContent` → `Ready`). */
+  fromState?: string;
+  toState?: string;
+  /** Exit code of a program or installer, as the decimal it was written as. */
+  exitCode?: number;
+  /** Execution status execmgr gives a finished run (`Success`, `FailureRetry`, `FailureNonRetry`). */
+  executionStatus?: string;
+  /** Context a program runs in (`Admin`, `User`). */
+  executionContext?: string;
+  /** Scheduler schedule id (`PS120005-PS100014-6F6BCC28`) and its trigger token. */
+  scheduleId?: string;
+  scheduleToken?: string;
+  /** A host-local date and time a record names (`02/18/2025 11:00:00`), as written; no zone of its own. */
+  localTimeText?: string;
+  /** DataTransferService job id, normalised GUID (the CTM job is `job`). */
+  dtsJob?: string;
+  totalBytes?: number;
+  transferredBytes?: number;
+  totalFiles?: number;
+  transferredFiles?: number;
+  /** Size in KB a CAS cache record states (`of size (693K)`). */
+  sizeKb?: number;
+  /** Client cache size in MB. */
+  cacheSizeMb?: number;
+  /** Inventory action as InventoryAgent names it (`Hardware`, `Software`, `Discovery`, ...). */
+  inventoryAction?: string;
+  /** Inventory report type (`Full`, `Delta`, `Resync`). */
+  reportType?: string;
+  majorVersion?: number;
+  minorVersion?: number;
+  /** Software metering rule id and the file it meters. */
+  ruleId?: string;
+  fileName?: string;
+  originalFileName?: string;
+  fileVersion?: string;
+  languageId?: number;
+  /** ConfigMgr client version (`5.00.9128.1000`). */
+  clientVersion?: string;
+  /** Windows process id a record names. */
+  processId?: number;
 }

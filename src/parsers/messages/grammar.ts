@@ -29,6 +29,17 @@ import {
   statusMessage,
   wsusSyncManager,
 } from './site.ts';
+import {
+  ccmsetup,
+  contentAccess,
+  contentTransferManager,
+  dataTransferService,
+  execmgr,
+  inventoryAgent,
+  meteringAgent,
+  meteringReport,
+  scheduler,
+} from './spy.ts';
 import { applyGrammar } from './template.ts';
 import type { Grammar } from './template.ts';
 import { findGuids, findSumUpdateIds, findUrls } from './values.ts';
@@ -61,6 +72,18 @@ const BY_COMPONENT = new Map<string, Grammar>([
   ['wsyncmgr', wsusSyncManager],
   ['windowsupdate', windowsUpdate],
   ['clientidmanagerstartup', clientIdManager],
+  // Client Spy's components (spy.ts); CAS.log's component is ContentAccess.
+  ['execmgr', execmgr],
+  ['contentaccess', contentAccess],
+  ['cas', contentAccess],
+  ['contenttransfermanager', contentTransferManager],
+  ['datatransferservice', dataTransferService],
+  ['scheduler', scheduler],
+  ['inventoryagent', inventoryAgent],
+  ['mtrmgr', meteringAgent],
+  ['softwaremeteringagent', meteringAgent],
+  ['swmtrreportgen', meteringReport],
+  ['ccmsetup', ccmsetup],
 ]);
 
 /** PolicyAgent_ReplyAssignments, PolicyAgent_PolicyDownload, PolicyEvaluator_… share one grammar. */

@@ -1,0 +1,190 @@
+// The Software Updates tab (Client Spy never had one): update sources and content versions (ScanAgent),
+// scan history with results (the correlator's scan flows, which follow each ScanJob through LocationServices,
+// the MP and WUAHandler), updates by state with KB and revision (WUAHandler), and the state messages the
+// client raised (StateMessage) with whether they reached the site (the correlator's state-message flows, which
+// follow them through MP_Relay and MPFDM to StateSys).
+
+import type { Timeline, TimelineFlow } from '../correlate/model.ts';
+import type { SpyEvidence, SpyHost, SpyNode, SpyRecord } from './model.ts';
+import { fact, group, last, missingFrom, unknown, utcText } from './model.ts';
+
+const TOPIC_TYPES: Readonly<Record<number, string>> = {
+  300: 'assignment compliance',
+  301: 'assignment enforcement',
+  302: 'assignment evaluation',
+  500: 'update detection',
+  501: 'update source scan',
+};
+
+function flowEvidence(t: Timeline, flow: TimelineFlow): SpyEvidence[] {
+  const byId = new Map(t.events.map((e) => [e.id, e]));
+  const first = byId.get(flow.events[0] ?? '');
+  const end = byId.get(flow.events[flow.events.length - 1] ?? '');
+  return [first, end]
+    .filter((e) => e !== undefined)
+    .filter((e, i, all) => all.findIndex((x) => x.id === e.id) === i)
+    .map((e) => ({ file: e.file, line: e.line }));
+}
+
+function updateSources(host: SpyHost): SpyNode {
+  const sources = new Map<string, { version?: SpyRecord; url?: SpyRecord; first: SpyRecord }>();
+  for (const r of host.records) {
+    const f = r.fields;
+    if (f.updateSource === undefined || r.component.toLowerCase() !== 'scanagent') {
+      continue;
+    }
+    const s = sources.get(f.updateSource) ?? { first: r };
+    if (f.contentVersion !== undefined) {
+      s.version = r;
+    }
+    if (f.wsusUrls !== undefined && f.wsusUrls.length > 0) {
+      s.url = r;
+    }
+    sources.set(f.updateSource, s);
+  }
+  if (sources.size === 0) {
+    return group('Update sources', [
+      unknown('Update sources', missingFrom(host, 'ScanAgent.log', 'update source policies')),
+    ]);
+  }
+  return group(
+    'Update sources',
+    [...sources.entries()].map(([id, s]) =>
+      fact(id, undefined, [s.first], {
+        children: [
+          s.version === undefined
+            ? unknown('Content version', missingFrom(host, 'ScanAgent.log', 'the content version'))
+            : fact('Content version', String(s.version.fields.contentVersion), [s.version]),
+          s.url === undefined
+            ? unknown('WSUS server', missingFrom(host, 'ScanAgent.log', 'a WSUS location for this source'))
+            : fact('WSUS server', s.url.fields.wsusUrls?.[0], [s.url]),
+        ],
+      }),
+    ),
+  );
+}
+
+function scanHistory(host: SpyHost, t: Timeline | undefined): SpyNode {
+  const scans = t?.flows.filter((f) => f.kind === 'scan' && f.host === host.name) ?? [];
+  if (t === undefined || scans.length === 0) {
+    return group('Scan history', [unknown('Scans', missingFrom(host, 'ScanAgent.log', 'scan jobs'))]);
+  }
+  const byId = new Map(t.events.map((e) => [e.id, e]));
+  return group(
+    'Scan history',
+    scans.map((flow) => {
+      const start = byId.get(flow.events[0] ?? '');
+      return {
+        label: `ScanJob ${String(flow.keys['scanJob'] ?? flow.id.replace(/^scan:/, ''))}`,
+        value: flow.status,
+        description: `${start === undefined ? '' : `${new Date(start.time).toISOString()} · `}${flow.summary}`,
+        state: flow.status === 'ok' ? 'ok' : flow.status === 'failed' ? 'error' : 'warning',
+        evidence: flowEvidence(t, flow),
+        children: [],
+      } satisfies SpyNode;
+    }),
+  );
+}
+
+function updatesByState(host: SpyHost): SpyNode {
+  const latest = new Map<string, SpyRecord>();
+  for (const r of host.records) {
+    const u = r.fields.updates?.[0];
+    if (r.fields.event === 'WUAHandler.updateStatus' && u !== undefined) {
+      latest.set(u.id, r);
+    }
+  }
+  if (latest.size === 0) {
+    return group('Updates by state', [
+      unknown('Updates', missingFrom(host, 'WUAHandler.log', 'scan results per update')),
+    ]);
+  }
+  const states = new Map<string, SpyNode[]>();
+  for (const r of latest.values()) {
+    const u = r.fields.updates![0]!;
+    const state = u.state ?? 'unknown';
+    states.set(state, [
+      ...(states.get(state) ?? []),
+      fact(u.kb ?? u.id, u.title, [r], { description: `${u.id}, revision ${u.revision ?? '?'}` }),
+    ]);
+  }
+  return group(
+    'Updates by state',
+    [...states.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([state, nodes]) =>
+        group(`${state} (${nodes.length})`, nodes, { state: state === 'Missing' ? 'warning' : 'ok' }),
+      ),
+  );
+}
+
+function stateMessages(host: SpyHost, t: Timeline | undefined): SpyNode {
+  const sent = host.records.filter((r) => r.fields.event === 'StateMessage.body');
+  const recorded = host.records.filter((r) => r.fields.event === 'StateMessage.recorded');
+  if (sent.length === 0 && recorded.length === 0) {
+    return group('State messages', [
+      unknown('State messages', missingFrom(host, 'StateMessage.log', 'state messages')),
+    ]);
+  }
+  const relays = t?.flows.filter((f) => f.kind === 'state-message' && f.host === host.name) ?? [];
+  const nodes: SpyNode[] = [];
+  const sentSerials = new Set<number>();
+  for (const body of sent) {
+    for (const m of body.fields.stateMessages ?? []) {
+      if (m.serialNumber !== undefined) {
+        sentSerials.add(m.serialNumber);
+      }
+      const flow = relays.find((f) => {
+        const serials = f.keys['serialNumbers'];
+        return Array.isArray(serials) && serials.includes(String(m.serialNumber));
+      });
+      const reached: SpyNode =
+        flow === undefined || t === undefined
+          ? unknown(
+              'Reached the site',
+              'no relay of this serial in CcmMessaging.log, MP_Relay.log, MPFDM.log and StateSys.log at hand',
+            )
+          : {
+              label: 'Reached the site',
+              value: flow.status === 'ok' ? 'yes' : 'no',
+              description: flow.summary,
+              state: flow.status === 'ok' ? 'ok' : 'error',
+              evidence: flowEvidence(t, flow),
+              children: [],
+            };
+      const topic = m.topicType === undefined ? '?' : `${m.topicType} ${TOPIC_TYPES[m.topicType] ?? ''}`.trim();
+      nodes.push(
+        fact(`Serial ${m.serialNumber ?? '?'}`, `topic ${topic}, state ${m.stateId ?? '?'}`, [body], {
+          description: m.topicId ?? '',
+          state: reached.state ?? 'unknown',
+          children: [reached],
+        }),
+      );
+    }
+  }
+  const unsent = recorded.filter((r) => {
+    const at = r.utc ?? 0;
+    return !sent.some((b) => (b.utc ?? 0) >= at);
+  });
+  for (const r of unsent) {
+    nodes.push(
+      fact(
+        `TopicType ${r.fields.topicType ?? '?'}`,
+        `${r.fields.topicId ?? '?'} state ${r.fields.stateId ?? '?'}`,
+        [r],
+        {
+          description: 'recorded, not yet forwarded when the logs end',
+          state: 'warning',
+        },
+      ),
+    );
+  }
+  const forwarded = last(host.records.filter((r) => r.fields.event === 'StateMessage.forwarded'));
+  return group('State messages', nodes, {
+    description: `${sentSerials.size} sent${forwarded === undefined ? '' : `, last forwarded ${utcText(forwarded)}`}`,
+  });
+}
+
+export function softwareUpdatesTab(host: SpyHost, t: Timeline | undefined): SpyNode[] {
+  return [updateSources(host), scanHistory(host, t), updatesByState(host), stateMessages(host, t)];
+}
