@@ -12,6 +12,9 @@ export const Command = {
   revealEvent: 'cmflow.revealEvent',
   revealFile: 'cmflow.revealFile',
   copyEventReference: 'cmflow.copyEventReference',
+  spyRefreshTab: 'cmflow.spy.refreshTab',
+  spySaveTab: 'cmflow.spy.saveTab',
+  spySaveAllTabs: 'cmflow.spy.saveAllTabs',
 } as const;
 
 export type CommandId = (typeof Command)[keyof typeof Command];
@@ -33,6 +36,9 @@ export const COMMANDS: Readonly<Record<CommandId, CommandInfo>> = {
   [Command.revealEvent]: { title: 'Reveal Record in Log', palette: false },
   [Command.revealFile]: { title: 'Open Log File', palette: false },
   [Command.copyEventReference]: { title: 'Copy file:line', palette: false },
+  [Command.spyRefreshTab]: { title: 'Refresh Tab', palette: false, icon: '$(refresh)' },
+  [Command.spySaveTab]: { title: 'Save Client Spy Tab to File…', palette: true, icon: '$(save)' },
+  [Command.spySaveAllTabs]: { title: 'Save All Client Spy Tabs to File…', palette: true, icon: '$(save-all)' },
 };
 
 export const VIEW = {
@@ -40,4 +46,5 @@ export const VIEW = {
   failures: 'cmflow.failures',
   flows: 'cmflow.flows',
   hosts: 'cmflow.hosts',
+  clientSpy: 'cmflow.clientSpy',
 } as const;

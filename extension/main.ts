@@ -14,12 +14,21 @@ import { readSettings } from './settings.ts';
 import type { Location } from './state.ts';
 import { BUNDLE_SCHEME, CmflowState, EXCERPT_SCHEME, excerptRange } from './state.ts';
 import { FailuresTree, FlowsTree, HostsTree } from './trees.ts';
+import { ClientSpyTree } from './spy-tree.ts';
+import type { SpyTreeNode } from './spy-tree.ts';
+import type { SpyTabId } from '../src/spy/model.ts';
+import { SPY_TABS } from '../src/spy/model.ts';
 
 /** What the extension hands to other extensions and to its integration tests. */
 export interface CmflowApi {
   readonly state: CmflowState;
   readonly live: LiveLogs;
-  readonly trees: { readonly failures: FailuresTree; readonly flows: FlowsTree; readonly hosts: HostsTree };
+  readonly trees: {
+    readonly failures: FailuresTree;
+    readonly flows: FlowsTree;
+    readonly hosts: HostsTree;
+    readonly clientSpy: ClientSpyTree;
+  };
   /** Resolves when no analysis is running, with the bundle analyzed last. */
   whenIdle(): Promise<BundleSummary | undefined>;
 }
@@ -33,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): CmflowApi {
   const failures = new FailuresTree(state);
   const flows = new FlowsTree(state);
   const hosts = new HostsTree(state);
+  const clientSpy = new ClientSpyTree(state);
   const live = new LiveLogs(state);
   const language = new LogLanguageFeatures(state);
   const failuresView = vscode.window.createTreeView(VIEW.failures, {
@@ -49,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): CmflowApi {
     failuresView,
     vscode.window.createTreeView(VIEW.flows, { treeDataProvider: flows, showCollapseAll: true }),
     vscode.window.createTreeView(VIEW.hosts, { treeDataProvider: hosts }),
+    vscode.window.createTreeView(VIEW.clientSpy, { treeDataProvider: clientSpy, showCollapseAll: true }),
     new FailureDiagnostics(state),
     live,
     vscode.languages.registerHoverProvider(LOG_SELECTOR, language),
@@ -224,6 +235,59 @@ export function activate(context: vscode.ExtensionContext): CmflowApi {
     return to;
   });
 
+  const pickTab = async (arg: unknown): Promise<SpyTabId | undefined> => {
+    if (typeof arg === 'string') {
+      return SPY_TABS.find((t) => t.id === arg)?.id;
+    }
+    if (arg && typeof arg === 'object' && 'tab' in arg) {
+      return (arg as SpyTreeNode).tab;
+    }
+    const picked = await vscode.window.showQuickPick(
+      SPY_TABS.map((t) => ({ label: t.title, tab: t.id })),
+      { title: 'Save which Client Spy tab?' },
+    );
+    return picked?.tab;
+  };
+
+  /** Writes Client Spy text where the user says (or to `dest`); returns the path written. */
+  const saveSpy = async (tab: SpyTabId | 'all', dest: unknown): Promise<string | undefined> => {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('CMFlow writes no files in Restricted Mode: trust the workspace to save.');
+      return undefined;
+    }
+    const summary = await state.whenIdle();
+    if (!summary) {
+      void vscode.window.showInformationMessage('CMFlow: analyze a log bundle first.');
+      return undefined;
+    }
+    let target = typeof dest === 'string' ? vscode.Uri.file(dest) : undefined;
+    if (!target) {
+      const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(path.dirname(summary.source));
+      target = await vscode.window.showSaveDialog({
+        defaultUri: vscode.Uri.joinPath(base, `${summary.bundle}-clientspy-${tab}.txt`),
+        filters: { Text: ['txt'] },
+        title: tab === 'all' ? 'Save all Client Spy tabs' : 'Save Client Spy tab',
+      });
+    }
+    if (!target) {
+      return undefined;
+    }
+    const text = await state.service().request('spyText', { tab });
+    await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+    return target.fsPath;
+  };
+
+  register(Command.spyRefreshTab, (node?: SpyTreeNode) => {
+    if (node) {
+      clientSpy.refresh(node.tab);
+    }
+  });
+  register(Command.spySaveTab, async (arg?: unknown, dest?: unknown) => {
+    const tab = await pickTab(arg);
+    return tab === undefined ? undefined : saveSpy(tab, dest);
+  });
+  register(Command.spySaveAllTabs, (dest?: unknown) => saveSpy('all', dest));
+
   setContext(undefined);
   const startup: Promise<unknown> = readSettings().analyzeOnOpen
     ? findWorkspaceBundle().then((source) => (source === undefined ? undefined : state.analyze(source)))
@@ -232,7 +296,7 @@ export function activate(context: vscode.ExtensionContext): CmflowApi {
   return {
     state,
     live,
-    trees: { failures, flows, hosts },
+    trees: { failures, flows, hosts, clientSpy },
     whenIdle: async () => {
       await startup;
       return state.whenIdle();

@@ -21,6 +21,7 @@ await Promise.all([
     ...common,
     entryPoints: [
       'test/integration/index.ts',
+      'test/integration/clientspy.test.ts',
       'test/integration/extension.test.ts',
       'test/integration/run-electron.ts',
     ],

@@ -3,6 +3,7 @@
 // can be cancelled. Every method takes one params object and returns structured-clone-safe data.
 
 import type { ExportFormat } from '../correlate/export.ts';
+import type { SpyTabId, SpyTree } from '../spy/model.ts';
 import type {
   BundleSummary,
   EventRef,
@@ -37,6 +38,10 @@ export interface ServiceMethods {
   readText(params: { file: string }): string;
   /** Lines `from`..`to` of a file (logs too large for the editor). */
   readLines(params: { file: string; from: number; to: number }): { text: string; lines: number };
+  /** A Client Spy tab's tree, built on first request; `refresh` reads the logs again for this tab. */
+  spyTab(params: { tab: SpyTabId; refresh: boolean }): SpyTree;
+  /** Client Spy tab(s) as the text the save actions write. */
+  spyText(params: { tab: SpyTabId | 'all' }): string;
   /** Writes the correlated timeline. */
   exportTo(params: { format: ExportFormat; dest: string }): null;
 }

@@ -20,6 +20,12 @@ import { parseBytes } from '../parsers/file-parser.ts';
 import { FileParser } from '../parsers/file-parser.ts';
 import type { MessageFields } from '../parsers/messages/fields.ts';
 import type { LogRecord, Severity, TextEncoding } from '../parsers/record.ts';
+import type { SpyData } from '../spy/data.ts';
+import { loadSpyData } from '../spy/data.ts';
+import type { SpyTabId, SpyTree } from '../spy/model.ts';
+import { SPY_TABS } from '../spy/model.ts';
+import { renderAllTabsText, renderTabText } from '../spy/render.ts';
+import { buildTab } from '../spy/spy.ts';
 
 export interface OpenOptions {
   readonly hosts?: Readonly<Record<string, HostOverride>>;
@@ -152,6 +158,8 @@ export class AnalysisSession {
   private readonly occurrenceCache = new Map<string, OccurrenceResult>();
   private readonly tails = new Map<string, { size: number; lines: number; endsInCr: boolean }>();
   private readonly filesByPath: Map<string, BundleFile>;
+  private spyData: Promise<SpyData> | undefined;
+  private readonly spyTrees = new Map<SpyTabId, Promise<SpyTree>>();
 
   private constructor(
     private readonly bundle: Bundle,
@@ -439,6 +447,44 @@ export class AnalysisSession {
       .slice(0, to - from + 1)
       .join('\n');
     return { text, lines: line };
+  }
+
+  /**
+   * A Client Spy tab, built the first time it is asked for. `refresh` reads the logs again and rebuilds
+   * this tab only; the other tabs keep what they showed until they are refreshed themselves.
+   */
+  spyTab(tab: SpyTabId, refresh = false): Promise<SpyTree> {
+    if (refresh) {
+      this.spyData = this.loadSpy();
+      this.spyTrees.delete(tab);
+    }
+    let tree = this.spyTrees.get(tab);
+    if (!tree) {
+      this.spyData ??= this.loadSpy();
+      tree = this.spyData.then((data) => buildTab(data, tab));
+      // A failed build is not cached: the next request tries again.
+      void tree.catch(() => this.spyTrees.delete(tab));
+      this.spyTrees.set(tab, tree);
+    }
+    return tree;
+  }
+
+  /** Client Spy's "Save current tab" / "Save all tabs" text. */
+  async spyText(tab: SpyTabId | 'all'): Promise<string> {
+    if (tab !== 'all') {
+      return renderTabText(await this.spyTab(tab));
+    }
+    return renderAllTabsText(await Promise.all(SPY_TABS.map((t) => this.spyTab(t.id))));
+  }
+
+  private loadSpy(): Promise<SpyData> {
+    return loadSpyData(this.bundle, {
+      // The Software Updates tab reads the correlated timeline this session already has.
+      timeline: async () => {
+        await this.analyzed.prefetch();
+        return this.analyzed.timeline.materialize('all');
+      },
+    });
   }
 
   async exportTo(format: ExportFormat, dest: string): Promise<void> {

@@ -44,6 +44,8 @@ const handlers: Handlers = {
   tail: ({ file }) => need().tail(file),
   readText: ({ file }) => need().readText(file),
   readLines: ({ file, from, to }) => need().readLines(file, from, to),
+  spyTab: ({ tab, refresh }) => need().spyTab(tab, refresh),
+  spyText: ({ tab }) => need().spyText(tab),
   exportTo: async ({ format, dest }) => {
     await need().exportTo(format, dest);
     return null;

@@ -42,6 +42,8 @@ export interface SpyData {
 
 export interface LoadOptions extends OpenOptions {
   readonly signal?: AbortSignal;
+  /** The bundle's correlated timeline when the caller has it already (the extension's analysis). */
+  readonly timeline?: () => Promise<Timeline>;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function loadSpyData(source: string | Bundle, options: LoadOptions 
   const owned = typeof source === 'string';
   const bundle = owned ? await openBundle(source, options) : source;
   const byHost = new Map<string, SpyRecord[]>();
+  const hostOf = new Map(bundle.files.map((f) => [f.path, f.host]));
   try {
     const parsed = await parseBundle(bundle, {
       classify: classifyRecord,
@@ -61,7 +64,7 @@ export async function loadSpyData(source: string | Bundle, options: LoadOptions 
           if (!SPY_COMPONENTS.has(r.component.toLowerCase())) {
             return;
           }
-          const host = bundle.files.find((f) => f.path === r.file)?.host ?? '';
+          const host = hostOf.get(r.file) ?? '';
           let list = byHost.get(host);
           if (list === undefined) {
             list = [];
@@ -97,6 +100,9 @@ export async function loadSpyData(source: string | Bundle, options: LoadOptions 
       clients,
       timeline() {
         timeline ??= (async () => {
+          if (options.timeline) {
+            return options.timeline();
+          }
           if (!owned) {
             return analyzeBundle(bundle);
           }

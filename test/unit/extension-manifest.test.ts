@@ -49,9 +49,9 @@ describe('extension manifest', () => {
     }
   });
 
-  it('declares the CMFlow container and its three views', () => {
+  it('declares the CMFlow container and its views', () => {
     expect(c.viewsContainers.activitybar[0]!.id).toBe(VIEW.container);
-    expect(c.views[VIEW.container]!.map((v) => v.id)).toEqual([VIEW.failures, VIEW.flows, VIEW.hosts]);
+    expect(c.views[VIEW.container]!.map((v) => v.id)).toEqual([VIEW.failures, VIEW.flows, VIEW.hosts, VIEW.clientSpy]);
   });
 
   it('declares limited support for untrusted workspaces, with host overrides restricted', () => {
