@@ -49,13 +49,25 @@ export function activate(context: vscode.ExtensionContext): CmflowApi {
     treeDataProvider: failures,
     showCollapseAll: true,
   });
+  const status = vscode.window.createStatusBarItem('cmflow.summary', vscode.StatusBarAlignment.Left, 60);
+  status.name = 'CMFlow';
+  status.command = `${VIEW.failures}.focus`;
   const setContext = (s: BundleSummary | undefined): void => {
+    if (s) {
+      const n = s.failures.length;
+      status.text = n > 0 ? `$(error) CMFlow: ${n} failure${n === 1 ? '' : 's'}` : '$(pass) CMFlow: no failures';
+      status.tooltip = `${s.bundle}: ${s.hosts.length} hosts, ${s.flows.length} flows, ${n} failures. Click for the Failures view.`;
+      status.show();
+    } else {
+      status.hide();
+    }
     void vscode.commands.executeCommand('setContext', 'cmflow.analyzed', s !== undefined);
     failuresView.badge = s && s.failures.length > 0 ? { value: s.failures.length, tooltip: 'Failures' } : undefined;
     failuresView.message = s && s.failures.length === 0 ? `No failures in ${s.bundle}: every flow completed.` : '';
   };
   context.subscriptions.push(
     state,
+    status,
     failuresView,
     vscode.window.createTreeView(VIEW.flows, { treeDataProvider: flows, showCollapseAll: true }),
     vscode.window.createTreeView(VIEW.hosts, { treeDataProvider: hosts }),
