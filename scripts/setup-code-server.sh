@@ -25,6 +25,10 @@ for tool in g++ make python3; do
   command -v "$tool" >/dev/null || { echo "setup-code-server: missing $tool (apt-get install build-essential python3)" >&2; exit 1; }
 done
 
+# Run from `npm test`, this script inherits the outer npm's settings as npm_* variables, its user agent
+# (node/v20) among them; code-server's postinstall would read that and refuse. Start clean.
+for v in $(compgen -e | grep '^npm_' || true); do unset "$v"; done
+
 mkdir -p "$E2E/node" "$E2E/code-server"
 export NODE_COMPILE_CACHE="$E2E/node-compile-cache"
 if [ ! -x "$NODE_PKG/bin/node" ] || [ "$("$NODE_PKG/bin/node" --version)" != "v$NODE_VERSION" ]; then
