@@ -1,4 +1,5 @@
-// Bundles the CLI, the benchmark and (later) the extension with esbuild. Type checking is `tsc`'s job.
+// Bundles the CLI, the benchmark, the webviews (for the browser) and (later) the extension with esbuild.
+// Type checking is `tsc`'s job.
 import { build } from 'esbuild';
 
 const common = {
@@ -13,5 +14,27 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   build({ ...common, entryPoints: ['src/parsers/parse-worker.ts'], outfile: 'dist/parse-worker.js' }),
-  build({ ...common, entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js' }),
+  // playwright-core stays a runtime require: it finds its own files next to it, and the bench runs from
+  // the checkout, never from the packaged extension.
+  build({ ...common, entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js', external: ['playwright-core'] }),
+  // Webviews: one script (IIFE, no module loader in a webview) and one stylesheet per view. No source maps
+  // inlined: the page's CSP allows nothing but its own files.
+  build({
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: ['chrome114'],
+    sourcemap: 'linked',
+    minify: true,
+    logLevel: 'warning',
+    entryPoints: { swimlane: 'src/views/swimlane/main.ts' },
+    outdir: 'dist/views',
+  }),
+  build({
+    bundle: true,
+    minify: true,
+    logLevel: 'warning',
+    entryPoints: { swimlane: 'src/views/swimlane/swimlane.css' },
+    outdir: 'dist/views',
+  }),
 ]);

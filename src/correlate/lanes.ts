@@ -209,6 +209,8 @@ export class LaneIndex {
   readonly laneOf: Int32Array;
   /** Row → `MarkFlag` bits. */
   readonly flagsOf: Uint8Array;
+  /** Row → the first flow (index) it belongs to, or -1. */
+  readonly flowOf: Int32Array;
   /** Tiers by minimum severity: every row, warnings and errors, errors. */
   private readonly tiers: readonly [Tier, Tier, Tier];
   /** Failing events and causes in time order, sent as themselves in every window. */
@@ -337,12 +339,16 @@ export class LaneIndex {
 
     // Flags, flows, failures.
     this.flagsOf = new Uint8Array(n);
+    this.flowOf = new Int32Array(n).fill(-1);
     this.flows = store.flows.map((f, index) => {
       this.flowIndex.set(f.id, index);
       let s = Infinity;
       let e = -Infinity;
       for (const row of f.events) {
         this.flagsOf[row]! |= MarkFlag.inFlow;
+        if (this.flowOf[row] === -1) {
+          this.flowOf[row] = index;
+        }
         s = Math.min(s, time(row));
         e = Math.max(e, time(row));
       }

@@ -226,6 +226,8 @@ export class SwimlaneData {
       thread: e.thread,
       text: e.text,
       lane: this.index.laneOf[row]!,
+      flow: this.index.flowOf[row]!,
+      failure: this.index.failures.findIndex((f) => f.row === row),
     };
   }
 }

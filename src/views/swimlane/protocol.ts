@@ -75,6 +75,10 @@ export interface RecordDetail {
   /** The message as logged. Hostile: the webview only ever sets it as text. */
   readonly text: string;
   readonly lane: number;
+  /** The first flow (index) the record belongs to, or -1. */
+  readonly flow: number;
+  /** The failure (index) whose failing record this is, or -1. */
+  readonly failure: number;
 }
 
 // ---------------------------------------------------------------- webview → host
