@@ -93,8 +93,9 @@ export interface WindowFilter {
 
 /**
  * Marks as parallel arrays. A mark stands for `counts[i]` records of its group in one column of
- * `COLUMN_PX` pixels; its row is the most severe of them, so thinning never hides an error; failures and
- * their causes always come as themselves. Within a group, marks are in time order.
+ * `COLUMN_PX` pixels; its row is the most severe of them, so thinning never hides an error. Failures and
+ * their causes always come (again) as themselves, with a count of 0 since their column counted them.
+ * Within a group, the column marks are in time order, and the failures' copies follow them.
  */
 export interface MarkBatch {
   readonly rows: number[];
@@ -549,7 +550,8 @@ export class LaneIndex {
       const row = this.notable.rows[j]!;
       const gi = groupOf[this.laneOf[row]!]!;
       if (gi >= 0 && this.severityOf(row) >= filter.minSeverity && keep(row)) {
-        push(row, this.notable.times[j]!, gi, 1);
+        // Counted already in its column's mark: this copy stands for no further record.
+        push(row, this.notable.times[j]!, gi, 0);
       }
     }
 
