@@ -170,6 +170,32 @@ interface Tier {
   readonly times: Float64Array;
 }
 
+/** The entries of `all` at or above a severity (`severity` is parallel to `all.rows`). */
+function subTier(all: Tier, severity: Uint8Array, minSeverity: number): Tier {
+  const laneCount = all.offsets.length - 1;
+  const offsets = new Int32Array(laneCount + 1);
+  let count = 0;
+  for (let j = 0; j < severity.length; j++) {
+    if (severity[j]! >= minSeverity) {
+      count++;
+    }
+  }
+  const rows = new Int32Array(count);
+  const times = new Float64Array(count);
+  let at = 0;
+  for (let l = 0; l < laneCount; l++) {
+    offsets[l] = at;
+    for (let j = all.offsets[l]!; j < all.offsets[l + 1]!; j++) {
+      if (severity[j]! >= minSeverity) {
+        rows[at] = all.rows[j]!;
+        times[at++] = all.times[j]!;
+      }
+    }
+  }
+  offsets[laneCount] = at;
+  return { offsets, rows, times };
+}
+
 /** First index in `times[from, to)` whose value is >= t (to when none). */
 export function lowerBound(times: Float64Array | readonly number[], t: number, from: number, to: number): number {
   let lo = from;
@@ -197,6 +223,86 @@ function gallop(times: Float64Array, t: number, from: number, to: number): numbe
     step *= 2;
   }
   return lowerBound(times, t, lo + 1, Math.min(to, lo + step));
+}
+
+/**
+ * Sorts `items` in place by `key[item]`, ties by item: a bucket sort (buckets as many as items over the
+ * keys' range, each finished by insertion sort), because a comparator sort of millions of items costs
+ * seconds and times cluster no worse than log bursts. A bucket that still holds many falls back to the
+ * comparator sort. Items already in order cost one pass.
+ */
+export function sortByKey(items: Int32Array, key: (item: number) => number): void {
+  const n = items.length;
+  const keys = new Float64Array(n);
+  let sorted = true;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const k = key(items[i]!);
+    keys[i] = k;
+    if (i > 0 && (k < keys[i - 1]! || (k === keys[i - 1]! && items[i]! < items[i - 1]!))) {
+      sorted = false;
+    }
+    if (k < min) {
+      min = k;
+    }
+    if (k > max) {
+      max = k;
+    }
+  }
+  if (sorted) {
+    return;
+  }
+  const buckets = n;
+  const scale = max > min ? (buckets - 1) / (max - min) : 0;
+  const bucketOf = (k: number): number => Math.floor((k - min) * scale);
+  const start = new Int32Array(buckets + 1);
+  for (let i = 0; i < n; i++) {
+    start[bucketOf(keys[i]!) + 1]!++;
+  }
+  for (let b = 0; b < buckets; b++) {
+    start[b + 1]! += start[b]!;
+  }
+  const fill = start.slice(0, buckets);
+  const outItems = new Int32Array(n);
+  const outKeys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const at = fill[bucketOf(keys[i]!)]!++;
+    outItems[at] = items[i]!;
+    outKeys[at] = keys[i]!;
+  }
+  for (let b = 0; b < buckets; b++) {
+    const lo = start[b]!;
+    const hi = start[b + 1]!;
+    if (hi - lo <= 1) {
+      continue;
+    }
+    if (hi - lo > 64) {
+      const part = outItems.subarray(lo, hi);
+      const keyOf = new Map<number, number>();
+      for (let j = lo; j < hi; j++) {
+        keyOf.set(outItems[j]!, outKeys[j]!);
+      }
+      part.sort((x, y) => keyOf.get(x)! - keyOf.get(y)! || x - y);
+      for (let j = lo; j < hi; j++) {
+        outKeys[j] = keyOf.get(outItems[j]!)!;
+      }
+      continue;
+    }
+    for (let j = lo + 1; j < hi; j++) {
+      const item = outItems[j]!;
+      const k = outKeys[j]!;
+      let m = j - 1;
+      while (m >= lo && (outKeys[m]! > k || (outKeys[m]! === k && outItems[m]! > item))) {
+        outItems[m + 1] = outItems[m]!;
+        outKeys[m + 1] = outKeys[m]!;
+        m--;
+      }
+      outItems[m + 1] = item;
+      outKeys[m + 1] = k;
+    }
+  }
+  items.set(outItems);
 }
 
 export class LaneIndex {
@@ -310,11 +416,16 @@ export class LaneIndex {
     }
     const time = (i: number): number => store.eventTime(i);
     for (let l = 0; l < laneCount; l++) {
-      rows.subarray(offsets[l], offsets[l + 1]).sort((a, b) => time(a) - time(b) || a - b);
+      sortByKey(rows.subarray(offsets[l], offsets[l + 1]), time);
     }
-    const times = Float64Array.from(rows, time);
+    const times = new Float64Array(n);
+    const severity = new Uint8Array(n);
+    for (let j = 0; j < n; j++) {
+      times[j] = time(rows[j]!);
+      severity[j] = store.eventSeverityLevel(rows[j]!);
+    }
     const all: Tier = { offsets, rows, times };
-    this.tiers = [all, this.subTier(all, 1), this.subTier(all, 2)];
+    this.tiers = [all, subTier(all, severity, 1), subTier(all, severity, 2)];
 
     const warnings = (l: number): number => this.tiers[1].offsets[l + 1]! - this.tiers[1].offsets[l]!;
     const errors = (l: number): number => this.tiers[2].offsets[l + 1]! - this.tiers[2].offsets[l]!;
@@ -402,39 +513,26 @@ export class LaneIndex {
     }
     const sortedSpans = spans.slice().sort();
     this.shortSpan = m === 0 ? 0 : sortedSpans[Math.floor(0.99 * (m - 1))]!;
-    const short: number[] = [];
-    const long: number[] = [];
+    let shortCount = 0;
     for (let k = 0; k < m; k++) {
-      (spans[k]! <= this.shortSpan ? short : long).push(k);
-    }
-    this.linkOrder = Int32Array.from(short).sort((a, b) => linkMin[a]! - linkMin[b]! || a - b);
-    this.linkStart = Float64Array.from(this.linkOrder, (k) => linkMin[k]!);
-    this.longLinks = Int32Array.from(long);
-  }
-
-  private subTier(all: Tier, minSeverity: number): Tier {
-    const laneCount = all.offsets.length - 1;
-    const offsets = new Int32Array(laneCount + 1);
-    let count = 0;
-    for (let j = 0; j < all.rows.length; j++) {
-      if (this.store.eventSeverityLevel(all.rows[j]!) >= minSeverity) {
-        count++;
+      if (spans[k]! <= this.shortSpan) {
+        shortCount++;
       }
     }
-    const rows = new Int32Array(count);
-    const times = new Float64Array(count);
-    let at = 0;
-    for (let l = 0; l < laneCount; l++) {
-      offsets[l] = at;
-      for (let j = all.offsets[l]!; j < all.offsets[l + 1]!; j++) {
-        if (this.store.eventSeverityLevel(all.rows[j]!) >= minSeverity) {
-          rows[at] = all.rows[j]!;
-          times[at++] = all.times[j]!;
-        }
+    this.linkOrder = new Int32Array(shortCount);
+    this.longLinks = new Int32Array(m - shortCount);
+    for (let k = 0, si = 0, li = 0; k < m; k++) {
+      if (spans[k]! <= this.shortSpan) {
+        this.linkOrder[si++] = k;
+      } else {
+        this.longLinks[li++] = k;
       }
     }
-    offsets[laneCount] = at;
-    return { offsets, rows, times };
+    sortByKey(this.linkOrder, (k) => linkMin[k]!);
+    this.linkStart = new Float64Array(shortCount);
+    for (let j = 0; j < shortCount; j++) {
+      this.linkStart[j] = linkMin[this.linkOrder[j]!]!;
+    }
   }
 
   flowById(id: string): number | undefined {

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeToStore } from '../../src/correlate/analyze.ts';
 import type { AnalyzedBundle } from '../../src/correlate/analyze.ts';
-import { COLUMN_PX, LaneIndex, MarkFlag } from '../../src/correlate/lanes.ts';
+import { COLUMN_PX, LaneIndex, MarkFlag, sortByKey } from '../../src/correlate/lanes.ts';
 import type { WindowFilter } from '../../src/correlate/lanes.ts';
 import type { TimelineStore } from '../../src/correlate/store.ts';
 import { openBundle } from '../../src/parsers/bundle.ts';
@@ -47,6 +47,38 @@ afterAll(() => {
 });
 
 const rowsOf = (store: TimelineStore): number[] => Array.from({ length: store.eventCount }, (_, i) => i);
+
+describe('sortByKey', () => {
+  it('orders like a comparator sort, ties by item, whatever the keys (clustered, equal, sorted)', () => {
+    const keys = fc.oneof(
+      fc.array(fc.double({ min: -1e12, max: 1e12, noNaN: true }), { maxLength: 400 }),
+      fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 400 }),
+      // Bursts: many keys within a hair of one another, as log lines in one second are.
+      fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 400 }).map((xs) => xs.map((x) => 1.7e12 + x * 1e-3)),
+      fc
+        .array(fc.double({ noNaN: true, noDefaultInfinity: true, min: 0, max: 1 }), { maxLength: 400 })
+        .map((xs) => [...xs].sort((a, b) => a - b)),
+    );
+    fc.assert(
+      fc.property(keys, fc.boolean(), (values, shuffle) => {
+        const items = Int32Array.from(values.keys());
+        if (shuffle) {
+          items.reverse();
+        }
+        const expected = [...items].sort((a, b) => values[a]! - values[b]! || a - b);
+        sortByKey(items, (i) => values[i]!);
+        expect([...items]).toEqual(expected);
+      }),
+    );
+  });
+
+  it('copes with one bucket holding most items (a big burst among few others)', () => {
+    const values = [...Array.from({ length: 5000 }, (_, i) => 1000 + (i % 97) * 1e-6), 0, 1e9];
+    const items = Int32Array.from(values.keys()).reverse();
+    sortByKey(items, (i) => values[i]!);
+    expect([...items]).toEqual([...values.keys()].sort((a, b) => values[a]! - values[b]! || a - b));
+  });
+});
 
 describe('lanes', () => {
   it('are one per host and component, partition the rows, and list hosts client → MP → site', async () => {

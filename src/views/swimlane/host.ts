@@ -102,18 +102,20 @@ export class SwimlaneData {
     }
   }
 
-  /** `handle`, with the reply posted; then any focus commands that waited for the webview. */
-  receive(raw: unknown): void {
-    void this.handle(raw).then((reply) => {
-      if (reply) {
-        this.post(reply);
+  /**
+   * `handle`, with the reply posted; then any focus commands that waited for the webview. The promise
+   * settles once that is done (nobody need wait for it; it never rejects).
+   */
+  async receive(raw: unknown): Promise<void> {
+    const reply = await this.handle(raw);
+    if (reply) {
+      this.post(reply);
+    }
+    if (reply?.type === 'init') {
+      for (const m of this.queued.splice(0)) {
+        this.post(m);
       }
-      if (reply?.type === 'init') {
-        for (const m of this.queued.splice(0)) {
-          this.post(m);
-        }
-      }
-    });
+    }
   }
 
   /** Lights up a flow by its id (`scan:…`, `state-message:…`). */

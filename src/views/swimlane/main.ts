@@ -51,7 +51,9 @@ const STATE_VERSION = 1;
 /** Rows above and below the viewport fetched with it, so scrolling a little needs no new window. */
 const ROW_MARGIN = 12;
 /** Flows listed in the flow picker: failed ones first, then those in view. */
-const FLOW_CHOICES = 300;
+const FLOW_CHOICES = 100;
+/** Failures listed in the failure picker (in the timeline's order: those in flows first); N/P visit all. */
+const FAILURE_CHOICES = 100;
 
 interface SavedState {
   readonly v: number;
@@ -268,8 +270,14 @@ class SwimlaneApp {
     tb.setChoices(
       'failure',
       [
-        { value: '-1', label: `Failures (${init.failures.length})` },
-        ...init.failures.map((f, i) => ({
+        {
+          value: '-1',
+          label:
+            init.failures.length > FAILURE_CHOICES
+              ? `Failures (${init.failures.length}; first ${FAILURE_CHOICES} here, N/P for all)`
+              : `Failures (${init.failures.length})`,
+        },
+        ...init.failures.slice(0, FAILURE_CHOICES).map((f, i) => ({
           value: String(i),
           label: `${f.code ?? f.type} — ${f.where.split('/').pop() ?? f.where}${f.occurrences > 1 ? ` ×${f.occurrences}` : ''}`,
         })),
@@ -453,7 +461,7 @@ class SwimlaneApp {
   // ------------------------------------------------------------------ windows of data
 
   /** Rows in view plus a margin, as lane groups. */
-  private wantedGroups(): { groups: number[][]; key: string } {
+  private wantedGroups(): number[][] {
     const top = this.scroller.scrollTop - ROW_MARGIN * 22;
     const bottom = this.scroller.scrollTop + this.plotHeight + ROW_MARGIN * 22;
     const { first, last } = rowsIn(this.layout, top, bottom);
@@ -464,7 +472,7 @@ class SwimlaneApp {
         groups.push([...lanes]);
       }
     }
-    return { groups, key: groups.map(groupKey).join('|') };
+    return groups;
   }
 
   private needsFetch(): boolean {
@@ -515,7 +523,7 @@ class SwimlaneApp {
     // Half a view on each side: panning by up to that needs no new data.
     const window = clampWindow({ start: this.view.start - span / 2, end: this.view.end + span / 2 }, this.extent);
     const width = Math.max(1, Math.round(this.plotWidth * ((window.end - window.start) / span)));
-    const { groups } = this.wantedGroups();
+    const groups = this.wantedGroups();
     const filter = this.filter;
     try {
       const reply = await this.client.request<WindowReply>({
@@ -613,7 +621,7 @@ class SwimlaneApp {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     this.hits = drawSwimlanes(ctx, this.drawInput());
     this.drawAxis();
-    this.renderLabels();
+    this.renderLabels(false);
     const s = this.scene;
     // What a test (or a curious user in devtools) can read about the last frame.
     this.app.dataset.rows = String(this.layout.rows.length);
@@ -655,12 +663,20 @@ class SwimlaneApp {
 
   private dragging: { kind: 'lane' | 'host'; host: number; lane: number } | undefined;
 
-  private renderLabels(): void {
+  private labelsDrawn = '';
+
+  /** Label elements for the rows in view; rebuilt only when those rows or the selection changed. */
+  private renderLabels(force = true): void {
     const init = this.init;
     if (!init) {
       return;
     }
     const scrollTop = this.scroller.scrollTop;
+    const key = `${scrollTop}|${this.plotHeight}|${this.selected?.lane ?? -1}`;
+    if (!force && key === this.labelsDrawn) {
+      return;
+    }
+    this.labelsDrawn = key;
     const { first, last } = rowsIn(this.layout, scrollTop, scrollTop + this.plotHeight);
     const nodes: HTMLElement[] = [];
     for (let i = first; i <= last; i++) {

@@ -13,7 +13,7 @@
 //   });
 //   panel.webview.html = swimlanePage({ cspSource: panel.webview.cspSource, nonce: newNonce(),
 //     scriptUri: asWebviewUri(dist/views/swimlane.js), styleUris: [asWebviewUri(dist/views/swimlane.css)] });
-//   panel.webview.onDidReceiveMessage((m) => data.receive(m));
+//   panel.webview.onDidReceiveMessage((m) => data.receive(m));       // answers and posts the reply
 //   data.focusFailure(i) / data.focusFlow(flowId) / data.focusEvent(file, line)   // from views, CodeLens
 //
 // `localResourceRoots` must include `dist/views`; `enableScripts: true`. Focus commands sent before the
