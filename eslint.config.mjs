@@ -57,6 +57,28 @@ export default tseslint.config(
     },
   },
   {
+    // Webview code runs in the browser: no Node modules, and nothing from the engine but types (its data
+    // comes over the protocol). lanes.ts is the one exception, for its constants, and so takes only types
+    // itself. host.ts is the Node side of the protocol.
+    files: ['src/views/**/*.ts'],
+    ignores: ['src/views/**/host.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'Webview code runs in the browser.' },
+            {
+              group: ['**/parsers/**', '**/correlate/**', '!**/correlate/lanes.ts'],
+              allowTypeImports: true,
+              message: 'Webviews get data over their protocol: import only types from the engine.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tool configuration files must default-export their config.
     files: ['**/*.mjs', '**/*.js', '**/*.mts'],
     ...tseslint.configs.disableTypeChecked,

@@ -163,6 +163,54 @@ export class TimelineStore {
     return this.time.get(i);
   }
 
+  // Read-only accessors for views that index the rows themselves (the swimlane's lanes): numbers, not
+  // objects, because they are called once per row on millions of rows. Strings come back interned:
+  // `*Id` returns a number that `interned` turns into the string, so grouping needs no string building.
+
+  eventHostId(i: number): number {
+    return this.host.get(i);
+  }
+
+  eventComponentId(i: number): number {
+    return this.component.get(i);
+  }
+
+  eventFileId(i: number): number {
+    return this.file.get(i);
+  }
+
+  eventLine(i: number): number {
+    return this.line.get(i);
+  }
+
+  /** 0 info, 1 warning, 2 error. */
+  eventSeverityLevel(i: number): number {
+    return this.severity.get(i);
+  }
+
+  interned(id: number): string {
+    return this.strings.values[id]!;
+  }
+
+  /** Row a link starts from. */
+  linkSource(i: number): number {
+    return this.linkFrom.get(i);
+  }
+
+  /** Row a link points to. */
+  linkTarget(i: number): number {
+    return this.linkTo.get(i);
+  }
+
+  /** 0 id, 1 derived, 2 time (the order of `Evidence`'s strength). */
+  linkEvidenceLevel(i: number): number {
+    return this.linkEvidence.get(i);
+  }
+
+  linkKeyText(i: number): string {
+    return this.strings.values[this.linkKey.get(i)]!;
+  }
+
   /** The record's message and fields, read again from its bytes. */
   record(i: number): RereadRecord {
     const again = this.reader.read({

@@ -1,10 +1,12 @@
 // `npm run bench`: parse throughput and peak memory on generated bundles of 100 MB and 1 GB, beside the
 // floor measured on the same bytes in the same run. Phases: `floor` (read, decode, split lines), `frame`
 // (records: framing, UTC time, component, severity, spans), `parse` (records + message fields, one thread),
-// `parallel` (records + message fields on worker threads). Each runs in a child process of its own so that
+// `parallel` (records + message fields on worker threads), `analyze` (the correlated timeline), `render` (the
+// swimlane webview in headless Chromium on that timeline: first paint after analysis, frame times while
+// panning and zooming; skipped when Chromium is absent). Each runs in a child process of its own so that
 // its peak resident memory (maxRSS) is its own. This is a report, never a test: nothing fails on speed.
 //
-//   node dist/bench.js [--sizes 100,1000] [--dir .bench] [--runs 2]
+//   node dist/bench.js [--sizes 100,1000] [--dir .bench] [--runs 2] [--phases parse,render]
 
 import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,8 +19,11 @@ import { classifyRecord } from '../../src/parsers/classify.ts';
 import { parseBundle } from '../../src/parsers/parse-bundle.ts';
 import { defaultWorkerCount } from '../../src/parsers/parallel.ts';
 import { floorRead } from './floor.ts';
+import { chromiumAvailable, measureRender } from './render.ts';
+import type { RenderStats } from './render.ts';
 
-type Phase = 'floor' | 'parse' | 'frame' | 'parallel' | 'analyze';
+type Phase = 'floor' | 'parse' | 'frame' | 'parallel' | 'analyze' | 'render';
+const PHASES: readonly Phase[] = ['floor', 'frame', 'parse', 'parallel', 'analyze', 'render'];
 
 interface PhaseResult {
   phase: Phase;
@@ -26,6 +31,7 @@ interface PhaseResult {
   bytes: number;
   units: number;
   maxRssMB: number;
+  render?: RenderStats;
 }
 
 const MB = 1_000_000;
@@ -44,6 +50,17 @@ async function runPhase(phase: Phase, bundleDir: string): Promise<PhaseResult> {
     bytes = bundle.files.reduce((sum, f) => sum + f.size, 0);
     units = analyzed.timeline.flows.length;
     analyzed.close();
+  } else if (phase === 'render') {
+    const analyzed = await analyzeToStore(bundle);
+    bytes = bundle.files.reduce((sum, f) => sum + f.size, 0);
+    units = analyzed.timeline.eventCount;
+    // Analysis leaves its garbage behind; collecting it first keeps its cost out of the view's figures
+    // (in the extension, the view opens well after analysis).
+    (globalThis as { gc?: () => void }).gc?.();
+    const render = await measureRender(analyzed.timeline, resolve('test-results/screenshots'));
+    analyzed.close();
+    const seconds = (performance.now() - start) / 1000;
+    return { phase, seconds, bytes, units, maxRssMB: process.resourceUsage().maxRSS / 1024, render };
   } else if (phase === 'parallel') {
     const parsed = await parseBundle(bundle, {
       workers: defaultWorkerCount(),
@@ -110,6 +127,7 @@ async function main(): Promise<void> {
       sizes: { type: 'string', default: '100,1000' },
       dir: { type: 'string', default: '.bench' },
       runs: { type: 'string', default: '2' },
+      phases: { type: 'string', default: PHASES.join(',') },
     },
   });
   if (values.phase) {
@@ -118,6 +136,7 @@ async function main(): Promise<void> {
     return;
   }
   const rows: Array<Record<string, string | number>> = [];
+  const renders: Array<Record<string, string | number>> = [];
   console.log(`machine: ${(await import('node:os')).cpus().length} cores, node ${process.version}`);
   for (const sizeMB of values.sizes.split(',').map(Number)) {
     const dir = resolve(values.dir, `bundle-${sizeMB}mb`);
@@ -130,61 +149,85 @@ async function main(): Promise<void> {
       }
       return best(all);
     };
-    // Interleaved so that a noisy neighbour hurts both sides alike; the best of `runs` is kept.
-    const floor = await take('floor');
-    const frame = await take('frame');
-    const parse = await take('parse');
-    const parallel = await take('parallel');
-    const analyze = await take('analyze');
-    // V8 grows its heap lazily while memory is free, so the default peak says little about what analysis
-    // needs. The same run with the old generation capped at 0.45 x the bundle shows that it fits.
-    const capMB = Math.max(128, Math.round((0.45 * sizeMB * MB) / 2 ** 20));
-    const capped = await take('analyze', capMB).catch(() => undefined);
-    const size = floor.bytes / MB;
-    const rate = (r: PhaseResult): number => r.bytes / MB / r.seconds;
-    const row = {
-      bundleMB: Math.round(size),
-      floorMBs: Math.round(rate(floor)),
-      frameMBs: Math.round(rate(frame)),
-      parseMBs: Math.round(rate(parse)),
-      parseVsFloor: Number((rate(parse) / rate(floor)).toFixed(2)),
-      threadsMBs: Math.round(rate(parallel)),
-      threadsVsFloor: Number((rate(parallel) / rate(floor)).toFixed(2)),
-      records: parse.units,
-      floorPeakMB: Math.round(floor.maxRssMB),
-      parsePeakMB: Math.round(parse.maxRssMB),
-      parsePeakVsBundle: Number((parse.maxRssMB / size).toFixed(3)),
-      threadsPeakMB: Math.round(parallel.maxRssMB),
-      analyzeMBs: Math.round(rate(analyze)),
-      analyzeVsFloor: Number((rate(analyze) / rate(floor)).toFixed(2)),
-      analyzePeakMB: Math.round(analyze.maxRssMB),
-      analyzePeakVsBundle: Number((analyze.maxRssMB / size).toFixed(3)),
-      cappedHeapMB: capMB,
-      cappedMBs: capped ? Math.round(rate(capped)) : 'out of memory',
-      cappedPeakMB: capped ? Math.round(capped.maxRssMB) : '-',
-      cappedPeakVsBundle: capped ? Number((capped.maxRssMB / size).toFixed(3)) : '-',
-      flows: analyze.units,
-    };
-    if (parallel.units !== parse.units) {
-      throw new Error(`threads found ${parallel.units} records, one thread ${parse.units}`);
+    const wanted = new Set(values.phases.split(',') as Phase[]);
+    const parsePhases = (['floor', 'frame', 'parse', 'parallel', 'analyze'] as const).every((p) => wanted.has(p));
+    if (parsePhases) {
+      // Interleaved so that a noisy neighbour hurts both sides alike; the best of `runs` is kept.
+      const floor = await take('floor');
+      const frame = await take('frame');
+      const parse = await take('parse');
+      const parallel = await take('parallel');
+      const analyze = await take('analyze');
+      // V8 grows its heap lazily while memory is free, so the default peak says little about what analysis
+      // needs. The same run with the old generation capped at 0.45 x the bundle shows that it fits.
+      const capMB = Math.max(128, Math.round((0.45 * sizeMB * MB) / 2 ** 20));
+      const capped = await take('analyze', capMB).catch(() => undefined);
+      const size = floor.bytes / MB;
+      const rate = (r: PhaseResult): number => r.bytes / MB / r.seconds;
+      const row = {
+        bundleMB: Math.round(size),
+        floorMBs: Math.round(rate(floor)),
+        frameMBs: Math.round(rate(frame)),
+        parseMBs: Math.round(rate(parse)),
+        parseVsFloor: Number((rate(parse) / rate(floor)).toFixed(2)),
+        threadsMBs: Math.round(rate(parallel)),
+        threadsVsFloor: Number((rate(parallel) / rate(floor)).toFixed(2)),
+        records: parse.units,
+        floorPeakMB: Math.round(floor.maxRssMB),
+        parsePeakMB: Math.round(parse.maxRssMB),
+        parsePeakVsBundle: Number((parse.maxRssMB / size).toFixed(3)),
+        threadsPeakMB: Math.round(parallel.maxRssMB),
+        analyzeMBs: Math.round(rate(analyze)),
+        analyzeVsFloor: Number((rate(analyze) / rate(floor)).toFixed(2)),
+        analyzePeakMB: Math.round(analyze.maxRssMB),
+        analyzePeakVsBundle: Number((analyze.maxRssMB / size).toFixed(3)),
+        cappedHeapMB: capMB,
+        cappedMBs: capped ? Math.round(rate(capped)) : 'out of memory',
+        cappedPeakMB: capped ? Math.round(capped.maxRssMB) : '-',
+        cappedPeakVsBundle: capped ? Number((capped.maxRssMB / size).toFixed(3)) : '-',
+        flows: analyze.units,
+      };
+      if (parallel.units !== parse.units) {
+        throw new Error(`threads found ${parallel.units} records, one thread ${parse.units}`);
+      }
+      rows.push(row);
+      console.log(
+        `${row.bundleMB} MB bundle: floor ${row.floorMBs} MB/s (peak ${row.floorPeakMB} MB) | ` +
+          `records ${row.frameMBs} MB/s = ${(row.frameMBs / row.floorMBs).toFixed(2)} x floor | ` +
+          `records + message fields ${row.parseMBs} MB/s = ${row.parseVsFloor} x floor, ` +
+          `${row.records} records, peak ${row.parsePeakMB} MB = ${row.parsePeakVsBundle} x bundle | ` +
+          `${defaultWorkerCount()} threads ${row.threadsMBs} MB/s = ${row.threadsVsFloor} x floor, peak ${row.threadsPeakMB} MB | ` +
+          `analyze ${row.analyzeMBs} MB/s = ${row.analyzeVsFloor} x floor, ${row.flows} flows, peak ${row.analyzePeakMB} MB = ${row.analyzePeakVsBundle} x bundle | ` +
+          (capped
+            ? `analyze, heap capped at ${capMB} MB: ${row.cappedMBs} MB/s, peak ${row.cappedPeakMB} MB = ${row.cappedPeakVsBundle} x bundle`
+            : `analyze does not fit a heap capped at ${capMB} MB`),
+      );
     }
-    rows.push(row);
-    console.log(
-      `${row.bundleMB} MB bundle: floor ${row.floorMBs} MB/s (peak ${row.floorPeakMB} MB) | ` +
-        `records ${row.frameMBs} MB/s = ${(row.frameMBs / row.floorMBs).toFixed(2)} x floor | ` +
-        `records + message fields ${row.parseMBs} MB/s = ${row.parseVsFloor} x floor, ` +
-        `${row.records} records, peak ${row.parsePeakMB} MB = ${row.parsePeakVsBundle} x bundle | ` +
-        `${defaultWorkerCount()} threads ${row.threadsMBs} MB/s = ${row.threadsVsFloor} x floor, peak ${row.threadsPeakMB} MB | ` +
-        `analyze ${row.analyzeMBs} MB/s = ${row.analyzeVsFloor} x floor, ${row.flows} flows, peak ${row.analyzePeakMB} MB = ${row.analyzePeakVsBundle} x bundle | ` +
-        (capped
-          ? `analyze, heap capped at ${capMB} MB: ${row.cappedMBs} MB/s, peak ${row.cappedPeakMB} MB = ${row.cappedPeakVsBundle} x bundle`
-          : `analyze does not fit a heap capped at ${capMB} MB`),
-    );
+    if (wanted.has('render')) {
+      if (!chromiumAvailable()) {
+        console.log(`${sizeMB} MB bundle: render phase skipped: no Chromium (scripts/test-deps.sh installs it)`);
+      } else {
+        // One run: the phase analyzes the bundle again, and its figures are medians over many frames.
+        const r = (await child('render', dir)).render!;
+        renders.push({ bundleMB: sizeMB, ...r });
+        const f = (n: number): string => n.toFixed(1);
+        console.log(
+          `${sizeMB} MB bundle, swimlane: ${r.events} events in ${r.lanes} lanes | first paint ${f(r.firstPaintMs)} ms after analysis ` +
+            `(lane index ${f(r.indexMs)} ms) | frame median ${f(r.frameMedianMs)} ms, p95 ${f(r.frameP95Ms)} ms over ${r.frames} frames ` +
+            `(animation-frame interval median ${f(r.rafMedianMs)} ms, p95 ${f(r.rafP95Ms)} ms) | window answered in median ${f(r.windowMedianMs)} ms, p95 ${f(r.windowP95Ms)} ms (${r.windows} windows)`,
+        );
+      }
+    }
   }
-  console.table(rows);
+  if (rows.length > 0) {
+    console.table(rows);
+  }
+  if (renders.length > 0) {
+    console.table(renders);
+  }
   writeFileSync(
     resolve(values.dir, 'results.json'),
-    JSON.stringify({ date: new Date().toISOString(), rows }, null, 2) + '\n',
+    JSON.stringify({ date: new Date().toISOString(), rows, renders }, null, 2) + '\n',
   );
 }
 

@@ -1,0 +1,347 @@
+// The one protocol between the swimlane webview and whoever holds the timeline (the extension host, or the
+// browser tests' bridge). The webview never receives the bundle: it asks for a time window at its pixel
+// resolution and gets compact parallel arrays back. Requests carry an `id`; the reply to one carries the
+// same `id`. Messages the host pushes unasked (`focus*`) carry none.
+//
+// Glue contract for the extension (everything else lives in src/):
+//
+//   const data = new SwimlaneData(analyzed.timeline, {
+//     bundle,                                   // optional: lets `reveal` give the file's path on disk
+//     post: (m) => void panel.webview.postMessage(m),
+//     onReveal: (target) => { /* open target.diskPath ?? target.file at target.line */ },
+//     onExport: (image) => { /* save dialog; image.format 'png' → dataUrl, 'svg' → svg text */ },
+//   });
+//   panel.webview.html = swimlanePage({ cspSource: panel.webview.cspSource, nonce: newNonce(),
+//     scriptUri: asWebviewUri(dist/views/swimlane.js), styleUris: [asWebviewUri(dist/views/swimlane.css)] });
+//   panel.webview.onDidReceiveMessage((m) => data.receive(m));       // answers and posts the reply
+//   data.focusFailure(i) / data.focusFlow(flowId) / data.focusEvent(file, line)   // from views, CodeLens
+//
+// `localResourceRoots` must include `dist/views`; `enableScripts: true`. Focus commands sent before the
+// webview is ready are kept and delivered after its `ready`; a reloaded webview says `ready` again and
+// gets `init` again, then restores its own navigation state (`vscode.setState`).
+
+import type {
+  ArrowBatch,
+  FailureInfo,
+  FlowInfo,
+  Highlight,
+  HostInfo,
+  LaneInfo,
+  MarkBatch,
+  OverviewBins,
+  SeverityLevel,
+  WindowFilter,
+} from '../../correlate/lanes.ts';
+
+// The data shapes are the lane index's own (src/correlate/lanes.ts); the protocol only carries them.
+export type {
+  ArrowBatch,
+  EvidenceLevel,
+  FailureInfo,
+  FlowInfo,
+  Highlight,
+  HighlightLink,
+  HostInfo,
+  LaneInfo,
+  MarkBatch,
+  OverviewBins,
+  SeverityLevel,
+  WindowFilter,
+} from '../../correlate/lanes.ts';
+export { MarkFlag } from '../../correlate/lanes.ts';
+
+/** Bumped on any incompatible change; the webview shows an error instead of guessing. */
+export const PROTOCOL_VERSION = 1;
+
+export const EVIDENCE_NAMES = ['id', 'derived', 'time'] as const;
+export const SEVERITY_NAMES = ['info', 'warning', 'error'] as const;
+
+/** How times are shown: UTC, or the local clock of one host (its usual bias). */
+export type TimeZoneMode = { readonly kind: 'utc' } | { readonly kind: 'host'; readonly host: number };
+
+export interface RecordDetail {
+  readonly row: number;
+  /** Corrected UTC ms. */
+  readonly time: number;
+  /** UTC as logged, before skew correction. */
+  readonly loggedTime: number;
+  readonly host: string;
+  readonly component: string;
+  readonly severity: SeverityLevel;
+  readonly file: string;
+  readonly line: number;
+  readonly kind: string | undefined;
+  readonly thread: number | undefined;
+  /** The message as logged. Hostile: the webview only ever sets it as text. */
+  readonly text: string;
+  readonly lane: number;
+  /** The first flow (index) the record belongs to, or -1. */
+  readonly flow: number;
+  /** The failure (index) whose failing record this is, or -1. */
+  readonly failure: number;
+}
+
+// ---------------------------------------------------------------- webview → host
+
+/** The page has loaded and wants `init` (again, after a reload). */
+export interface ReadyMessage {
+  readonly type: 'ready';
+  readonly version: number;
+}
+
+/** Marks and arrows of lane groups between two instants at a pixel width. */
+export interface WindowRequest {
+  readonly type: 'window';
+  readonly id: number;
+  readonly start: number;
+  readonly end: number;
+  /** Pixels the window spans: the resolution marks are decimated to. */
+  readonly width: number;
+  /** Each displayed row is a group of lanes (one lane, or all lanes of a collapsed host). */
+  readonly groups: number[][];
+  readonly filter: WindowFilter;
+}
+
+/** One record's details, for the hover card. */
+export interface RecordRequest {
+  readonly type: 'record';
+  readonly id: number;
+  readonly row: number;
+}
+
+/** Open the record's line in the editor. */
+export interface RevealMessage {
+  readonly type: 'reveal';
+  readonly row: number;
+}
+
+/** Save the current view as an image. */
+export interface ExportImageMessage {
+  readonly type: 'exportImage';
+  readonly format: 'png' | 'svg';
+  /** `data:image/png;base64,…` for png, the document for svg. */
+  readonly data: string;
+  readonly suggestedName: string;
+}
+
+/** The records and links of a flow, to light up. */
+export interface FlowRequest {
+  readonly type: 'flow';
+  readonly id: number;
+  readonly flow: number;
+}
+
+/** A failure's chain from its upstream cause to the failing record, to light up. */
+export interface ChainRequest {
+  readonly type: 'chain';
+  readonly id: number;
+  readonly failure: number;
+}
+
+/** The next or previous record after `row` in time, among the given lanes (keyboard navigation). */
+export interface StepRequest {
+  readonly type: 'step';
+  readonly id: number;
+  readonly row: number;
+  readonly direction: 1 | -1;
+  readonly lanes: number[];
+  readonly filter: WindowFilter;
+}
+
+/** The record at (or the nearest before) a file's line: how `focusEvent` becomes a row. */
+export interface LocateRequest {
+  readonly type: 'locate';
+  readonly id: number;
+  readonly file: string;
+  readonly line: number;
+}
+
+export type WebviewToHost =
+  | ReadyMessage
+  | WindowRequest
+  | RecordRequest
+  | RevealMessage
+  | ExportImageMessage
+  | FlowRequest
+  | ChainRequest
+  | StepRequest
+  | LocateRequest;
+
+// ---------------------------------------------------------------- host → webview
+
+/** Everything small about the bundle: hosts, lanes, extent, flows, failures, overview, display options. */
+export interface InitMessage {
+  readonly type: 'init';
+  readonly version: number;
+  readonly bundle: string;
+  readonly hosts: HostInfo[];
+  readonly lanes: LaneInfo[];
+  readonly start: number;
+  readonly end: number;
+  readonly flows: FlowInfo[];
+  readonly failures: FailureInfo[];
+  readonly overview: OverviewBins;
+  readonly timeZone: TimeZoneMode;
+  readonly eventCount: number;
+}
+
+/** Reply to `window`. `partial`: a text filter is still being searched; ask again for more. */
+export interface WindowReply {
+  readonly type: 'window';
+  readonly id: number;
+  readonly marks: MarkBatch;
+  readonly arrows: ArrowBatch;
+  /** Records in the window per group, before decimation (after filters). */
+  readonly totals: number[];
+  readonly partial: boolean;
+  /** Share of rows the text search has read so far, 0..1 (1 without a text filter). */
+  readonly searched: number;
+  /** Too many links in the window to draw: zoom in to see arrows. */
+  readonly arrowsOmitted: boolean;
+}
+
+/** Reply to `record`. */
+export interface RecordReply {
+  readonly type: 'record';
+  readonly id: number;
+  readonly record: RecordDetail;
+}
+
+/** Reply to `flow` and `chain`. */
+export interface HighlightReply {
+  readonly type: 'highlight';
+  readonly id: number;
+  readonly highlight: Highlight;
+}
+
+/** Reply to `step` and `locate`: a row to move to, or none. */
+export interface RowReply {
+  readonly type: 'row';
+  readonly id: number;
+  readonly row: number | undefined;
+  readonly time: number;
+  readonly lane: number;
+}
+
+/** A request the host could not answer. */
+export interface ErrorReply {
+  readonly type: 'error';
+  readonly id: number;
+  readonly message: string;
+}
+
+/** Light up a flow (by its id) and zoom to it. */
+export interface FocusFlowMessage {
+  readonly type: 'focusFlow';
+  readonly flowId: string;
+}
+
+/** Show a failure's upstream cause and the chain from it, lit up. */
+export interface FocusFailureMessage {
+  readonly type: 'focusFailure';
+  readonly failureIndex: number;
+}
+
+/** Select and centre the record at a file's line (`file` as in the bundle: host folder/…/name.log). */
+export interface FocusEventMessage {
+  readonly type: 'focusEvent';
+  readonly file: string;
+  readonly line: number;
+}
+
+export type HostToWebview =
+  | InitMessage
+  | WindowReply
+  | RecordReply
+  | HighlightReply
+  | RowReply
+  | ErrorReply
+  | FocusFlowMessage
+  | FocusFailureMessage
+  | FocusEventMessage;
+
+export type ReplyMessage = WindowReply | RecordReply | HighlightReply | RowReply | ErrorReply;
+export type RequestMessage = WindowRequest | RecordRequest | FlowRequest | ChainRequest | StepRequest | LocateRequest;
+
+// ---------------------------------------------------------------- checking what arrives
+
+// A webview is the extension's own code, but its messages still cross a process boundary: the host checks
+// shape and bounds before it indexes arrays with them, so a bad message is an error reply, not a crash.
+const MAX_GROUPS = 4096;
+const MAX_WIDTH = 16384;
+const MAX_TEXT = 1000;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const isInt = (v: unknown): v is number => Number.isInteger(v);
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isIntArray = (v: unknown, max: number): v is number[] =>
+  Array.isArray(v) && v.length <= max && v.every((x) => isInt(x) && x >= 0);
+
+function isFilter(v: unknown): v is WindowFilter {
+  return (
+    isObject(v) &&
+    (v.minSeverity === 0 || v.minSeverity === 1 || v.minSeverity === 2) &&
+    typeof v.text === 'string' &&
+    v.text.length <= MAX_TEXT &&
+    isInt(v.flow) &&
+    v.flow >= -1
+  );
+}
+
+/** The message if it is one the webview may send, well formed; otherwise undefined. */
+export function parseWebviewMessage(m: unknown): WebviewToHost | undefined {
+  if (!isObject(m) || typeof m.type !== 'string') {
+    return undefined;
+  }
+  const id = m.id;
+  switch (m.type) {
+    case 'ready':
+      return isInt(m.version) ? (m as unknown as ReadyMessage) : undefined;
+    case 'window':
+      return isInt(id) &&
+        isTime(m.start) &&
+        isTime(m.end) &&
+        m.end >= m.start &&
+        isInt(m.width) &&
+        m.width > 0 &&
+        m.width <= MAX_WIDTH &&
+        Array.isArray(m.groups) &&
+        m.groups.length <= MAX_GROUPS &&
+        m.groups.every((g) => isIntArray(g, MAX_GROUPS)) &&
+        isFilter(m.filter)
+        ? (m as unknown as WindowRequest)
+        : undefined;
+    case 'record':
+      return isInt(id) && isInt(m.row) && m.row >= 0 ? (m as unknown as RecordRequest) : undefined;
+    case 'reveal':
+      return isInt(m.row) && m.row >= 0 ? (m as unknown as RevealMessage) : undefined;
+    case 'exportImage':
+      return (m.format === 'png' || m.format === 'svg') &&
+        typeof m.data === 'string' &&
+        typeof m.suggestedName === 'string'
+        ? (m as unknown as ExportImageMessage)
+        : undefined;
+    case 'flow':
+      return isInt(id) && isInt(m.flow) && m.flow >= 0 ? (m as unknown as FlowRequest) : undefined;
+    case 'chain':
+      return isInt(id) && isInt(m.failure) && m.failure >= 0 ? (m as unknown as ChainRequest) : undefined;
+    case 'step':
+      return isInt(id) &&
+        isInt(m.row) &&
+        m.row >= 0 &&
+        (m.direction === 1 || m.direction === -1) &&
+        isIntArray(m.lanes, 1 << 20) &&
+        isFilter(m.filter)
+        ? (m as unknown as StepRequest)
+        : undefined;
+    case 'locate':
+      return isInt(id) && typeof m.file === 'string' && isInt(m.line) ? (m as unknown as LocateRequest) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The request id of a message that had one, so that even a malformed request gets its error reply. */
+export function requestId(m: unknown): number | undefined {
+  return isObject(m) && isInt(m.id) ? m.id : undefined;
+}
