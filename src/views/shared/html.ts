@@ -1,7 +1,9 @@
 // The page every webview starts from: a strict Content-Security-Policy (nothing remote, no inline code, no
 // eval; scripts and styles only from the extension's own files, scripts only with this page's nonce) and
 // the bundled script and stylesheet. Pure string building, so the extension and the browser tests use the
-// same page. Log text never goes through here: views put it into the DOM as text.
+// same page. Log text never goes through here: views put it into the DOM as text. The nonce is also
+// published as `<meta property="csp-nonce">`, where FAST (under the webview toolkit) looks for it before
+// inserting a probe `<style>`; without it that insertion is a CSP violation.
 
 export interface WebviewPage {
   /** Page title (plain text). */
@@ -59,6 +61,7 @@ export function webviewHtml(page: WebviewPage): string {
   <head>
     <meta charset="UTF-8">
     <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+    <meta property="csp-nonce" content="${page.nonce}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
     <title>${escapeHtml(page.title)}</title>
     ${styles}
