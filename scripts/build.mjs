@@ -27,4 +27,24 @@ await Promise.all([
     outdir: 'out/test/integration',
     external: ['vscode', 'mocha', '@vscode/test-electron'],
   }),
+  // Client Spy webview (browser): dist/views/clientspy.js (IIFE: a webview has no module loader) and
+  // dist/views/clientspy.css. The page's CSP allows only these files, so the source map stays a linked file.
+  build({
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: ['chrome114'],
+    sourcemap: 'linked',
+    minify: true,
+    logLevel: 'warning',
+    entryPoints: { clientspy: 'src/views/clientspy/main.ts' },
+    outdir: 'dist/views',
+  }),
+  build({
+    bundle: true,
+    minify: true,
+    logLevel: 'warning',
+    entryPoints: { clientspy: 'src/views/clientspy/clientspy.css' },
+    outdir: 'dist/views',
+  }),
 ]);
