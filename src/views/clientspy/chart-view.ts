@@ -8,7 +8,7 @@ import { layoutDeploymentChart } from './chart-layout.ts';
 import { h, stateIcon, svg } from './dom.ts';
 import { evidenceShortText, evidenceText } from './tree-model.ts';
 
-export const CHART_HEIGHT = 220;
+export const CHART_HEIGHT = 200;
 
 export class DeploymentChartView {
   readonly element: HTMLElement;

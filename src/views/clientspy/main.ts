@@ -197,9 +197,12 @@ function button(
   const b = control<{ disabled: boolean }>(Tag.button);
   b.setAttribute('appearance', 'secondary');
   b.title = tooltip;
+  // Named for assistive technology even when a narrow panel shows the icon alone.
+  b.setAttribute('aria-label', text.replace(/…$/, ''));
   const icon = toolbarIcon(iconName);
   icon.setAttribute('slot', 'start');
-  b.append(icon, document.createTextNode(text));
+  // A div, not a span: the toolkit sizes slotted spans as 16px icons.
+  b.append(icon, h('div', 'button-text', text));
   b.addEventListener('click', onClick);
   return b;
 }

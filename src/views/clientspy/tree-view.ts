@@ -135,6 +135,7 @@ export class SpyTreeView {
   private render(): void {
     const hadFocus = this.element.contains(document.activeElement);
     this.rows = visibleRows(this.index, this.openKeys, this.filter);
+    this.element.classList.toggle('filtering', this.filter !== undefined);
     if (this.focusedKey !== undefined && !this.rows.some((r) => r.key === this.focusedKey)) {
       this.focusedKey = this.nearestVisibleAncestor(this.focusedKey);
     }
