@@ -289,6 +289,44 @@ describe('Client Spy webview: the tree', () => {
     await shot(page, 'keyboard-collapsed-dark');
   });
 
+  it('draws a tab of thousands of nodes and expands it all without stalling', async () => {
+    const leaf = (i: number, j: number): SpyNode => ({
+      label: `Field ${j}`,
+      value: `value ${i}.${j}`,
+      evidence: [{ file: `HOST/Windows/CCM/Logs/big.log`, line: i * 10 + j }],
+      children: [],
+      ...(j === 0 && i % 7 === 0 ? { state: 'error' as const } : {}),
+    });
+    const items = Array.from({ length: 600 }, (_, i) => ({
+      label: `Item ${i}`,
+      value: `KB${5000000 + i}`,
+      evidence: [],
+      children: Array.from({ length: 8 }, (_, j) => leaf(i, j)),
+    }));
+    const big: SpyTree = {
+      schema: 'cmflow.spy/1',
+      tab: 'software-updates',
+      title: 'Software Updates',
+      bundle: 'big',
+      roots: [
+        {
+          label: 'HOST',
+          description: 'client',
+          evidence: [],
+          children: [{ label: 'Updates', evidence: [], children: items }],
+        },
+      ],
+    };
+    const { page } = await spy({ activeTab: 'software-updates', trees: { 'software-updates': big } });
+    await loaded(page, 'software-updates');
+    const started = Date.now();
+    await view(page, 'software-updates').locator('vscode-button', { hasText: 'Expand all' }).click();
+    expect(Date.now() - started).toBeLessThan(3000);
+    const filter = view(page, 'software-updates').locator('vscode-text-field.filter input');
+    await filter.fill('value 599.7');
+    await view(page, 'software-updates').locator('.match-count', { hasText: '1 match' }).waitFor();
+  });
+
   it('Expand all and Collapse all', async () => {
     const { page } = await spy({ activeTab: 'pending' });
     await loaded(page, 'pending');

@@ -102,7 +102,6 @@ class TabView {
     if (this.state === 'idle') {
       this.request('tab');
     }
-    this.tree.refreshLayout();
   }
 
   refresh(): void {

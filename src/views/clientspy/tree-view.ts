@@ -3,6 +3,18 @@
 // Client Spy's tree: marker, `label: value — description`, and the records it stands on as small link-styled
 // buttons. Every piece of node text goes in as text.
 
+let measureContext: CanvasRenderingContext2D | null | undefined;
+
+/** Width of `text` in `font` (CSS shorthand), from a canvas that is never attached to the page. */
+function measureText(text: string, font: string): number {
+  measureContext ??= document.createElement('canvas').getContext('2d');
+  if (measureContext === null) {
+    return 0;
+  }
+  measureContext.font = font;
+  return measureContext.measureText(text).width;
+}
+
 import type { SpyEvidence, SpyNode } from '../../spy/model.ts';
 import { appendHighlighted, chevronIcon, h, hostIcon, stateIcon } from './dom.ts';
 import type { NavRow } from './keyboard.ts';
@@ -38,7 +50,6 @@ export class SpyTreeView {
   private readonly rowElements = new Map<string, HTMLElement>();
   private readonly evidenceOf = new WeakMap<Element, SpyEvidence>();
   private readonly empty: HTMLElement;
-  private needsAlign = false;
 
   constructor(
     label: string,
@@ -167,41 +178,40 @@ export class SpyTreeView {
 
   /**
    * Lines up the values of sibling rows: each aligned label gets the width of the widest label among its
-   * visible siblings, measured (a character count only approximates proportional text). One read pass, one
-   * write pass.
+   * visible siblings. Measured with a canvas in the labels' own font rather than from layout, so that a tab
+   * of thousands of rows is not laid out whole (rows off screen are skipped by `content-visibility`), and so
+   * that a tree drawn in a hidden tab is aligned too.
    */
   private alignLabels(elements: readonly HTMLElement[]): void {
-    if (!this.element.isConnected || this.element.offsetParent === null) {
-      this.needsAlign = true;
-      return;
-    }
-    this.needsAlign = false;
-    const labels: Array<{ label: HTMLElement; group: string }> = [];
+    const groups = new Map<string, HTMLElement[]>();
     for (const el of elements) {
       const label = el.querySelector<HTMLElement>(':scope > .text > .label.aligned');
       if (label !== null) {
-        label.style.removeProperty('--label-w');
-        labels.push({ label, group: el.dataset['parent'] ?? '' });
+        const group = el.dataset['parent'] ?? '';
+        const list = groups.get(group);
+        if (list === undefined) {
+          groups.set(group, [label]);
+        } else {
+          list.push(label);
+        }
       }
     }
-    const widest = new Map<string, number>();
-    const widths = labels.map(({ label, group }) => {
-      const w = label.getBoundingClientRect().width;
-      widest.set(group, Math.max(widest.get(group) ?? 0, w));
-      return w;
-    });
-    labels.forEach(({ label, group }, i) => {
-      const max = widest.get(group)!;
-      if (max > widths[i]!) {
-        label.style.setProperty('--label-w', `${Math.ceil(max)}px`);
+    const fonts = new Map<string, string>();
+    for (const labels of groups.values()) {
+      let widest = 0;
+      for (const label of labels) {
+        // Roots are bold: the font is read per row kind, not once for the tree.
+        const kind = label.parentElement?.parentElement?.className ?? '';
+        let font = fonts.get(kind);
+        if (font === undefined) {
+          font = getComputedStyle(label).font;
+          fonts.set(kind, font);
+        }
+        widest = Math.max(widest, measureText(label.textContent ?? '', font));
       }
-    });
-  }
-
-  /** Aligns labels drawn while the tree was hidden (its tab not shown yet). */
-  refreshLayout(): void {
-    if (this.needsAlign) {
-      this.alignLabels([...this.element.querySelectorAll<HTMLElement>(':scope > .row')]);
+      for (const label of labels) {
+        label.style.setProperty('--label-w', `${Math.ceil(widest) + 1}px`);
+      }
     }
   }
 
