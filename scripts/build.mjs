@@ -41,14 +41,14 @@ await Promise.all([
     sourcemap: 'linked',
     minify: true,
     logLevel: 'warning',
-    entryPoints: { swimlane: 'src/views/swimlane/main.ts' },
+    entryPoints: { swimlane: 'src/views/swimlane/main.ts', clientspy: 'src/views/clientspy/main.ts' },
     outdir: 'dist/views',
   }),
   build({
     bundle: true,
     minify: true,
     logLevel: 'warning',
-    entryPoints: { swimlane: 'src/views/swimlane/swimlane.css' },
+    entryPoints: { swimlane: 'src/views/swimlane/swimlane.css', clientspy: 'src/views/clientspy/clientspy.css' },
     outdir: 'dist/views',
   }),
 ]);

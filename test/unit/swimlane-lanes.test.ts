@@ -313,14 +313,14 @@ describe('host side of the protocol', () => {
     });
     data.focusFailure(0);
     expect(sent).toEqual([]);
-    data.receive({ type: 'ready', version: PROTOCOL_VERSION });
+    void data.receive({ type: 'ready', version: PROTOCOL_VERSION });
     await expect.poll(() => sent.length).toBe(2);
     expect(sent[0]!.type).toBe('init');
     expect(sent[1]).toEqual({ type: 'focusFailure', failureIndex: 0 });
     data.focusFlow(store.flows[0]!.id);
     expect(sent[2]).toEqual({ type: 'focusFlow', flowId: store.flows[0]!.id });
 
-    data.receive({ type: 'reveal', row: 5 });
+    void data.receive({ type: 'reveal', row: 5 });
     await expect.poll(() => reveals.length).toBe(1);
     const e = store.event(5, false);
     expect(reveals[0]).toMatchObject({
