@@ -183,17 +183,25 @@ export class LogLanguageFeatures
     if (file === undefined) {
       return [];
     }
-    return this.state.failuresIn(file).map((f) => {
+    return this.state.failuresIn(file).flatMap((f) => {
       const range = new vscode.Range(f.event.line - 1, 0, f.event.line - 1, 0);
       const cause = f.upstreamCause;
       const where =
         cause.file === file ? `line ${cause.line}` : `${cause.file.split('/').pop() ?? cause.file}:${cause.line}`;
-      return new vscode.CodeLens(range, {
-        title: `$(debug-step-back) Go to Upstream Cause (${where})`,
-        tooltip: oneLine(cause.text, 300),
-        command: Command.goToUpstreamCause,
-        arguments: [f.index],
-      });
+      return [
+        new vscode.CodeLens(range, {
+          title: `$(debug-step-back) Go to Upstream Cause (${where})`,
+          tooltip: oneLine(cause.text, 300),
+          command: Command.goToUpstreamCause,
+          arguments: [f.index],
+        }),
+        new vscode.CodeLens(range, {
+          title: '$(type-hierarchy-sub) Show in Swimlane',
+          tooltip: 'The failure chain across hosts, lit up in the swimlane diagram',
+          command: Command.showSwimlane,
+          arguments: [f.index],
+        }),
+      ];
     });
   }
 

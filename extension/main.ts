@@ -15,6 +15,10 @@ import type { Location } from './state.ts';
 import { BUNDLE_SCHEME, CmflowState, EXCERPT_SCHEME, excerptRange } from './state.ts';
 import { FailuresTree, FlowsTree, HostsTree } from './trees.ts';
 import { ClientSpyTree } from './spy-tree.ts';
+import { ClientSpyPanel } from './clientspy-panel.ts';
+import { SwimlanePanel } from './swimlane-panel.ts';
+import type { SwimlaneFocus } from './swimlane-panel.ts';
+import type { TreeNode } from './trees.ts';
 import type { SpyTreeNode } from './spy-tree.ts';
 import type { SpyTabId } from '../src/spy/model.ts';
 import { SPY_TABS } from '../src/spy/model.ts';
@@ -23,6 +27,8 @@ import { SPY_TABS } from '../src/spy/model.ts';
 export interface CmflowApi {
   readonly state: CmflowState;
   readonly live: LiveLogs;
+  readonly swimlane: SwimlanePanel;
+  readonly clientSpyPanel: ClientSpyPanel;
   readonly trees: {
     readonly failures: FailuresTree;
     readonly flows: FlowsTree;
@@ -43,6 +49,8 @@ export function activate(context: vscode.ExtensionContext): CmflowApi {
   const flows = new FlowsTree(state);
   const hosts = new HostsTree(state);
   const clientSpy = new ClientSpyTree(state);
+  const swimlane = new SwimlanePanel(state, context.extensionUri);
+  const clientSpyPanel = new ClientSpyPanel(state, context.extensionUri);
   const live = new LiveLogs(state);
   const language = new LogLanguageFeatures(state);
   const failuresView = vscode.window.createTreeView(VIEW.failures, {
@@ -67,6 +75,8 @@ export function activate(context: vscode.ExtensionContext): CmflowApi {
   };
   context.subscriptions.push(
     state,
+    swimlane,
+    clientSpyPanel,
     status,
     failuresView,
     vscode.window.createTreeView(VIEW.flows, { treeDataProvider: flows, showCollapseAll: true }),
@@ -289,6 +299,11 @@ export function activate(context: vscode.ExtensionContext): CmflowApi {
     return target.fsPath;
   };
 
+  register(Command.showSwimlane, (arg?: unknown) => swimlane.show(swimlaneFocus(arg)));
+  register(Command.openClientSpy, (tab?: unknown) =>
+    clientSpyPanel.show(typeof tab === 'string' ? (tab as SpyTabId) : undefined),
+  );
+
   register(Command.spyRefreshTab, (node?: SpyTreeNode) => {
     if (node) {
       clientSpy.refresh(node.tab);
@@ -308,6 +323,8 @@ export function activate(context: vscode.ExtensionContext): CmflowApi {
   return {
     state,
     live,
+    swimlane,
+    clientSpyPanel,
     trees: { failures, flows, hosts, clientSpy },
     whenIdle: async () => {
       await startup;
@@ -317,6 +334,27 @@ export function activate(context: vscode.ExtensionContext): CmflowApi {
 }
 
 export function deactivate(): void {}
+
+/** What a "Show Swimlane" invocation points at: a failure index or tree node, a flow, or a record. */
+function swimlaneFocus(arg: unknown): SwimlaneFocus | undefined {
+  if (typeof arg === 'number') {
+    return { failure: arg };
+  }
+  if (typeof arg === 'string') {
+    return { flow: arg };
+  }
+  const node = arg as TreeNode | undefined;
+  switch (node?.type) {
+    case 'failure':
+      return { failure: node.failure.index };
+    case 'flow':
+      return { flow: node.flow.id };
+    case 'event':
+      return { event: { file: node.event.file, line: node.event.line } };
+    default:
+      return undefined;
+  }
+}
 
 /** The workspace folder that holds ConfigMgr logs, if any. */
 async function findWorkspaceBundle(): Promise<string | undefined> {

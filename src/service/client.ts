@@ -2,7 +2,7 @@
 // by id, progress callbacks and cancellation. Takes any port with `postMessage`/`on('message')`, so tests
 // drive a real worker without VS Code.
 
-import type { MethodName, Params, Result, ServiceMessage, ServiceRequest } from './protocol.ts';
+import type { MethodName, Params, Result, ServiceEvent, ServiceMessage, ServiceRequest } from './protocol.ts';
 import type { Progress } from './session.ts';
 
 export interface ServicePort {
@@ -34,6 +34,7 @@ export class ServiceClient {
   private next = 1;
   private readonly pending = new Map<number, Pending>();
   private dead: Error | undefined;
+  private readonly listeners = new Set<(e: ServiceEvent) => void>();
 
   constructor(private readonly port: ServicePort) {
     port.on('message', (m) => this.receive(m));
@@ -63,7 +64,17 @@ export class ServiceClient {
     });
   }
 
+  /** Listens to what the worker reports unasked; returns the unsubscribe. */
+  onEvent(listener: (e: ServiceEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   private receive(m: ServiceMessage): void {
+    if (m.type === 'event') {
+      this.listeners.forEach((l) => l(m.event));
+      return;
+    }
     const p = this.pending.get(m.id);
     if (!p) {
       return;

@@ -4,6 +4,8 @@
 
 import type { ExportFormat } from '../correlate/export.ts';
 import type { SpyTabId, SpyTree } from '../spy/model.ts';
+import type { HostToWebview } from '../views/swimlane/protocol.ts';
+import type { ExportedImage, RevealTarget } from '../views/swimlane/host.ts';
 import type {
   BundleSummary,
   EventRef,
@@ -42,6 +44,12 @@ export interface ServiceMethods {
   spyTab(params: { tab: SpyTabId; refresh: boolean }): SpyTree;
   /** Client Spy tab(s) as the text the save actions write. */
   spyText(params: { tab: SpyTabId | 'all' }): string;
+  /** A message from the swimlane webview; its replies come back as `swimlane` events. */
+  swimlane(params: { message: unknown }): null;
+  /** Lights up a failure's chain, a flow or a record in the swimlane (queued until the webview is ready). */
+  swimlaneFocus(params: { failure?: number; flow?: string; event?: { file: string; line: number } }): null;
+  /** The swimlane webview went away; focus commands wait for the next one. */
+  swimlaneDetach(params: Record<string, never>): null;
   /** Writes the correlated timeline. */
   exportTo(params: { format: ExportFormat; dest: string }): null;
 }
@@ -49,6 +57,12 @@ export interface ServiceMethods {
 export type MethodName = keyof ServiceMethods;
 export type Params<M extends MethodName> = Parameters<ServiceMethods[M]>[0];
 export type Result<M extends MethodName> = ReturnType<ServiceMethods[M]>;
+
+/** What the worker says unasked: the swimlane's replies and its requests to the editor. */
+export type ServiceEvent =
+  | { readonly kind: 'swimlane'; readonly message: HostToWebview }
+  | { readonly kind: 'swimlaneReveal'; readonly target: RevealTarget }
+  | { readonly kind: 'swimlaneExport'; readonly image: ExportedImage };
 
 export type ServiceRequest =
   | { [M in MethodName]: { readonly id: number; readonly method: M; readonly params: Params<M> } }[MethodName]
@@ -61,4 +75,6 @@ export type ServiceMessage =
   /** The request `id` failed; `cancelled` when it was aborted on request. */
   | { readonly type: 'error'; readonly id: number; readonly message: string; readonly cancelled: boolean }
   /** Progress of the long request `id`. */
-  | { readonly type: 'progress'; readonly id: number; readonly progress: Progress };
+  | { readonly type: 'progress'; readonly id: number; readonly progress: Progress }
+  /** Something the worker reports unasked. */
+  | { readonly type: 'event'; readonly event: ServiceEvent };

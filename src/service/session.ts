@@ -26,6 +26,8 @@ import type { SpyTabId, SpyTree } from '../spy/model.ts';
 import { SPY_TABS } from '../spy/model.ts';
 import { renderAllTabsText, renderTabText } from '../spy/render.ts';
 import { buildTab } from '../spy/spy.ts';
+import { SwimlaneData } from '../views/swimlane/host.ts';
+import type { SwimlaneDataOptions } from '../views/swimlane/host.ts';
 
 export interface OpenOptions {
   readonly hosts?: Readonly<Record<string, HostOverride>>;
@@ -159,6 +161,7 @@ export class AnalysisSession {
   private readonly tails = new Map<string, { size: number; lines: number; endsInCr: boolean }>();
   private readonly filesByPath: Map<string, BundleFile>;
   private spyData: Promise<SpyData> | undefined;
+  private lanes: SwimlaneData | undefined;
   private readonly spyTrees = new Map<SpyTabId, Promise<SpyTree>>();
 
   private constructor(
@@ -467,6 +470,15 @@ export class AnalysisSession {
       this.spyTrees.set(tab, tree);
     }
     return tree;
+  }
+
+  /**
+   * The swimlane's host side, built on first use (the lane index takes about a second per million rows).
+   * `options` carries where its replies and requests go.
+   */
+  swimlane(options: Pick<SwimlaneDataOptions, 'post' | 'onReveal' | 'onExport'>): SwimlaneData {
+    this.lanes ??= new SwimlaneData(this.analyzed.timeline, { ...options, files: this.bundle.files });
+    return this.lanes;
   }
 
   /** Client Spy's "Save current tab" / "Save all tabs" text. */

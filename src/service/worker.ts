@@ -11,6 +11,14 @@ const running = new Map<number, AbortController>();
 
 type Handlers = { [M in MethodName]: (params: Params<M>, id: number, signal: AbortSignal) => Promise<unknown> };
 
+/** The swimlane's host side for the open session; its messages go to the extension as events. */
+const lanes = () =>
+  need().swimlane({
+    post: (message) => post({ type: 'event', event: { kind: 'swimlane', message } }),
+    onReveal: (target) => post({ type: 'event', event: { kind: 'swimlaneReveal', target } }),
+    onExport: (image) => post({ type: 'event', event: { kind: 'swimlaneExport', image } }),
+  });
+
 const need = (): AnalysisSession => {
   if (!session) {
     throw new Error('No bundle is open: open a log bundle first.');
@@ -46,6 +54,25 @@ const handlers: Handlers = {
   readLines: ({ file, from, to }) => need().readLines(file, from, to),
   spyTab: ({ tab, refresh }) => need().spyTab(tab, refresh),
   spyText: ({ tab }) => need().spyText(tab),
+  swimlane: async ({ message }) => {
+    await lanes().receive(message);
+    return null;
+  },
+  swimlaneFocus: ({ failure, flow, event }) => {
+    const data = lanes();
+    if (failure !== undefined) {
+      data.focusFailure(failure);
+    } else if (flow !== undefined) {
+      data.focusFlow(flow);
+    } else if (event !== undefined) {
+      data.focusEvent(event.file, event.line);
+    }
+    return Promise.resolve(null);
+  },
+  swimlaneDetach: () => {
+    lanes().detach();
+    return Promise.resolve(null);
+  },
   exportTo: async ({ format, dest }) => {
     await need().exportTo(format, dest);
     return null;

@@ -443,3 +443,41 @@ suite('bundles outside the workspace', () => {
     assert.ok(api.state.summary, 'the previous analysis stays in place');
   });
 });
+
+suite('webviews', () => {
+  const until = async (what: string, ok: () => boolean, ms = 30_000): Promise<void> => {
+    const end = Date.now() + ms;
+    while (!ok()) {
+      if (Date.now() > end) {
+        throw new Error(`timed out waiting for ${what}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  test('Show Swimlane from a failure opens the diagram, which asks the worker for its data and lights the chain', async () => {
+    const f = summary.failures.find((x) => x.code === expected.errorCode)!;
+    await vscode.commands.executeCommand('cmflow.showSwimlane', f.index);
+    const webview = api.swimlane.webview;
+    assert.ok(webview, 'a swimlane panel is open');
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/
+      .exec(webview.html)?.[1]
+      ?.replace(/&#39;/g, "'");
+    assert.match(csp ?? '', /^default-src 'none'; /);
+    assert.match(csp ?? '', /script-src 'nonce-[A-Za-z0-9]{32}'$/);
+    // The page loads in the real workbench, says `ready`, gets `init`, then the failure waiting for it.
+    await until('init and focusFailure', () => api.swimlane.posted.includes('focusFailure'));
+    assert.equal(api.swimlane.posted[0], 'init');
+    // …and asks for windows of the timeline at its own resolution.
+    await until('a window reply', () => api.swimlane.posted.includes('window'));
+  });
+
+  test('Open Client Spy shows the tabs and builds the first one when the page asks', async () => {
+    await vscode.commands.executeCommand('cmflow.openClientSpy');
+    const panel = api.clientSpyPanel;
+    assert.ok(panel.webview);
+    assert.match(panel.webview.html, /script-src &#39;nonce-/);
+    await until('ready and a tab request', () => panel.received.some((m) => m.type === 'tab'));
+    assert.equal(panel.received[0]!.type, 'ready');
+  });
+});

@@ -43,6 +43,25 @@ try {
   await page.waitForTimeout(500);
   await page.screenshot({ path: path.join(SHOTS, 'vscode-upstream-cause.png') });
   lap('screenshot saved');
+
+  // The same failure in the swimlane: the inline action opens the diagram with the chain lit up.
+  await failure.hover();
+  await failure.locator('.action-label[aria-label="Show Swimlane"]').click();
+  const swimlane = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+  await swimlane.locator('#labels', { hasText: 'PS1WIN10X64' }).waitFor({ timeout: 60000 });
+  await swimlane.locator('#status-text', { hasText: /0x80072EE2/i }).waitFor({ timeout: 30000 });
+  lap(`swimlane shows the lanes and the failure: ${await swimlane.locator('#status-text').textContent()}`);
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: path.join(SHOTS, 'vscode-swimlane.png') });
+
+  // Client Spy from the palette: its tabs, the first one built on demand.
+  await runCommand(page, 'CMFlow: Open Client Spy');
+  const spy = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+  await spy.getByText('Software Updates').first().waitFor({ timeout: 60000 });
+  await spy.getByText('PS1WIN10X64').first().waitFor({ timeout: 60000 });
+  lap('Client Spy shows its tabs and the client');
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(SHOTS, 'vscode-client-spy.png') });
 } catch (e) {
   failed = true;
   console.error('UI test FAILED:', e.message);
