@@ -5,7 +5,7 @@
 import { localReading, toUtc, formatUtc } from '../parsers/time.ts';
 import type { UtcInstant } from '../parsers/time.ts';
 import type { SpyHost, SpyNode, SpyRecord } from './model.ts';
-import { fact, group, last, missingFrom, unknown, utcText } from './model.ts';
+import { baseName, fact, group, last, missingFrom, unknown, utcText } from './model.ts';
 
 export const SYSTEM_USER = 'System';
 
@@ -653,7 +653,13 @@ export function cacheTab(m: SoftDistModel): SpyNode[] {
       'Cached items',
       cached.length > 0 ? cached : [unknown('Cached items', missingFrom(m.host, 'CAS.log', 'cached content'))],
     ),
-    group('Downloading items', downloading),
+    group(
+      'Downloading items',
+      // No download in a CAS.log means none; without CAS.log the logs cannot say.
+      downloading.length > 0 || m.host.files.some((f) => /^cas(-\d+-\d+)?\.lo[g_]$/i.test(baseName(f)))
+        ? downloading
+        : [unknown('Downloading items', missingFrom(m.host, 'CAS.log', 'content downloads'))],
+    ),
   ];
 }
 
