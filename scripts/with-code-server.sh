@@ -33,6 +33,11 @@ cat > "$RUN/user-data/User/settings.json" <<'JSON'
   "files.watcherExclude": {}
 }
 JSON
+# With VSIX set, the packaged extension is installed the way a user installs it.
+if [ -n "${VSIX:-}" ]; then
+  "$NODE24" "$CS_ENTRY" --user-data-dir "$RUN/user-data" --extensions-dir "$RUN/extensions" \
+    --install-extension "$VSIX" > "$RUN/install.log" 2>&1 || { cat "$RUN/install.log"; exit 1; }
+fi
 "$NODE24" "$CS_ENTRY" \
   --auth none --bind-addr "127.0.0.1:$PORT" \
   --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \

@@ -78,7 +78,15 @@ describe('extension manifest', () => {
 
   it('ships what the manifest points at, and nothing else', () => {
     const ignore = readFileSync(resolve(ROOT, '.vscodeignore'), 'utf8');
-    for (const shipped of ['dist/extension.js', 'dist/worker.js', 'syntaxes/**', 'media/**', 'package.json']) {
+    for (const shipped of [
+      'dist/extension.js',
+      'dist/worker.js',
+      'dist/views/*.js',
+      'dist/views/*.css',
+      'syntaxes/**',
+      'media/**',
+      'package.json',
+    ]) {
       expect(ignore).toContain(`!${shipped}`);
     }
     expect(manifest.main).toBe('./dist/extension.js');
