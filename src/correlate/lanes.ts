@@ -256,8 +256,16 @@ export function sortByKey(items: Int32Array, key: (item: number) => number): voi
     return;
   }
   const buckets = n;
-  const scale = max > min ? (buckets - 1) / (max - min) : 0;
-  const bucketOf = (k: number): number => Math.floor((k - min) * scale);
+  const range = max - min;
+  // Divide rather than multiply by a precomputed scale: for a range of a denormal or two, that scale is
+  // Infinity, and 0 × Infinity would put the smallest key in bucket NaN. A range too wide for a double
+  // (keys near ±1.8e308) puts every key in bucket 0, which is then sorted like any big bucket.
+  // (fast-check found both.)
+  const spread = Number.isFinite(range) && range > 0;
+  const bucketOf = (k: number): number => {
+    const b = spread ? Math.floor(((k - min) / range) * (buckets - 1)) : 0;
+    return b > 0 ? Math.min(b, buckets - 1) : 0;
+  };
   const start = new Int32Array(buckets + 1);
   for (let i = 0; i < n; i++) {
     start[bucketOf(keys[i]!) + 1]!++;

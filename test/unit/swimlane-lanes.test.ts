@@ -72,6 +72,17 @@ describe('sortByKey', () => {
     );
   });
 
+  it('sorts keys a denormal apart, and keys further apart than a double can say', () => {
+    for (const values of [
+      [5e-324, 0, Number.MIN_VALUE * 3, 0],
+      [0, 8.98e292, -1.79e308, 1.79e308],
+    ]) {
+      const items = Int32Array.from(values.keys());
+      sortByKey(items, (i) => values[i]!);
+      expect([...items]).toEqual([...values.keys()].sort((a, b) => values[a]! - values[b]! || a - b));
+    }
+  });
+
   it('copes with one bucket holding most items (a big burst among few others)', () => {
     const values = [...Array.from({ length: 5000 }, (_, i) => 1000 + (i % 97) * 1e-6), 0, 1e9];
     const items = Int32Array.from(values.keys()).reverse();
