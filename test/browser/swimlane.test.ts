@@ -248,6 +248,42 @@ describe('navigation and display', () => {
   });
 });
 
+describe('filters', () => {
+  it('filters by message text on the host, and shows only a flow', async () => {
+    const { analyzed } = await analyze(join(ROOT, 'samples/logs/wsus-unreachable-2ee2'));
+    const store = analyzed.timeline;
+    const view = await openSwimlane(browser, store);
+    try {
+      const { page, data } = view;
+      await settle(page);
+      const all = Number((await counters(page)).marks);
+      const matching = Array.from({ length: store.eventCount }, (_, i) => i).filter((i) =>
+        store.record(i).text.toLowerCase().includes('send failed'),
+      );
+      expect(matching.length).toBeGreaterThan(0);
+      await page.locator('vscode-text-field').locator('input').fill('SEND FAILED');
+      await expect.poll(() => page.locator('#status-text').textContent()).toContain('Text filter');
+      await settle(page);
+      const c = await counters(page);
+      // Each match is one mark (and a failure or cause among them its extra copy).
+      expect(Number(c.marks)).toBeGreaterThanOrEqual(matching.length);
+      expect(Number(c.marks)).toBeLessThan(all);
+      await page.screenshot({ path: join(SHOTS, 'text-filter.png') });
+
+      await page.locator('vscode-text-field').locator('input').fill('');
+      await expect.poll(async () => Number((await counters(page)).marks)).toBe(all);
+      data.focusFlow(store.flows[1]!.id);
+      await page.waitForFunction(() => document.getElementById('app')!.dataset.highlight === 'flow:1');
+      await page.locator('vscode-checkbox').click();
+      const flowRows = new Set(store.flows[1]!.events);
+      await expect.poll(async () => Number((await counters(page)).marks)).toBeLessThanOrEqual(flowRows.size + 2);
+      expect(view.problems).toEqual([]);
+    } finally {
+      await closeSwimlane(view);
+    }
+  });
+});
+
 describe('hostile log text', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cmflow-hostile-'));
   const host = 'PS1<img src=x onerror=window.__pwned=4>';

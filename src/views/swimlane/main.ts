@@ -5,7 +5,7 @@
 import { axisTop, select, zoom } from 'd3';
 import type { ZoomBehavior } from 'd3';
 import { HostClient } from './client.ts';
-import { exportSvg, drawExport } from './export.ts';
+import { TITLE_PX, drawExport, exportSvg } from './export.ts';
 import type { ExportFrame } from './export.ts';
 import { expandHosts, layoutLanes, moveHost, moveLane, restoreLaneView, rowAt, rowsIn, toggleHost } from './layout.ts';
 import type { Layout, LaneView } from './layout.ts';
@@ -1329,7 +1329,7 @@ class SwimlaneApp {
     return {
       draw: { ...this.drawInput(), hovered: -1 },
       labelWidth: 230,
-      axisHeight: 26,
+      axisHeight: TITLE_PX + 22,
       labels,
       ticks: ticks(this.view, offset, Math.max(2, Math.floor(this.plotWidth / 110))),
       title: `${init.bundle} · ${zoneLabel(this.zone, init.hosts)} · ${formatInstant(this.view.start, offset)}`,
