@@ -324,8 +324,8 @@ describe('host side of the protocol', () => {
     });
     data.focusFailure(0);
     expect(sent).toEqual([]);
-    await data.receive({ type: 'ready', version: PROTOCOL_VERSION });
-    expect(sent.length).toBe(2);
+    void data.receive({ type: 'ready', version: PROTOCOL_VERSION });
+    await expect.poll(() => sent.length).toBe(2);
     expect(sent[0]!.type).toBe('init');
     expect(sent[1]).toEqual({ type: 'focusFailure', failureIndex: 0 });
     data.focusFlow(store.flows[0]!.id);
@@ -339,8 +339,8 @@ describe('host side of the protocol', () => {
       summaries: [store.flows[1]!.summary, store.flows[0]!.summary],
     });
 
-    await data.receive({ type: 'reveal', row: 5 });
-    expect(reveals.length).toBe(1);
+    void data.receive({ type: 'reveal', row: 5 });
+    await expect.poll(() => reveals.length).toBe(1);
     const e = store.event(5, false);
     expect(reveals[0]).toMatchObject({
       row: 5,
