@@ -5,7 +5,7 @@
 // incrementally under a time budget. Pure engine code: the view's protocol adapter sits on top of it.
 
 import type { HostRole } from '../parsers/bundle.ts';
-import type { TimelineStore } from './store.ts';
+import type { LinkColumns, RowColumns, TimelineStore } from './store.ts';
 
 /** 0 info, 1 warning, 2 error. */
 export type SeverityLevel = 0 | 1 | 2;
@@ -149,6 +149,8 @@ export interface Highlight {
   readonly links: HighlightLink[];
   readonly start: number;
   readonly end: number;
+  /** For a flow: its summary. */
+  readonly summary?: string;
   /** For a failure's chain: what to check next (long, so sent only when a failure is focused). */
   readonly hint?: string;
 }
@@ -254,8 +256,16 @@ export function sortByKey(items: Int32Array, key: (item: number) => number): voi
     return;
   }
   const buckets = n;
-  const scale = max > min ? (buckets - 1) / (max - min) : 0;
-  const bucketOf = (k: number): number => Math.floor((k - min) * scale);
+  const range = max - min;
+  // Divide rather than multiply by a precomputed scale: for a range of a denormal or two, that scale is
+  // Infinity, and 0 × Infinity would put the smallest key in bucket NaN. A range too wide for a double
+  // (keys near ±1.8e308) puts every key in bucket 0, which is then sorted like any big bucket.
+  // (fast-check found both.)
+  const spread = Number.isFinite(range) && range > 0;
+  const bucketOf = (k: number): number => {
+    const b = spread ? Math.floor(((k - min) / range) * (buckets - 1)) : 0;
+    return b > 0 ? Math.min(b, buckets - 1) : 0;
+  };
   const start = new Int32Array(buckets + 1);
   for (let i = 0; i < n; i++) {
     start[bucketOf(keys[i]!) + 1]!++;
@@ -337,31 +347,57 @@ export class LaneIndex {
   private textState: Uint8Array | undefined;
   private textRead = 0;
 
+  /** Views of the store's columns (a finished store: analysis done, nothing added after). */
+  private readonly cols: RowColumns;
+  private readonly times: Float64Array;
+  private readonly linkCols: LinkColumns;
+  private readonly sources: Int32Array;
+  private readonly targets: Int32Array;
+
   constructor(private readonly store: TimelineStore) {
     const n = store.eventCount;
+    this.cols = store.rowColumns();
+    this.times = this.cols.time;
+    this.linkCols = store.linkColumns();
+    this.sources = this.linkCols.from;
+    this.targets = this.linkCols.to;
     const hostByName = new Map(store.hosts.map((h) => [h.name, h]));
 
     // Lanes: (host, component) pairs in the order of the hosts the view shows, then by first record.
     const pairLane = new Map<number, Map<number, number>>();
     const pairs: Array<{ hostId: number; componentId: number; first: number; count: number }> = [];
     const rawLane = new Int32Array(n);
+    const allTimes = this.times;
+    const hostIds = this.cols.host;
+    const componentIds = this.cols.component;
+    // Rows come file by file: most rows share the previous row's lane, which spares the maps.
+    let lastHost = -1;
+    let lastComponent = -1;
+    let lane = -1;
     for (let i = 0; i < n; i++) {
-      const h = store.eventHostId(i);
-      const c = store.eventComponentId(i);
-      let byComponent = pairLane.get(h);
-      if (!byComponent) {
-        byComponent = new Map();
-        pairLane.set(h, byComponent);
-      }
-      let lane = byComponent.get(c);
-      if (lane === undefined) {
-        lane = pairs.length;
-        byComponent.set(c, lane);
-        pairs.push({ hostId: h, componentId: c, first: Infinity, count: 0 });
+      const h = hostIds[i]!;
+      const c = componentIds[i]!;
+      if (h !== lastHost || c !== lastComponent) {
+        let byComponent = pairLane.get(h);
+        if (!byComponent) {
+          byComponent = new Map();
+          pairLane.set(h, byComponent);
+        }
+        let known = byComponent.get(c);
+        if (known === undefined) {
+          known = pairs.length;
+          byComponent.set(c, known);
+          pairs.push({ hostId: h, componentId: c, first: Infinity, count: 0 });
+        }
+        lane = known;
+        lastHost = h;
+        lastComponent = c;
       }
       const p = pairs[lane]!;
       p.count++;
-      p.first = Math.min(p.first, store.eventTime(i));
+      if (allTimes[i]! < p.first) {
+        p.first = allTimes[i]!;
+      }
       rawLane[i] = lane;
     }
     const hostNames = [
@@ -414,7 +450,7 @@ export class LaneIndex {
     for (let i = 0; i < n; i++) {
       rows[fill[this.laneOf[i]!]!++] = i;
     }
-    const time = (i: number): number => store.eventTime(i);
+    const time = (i: number): number => allTimes[i]!;
     for (let l = 0; l < laneCount; l++) {
       sortByKey(rows.subarray(offsets[l], offsets[l + 1]), time);
     }
@@ -422,7 +458,7 @@ export class LaneIndex {
     const severity = new Uint8Array(n);
     for (let j = 0; j < n; j++) {
       times[j] = time(rows[j]!);
-      severity[j] = store.eventSeverityLevel(rows[j]!);
+      severity[j] = this.cols.severity[rows[j]!]!;
     }
     const all: Tier = { offsets, rows, times };
     this.tiers = [all, subTier(all, severity, 1), subTier(all, severity, 2)];
@@ -493,7 +529,7 @@ export class LaneIndex {
         causeRow: f.upstreamCause,
         causeTime: time(f.upstreamCause),
         causeLane: this.laneOf[f.upstreamCause]!,
-        where: `${store.interned(store.eventFileId(f.event))}:${store.eventLine(f.event)}`,
+        where: `${store.interned(this.cols.file[f.event]!)}:${this.cols.line[f.event]!}`,
       };
     });
     const notableRows = Int32Array.from(notable).sort((a, b) => time(a) - time(b) || a - b);
@@ -506,13 +542,20 @@ export class LaneIndex {
     const spans = new Float64Array(m);
     const linkMin = new Float64Array(m);
     for (let k = 0; k < m; k++) {
-      const a = time(store.linkSource(k));
-      const b = time(store.linkTarget(k));
-      linkMin[k] = Math.min(a, b);
-      spans[k] = Math.abs(a - b);
+      const a = allTimes[this.sources[k]!]!;
+      const b = allTimes[this.targets[k]!]!;
+      linkMin[k] = a < b ? a : b;
+      spans[k] = a < b ? b - a : a - b;
     }
-    const sortedSpans = spans.slice().sort();
-    this.shortSpan = m === 0 ? 0 : sortedSpans[Math.floor(0.99 * (m - 1))]!;
+    // The 99th percentile of spans, from a sample: exactness does not matter (a longer link is merely
+    // looked at in every window), sorting millions does.
+    const step = Math.max(1, Math.floor(m / 100_000));
+    const sample = new Float64Array(Math.ceil(m / step));
+    for (let k = 0, j = 0; k < m; k += step) {
+      sample[j++] = spans[k]!;
+    }
+    sample.sort();
+    this.shortSpan = m === 0 ? 0 : sample[Math.floor(0.99 * (sample.length - 1))]!;
     let shortCount = 0;
     for (let k = 0; k < m; k++) {
       if (spans[k]! <= this.shortSpan) {
@@ -540,7 +583,7 @@ export class LaneIndex {
   }
 
   severityOf(row: number): SeverityLevel {
-    return this.store.eventSeverityLevel(row) as SeverityLevel;
+    return this.cols.severity[row]! as SeverityLevel;
   }
 
   /** Counts and errors over the whole bundle in `bins` equal bins. */
@@ -635,7 +678,7 @@ export class LaneIndex {
             consider(tier.rows[j]!);
           }
         }
-        kept.sort((a, b) => this.store.eventTime(a) - this.store.eventTime(b) || a - b);
+        kept.sort((a, b) => this.times[a]! - this.times[b]! || a - b);
       }
       totals[gi] = kept.length;
       this.thinList(kept, start, colMs, gi, push);
@@ -675,9 +718,17 @@ export class LaneIndex {
     gi: number,
     push: (row: number, t: number, gi: number, count: number) => void,
   ): number {
-    const lanes = group.filter((l) => l < this.lanes.length);
+    let lanes = group.filter((l) => l < this.lanes.length);
+    let source: readonly Tier[] = this.tiers;
+    // A collapsed host asks for all its lanes: its rows merged in one time order answer with one search
+    // per column instead of one per lane.
+    const host = this.lanes[lanes[0] ?? -1]?.host;
+    if (host !== undefined && lanes.length > 1 && this.isWholeHost(host, lanes)) {
+      source = this.hostTiers(host);
+      lanes = [0];
+    }
     // Per lane and tier (from minSeverity up): the window's [lo, hi) and a cursor that walks the columns.
-    const tiers = this.tiers.slice(minSeverity);
+    const tiers = source.slice(minSeverity);
     const cursor = lanes.map((l) => tiers.map((t) => lowerBound(t.times, start, t.offsets[l]!, t.offsets[l + 1]!)));
     const limit = lanes.map((l, li) =>
       tiers.map((t, ti) => lowerBound(t.times, end, cursor[li]![ti]!, t.offsets[l + 1]!)),
@@ -703,6 +754,17 @@ export class LaneIndex {
       return total;
     }
     for (let c = 0; c < columns; c++) {
+      // Skip to the column of the next record: dense windows still have empty stretches.
+      let next = Infinity;
+      for (let li = 0; li < lanes.length; li++) {
+        if (cursor[li]![0]! < limit[li]![0]!) {
+          next = Math.min(next, base.times[cursor[li]![0]!]!);
+        }
+      }
+      if (next === Infinity) {
+        break;
+      }
+      c = Math.max(c, Math.min(columns - 1, Math.floor((next - start) / colMs)));
       const edge = c === columns - 1 ? end : start + (c + 1) * colMs;
       let count = 0;
       let bestRow = -1;
@@ -738,6 +800,41 @@ export class LaneIndex {
     return total;
   }
 
+  private readonly hostLanes = new Map<number, number[]>();
+  private readonly mergedHosts = new Map<number, readonly [Tier, Tier, Tier]>();
+
+  private isWholeHost(host: number, lanes: readonly number[]): boolean {
+    let own = this.hostLanes.get(host);
+    if (!own) {
+      own = [...this.lanes.keys()].filter((l) => this.lanes[l]!.host === host);
+      this.hostLanes.set(host, own);
+    }
+    return lanes.length === own.length && lanes.every((l) => this.lanes[l]?.host === host);
+  }
+
+  /** A host's rows merged over its lanes, as tiers of one lane; built when first asked for, then kept. */
+  private hostTiers(host: number): readonly [Tier, Tier, Tier] {
+    let merged = this.mergedHosts.get(host);
+    if (!merged) {
+      const all = this.tiers[0];
+      const own = this.hostLanes.get(host) ?? [];
+      const n = own.reduce((sum, l) => sum + all.offsets[l + 1]! - all.offsets[l]!, 0);
+      const rows = new Int32Array(n);
+      let at = 0;
+      for (const l of own) {
+        rows.set(all.rows.subarray(all.offsets[l], all.offsets[l + 1]), at);
+        at += all.offsets[l + 1]! - all.offsets[l]!;
+      }
+      sortByKey(rows, (i) => this.times[i]!);
+      const times = Float64Array.from(rows, (i) => this.times[i]!);
+      const severity = Uint8Array.from(rows, (i) => this.cols.severity[i]!);
+      const one: Tier = { offsets: Int32Array.of(0, n), rows, times };
+      merged = [one, subTier(one, severity, 1), subTier(one, severity, 2)];
+      this.mergedHosts.set(host, merged);
+    }
+    return merged;
+  }
+
   /** One mark per column for rows already chosen and in time order. */
   private thinList(
     rows: readonly number[],
@@ -748,17 +845,17 @@ export class LaneIndex {
   ): void {
     let j = 0;
     while (j < rows.length) {
-      const col = Math.floor((this.store.eventTime(rows[j]!) - start) / colMs);
+      const col = Math.floor((this.times[rows[j]!]! - start) / colMs);
       let best = rows[j]!;
       let count = 0;
-      while (j < rows.length && Math.floor((this.store.eventTime(rows[j]!) - start) / colMs) === col) {
+      while (j < rows.length && Math.floor((this.times[rows[j]!]! - start) / colMs) === col) {
         if (this.severityOf(rows[j]!) > this.severityOf(best)) {
           best = rows[j]!;
         }
         count++;
         j++;
       }
-      push(best, this.store.eventTime(best), gi, count);
+      push(best, this.times[best]!, gi, count);
     }
   }
 
@@ -790,15 +887,15 @@ export class LaneIndex {
     }
     const seen = new Map<number, number>();
     const consider = (k: number): void => {
-      const from = this.store.linkSource(k);
-      const to = this.store.linkTarget(k);
+      const from = this.sources[k]!;
+      const to = this.targets[k]!;
       const gf = groupOf[this.laneOf[from]!]!;
       const gt = groupOf[this.laneOf[to]!]!;
       if (gf < 0 || gt < 0 || gf === gt) {
         return;
       }
-      const tf = this.store.eventTime(from);
-      const tt = this.store.eventTime(to);
+      const tf = this.times[from]!;
+      const tt = this.times[to]!;
       if (Math.max(tf, tt) < start || Math.min(tf, tt) >= end) {
         return;
       }
@@ -812,7 +909,7 @@ export class LaneIndex {
       }
       const col = Math.max(0, Math.min(columns - 1, Math.floor((tf - start) / colMs)));
       const key = (gf * groupCount + gt) * columns + col;
-      const evidence = this.store.linkEvidenceLevel(k) as EvidenceLevel;
+      const evidence = this.linkCols.evidence[k]! as EvidenceLevel;
       const at = seen.get(key);
       if (at !== undefined) {
         arrows.counts[at]!++;
@@ -860,7 +957,7 @@ export class LaneIndex {
   private flowRowsInWindow(flow: number, start: number, end: number): number[] {
     const rows: number[] = [];
     for (const row of this.store.flows[flow]?.events ?? []) {
-      const t = this.store.eventTime(row);
+      const t = this.times[row]!;
       if (t >= start && t < end) {
         rows.push(row);
       }
@@ -911,7 +1008,7 @@ export class LaneIndex {
    * filter; ties in time are ordered by row. At most `maxScan` rows are looked at.
    */
   step(row: number, direction: 1 | -1, lanes: readonly number[], filter: WindowFilter, maxScan = 20_000): number {
-    const t0 = this.store.eventTime(row);
+    const t0 = this.times[row]!;
     const tier = this.tiers[filter.minSeverity];
     const after = (t: number, r: number): boolean => t > t0 || (t === t0 && r > row);
     const before = (t: number, r: number): boolean => t < t0 || (t === t0 && r < row);
@@ -960,23 +1057,22 @@ export class LaneIndex {
 
   /** The record at a file's line, or the nearest before it in that file; -1 when the file has none. */
   locate(file: string, line: number): number {
+    const s = this.store;
+    const fileOf = (r: number): number => this.cols.file[r]!;
+    const lineOf = (r: number): number => this.cols.line[r]!;
     if (!this.byFileLine) {
-      const rows = new Int32Array(this.store.eventCount);
+      const rows = new Int32Array(s.eventCount);
       for (let i = 0; i < rows.length; i++) {
         rows[i] = i;
       }
-      const s = this.store;
-      this.byFileLine = rows.sort(
-        (a, b) => s.eventFileId(a) - s.eventFileId(b) || s.eventLine(a) - s.eventLine(b) || a - b,
-      );
+      this.byFileLine = rows.sort((a, b) => fileOf(a) - fileOf(b) || lineOf(a) - lineOf(b) || a - b);
     }
     const rows = this.byFileLine;
-    const s = this.store;
     if (!this.fileIds) {
       this.fileIds = new Map();
       for (let i = 0; i < rows.length; i++) {
-        const id = s.eventFileId(rows[i]!);
-        if (i === 0 || id !== s.eventFileId(rows[i - 1]!)) {
+        const id = fileOf(rows[i]!);
+        if (i === 0 || id !== fileOf(rows[i - 1]!)) {
           this.fileIds.set(s.interned(id), id);
         }
       }
@@ -991,24 +1087,24 @@ export class LaneIndex {
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const r = rows[mid]!;
-      if (s.eventFileId(r) < found || (s.eventFileId(r) === found && s.eventLine(r) <= line)) {
+      if (fileOf(r) < found || (fileOf(r) === found && lineOf(r) <= line)) {
         lo = mid + 1;
       } else {
         hi = mid;
       }
     }
     const at = lo - 1;
-    if (at >= 0 && s.eventFileId(rows[at]!) === found) {
+    if (at >= 0 && fileOf(rows[at]!) === found) {
       return rows[at]!;
     }
     // Every record of the file starts after the line: take the file's first.
-    return lo < rows.length && s.eventFileId(rows[lo]!) === found ? rows[lo]! : -1;
+    return lo < rows.length && fileOf(rows[lo]!) === found ? rows[lo]! : -1;
   }
 
   /** The rows of a flow and the links among them. */
   flowHighlight(flow: number): Highlight | undefined {
     const f = this.store.flows[flow];
-    return f ? this.highlight([...f.events], false) : undefined;
+    return f ? { ...this.highlight([...f.events], false), summary: f.summary } : undefined;
   }
 
   /** A failure's chain from its upstream cause to the failing record, and the links along it. */
@@ -1027,9 +1123,9 @@ export class LaneIndex {
     const links: HighlightLink[] = [];
     const add = (k: number): void => {
       links.push({
-        from: this.store.linkSource(k),
-        to: this.store.linkTarget(k),
-        evidence: this.store.linkEvidenceLevel(k) as EvidenceLevel,
+        from: this.sources[k]!,
+        to: this.targets[k]!,
+        evidence: this.linkCols.evidence[k]! as EvidenceLevel,
         key: this.store.linkKeyText(k),
       });
     };
@@ -1041,8 +1137,8 @@ export class LaneIndex {
         let best = -1;
         for (let p = byRow.offsets[a]!; p < byRow.offsets[a + 1]!; p++) {
           const k = byRow.links[p]!;
-          const other = this.store.linkSource(k) === a ? this.store.linkTarget(k) : this.store.linkSource(k);
-          if (other === b && (best < 0 || this.store.linkEvidenceLevel(k) < this.store.linkEvidenceLevel(best))) {
+          const other = this.sources[k]! === a ? this.targets[k]! : this.sources[k]!;
+          if (other === b && (best < 0 || this.linkCols.evidence[k]! < this.linkCols.evidence[best]!)) {
             best = k;
           }
         }
@@ -1058,13 +1154,13 @@ export class LaneIndex {
         for (let p = byRow.offsets[a]!; p < byRow.offsets[a + 1]!; p++) {
           const k = byRow.links[p]!;
           // Each link once: from the end it starts at.
-          if (this.store.linkSource(k) === a && inSet.has(this.store.linkTarget(k))) {
+          if (this.sources[k]! === a && inSet.has(this.targets[k]!)) {
             add(k);
           }
         }
       }
     }
-    const times = rows.map((r) => this.store.eventTime(r));
+    const times = rows.map((r) => this.times[r]!);
     return {
       rows,
       times,
@@ -1082,8 +1178,8 @@ export class LaneIndex {
       const s = this.store;
       const offsets = new Int32Array(s.eventCount + 1);
       for (let k = 0; k < s.linkCount; k++) {
-        offsets[s.linkSource(k) + 1]!++;
-        offsets[s.linkTarget(k) + 1]!++;
+        offsets[this.sources[k]! + 1]!++;
+        offsets[this.targets[k]! + 1]!++;
       }
       for (let i = 0; i < s.eventCount; i++) {
         offsets[i + 1]! += offsets[i]!;
@@ -1091,8 +1187,8 @@ export class LaneIndex {
       const fill = offsets.slice(0, s.eventCount);
       const links = new Int32Array(2 * s.linkCount);
       for (let k = 0; k < s.linkCount; k++) {
-        links[fill[s.linkSource(k)]!++] = k;
-        links[fill[s.linkTarget(k)]!++] = k;
+        links[fill[this.sources[k]!]!++] = k;
+        links[fill[this.targets[k]!]!++] = k;
       }
       this.linksByRow = { offsets, links };
     }

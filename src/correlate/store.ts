@@ -50,6 +50,21 @@ export interface StoredFailure extends Omit<TimelineFailure, 'event' | 'upstream
   readonly chain: Int32Array;
 }
 
+export interface RowColumns {
+  readonly time: Float64Array;
+  readonly host: Int32Array;
+  readonly component: Int32Array;
+  readonly severity: Uint8Array;
+  readonly file: Int32Array;
+  readonly line: Int32Array;
+}
+
+export interface LinkColumns {
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+  readonly evidence: Uint8Array;
+}
+
 class Interner {
   readonly values: string[] = [];
   private readonly index = new Map<string, number>();
@@ -163,48 +178,36 @@ export class TimelineStore {
     return this.time.get(i);
   }
 
-  // Read-only accessors for views that index the rows themselves (the swimlane's lanes): numbers, not
-  // objects, because they are called once per row on millions of rows. Strings come back interned:
-  // `*Id` returns a number that `interned` turns into the string, so grouping needs no string building.
-
-  eventHostId(i: number): number {
-    return this.host.get(i);
+  /**
+   * The row columns themselves (views, `eventCount` long), for views that index the rows (the swimlane's
+   * lanes): loops over millions of rows cannot afford a call or an object per row. Strings are interned
+   * ids (`interned` gives the string); severity is 0 info, 1 warning, 2 error. Read them; never write.
+   * Valid for a finished store: adding rows may move the columns.
+   */
+  rowColumns(): RowColumns {
+    const n = this.eventCount;
+    return {
+      time: this.time.data.subarray(0, n),
+      host: this.host.data.subarray(0, n),
+      component: this.component.data.subarray(0, n),
+      severity: this.severity.data.subarray(0, n),
+      file: this.file.data.subarray(0, n),
+      line: this.line.data.subarray(0, n),
+    };
   }
 
-  eventComponentId(i: number): number {
-    return this.component.get(i);
-  }
-
-  eventFileId(i: number): number {
-    return this.file.get(i);
-  }
-
-  eventLine(i: number): number {
-    return this.line.get(i);
-  }
-
-  /** 0 info, 1 warning, 2 error. */
-  eventSeverityLevel(i: number): number {
-    return this.severity.get(i);
+  /** The link columns (views, `linkCount` long): evidence is 0 id, 1 derived, 2 time. Read only. */
+  linkColumns(): LinkColumns {
+    const n = this.linkCount;
+    return {
+      from: this.linkFrom.data.subarray(0, n),
+      to: this.linkTo.data.subarray(0, n),
+      evidence: this.linkEvidence.data.subarray(0, n),
+    };
   }
 
   interned(id: number): string {
     return this.strings.values[id]!;
-  }
-
-  /** Row a link starts from. */
-  linkSource(i: number): number {
-    return this.linkFrom.get(i);
-  }
-
-  /** Row a link points to. */
-  linkTarget(i: number): number {
-    return this.linkTo.get(i);
-  }
-
-  /** 0 id, 1 derived, 2 time (the order of `Evidence`'s strength). */
-  linkEvidenceLevel(i: number): number {
-    return this.linkEvidence.get(i);
   }
 
   linkKeyText(i: number): string {

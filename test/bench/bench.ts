@@ -209,11 +209,12 @@ async function main(): Promise<void> {
       } else {
         // One run: the phase analyzes the bundle again, and its figures are medians over many frames.
         const r = (await child('render', dir)).render!;
-        renders.push({ bundleMB: sizeMB, ...r });
+        const { pageMarks, ...figures } = r;
+        renders.push({ bundleMB: sizeMB, ...figures, pageMarks: JSON.stringify(pageMarks) });
         const f = (n: number): string => n.toFixed(1);
         console.log(
-          `${sizeMB} MB bundle, swimlane: ${r.events} events in ${r.lanes} lanes | first paint ${f(r.firstPaintMs)} ms after analysis ` +
-            `(lane index ${f(r.indexMs)} ms) | frame median ${f(r.frameMedianMs)} ms, p95 ${f(r.frameP95Ms)} ms over ${r.frames} frames ` +
+          `${sizeMB} MB bundle, swimlane: ${r.events} events in ${r.lanes} lanes, init ${r.initKB} KB | first paint ${f(r.firstPaintMs)} ms after analysis ` +
+            `(lane index ${f(r.indexMs)} ms; in the page ${JSON.stringify(r.pageMarks)}) | frame median ${f(r.frameMedianMs)} ms, p95 ${f(r.frameP95Ms)} ms over ${r.frames} frames ` +
             `(animation-frame interval median ${f(r.rafMedianMs)} ms, p95 ${f(r.rafP95Ms)} ms) | window answered in median ${f(r.windowMedianMs)} ms, p95 ${f(r.windowP95Ms)} ms (${r.windows} windows)`,
         );
       }

@@ -13,10 +13,14 @@ import { closeSwimlane, openSwimlane } from '../browser/swimlane-harness.ts';
 export interface RenderStats {
   readonly events: number;
   readonly lanes: number;
+  /** Size of the `init` message as JSON. */
+  readonly initKB: number;
   /** SwimlaneData construction (lane index) alone. */
   readonly indexMs: number;
   /** Analysis done → first frame with data (includes `indexMs`, excludes starting the browser). */
   readonly firstPaintMs: number;
+  /** In the page, ms from navigation start to: script running, init received, first window, first frame. */
+  readonly pageMarks: Readonly<Record<string, number>>;
   readonly frames: number;
   readonly frameMedianMs: number;
   readonly frameP95Ms: number;
@@ -50,6 +54,14 @@ export async function measureRender(store: TimelineStore, screenshotDir?: string
       onAnswer: (type, ms) => type === 'window' && windows.push(ms),
     });
     const { page, data } = opened;
+    const pageMarks = await page.evaluate(() =>
+      Object.fromEntries(
+        performance
+          .getEntriesByType('mark')
+          .filter((m) => m.name.startsWith('swimlane:'))
+          .map((m) => [m.name.slice('swimlane:'.length), Math.round(m.startTime)]),
+      ),
+    );
     const box = (await page.locator('#plot').boundingBox())!;
     const cx = box.x + box.width / 2;
     const cy = box.y + Math.min(box.height / 2, 200);
@@ -102,8 +114,10 @@ export async function measureRender(store: TimelineStore, screenshotDir?: string
     const stats: RenderStats = {
       events: store.eventCount,
       lanes: data.index.lanes.length,
+      initKB: Math.round(JSON.stringify(data.init()).length / 1024),
       indexMs: opened.indexMs,
       firstPaintMs: opened.firstPaintMs,
+      pageMarks,
       frames: frames.length,
       frameMedianMs: quantile(frames, 0.5),
       frameP95Ms: quantile(frames, 0.95),

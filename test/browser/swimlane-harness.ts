@@ -68,25 +68,12 @@ export async function openSwimlane(browser: Browser, store: TimelineStore, optio
     }
   });
 
-  const indexStart = performance.now();
-  const data = new SwimlaneData(store, {
-    ...(options.files && { files: options.files }),
-    ...options.data,
-    post: (message) => {
-      // In VS Code a webview receives host messages as `message` events on its window, serialized as
-      // JSON on the way; a string also crosses to the page far faster than Playwright's object serializer.
-      page
-        .evaluate(
-          (json) => window.dispatchEvent(new MessageEvent<unknown>('message', { data: JSON.parse(json) as unknown })),
-          JSON.stringify(message),
-        )
-        .catch((e: unknown) => problems.push(`post: ${(e as Error).message}`));
-    },
-    onReveal: (t) => reveals.push(t),
-    onExport: (img) => exports.push(img),
-  });
-  const indexMs = performance.now() - indexStart;
+  // The host side is built while the page loads, as the extension does (html first, then the data):
+  // the page's first message waits for it.
+  let dataReady: (d: SwimlaneData) => void = () => undefined;
+  const dataPromise = new Promise<SwimlaneData>((resolve) => (dataReady = resolve));
   await page.exposeFunction('__cmflowToHost', async (m: unknown) => {
+    const data = await dataPromise;
     const t = performance.now();
     await data.receive(m);
     options.onAnswer?.((m as { type?: string }).type ?? '?', performance.now() - t);
@@ -141,7 +128,27 @@ export async function openSwimlane(browser: Browser, store: TimelineStore, optio
       await route.abort();
     },
   );
-  await page.goto(`${ORIGIN}/index.html`);
+  const loaded = page.goto(`${ORIGIN}/index.html`);
+  const indexStart = performance.now();
+  const data = new SwimlaneData(store, {
+    ...(options.files && { files: options.files }),
+    ...options.data,
+    post: (message) => {
+      // In VS Code a webview receives host messages as `message` events on its window, serialized as
+      // JSON on the way; a string also crosses to the page far faster than Playwright's object serializer.
+      page
+        .evaluate(
+          (json) => window.dispatchEvent(new MessageEvent<unknown>('message', { data: JSON.parse(json) as unknown })),
+          JSON.stringify(message),
+        )
+        .catch((e: unknown) => problems.push(`post: ${(e as Error).message}`));
+    },
+    onReveal: (t) => reveals.push(t),
+    onExport: (img) => exports.push(img),
+  });
+  const indexMs = performance.now() - indexStart;
+  dataReady(data);
+  await loaded;
   await page.waitForSelector('#app[data-state="ready"]', { timeout: 60_000 });
   const firstPaintMs = performance.now() - started;
   return { page, data, reveals, exports, problems, firstPaintMs, indexMs } satisfies OpenedSwimlane;

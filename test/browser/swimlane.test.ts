@@ -174,6 +174,116 @@ describe('interaction', () => {
   });
 });
 
+describe('navigation and display', () => {
+  it('restores its view after a reload, focuses an event by file and line, shows local time, follows the theme', async () => {
+    const name = 'wsus-unreachable-2ee2';
+    const { bundle, analyzed } = await analyze(join(ROOT, 'samples/logs', name));
+    const store = analyzed.timeline;
+    const first = await openSwimlane(browser, store, { files: bundle.files });
+    let saved: unknown;
+    try {
+      const { page, data } = first;
+      await settle(page);
+      const rows = Number((await counters(page)).rows);
+      // Collapse the first host: its lanes fold into one row.
+      await page.locator('#labels .label.host').first().click();
+      const hostLanes = data.init().lanes.filter((l) => l.host === 0).length;
+      await expect.poll(async () => Number((await counters(page)).rows)).toBe(rows - hostLanes);
+      data.focusFlow(store.flows[0]!.id);
+      await page.waitForFunction(() => document.getElementById('app')!.dataset.highlight === 'flow:0');
+      // Lighting a flow expands the hosts it crosses again.
+      await expect.poll(async () => Number((await counters(page)).rows)).toBe(rows);
+      await page.locator('vscode-dropdown[data-control="time zone"]').click();
+      await page.locator('vscode-option', { hasText: 'Local' }).first().click();
+      await expect.poll(() => page.locator('#zone').textContent()).toContain('UTC-05:00');
+      await settle(page);
+      await page.screenshot({ path: join(SHOTS, 'flow-local-time.png') });
+      await page.waitForTimeout(300);
+      saved = await page.evaluate(() => acquireVsCodeApi().getState());
+      expect(saved).toMatchObject({ highlight: { kind: 'flow', index: 0 }, zone: { kind: 'host' } });
+      expect(JSON.stringify(saved)).not.toContain(store.record(0).text);
+    } finally {
+      await closeSwimlane(first);
+    }
+
+    const again = await openSwimlane(browser, store, { files: bundle.files, state: saved });
+    try {
+      const { page, data } = again;
+      await page.waitForFunction(() => document.getElementById('app')!.dataset.highlight === 'flow:0');
+      expect(await page.locator('#zone').textContent()).toContain('UTC-05:00');
+      // Focus the record of a failure by its file on disk and line, as the CodeLens does.
+      const f = store.event(store.failures[0]!.event, false);
+      data.focusEvent(join(ROOT, 'samples/logs', name, f.file), f.line);
+      await expect.poll(async () => (await counters(page)).selected).toBe(String(store.failures[0]!.event));
+      expect(await page.locator('#labels .label.selected').textContent()).toContain(f.component);
+
+      // VS Code switches theme by rewriting the root's CSS variables and the body's class.
+      await page.evaluate(() => {
+        const root = document.documentElement.style;
+        root.setProperty('--vscode-editor-background', '#ffffff');
+        root.setProperty('--vscode-editor-foreground', '#1f1f1f');
+        root.setProperty('--vscode-descriptionForeground', '#616161');
+        root.setProperty('--vscode-editor-lineHighlightBackground', '#f3f3f3');
+        root.setProperty('--vscode-sideBarSectionHeader-background', '#e8e8e8');
+        root.setProperty('--vscode-editorIndentGuide-background1', '#e0e0e0');
+        root.setProperty('--vscode-panel-border', '#d0d0d0');
+        root.setProperty('--vscode-charts-blue', '#1a85ff');
+        root.setProperty('--vscode-charts-red', '#e51400');
+        root.setProperty('--vscode-charts-green', '#388a34');
+        document.body.className = 'vscode-light';
+      });
+      await settle(page);
+      const corner = await page.evaluate(() => {
+        // Below the last lane: the plot's background.
+        const canvas = document.getElementById('plot') as HTMLCanvasElement;
+        return [...canvas.getContext('2d')!.getImageData(canvas.width - 3, canvas.height - 3, 1, 1).data];
+      });
+      expect(corner.slice(0, 3)).toEqual([255, 255, 255]);
+      await page.screenshot({ path: join(SHOTS, 'light-theme.png') });
+      expect(await cspViolations(page)).toEqual([]);
+      expect(again.problems).toEqual([]);
+    } finally {
+      await closeSwimlane(again);
+    }
+  });
+});
+
+describe('filters', () => {
+  it('filters by message text on the host, and shows only a flow', async () => {
+    const { analyzed } = await analyze(join(ROOT, 'samples/logs/wsus-unreachable-2ee2'));
+    const store = analyzed.timeline;
+    const view = await openSwimlane(browser, store);
+    try {
+      const { page, data } = view;
+      await settle(page);
+      const all = Number((await counters(page)).marks);
+      const matching = Array.from({ length: store.eventCount }, (_, i) => i).filter((i) =>
+        store.record(i).text.toLowerCase().includes('send failed'),
+      );
+      expect(matching.length).toBeGreaterThan(0);
+      await page.locator('vscode-text-field').locator('input').fill('SEND FAILED');
+      await expect.poll(() => page.locator('#status-text').textContent()).toContain('Text filter');
+      await settle(page);
+      const c = await counters(page);
+      // Each match is one mark (and a failure or cause among them its extra copy).
+      expect(Number(c.marks)).toBeGreaterThanOrEqual(matching.length);
+      expect(Number(c.marks)).toBeLessThan(all);
+      await page.screenshot({ path: join(SHOTS, 'text-filter.png') });
+
+      await page.locator('vscode-text-field').locator('input').fill('');
+      await expect.poll(async () => Number((await counters(page)).marks)).toBe(all);
+      data.focusFlow(store.flows[1]!.id);
+      await page.waitForFunction(() => document.getElementById('app')!.dataset.highlight === 'flow:1');
+      await page.locator('vscode-checkbox').click();
+      const flowRows = new Set(store.flows[1]!.events);
+      await expect.poll(async () => Number((await counters(page)).marks)).toBeLessThanOrEqual(flowRows.size + 2);
+      expect(view.problems).toEqual([]);
+    } finally {
+      await closeSwimlane(view);
+    }
+  });
+});
+
 describe('hostile log text', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cmflow-hostile-'));
   const host = 'PS1<img src=x onerror=window.__pwned=4>';

@@ -72,6 +72,17 @@ describe('sortByKey', () => {
     );
   });
 
+  it('sorts keys a denormal apart, and keys further apart than a double can say', () => {
+    for (const values of [
+      [5e-324, 0, Number.MIN_VALUE * 3, 0],
+      [0, 8.98e292, -1.79e308, 1.79e308],
+    ]) {
+      const items = Int32Array.from(values.keys());
+      sortByKey(items, (i) => values[i]!);
+      expect([...items]).toEqual([...values.keys()].sort((a, b) => values[a]! - values[b]! || a - b));
+    }
+  });
+
   it('copes with one bucket holding most items (a big burst among few others)', () => {
     const values = [...Array.from({ length: 5000 }, (_, i) => 1000 + (i % 97) * 1e-6), 0, 1e9];
     const items = Int32Array.from(values.keys()).reverse();
@@ -147,7 +158,7 @@ describe('windows', () => {
               }
               // Every column that holds an error shows an error.
               const errorColumns = new Set(
-                inWindow.filter((i) => store.eventSeverityLevel(i) === 2).map((i) => colOf(store.eventTime(i))),
+                inWindow.filter((i) => store.rowColumns().severity[i] === 2).map((i) => colOf(store.eventTime(i))),
               );
               const shown = new Set(
                 counted.filter(({ j }) => w.marks.severity[j] === 2).map(({ j }) => colOf(w.marks.times[j]!)),
@@ -197,8 +208,8 @@ describe('windows', () => {
     let expected = 0;
     const links = new Set<string>();
     for (let k = 0; k < store.linkCount; k++) {
-      const a = store.linkSource(k);
-      const b = store.linkTarget(k);
+      const a = store.linkColumns().from[k]!;
+      const b = store.linkColumns().to[k]!;
       if (groupOfLane.get(index.laneOf[a]!) !== groupOfLane.get(index.laneOf[b]!)) {
         expected++;
         links.add(`${a}>${b}`);
@@ -220,7 +231,7 @@ describe('windows', () => {
     const errors = all({ ...NONE, minSeverity: 2 });
     expect(errors.marks.severity.every((s) => s === 2)).toBe(true);
     expect(errors.totals.reduce((a, b) => a + b, 0)).toBe(
-      rowsOf(store).filter((i) => store.eventSeverityLevel(i) === 2).length,
+      rowsOf(store).filter((i) => store.rowColumns().severity[i] === 2).length,
     );
     // Rows of one flow (or one text) are thinned like any others: every mark is one of them, and their
     // counts add up to all of them.
@@ -318,7 +329,15 @@ describe('host side of the protocol', () => {
     expect(sent[0]!.type).toBe('init');
     expect(sent[1]).toEqual({ type: 'focusFailure', failureIndex: 0 });
     data.focusFlow(store.flows[0]!.id);
-    expect(sent[2]).toEqual({ type: 'focusFlow', flowId: store.flows[0]!.id });
+    expect(sent[2]).toEqual({ type: 'focusFlow', flowId: store.flows[0]!.id, flow: 0 });
+    data.focusFlow('scan:no-such-flow');
+    expect(sent.length).toBe(3);
+    const summaries = await data.handle({ type: 'flowSummaries', id: 4, flows: [1, 0] });
+    expect(summaries).toEqual({
+      type: 'flowSummaries',
+      id: 4,
+      summaries: [store.flows[1]!.summary, store.flows[0]!.summary],
+    });
 
     void data.receive({ type: 'reveal', row: 5 });
     await expect.poll(() => reveals.length).toBe(1);

@@ -271,6 +271,7 @@ describe('protocol', () => {
       { type: 'chain', id: 4, failure: 0 },
       { type: 'step', id: 5, row: 1, direction: -1, lanes: [0], filter },
       { type: 'locate', id: 6, file: 'a/b.log', line: 3 },
+      { type: 'flowSummaries', id: 7, flows: [0, 3] },
     ]) {
       expect(parseWebviewMessage(m), m.type).toEqual(m);
     }
@@ -290,6 +291,7 @@ describe('protocol', () => {
       { type: 'reveal', row: 1.5 },
       { type: 'exportImage', format: 'gif', data: '', suggestedName: '' },
       { type: 'step', id: 5, row: 1, direction: 2, lanes: [0], filter },
+      { type: 'flowSummaries', id: 7, flows: Array.from({ length: 501 }, () => 0) },
       { type: '__proto__' },
     ]) {
       expect(parseWebviewMessage(m)).toBeUndefined();

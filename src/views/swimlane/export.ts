@@ -7,6 +7,9 @@ import { escapeHtml } from '../shared/html.ts';
 import { drawSwimlanes } from './render.ts';
 import type { Canvas2D, DrawInput } from './render.ts';
 
+/** Height of the title line at the top of an export; `axisHeight` includes it. */
+export const TITLE_PX = 18;
+
 export interface ExportFrame {
   readonly draw: DrawInput;
   readonly labelWidth: number;
@@ -26,12 +29,14 @@ export function drawExport(ctx: Canvas2D, f: ExportFrame): void {
   ctx.fillRect(0, 0, labelWidth + draw.width, axisHeight + draw.height);
   ctx.font = `11px ${theme.font}`;
   ctx.textBaseline = 'middle';
+  // The title on a line of its own above the tick labels, which start at the plot's left edge.
   ctx.fillStyle = theme.foreground;
-  ctx.fillText(f.title, 6, axisHeight / 2);
+  ctx.fillText(f.title, 6, TITLE_PX / 2);
   const pxPerMs = draw.width / (draw.view.end - draw.view.start);
   ctx.fillStyle = theme.muted;
+  const tickY = TITLE_PX + (axisHeight - TITLE_PX) / 2;
   for (const t of f.ticks) {
-    ctx.fillText(t.label, labelWidth + (t.time - draw.view.start) * pxPerMs + 3, axisHeight / 2);
+    ctx.fillText(t.label, labelWidth + (t.time - draw.view.start) * pxPerMs + 3, tickY);
   }
   for (const l of f.labels) {
     const r = draw.layout.rows[l.row];

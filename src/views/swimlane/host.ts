@@ -79,7 +79,11 @@ export class SwimlaneData {
       lanes: ix.lanes,
       start: ix.start,
       end: ix.end,
-      flows: ix.flows,
+      flows: {
+        start: ix.flows.map((f) => f.start),
+        end: ix.flows.map((f) => f.end),
+        status: ix.flows.map((f) => (f.status === 'ok' ? 0 : f.status === 'failed' ? 1 : 2)),
+      },
       failures: ix.failures,
       overview: ix.overview(this.options.overviewBins ?? 600),
       timeZone,
@@ -120,7 +124,10 @@ export class SwimlaneData {
 
   /** Lights up a flow by its id (`scan:…`, `state-message:…`). */
   focusFlow(flowId: string): void {
-    this.push({ type: 'focusFlow', flowId });
+    const flow = this.index.flowById(flowId);
+    if (flow !== undefined) {
+      this.push({ type: 'focusFlow', flowId, flow });
+    }
   }
 
   /** Shows a failure's upstream cause and its chain (index into the timeline's failures). */
@@ -197,6 +204,8 @@ export class SwimlaneData {
       }
       case 'locate':
         return this.rowReply(m.id, ix.locate(m.file, m.line));
+      case 'flowSummaries':
+        return { type: 'flowSummaries', id: m.id, summaries: m.flows.map((f) => ix.flows[f]?.summary ?? '') };
     }
   }
 
@@ -229,6 +238,7 @@ export class SwimlaneData {
       text: e.text,
       lane: this.index.laneOf[row]!,
       flow: this.index.flowOf[row]!,
+      flowSummary: this.index.flows[this.index.flowOf[row]!]?.summary ?? '',
       failure: this.index.failures.findIndex((f) => f.row === row),
     };
   }

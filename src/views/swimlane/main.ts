@@ -5,13 +5,14 @@
 import { axisTop, select, zoom } from 'd3';
 import type { ZoomBehavior } from 'd3';
 import { HostClient } from './client.ts';
-import { exportSvg, drawExport } from './export.ts';
+import { TITLE_PX, drawExport, exportSvg } from './export.ts';
 import type { ExportFrame } from './export.ts';
 import { expandHosts, layoutLanes, moveHost, moveLane, restoreLaneView, rowAt, rowsIn, toggleHost } from './layout.ts';
 import type { Layout, LaneView } from './layout.ts';
 import { Overview } from './overview.ts';
 import { EVIDENCE_NAMES, PROTOCOL_VERSION, SEVERITY_NAMES } from './protocol.ts';
 import type {
+  FlowSummariesReply,
   Highlight,
   HighlightReply,
   HostToWebview,
@@ -141,6 +142,8 @@ class SwimlaneApp {
   }
 
   start(): void {
+    // Marks for devtools and the benchmark: where the time to the first frame goes.
+    performance.mark('swimlane:ready');
     this.client.post({ type: 'ready', version: PROTOCOL_VERSION });
   }
 
@@ -151,15 +154,9 @@ class SwimlaneApp {
       case 'init':
         this.onInit(m);
         break;
-      case 'focusFlow': {
-        const index = this.init?.flows.findIndex((f) => f.id === m.flowId) ?? -1;
-        if (index >= 0) {
-          void this.showFlow(index, true);
-        } else {
-          this.status(`No flow ${m.flowId} in this bundle`);
-        }
+      case 'focusFlow':
+        void this.showFlow(m.flow, true);
         break;
-      }
       case 'focusFailure':
         void this.showFailure(m.failureIndex);
         break;
@@ -172,6 +169,7 @@ class SwimlaneApp {
   }
 
   private onInit(init: InitMessage): void {
+    performance.mark('swimlane:init');
     if (init.version !== PROTOCOL_VERSION) {
       this.status(`This view speaks protocol ${PROTOCOL_VERSION}, the extension ${init.version}: reload the window`);
       return;
@@ -226,7 +224,7 @@ class SwimlaneApp {
       void this.select(usable.selected, false);
     }
     this.status(
-      `${init.bundle}: ${init.eventCount.toLocaleString('en-US')} records, ${init.lanes.length} lanes on ${init.hosts.length} hosts, ${init.flows.length} flows, ${init.failures.length} failures`,
+      `${init.bundle}: ${init.eventCount.toLocaleString('en-US')} records, ${init.lanes.length} lanes on ${init.hosts.length} hosts, ${init.flows.start.length} flows, ${init.failures.length} failures`,
     );
   }
 
@@ -267,6 +265,7 @@ class SwimlaneApp {
       export: (format) => this.exportImage(format),
     });
     const tb = this.toolbar;
+    this.flowChoices = '';
     tb.setChoices(
       'failure',
       [
@@ -311,25 +310,65 @@ class SwimlaneApp {
     this.updateButtons();
   }
 
+  private flowChoices = '';
+
+  /** Summaries of flows asked for so far (they are long: the host sends them on request). */
+  private readonly summaries = new Map<number, string>();
+
   /** Failed flows first, then those overlapping the view: a picker of 30 000 flows helps nobody. */
   private refreshFlowChoices(): void {
     const init = this.init;
     if (!init || !this.toolbar) {
       return;
     }
-    const failed = init.flows.map((f, i) => ({ f, i })).filter(({ f }) => f.status === 'failed');
-    const inView = init.flows
-      .map((f, i) => ({ f, i }))
-      .filter(({ f }) => f.status !== 'failed' && f.end >= this.view.start && f.start <= this.view.end);
-    const list = [...failed, ...inView].slice(0, FLOW_CHOICES);
-    if (this.flow >= 0 && !list.some(({ i }) => i === this.flow)) {
-      list.unshift({ f: init.flows[this.flow]!, i: this.flow });
+    const { start, end, status } = init.flows;
+    const failed: number[] = [];
+    const inView: number[] = [];
+    for (let i = 0; i < status.length && failed.length < FLOW_CHOICES; i++) {
+      if (status[i] === 1) {
+        failed.push(i);
+      }
+    }
+    for (let i = 0; i < status.length && failed.length + inView.length < FLOW_CHOICES; i++) {
+      if (status[i] !== 1 && end[i]! >= this.view.start && start[i]! <= this.view.end) {
+        inView.push(i);
+      }
+    }
+    const list = [...failed, ...inView];
+    if (this.flow >= 0 && !list.includes(this.flow)) {
+      list.unshift(this.flow);
+    }
+    // Rebuilding a hundred options on every window would cost frames while panning: only on change.
+    const key = `${this.flow}:${list.join(',')}`;
+    if (key === this.flowChoices) {
+      return;
+    }
+    this.flowChoices = key;
+    void this.fillFlowChoices(list, key);
+  }
+
+  private async fillFlowChoices(list: number[], key: string): Promise<void> {
+    const init = this.init!;
+    const missing = list.filter((i) => !this.summaries.has(i));
+    if (missing.length > 0) {
+      try {
+        const reply = await this.client.request<FlowSummariesReply>({ type: 'flowSummaries', flows: missing });
+        missing.forEach((i, k) => this.summaries.set(i, reply.summaries[k] ?? ''));
+      } catch {
+        return;
+      }
+    }
+    if (key !== this.flowChoices || !this.toolbar) {
+      return;
     }
     this.toolbar.setChoices(
       'flow',
       [
-        { value: '-1', label: `Flows (${init.flows.length})` },
-        ...list.map(({ f, i }) => ({ value: String(i), label: `${f.status === 'failed' ? '✖ ' : ''}${f.summary}` })),
+        { value: '-1', label: `Flows (${init.flows.status.length})` },
+        ...list.map((i) => ({
+          value: String(i),
+          label: `${init.flows.status[i] === 1 ? '✖ ' : ''}${this.summaries.get(i) ?? ''}`,
+        })),
       ],
       String(this.flow),
     );
@@ -414,9 +453,11 @@ class SwimlaneApp {
   private setupZoom(): void {
     const z = zoom<HTMLCanvasElement>()
       .scaleExtent([1, maxZoom(this.extent)])
-      // Plain wheel scrolls the lanes; ctrl/cmd-wheel (and pinch) zooms; dragging pans.
+      // Plain wheel scrolls the lanes; ctrl/cmd-wheel (and pinch) zooms; dragging with the main button pans.
       .filter((e) =>
-        e.type === 'wheel' ? (e as WheelEvent).ctrlKey || (e as WheelEvent).metaKey : e.type !== 'dblclick',
+        e.type === 'wheel'
+          ? (e as WheelEvent).ctrlKey || (e as WheelEvent).metaKey
+          : e.type !== 'dblclick' && !(e as MouseEvent).button,
       )
       .wheelDelta((e) => -e.deltaY * (e.deltaMode === 1 ? 0.05 : e.deltaMode ? 1 : 0.002) * 2)
       .on('zoom', (event) => {
@@ -534,6 +575,9 @@ class SwimlaneApp {
         groups,
         filter,
       });
+      if (!this.scene) {
+        performance.mark('swimlane:first-window');
+      }
       this.scene = buildScene(reply, groups, window, width, filter);
       this.mapScene();
       this.draw();
@@ -628,9 +672,11 @@ class SwimlaneApp {
     this.app.dataset.marks = String(s ? s.rows.length : 0);
     this.app.dataset.arrows = String(this.hits.filter((h) => h.kind === 'arrow').length);
     this.app.dataset.highlight = this.highlight ? `${this.highlight.kind}:${this.highlight.index}` : '';
+    this.app.dataset.selected = this.selected ? String(this.selected.row) : '';
     if (s && !this.firstPaint) {
       this.firstPaint = true;
       this.app.dataset.state = 'ready';
+      performance.mark('swimlane:first-paint');
     }
     performance.measure('swimlane:frame', { start: started, end: performance.now() });
     if (performance.getEntriesByName('swimlane:frame').length > 2000) {
@@ -656,7 +702,10 @@ class SwimlaneApp {
         .tickSizeOuter(0),
     );
     const day = dayLabel(this.view, offset);
-    this.zoneEl.textContent = `${zoneLabel(this.zone, this.init?.hosts ?? [])} · ${day}`;
+    const zone = zoneLabel(this.zone, this.init?.hosts ?? []);
+    // The host's name goes in the tooltip: the column is narrow.
+    this.zoneEl.textContent = `${zone.split(' ')[0]} · ${day}`;
+    this.zoneEl.title = `Times in ${zone}`;
   }
 
   // ------------------------------------------------------------------ labels (DOM, virtualised)
@@ -884,7 +933,7 @@ class SwimlaneApp {
     const hint = failure
       ? `Failure${failure.code ? ` ${failure.code}` : ''}: ${failure.meaning} — press C for its upstream cause`
       : detail.flow >= 0
-        ? `Flow: ${init.flows[detail.flow]?.summary ?? ''} — double-click to light it up`
+        ? `Flow: ${detail.flowSummary} — double-click to light it up`
         : undefined;
     this.fillCard(head, detail.text, hint, detail.severity);
   }
@@ -999,12 +1048,12 @@ class SwimlaneApp {
       const reply = await this.client.request<HighlightReply>({ type: 'flow', flow: index });
       this.flow = index;
       this.setHighlight('flow', index, reply.highlight);
+      this.refreshFlowChoices();
       this.toolbar?.setValue('flow', String(index));
       if (this.onlyFlow) {
         this.setFilter({ ...this.filter, flow: index });
       }
-      const f = this.init?.flows[index];
-      this.status(f ? `Flow: ${f.summary}` : '');
+      this.status(`Flow: ${reply.highlight.summary ?? ''}`);
       if (zoomTo) {
         this.zoomToHighlight();
       }
@@ -1280,7 +1329,7 @@ class SwimlaneApp {
     return {
       draw: { ...this.drawInput(), hovered: -1 },
       labelWidth: 230,
-      axisHeight: 26,
+      axisHeight: TITLE_PX + 22,
       labels,
       ticks: ticks(this.view, offset, Math.max(2, Math.floor(this.plotWidth / 110))),
       title: `${init.bundle} · ${zoneLabel(this.zone, init.hosts)} · ${formatInstant(this.view.start, offset)}`,

@@ -3,27 +3,34 @@
 // resolution and gets compact parallel arrays back. Requests carry an `id`; the reply to one carries the
 // same `id`. Messages the host pushes unasked (`focus*`) carry none.
 //
-// Glue contract for the extension (everything else lives in src/):
+// Glue contract for the extension (everything else lives in src/; imports from src/views/swimlane/host.ts,
+// page.ts and src/views/shared/html.ts):
 //
-//   const data = new SwimlaneData(analyzed.timeline, {
-//     bundle,                                   // optional: lets `reveal` give the file's path on disk
-//     post: (m) => void panel.webview.postMessage(m),
-//     onReveal: (target) => { /* open target.diskPath ?? target.file at target.line */ },
-//     onExport: (image) => { /* save dialog; image.format 'png' → dataUrl, 'svg' → svg text */ },
-//   });
+//   const panel = vscode.window.createWebviewPanel('cmflow.swimlane', title, column, {
+//     enableScripts: true, localResourceRoots: [Uri.joinPath(extensionUri, 'dist/views')] });
+//   const asUri = (f: string) => panel.webview.asWebviewUri(Uri.joinPath(extensionUri, 'dist/views', f)).toString();
+//   // html first: the page loads while the lane index below is built (about a second per million records)
 //   panel.webview.html = swimlanePage({ cspSource: panel.webview.cspSource, nonce: newNonce(),
-//     scriptUri: asWebviewUri(dist/views/swimlane.js), styleUris: [asWebviewUri(dist/views/swimlane.css)] });
-//   panel.webview.onDidReceiveMessage((m) => data.receive(m));       // answers and posts the reply
-//   data.focusFailure(i) / data.focusFlow(flowId) / data.focusEvent(file, line)   // from views, CodeLens
+//     scriptUri: asUri(SWIMLANE_SCRIPT), styleUris: [asUri(SWIMLANE_STYLE)] });
+//   const data = new SwimlaneData(analyzed.timeline, {
+//     files: bundle.files,                        // optional: `reveal` then gives the path on disk
+//     post: (m) => void panel.webview.postMessage(m),
+//     onReveal: (t) => { /* open t.diskPath (or t.file inside a .zip) at line t.line (1-based) */ },
+//     onExport: (img) => { /* save dialog for img.suggestedName; png: img.data is a data: URL, svg: text */ },
+//     timeZone: { kind: 'utc' },                  // or { kind: 'host', host: name } from a setting
+//   });
+//   panel.webview.onDidReceiveMessage((m) => data.receive(m));   // answers and posts the reply
+//   panel.onDidDispose(() => data.detach());
+//   data.focusFailure(i) / data.focusFlow(flowId) / data.focusEvent(diskPathOrBundlePath, line)
 //
-// `localResourceRoots` must include `dist/views`; `enableScripts: true`. Focus commands sent before the
-// webview is ready are kept and delivered after its `ready`; a reloaded webview says `ready` again and
-// gets `init` again, then restores its own navigation state (`vscode.setState`).
+// For a .zip bundle call `analyzed.prefetch()` before opening the view (hover cards read record text).
+// Focus commands sent before the webview is ready are kept and delivered after its `ready`; a reloaded
+// webview says `ready` again and gets `init` again, then restores its own navigation state
+// (`vscode.setState`: window, lanes, filters, selection, highlight; never log data).
 
 import type {
   ArrowBatch,
   FailureInfo,
-  FlowInfo,
   Highlight,
   HostInfo,
   LaneInfo,
@@ -59,6 +66,19 @@ export const SEVERITY_NAMES = ['info', 'warning', 'error'] as const;
 /** How times are shown: UTC, or the local clock of one host (its usual bias). */
 export type TimeZoneMode = { readonly kind: 'utc' } | { readonly kind: 'host'; readonly host: number };
 
+/**
+ * The flows as parallel arrays, one entry per flow (index = flow number in every message). Summaries are
+ * long and a 1 GB bundle has tens of thousands of flows: they come on request (`flowSummaries`).
+ */
+export interface FlowTable {
+  readonly start: number[];
+  readonly end: number[];
+  /** 0 ok, 1 failed, 2 incomplete. */
+  readonly status: Array<0 | 1 | 2>;
+}
+
+export const FLOW_STATUS = ['ok', 'failed', 'incomplete'] as const;
+
 export interface RecordDetail {
   readonly row: number;
   /** Corrected UTC ms. */
@@ -75,8 +95,9 @@ export interface RecordDetail {
   /** The message as logged. Hostile: the webview only ever sets it as text. */
   readonly text: string;
   readonly lane: number;
-  /** The first flow (index) the record belongs to, or -1. */
+  /** The first flow (index) the record belongs to, or -1, and its summary. */
   readonly flow: number;
+  readonly flowSummary: string;
   /** The failure (index) whose failing record this is, or -1. */
   readonly failure: number;
 }
@@ -138,6 +159,13 @@ export interface ChainRequest {
   readonly failure: number;
 }
 
+/** The summaries of some flows (at most 500), for the flow picker. */
+export interface FlowSummariesRequest {
+  readonly type: 'flowSummaries';
+  readonly id: number;
+  readonly flows: number[];
+}
+
 /** The next or previous record after `row` in time, among the given lanes (keyboard navigation). */
 export interface StepRequest {
   readonly type: 'step';
@@ -165,7 +193,8 @@ export type WebviewToHost =
   | FlowRequest
   | ChainRequest
   | StepRequest
-  | LocateRequest;
+  | LocateRequest
+  | FlowSummariesRequest;
 
 // ---------------------------------------------------------------- host → webview
 
@@ -178,7 +207,7 @@ export interface InitMessage {
   readonly lanes: LaneInfo[];
   readonly start: number;
   readonly end: number;
-  readonly flows: FlowInfo[];
+  readonly flows: FlowTable;
   readonly failures: FailureInfo[];
   readonly overview: OverviewBins;
   readonly timeZone: TimeZoneMode;
@@ -214,6 +243,13 @@ export interface HighlightReply {
   readonly highlight: Highlight;
 }
 
+/** Reply to `flowSummaries`, in the order asked. */
+export interface FlowSummariesReply {
+  readonly type: 'flowSummaries';
+  readonly id: number;
+  readonly summaries: string[];
+}
+
 /** Reply to `step` and `locate`: a row to move to, or none. */
 export interface RowReply {
   readonly type: 'row';
@@ -230,10 +266,11 @@ export interface ErrorReply {
   readonly message: string;
 }
 
-/** Light up a flow (by its id) and zoom to it. */
+/** Light up a flow and zoom to it: `flow` is its index, `flowId` its id (`scan:…`). */
 export interface FocusFlowMessage {
   readonly type: 'focusFlow';
   readonly flowId: string;
+  readonly flow: number;
 }
 
 /** Show a failure's upstream cause and the chain from it, lit up. */
@@ -255,13 +292,15 @@ export type HostToWebview =
   | RecordReply
   | HighlightReply
   | RowReply
+  | FlowSummariesReply
   | ErrorReply
   | FocusFlowMessage
   | FocusFailureMessage
   | FocusEventMessage;
 
-export type ReplyMessage = WindowReply | RecordReply | HighlightReply | RowReply | ErrorReply;
-export type RequestMessage = WindowRequest | RecordRequest | FlowRequest | ChainRequest | StepRequest | LocateRequest;
+export type ReplyMessage = WindowReply | RecordReply | HighlightReply | RowReply | FlowSummariesReply | ErrorReply;
+export type RequestMessage =
+  WindowRequest | RecordRequest | FlowRequest | ChainRequest | StepRequest | LocateRequest | FlowSummariesRequest;
 
 // ---------------------------------------------------------------- checking what arrives
 
@@ -334,6 +373,8 @@ export function parseWebviewMessage(m: unknown): WebviewToHost | undefined {
         isFilter(m.filter)
         ? (m as unknown as StepRequest)
         : undefined;
+    case 'flowSummaries':
+      return isInt(id) && isIntArray(m.flows, 500) ? (m as unknown as FlowSummariesRequest) : undefined;
     case 'locate':
       return isInt(id) && typeof m.file === 'string' && isInt(m.line) ? (m as unknown as LocateRequest) : undefined;
     default:

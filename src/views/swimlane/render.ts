@@ -282,11 +282,11 @@ export function drawSwimlanes(ctx: Canvas2D, d: DrawInput): ArrowHit[] {
       ctx.textBaseline = 'bottom';
       if (c) {
         ring(ctx, c.x, c.y, 9, theme.severity[2]);
-        label(ctx, 'upstream cause', c.x + 8, c.y - 7, theme);
+        label(ctx, 'upstream cause', c.x, c.y - 7, theme, width);
       }
       if (f) {
         diamond(ctx, f.x, f.y, 8, theme.severity[2], theme.background);
-        label(ctx, 'failure', f.x + 8, f.y - 7, theme);
+        label(ctx, 'failure', f.x, f.y - 7, theme, width);
       }
     }
   }
@@ -368,8 +368,10 @@ function ring(ctx: Canvas2D, x: number, y: number, r: number, color: string) {
   ctx.stroke();
 }
 
-function label(ctx: Canvas2D, text: string, x: number, y: number, theme: Theme) {
+/** A label beside the mark at `markX`: on its right, or on its left where the right edge would cut it. */
+function label(ctx: Canvas2D, text: string, markX: number, y: number, theme: Theme, width: number) {
   const w = ctx.measureText(text).width;
+  const x = markX + 8 + w + 2 > width ? markX - 8 - w : markX + 8;
   ctx.fillStyle = theme.background;
   ctx.globalAlpha = 0.85;
   ctx.fillRect(x - 2, y - 13, w + 4, 14);
