@@ -80,9 +80,8 @@ export class SwimlanePanel implements vscode.Disposable {
       });
       this.load(panel);
     }
-    if (focus) {
-      await this.state.service().request('swimlaneFocus', focus);
-    }
+    // Sent even without a focus: the worker then builds the lane index while the page loads.
+    await this.state.service().request('swimlaneFocus', focus ?? {});
   }
 
   private load(panel: vscode.WebviewPanel): void {
