@@ -13,6 +13,7 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   build({ ...common, entryPoints: ['src/parsers/parse-worker.ts'], outfile: 'dist/parse-worker.js' }),
+  build({ ...common, entryPoints: ['src/correlate/collect-worker.ts'], outfile: 'dist/collect-worker.js' }),
   build({ ...common, entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js' }),
   build({ ...common, entryPoints: ['src/service/worker.ts'], outfile: 'dist/worker.js' }),
   build({ ...common, entryPoints: ['extension/main.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
