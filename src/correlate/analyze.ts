@@ -188,7 +188,7 @@ class Output {
     };
     const order = (a: CollectedEvent, b: CollectedEvent): number => ws.corrected(a) - ws.corrected(b) || a.seq - b.seq;
     for (const f of ws.flows) {
-      const list = [...f.events].map((id) => ws.event(id)!).sort(order);
+      const list = f.events.list().sort(order);
       const status: FlowStatus = found.status.get(f.id) ?? 'incomplete';
       this.store.flows.push({
         id: f.id,
@@ -280,14 +280,14 @@ function linkIisRequests(ws: Workspace, iis: IisIndex): void {
     if (typeof mp !== 'string' || ip === undefined) {
       continue;
     }
-    const sends = [...flow.events]
-      .map((id) => ws.event(id)!)
+    const sends = flow.events
+      .list()
       .filter((e) => e.kind === 'CcmMessaging.sendingOutgoing' || e.kind === 'CcmMessaging.post');
     for (const send of sends) {
       const best = iis.nearest(mp, ip, ws.corrected(send), window, ws.skew.get(mp) ?? 0);
       if (best) {
         ws.adopt(best);
-        flow.events.add(best.id);
+        flow.events.add(best);
         ws.link(send, best, 'time', `CCM_POST from ${ip} on the corrected clocks`, window);
       }
     }
