@@ -31,8 +31,9 @@ export interface AnalyzeOptions {
   /** Windows after which a missing step counts as a timeout; unset ones keep their defaults. */
   readonly timeouts?: Partial<TimeoutWindows>;
   /**
-   * Threads that read and classify the layers ahead of the correlator (see collect-pool.ts). Default: the
-   * machine's cores when `collect-worker.js` sits beside the running bundle; 1 reads on this thread.
+   * Threads that read and classify the layers ahead of the correlator (see collect-pool.ts); 0 reads on
+   * this thread. Default: one per core but this thread's, when `collect-worker.js` sits beside the
+   * running bundle (the CLI's and the benchmark's dist/); never from sources run as TypeScript.
    */
   readonly workers?: number;
   readonly workerScript?: string;
@@ -81,7 +82,10 @@ export async function analyzeToStore(bundle: Bundle, options: AnalyzeOptions = {
   };
   const collector = makeCollector(bundle, options);
   try {
-    collector.submit(bundle.files.filter((f) => !isClient.has(f.host)));
+    collector.submit(
+      bundle.files.filter((f) => !isClient.has(f.host)),
+      true,
+    );
     for (const host of clientHosts) {
       collector.submit(bundle.files.filter((f) => f.host === host));
     }

@@ -1,8 +1,9 @@
 // Collecting a bundle's layers ahead of the correlator, on worker threads. Reading, framing and classifying
 // are most of an analysis's work and each layer's collection is independent of the others, while building
-// flows needs the layers in order: so the workers collect the shared layer and the next few clients while
-// the calling thread correlates the client before them. Results come back as plain data (structured clone)
-// and are handed out in the order asked for, so the analysis is the same as collecting on one thread.
+// flows needs the layers in order. So the calling thread reads the shared layer itself (it can do nothing
+// before it) while the workers start on the clients, then correlates each client while the workers collect
+// the next ones. Results come back as plain data and are handed out in the order asked for, so the
+// analysis is the same as collecting on one thread.
 
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -130,8 +131,8 @@ export type CollectReply =
 
 export interface CollectPoolOptions extends CollectOptions {
   /**
-   * Threads that collect layers ahead of the correlator. Default: the machine's cores, when the worker
-   * script is found; 1 collects on the calling thread.
+   * Threads that collect layers ahead of the correlator; 0 collects on the calling thread. Default: one
+   * per core but the one the correlator runs on, when the worker script is found.
    */
   readonly workers?: number;
   /** `collect-worker.js`, beside the running bundle unless named. */
@@ -140,15 +141,19 @@ export interface CollectPoolOptions extends CollectOptions {
 
 /** Collects layers of a bundle; `take` hands each out in the order layers were `submit`ted. */
 export interface Collector {
-  submit(files: readonly BundleFile[]): void;
+  /**
+   * `here`: collect this layer on the calling thread when it is taken (the shared layer: the correlator
+   * can do nothing before it, so it reads it itself while the workers start on the clients).
+   */
+  submit(files: readonly BundleFile[], here?: boolean): void;
   take(): Promise<Collected>;
   close(): Promise<void>;
 }
 
 export function makeCollector(bundle: Bundle, options: CollectPoolOptions): Collector {
   const script = options.workerScript ?? join(__dirname, 'collect-worker.js');
-  const count = options.workers ?? availableParallelism();
-  if (count > 1 && existsSync(script)) {
+  const count = options.workers ?? availableParallelism() - 1;
+  if (count >= 1 && existsSync(script)) {
     return new WorkerCollector(bundle, options, script, count);
   }
   return new LocalCollector(bundle, options);
@@ -172,8 +177,13 @@ class LocalCollector implements Collector {
   }
 }
 
+/** Log bytes that may be collected ahead of the layer the correlator waits for. */
+const AHEAD_BYTES = 64 * 1024 * 1024;
+
 interface Pending {
   readonly task: CollectTask;
+  readonly files: readonly BundleFile[];
+  readonly here: boolean;
   readonly bytes: number;
   result?: Promise<Collected>;
   resolve?: (c: Collected) => void;
@@ -183,14 +193,14 @@ interface Pending {
 class WorkerCollector implements Collector {
   private readonly workers: Worker[];
   private readonly idle: Worker[];
-  /** Submitted, not yet taken; the first `ahead` of them are running or done. */
+  /** Submitted, not yet taken; the first `started` of them are running or done. */
   private readonly pending: Pending[] = [];
   private readonly running = new Map<number, Pending>();
   private nextId = 0;
   private started = 0;
   private failure: Error | undefined;
-  /** How many layers may be collected ahead of the correlator: bounds the memory held by finished ones. */
-  private readonly ahead: number;
+  /** Log bytes of the started layers after the one the correlator waits for. */
+  private aheadBytes = 0;
 
   constructor(
     private readonly bundle: Bundle,
@@ -200,14 +210,13 @@ class WorkerCollector implements Collector {
   ) {
     this.workers = Array.from({ length: count }, () => new Worker(script));
     this.idle = [...this.workers];
-    this.ahead = count + 1;
     for (const w of this.workers) {
       w.on('message', (reply: CollectReply) => this.reply(w, reply));
       w.on('error', (e: Error) => this.fail(e));
     }
   }
 
-  submit(files: readonly BundleFile[]): void {
+  submit(files: readonly BundleFile[], here = false): void {
     const task: CollectTask = {
       id: this.nextId++,
       source: this.bundle.source,
@@ -222,7 +231,7 @@ class WorkerCollector implements Collector {
         rank: f.rank,
       })),
     };
-    const p: Pending = { task, bytes: files.reduce((n, f) => n + f.size, 0) };
+    const p: Pending = { task, files, here, bytes: files.reduce((n, f) => n + f.size, 0) };
     p.result = new Promise<Collected>((resolve, reject) => {
       p.resolve = resolve;
       p.reject = reject;
@@ -236,10 +245,12 @@ class WorkerCollector implements Collector {
   async take(): Promise<Collected> {
     const p = this.pending[0]!;
     try {
-      return await p.result!;
+      return p.here ? await collect({ ...this.bundle, files: [...p.files] }, this.options) : await p.result!;
     } finally {
       this.pending.shift();
       this.started -= 1;
+      // The next layer is now the one waited for: it no longer counts as ahead.
+      this.aheadBytes -= this.pending[0] !== undefined && this.started > 0 ? this.pending[0].bytes : 0;
       this.pump();
     }
   }
@@ -249,9 +260,18 @@ class WorkerCollector implements Collector {
   }
 
   private pump(): void {
-    while (this.idle.length > 0 && this.started < this.pending.length && this.started < this.ahead) {
+    // Layers finished ahead wait in memory, so how far the workers run ahead is bounded by log bytes; while
+    // the calling thread reads the shared layer they collect many clients.
+    while (this.started < this.pending.length) {
       const p = this.pending[this.started]!;
+      if (!p.here && (this.idle.length === 0 || (this.started > 0 && this.aheadBytes >= AHEAD_BYTES))) {
+        break;
+      }
+      this.aheadBytes += this.started > 0 ? p.bytes : 0;
       this.started += 1;
+      if (p.here) {
+        continue;
+      }
       if (this.failure) {
         p.reject!(this.failure);
         continue;
