@@ -14,6 +14,7 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   build({ ...common, entryPoints: ['src/parsers/parse-worker.ts'], outfile: 'dist/parse-worker.js' }),
+  build({ ...common, entryPoints: ['src/correlate/collect-worker.ts'], outfile: 'dist/collect-worker.js' }),
   // playwright-core stays a runtime require: it finds its own files next to it, and the bench runs from
   // the checkout, never from the packaged extension.
   build({ ...common, entryPoints: ['test/bench/bench.ts'], outfile: 'dist/bench.js', external: ['playwright-core'] }),

@@ -5,8 +5,8 @@
 
 import type { Bundle } from '../parsers/bundle.ts';
 import type { HostSummary } from '../parsers/file-run.ts';
-import { collect } from './collect.ts';
 import type { Collected, CollectedEvent } from './collect.ts';
+import { makeCollector } from './collect-pool.ts';
 import { DEFAULT_TIMEOUTS, findFailures } from './failures.ts';
 import type { IisIndex } from './iis-index.ts';
 import type { FailureResult, TimeoutWindows } from './failures.ts';
@@ -30,6 +30,13 @@ export interface AnalyzeOptions {
   readonly onBytes?: (bytes: number) => void;
   /** Windows after which a missing step counts as a timeout; unset ones keep their defaults. */
   readonly timeouts?: Partial<TimeoutWindows>;
+  /**
+   * Threads that read and classify the layers ahead of the correlator (see collect-pool.ts); 0 reads on
+   * this thread. Default: one per core but this thread's, when `collect-worker.js` sits beside the
+   * running bundle (the CLI's and the benchmark's dist/); never from sources run as TypeScript.
+   */
+  readonly workers?: number;
+  readonly workerScript?: string;
 }
 
 /**
@@ -62,7 +69,6 @@ export interface AnalyzedBundle {
 export async function analyzeToStore(bundle: Bundle, options: AnalyzeOptions = {}): Promise<AnalyzedBundle> {
   const clientHosts = [...new Set(bundle.files.filter((f) => f.roleHint === 'client').map((f) => f.host))].sort();
   const isClient = new Set(clientHosts);
-  const sub = (files: Bundle['files']): Bundle => ({ ...bundle, files });
   const reader = new RecordReader();
   const windows: TimeoutWindows = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const byPath = new Map(bundle.files.map((f) => [f.path, f]));
@@ -74,7 +80,38 @@ export async function analyzeToStore(bundle: Bundle, options: AnalyzeOptions = {
       }
     }
   };
-  const shared = await collect(sub(bundle.files.filter((f) => !isClient.has(f.host))), options);
+  const collector = makeCollector(bundle, options);
+  try {
+    collector.submit(
+      bundle.files.filter((f) => !isClient.has(f.host)),
+      true,
+    );
+    for (const host of clientHosts) {
+      collector.submit(bundle.files.filter((f) => f.host === host));
+    }
+    const store = await correlate(() => collector.take(), clientHosts, bundle, reader, register, windows, options);
+    return {
+      timeline: store,
+      reader,
+      prefetch: () => reader.prefetch(store.spans()),
+      close: () => reader.close(),
+    };
+  } finally {
+    await collector.close();
+  }
+}
+
+/** The layers in order: the shared one, then each client's against it. */
+async function correlate(
+  take: () => Promise<Collected>,
+  clientHosts: readonly string[],
+  bundle: Bundle,
+  reader: RecordReader,
+  register: (c: Collected) => void,
+  windows: TimeoutWindows,
+  options: AnalyzeOptions,
+): Promise<TimelineStore> {
+  const shared = await take();
   register(shared);
   const output = new Output(new TimelineStore(reader));
   output.addHosts(shared);
@@ -91,9 +128,9 @@ export async function analyzeToStore(bundle: Bundle, options: AnalyzeOptions = {
   sharedWs.skew = skew.offsets();
 
   const lastSeen = new Map(shared.lastSeenByFile);
-  for (const host of clientHosts) {
+  for (let i = 0; i < clientHosts.length; i++) {
     options.signal?.throwIfAborted();
-    const client = await collect(sub(bundle.files.filter((f) => f.host === host)), options);
+    const client = await take();
     register(client);
     iisIndex.merge(client.iis);
     output.addHosts(client);
@@ -113,13 +150,7 @@ export async function analyzeToStore(bundle: Bundle, options: AnalyzeOptions = {
   sharedWs.skew = skew.offsets();
   linkIisRequests(sharedWs, iisIndex);
   output.add(sharedWs, findFailures(sharedWs, lastSeen, output.sharedInFlows, windows));
-  const store = output.finish(bundle.name, skew.result(), hostRoles);
-  return {
-    timeline: store,
-    reader,
-    prefetch: () => reader.prefetch(store.spans()),
-    close: () => reader.close(),
-  };
+  return output.finish(bundle.name, skew.result(), hostRoles);
 }
 
 interface PendingLink {
@@ -161,7 +192,7 @@ class Output {
     };
     const order = (a: CollectedEvent, b: CollectedEvent): number => ws.corrected(a) - ws.corrected(b) || a.seq - b.seq;
     for (const f of ws.flows) {
-      const list = [...f.events].map((id) => ws.event(id)!).sort(order);
+      const list = f.events.list().sort(order);
       const status: FlowStatus = found.status.get(f.id) ?? 'incomplete';
       this.store.flows.push({
         id: f.id,
@@ -253,14 +284,14 @@ function linkIisRequests(ws: Workspace, iis: IisIndex): void {
     if (typeof mp !== 'string' || ip === undefined) {
       continue;
     }
-    const sends = [...flow.events]
-      .map((id) => ws.event(id)!)
+    const sends = flow.events
+      .list()
       .filter((e) => e.kind === 'CcmMessaging.sendingOutgoing' || e.kind === 'CcmMessaging.post');
     for (const send of sends) {
       const best = iis.nearest(mp, ip, ws.corrected(send), window, ws.skew.get(mp) ?? 0);
       if (best) {
         ws.adopt(best);
-        flow.events.add(best.id);
+        flow.events.add(best);
         ws.link(send, best, 'time', `CCM_POST from ${ip} on the corrected clocks`, window);
       }
     }

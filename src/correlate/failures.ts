@@ -139,8 +139,8 @@ export function findFailures(
     },
   };
   for (const flow of ws.flows) {
-    flow.events.forEach((id) => inFlow.add(id));
-    const events = [...flow.events].map((id) => ws.event(id)!);
+    const events = flow.events.list();
+    events.forEach((e) => inFlow.add(e.id));
     const timeouts = findTimeouts(ws, flow, events, lastSeenByFile, windows);
     const problems = events.filter(isProblem);
     const timeoutAt = new Map(timeouts.map((t) => [t.anchor.id, t]));

@@ -5,7 +5,7 @@
 import type { LogRecord } from '../parsers/record.ts';
 import type { CollectedEvent } from './collect.ts';
 
-interface Column {
+export interface IisColumn {
   readonly utc: number[];
   readonly line: number[];
   readonly offset: number[];
@@ -18,7 +18,7 @@ interface Column {
 }
 
 export class IisIndex {
-  private readonly columns = new Map<string, Column>();
+  private readonly columns = new Map<string, IisColumn>();
   /** The same URI and server address repeat on every request: one string each. */
   private readonly strings = new Map<string, string>();
   private readonly made = new Map<string, CollectedEvent>();
@@ -45,6 +45,19 @@ export class IisIndex {
     c.serverIp.push(this.intern(r.fields?.host ?? ''));
   }
 
+  /** The columns as plain data, to cross a worker boundary (`fromColumns` on the other side). */
+  columnsForTransfer(): ReadonlyMap<string, IisColumn> {
+    return this.columns;
+  }
+
+  static fromColumns(columns: ReadonlyMap<string, IisColumn>): IisIndex {
+    const index = new IisIndex();
+    for (const [key, c] of columns) {
+      index.columns.set(key, c);
+    }
+    return index;
+  }
+
   private intern(s: string): string {
     const known = this.strings.get(s);
     if (known !== undefined) {
@@ -62,7 +75,7 @@ export class IisIndex {
         this.columns.set(key, c);
         continue;
       }
-      for (const k of Object.keys(c) as Array<keyof Column>) {
+      for (const k of Object.keys(c) as Array<keyof IisColumn>) {
         (mine[k] as Array<number | string>).push(...(c[k] as Array<number | string>));
       }
     }
@@ -87,7 +100,7 @@ export class IisIndex {
     return best < 0 ? undefined : this.event(host, ip, c, best);
   }
 
-  private event(host: string, ip: string, c: Column, i: number): CollectedEvent {
+  private event(host: string, ip: string, c: IisColumn, i: number): CollectedEvent {
     const id = `${c.file[i]!}:${c.line[i]!}`;
     let e = this.made.get(id);
     if (!e) {

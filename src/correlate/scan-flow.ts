@@ -7,7 +7,7 @@
 
 import type { CollectedEvent } from './collect.ts';
 import type { FlowDraft, Workspace } from './workspace.ts';
-import { between, byTime, firstAfter, lastBefore } from './workspace.ts';
+import { between, byTime, EventSet, firstAfter, lastBefore } from './workspace.ts';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -53,10 +53,10 @@ function buildScanFlow(
   const source = jobEvents.find((e) => e.fields.updateSource !== undefined)?.fields.updateSource;
   const version = jobEvents.find((e) => e.fields.contentVersion !== undefined)?.fields.contentVersion;
   const keys: Record<string, string | number | string[]> = { scanJob: job };
-  const flow = ws.flow({ id: `scan:${job}`, kind: 'scan', host, keys, events: new Set(jobEvents.map((e) => e.id)) });
+  const flow = ws.flow({ id: `scan:${job}`, kind: 'scan', host, keys, events: new EventSet(jobEvents) });
   const add = (e: CollectedEvent | undefined): e is CollectedEvent => {
     if (e !== undefined) {
-      flow.events.add(e.id);
+      flow.events.add(e);
     }
     return e !== undefined;
   };
@@ -165,7 +165,7 @@ function locationRequest(
 ): void {
   const add = (e: CollectedEvent | undefined): e is CollectedEvent => {
     if (e !== undefined) {
-      flow.events.add(e.id);
+      flow.events.add(e);
     }
     return e !== undefined;
   };
@@ -311,10 +311,10 @@ function attachWuaHandler(ws: Workspace, host: string, windows: ScanJobWindow[])
     if (mine.length === 0) {
       continue;
     }
-    mine.forEach((e) => w.flow.events.add(e.id));
+    mine.forEach((e) => w.flow.events.add(e));
     ws.chain(mine, 'time', 'WUAHandler during the scan job, same host');
-    const jobEvents = [...w.flow.events]
-      .map((id) => ws.event(id)!)
+    const jobEvents = w.flow.events
+      .list()
       .filter((e) => e.component.toLowerCase() === 'scanagent')
       .sort(byTime);
     const adding = jobEvents.find((e) => e.kind === 'ScanAgent.addingUpdateSource') ?? jobEvents[0];
@@ -374,7 +374,7 @@ function windowsUpdateSearch(ws: Workspace, handler: CollectedEvent[], wu: Colle
     ended !== undefined && ended.utc - start.utc < 60 * MINUTE ? ended.utc : 0,
   );
   const session = between(wu, start.utc, until);
-  session.forEach((e) => flow.events.add(e.id));
+  session.forEach((e) => flow.events.add(e));
   ws.link(
     started,
     session[0]!,
@@ -419,18 +419,16 @@ function updateStates(ws: Workspace, host: string, handler: CollectedEvent[], w:
       (e) => e.fields.topicId === u && e.fields.topicType === 500,
     );
     const chain = [status, ...mine, ...messages];
-    chain.forEach((e) => w.flow.events.add(e.id));
+    chain.forEach((e) => w.flow.events.add(e));
     ws.chain(chain, 'id', `update=${u}`);
   }
   // ScanAgent's "Raised UpdateSource … state message" goes to StateMessage as topic 501.
-  for (const raised of [...w.flow.events]
-    .map((id) => ws.event(id)!)
-    .filter((e) => e.kind === 'ScanAgent.updateSourceStateRaised')) {
+  for (const raised of w.flow.events.list().filter((e) => e.kind === 'ScanAgent.updateSourceStateRaised')) {
     const us = raised.fields.updateSource;
     const messages = between(stateMsg, raised.utc - SECOND, raised.utc + 5 * SECOND).filter(
       (e) => e.fields.topicId === us && e.fields.topicType === 501,
     );
-    messages.forEach((e) => w.flow.events.add(e.id));
+    messages.forEach((e) => w.flow.events.add(e));
     if (messages[0] && us !== undefined) {
       ws.chain([raised, ...messages], 'id', `updateSource=${us} (topic 501)`);
     }
@@ -457,7 +455,7 @@ function deploymentEvaluation(
   if (!initiated || job === undefined) {
     return;
   }
-  flow.events.add(initiated.id);
+  flow.events.add(initiated);
   if (initiated.utc <= first.utc) {
     ws.link(initiated, first, 'time', 'UpdatesHandler initiated a scan; ScanAgent starts a job', 60 * SECOND);
   } else {
@@ -487,7 +485,7 @@ function deploymentEvaluation(
       return next ? [next] : [];
     });
   const lines = [...(started ? [started] : []), ...jobLines, ...assignmentLines, ...notAvailable].sort(byTime);
-  lines.forEach((e) => flow.events.add(e.id));
+  lines.forEach((e) => flow.events.add(e));
   if (started) {
     ws.link(started, initiated, 'id', `detectionJob=${job}`);
   }

@@ -5,7 +5,7 @@
 
 import type { CollectedEvent } from './collect.ts';
 import type { FlowDraft, Workspace } from './workspace.ts';
-import { between, byTime, firstAfter, firstIndexAt, lastBefore } from './workspace.ts';
+import { between, byTime, EventSet, firstAfter, firstIndexAt, lastBefore } from './workspace.ts';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -151,11 +151,11 @@ function relayFlow(
     kind: 'state-message',
     host,
     keys: { message: m },
-    events: new Set(),
+    events: new EventSet(),
   });
   const add = (e: CollectedEvent | undefined): e is CollectedEvent => {
     if (e !== undefined) {
-      flow.events.add(e.id);
+      flow.events.add(e);
     }
     return e !== undefined;
   };
@@ -282,7 +282,7 @@ function stateSystem(ws: Workspace, flow: FlowDraft, move: CollectedEvent): void
       (e.kind === 'StateSys.processedRecords' || e.kind === 'StateSys.processedFiles'),
   );
   const steps = [...(notice ? [notice] : []), processing, ...counts.slice(0, 2)];
-  steps.forEach((e) => flow.events.add(e.id));
+  steps.forEach((e) => flow.events.add(e));
   ws.link(move, processing, 'id', `smx=${smx}`);
   if (notice) {
     ws.link(move, notice, 'time', 'file arrives in statesys.box, StateSys is notified', 5 * MINUTE);
@@ -354,6 +354,6 @@ function includeOutage(ws: Workspace, flow: FlowDraft, from: CollectedEvent): vo
     if (!MPFDM_TROUBLE.has(e.kind ?? '')) {
       break;
     }
-    flow.events.add(e.id);
+    flow.events.add(e);
   }
 }

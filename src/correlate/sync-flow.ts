@@ -4,7 +4,7 @@
 
 import type { CollectedEvent } from './collect.ts';
 import type { Workspace } from './workspace.ts';
-import { between, byTime } from './workspace.ts';
+import { between, byTime, EventSet } from './workspace.ts';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -23,7 +23,7 @@ export function buildSyncFlows(ws: Workspace): void {
         kind: 'sync',
         host,
         keys: { updateSource: us, contentVersion: cv },
-        events: new Set([set.id]),
+        events: new EventSet([set]),
       });
       const around = between(all, set.utc - 30 * SECOND, set.utc + 2 * MINUTE).filter(
         (e) => e.kind?.startsWith('WSyncMgr.') === true && e.thread === set.thread,
@@ -46,7 +46,7 @@ export function buildSyncFlows(ws: Workspace): void {
           (e.fields.updateSource === us || e.fields.guids?.includes(us) === true),
       );
       const steps: CollectedEvent[] = [...new Set([...around, set, ...dbmon, ...dropped, ...provider])].sort(byTime);
-      steps.forEach((e) => flow.events.add(e.id));
+      steps.forEach((e) => flow.events.add(e));
       ws.chain(around.concat(set).sort(byTime), 'time', 'WSyncMgr sync, same thread');
       ws.chain([set, ...[...dbmon, ...dropped].sort(byTime)], 'id', `updateSource=${us}`);
       if (provider[0]) {
@@ -66,7 +66,7 @@ export function linkSyncToScans(ws: Workspace, hosts: readonly string[] = ws.own
           policy.fields.updateSource === sync.keys.updateSource &&
           policy.fields.contentVersion === sync.keys.contentVersion
         ) {
-          const steps = [...sync.events].map((id) => ws.event(id)!).sort(byTime);
+          const steps = sync.events.list().sort(byTime);
           const last = steps[steps.length - 1]!;
           ws.link(
             last,

@@ -21,8 +21,49 @@ export interface FlowDraft {
   readonly kind: FlowKind;
   readonly host: string;
   readonly keys: Record<string, string | number | string[]>;
-  readonly events: Set<string>;
+  readonly events: EventSet;
 }
+
+/**
+ * A flow's events, each once, in the order they joined. Kept as the events themselves (with their ids
+ * for the walks over links): every reader of a flow wants its events, and looking hundreds of thousands
+ * of ids up again in the layers' maps was a large part of the correlator's time.
+ */
+export class EventSet {
+  private readonly byId = new Map<string, CollectedEvent>();
+
+  constructor(events: Iterable<CollectedEvent> = []) {
+    for (const e of events) {
+      this.add(e);
+    }
+  }
+
+  add(e: CollectedEvent): void {
+    if (!this.byId.has(e.id)) {
+      this.byId.set(e.id, e);
+    }
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** The events in the order they joined. */
+  list(): CollectedEvent[] {
+    return [...this.byId.values()];
+  }
+
+  ids(): IterableIterator<string> {
+    return this.byId.keys();
+  }
+}
+
+/** Evidence from strongest to weakest: a pair keeps its strongest link. */
+const RANK = { id: 0, derived: 1, time: 2 };
 
 export function byTime(a: CollectedEvent, b: CollectedEvent): number {
   return a.utc - b.utc || a.seq - b.seq;
@@ -37,9 +78,16 @@ export class Workspace {
   readonly byId = new Map<string, CollectedEvent>();
   /** Per host, in logged time order (one clock per host, so order within a host is sound). */
   readonly byHost = new Map<string, CollectedEvent[]>();
-  private readonly byHostKind = new Map<string, CollectedEvent[]>();
+  /** Host → kind → events, in logged time order. */
+  private readonly byHostKind = new Map<string, Map<string, CollectedEvent[]>>();
   readonly links: TimelineLink[] = [];
-  private readonly linkKeys = new Map<string, number>();
+  /**
+   * Index in `links` of the link from an event, by the event it goes to: most events link to one other,
+   * so a lone index is kept until a second target comes (no key strings made per link).
+   */
+  private readonly linkIndex = new Map<CollectedEvent, number | Map<CollectedEvent, number>>();
+  /** The event each link goes to. */
+  private readonly linkTargets: CollectedEvent[] = [];
   readonly flows: FlowDraft[] = [];
   readonly pairs: CausalPair[] = [];
   /** Client host → its IP address, as its location requests state it. */
@@ -57,7 +105,12 @@ export class Workspace {
       this.byId.set(e.id, e);
       push(this.byHost, e.host, e);
       if (e.kind !== undefined) {
-        push(this.byHostKind, `${e.host}\u0000${e.kind}`, e);
+        let kinds = this.byHostKind.get(e.host);
+        if (!kinds) {
+          kinds = new Map();
+          this.byHostKind.set(e.host, kinds);
+        }
+        push(kinds, e.kind, e);
       }
       const f = e.fields;
       if (e.kind === 'LocationServices.wsusLocationRequest' && f.clientIp !== undefined) {
@@ -70,8 +123,10 @@ export class Workspace {
     for (const list of this.byHost.values()) {
       list.sort(byTime);
     }
-    for (const list of this.byHostKind.values()) {
-      list.sort(byTime);
+    for (const kinds of this.byHostKind.values()) {
+      for (const list of kinds.values()) {
+        list.sort(byTime);
+      }
     }
   }
 
@@ -115,10 +170,11 @@ export class Workspace {
     if (!this.byHost.has(host)) {
       return this.shared?.kinds(host, ...kinds) ?? [];
     }
+    const own = this.byHostKind.get(host);
     if (kinds.length === 1) {
-      return this.byHostKind.get(`${host}\u0000${kinds[0]}`) ?? [];
+      return own?.get(kinds[0]!) ?? [];
     }
-    return kinds.flatMap((k) => this.byHostKind.get(`${host}\u0000${k}`) ?? []).sort(byTime);
+    return kinds.flatMap((k) => own?.get(k) ?? []).sort(byTime);
   }
 
   private readonly memo = new Map<string, unknown>();
@@ -146,10 +202,22 @@ export class Workspace {
     if (!this.byHost.has(host) && this.shared) {
       return this.shared.component(host, component);
     }
-    const key = component.toLowerCase();
-    return this.cached(`component\u0000${host}\u0000${key}`, () =>
-      (this.byHost.get(host) ?? []).filter((e) => e.component.toLowerCase() === key),
-    );
+    const byComponent = this.cached(`components\u0000${host}`, () => {
+      // One pass over the host's events for every component asked about later; components repeat, so
+      // each spelling is lowercased once.
+      const index = new Map<string, CollectedEvent[]>();
+      const lower = new Map<string, string>();
+      for (const e of this.byHost.get(host) ?? []) {
+        let key = lower.get(e.component);
+        if (key === undefined) {
+          key = e.component.toLowerCase();
+          lower.set(e.component, key);
+        }
+        push(index, key, e);
+      }
+      return index;
+    });
+    return byComponent.get(component.toLowerCase()) ?? [];
   }
 
   /** A host's events whose kind starts with a prefix (`MPFDM.`), in time order. */
@@ -193,19 +261,40 @@ export class Workspace {
     if (from.id === to.id) {
       return;
     }
-    const k = `${from.id}\u0000${to.id}`;
-    const existing = this.linkKeys.get(k);
-    const rank = { id: 0, derived: 1, time: 2 };
+    const existing = this.linkTo(from, to);
     if (existing !== undefined) {
       // Keep the strongest evidence for a pair.
       const old = this.links[existing]!;
-      if (rank[evidence] < rank[old.evidence]) {
+      if (RANK[evidence] < RANK[old.evidence]) {
         this.links[existing] = { from: from.id, to: to.id, evidence, key, ...(windowMs !== undefined && { windowMs }) };
       }
       return;
     }
-    this.linkKeys.set(k, this.links.length);
+    const index = this.links.length;
+    const known = this.linkIndex.get(from);
+    if (known === undefined) {
+      this.linkIndex.set(from, index);
+    } else if (typeof known === 'number') {
+      this.linkIndex.set(
+        from,
+        new Map([
+          [this.linkTargets[known]!, known],
+          [to, index],
+        ]),
+      );
+    } else {
+      known.set(to, index);
+    }
     this.links.push({ from: from.id, to: to.id, evidence, key, ...(windowMs !== undefined && { windowMs }) });
+    this.linkTargets.push(to);
+  }
+
+  private linkTo(from: CollectedEvent, to: CollectedEvent): number | undefined {
+    const known = this.linkIndex.get(from);
+    if (typeof known === 'number') {
+      return this.linkTargets[known] === to ? known : undefined;
+    }
+    return known?.get(to);
   }
 
   /** Links consecutive events of a list (one host, one stage) so that a flow's stages stay connected. */

@@ -1,0 +1,317 @@
+// Collecting a bundle's layers ahead of the correlator, on worker threads. Reading, framing and classifying
+// are most of an analysis's work and each layer's collection is independent of the others, while building
+// flows needs the layers in order. So the calling thread reads the shared layer itself (it can do nothing
+// before it) while the workers start on the clients, then correlates each client while the workers collect
+// the next ones. Results come back as plain data and are handed out in the order asked for, so the
+// analysis is the same as collecting on one thread.
+
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Bundle, BundleFile } from '../parsers/bundle.ts';
+import type { BundleParse } from '../parsers/file-run.ts';
+import { collect } from './collect.ts';
+import type { Collected, CollectedEvent, CollectOptions } from './collect.ts';
+import type { IisColumn } from './iis-index.ts';
+import { IisIndex } from './iis-index.ts';
+
+/** What a worker needs of a file: where its bytes are, and the caller's view of its host and role. */
+export type FileMeta = Omit<BundleFile, 'open' | 'diskPath'>;
+
+export interface CollectTask {
+  readonly id: number;
+  /** The bundle as the user named it: the worker opens it itself (a .zip cannot be shared). */
+  readonly source: string;
+  readonly files: readonly FileMeta[];
+}
+
+/**
+ * Collected events as columns: the strings every event repeats (file, host, component, kind) cross once,
+ * as indexes into `strings`, and the numbers in typed arrays that are moved, not copied. Cloned one by
+ * one, each event would arrive with its own copies of those strings, to be hashed again by every map
+ * the correlator keys on them.
+ */
+export interface PackedEvents {
+  readonly strings: string[];
+  /** Per event: file, host, component, kind (-1: none), shape (-1: none). */
+  readonly refs: Int32Array;
+  /** Per event: line, endLine, seq, length, dup, severity. */
+  readonly ints: Int32Array;
+  /** Per event: utc, offset, thread (NaN: none). */
+  readonly numbers: Float64Array;
+  readonly fields: CollectedEvent['fields'][];
+}
+
+const SEVERITIES: ReadonlyArray<CollectedEvent['severity']> = ['info', 'warning', 'error'];
+
+export function packEvents(events: readonly CollectedEvent[]): PackedEvents {
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const ref = (s: string | undefined): number => {
+    if (s === undefined) {
+      return -1;
+    }
+    let i = index.get(s);
+    if (i === undefined) {
+      i = strings.length;
+      strings.push(s);
+      index.set(s, i);
+    }
+    return i;
+  };
+  const n = events.length;
+  const refs = new Int32Array(n * 5);
+  const ints = new Int32Array(n * 6);
+  const numbers = new Float64Array(n * 3);
+  const fields: CollectedEvent['fields'][] = [];
+  for (let i = 0; i < n; i++) {
+    const e = events[i]!;
+    refs[i * 5] = ref(e.file);
+    refs[i * 5 + 1] = ref(e.host);
+    refs[i * 5 + 2] = ref(e.component);
+    refs[i * 5 + 3] = ref(e.kind);
+    refs[i * 5 + 4] = ref(e.shape);
+    ints[i * 6] = e.line;
+    ints[i * 6 + 1] = e.endLine;
+    ints[i * 6 + 2] = e.seq;
+    ints[i * 6 + 3] = e.length;
+    ints[i * 6 + 4] = e.dup;
+    ints[i * 6 + 5] = SEVERITIES.indexOf(e.severity);
+    numbers[i * 3] = e.utc;
+    numbers[i * 3 + 1] = e.offset;
+    numbers[i * 3 + 2] = e.thread ?? Number.NaN;
+    fields.push(e.fields);
+  }
+  return { strings, refs, ints, numbers, fields };
+}
+
+export function unpackEvents(p: PackedEvents): CollectedEvent[] {
+  const { strings, refs, ints, numbers, fields } = p;
+  const str = (i: number): string | undefined => (i < 0 ? undefined : strings[i]);
+  const events: CollectedEvent[] = [];
+  for (let i = 0; i < fields.length; i++) {
+    const file = strings[refs[i * 5]!]!;
+    const line = ints[i * 6]!;
+    const dup = ints[i * 6 + 4]!;
+    const thread = numbers[i * 3 + 2]!;
+    // The same id collect() gave the event.
+    events.push({
+      id: dup > 1 ? `${file}:${line}#${dup}` : `${file}:${line}`,
+      file,
+      line,
+      endLine: ints[i * 6 + 1]!,
+      host: strings[refs[i * 5 + 1]!]!,
+      utc: numbers[i * 3]! as CollectedEvent['utc'],
+      component: strings[refs[i * 5 + 2]!]!,
+      severity: SEVERITIES[ints[i * 6 + 5]!]!,
+      kind: str(refs[i * 5 + 3]!),
+      fields: fields[i]!,
+      thread: Number.isNaN(thread) ? undefined : thread,
+      seq: ints[i * 6 + 2]!,
+      offset: numbers[i * 3 + 1]!,
+      length: ints[i * 6 + 3]!,
+      dup,
+      shape: str(refs[i * 5 + 4]!),
+      row: -1,
+    });
+  }
+  return events;
+}
+
+export interface CollectedData {
+  readonly parse: BundleParse;
+  readonly events: PackedEvents;
+  readonly iis: ReadonlyMap<string, IisColumn>;
+  readonly lastSeenByFile: ReadonlyMap<string, number>;
+}
+
+export type CollectReply =
+  { readonly id: number; readonly collected: CollectedData } | { readonly id: number; readonly error: string };
+
+export interface CollectPoolOptions extends CollectOptions {
+  /**
+   * Threads that collect layers ahead of the correlator; 0 collects on the calling thread. Default: one
+   * per core but the one the correlator runs on, when the worker script is found.
+   */
+  readonly workers?: number;
+  /** `collect-worker.js`, beside the running bundle unless named. */
+  readonly workerScript?: string;
+}
+
+/** Collects layers of a bundle; `take` hands each out in the order layers were `submit`ted. */
+export interface Collector {
+  /**
+   * `here`: collect this layer on the calling thread when it is taken (the shared layer: the correlator
+   * can do nothing before it, so it reads it itself while the workers start on the clients).
+   */
+  submit(files: readonly BundleFile[], here?: boolean): void;
+  take(): Promise<Collected>;
+  close(): Promise<void>;
+}
+
+export function makeCollector(bundle: Bundle, options: CollectPoolOptions): Collector {
+  const script = options.workerScript ?? join(__dirname, 'collect-worker.js');
+  const count = options.workers ?? availableParallelism() - 1;
+  if (count >= 1 && existsSync(script)) {
+    return new WorkerCollector(bundle, options, script, count);
+  }
+  return new LocalCollector(bundle, options);
+}
+
+/** One thread: each layer is collected when it is taken, as before there were workers. */
+class LocalCollector implements Collector {
+  private readonly queue: Array<readonly BundleFile[]> = [];
+  constructor(
+    private readonly bundle: Bundle,
+    private readonly options: CollectOptions,
+  ) {}
+  submit(files: readonly BundleFile[]): void {
+    this.queue.push(files);
+  }
+  take(): Promise<Collected> {
+    return collect({ ...this.bundle, files: [...this.queue.shift()!] }, this.options);
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** Log bytes that may be collected ahead of the layer the correlator waits for. */
+const AHEAD_BYTES = 64 * 1024 * 1024;
+
+interface Pending {
+  readonly task: CollectTask;
+  readonly files: readonly BundleFile[];
+  readonly here: boolean;
+  readonly bytes: number;
+  result?: Promise<Collected>;
+  resolve?: (c: Collected) => void;
+  reject?: (e: Error) => void;
+}
+
+class WorkerCollector implements Collector {
+  private readonly workers: Worker[];
+  private readonly idle: Worker[];
+  /** Submitted, not yet taken; the first `started` of them are running or done. */
+  private readonly pending: Pending[] = [];
+  private readonly running = new Map<number, Pending>();
+  private nextId = 0;
+  private started = 0;
+  private failure: Error | undefined;
+  /** Log bytes of the started layers after the one the correlator waits for. */
+  private aheadBytes = 0;
+
+  constructor(
+    private readonly bundle: Bundle,
+    private readonly options: CollectOptions,
+    script: string,
+    count: number,
+  ) {
+    this.workers = Array.from({ length: count }, () => new Worker(script));
+    this.idle = [...this.workers];
+    for (const w of this.workers) {
+      w.on('message', (reply: CollectReply) => this.reply(w, reply));
+      w.on('error', (e: Error) => this.fail(e));
+    }
+  }
+
+  submit(files: readonly BundleFile[], here = false): void {
+    const task: CollectTask = {
+      id: this.nextId++,
+      source: this.bundle.source,
+      files: files.map((f) => ({
+        path: f.path,
+        size: f.size,
+        hostDir: f.hostDir,
+        host: f.host,
+        roleHint: f.roleHint,
+        kindHint: f.kindHint,
+        group: f.group,
+        rank: f.rank,
+      })),
+    };
+    const p: Pending = { task, files, here, bytes: files.reduce((n, f) => n + f.size, 0) };
+    p.result = new Promise<Collected>((resolve, reject) => {
+      p.resolve = resolve;
+      p.reject = reject;
+    });
+    // Taken in order; a failure is seen when its layer is taken, not as an unhandled rejection before.
+    p.result.catch(() => {});
+    this.pending.push(p);
+    this.pump();
+  }
+
+  async take(): Promise<Collected> {
+    const p = this.pending[0]!;
+    try {
+      return p.here ? await collect({ ...this.bundle, files: [...p.files] }, this.options) : await p.result!;
+    } finally {
+      this.pending.shift();
+      this.started -= 1;
+      // The next layer is now the one waited for: it no longer counts as ahead.
+      this.aheadBytes -= this.pending[0] !== undefined && this.started > 0 ? this.pending[0].bytes : 0;
+      this.pump();
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private pump(): void {
+    // Layers finished ahead wait in memory, so how far the workers run ahead is bounded by log bytes; while
+    // the calling thread reads the shared layer they collect many clients.
+    while (this.started < this.pending.length) {
+      const p = this.pending[this.started]!;
+      if (!p.here && (this.idle.length === 0 || (this.started > 0 && this.aheadBytes >= AHEAD_BYTES))) {
+        break;
+      }
+      this.aheadBytes += this.started > 0 ? p.bytes : 0;
+      this.started += 1;
+      if (p.here) {
+        continue;
+      }
+      if (this.failure) {
+        p.reject!(this.failure);
+        continue;
+      }
+      if (this.options.signal?.aborted) {
+        p.reject!(this.options.signal.reason instanceof Error ? this.options.signal.reason : new Error('aborted'));
+        continue;
+      }
+      this.running.set(p.task.id, p);
+      this.idle.pop()!.postMessage(p.task);
+    }
+  }
+
+  private reply(worker: Worker, reply: CollectReply): void {
+    const p = this.running.get(reply.id);
+    this.running.delete(reply.id);
+    this.idle.push(worker);
+    if (p) {
+      if ('error' in reply) {
+        p.reject!(new Error(reply.error));
+      } else {
+        const c = reply.collected;
+        this.options.onBytes?.(p.bytes);
+        p.resolve!({
+          parse: c.parse,
+          events: unpackEvents(c.events),
+          iis: IisIndex.fromColumns(c.iis),
+          lastSeenByFile: c.lastSeenByFile,
+          records: c.parse.files.reduce((n, f) => n + f.summary.records, 0),
+        });
+      }
+    }
+    this.pump();
+  }
+
+  private fail(e: Error): void {
+    this.failure = e;
+    for (const p of this.running.values()) {
+      p.reject!(e);
+    }
+    this.running.clear();
+  }
+}

@@ -1,0 +1,45 @@
+// Worker thread entry: collects one layer of a bundle (the shared MP/site files, or one client's) and
+// answers with what `collect` kept, as plain data (see collect-pool.ts). Bundles are opened once per worker
+// and kept, since a thread gets many layers of the same bundle.
+
+import { parentPort } from 'node:worker_threads';
+import type { Bundle } from '../parsers/bundle.ts';
+import { openBundle } from '../parsers/bundle.ts';
+import { collect } from './collect.ts';
+import { packEvents } from './collect-pool.ts';
+import type { CollectReply, CollectTask } from './collect-pool.ts';
+
+const bundles = new Map<string, Promise<Bundle>>();
+
+async function collectTask(task: CollectTask): Promise<CollectReply & { transfer?: ArrayBuffer[] }> {
+  let opened = bundles.get(task.source);
+  if (!opened) {
+    opened = openBundle(task.source);
+    bundles.set(task.source, opened);
+  }
+  const bundle = await opened;
+  const byPath = new Map(bundle.files.map((f) => [f.path, f]));
+  const files = [];
+  for (const meta of task.files) {
+    const file = byPath.get(meta.path);
+    if (!file) {
+      return { id: task.id, error: `${meta.path}: not found in the bundle` };
+    }
+    // Host names and roles are the caller's (it may have overridden them); the bytes are read here.
+    files.push({ ...file, ...meta, open: () => file.open() });
+  }
+  const c = await collect({ ...bundle, files });
+  const events = packEvents(c.events);
+  return {
+    id: task.id,
+    collected: { parse: c.parse, events, iis: c.iis.columnsForTransfer(), lastSeenByFile: c.lastSeenByFile },
+    transfer: [events.refs, events.ints, events.numbers].map((a) => a.buffer as ArrayBuffer),
+  };
+}
+
+parentPort?.on('message', (task: CollectTask) => {
+  collectTask(task).then(
+    ({ transfer, ...reply }) => parentPort?.postMessage(reply, transfer),
+    (e: unknown) => parentPort?.postMessage({ id: task.id, error: (e as Error).message } satisfies CollectReply),
+  );
+});

@@ -1,0 +1,66 @@
+// Collecting the layers on worker threads must give exactly the analysis one thread gives: same events,
+// flows, links, failures and hosts, for every sample and for a bundle of many clients at a few MPs.
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeBundle } from '../../src/correlate/analyze.ts';
+import { openBundle } from '../../src/parsers/bundle.ts';
+import { generateBundle } from '../gen/bundle-gen.ts';
+
+const ROOT = resolve(__dirname, '../..');
+const WORKER = join(ROOT, 'dist/collect-worker.js');
+const SAMPLES = join(ROOT, 'samples/logs');
+let many: string;
+
+beforeAll(async () => {
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT });
+  many = mkdtempSync(join(tmpdir(), 'cmflow-pool-'));
+  await generateBundle({ outDir: many, targetBytes: 8_000_000, seed: 11 });
+}, 120_000);
+
+afterAll(() => rmSync(many, { recursive: true, force: true }));
+
+async function both(dir: string): Promise<void> {
+  const one = await analyzeBundle(await openBundle(dir), { workers: 0 });
+  for (const workers of [1, 2]) {
+    const threads = await analyzeBundle(await openBundle(dir), { workers, workerScript: WORKER });
+    expect(threads).toEqual(one);
+  }
+}
+
+describe('collecting on worker threads', () => {
+  const samples = readdirSync(SAMPLES, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
+
+  it.each(samples)('%s: same timeline as one thread', async (name) => {
+    await both(join(SAMPLES, name));
+  });
+
+  it('many clients: same timeline as one thread', async () => {
+    await both(many);
+  }, 60_000);
+
+  it('host names the caller gave win over the folder names the worker sees', async () => {
+    const dir = join(SAMPLES, 'healthy-compliance');
+    const hostDir = (await openBundle(dir)).files.find((f) => f.roleHint === 'client')!.hostDir;
+    const hosts = { [hostDir]: { name: 'RENAMED', role: 'client' as const } };
+    const one = await analyzeBundle(await openBundle(dir, { hosts }), { workers: 0 });
+    const threads = await analyzeBundle(await openBundle(dir, { hosts }), { workers: 2, workerScript: WORKER });
+    expect(one.hosts.map((h) => h.name)).toContain('RENAMED');
+    expect(threads).toEqual(one);
+  });
+
+  it('reports a worker that cannot find a file instead of hanging', async () => {
+    const bundle = await openBundle(join(SAMPLES, 'healthy-compliance'));
+    // A client's file: the shared layer is read on the calling thread.
+    const client = bundle.files.find((f) => f.roleHint === 'client')!;
+    const broken = { ...bundle, files: [...bundle.files, { ...client, path: 'no/such/file.log' }] };
+    await expect(analyzeBundle(broken, { workers: 2, workerScript: WORKER })).rejects.toThrow(
+      /no\/such\/file\.log: not found in the bundle/,
+    );
+  });
+});
