@@ -976,7 +976,7 @@ export class LaneIndex {
   private readText(row: number, text: string): void {
     let match = false;
     try {
-      match = this.store.record(row).text.toLowerCase().includes(text);
+      match = this.store.text(row).toLowerCase().includes(text);
     } catch {
       // A file gone since analysis: the row simply does not match.
     }

@@ -225,6 +225,15 @@ export class TimelineStore {
     return kept ? { text: again.text, fields: kept } : again;
   }
 
+  /** The record's message text only (searching text needs no message fields). */
+  text(i: number): string {
+    return this.reader.readText({
+      file: this.strings.values[this.file.get(i)]!,
+      offset: this.offset.get(i),
+      length: this.length.get(i),
+    });
+  }
+
   /** Spans of every event, for readers that must fetch ahead (files inside a .zip). */
   *spans(): Generator<{ file: string; offset: number; length: number }> {
     for (let i = 0; i < this.eventCount; i++) {

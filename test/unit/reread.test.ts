@@ -1,0 +1,66 @@
+// Records read again from their byte spans: the text-only read (what text search uses) gives the same
+// message as the full re-read, for every event of every sample, plain and inside a .zip.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { analyzeToStore } from '../../src/correlate/analyze.ts';
+import { openBundle } from '../../src/parsers/bundle.ts';
+import { makeZip } from '../helpers/zip.ts';
+
+const SAMPLES = resolve(__dirname, '../../samples/logs');
+const names = readdirSync(SAMPLES, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
+
+function files(dir: string): Record<string, Uint8Array> {
+  const out: Record<string, Uint8Array> = {};
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) {
+        walk(p);
+      } else {
+        out[relative(dir, p).split('\\').join('/')] = readFileSync(p);
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe.each(names)('%s', (name) => {
+  it('text-only reads match full reads for every event', async () => {
+    const analyzed = await analyzeToStore(await openBundle(join(SAMPLES, name)));
+    try {
+      const store = analyzed.timeline;
+      expect(store.eventCount).toBeGreaterThan(0);
+      for (let i = 0; i < store.eventCount; i++) {
+        expect(store.text(i)).toBe(store.record(i).text);
+      }
+    } finally {
+      analyzed.close();
+    }
+  });
+});
+
+describe('inside a .zip', () => {
+  it('text-only reads match once the spans are fetched', async () => {
+    const zip = join(mkdtempSync(join(tmpdir(), 'cmflow-reread-')), 'bundle.zip');
+    writeFileSync(zip, makeZip(files(join(SAMPLES, 'wsus-unreachable-2ee2'))));
+    const bundle = await openBundle(zip);
+    const analyzed = await analyzeToStore(bundle);
+    try {
+      await analyzed.prefetch();
+      const store = analyzed.timeline;
+      const texts = Array.from({ length: store.eventCount }, (_, i) => store.text(i));
+      expect(texts.filter((t) => t.length > 0).length).toBe(store.eventCount);
+      expect(texts).toEqual(Array.from({ length: store.eventCount }, (_, i) => store.record(i).text));
+    } finally {
+      analyzed.close();
+      bundle.close();
+    }
+  });
+});
