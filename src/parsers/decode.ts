@@ -40,6 +40,8 @@ export class LineDecoder {
   private utf8Chars = 0;
   /** Bytes of the last line that its text does not show (an unfinished sequence at the end of the file). */
   private endAdjust = 0;
+  /** UTF-16 bytes given to the decoder: odd means the file ends inside a code unit. */
+  private utf16Bytes = 0;
   /** Byte offset of the first byte of `carry`. */
   private offset = 0;
 
@@ -138,6 +140,9 @@ export class LineDecoder {
       return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('latin1');
     }
     if (!utf8) {
+      if (this.encoding === 'utf-16le' || this.encoding === 'utf-16be') {
+        this.utf16Bytes += chunk.length;
+      }
       return decoder.decode(chunk, { stream });
     }
     try {
@@ -169,6 +174,12 @@ export class LineDecoder {
   }
 
   private decodeEnd(): string {
+    if (this.utf16Bytes % 2 === 1) {
+      // The decoder writes U+FFFD for the lone last byte: count that one byte, not a code unit's two.
+      this.notices.push({ line: this.lines + 1, message: 'file ends inside a UTF-16 code unit (1 byte)' });
+      this.endAdjust = -1;
+      return this.decoder!.decode();
+    }
     const held = this.pendingTail?.length ?? 0;
     this.pendingTail = undefined;
     try {

@@ -52,6 +52,15 @@ describe('encodings and line ends', () => {
     expect(out.records[0]!.length).toBe(bytes.length - 2);
   });
 
+  it('counts a UTF-16 file cut inside a code unit byte for byte, and says so (found by the property test)', () => {
+    const text = Buffer.from(ccm('cut', '08:00:00.000+000') + CRLF + 'x', 'utf16le');
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), text, Buffer.from([0x41])]);
+    const out = parse(bytes);
+    const last = out.records.at(-1)!;
+    expect(last.offset + last.length).toBe(bytes.length);
+    expect(out.problems.map((p) => p.message)).toContain('file ends inside a UTF-16 code unit (1 byte)');
+  });
+
   it('falls back to Windows-1252 at the first byte that is not UTF-8, and says on which line', () => {
     const good = ccm('first', '10:00:00.000+000') + CRLF;
     const bad = Buffer.from(ccm('Caf\u00e9 ANSI', '10:00:01.000+000') + CRLF, 'latin1');
