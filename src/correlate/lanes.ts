@@ -198,8 +198,8 @@ function subTier(all: Tier, severity: Uint8Array, minSeverity: number): Tier {
   return { offsets, rows, times };
 }
 
-/** First index in `times[from, to)` whose value is >= t (to when none). */
-export function lowerBound(times: Float64Array | readonly number[], t: number, from: number, to: number): number {
+/** First index in `times[from, to)` whose value is >= t (to when none). The webview's scene searches with it too. */
+export function lowerBound(times: ArrayLike<number>, t: number, from: number, to: number): number {
   let lo = from;
   let hi = to;
   while (lo < hi) {

@@ -222,16 +222,7 @@ export class AnalysisSession {
 
   /** Correlated events that start on this line of this file. */
   eventsAt(file: string, line: number): EventRef[] {
-    const rows = this.rowsOf(file);
-    const store = this.analyzed.timeline;
-    const out: EventRef[] = [];
-    for (const row of rows) {
-      const e = store.event(row, false);
-      if (e.line === line) {
-        out.push(eventRef(this.analyzed, row));
-      }
-    }
-    return out;
+    return this.rowsAt(file, line).map((row) => eventRef(this.analyzed, row));
   }
 
   /** Where `needle` (a GUID, an id, any text) occurs in the bundle, case-insensitively. */
@@ -267,9 +258,10 @@ export class AnalysisSession {
     let definition: Occurrence | undefined;
     let first = Number.POSITIVE_INFINITY;
     for (const o of found) {
-      for (const e of this.eventsAt(o.file, o.line)) {
-        if (e.time < first) {
-          first = e.time;
+      for (const row of this.rowsAt(o.file, o.line)) {
+        const t = this.analyzed.timeline.eventTime(row);
+        if (t < first) {
+          first = t;
           definition = o;
         }
       }
@@ -503,21 +495,28 @@ export class AnalysisSession {
     await writeFile(dest, exportTimeline(this.analyzed.timeline.materialize('all'), format));
   }
 
-  /** Rows of a file's events (lazy index: most sessions never ask). */
+  /** Rows of the events that start on a line of a file. */
+  private rowsAt(file: string, line: number): number[] {
+    const lines = this.analyzed.timeline.rowColumns().line;
+    return [...this.rowsOf(file)].filter((row) => lines[row] === line);
+  }
+
+  /** Rows of a file's events (lazy index over the store's file column: most sessions never ask). */
   private rowsOf(file: string): Int32Array {
     if (!this.rowsByFile) {
       const store = this.analyzed.timeline;
-      const lists = new Map<string, number[]>();
-      for (let row = 0; row < store.eventCount; row++) {
-        const f = store.event(row, false).file;
-        let list = lists.get(f);
+      const files = store.rowColumns().file;
+      const lists = new Map<number, number[]>();
+      for (let row = 0; row < files.length; row++) {
+        const id = files[row]!;
+        let list = lists.get(id);
         if (!list) {
           list = [];
-          lists.set(f, list);
+          lists.set(id, list);
         }
         list.push(row);
       }
-      this.rowsByFile = new Map([...lists].map(([f, rows]) => [f, Int32Array.from(rows)]));
+      this.rowsByFile = new Map([...lists].map(([id, rows]) => [store.interned(id), Int32Array.from(rows)]));
     }
     return this.rowsByFile.get(file) ?? new Int32Array(0);
   }
@@ -619,33 +618,33 @@ function decodeText(bytes: Buffer, encoding: TextEncoding | undefined): string {
   }
 }
 
-/** Line ends as VS Code counts them: CR, LF and CRLF each end one line. */
-function countBreaks(bytes: Uint8Array): number {
+/**
+ * Line ends as VS Code counts them: CR, LF and CRLF each end one line. `before` is the byte just before
+ * `bytes` (an LF right after a CR ends no line of its own).
+ */
+function countBreaks(bytes: Uint8Array, before = 0): number {
   let n = 0;
+  let prev = before;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
-    if (b === 13 || (b === 10 && bytes[i - 1] !== 13)) {
+    if (b === 13 || (b === 10 && prev !== 13)) {
       n++;
     }
+    prev = b;
   }
   return n;
 }
 
 async function countLines(path: string, size: number): Promise<number> {
-  let n = 0;
-  let prev = 0;
   if (size === 0) {
     return 0;
   }
+  let n = 0;
+  let before = 0;
   for await (const chunk of createReadStream(path, { end: size - 1 })) {
     const bytes = chunk as Buffer;
-    for (let i = 0; i < bytes.length; i++) {
-      const b = bytes[i]!;
-      if (b === 13 || (b === 10 && prev !== 13)) {
-        n++;
-      }
-      prev = b;
-    }
+    n += countBreaks(bytes, before);
+    before = bytes[bytes.length - 1] ?? before;
   }
   return n;
 }

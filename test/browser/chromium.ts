@@ -3,20 +3,11 @@
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
+// Shared with test/vscode/workbench.mjs. Without the background-networking flags Chromium keeps trying
+// this machine's closed network.
+import ARGS from './chromium-flags.json';
 
 export const CHROMIUM = process.env['CHROMIUM'] ?? '/usr/bin/chromium';
-
-// Without the background-networking flags Chromium keeps trying this machine's closed network.
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {

@@ -2,19 +2,12 @@
 // extension from source (and, for the suite, the tests), the command palette, and the console forwarding
 // that carries the extension host's mocha output.
 import { chromium } from 'playwright-core';
+import fs from 'node:fs';
 import path from 'node:path';
 import util from 'node:util';
 
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+// The flags the browser tests use too (test/browser/chromium.ts).
+const ARGS = JSON.parse(fs.readFileSync(new URL('../browser/chromium-flags.json', import.meta.url), 'utf8'));
 
 export function launchBrowser() {
   return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ARGS });

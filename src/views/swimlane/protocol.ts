@@ -29,15 +29,14 @@
 // (`vscode.setState`: window, lanes, filters, selection, highlight; never log data).
 
 import type {
-  ArrowBatch,
   FailureInfo,
   Highlight,
   HostInfo,
   LaneInfo,
-  MarkBatch,
   OverviewBins,
   SeverityLevel,
   WindowFilter,
+  WindowResult,
 } from '../../correlate/lanes.ts';
 
 // The data shapes are the lane index's own (src/correlate/lanes.ts); the protocol only carries them.
@@ -214,19 +213,10 @@ export interface InitMessage {
   readonly eventCount: number;
 }
 
-/** Reply to `window`. `partial`: a text filter is still being searched; ask again for more. */
-export interface WindowReply {
+/** Reply to `window`: the lane index's answer. `partial`: a text filter is still being searched; ask again. */
+export interface WindowReply extends WindowResult {
   readonly type: 'window';
   readonly id: number;
-  readonly marks: MarkBatch;
-  readonly arrows: ArrowBatch;
-  /** Records in the window per group, before decimation (after filters). */
-  readonly totals: number[];
-  readonly partial: boolean;
-  /** Share of rows the text search has read so far, 0..1 (1 without a text filter). */
-  readonly searched: number;
-  /** Too many links in the window to draw: zoom in to see arrows. */
-  readonly arrowsOmitted: boolean;
 }
 
 /** Reply to `record`. */

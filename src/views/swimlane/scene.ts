@@ -2,6 +2,7 @@
 // order (so any visible range is two binary searches), its arrows, and the pure searches over them:
 // visible range, the mark under the pointer, the arrow under the pointer, the next failure in time.
 
+import { lowerBound } from '../../correlate/lanes.ts';
 import type { ArrowBatch, FailureInfo, WindowFilter, WindowReply } from './protocol.ts';
 import type { TimeWindow } from './scales.ts';
 
@@ -28,21 +29,6 @@ export interface Scene {
 }
 
 export const groupKey = (lanes: readonly number[]): string => lanes.join(',');
-
-/** First index in `times[from, to)` whose value is >= t (`to` when none). */
-export function lowerBound(times: ArrayLike<number>, t: number, from: number, to: number): number {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (times[mid]! < t) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  return lo;
-}
 
 export function buildScene(
   reply: Pick<WindowReply, 'marks' | 'arrows' | 'totals' | 'partial' | 'searched' | 'arrowsOmitted'>,
