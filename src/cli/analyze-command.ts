@@ -109,15 +109,30 @@ export function summaryText(t: Timeline, limit = 10): string {
   if (others.length > 0 && limit > 0) {
     lines.push('');
     lines.push('Other errors and warnings (outside the flows):');
+    // A group of repeats is cited by its first occurrence. Where the cause is another message (MPFDM's
+    // failed moves go back to its first "Cannot connect"), the group's own record comes first, then its
+    // cause: two groups with one cause must not read as the same line twice.
     for (const f of others.slice(0, limit)) {
       const times = f.occurrences > 1 ? ` (×${f.occurrences})` : '';
-      lines.push(`  ${f.code ?? '-'}${times}  ${cite(f.upstreamCause)}`);
+      const event = byId.get(f.event);
+      const cause = byId.get(f.upstreamCause);
+      if (event && cause && shape(event) !== shape(cause)) {
+        lines.push(`  ${f.code ?? '-'}${times}  ${cite(f.event)}`);
+        lines.push(`    cause:  ${cite(f.upstreamCause)}`);
+      } else {
+        lines.push(`  ${f.code ?? '-'}${times}  ${cite(f.upstreamCause)}`);
+      }
     }
     if (others.length > limit) {
       lines.push(`  … and ${others.length - limit} more (see --json / --html)`);
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/** A message with its ids and numbers blanked: what repeats of one message share. */
+function shape(e: TimelineEvent): string {
+  return firstLine(e).replace(/[0-9a-f]{8}-[0-9a-f-]{27}|\d+/gi, '#');
 }
 
 function firstLine(e: TimelineEvent): string {

@@ -163,6 +163,16 @@ describe('cmflow analyze and export', () => {
     expect(r.stdout).toMatch(/chain: {4}WUAHandler\.log:6 → WUAHandler\.log:7 → /);
   });
 
+  it('names each group of other errors by its own record, and its cause when that is another message', () => {
+    const r = cmflow(['analyze', 'samples/logs/statemsg-stuck-mpfdm']);
+    const others = r.stdout.slice(r.stdout.indexOf('Other errors and warnings'));
+    // The failed moves and the failed connections both go back to the first "Cannot connect" (line 7).
+    expect(others).toMatch(/0x80070035 \(×\d+\) {2}PS1MP01\/SMS\/Logs\/MPFDM\.log:\d+ {2}Failed to move file/);
+    expect(others).toMatch(/\n {4}cause: {2}PS1MP01\/SMS\/Logs\/MPFDM\.log:7 {2}Cannot connect to the site server/);
+    expect(others).toMatch(/0x80070035 \(×\d+\) {2}PS1MP01\/SMS\/Logs\/MPFDM\.log:7 {2}Cannot connect/);
+    expect(others.match(/cause:/g)).toHaveLength(1);
+  });
+
   it('writes exactly the cmflow.timeline/1 keys with --json, and CSV and HTML beside it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cmflow-'));
     const [json, csv, html] = ['t.json', 't.csv', 't.html'].map((f) => join(dir, f)) as [string, string, string];
