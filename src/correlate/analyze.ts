@@ -37,6 +37,8 @@ export interface AnalyzeOptions {
    */
   readonly workers?: number;
   readonly workerScript?: string;
+  /** Old-generation heap of each of those threads, MB; a layer that does not fit is read on this thread. */
+  readonly workerHeapMB?: number;
 }
 
 /**

@@ -137,6 +137,8 @@ export interface CollectPoolOptions extends CollectOptions {
   readonly workers?: number;
   /** `collect-worker.js`, beside the running bundle unless named. */
   readonly workerScript?: string;
+  /** Old-generation heap of each worker, MB (default WORKER_HEAP_MB). */
+  readonly workerHeapMB?: number;
 }
 
 /** Collects layers of a bundle; `take` hands each out in the order layers were `submit`ted. */
@@ -154,7 +156,7 @@ export function makeCollector(bundle: Bundle, options: CollectPoolOptions): Coll
   const script = options.workerScript ?? join(__dirname, 'collect-worker.js');
   const count = options.workers ?? availableParallelism() - 1;
   if (count >= 1 && existsSync(script)) {
-    return new WorkerCollector(bundle, options, script, count);
+    return new WorkerCollector(bundle, options, script, count, options.workerHeapMB ?? WORKER_HEAP_MB);
   }
   return new LocalCollector(bundle, options);
 }
@@ -180,19 +182,37 @@ class LocalCollector implements Collector {
 /** Log bytes that may be collected ahead of the layer the correlator waits for. */
 const AHEAD_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Old-generation heap of a collecting worker, MB. A worker keeps nothing between layers and a client's
+ * layer is a few MB of logs, but left alone V8 grows every thread's heap while memory is free: at 1 GB the
+ * worker's heap was a sixth of the run's peak. A layer that does not fit (a client with a GB of logs) is
+ * collected again on the calling thread, whose heap is not capped.
+ */
+export const WORKER_HEAP_MB = 128;
+
 interface Pending {
   readonly task: CollectTask;
   readonly files: readonly BundleFile[];
   readonly here: boolean;
   readonly bytes: number;
+  /** The worker collecting it, while it does. */
+  worker?: Worker;
   result?: Promise<Collected>;
-  resolve?: (c: Collected) => void;
+  resolve?: (c: Collected | Promise<Collected>) => void;
   reject?: (e: Error) => void;
 }
 
+/**
+ * Layers a worker may hold queued beyond the one it is collecting. The correlator hands out work only
+ * when it pauses between clients; a worker that had to wait for that sat idle while the calling thread
+ * correlated (measured: each thread idle a quarter of the run). So each worker keeps its own short queue.
+ */
+const QUEUED_PER_WORKER = 3;
+
 class WorkerCollector implements Collector {
   private readonly workers: Worker[];
-  private readonly idle: Worker[];
+  /** Layers posted to each worker and not yet answered. */
+  private readonly load = new Map<Worker, number>();
   /** Submitted, not yet taken; the first `started` of them are running or done. */
   private readonly pending: Pending[] = [];
   private readonly running = new Map<number, Pending>();
@@ -207,12 +227,18 @@ class WorkerCollector implements Collector {
     private readonly options: CollectOptions,
     script: string,
     count: number,
+    heapMB: number,
   ) {
-    this.workers = Array.from({ length: count }, () => new Worker(script));
-    this.idle = [...this.workers];
+    this.workers = Array.from(
+      { length: count },
+      () => new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: heapMB } }),
+    );
     for (const w of this.workers) {
+      this.load.set(w, 0);
       w.on('message', (reply: CollectReply) => this.reply(w, reply));
-      w.on('error', (e: Error) => this.fail(e));
+      w.on('error', (e: Error) =>
+        (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? this.retire(w) : this.fail(e),
+      );
     }
   }
 
@@ -259,17 +285,53 @@ class WorkerCollector implements Collector {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
+  /** A worker that ran out of heap is gone: what it held is collected here, the rest by the others. */
+  private retire(worker: Worker): void {
+    this.workers.splice(this.workers.indexOf(worker), 1);
+    this.load.delete(worker);
+    for (const [id, p] of this.running) {
+      if (p.worker === worker) {
+        this.running.delete(id);
+        p.resolve!(this.collectHere(p));
+      }
+    }
+    this.pump();
+  }
+
+  private collectHere(p: Pending): Promise<Collected> {
+    return collect({ ...this.bundle, files: [...p.files] }, this.options);
+  }
+
+  /** The worker with the fewest layers queued, unless all are full. */
+  private leastLoaded(): Worker | undefined {
+    let best: Worker | undefined;
+    for (const w of this.workers) {
+      const n = this.load.get(w)!;
+      if (n <= QUEUED_PER_WORKER && (best === undefined || n < this.load.get(best)!)) {
+        best = w;
+      }
+    }
+    return best;
+  }
+
   private pump(): void {
     // Layers finished ahead wait in memory, so how far the workers run ahead is bounded by log bytes; while
     // the calling thread reads the shared layer they collect many clients.
     while (this.started < this.pending.length) {
       const p = this.pending[this.started]!;
-      if (!p.here && (this.idle.length === 0 || (this.started > 0 && this.aheadBytes >= AHEAD_BYTES))) {
+      const worker = p.here ? undefined : this.leastLoaded();
+      const local = !p.here && this.workers.length === 0;
+      if (!p.here && !local && (worker === undefined || (this.started > 0 && this.aheadBytes >= AHEAD_BYTES))) {
         break;
       }
       this.aheadBytes += this.started > 0 ? p.bytes : 0;
       this.started += 1;
-      if (p.here) {
+      if (local) {
+        // Every worker ran out of heap: the calling thread collects the rest when it takes them.
+        p.resolve!(this.collectHere(p));
+        continue;
+      }
+      if (p.here || worker === undefined) {
         continue;
       }
       if (this.failure) {
@@ -281,14 +343,18 @@ class WorkerCollector implements Collector {
         continue;
       }
       this.running.set(p.task.id, p);
-      this.idle.pop()!.postMessage(p.task);
+      p.worker = worker;
+      this.load.set(worker, this.load.get(worker)! + 1);
+      worker.postMessage(p.task);
     }
   }
 
   private reply(worker: Worker, reply: CollectReply): void {
     const p = this.running.get(reply.id);
     this.running.delete(reply.id);
-    this.idle.push(worker);
+    if (this.load.has(worker)) {
+      this.load.set(worker, this.load.get(worker)! - 1);
+    }
     if (p) {
       if ('error' in reply) {
         p.reject!(new Error(reply.error));

@@ -37,9 +37,15 @@ async function collectTask(task: CollectTask): Promise<CollectReply & { transfer
   };
 }
 
+// The caller queues several layers ahead (collect-pool.ts); they are collected one after the other, each
+// answered as soon as it is done.
+let queue = Promise.resolve();
+
 parentPort?.on('message', (task: CollectTask) => {
-  collectTask(task).then(
-    ({ transfer, ...reply }) => parentPort?.postMessage(reply, transfer),
-    (e: unknown) => parentPort?.postMessage({ id: task.id, error: (e as Error).message } satisfies CollectReply),
+  queue = queue.then(() =>
+    collectTask(task).then(
+      ({ transfer, ...reply }) => parentPort?.postMessage(reply, transfer),
+      (e: unknown) => parentPort?.postMessage({ id: task.id, error: (e as Error).message } satisfies CollectReply),
+    ),
   );
 });

@@ -54,6 +54,13 @@ describe('collecting on worker threads', () => {
     expect(threads).toEqual(one);
   });
 
+  it("a layer too big for a worker's heap is collected on the calling thread, with the same result", async () => {
+    const one = await analyzeBundle(await openBundle(many), { workers: 0 });
+    // A heap this small cannot even start a worker: every layer comes back out of memory.
+    const starved = await analyzeBundle(await openBundle(many), { workers: 2, workerScript: WORKER, workerHeapMB: 1 });
+    expect(starved).toEqual(one);
+  }, 60_000);
+
   it('reports a worker that cannot find a file instead of hanging', async () => {
     const bundle = await openBundle(join(SAMPLES, 'healthy-compliance'));
     // A client's file: the shared layer is read on the calling thread.
