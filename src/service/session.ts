@@ -333,7 +333,7 @@ export class AnalysisSession {
     }
     let state = this.tails.get(file);
     if (!state) {
-      state = { size: bundleFile.size, lines: await countLines(bundleFile.diskPath, bundleFile.size), endsInCr: false };
+      state = { size: bundleFile.size, ...(await countLines(bundleFile.diskPath, bundleFile.size)) };
       this.tails.set(file, state);
     }
     const now = (await stat(bundleFile.diskPath)).size;
@@ -635,9 +635,13 @@ function countBreaks(bytes: Uint8Array, before = 0): number {
   return n;
 }
 
-async function countLines(path: string, size: number): Promise<number> {
+/**
+ * Line breaks in a file's first `size` bytes, and whether they end in a CR: an LF appended after it
+ * completes that CRLF and is no new line.
+ */
+async function countLines(path: string, size: number): Promise<{ lines: number; endsInCr: boolean }> {
   if (size === 0) {
-    return 0;
+    return { lines: 0, endsInCr: false };
   }
   let n = 0;
   let before = 0;
@@ -646,5 +650,5 @@ async function countLines(path: string, size: number): Promise<number> {
     n += countBreaks(bytes, before);
     before = bytes[bytes.length - 1] ?? before;
   }
-  return n;
+  return { lines: n, endsInCr: before === 13 };
 }

@@ -93,6 +93,30 @@ describe('AnalysisSession', () => {
     expect(second.records.map((r) => [r.line, r.severity, r.codes])).toEqual([[before + 2, 'error', ['0x80244022']]]);
   });
 
+  it('counts an LF appended to a file that ended in CR as the end of that CRLF, not as a new line', async () => {
+    const bundle = join(dir, 'cr-bundle');
+    cpSync(SAMPLE, bundle, { recursive: true });
+    const path = join(bundle, WUAHANDLER);
+    // Analyzed while the writer had put down the CR of its last CRLF and not yet the LF.
+    writeFileSync(path, readFileSync(path, 'latin1').replace(/\r?\n$/, '\r'), 'latin1');
+    const lines = readFileSync(path, 'latin1').split(/\r\n|\r|\n/).length - 1;
+    const cr = await AnalysisSession.open(bundle);
+    try {
+      appendFileSync(
+        path,
+        `\n<![LOG[Scan failed with error = 0x80244022.]LOG]!><time="10:15:00.000+300" date="01-21-2025" component="WUAHandler" context="" type="3" thread="1" file="x.cpp:1">\r\n`,
+      );
+      const tail = await cr.tail(WUAHANDLER);
+      expect(tail.records.map((r) => [r.line, r.severity])).toEqual([[lines + 1, 'error']]);
+      const editorLine = readFileSync(path, 'latin1')
+        .split(/\r\n|\r|\n/)
+        .findIndex((l) => l.includes('0x80244022'));
+      expect(tail.records[0]!.line).toBe(editorLine + 1);
+    } finally {
+      cr.close();
+    }
+  });
+
   it('reads a range of lines by streaming, whatever the line ends', async () => {
     const path = join(dir, 'bundle', SCAN_AGENT);
     const original = readFileSync(path);
