@@ -197,6 +197,8 @@ interface Pending {
   readonly bytes: number;
   /** The worker collecting it, while it does. */
   worker?: Worker;
+  /** Collected by the calling thread when taken: every worker ran out of heap. */
+  local?: boolean;
   result?: Promise<Collected>;
   resolve?: (c: Collected | Promise<Collected>) => void;
   reject?: (e: Error) => void;
@@ -271,7 +273,7 @@ class WorkerCollector implements Collector {
   async take(): Promise<Collected> {
     const p = this.pending[0]!;
     try {
-      return p.here ? await collect({ ...this.bundle, files: [...p.files] }, this.options) : await p.result!;
+      return p.here || p.local ? await this.collectHere(p) : await p.result!;
     } finally {
       this.pending.shift();
       this.started -= 1;
@@ -319,19 +321,16 @@ class WorkerCollector implements Collector {
     // the calling thread reads the shared layer they collect many clients.
     while (this.started < this.pending.length) {
       const p = this.pending[this.started]!;
-      const worker = p.here ? undefined : this.leastLoaded();
-      const local = !p.here && this.workers.length === 0;
-      if (!p.here && !local && (worker === undefined || (this.started > 0 && this.aheadBytes >= AHEAD_BYTES))) {
+      // Every worker ran out of heap: the calling thread collects the rest, each when it takes it.
+      const local = p.here || this.workers.length === 0;
+      const worker = local ? undefined : this.leastLoaded();
+      if (!local && (worker === undefined || (this.started > 0 && this.aheadBytes >= AHEAD_BYTES))) {
         break;
       }
       this.aheadBytes += this.started > 0 ? p.bytes : 0;
       this.started += 1;
-      if (local) {
-        // Every worker ran out of heap: the calling thread collects the rest when it takes them.
-        p.resolve!(this.collectHere(p));
-        continue;
-      }
-      if (p.here || worker === undefined) {
+      if (local || worker === undefined) {
+        p.local = !p.here;
         continue;
       }
       if (this.failure) {
