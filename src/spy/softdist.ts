@@ -356,6 +356,18 @@ export function exitCodeMeaning(code: number): string {
   return EXIT_CODES[code] ?? 'not a Windows Installer code CMFlow knows: see the program’s own documentation';
 }
 
+/** A failed run's exit code and its meaning, as Client Spy shows them under a program. */
+function failureFacts(
+  code: number | undefined,
+  exit: SpyRecord | undefined,
+  complete: SpyRecord | undefined,
+): SpyNode[] {
+  return [
+    fact('Failure code', code === undefined ? undefined : String(code), [exit, complete], { state: 'error' }),
+    fact('Failure reason', code === undefined ? undefined : exitCodeMeaning(code), [complete], { state: 'error' }),
+  ];
+}
+
 function packageNameNode(m: SoftDistModel, pkg: string): SpyNode {
   const named = m.packageNames.get(pkg);
   return named === undefined
@@ -474,26 +486,13 @@ export function executionRequestsTab(m: SoftDistModel): SpyNode[] {
       contentAccessNode(m, req),
     ];
     if (state === 'WaitingRetry' && failed !== undefined) {
-      const code = failed.exitCode;
-      children.push(
-        fact('Failure code', code === undefined ? undefined : String(code), [failed.exit, failed.complete], {
-          state: 'error',
-        }),
-        fact('Failure reason', code === undefined ? undefined : exitCodeMeaning(code), [failed.complete], {
-          state: 'error',
-        }),
-      );
+      children.push(...failureFacts(failed.exitCode, failed.exit, failed.complete));
     }
     const bytes = bytesNode(m, req);
     if (bytes !== undefined) {
       children.push(bytes);
     }
-    const nodeState =
-      history.state === 'Failure' || state === 'WaitingRetry'
-        ? 'warning'
-        : state.startsWith('Waiting')
-          ? 'warning'
-          : 'ok';
+    const nodeState = history.state === 'Failure' || state.startsWith('Waiting') ? 'warning' : 'ok';
     return fact(
       `${req.advertisement ?? '(no advertisement)'}  ${req.packageId}  ${req.program}`,
       userLabel(req.user),
@@ -532,15 +531,7 @@ export function historyTab(m: SoftDistModel): SpyNode[] {
               fact('Last run time', utcText(run.started), [run.started]),
             ];
             if (failed) {
-              const code = run.exitCode;
-              kids.push(
-                fact('Failure code', code === undefined ? undefined : String(code), [run.exit, run.complete], {
-                  state: 'error',
-                }),
-                fact('Failure reason', code === undefined ? undefined : exitCodeMeaning(code), [run.complete], {
-                  state: 'error',
-                }),
-              );
+              kids.push(...failureFacts(run.exitCode, run.exit, run.complete));
             }
             return fact(req.program, h.state, [h.record], { state: failed ? 'error' : 'ok', children: kids });
           }),
