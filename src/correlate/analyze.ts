@@ -10,7 +10,7 @@ import { makeCollector } from './collect-pool.ts';
 import { DEFAULT_TIMEOUTS, findFailures } from './failures.ts';
 import type { IisIndex } from './iis-index.ts';
 import type { FailureResult, TimeoutWindows } from './failures.ts';
-import type { FlowStatus, Timeline, TimelineLink } from './model.ts';
+import type { FlowStatus, Timeline } from './model.ts';
 import { buildScanFlows } from './scan-flow.ts';
 import { SkewModel } from './skew.ts';
 import type { SkewResult } from './skew.ts';
@@ -19,7 +19,7 @@ import { buildSyncFlows, linkSyncToScans } from './sync-flow.ts';
 import { TimelineStore } from './store.ts';
 import type { StoredFailure } from './store.ts';
 import { RecordReader } from '../parsers/reread.ts';
-import type { FlowDraft } from './workspace.ts';
+import type { FlowDraft, WorkspaceLink } from './workspace.ts';
 import { Workspace } from './workspace.ts';
 
 const SECOND = 1000;
@@ -155,18 +155,12 @@ async function correlate(
   return output.finish(bundle.name, skew.result(), hostRoles);
 }
 
-interface PendingLink {
-  readonly from: CollectedEvent;
-  readonly to: CollectedEvent;
-  readonly link: TimelineLink;
-}
-
 /** Writes each layer's flows, failures and links into the store as the layers are done. */
 class Output {
   private readonly failures: Array<{ failure: StoredFailure; at: number }> = [];
   private readonly hosts = new Map<string, HostSummary>();
   /** Shared-layer events some client's flow took. */
-  readonly sharedInFlows = new Set<string>();
+  readonly sharedInFlows = new Set<CollectedEvent>();
 
   constructor(private readonly store: TimelineStore) {}
 
@@ -188,7 +182,7 @@ class Output {
         e.row = this.store.addEvent(e, ws.corrected(e), e.component === 'IIS' ? e.fields : undefined);
       }
       if (ws.shared && !ws.byHost.has(e.host)) {
-        this.sharedInFlows.add(e.id);
+        this.sharedInFlows.add(e);
       }
       return e.row;
     };
@@ -207,29 +201,28 @@ class Output {
       });
     }
     for (const failure of found.failures) {
-      const event = ws.event(failure.event)!;
       this.failures.push({
         failure: {
           ...failure,
-          event: row(event),
-          upstreamCause: row(ws.event(failure.upstreamCause)!),
-          chain: Int32Array.from(failure.chain, (id) => row(ws.event(id)!)),
+          event: row(failure.event),
+          upstreamCause: row(failure.upstreamCause),
+          chain: Int32Array.from(failure.chain, row),
         },
-        at: ws.corrected(event),
+        at: ws.corrected(failure.event),
       });
     }
     // A link is part of the timeline when both of its events are. One end may be a shared event whose
     // flow is written last (the site's sync): such links wait until then.
     for (const link of ws.links) {
-      this.addLink({ from: ws.event(link.from)!, to: ws.event(link.to)!, link }, ws.shared !== undefined);
+      this.addLink(link, ws.shared !== undefined);
     }
   }
 
-  private readonly pendingLinks: PendingLink[] = [];
+  private readonly pendingLinks: WorkspaceLink[] = [];
 
-  private addLink(p: PendingLink, mayWait: boolean): void {
+  private addLink(p: WorkspaceLink, mayWait: boolean): void {
     if (p.from.row >= 0 && p.to.row >= 0) {
-      this.store.addLink(p.from.row, p.to.row, p.link.evidence, p.link.key, p.link.windowMs);
+      this.store.addLink(p.from.row, p.to.row, p.evidence, p.key, p.windowMs);
     } else if (mayWait && (p.from.row >= 0 || p.to.row >= 0)) {
       this.pendingLinks.push(p);
     }
@@ -292,7 +285,6 @@ function linkIisRequests(ws: Workspace, iis: IisIndex): void {
     for (const send of sends) {
       const best = iis.nearest(mp, ip, ws.corrected(send), window, ws.skew.get(mp) ?? 0);
       if (best) {
-        ws.adopt(best);
         flow.events.add(best);
         ws.link(send, best, 'time', `CCM_POST from ${ip} on the corrected clocks`, window);
       }

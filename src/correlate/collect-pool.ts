@@ -95,9 +95,7 @@ export function unpackEvents(p: PackedEvents): CollectedEvent[] {
     const line = ints[i * 6]!;
     const dup = ints[i * 6 + 4]!;
     const thread = numbers[i * 3 + 2]!;
-    // The same id collect() gave the event.
     events.push({
-      id: dup > 1 ? `${file}:${line}#${dup}` : `${file}:${line}`,
       file,
       line,
       endLine: ints[i * 6 + 1]!,

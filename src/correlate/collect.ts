@@ -14,7 +14,6 @@ import { IisIndex } from './iis-index.ts';
 
 /** A kept record, before clock-skew correction. */
 export interface CollectedEvent {
-  readonly id: string;
   readonly file: string;
   readonly line: number;
   readonly endLine: number;
@@ -203,7 +202,8 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
   const iis = new IisIndex();
   const lastSeen = new Map<string, number>();
   const hostOf = new Map(bundle.files.map((f) => [f.path, f.host]));
-  const ids = new Set<string>();
+  /** Per file, the line of the last record kept and how many kept records started on it. */
+  const lastKept = new Map<string, { line: number; dup: number }>();
   let records = 0;
   let seq = 0;
   let lastFile = '';
@@ -246,18 +246,17 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
           return;
         }
         const fields = workingFields(full, r.component);
-        let id = `${r.file}:${r.line}`;
+        // Records of a file come in line order, so those starting on one line come one after another.
         let dup = 1;
-        if (ids.has(id)) {
-          dup = 2;
-          while (ids.has(`${id}#${dup}`)) {
-            dup++;
-          }
-          id = `${id}#${dup}`;
+        const last = lastKept.get(r.file);
+        if (last === undefined) {
+          lastKept.set(r.file, { line: r.line, dup });
+        } else {
+          dup = last.line === r.line ? last.dup + 1 : 1;
+          last.line = r.line;
+          last.dup = dup;
         }
-        ids.add(id);
         events.push({
-          id,
           file: r.file,
           line: r.line,
           endLine: r.endLine,

@@ -8,7 +8,7 @@
 import { describeErrorCode, hresultFromWin32, win32Error } from './catalog.ts';
 import type { CollectedEvent } from './collect.ts';
 import type { FlowStatus, TimelineFailure } from './model.ts';
-import type { FlowDraft, Workspace } from './workspace.ts';
+import type { FlowDraft, Workspace, WorkspaceLink } from './workspace.ts';
 
 const MINUTE = 60_000;
 
@@ -69,8 +69,20 @@ const KIND_ADVICE: Record<string, { meaning: string; hint: string }> = {
   },
 };
 
+/** A failure as the correlator finds it: the timeline's failure, on the events themselves. */
+export interface FoundFailure extends Omit<TimelineFailure, 'event' | 'upstreamCause' | 'chain'> {
+  readonly event: CollectedEvent;
+  readonly upstreamCause: CollectedEvent;
+  readonly chain: readonly CollectedEvent[];
+}
+
+/** Events linking to an event (links into it), this layer's and the shared layer's. */
+interface Incoming {
+  get(e: CollectedEvent): readonly CollectedEvent[] | undefined;
+}
+
 export interface FailureResult {
-  readonly failures: TimelineFailure[];
+  readonly failures: FoundFailure[];
   readonly status: ReadonlyMap<string, FlowStatus>;
 }
 
@@ -123,27 +135,29 @@ interface Timeout {
 export function findFailures(
   ws: Workspace,
   lastSeenByFile: ReadonlyMap<string, number>,
-  inOtherFlows: ReadonlySet<string> = new Set(),
+  inOtherFlows: ReadonlySet<CollectedEvent> = new Set(),
   windows: TimeoutWindows = DEFAULT_TIMEOUTS,
 ): FailureResult {
-  const failures: TimelineFailure[] = [];
+  const failures: FoundFailure[] = [];
   const status = new Map<string, FlowStatus>();
-  const inFlow = new Set<string>(inOtherFlows);
+  const inFlow = new Set<CollectedEvent>(inOtherFlows);
   const own = incomingLinks(ws.links);
   const shared = ws.shared ? ws.shared.cached('incoming-links', () => incomingLinks(ws.shared!.links)) : undefined;
-  const incoming = {
-    get: (id: string): string[] | undefined => {
-      const a = own.get(id);
-      const b = shared?.get(id);
+  const incoming: Incoming = {
+    get: (e) => {
+      const a = own.get(e);
+      const b = shared?.get(e);
       return a && b ? [...a, ...b] : (a ?? b);
     },
   };
   for (const flow of ws.flows) {
     const events = flow.events.list();
-    events.forEach((e) => inFlow.add(e.id));
+    for (const e of events) {
+      inFlow.add(e);
+    }
     const timeouts = findTimeouts(ws, flow, events, lastSeenByFile, windows);
     const problems = events.filter(isProblem);
-    const timeoutAt = new Map(timeouts.map((t) => [t.anchor.id, t]));
+    const timeoutAt = new Map(timeouts.map((t) => [t.anchor, t]));
     for (const t of timeouts) {
       if (!problems.includes(t.anchor)) {
         problems.push(t.anchor);
@@ -155,25 +169,25 @@ export function findFailures(
     }
     status.set(flow.id, 'failed');
     const byLatest = [...problems].sort((a, b) => ws.corrected(b) - ws.corrected(a) || b.seq - a.seq);
-    const assigned = new Set<string>();
+    const assigned = new Set<CollectedEvent>();
     for (const symptom of byLatest) {
-      if (assigned.has(symptom.id)) {
+      if (assigned.has(symptom)) {
         continue;
       }
       const parent = walkBack(symptom, flow, incoming);
-      const reached = problems.filter((p) => parent.has(p.id));
-      reached.forEach((p) => assigned.add(p.id));
+      const reached = problems.filter((p) => parent.has(p));
+      reached.forEach((p) => assigned.add(p));
       const cause = reached.sort((a, b) => ws.corrected(a) - ws.corrected(b) || a.seq - b.seq)[0] ?? symptom;
-      const path = pathFrom(cause.id, symptom.id, parent);
-      failures.push(describe(ws, symptom, cause, compressChain(ws, path), flow, timeoutAt.get(symptom.id), 1));
+      const path = pathFrom(cause, symptom, parent);
+      failures.push(describe(symptom, cause, compressChain(path), flow, timeoutAt.get(symptom), 1));
     }
   }
   failures.push(...standalone(ws, inFlow, incoming));
   return { failures, status };
 }
 
-function incomingLinks(links: readonly { from: string; to: string }[]): Map<string, string[]> {
-  const incoming = new Map<string, string[]>();
+function incomingLinks(links: readonly WorkspaceLink[]): Map<CollectedEvent, CollectedEvent[]> {
+  const incoming = new Map<CollectedEvent, CollectedEvent[]>();
   for (const l of links) {
     const list = incoming.get(l.to);
     if (list) {
@@ -189,15 +203,15 @@ function incomingLinks(links: readonly { from: string; to: string }[]): Map<stri
 function walkBack(
   symptom: CollectedEvent,
   flow: FlowDraft,
-  incoming: { get(id: string): string[] | undefined },
-): Map<string, string | undefined> {
-  const next = new Map<string, string | undefined>([[symptom.id, undefined]]);
-  const queue = [symptom.id];
-  while (queue.length > 0) {
-    const id = queue.shift()!;
-    for (const from of incoming.get(id) ?? []) {
+  incoming: Incoming,
+): Map<CollectedEvent, CollectedEvent | undefined> {
+  const next = new Map<CollectedEvent, CollectedEvent | undefined>([[symptom, undefined]]);
+  const queue = [symptom];
+  for (let head = 0; head < queue.length; head++) {
+    const e = queue[head]!;
+    for (const from of incoming.get(e) ?? []) {
       if (flow.events.has(from) && !next.has(from)) {
-        next.set(from, id);
+        next.set(from, e);
         queue.push(from);
       }
     }
@@ -205,9 +219,13 @@ function walkBack(
   return next;
 }
 
-function pathFrom(cause: string, symptom: string, next: ReadonlyMap<string, string | undefined>): string[] {
+function pathFrom(
+  cause: CollectedEvent,
+  symptom: CollectedEvent,
+  next: ReadonlyMap<CollectedEvent, CollectedEvent | undefined>,
+): CollectedEvent[] {
   const path = [cause];
-  let at: string | undefined = cause;
+  let at: CollectedEvent | undefined = cause;
   while (at !== undefined && at !== symptom) {
     at = next.get(at);
     if (at !== undefined) {
@@ -218,29 +236,27 @@ function pathFrom(cause: string, symptom: string, next: ReadonlyMap<string, stri
 }
 
 /** Keeps what a reader needs: the cause, the symptom, and where the path enters and leaves each log. */
-function compressChain(ws: Workspace, path: readonly string[]): string[] {
-  const out: string[] = [];
-  path.forEach((id, i) => {
-    const file = ws.event(id)!.file;
-    const prev = i > 0 ? ws.event(path[i - 1]!)!.file : undefined;
-    const next = i < path.length - 1 ? ws.event(path[i + 1]!)!.file : undefined;
-    if (i === 0 || i === path.length - 1 || file !== prev || file !== next) {
-      out.push(id);
+function compressChain(path: readonly CollectedEvent[]): CollectedEvent[] {
+  const out: CollectedEvent[] = [];
+  path.forEach((e, i) => {
+    const prev = path[i - 1]?.file;
+    const next = path[i + 1]?.file;
+    if (i === 0 || i === path.length - 1 || e.file !== prev || e.file !== next) {
+      out.push(e);
     }
   });
   return out;
 }
 
 function describe(
-  ws: Workspace,
   symptom: CollectedEvent,
   cause: CollectedEvent,
-  chain: string[],
+  chain: readonly CollectedEvent[],
   flow: FlowDraft | undefined,
   timeout: Timeout | undefined,
   occurrences: number,
-): TimelineFailure {
-  const chainEvents = chain.map((id) => ws.event(id)!);
+): FoundFailure {
+  const chainEvents = chain;
   const code =
     symptom.fields.errorCodes?.[0] ??
     cause.fields.errorCodes?.[0] ??
@@ -268,10 +284,10 @@ function describe(
     meaning = `${describeErrorCode(code).name}: ${advice.meaning}`;
   }
   return {
-    event: symptom.id,
+    event: symptom,
     code,
     meaning,
-    upstreamCause: cause.id,
+    upstreamCause: cause,
     chain,
     hint,
     flow: flow?.id,
@@ -382,13 +398,13 @@ function findTimeouts(
 /** Problems outside every flow, folded by host, component, message shape and code. */
 function standalone(
   ws: Workspace,
-  inFlow: ReadonlySet<string>,
-  incoming: { get(id: string): string[] | undefined },
-): TimelineFailure[] {
+  inFlow: ReadonlySet<CollectedEvent>,
+  incoming: Incoming,
+): FoundFailure[] {
   const groups = new Map<string, CollectedEvent[]>();
   for (const host of ws.ownHosts()) {
     for (const e of ws.on(host)) {
-      if (!inFlow.has(e.id) && isProblem(e)) {
+      if (!inFlow.has(e) && isProblem(e)) {
         const shape = e.kind ?? e.shape ?? '';
         const key = `${e.host}\u0000${e.component}\u0000${shape}\u0000${e.fields.errorCodes?.[0] ?? ''}`;
         const list = groups.get(key) ?? [];
@@ -403,25 +419,24 @@ function standalone(
     // Outside a flow, links still tell where trouble began (an MPFDM outage is chained from its first
     // failure): the cause is the earliest problem reached backwards from the first occurrence.
     const cause = earliestProblemBefore(ws, first, incoming);
-    const chain = [...(cause === first ? [] : [cause.id]), first.id, ...(list.length > 1 ? [last.id] : [])];
-    return describe(ws, last, cause, chain, undefined, undefined, list.length);
+    const chain = [...(cause === first ? [] : [cause]), first, ...(list.length > 1 ? [last] : [])];
+    return describe(last, cause, chain, undefined, undefined, list.length);
   });
 }
 
 function earliestProblemBefore(
   ws: Workspace,
   from: CollectedEvent,
-  incoming: { get(id: string): string[] | undefined },
+  incoming: Incoming,
 ): CollectedEvent {
   let earliest = from;
-  const seen = new Set([from.id]);
-  const queue = [from.id];
-  while (queue.length > 0) {
-    for (const id of incoming.get(queue.shift()!) ?? []) {
-      const e = ws.event(id);
-      if (e && !seen.has(id) && isProblem(e)) {
-        seen.add(id);
-        queue.push(id);
+  const seen = new Set([from]);
+  const queue = [from];
+  for (let head = 0; head < queue.length; head++) {
+    for (const e of incoming.get(queue[head]!) ?? []) {
+      if (!seen.has(e) && isProblem(e)) {
+        seen.add(e);
+        queue.push(e);
         if (ws.corrected(e) < ws.corrected(earliest)) {
           earliest = e;
         }

@@ -105,7 +105,6 @@ export class IisIndex {
     let e = this.made.get(id);
     if (!e) {
       e = {
-        id,
         file: c.file[i]!,
         line: c.line[i]!,
         endLine: c.line[i]!,

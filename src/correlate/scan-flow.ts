@@ -63,7 +63,7 @@ function buildScanFlow(
 
   // What ScanAgent logs just before the job without naming it: the policy notification and scan request.
   const preamble = between(scanAgent, first.utc - 5 * SECOND, first.utc).filter(
-    (e) => e.fields.scanJob === undefined && e.id !== first.id,
+    (e) => e.fields.scanJob === undefined && e !== first,
   );
   for (const e of preamble) {
     add(e);
@@ -131,7 +131,7 @@ function buildScanFlow(
   }
   // Everything ScanAgent logged for the job, in order: lines that name the job are joined by its id, the
   // lines between them that do not (location request id, completion notice) by their place.
-  const ordered = scanAgent.filter((e) => flow.events.has(e.id));
+  const ordered = scanAgent.filter((e) => flow.events.has(e));
   for (let i = 1; i < ordered.length; i++) {
     const [a, b] = [ordered[i - 1]!, ordered[i]!];
     const shared = a.fields.scanJob === job && b.fields.scanJob === job;
@@ -189,7 +189,7 @@ function locationRequest(
     const start = lastBefore(ls, sent.utc, 30 * SECOND, (e) => e.kind === 'LocationServices.getLocationsAsync');
     const pre = between(ls, (start ?? sent).utc, sent.utc).filter(
       (e) =>
-        e.id !== sent.id &&
+        e !== sent &&
         (e.fields.updateSource === undefined || e.fields.updateSource === us) &&
         e.kind?.startsWith('LocationServices.') === true,
     );
@@ -467,7 +467,7 @@ function deploymentEvaluation(
   );
   const started = deployment.find((e) => e.kind === 'UpdatesDeployment.detectionJobStarted' && e.fields.job === job);
   const assignment = started?.fields.assignment;
-  const jobLines = handler.filter((e) => e.id !== initiated.id && e.fields.guids?.includes(job) === true);
+  const jobLines = handler.filter((e) => e !== initiated && e.fields.guids?.includes(job) === true);
   const assignmentLines =
     assignment === undefined
       ? []

@@ -17,8 +17,8 @@ const MPFDM_TROUBLE = new Set(['MPFDM.moveFailed', 'MPFDM.cannotConnectToSiteSer
 
 /** What the state-message flows of every client share, worked out once on the MP and site events. */
 export interface StateMessageContext {
-  /** MP_Relay task (its last event's id) → the SMX file MPFDM moved for it. */
-  readonly moves: ReadonlyMap<string, Dispatch>;
+  /** MP_Relay task (its last event) → the SMX file MPFDM moved for it. */
+  readonly moves: ReadonlyMap<CollectedEvent, Dispatch>;
 }
 
 /**
@@ -71,8 +71,8 @@ interface Dispatch {
  * in the bundle or not) takes the first file moved after it whose record count equals its message count;
  * failing that, the first file after it — and the link says which.
  */
-function assignMoves(ws: Workspace): Map<string, Dispatch> {
-  const out = new Map<string, Dispatch>();
+function assignMoves(ws: Workspace): Map<CollectedEvent, Dispatch> {
+  const out = new Map<CollectedEvent, Dispatch>();
   const records = new Map<string, number>();
   for (const processing of ws.everywhere('StateSys.processingFile')) {
     const log = ws.component(processing.host, processing.component);
@@ -124,7 +124,7 @@ function assignMoves(ws: Workspace): Map<string, Dispatch> {
       const file = counted ?? candidates.find((f) => f.records === undefined) ?? candidates[0];
       if (file) {
         taken.add(file);
-        out.set(done.id, {
+        out.set(done, {
           file,
           evidence: counted ? 'derived' : 'time',
           key: counted
@@ -143,7 +143,7 @@ function relayFlow(
   send: CollectedEvent,
   messaging: CollectedEvent[],
   previousForward: number,
-  moves: ReadonlyMap<string, Dispatch>,
+  moves: ReadonlyMap<CollectedEvent, Dispatch>,
 ): number {
   const m = send.fields.messageId!;
   const flow = ws.flow({
@@ -246,7 +246,7 @@ function relayFlow(
   const relayDone = steps[steps.length - 1] ?? received;
 
   // MPFDM moves the SMX to the site; which file is this relay's comes from the order (see assignMoves).
-  const assigned = moves.get(relayDone.id);
+  const assigned = moves.get(relayDone);
   if (!assigned) {
     return forwarded?.utc ?? send.utc;
   }

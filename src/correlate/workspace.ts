@@ -3,7 +3,7 @@
 // its receipt on another host) that the clock-skew estimate is made from.
 
 import type { CollectedEvent } from './collect.ts';
-import type { Evidence, FlowKind, TimelineLink } from './model.ts';
+import type { Evidence, FlowKind } from './model.ts';
 
 /** A send on one host and its receipt on another: receipt - send, in true time, lies within [minMs, maxMs]. */
 export interface CausalPair {
@@ -16,6 +16,15 @@ export interface CausalPair {
   readonly hop: string;
 }
 
+/** A link between two events of the workspace, with its evidence (the timeline's link, on the events themselves). */
+export interface WorkspaceLink {
+  readonly from: CollectedEvent;
+  readonly to: CollectedEvent;
+  readonly evidence: Evidence;
+  readonly key: string;
+  readonly windowMs?: number;
+}
+
 export interface FlowDraft {
   readonly id: string;
   readonly kind: FlowKind;
@@ -25,40 +34,33 @@ export interface FlowDraft {
 }
 
 /**
- * A flow's events, each once, in the order they joined. Kept as the events themselves (with their ids
- * for the walks over links): every reader of a flow wants its events, and looking hundreds of thousands
- * of ids up again in the layers' maps was a large part of the correlator's time.
+ * A flow's events, each once, in the order they joined. Kept as the events themselves: every reader of a
+ * flow wants its events, and the walks over links compare events, not ids.
  */
 export class EventSet {
-  private readonly byId = new Map<string, CollectedEvent>();
+  private readonly set = new Set<CollectedEvent>();
 
   constructor(events: Iterable<CollectedEvent> = []) {
     for (const e of events) {
-      this.add(e);
+      this.set.add(e);
     }
   }
 
   add(e: CollectedEvent): void {
-    if (!this.byId.has(e.id)) {
-      this.byId.set(e.id, e);
-    }
+    this.set.add(e);
   }
 
-  has(id: string): boolean {
-    return this.byId.has(id);
+  has(e: CollectedEvent): boolean {
+    return this.set.has(e);
   }
 
   get size(): number {
-    return this.byId.size;
+    return this.set.size;
   }
 
   /** The events in the order they joined. */
   list(): CollectedEvent[] {
-    return [...this.byId.values()];
-  }
-
-  ids(): IterableIterator<string> {
-    return this.byId.keys();
+    return [...this.set];
   }
 }
 
@@ -75,19 +77,16 @@ export function byTime(a: CollectedEvent, b: CollectedEvent): number {
  * host fall through to the shared layer; links, flows and causal pairs belong to the layer that made them.
  */
 export class Workspace {
-  readonly byId = new Map<string, CollectedEvent>();
   /** Per host, in logged time order (one clock per host, so order within a host is sound). */
   readonly byHost = new Map<string, CollectedEvent[]>();
   /** Host → kind → events, in logged time order. */
   private readonly byHostKind = new Map<string, Map<string, CollectedEvent[]>>();
-  readonly links: TimelineLink[] = [];
+  readonly links: WorkspaceLink[] = [];
   /**
    * Index in `links` of the link from an event, by the event it goes to: most events link to one other,
    * so a lone index is kept until a second target comes (no key strings made per link).
    */
   private readonly linkIndex = new Map<CollectedEvent, number | Map<CollectedEvent, number>>();
-  /** The event each link goes to. */
-  private readonly linkTargets: CollectedEvent[] = [];
   readonly flows: FlowDraft[] = [];
   readonly pairs: CausalPair[] = [];
   /** Client host → its IP address, as its location requests state it. */
@@ -102,7 +101,6 @@ export class Workspace {
     readonly shared?: Workspace,
   ) {
     for (const e of events) {
-      this.byId.set(e.id, e);
       push(this.byHost, e.host, e);
       if (e.kind !== undefined) {
         let kinds = this.byHostKind.get(e.host);
@@ -143,18 +141,6 @@ export class Workspace {
   /** A host's events in time order. */
   on(host: string): CollectedEvent[] {
     return this.byHost.get(host) ?? this.shared?.on(host) ?? [];
-  }
-
-  /** Registers an event made after the layers were built (an IIS request a flow took) in the root layer. */
-  adopt(e: CollectedEvent): void {
-    const root = this.shared ?? this;
-    if (!root.byId.has(e.id)) {
-      root.byId.set(e.id, e);
-    }
-  }
-
-  event(id: string): CollectedEvent | undefined {
-    return this.byId.get(id) ?? this.shared?.event(id);
   }
 
   ipOf(host: string): string | undefined {
@@ -258,7 +244,7 @@ export class Workspace {
   }
 
   link(from: CollectedEvent, to: CollectedEvent, evidence: Evidence, key: string, windowMs?: number): void {
-    if (from.id === to.id) {
+    if (from === to) {
       return;
     }
     const existing = this.linkTo(from, to);
@@ -266,7 +252,7 @@ export class Workspace {
       // Keep the strongest evidence for a pair.
       const old = this.links[existing]!;
       if (RANK[evidence] < RANK[old.evidence]) {
-        this.links[existing] = { from: from.id, to: to.id, evidence, key, ...(windowMs !== undefined && { windowMs }) };
+        this.links[existing] = { from, to, evidence, key, ...(windowMs !== undefined && { windowMs }) };
       }
       return;
     }
@@ -278,21 +264,20 @@ export class Workspace {
       this.linkIndex.set(
         from,
         new Map([
-          [this.linkTargets[known]!, known],
+          [this.links[known]!.to, known],
           [to, index],
         ]),
       );
     } else {
       known.set(to, index);
     }
-    this.links.push({ from: from.id, to: to.id, evidence, key, ...(windowMs !== undefined && { windowMs }) });
-    this.linkTargets.push(to);
+    this.links.push({ from, to, evidence, key, ...(windowMs !== undefined && { windowMs }) });
   }
 
   private linkTo(from: CollectedEvent, to: CollectedEvent): number | undefined {
     const known = this.linkIndex.get(from);
     if (typeof known === 'number') {
-      return this.linkTargets[known] === to ? known : undefined;
+      return this.links[known]!.to === to ? known : undefined;
     }
     return known?.get(to);
   }
