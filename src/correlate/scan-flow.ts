@@ -302,12 +302,7 @@ function attachWuaHandler(ws: Workspace, host: string, windows: ScanJobWindow[])
     ws.on(host).filter((e) => e.kind?.startsWith('WindowsUpdate.') === true || isWindowsUpdateFile(e)),
   );
   for (const w of windows) {
-    const mine = between(wua, w.start, w.end + 2 * SECOND).filter((e) => {
-      const owner = windows
-        .filter((o) => o.start <= e.utc && e.utc <= o.end + 2 * SECOND)
-        .sort((a, b) => b.start - a.start)[0];
-      return owner === w;
-    });
+    const mine = between(wua, w.start, w.end + 2 * SECOND).filter((e) => ownerOf(windows, e.utc) === w);
     if (mine.length === 0) {
       continue;
     }
@@ -315,7 +310,7 @@ function attachWuaHandler(ws: Workspace, host: string, windows: ScanJobWindow[])
     ws.chain(mine, 'time', 'WUAHandler during the scan job, same host');
     const jobEvents = w.flow.events
       .list()
-      .filter((e) => e.component.toLowerCase() === 'scanagent')
+      .filter((e) => isComponent(e, 'scanagent'))
       .sort(byTime);
     const adding = jobEvents.find((e) => e.kind === 'ScanAgent.addingUpdateSource') ?? jobEvents[0];
     if (adding) {
@@ -344,6 +339,22 @@ function attachWuaHandler(ws: Workspace, host: string, windows: ScanJobWindow[])
     windowsUpdateSearch(ws, mine, wu, w.flow);
     updateStates(ws, host, mine, w);
   }
+}
+
+/** The scan job a WUAHandler record at `t` belongs to: of the windows around it, the one that began last. */
+function ownerOf(windows: readonly ScanJobWindow[], t: number): ScanJobWindow | undefined {
+  let owner: ScanJobWindow | undefined;
+  for (const o of windows) {
+    if (o.start <= t && t <= o.end + 2 * SECOND && (owner === undefined || o.start > owner.start)) {
+      owner = o;
+    }
+  }
+  return owner;
+}
+
+/** Component test without a lowercased copy per event (`lower` is lowercase). */
+function isComponent(e: CollectedEvent, lower: string): boolean {
+  return e.component.length === lower.length && e.component.toLowerCase() === lower;
 }
 
 function isWindowsUpdateFile(e: CollectedEvent): boolean {
@@ -404,7 +415,14 @@ function windowsUpdateSearch(ws: Workspace, handler: CollectedEvent[], wu: Colle
 
 /** UpdatesStore and StateMessage for the updates the scan found, and the update-source state messages. */
 function updateStates(ws: Workspace, host: string, handler: CollectedEvent[], w: ScanJobWindow): void {
-  const store = ws.component(host, 'updatesstore');
+  // A scan reports hundreds of updates: UpdatesStore's and StateMessage's records are grouped by update
+  // once per host, not scanned again for each update.
+  const store = ws.cached(`store-by-update\u0000${host}`, () =>
+    groupBy(ws.component(host, 'updatesstore'), (e) => e.fields.updates?.[0]?.id),
+  );
+  const messages500 = ws.cached(`topic500-by-update\u0000${host}`, () =>
+    groupBy(ws.component(host, 'statemessage'), (e) => (e.fields.topicType === 500 ? e.fields.topicId : undefined)),
+  );
   const stateMsg = ws.component(host, 'statemessage');
   const found = handler.filter((e) => e.kind === 'WUAHandler.updateStatus');
   const updates = found.flatMap((e) => (e.fields.updates?.[0] ? [e.fields.updates[0].id] : []));
@@ -414,10 +432,8 @@ function updateStates(ws: Workspace, host: string, handler: CollectedEvent[], w:
     if (u === undefined) {
       continue;
     }
-    const mine = between(store, status.utc, w.end + 10 * MINUTE).filter((e) => e.fields.updates?.[0]?.id === u);
-    const messages = between(stateMsg, status.utc, w.end + 10 * MINUTE).filter(
-      (e) => e.fields.topicId === u && e.fields.topicType === 500,
-    );
+    const mine = between(store.get(u) ?? [], status.utc, w.end + 10 * MINUTE);
+    const messages = between(messages500.get(u) ?? [], status.utc, w.end + 10 * MINUTE);
     const chain = [status, ...mine, ...messages];
     chain.forEach((e) => w.flow.events.add(e));
     ws.chain(chain, 'id', `update=${u}`);
@@ -526,4 +542,24 @@ function keys(flow: FlowDraft): Record<string, string | number | string[]> {
 
 function arr(v: string | number | string[] | undefined): string[] {
   return Array.isArray(v) ? v : [];
+}
+
+/** Events grouped by a key, each group in the order of `events` (time order stays time order). */
+function groupBy(
+  events: readonly CollectedEvent[],
+  key: (e: CollectedEvent) => string | undefined,
+): Map<string, CollectedEvent[]> {
+  const out = new Map<string, CollectedEvent[]>();
+  for (const e of events) {
+    const k = key(e);
+    if (k !== undefined) {
+      const list = out.get(k);
+      if (list) {
+        list.push(e);
+      } else {
+        out.set(k, [e]);
+      }
+    }
+  }
+  return out;
 }

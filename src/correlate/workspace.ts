@@ -284,7 +284,12 @@ export class Workspace {
 
   /** Links consecutive events of a list (one host, one stage) so that a flow's stages stay connected. */
   chain(events: readonly CollectedEvent[], evidence: Evidence, key: string): void {
-    const sorted = [...events].sort(byTime);
+    // Most lists come in time order already (they are slices of per-host lists): sort only those that do not.
+    let inOrder = true;
+    for (let i = 1; i < events.length && inOrder; i++) {
+      inOrder = byTime(events[i - 1]!, events[i]!) <= 0;
+    }
+    const sorted = inOrder ? events : [...events].sort(byTime);
     for (let i = 1; i < sorted.length; i++) {
       this.link(sorted[i - 1]!, sorted[i]!, evidence, key);
     }
