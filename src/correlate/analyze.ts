@@ -7,7 +7,7 @@ import type { Bundle } from '../parsers/bundle.ts';
 import type { HostSummary } from '../parsers/file-run.ts';
 import type { Collected, CollectedEvent } from './collect.ts';
 import { makeCollector } from './collect-pool.ts';
-import { DEFAULT_TIMEOUTS, findFailures } from './failures.ts';
+import { DEFAULT_TIMEOUTS, findFailures, isProblem } from './failures.ts';
 import type { IisIndex } from './iis-index.ts';
 import type { FailureResult, TimeoutWindows } from './failures.ts';
 import type { FlowStatus, Timeline } from './model.ts';
@@ -159,7 +159,7 @@ async function correlate(
 class Output {
   private readonly failures: Array<{ failure: StoredFailure; at: number }> = [];
   private readonly hosts = new Map<string, HostSummary>();
-  /** Shared-layer events some client's flow took. */
+  /** Shared-layer problems some client's flow took (they are that flow's failure, not one on their own). */
   readonly sharedInFlows = new Set<CollectedEvent>();
 
   constructor(private readonly store: TimelineStore) {}
@@ -181,7 +181,7 @@ class Output {
       if (e.row < 0) {
         e.row = this.store.addEvent(e, ws.corrected(e), e.component === 'IIS' ? e.fields : undefined);
       }
-      if (ws.shared && !ws.byHost.has(e.host)) {
+      if (ws.shared && !ws.byHost.has(e.host) && isProblem(e)) {
         this.sharedInFlows.add(e);
       }
       return e.row;

@@ -130,7 +130,7 @@ interface Timeout {
 
 /**
  * Failures of the flows this layer built, and of this layer's events that are in no flow. `inOtherFlows`
- * names events (of a shared layer) that flows elsewhere took, so they are not reported on their own.
+ * names problems (of a shared layer) that flows elsewhere took, so they are not reported on their own.
  */
 export function findFailures(
   ws: Workspace,
@@ -140,11 +140,14 @@ export function findFailures(
 ): FailureResult {
   const failures: FoundFailure[] = [];
   const status = new Map<string, FlowStatus>();
-  const inFlow = new Set<CollectedEvent>(inOtherFlows);
-  const own = incomingLinks(ws.links);
+  // Only problems are asked about (standalone() reports those in no flow), so only they are kept.
+  const inFlow = new Set<CollectedEvent>();
+  // Built when a problem is first walked back from: most flows have none.
+  let own: Map<CollectedEvent, CollectedEvent[]> | undefined;
   const shared = ws.shared ? ws.shared.cached('incoming-links', () => incomingLinks(ws.shared!.links)) : undefined;
   const incoming: Incoming = {
     get: (e) => {
+      own ??= incomingLinks(ws.links);
       const a = own.get(e);
       const b = shared?.get(e);
       return a && b ? [...a, ...b] : (a ?? b);
@@ -152,11 +155,11 @@ export function findFailures(
   };
   for (const flow of ws.flows) {
     const events = flow.events.list();
-    for (const e of events) {
-      inFlow.add(e);
-    }
     const timeouts = findTimeouts(ws, flow, events, lastSeenByFile, windows);
     const problems = events.filter(isProblem);
+    for (const p of problems) {
+      inFlow.add(p);
+    }
     const timeoutAt = new Map(timeouts.map((t) => [t.anchor, t]));
     for (const t of timeouts) {
       if (!problems.includes(t.anchor)) {
@@ -182,7 +185,7 @@ export function findFailures(
       failures.push(describe(symptom, cause, compressChain(path), flow, timeoutAt.get(symptom), 1));
     }
   }
-  failures.push(...standalone(ws, inFlow, incoming));
+  failures.push(...standalone(ws, (e) => inFlow.has(e) || inOtherFlows.has(e), incoming));
   return { failures, status };
 }
 
@@ -398,13 +401,13 @@ function findTimeouts(
 /** Problems outside every flow, folded by host, component, message shape and code. */
 function standalone(
   ws: Workspace,
-  inFlow: ReadonlySet<CollectedEvent>,
+  inFlow: (problem: CollectedEvent) => boolean,
   incoming: Incoming,
 ): FoundFailure[] {
   const groups = new Map<string, CollectedEvent[]>();
   for (const host of ws.ownHosts()) {
     for (const e of ws.on(host)) {
-      if (!inFlow.has(e) && isProblem(e)) {
+      if (isProblem(e) && !inFlow(e)) {
         const shape = e.kind ?? e.shape ?? '';
         const key = `${e.host}\u0000${e.component}\u0000${shape}\u0000${e.fields.errorCodes?.[0] ?? ''}`;
         const list = groups.get(key) ?? [];
