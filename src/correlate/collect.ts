@@ -158,7 +158,7 @@ const NEEDS_GUIDS = new Set(['updateshandler', 'sms_database_notification_monito
  * the working copy drops what no join uses: URL and GUID lists (but where a join searches them), and of a
  * state-message body everything but each message's serial number and topic.
  */
-function workingFields(fields: MessageFields, component: string): MessageFields {
+function workingFields(fields: MessageFields, component: string, strings: Strings): MessageFields {
   const only = SHARED_KEEP[fields.event ?? ''];
   if (only !== undefined) {
     // MP and site kinds are held for the whole analysis: keep just what their joins read.
@@ -169,7 +169,11 @@ function workingFields(fields: MessageFields, component: string): MessageFields 
         out[key] =
           key === 'stateMessages'
             ? (v as NonNullable<MessageFields['stateMessages']>).map((m) => ({ serialNumber: m.serialNumber }))
-            : v;
+            : typeof v === 'string'
+              ? strings.keep(v)
+              : Array.isArray(v) && v.every((x) => typeof x === 'string')
+                ? v.map((x) => strings.keep(x))
+                : v;
       }
     }
     return out;
@@ -188,6 +192,26 @@ function workingFields(fields: MessageFields, component: string): MessageFields 
   return out;
 }
 
+/**
+ * The strings of the fields held for the whole analysis, one copy per value. A value read out of a message
+ * is a slice of the message's text and keeps all of it alive (seen at 1 GB: 40,000 MP_Location reply
+ * bodies held for the URL and host read out of them); the copy kept here is its own string, and the same
+ * GUID, address or URL on thousands of records is held once.
+ */
+class Strings {
+  private readonly kept = new Map<string, string>();
+
+  keep(s: string): string {
+    let k = this.kept.get(s);
+    if (k === undefined) {
+      // A short string is never a slice; a long one is copied out of its text.
+      k = s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+      this.kept.set(k, k);
+    }
+    return k;
+  }
+}
+
 function shapeOf(text: string): string {
   return text.replace(/\{[0-9a-f-]{36}\}|[0-9a-f]{8}-[0-9a-f-]{27}|\d+/gi, '#').slice(0, 200);
 }
@@ -204,6 +228,7 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
   const hostOf = new Map(bundle.files.map((f) => [f.path, f.host]));
   /** Per file, the line of the last record kept and how many kept records started on it. */
   const lastKept = new Map<string, { line: number; dup: number }>();
+  const strings = new Strings();
   let records = 0;
   let seq = 0;
   let lastFile = '';
@@ -245,7 +270,7 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
         if (why === 'flow' && (full.event === undefined || UNJOINED.has(full.event)) && !trouble) {
           return;
         }
-        const fields = workingFields(full, r.component);
+        const fields = workingFields(full, r.component, strings);
         // Records of a file come in line order, so those starting on one line come one after another.
         let dup = 1;
         const last = lastKept.get(r.file);
