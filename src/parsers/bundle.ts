@@ -66,6 +66,11 @@ export async function* bundleChunks(
 }
 
 async function readStream(file: BundleFile): Promise<Uint8Array> {
+  // A file on disk in one call: a stream per file cost a tenth of a collecting thread's time on a bundle
+  // of 2,500 small logs.
+  if (file.diskPath !== undefined) {
+    return readFile(file.diskPath);
+  }
   const parts: Uint8Array[] = [];
   for await (const chunk of await file.open()) {
     parts.push(chunk as Uint8Array);
