@@ -177,8 +177,8 @@ class LocalCollector implements Collector {
   }
 }
 
-/** Log bytes that may be collected ahead of the layer the correlator waits for. */
-const AHEAD_BYTES = 64 * 1024 * 1024;
+/** Log bytes that may be collected ahead of the layer the correlator waits for (a few seconds of collecting). */
+const AHEAD_BYTES = 192 * 1024 * 1024;
 
 /**
  * Old-generation heap of a collecting worker, MB. A worker keeps nothing between layers and a client's
@@ -203,15 +203,18 @@ interface Pending {
 }
 
 /**
- * Layers a worker may hold queued beyond the one it is collecting. The correlator hands out work only
- * when it pauses between clients; a worker that had to wait for that sat idle while the calling thread
- * correlated (measured: each thread idle a quarter of the run). So each worker keeps its own short queue.
+ * Log bytes a worker may hold queued, as a share of AHEAD_BYTES. The calling thread hands out work only
+ * when it pauses between layers, and it correlates the shared layer in one stretch of seconds: a worker
+ * whose queue is short sits idle through it (measured with three layers queued: the worker idle for a
+ * second and a half of a 12 s run at 300 MB). So each worker is given its share of the bytes ahead at once.
  */
-const QUEUED_PER_WORKER = 3;
+function queuedBytesPerWorker(workers: number): number {
+  return AHEAD_BYTES / Math.max(1, workers);
+}
 
 class WorkerCollector implements Collector {
   private readonly workers: Worker[];
-  /** Layers posted to each worker and not yet answered. */
+  /** Log bytes of the layers posted to each worker and not yet answered. */
   private readonly load = new Map<Worker, number>();
   /** Submitted, not yet taken; the first `started` of them are running or done. */
   private readonly pending: Pending[] = [];
@@ -302,12 +305,13 @@ class WorkerCollector implements Collector {
     return collect({ ...this.bundle, files: [...p.files] }, this.options);
   }
 
-  /** The worker with the fewest layers queued, unless all are full. */
+  /** The worker with the fewest bytes queued, unless all are full (an idle worker always takes a layer). */
   private leastLoaded(): Worker | undefined {
     let best: Worker | undefined;
+    const full = queuedBytesPerWorker(this.workers.length);
     for (const w of this.workers) {
       const n = this.load.get(w)!;
-      if (n <= QUEUED_PER_WORKER && (best === undefined || n < this.load.get(best)!)) {
+      if ((n === 0 || n < full) && (best === undefined || n < this.load.get(best)!)) {
         best = w;
       }
     }
@@ -341,7 +345,7 @@ class WorkerCollector implements Collector {
       }
       this.running.set(p.task.id, p);
       p.worker = worker;
-      this.load.set(worker, this.load.get(worker)! + 1);
+      this.load.set(worker, this.load.get(worker)! + p.bytes);
       worker.postMessage(p.task);
     }
   }
@@ -349,8 +353,8 @@ class WorkerCollector implements Collector {
   private reply(worker: Worker, reply: CollectReply): void {
     const p = this.running.get(reply.id);
     this.running.delete(reply.id);
-    if (this.load.has(worker)) {
-      this.load.set(worker, this.load.get(worker)! - 1);
+    if (this.load.has(worker) && p) {
+      this.load.set(worker, this.load.get(worker)! - p.bytes);
     }
     if (p) {
       if ('error' in reply) {
