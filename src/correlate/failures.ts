@@ -399,11 +399,7 @@ function findTimeouts(
 }
 
 /** Problems outside every flow, folded by host, component, message shape and code. */
-function standalone(
-  ws: Workspace,
-  inFlow: (problem: CollectedEvent) => boolean,
-  incoming: Incoming,
-): FoundFailure[] {
+function standalone(ws: Workspace, inFlow: (problem: CollectedEvent) => boolean, incoming: Incoming): FoundFailure[] {
   const groups = new Map<string, CollectedEvent[]>();
   for (const host of ws.ownHosts()) {
     for (const e of ws.on(host)) {
@@ -427,11 +423,7 @@ function standalone(
   });
 }
 
-function earliestProblemBefore(
-  ws: Workspace,
-  from: CollectedEvent,
-  incoming: Incoming,
-): CollectedEvent {
+function earliestProblemBefore(ws: Workspace, from: CollectedEvent, incoming: Incoming): CollectedEvent {
   let earliest = from;
   const seen = new Set([from]);
   const queue = [from];
