@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Bundle, BundleFile } from '../parsers/bundle.ts';
 import type { BundleParse } from '../parsers/file-run.ts';
@@ -177,8 +178,15 @@ class LocalCollector implements Collector {
   }
 }
 
-/** Log bytes that may be collected ahead of the layer the correlator waits for (a few seconds of collecting). */
-const AHEAD_BYTES = 192 * 1024 * 1024;
+/**
+ * Log bytes that may be collected ahead of the layer the correlator waits for (a few seconds of
+ * collecting), within an eighth of this thread's heap: a layer waiting to be taken holds about 1.6 bytes
+ * of heap per byte of its logs (the 1 GB bench bundle), and a run capped at 429 MB of heap did not fit
+ * with 192 MB ahead.
+ */
+export function aheadBytes(heapLimit = getHeapStatistics().heap_size_limit): number {
+  return Math.min(192 * 1024 * 1024, Math.floor(heapLimit / 8));
+}
 
 /**
  * Old-generation heap of a collecting worker, MB. A worker keeps nothing between layers and a client's
@@ -203,13 +211,13 @@ interface Pending {
 }
 
 /**
- * Log bytes a worker may hold queued, as a share of AHEAD_BYTES. The calling thread hands out work only
+ * Log bytes a worker may hold queued, as a share of the bytes ahead. The calling thread hands out work only
  * when it pauses between layers, and it correlates the shared layer in one stretch of seconds: a worker
  * whose queue is short sits idle through it (measured with three layers queued: the worker idle for a
  * second and a half of a 12 s run at 300 MB). So each worker is given its share of the bytes ahead at once.
  */
-function queuedBytesPerWorker(workers: number): number {
-  return AHEAD_BYTES / Math.max(1, workers);
+function queuedBytesPerWorker(ahead: number, workers: number): number {
+  return ahead / Math.max(1, workers);
 }
 
 class WorkerCollector implements Collector {
@@ -224,6 +232,8 @@ class WorkerCollector implements Collector {
   private failure: Error | undefined;
   /** Log bytes of the started layers after the one the correlator waits for. */
   private aheadBytes = 0;
+  /** How many log bytes may be collected ahead (`aheadBytes()` for this thread's heap). */
+  private readonly ahead = aheadBytes();
 
   constructor(
     private readonly bundle: Bundle,
@@ -308,7 +318,7 @@ class WorkerCollector implements Collector {
   /** The worker with the fewest bytes queued, unless all are full (an idle worker always takes a layer). */
   private leastLoaded(): Worker | undefined {
     let best: Worker | undefined;
-    const full = queuedBytesPerWorker(this.workers.length);
+    const full = queuedBytesPerWorker(this.ahead, this.workers.length);
     for (const w of this.workers) {
       const n = this.load.get(w)!;
       if ((n === 0 || n < full) && (best === undefined || n < this.load.get(best)!)) {
@@ -326,7 +336,7 @@ class WorkerCollector implements Collector {
       // Every worker ran out of heap: the calling thread collects the rest, each when it takes it.
       const local = p.here || this.workers.length === 0;
       const worker = local ? undefined : this.leastLoaded();
-      if (!local && (worker === undefined || (this.started > 0 && this.aheadBytes >= AHEAD_BYTES))) {
+      if (!local && (worker === undefined || (this.started > 0 && this.aheadBytes >= this.ahead))) {
         break;
       }
       this.aheadBytes += this.started > 0 ? p.bytes : 0;

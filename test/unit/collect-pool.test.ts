@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/correlate/analyze.ts';
+import { aheadBytes } from '../../src/correlate/collect-pool.ts';
 import { openBundle } from '../../src/parsers/bundle.ts';
 import { generateBundle } from '../gen/bundle-gen.ts';
 
@@ -69,5 +70,12 @@ describe('collecting on worker threads', () => {
     await expect(analyzeBundle(broken, { workers: 2, workerScript: WORKER })).rejects.toThrow(
       /no\/such\/file\.log: not found in the bundle/,
     );
+  });
+});
+
+describe('bytes collected ahead', () => {
+  it('stays within an eighth of the heap, so that a capped heap still holds what waits to be taken', () => {
+    expect(aheadBytes(429 * 1024 * 1024)).toBe(Math.floor((429 * 1024 * 1024) / 8));
+    expect(aheadBytes(4096 * 1024 * 1024)).toBe(192 * 1024 * 1024);
   });
 });
