@@ -151,7 +151,7 @@ async function correlate(
   linkSyncToScans(sharedWs);
   sharedWs.skew = skew.offsets();
   linkIisRequests(sharedWs, iisIndex);
-  output.add(sharedWs, findFailures(sharedWs, lastSeen, output.sharedInFlows, windows));
+  output.add(sharedWs, findFailures(sharedWs, lastSeen, output.sharedProblemsInFlows, windows));
   return output.finish(bundle.name, skew.result(), hostRoles);
 }
 
@@ -160,7 +160,7 @@ class Output {
   private readonly failures: Array<{ failure: StoredFailure; at: number }> = [];
   private readonly hosts = new Map<string, HostSummary>();
   /** Shared-layer problems some client's flow took (they are that flow's failure, not one on their own). */
-  readonly sharedInFlows = new Set<CollectedEvent>();
+  readonly sharedProblemsInFlows = new Set<CollectedEvent>();
 
   constructor(private readonly store: TimelineStore) {}
 
@@ -182,7 +182,7 @@ class Output {
         e.row = this.store.addEvent(e, ws.corrected(e), e.component === 'IIS' ? e.fields : undefined);
       }
       if (ws.shared && !ws.byHost.has(e.host) && isProblem(e)) {
-        this.sharedInFlows.add(e);
+        this.sharedProblemsInFlows.add(e);
       }
       return e.row;
     };

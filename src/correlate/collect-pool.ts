@@ -210,16 +210,6 @@ interface Pending {
   reject?: (e: Error) => void;
 }
 
-/**
- * Log bytes a worker may hold queued, as a share of the bytes ahead. The calling thread hands out work only
- * when it pauses between layers, and it correlates the shared layer in one stretch of seconds: a worker
- * whose queue is short sits idle through it (measured with three layers queued: the worker idle for a
- * second and a half of a 12 s run at 300 MB). So each worker is given its share of the bytes ahead at once.
- */
-function queuedBytesPerWorker(ahead: number, workers: number): number {
-  return ahead / Math.max(1, workers);
-}
-
 class WorkerCollector implements Collector {
   private readonly workers: Worker[];
   /** Log bytes of the layers posted to each worker and not yet answered. */
@@ -315,10 +305,15 @@ class WorkerCollector implements Collector {
     return collect({ ...this.bundle, files: [...p.files] }, this.options);
   }
 
-  /** The worker with the fewest bytes queued, unless all are full (an idle worker always takes a layer). */
+  /**
+   * The worker with the fewest bytes queued, unless all hold their share of the bytes ahead (an idle
+   * worker always takes a layer). The calling thread hands out work only when it pauses between layers,
+   * and it correlates the shared layer in one stretch of seconds: a worker whose queue is short sits idle
+   * through it (measured with three layers queued: idle for a second and a half of a 12 s run at 300 MB).
+   */
   private leastLoaded(): Worker | undefined {
     let best: Worker | undefined;
-    const full = queuedBytesPerWorker(this.ahead, this.workers.length);
+    const full = this.ahead / this.workers.length;
     for (const w of this.workers) {
       const n = this.load.get(w)!;
       if ((n === 0 || n < full) && (best === undefined || n < this.load.get(best)!)) {

@@ -259,11 +259,10 @@ function describe(
   timeout: Timeout | undefined,
   occurrences: number,
 ): FoundFailure {
-  const chainEvents = chain;
   const code =
     symptom.fields.errorCodes?.[0] ??
     cause.fields.errorCodes?.[0] ??
-    chainEvents.find((e) => e.fields.errorCodes !== undefined)?.fields.errorCodes?.[0] ??
+    chain.find((e) => e.fields.errorCodes !== undefined)?.fields.errorCodes?.[0] ??
     win32AsHresult(cause.fields.win32Error ?? symptom.fields.win32Error);
   const win32 = cause.fields.win32Error ?? symptom.fields.win32Error;
   const advice = KIND_ADVICE[cause.kind ?? ''] ?? KIND_ADVICE[symptom.kind ?? ''];

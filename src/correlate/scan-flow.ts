@@ -7,7 +7,7 @@
 
 import type { CollectedEvent } from './collect.ts';
 import type { FlowDraft, Workspace } from './workspace.ts';
-import { between, byTime, EventSet, firstAfter, lastBefore } from './workspace.ts';
+import { between, byTime, EventSet, firstAfter, groupBy, lastBefore } from './workspace.ts';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -542,24 +542,4 @@ function keys(flow: FlowDraft): Record<string, string | number | string[]> {
 
 function arr(v: string | number | string[] | undefined): string[] {
   return Array.isArray(v) ? v : [];
-}
-
-/** Events grouped by a key, each group in the order of `events` (time order stays time order). */
-function groupBy(
-  events: readonly CollectedEvent[],
-  key: (e: CollectedEvent) => string | undefined,
-): Map<string, CollectedEvent[]> {
-  const out = new Map<string, CollectedEvent[]>();
-  for (const e of events) {
-    const k = key(e);
-    if (k !== undefined) {
-      const list = out.get(k);
-      if (list) {
-        list.push(e);
-      } else {
-        out.set(k, [e]);
-      }
-    }
-  }
-  return out;
 }

@@ -38,12 +38,10 @@ export interface FlowDraft {
  * flow wants its events, and the walks over links compare events, not ids.
  */
 export class EventSet {
-  private readonly set = new Set<CollectedEvent>();
+  private readonly set: Set<CollectedEvent>;
 
   constructor(events: Iterable<CollectedEvent> = []) {
-    for (const e of events) {
-      this.set.add(e);
-    }
+    this.set = new Set(events);
   }
 
   add(e: CollectedEvent): void {
@@ -226,16 +224,7 @@ export class Workspace {
     if (this.shared) {
       return this.shared.indexBy(name, kinds, key);
     }
-    return this.cached(`index\u0000${name}`, () => {
-      const index = new Map<string, CollectedEvent[]>();
-      for (const e of this.everywhere(...kinds)) {
-        const k = key(e);
-        if (k !== undefined) {
-          push(index, k, e);
-        }
-      }
-      return index;
-    });
+    return this.cached(`index\u0000${name}`, () => groupBy(this.everywhere(...kinds), key));
   }
 
   /** Skew-corrected time (logged UTC minus the host's estimated clock error). */
@@ -373,6 +362,21 @@ export function between(list: readonly CollectedEvent[], from: number, to: numbe
   const out: CollectedEvent[] = [];
   for (let i = firstIndexAt(list, from); i < list.length && list[i]!.utc <= to; i++) {
     out.push(list[i]!);
+  }
+  return out;
+}
+
+/** Events grouped by a key, each group in the order of `events` (time order stays time order). */
+export function groupBy(
+  events: readonly CollectedEvent[],
+  key: (e: CollectedEvent) => string | undefined,
+): Map<string, CollectedEvent[]> {
+  const out = new Map<string, CollectedEvent[]>();
+  for (const e of events) {
+    const k = key(e);
+    if (k !== undefined) {
+      push(out, k, e);
+    }
   }
   return out;
 }
