@@ -7,6 +7,7 @@ import type { Bundle } from '../parsers/bundle.ts';
 import { classifyRecord } from '../parsers/classify.ts';
 import type { BundleParse } from '../parsers/file-run.ts';
 import type { MessageFields } from '../parsers/messages/fields.ts';
+import type { Scans } from '../parsers/messages/grammar.ts';
 import { parseBundle } from '../parsers/parse-bundle.ts';
 import type { LogRecord, Severity } from '../parsers/record.ts';
 import type { UtcInstant } from '../parsers/time.ts';
@@ -153,12 +154,20 @@ const SHARED_KEEP: Readonly<Record<string, ReadonlyArray<keyof MessageFields>>> 
 /** Components whose correlation looks for an id anywhere in the message (their `guids` are kept). */
 const NEEDS_GUIDS = new Set(['updateshandler', 'sms_database_notification_monitor', 'sms_policy_provider']);
 
+const JOIN_SCANS: Scans = { guids: false, urls: false };
+const JOIN_SCANS_WITH_GUIDS: Scans = { guids: true, urls: false };
+
+/** The generic lists correlation reads of a component's messages: none but the GUIDs of NEEDS_GUIDS. */
+function scansFor(component: string): Scans {
+  return NEEDS_GUIDS.has(component.toLowerCase()) ? JOIN_SCANS_WITH_GUIDS : JOIN_SCANS;
+}
+
 /**
  * The fields correlation joins on. The full fields are read again from the record when it is shown, so
- * the working copy drops what no join uses: URL and GUID lists (but where a join searches them), and of a
- * state-message body everything but each message's serial number and topic.
+ * the working copy drops what no join uses: URL and GUID lists are not even looked for (see `scansFor`),
+ * and of a state-message body everything but each message's serial number and topic is dropped.
  */
-function workingFields(fields: MessageFields, component: string, strings: Strings): MessageFields {
+function workingFields(fields: MessageFields, strings: Strings): MessageFields {
   const only = SHARED_KEEP[fields.event ?? ''];
   if (only !== undefined) {
     // MP and site kinds are held for the whole analysis: keep just what their joins read.
@@ -178,18 +187,17 @@ function workingFields(fields: MessageFields, component: string, strings: String
     }
     return out;
   }
-  const { urls: _urls, guids, stateMessages, ...rest } = fields;
-  const out: MessageFields = rest;
-  if (guids !== undefined && NEEDS_GUIDS.has(component.toLowerCase())) {
-    out.guids = guids;
+  const { stateMessages } = fields;
+  if (stateMessages === undefined) {
+    return fields;
   }
-  if (stateMessages !== undefined) {
-    out.stateMessages = stateMessages.map((m) => ({
+  return {
+    ...fields,
+    stateMessages: stateMessages.map((m) => ({
       ...(m.serialNumber !== undefined && { serialNumber: m.serialNumber }),
       ...(m.topicId !== undefined && { topicId: m.topicId }),
-    }));
-  }
-  return out;
+    })),
+  };
 }
 
 /**
@@ -258,7 +266,7 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
           iis.add(r, hostOf.get(r.file) ?? '', seq);
           return;
         }
-        classifyRecord(r);
+        classifyRecord(r, scansFor(r.component));
         if (isDistributionPointLocation(r)) {
           return;
         }
@@ -270,7 +278,7 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
         if (why === 'flow' && (full.event === undefined || UNJOINED.has(full.event)) && !trouble) {
           return;
         }
-        const fields = workingFields(full, r.component, strings);
+        const fields = workingFields(full, strings);
         // Records of a file come in line order, so those starting on one line come one after another.
         let dup = 1;
         const last = lastKept.get(r.file);
