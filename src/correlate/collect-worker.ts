@@ -33,7 +33,7 @@ async function collectTask(task: CollectTask): Promise<CollectReply & { transfer
   return {
     id: task.id,
     collected: { parse: c.parse, events, iis: c.iis.columnsForTransfer(), lastSeenByFile: c.lastSeenByFile },
-    transfer: [events.refs, events.ints, events.numbers].map((a) => a.buffer as ArrayBuffer),
+    transfer: [events.refs, events.ints, events.numbers, events.fields].map((a) => a.buffer as ArrayBuffer),
   };
 }
 
