@@ -201,6 +201,13 @@ export function aheadBytes(heapLimit = getHeapStatistics().heap_size_limit): num
  */
 export const WORKER_HEAP_MB = 128;
 
+/**
+ * Young generation of a collecting worker, MB. Nearly everything a worker allocates dies young (records,
+ * their text, fields it drops), and V8's default let its heap reach 55-78 MB around a live set of 11 MB.
+ * At 8 MB the bench's peak RSS fell by about 45 MB at 300 MB and 50 MB at 1 GB, at the same speed.
+ */
+export const WORKER_YOUNG_MB = 8;
+
 interface Pending {
   readonly task: CollectTask;
   readonly files: readonly BundleFile[];
@@ -240,7 +247,10 @@ class WorkerCollector implements Collector {
   ) {
     this.workers = Array.from(
       { length: count },
-      () => new Worker(script, { resourceLimits: { maxOldGenerationSizeMb: heapMB } }),
+      () =>
+        new Worker(script, {
+          resourceLimits: { maxOldGenerationSizeMb: heapMB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
+        }),
     );
     for (const w of this.workers) {
       this.load.set(w, 0);
