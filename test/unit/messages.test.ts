@@ -1883,6 +1883,31 @@ describe('properties', () => {
     );
   });
 
+  it('with fewer scans, gives the same fields but for the lists left out', () => {
+    const scans = [
+      { guids: false, urls: false },
+      { guids: true, urls: false },
+      { guids: false, urls: true },
+    ];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...COMPONENTS),
+        messageText,
+        fc.constantFrom(...FORMATS),
+        fc.constantFrom(...scans),
+        (component, text, format, only) => {
+          const { guids, urls, ...rest } = messageFields(component, text, format);
+          expect(messageFields(component, text, format, only)).toEqual({
+            ...rest,
+            ...(only.guids && guids !== undefined && { guids }),
+            ...(only.urls && urls !== undefined && { urls }),
+          });
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
   it('reports error codes only in normal form and never success', () => {
     fc.assert(
       fc.property(fc.constantFrom(...COMPONENTS), messageText, (component, text) => {
