@@ -26,7 +26,7 @@ import {
 } from './scenarios.ts';
 import type { SoftDistProgram, SpyFacts } from './spy-scenario.ts';
 import { INVENTORY_CYCLES, SoftDist, ccmsetupRun, inventoryCycle, meteringActivity } from './spy-scenario.ts';
-import type { Client, Host } from './world.ts';
+import type { Client, Host, PeerClient } from './world.ts';
 import { World } from './world.ts';
 
 // --- ground truth -------------------------------------------------------------------------------------------
@@ -295,6 +295,27 @@ function scanCycle(w: World, c: Client, t0: number, o: CycleOptions): CycleResul
 }
 
 /** WindowsUpdate.log opening and ClientIDManagerStartup at the client's (earlier) service start. */
+/**
+ * What goes on around a bundle's flows when nothing else is wrong: the client's and the MP's ordinary
+ * traffic (relays included), the site's, MPFDM moving the SMX files and StateSys processing them.
+ */
+function everydayTraffic(
+  w: World,
+  c: Client,
+  m: Host,
+  peers: readonly PeerClient[],
+  start: number,
+  end: number,
+  updateSource: string,
+  contentVersion: number,
+): void {
+  clientNoise(w, c, start, end);
+  mpNoise(w, m, peers, start, end, { updateSource, contentVersion, relays: true });
+  siteNoise(w, start, end);
+  runFileDispatch(w, m);
+  runStateSystem(w);
+}
+
 function clientBoot(w: World, c: Client, t: number, wsusUrl = w.supUrl): void {
   wuServiceStart(w, c, t, wsusUrl);
   clientStartup(w, c, t + w.noise.int(20_000, 60_000));
@@ -342,11 +363,7 @@ const healthy: BundleDefinition = {
       forwardAfterMs: 6 * MIN + 12_000,
     });
     m.iisRestart(ready + 11 * MIN + 30_000);
-    clientNoise(w, c, start, end);
-    mpNoise(w, m, peers, start, end, { updateSource: us, contentVersion: cv, relays: true });
-    siteNoise(w, start, end);
-    runFileDispatch(w, m);
-    runStateSystem(w);
+    everydayTraffic(w, c, m, peers, start, end, us, cv);
     return { world: w, sink, flows: [cycle.flow], failures: [] };
   },
 };
@@ -382,11 +399,7 @@ const wsus2ee2: BundleDefinition = {
       markPrefix: 'flow',
       forwardAfterMs: 4 * MIN + 41_000,
     });
-    clientNoise(w, c, start, end);
-    mpNoise(w, m, peers, start, end, { updateSource: us, contentVersion: cv, relays: true });
-    siteNoise(w, start, end);
-    runFileDispatch(w, m);
-    runStateSystem(w);
+    everydayTraffic(w, c, m, peers, start, end, us, cv);
     return {
       world: w,
       sink,
@@ -451,11 +464,7 @@ const emptyLocation: BundleDefinition = {
       markPrefix: 'flow.loc2',
     });
     const relay = forwardStateMessages(w, c, retryEnd + 3 * MIN + 20_000, 'flow');
-    clientNoise(w, c, start, end);
-    mpNoise(w, m, peers, start, end, { updateSource: us, contentVersion: cv, relays: true });
-    siteNoise(w, start, end);
-    runFileDispatch(w, m);
-    runStateSystem(w);
+    everydayTraffic(w, c, m, peers, start, end, us, cv);
     const flow: TruthFlow = {
       ...cycle.flow,
       scanJobs: [truthScanJob(cycle.job)],
@@ -513,11 +522,7 @@ const gpoConflict: BundleDefinition = {
       markPrefix: 'flow',
       forwardAfterMs: 5 * MIN + 3_000,
     });
-    clientNoise(w, c, start, end);
-    mpNoise(w, m, peers, start, end, { updateSource: us, contentVersion: cv, relays: true });
-    siteNoise(w, start, end);
-    runFileDispatch(w, m);
-    runStateSystem(w);
+    everydayTraffic(w, c, m, peers, start, end, us, cv);
     return {
       world: w,
       sink,
@@ -751,11 +756,7 @@ const skewMidnight: BundleDefinition = {
       markPrefix: 'flow',
       forwardAfterMs: 4 * MIN + 50_000,
     });
-    clientNoise(w, c, start, end);
-    mpNoise(w, m, peers, start, end, { updateSource: us, contentVersion: cv, relays: true });
-    siteNoise(w, start, end);
-    runFileDispatch(w, m);
-    runStateSystem(w);
+    everydayTraffic(w, c, m, peers, start, end, us, cv);
     return { world: w, sink, flows: [cycle.flow], failures: [] };
   },
 };
@@ -982,11 +983,7 @@ const clientSpy: BundleDefinition = {
       markPrefix: 'flow',
       forwardAfterMs: 5 * MIN + 40_000,
     });
-    clientNoise(w, c, start, end);
-    mpNoise(w, m, peers, start, end, { updateSource: us, contentVersion: cv, relays: true });
-    siteNoise(w, start, end);
-    runFileDispatch(w, m);
-    runStateSystem(w);
+    everydayTraffic(w, c, m, peers, start, end, us, cv);
     return {
       world: w,
       sink,

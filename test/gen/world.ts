@@ -116,14 +116,7 @@ export class Host {
 
   /** A CCM-format record in `<ccmDir>/<log>.log`. Client and MP CCM logs are written with a BOM. */
   ccm(t: number, log: string, component: string, source: string, message: string, opts: CcmOptions = {}): void {
-    const thread = typeof opts.thread === 'number' ? opts.thread : this.thread(opts.thread ?? component);
-    const text = ccmLine(this.local(t), this.clock.biasMinutes, {
-      component,
-      message,
-      type: opts.type ?? 1,
-      thread,
-      source,
-    });
+    const text = this.ccmText(t, component, source, message, opts);
     let spec = this.ccmSpecs.get(log);
     if (spec === undefined) {
       spec = this.spec(`${this.ccmDir}/${log}.log`, this.role !== 'site');
@@ -145,15 +138,20 @@ export class Host {
     message: string,
     opts: CcmOptions = {},
   ): void {
+    const text = this.ccmText(t, component, source, message, opts);
+    this.sink.add(this.spec(`${this.name}/${folder}/${log}.log`, true), t, text, opts.mark);
+  }
+
+  /** One CCM-format line at `t` in this host's clock and zone. */
+  private ccmText(t: number, component: string, source: string, message: string, opts: CcmOptions): string {
     const thread = typeof opts.thread === 'number' ? opts.thread : this.thread(opts.thread ?? component);
-    const text = ccmLine(this.local(t), this.clock.biasMinutes, {
+    return ccmLine(this.local(t), this.clock.biasMinutes, {
       component,
       message,
       type: opts.type ?? 1,
       thread,
       source,
     });
-    this.sink.add(this.spec(`${this.name}/${folder}/${log}.log`, true), t, text, opts.mark);
   }
 
   /** An SMS-trace record in `<smsDir>/<log>.log` (no BOM). */
