@@ -33,6 +33,8 @@ export interface BundleFile {
 
 /** Files up to this size are read in one call; larger ones are streamed in 1 MiB chunks. */
 const WHOLE_FILE_BYTES = 8 * 1024 * 1024;
+/** Bytes read between turns given to the event loop (see bundleChunks). */
+const YIELD_BYTES = 4 * 1024 * 1024;
 
 /**
  * The bytes of every file in order, as (file, chunk) pairs, never more than one small file ahead:
@@ -44,8 +46,16 @@ export async function* bundleChunks(
   const readWhole = (f: BundleFile | undefined): Promise<Uint8Array | Error> | undefined =>
     f && f.size <= WHOLE_FILE_BYTES ? readStream(f).catch((e: Error) => e) : undefined;
   let ahead = readWhole(files[0]);
+  let sinceYield = 0;
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
+    // Files on disk are read synchronously (readStream), which never gives the event loop a turn: let it
+    // run first and then every few MB, so that a cancel or any other message for this thread is seen.
+    if (i === 0 || sinceYield >= YIELD_BYTES) {
+      sinceYield = 0;
+      await new Promise<void>((done) => setImmediate(done));
+    }
+    sinceYield += file.size;
     const whole = ahead;
     ahead = readWhole(files[i + 1]);
     if (whole) {
