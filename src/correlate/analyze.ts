@@ -179,7 +179,9 @@ class Output {
   add(ws: Workspace, found: FailureResult): void {
     const row = (e: CollectedEvent): number => {
       if (e.row < 0) {
-        e.row = this.store.addEvent(e, ws.corrected(e), e.component === 'IIS' ? e.fields : undefined);
+        // An IIS request's fields come from its file's header, not its own bytes: the store keeps them.
+        const iis = e.component === 'IIS' ? { event: 'IIS.request', ...e.fields } : undefined;
+        e.row = this.store.addEvent(e, ws.corrected(e), iis);
       }
       if (ws.shared && !ws.byHost.has(e.host) && isProblem(e)) {
         this.sharedProblemsInFlows.add(e);

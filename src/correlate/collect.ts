@@ -6,12 +6,61 @@
 import type { Bundle } from '../parsers/bundle.ts';
 import { classifyRecord } from '../parsers/classify.ts';
 import type { BundleParse } from '../parsers/file-run.ts';
-import type { MessageFields } from '../parsers/messages/fields.ts';
+import type { MessageFields, UpdateRef } from '../parsers/messages/fields.ts';
 import type { Scans } from '../parsers/messages/grammar.ts';
 import { parseBundle } from '../parsers/parse-bundle.ts';
 import type { LogRecord, Severity } from '../parsers/record.ts';
 import type { UtcInstant } from '../parsers/time.ts';
 import { IisIndex } from './iis-index.ts';
+
+/**
+ * The message fields correlation reads: joins, failure codes, summaries, and the columns of an IIS request.
+ * A kept event carries only these (see `workingFields`), so the type stops correlation from reading a field
+ * that was left out; the record's full fields are read again from its bytes when it is shown.
+ */
+const WORKING_KEYS = [
+  'scanJob',
+  'locationRequest',
+  'updateSource',
+  'contentVersion',
+  'messageId',
+  'replyId',
+  'queue',
+  'host',
+  'wsusUrls',
+  'updates',
+  'assignment',
+  'job',
+  'topicType',
+  'topicId',
+  'clientId',
+  'clientIp',
+  'smxFile',
+  'count',
+  'invalidCount',
+  'errorCodes',
+  'guids',
+  'win32Error',
+  'notificationId',
+  'reason',
+  'stateMessages',
+  'httpStatus',
+  'httpMethod',
+  'uriStem',
+] as const satisfies ReadonlyArray<keyof MessageFields>;
+
+const WORKING = new Set<string>(WORKING_KEYS);
+
+/** Of an update, correlation reads its id and state (not its title, KB or revision). */
+export type WorkingUpdate = Pick<UpdateRef, 'id' | 'state'>;
+
+/** Of a state message in a report body, its serial number and topic. */
+export type WorkingStateMessage = Pick<NonNullable<MessageFields['stateMessages']>[number], 'serialNumber' | 'topicId'>;
+
+export type WorkingFields = Omit<Pick<MessageFields, (typeof WORKING_KEYS)[number]>, 'updates' | 'stateMessages'> & {
+  readonly updates?: WorkingUpdate[];
+  readonly stateMessages?: WorkingStateMessage[];
+};
 
 /** A kept record, before clock-skew correction. */
 export interface CollectedEvent {
@@ -23,7 +72,7 @@ export interface CollectedEvent {
   readonly component: string;
   readonly severity: Severity;
   readonly kind: string | undefined;
-  readonly fields: MessageFields;
+  readonly fields: WorkingFields;
   readonly thread: number | undefined;
   /** Order of the record within its file: breaks ties between records logged in the same millisecond. */
   readonly seq: number;
@@ -135,7 +184,7 @@ function isDistributionPointLocation(r: LogRecord): boolean {
 }
 
 /** For MP and site kinds, the only fields correlation reads (with error codes, to tell trouble apart). */
-const SHARED_KEEP: Readonly<Record<string, ReadonlyArray<keyof MessageFields>>> = {
+const SHARED_KEEP: Readonly<Record<string, ReadonlyArray<keyof WorkingFields>>> = {
   'MPLocation.requestBody': ['updateSource', 'contentVersion', 'clientIp'],
   'MPLocation.replyBody': ['wsusUrls', 'contentVersion', 'host'],
   'MPRelay.messageBody': ['clientId', 'stateMessages'],
@@ -163,15 +212,17 @@ function scansFor(component: string): Scans {
 }
 
 /**
- * The fields correlation joins on. The full fields are read again from the record when it is shown, so
- * the working copy drops what no join uses: URL and GUID lists are not even looked for (see `scansFor`),
- * and of a state-message body everything but each message's serial number and topic is dropped.
+ * The fields correlation joins on (`WORKING_KEYS`); the full fields are read again from the record when it
+ * is shown. URL and GUID lists are not even looked for (see `scansFor`); of an update only its id and state
+ * are kept, of a state-message body each message's serial number and topic. The copy is its own small
+ * object: the working fields of a client's events cross to the correlating thread, and an update's title
+ * alone would be two thirds of the bytes.
  */
-function workingFields(fields: MessageFields, strings: Strings): MessageFields {
+function workingFields(fields: MessageFields, strings: Strings): WorkingFields {
   const only = SHARED_KEEP[fields.event ?? ''];
   if (only !== undefined) {
     // MP and site kinds are held for the whole analysis: keep just what their joins read.
-    const out: Record<string, unknown> = { event: fields.event };
+    const out: Record<string, unknown> = {};
     for (const key of only) {
       const v = fields[key];
       if (v !== undefined) {
@@ -187,17 +238,26 @@ function workingFields(fields: MessageFields, strings: Strings): MessageFields {
     }
     return out;
   }
-  const { stateMessages } = fields;
-  if (stateMessages === undefined) {
-    return fields;
+  const out: Record<string, unknown> = {};
+  for (const key in fields) {
+    if (!WORKING.has(key)) {
+      continue;
+    }
+    const v = fields[key as keyof MessageFields];
+    if (key === 'updates') {
+      out.updates = (v as readonly UpdateRef[]).map((u): WorkingUpdate =>
+        u.state === undefined ? { id: u.id } : { id: u.id, state: u.state },
+      );
+    } else if (key === 'stateMessages') {
+      out.stateMessages = (v as NonNullable<MessageFields['stateMessages']>).map((m): WorkingStateMessage => ({
+        ...(m.serialNumber !== undefined && { serialNumber: m.serialNumber }),
+        ...(m.topicId !== undefined && { topicId: m.topicId }),
+      }));
+    } else if (v !== undefined) {
+      out[key] = v;
+    }
   }
-  return {
-    ...fields,
-    stateMessages: stateMessages.map((m) => ({
-      ...(m.serialNumber !== undefined && { serialNumber: m.serialNumber }),
-      ...(m.topicId !== undefined && { topicId: m.topicId }),
-    })),
-  };
+  return out;
 }
 
 /**
@@ -297,14 +357,14 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
           utc: r.utc!,
           component: r.component,
           severity: r.severity,
-          kind: fields.event,
+          kind: full.event,
           fields,
           thread: r.thread,
           seq,
           offset: r.offset,
           length: r.length,
           dup,
-          shape: fields.event === undefined ? shapeOf(r.text) : undefined,
+          shape: full.event === undefined ? shapeOf(r.text) : undefined,
           row: -1,
         });
       },

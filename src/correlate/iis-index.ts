@@ -114,7 +114,6 @@ export class IisIndex {
         severity: 'info',
         kind: 'IIS.request',
         fields: {
-          event: 'IIS.request',
           httpMethod: 'CCM_POST',
           uriStem: c.uri[i]!,
           clientIp: ip,
