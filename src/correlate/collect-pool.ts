@@ -14,7 +14,7 @@ import type { Bundle, BundleFile } from '../parsers/bundle.ts';
 import type { BundleParse } from '../parsers/file-run.ts';
 import { collect } from './collect.ts';
 import type { Collected, CollectedEvent, CollectOptions } from './collect.ts';
-import type { IisColumn } from './iis-index.ts';
+import type { IisColumns } from './iis-index.ts';
 import { IisIndex } from './iis-index.ts';
 
 /** What a worker needs of a file: where its bytes are, and the caller's view of its host and role. */
@@ -126,7 +126,7 @@ export function unpackEvents(p: PackedEvents): CollectedEvent[] {
 export interface CollectedData {
   readonly parse: BundleParse;
   readonly events: PackedEvents;
-  readonly iis: ReadonlyMap<string, IisColumn>;
+  readonly iis: IisColumns;
   readonly lastSeenByFile: ReadonlyMap<string, number>;
 }
 

@@ -30,10 +30,13 @@ async function collectTask(task: CollectTask): Promise<CollectReply & { transfer
   }
   const c = await collect({ ...bundle, files });
   const events = packEvents(c.events);
+  const iis = c.iis.columnsForTransfer();
   return {
     id: task.id,
-    collected: { parse: c.parse, events, iis: c.iis.columnsForTransfer(), lastSeenByFile: c.lastSeenByFile },
-    transfer: [events.refs, events.ints, events.numbers, events.fields].map((a) => a.buffer as ArrayBuffer),
+    collected: { parse: c.parse, events, iis, lastSeenByFile: c.lastSeenByFile },
+    transfer: [events.refs, events.ints, events.numbers, events.fields, iis.key, iis.utc, iis.offset, iis.ints].map(
+      (a) => a.buffer as ArrayBuffer,
+    ),
   };
 }
 

@@ -1,84 +1,86 @@
-// The management points' IIS requests from clients (CCM_POST /ccm_system/request), held as numbers rather
-// than objects: a busy MP logs hundreds of thousands, and correlation needs each only to find the one a
-// client's message made, by client address and time. An event object is made when a flow takes one.
+// The management points' IIS requests from clients (CCM_POST /ccm_system/request), held as typed columns
+// rather than objects or arrays of boxed values: a busy MP logs hundreds of thousands, and correlation needs
+// each only to find the one a client's message made, by client address and time. An event object is made
+// when a flow takes one.
 
 import type { LogRecord } from '../parsers/record.ts';
 import type { CollectedEvent } from './collect.ts';
+import { PagedColumn } from './store.ts';
 
-export interface IisColumn {
-  readonly utc: number[];
-  readonly line: number[];
-  readonly offset: number[];
-  readonly length: number[];
-  readonly seq: number[];
-  readonly file: string[];
-  readonly status: number[];
-  readonly uri: string[];
-  readonly serverIp: string[];
+/** Per request, in `IisColumns.ints`: line, length, seq, HTTP status, then file, URI and server address as strings. */
+const INTS = 7;
+
+/**
+ * An index as plain data, to cross a worker boundary (`fromColumns` on the other side): the numbers in
+ * typed arrays that are moved, not copied, and each string (file, URI, server address, host|ip key) once.
+ * A column of strings cloned element by element would arrive as one copy per request.
+ */
+export interface IisColumns {
+  readonly strings: string[];
+  /** Per request: index of its `host|ip` key in `strings`. */
+  readonly key: Int32Array;
+  readonly utc: Float64Array;
+  readonly offset: Float64Array;
+  /** Per request, INTS numbers: line, length, seq, status, file, uri, serverIp (the last three in `strings`). */
+  readonly ints: Int32Array;
 }
 
 export class IisIndex {
-  private readonly columns = new Map<string, IisColumn>();
-  /** The same URI and server address repeat on every request: one string each. */
-  private readonly strings = new Map<string, string>();
-  private readonly made = new Map<string, CollectedEvent>();
+  private readonly strings: string[] = [];
+  private readonly stringIds = new Map<string, number>();
+  /** `host|ip` → the rows of its requests, in the order they were logged. */
+  private readonly rows = new Map<string, number[]>();
+  private readonly keyOf = new PagedColumn((n) => new Int32Array(n));
+  private readonly utc = new PagedColumn((n) => new Float64Array(n));
+  private readonly offset = new PagedColumn((n) => new Float64Array(n));
+  private readonly ints = new PagedColumn((n) => new Int32Array(n));
+  private count = 0;
+  private readonly made = new Map<number, CollectedEvent>();
+
+  get size(): number {
+    return this.count;
+  }
 
   add(r: LogRecord, host: string, seq: number): void {
     const ip = r.fields?.clientIp;
     if (ip === undefined || r.utc === undefined) {
       return;
     }
-    const key = `${host}|${ip}`;
-    let c = this.columns.get(key);
-    if (!c) {
-      c = { utc: [], line: [], offset: [], length: [], seq: [], file: [], status: [], uri: [], serverIp: [] };
-      this.columns.set(key, c);
-    }
-    c.utc.push(r.utc);
-    c.line.push(r.line);
-    c.offset.push(r.offset);
-    c.length.push(r.length);
-    c.seq.push(seq);
-    c.file.push(r.file);
-    c.status.push(r.fields?.httpStatus ?? 0);
-    c.uri.push(this.intern(r.fields?.uriStem ?? ''));
-    c.serverIp.push(this.intern(r.fields?.host ?? ''));
+    this.push(
+      `${host}|${ip}`,
+      r.utc,
+      r.offset,
+      r.line,
+      r.length,
+      seq,
+      r.fields?.httpStatus ?? 0,
+      this.id(r.file),
+      this.id(r.fields?.uriStem ?? ''),
+      this.id(r.fields?.host ?? ''),
+    );
   }
 
-  /** The columns as plain data, to cross a worker boundary (`fromColumns` on the other side). */
-  columnsForTransfer(): ReadonlyMap<string, IisColumn> {
-    return this.columns;
+  /** The index as plain data (see IisColumns), in arrays of its own that may be moved to another thread. */
+  columnsForTransfer(): IisColumns {
+    const n = this.count;
+    return {
+      strings: this.strings,
+      key: this.keyOf.data.slice(0, n),
+      utc: this.utc.data.slice(0, n),
+      offset: this.offset.data.slice(0, n),
+      ints: this.ints.data.slice(0, n * INTS),
+    };
   }
 
-  static fromColumns(columns: ReadonlyMap<string, IisColumn>): IisIndex {
+  static fromColumns(columns: IisColumns): IisIndex {
     const index = new IisIndex();
-    for (const [key, c] of columns) {
-      index.columns.set(key, c);
-    }
+    index.append(columns);
     return index;
-  }
-
-  private intern(s: string): string {
-    const known = this.strings.get(s);
-    if (known !== undefined) {
-      return known;
-    }
-    this.strings.set(s, s);
-    return s;
   }
 
   /** Merges another index (each client's collection starts its own). */
   merge(other: IisIndex): void {
-    for (const [key, c] of other.columns) {
-      const mine = this.columns.get(key);
-      if (!mine) {
-        this.columns.set(key, c);
-        continue;
-      }
-      for (const k of Object.keys(c) as Array<keyof IisColumn>) {
-        (mine[k] as Array<number | string>).push(...(c[k] as Array<number | string>));
-      }
-    }
+    this.append(other.columnsForTransfer());
   }
 
   /**
@@ -86,49 +88,115 @@ export class IisIndex {
    * the event is made once and shared by every flow that asks.
    */
   nearest(host: string, ip: string, t: number, window: number, skew: number): CollectedEvent | undefined {
-    const c = this.columns.get(`${host}|${ip}`);
-    if (!c) {
+    const rows = this.rows.get(`${host}|${ip}`);
+    if (!rows) {
       return undefined;
     }
     let best = -1;
-    for (let i = 0; i < c.utc.length; i++) {
-      const d = c.utc[i]! - skew - t;
-      if (d >= -window && d <= window && (best < 0 || Math.abs(d) < Math.abs(c.utc[best]! - skew - t))) {
-        best = i;
+    let bestDistance = Infinity;
+    for (const row of rows) {
+      const d = this.utc.get(row) - skew - t;
+      if (d >= -window && d <= window && Math.abs(d) < bestDistance) {
+        best = row;
+        bestDistance = Math.abs(d);
       }
     }
-    return best < 0 ? undefined : this.event(host, ip, c, best);
+    return best < 0 ? undefined : this.event(host, ip, best);
   }
 
-  private event(host: string, ip: string, c: IisColumn, i: number): CollectedEvent {
-    const id = `${c.file[i]!}:${c.line[i]!}`;
-    let e = this.made.get(id);
+  private append(c: IisColumns): void {
+    const ids = c.strings.map((s) => this.id(s));
+    for (let i = 0; i < c.key.length; i++) {
+      const at = i * INTS;
+      this.push(
+        c.strings[c.key[i]!]!,
+        c.utc[i]!,
+        c.offset[i]!,
+        c.ints[at]!,
+        c.ints[at + 1]!,
+        c.ints[at + 2]!,
+        c.ints[at + 3]!,
+        ids[c.ints[at + 4]!]!,
+        ids[c.ints[at + 5]!]!,
+        ids[c.ints[at + 6]!]!,
+      );
+    }
+  }
+
+  private push(
+    key: string,
+    utc: number,
+    offset: number,
+    line: number,
+    length: number,
+    seq: number,
+    status: number,
+    file: number,
+    uri: number,
+    serverIp: number,
+  ): void {
+    const row = this.count++;
+    let rows = this.rows.get(key);
+    if (!rows) {
+      rows = [];
+      this.rows.set(key, rows);
+    }
+    rows.push(row);
+    this.keyOf.set(row, this.id(key));
+    this.utc.set(row, utc);
+    this.offset.set(row, offset);
+    const at = row * INTS;
+    this.ints.set(at, line);
+    this.ints.set(at + 1, length);
+    this.ints.set(at + 2, seq);
+    this.ints.set(at + 3, status);
+    this.ints.set(at + 4, file);
+    this.ints.set(at + 5, uri);
+    this.ints.set(at + 6, serverIp);
+  }
+
+  /** One copy of each string: the same file, URI and server address repeat on every request. */
+  private id(s: string): number {
+    let i = this.stringIds.get(s);
+    if (i === undefined) {
+      i = this.strings.length;
+      this.strings.push(s);
+      this.stringIds.set(s, i);
+    }
+    return i;
+  }
+
+  private event(host: string, ip: string, row: number): CollectedEvent {
+    let e = this.made.get(row);
     if (!e) {
+      const at = row * INTS;
+      const line = this.ints.get(at);
+      const serverIp = this.strings[this.ints.get(at + 6)]!;
       e = {
-        file: c.file[i]!,
-        line: c.line[i]!,
-        endLine: c.line[i]!,
+        file: this.strings[this.ints.get(at + 4)]!,
+        line,
+        endLine: line,
         host,
-        utc: c.utc[i]! as CollectedEvent['utc'],
+        utc: this.utc.get(row) as CollectedEvent['utc'],
         component: 'IIS',
         severity: 'info',
         kind: 'IIS.request',
         fields: {
           httpMethod: 'CCM_POST',
-          uriStem: c.uri[i]!,
+          uriStem: this.strings[this.ints.get(at + 5)]!,
           clientIp: ip,
-          ...(c.serverIp[i] ? { host: c.serverIp[i] } : {}),
-          httpStatus: c.status[i]!,
+          ...(serverIp ? { host: serverIp } : {}),
+          httpStatus: this.ints.get(at + 3),
         },
         thread: undefined,
-        seq: c.seq[i]!,
-        offset: c.offset[i]!,
-        length: c.length[i]!,
+        seq: this.ints.get(at + 2),
+        offset: this.offset.get(row),
+        length: this.ints.get(at + 1),
         dup: 1,
         shape: undefined,
         row: -1,
       };
-      this.made.set(id, e);
+      this.made.set(row, e);
     }
     return e;
   }
