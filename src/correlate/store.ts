@@ -89,7 +89,7 @@ const PAGE = 1 << PAGE_BITS;
  * memory. `data`, for views that need one contiguous array, joins the pages once and keeps the pages as
  * views of it.
  */
-export class PagedColumn<T extends Int32Array | Float64Array | Uint8Array> {
+export class PagedColumn<T extends Int32Array | Float64Array | Uint8Array | Uint16Array | Uint32Array> {
   private pages: T[] = [];
   private joined: T | undefined;
   private size = 0;
@@ -143,6 +143,60 @@ export class PagedColumn<T extends Int32Array | Float64Array | Uint8Array> {
   }
 }
 
+/**
+ * A column of non-negative integers that are nearly always small, in a narrower array: a value the array
+ * cannot hold (or a negative one, or NaN) is kept in a map beside it. A record's extra lines (end line -
+ * line) fit in 16 bits but for pathological records, a byte offset in 32 bits but in a file of 4 GiB.
+ */
+class NarrowColumn<T extends Uint16Array | Uint32Array> {
+  private readonly column: PagedColumn<T>;
+  private readonly over = new Map<number, number>();
+  private readonly max: number;
+
+  constructor(make: (n: number) => T, bits: 16 | 32) {
+    this.column = new PagedColumn(make);
+    this.max = 2 ** bits - 1;
+  }
+
+  set(i: number, v: number): void {
+    if (v >= 0 && v < this.max && Number.isInteger(v)) {
+      this.column.set(i, v);
+    } else {
+      this.column.set(i, this.max);
+      this.over.set(i, v);
+    }
+  }
+
+  get(i: number): number {
+    const v = this.column.get(i);
+    return v === this.max ? this.over.get(i)! : v;
+  }
+}
+
+/**
+ * The distinct values of a column that repeats a few (link windows: 5 s, 60 s, a window widened by a
+ * skew's uncertainty...), each row holding the index of its value. Index 0 is "none" (NaN).
+ */
+class ValueTable {
+  private readonly values: number[] = [Number.NaN];
+  private readonly index = new Map<number, number>();
+  private readonly rows = new NarrowColumn((n) => new Uint16Array(n), 16);
+
+  set(i: number, v: number): void {
+    let at = Number.isNaN(v) ? 0 : this.index.get(v);
+    if (at === undefined) {
+      at = this.values.length;
+      this.values.push(v);
+      this.index.set(v, at);
+    }
+    this.rows.set(i, at);
+  }
+
+  get(i: number): number {
+    return this.values[this.rows.get(i)]!;
+  }
+}
+
 const int32 = (): PagedColumn<Int32Array> => new PagedColumn((n) => new Int32Array(n));
 const float64 = (): PagedColumn<Float64Array> => new PagedColumn((n) => new Float64Array(n));
 const uint8 = (): PagedColumn<Uint8Array> => new PagedColumn((n) => new Uint8Array(n));
@@ -160,7 +214,8 @@ export class TimelineStore {
   private readonly strings = new Interner();
   private readonly file = int32();
   private readonly line = int32();
-  private readonly endLine = int32();
+  /** End line - line: the record's extra lines. */
+  private readonly extraLines = new NarrowColumn((n) => new Uint16Array(n), 16);
   private readonly dup = uint8();
   private readonly host = int32();
   private readonly component = int32();
@@ -168,13 +223,13 @@ export class TimelineStore {
   private readonly severity = uint8();
   private readonly thread = int32();
   private readonly time = float64();
-  private readonly offset = float64();
+  private readonly offset = new NarrowColumn((n) => new Uint32Array(n), 32);
   private readonly length = int32();
   private readonly linkFrom = int32();
   private readonly linkTo = int32();
   private readonly linkEvidence = uint8();
   private readonly linkKey = int32();
-  private readonly linkWindow = float64();
+  private readonly linkWindow = new ValueTable();
   /** Host (interned) → ms its clock reads ahead: logged time = corrected time + this. */
   private readonly hostSkew = new Map<number, number>();
   /** Fields that cannot be read again from a record's own bytes (IIS columns come from the file's header). */
@@ -186,7 +241,7 @@ export class TimelineStore {
     const i = this.eventCount++;
     this.file.set(i, this.strings.id(e.file));
     this.line.set(i, e.line);
-    this.endLine.set(i, e.endLine);
+    this.extraLines.set(i, e.endLine - e.line);
     this.dup.set(i, Math.min(e.dup, 255));
     this.host.set(i, this.strings.id(e.host));
     this.component.set(i, this.strings.id(e.component));
@@ -259,6 +314,12 @@ export class TimelineStore {
     return this.strings.values[this.linkKey.get(i)]!;
   }
 
+  /** The window a time link was matched in, ms; undefined for links on ids or fields. */
+  linkWindowMs(i: number): number | undefined {
+    const w = this.linkWindow.get(i);
+    return Number.isNaN(w) ? undefined : w;
+  }
+
   /** The record's message and fields, read again from its bytes. */
   record(i: number): RereadRecord {
     const again = this.reader.read({
@@ -306,7 +367,7 @@ export class TimelineStore {
       id: this.eventId(i),
       file: this.strings.values[this.file.get(i)]!,
       line: this.line.get(i),
-      endLine: this.endLine.get(i),
+      endLine: this.line.get(i) + this.extraLines.get(i),
       time: this.time.get(i) as UtcInstant,
       loggedTime: (this.time.get(i) + (this.hostSkew.get(this.host.get(i)) ?? 0)) as UtcInstant,
       host: this.strings.values[this.host.get(i)]!,
@@ -329,13 +390,13 @@ export class TimelineStore {
     const links: TimelineLink[] = [];
     if (events === 'all') {
       for (let i = 0; i < this.linkCount; i++) {
-        const w = this.linkWindow.get(i);
+        const w = this.linkWindowMs(i);
         links.push({
           from: this.eventId(this.linkFrom.get(i)),
           to: this.eventId(this.linkTo.get(i)),
           evidence: EVIDENCE[this.linkEvidence.get(i)]!,
           key: this.strings.values[this.linkKey.get(i)]!,
-          ...(Number.isNaN(w) ? {} : { windowMs: w }),
+          ...(w !== undefined && { windowMs: w }),
         });
       }
     }

@@ -1,8 +1,11 @@
 // The store's paged columns: rows across page boundaries, the joined array the views read, and rows
-// added after it was joined.
+// added after it was joined; and the narrow columns, which must give back what no narrow array holds.
 
 import { describe, expect, it } from 'vitest';
-import { PagedColumn } from '../../src/correlate/store.ts';
+import { PagedColumn, TimelineStore } from '../../src/correlate/store.ts';
+import type { StoredEventInput } from '../../src/correlate/store.ts';
+import type { UtcInstant } from '../../src/parsers/time.ts';
+import { RecordReader } from '../../src/parsers/reread.ts';
 
 const PAGE = 1 << 16;
 
@@ -43,5 +46,49 @@ describe('PagedColumn', () => {
     c.set(0, 7);
     c.set(1, 9);
     expect([...c.data]).toEqual([7, 9]);
+  });
+});
+
+describe('TimelineStore columns', () => {
+  const event = (line: number, endLine: number, offset: number): StoredEventInput => ({
+    file: 'PS1WKS0001/CCM/Logs/WUAHandler.log',
+    line,
+    endLine,
+    dup: 1,
+    host: 'PS1WKS0001',
+    component: 'WUAHandler',
+    kind: undefined,
+    severity: 'info',
+    thread: 4120,
+    utc: 1_739_270_000_000 as UtcInstant,
+    offset,
+    length: 180,
+  });
+
+  it('gives back line spans and byte offsets too large for their narrow arrays', () => {
+    const store = new TimelineStore(new RecordReader());
+    const cases: Array<[number, number, number]> = [
+      [1, 1, 0],
+      [10, 12, 4_294_967_294],
+      [20, 20 + 65_534, 4_294_967_295],
+      [70_000, 70_000 + 65_535, 2 ** 40 + 3],
+      [200_000, 200_000 + 1_000_000, 1234],
+    ];
+    for (const [line, endLine, offset] of cases) {
+      store.addEvent(event(line, endLine, offset), 1_739_270_000_000);
+    }
+    expect(cases.map((_, i) => store.event(i, false).endLine)).toEqual(cases.map(([, end]) => end));
+    expect([...store.spans()].map((s) => s.offset)).toEqual(cases.map(([, , offset]) => offset));
+  });
+
+  it('keeps every link window exactly, however many distinct ones there are', () => {
+    const store = new TimelineStore(new RecordReader());
+    store.addEvent(event(1, 1, 0), 0);
+    const windows = [undefined, 5000, 5093.25, 60_000, undefined, 5000];
+    for (let w = 0; w < 100_000; w++) {
+      windows.push(w % 7 === 0 ? undefined : 1000 + w);
+    }
+    windows.forEach((w, i) => store.addLink(0, 0, w === undefined ? 'id' : 'time', `key ${i}`, w));
+    expect(windows.map((_, i) => store.linkWindowMs(i))).toEqual(windows);
   });
 });
