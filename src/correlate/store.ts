@@ -89,7 +89,7 @@ const PAGE = 1 << PAGE_BITS;
  * memory. `data`, for views that need one contiguous array, joins the pages once and keeps the pages as
  * views of it.
  */
-export class PagedColumn<T extends Int32Array | Float64Array | Uint8Array | Uint16Array | Uint32Array> {
+export class PagedColumn<T extends Int32Array | Float64Array | Uint8Array> {
   private pages: T[] = [];
   private joined: T | undefined;
   private size = 0;
@@ -143,18 +143,24 @@ export class PagedColumn<T extends Int32Array | Float64Array | Uint8Array | Uint
   }
 }
 
+const int32 = (): PagedColumn<Int32Array> => new PagedColumn((n) => new Int32Array(n));
+const float64 = (): PagedColumn<Float64Array> => new PagedColumn((n) => new Float64Array(n));
+const uint8 = (): PagedColumn<Uint8Array> => new PagedColumn((n) => new Uint8Array(n));
+
 /**
  * A column of non-negative integers that are nearly always small, in a narrower array: a value the array
  * cannot hold (or a negative one, or NaN) is kept in a map beside it. A record's extra lines (end line -
- * line) fit in 16 bits but for pathological records, a byte offset in 32 bits but in a file of 4 GiB.
+ * line) fit in 8 bits but for long bodies, a byte offset in 31 bits but in a file past 2 GiB. Only
+ * Uint8Array and Int32Array, which the store's other columns use too: a fourth and fifth array type made
+ * PagedColumn's element stores megamorphic, and `set` alone took a tenth of the correlating thread.
  */
-class NarrowColumn<T extends Uint16Array | Uint32Array> {
-  private readonly column: PagedColumn<T>;
+class NarrowColumn {
+  private readonly column: PagedColumn<Uint8Array> | PagedColumn<Int32Array>;
   private readonly over = new Map<number, number>();
   private readonly max: number;
 
-  constructor(make: (n: number) => T, bits: 16 | 32) {
-    this.column = new PagedColumn(make);
+  constructor(bits: 8 | 31) {
+    this.column = bits === 8 ? uint8() : int32();
     this.max = 2 ** bits - 1;
   }
 
@@ -180,7 +186,7 @@ class NarrowColumn<T extends Uint16Array | Uint32Array> {
 class ValueTable {
   private readonly values: number[] = [Number.NaN];
   private readonly index = new Map<number, number>();
-  private readonly rows = new NarrowColumn((n) => new Uint16Array(n), 16);
+  private readonly rows = new NarrowColumn(8);
 
   set(i: number, v: number): void {
     let at = Number.isNaN(v) ? 0 : this.index.get(v);
@@ -197,10 +203,6 @@ class ValueTable {
   }
 }
 
-const int32 = (): PagedColumn<Int32Array> => new PagedColumn((n) => new Int32Array(n));
-const float64 = (): PagedColumn<Float64Array> => new PagedColumn((n) => new Float64Array(n));
-const uint8 = (): PagedColumn<Uint8Array> => new PagedColumn((n) => new Uint8Array(n));
-
 export class TimelineStore {
   readonly schema = 'cmflow.timeline/1';
   bundle = '';
@@ -215,7 +217,7 @@ export class TimelineStore {
   private readonly file = int32();
   private readonly line = int32();
   /** End line - line: the record's extra lines. */
-  private readonly extraLines = new NarrowColumn((n) => new Uint16Array(n), 16);
+  private readonly extraLines = new NarrowColumn(8);
   private readonly dup = uint8();
   private readonly host = int32();
   private readonly component = int32();
@@ -223,7 +225,7 @@ export class TimelineStore {
   private readonly severity = uint8();
   private readonly thread = int32();
   private readonly time = float64();
-  private readonly offset = new NarrowColumn((n) => new Uint32Array(n), 32);
+  private readonly offset = new NarrowColumn(31);
   private readonly length = int32();
   private readonly linkFrom = int32();
   private readonly linkTo = int32();
