@@ -5,7 +5,7 @@
 
 import type { LogRecord } from '../parsers/record.ts';
 import type { CollectedEvent } from './collect.ts';
-import { PagedColumn } from './store.ts';
+import { Interner, PagedColumn } from './store.ts';
 
 /** Per request, in `IisColumns.ints`: line, length, seq, HTTP status, then file, URI and server address as strings. */
 const INTS = 7;
@@ -26,8 +26,8 @@ export interface IisColumns {
 }
 
 export class IisIndex {
-  private readonly strings: string[] = [];
-  private readonly stringIds = new Map<string, number>();
+  /** One copy of each string: the same file, URI and server address repeat on every request. */
+  private readonly strings = new Interner();
   /** `host|ip` → the rows of its requests, in the order they were logged. */
   private readonly rows = new Map<string, number[]>();
   private readonly keyOf = new PagedColumn((n) => new Int32Array(n));
@@ -54,9 +54,9 @@ export class IisIndex {
       r.length,
       seq,
       r.fields?.httpStatus ?? 0,
-      this.id(r.file),
-      this.id(r.fields?.uriStem ?? ''),
-      this.id(r.fields?.host ?? ''),
+      this.strings.id(r.file),
+      this.strings.id(r.fields?.uriStem ?? ''),
+      this.strings.id(r.fields?.host ?? ''),
     );
   }
 
@@ -64,7 +64,7 @@ export class IisIndex {
   columnsForTransfer(): IisColumns {
     const n = this.count;
     return {
-      strings: this.strings,
+      strings: this.strings.values,
       key: this.keyOf.data.slice(0, n),
       utc: this.utc.data.slice(0, n),
       offset: this.offset.data.slice(0, n),
@@ -105,7 +105,7 @@ export class IisIndex {
   }
 
   private append(c: IisColumns): void {
-    const ids = c.strings.map((s) => this.id(s));
+    const ids = c.strings.map((s) => this.strings.id(s));
     for (let i = 0; i < c.key.length; i++) {
       const at = i * INTS;
       this.push(
@@ -142,7 +142,7 @@ export class IisIndex {
       this.rows.set(key, rows);
     }
     rows.push(row);
-    this.keyOf.set(row, this.id(key));
+    this.keyOf.set(row, this.strings.id(key));
     this.utc.set(row, utc);
     this.offset.set(row, offset);
     const at = row * INTS;
@@ -155,25 +155,14 @@ export class IisIndex {
     this.ints.set(at + 6, serverIp);
   }
 
-  /** One copy of each string: the same file, URI and server address repeat on every request. */
-  private id(s: string): number {
-    let i = this.stringIds.get(s);
-    if (i === undefined) {
-      i = this.strings.length;
-      this.strings.push(s);
-      this.stringIds.set(s, i);
-    }
-    return i;
-  }
-
   private event(host: string, ip: string, row: number): CollectedEvent {
     let e = this.made.get(row);
     if (!e) {
       const at = row * INTS;
       const line = this.ints.get(at);
-      const serverIp = this.strings[this.ints.get(at + 6)]!;
+      const serverIp = this.strings.values[this.ints.get(at + 6)]!;
       e = {
-        file: this.strings[this.ints.get(at + 4)]!,
+        file: this.strings.values[this.ints.get(at + 4)]!,
         line,
         endLine: line,
         host,
@@ -183,7 +172,7 @@ export class IisIndex {
         kind: 'IIS.request',
         fields: {
           httpMethod: 'CCM_POST',
-          uriStem: this.strings[this.ints.get(at + 5)]!,
+          uriStem: this.strings.values[this.ints.get(at + 5)]!,
           clientIp: ip,
           ...(serverIp ? { host: serverIp } : {}),
           httpStatus: this.ints.get(at + 3),

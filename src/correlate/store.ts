@@ -65,7 +65,8 @@ export interface LinkColumns {
   readonly evidence: Uint8Array;
 }
 
-class Interner {
+/** Each distinct string once, numbered in the order first seen. */
+export class Interner {
   readonly values: string[] = [];
   private readonly index = new Map<string, number>();
   id(s: string): number {
