@@ -1,0 +1,84 @@
+// The MPs' IIS requests as the correlator finds them: by MP and client address, nearest in time within a
+// window on the MP's corrected clock, the same event each time it is asked, and the same after the index
+// crossed from a collecting worker (a structured clone) and was merged with others.
+
+import { describe, expect, it } from 'vitest';
+import { IisIndex } from '../../src/correlate/iis-index.ts';
+import { parseBytes } from '../../src/parsers/file-parser.ts';
+
+const CRLF = '\r\n';
+const HEADER = [
+  '#Software: Microsoft Internet Information Services 10.0',
+  '#Version: 1.0',
+  '#Date: 2025-02-11 10:00:00',
+  '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken',
+];
+
+function request(time: string, clientIp: string, status = 200): string {
+  return `2025-02-11 ${time} 10.1.0.20 CCM_POST /ccm_system/request - 80 - ${clientIp} ccmhttp - ${status} 0 0 46`;
+}
+
+/** An index of one IIS log's requests, as collect builds it (seq counts records from 1). */
+function indexOf(file: string, host: string, lines: string[]): IisIndex {
+  const out = parseBytes(Buffer.from([...HEADER, ...lines].join(CRLF) + CRLF), { file });
+  const index = new IisIndex();
+  out.records.forEach((r, i) => index.add(r, host, i + 1));
+  return index;
+}
+
+const at = (time: string): number => Date.parse(`2025-02-11T${time}Z`);
+
+describe('IisIndex', () => {
+  const file = 'PS1MP01/inetpub/logs/LogFiles/W3SVC1/u_ex250211.log';
+  const lines = [
+    request('10:00:01', '10.1.5.21'),
+    request('10:00:03', '10.1.5.22'),
+    request('10:00:04', '10.1.5.21', 500),
+    request('10:00:09', '10.1.5.21'),
+  ];
+
+  it('finds the request from the address nearest in time, within the window, on the corrected clock', () => {
+    const index = indexOf(file, 'PS1MP01', lines);
+    const found = index.nearest('PS1MP01', '10.1.5.21', at('10:00:03.800'), 5000, 0);
+    expect(found).toMatchObject({
+      file,
+      line: 7,
+      endLine: 7,
+      host: 'PS1MP01',
+      utc: at('10:00:04'),
+      component: 'IIS',
+      kind: 'IIS.request',
+      seq: 7,
+      fields: { httpMethod: 'CCM_POST', uriStem: '/ccm_system/request', clientIp: '10.1.5.21', httpStatus: 500 },
+    });
+    // The MP's clock reads 6 s ahead: its 10:00:09 is 10:00:03 corrected.
+    expect(index.nearest('PS1MP01', '10.1.5.21', at('10:00:03'), 1000, 6000)?.line).toBe(8);
+    expect(index.nearest('PS1MP01', '10.1.5.21', at('10:00:30'), 5000, 0)).toBeUndefined();
+    expect(index.nearest('PS1MP01', '10.1.5.99', at('10:00:03'), 5000, 0)).toBeUndefined();
+    expect(index.nearest('PS1MP02', '10.1.5.21', at('10:00:03'), 5000, 0)).toBeUndefined();
+  });
+
+  it('takes the earlier of two requests equally near, and hands out one event per request', () => {
+    const index = indexOf(file, 'PS1MP01', lines);
+    const first = index.nearest('PS1MP01', '10.1.5.21', at('10:00:02.500'), 5000, 0);
+    expect(first?.line).toBe(5);
+    expect(index.nearest('PS1MP01', '10.1.5.21', at('10:00:02.500'), 5000, 0)).toBe(first);
+  });
+
+  it('answers the same after crossing threads and merging with other layers', () => {
+    const whole = indexOf(file, 'PS1MP01', lines);
+    const other = 'PS1MP02/inetpub/logs/LogFiles/W3SVC1/u_ex250211.log';
+    const merged = IisIndex.fromColumns(
+      structuredClone(indexOf(file, 'PS1MP01', lines.slice(0, 2)).columnsForTransfer()),
+    );
+    merged.merge(indexOf(other, 'PS1MP02', [request('10:00:05', '10.1.5.21')]));
+    merged.merge(IisIndex.fromColumns(structuredClone(indexOf(file, 'PS1MP01', lines).columnsForTransfer())));
+    expect(merged.size).toBe(2 + 1 + 4);
+    for (const t of ['10:00:00', '10:00:02.500', '10:00:04.200', '10:00:08']) {
+      const want = whole.nearest('PS1MP01', '10.1.5.21', at(t), 5000, 0);
+      const got = merged.nearest('PS1MP01', '10.1.5.21', at(t), 5000, 0);
+      expect([got?.file, got?.line, got?.utc, got?.fields]).toEqual([want?.file, want?.line, want?.utc, want?.fields]);
+    }
+    expect(merged.nearest('PS1MP02', '10.1.5.21', at('10:00:05'), 1000, 0)).toMatchObject({ file: other, line: 5 });
+  });
+});
