@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { analyzeToStore } from '../correlate/analyze.ts';
+import { shapeOf } from '../correlate/collect.ts';
 import { exportTimeline, formatForPath, zoneFromBias } from '../correlate/export.ts';
 import type { Timeline, TimelineEvent } from '../correlate/model.ts';
 import { BundleError, openBundle } from '../parsers/bundle.ts';
@@ -116,7 +117,7 @@ export function summaryText(t: Timeline, limit = 10): string {
       const times = f.occurrences > 1 ? ` (×${f.occurrences})` : '';
       const event = byId.get(f.event);
       const cause = byId.get(f.upstreamCause);
-      if (event && cause && shape(event) !== shape(cause)) {
+      if (event && cause && shapeOf(firstLine(event)) !== shapeOf(firstLine(cause))) {
         lines.push(`  ${f.code ?? '-'}${times}  ${cite(f.event)}`);
         lines.push(`    cause:  ${cite(f.upstreamCause)}`);
       } else {
@@ -128,11 +129,6 @@ export function summaryText(t: Timeline, limit = 10): string {
     }
   }
   return lines.join('\n') + '\n';
-}
-
-/** A message with its ids and numbers blanked: what repeats of one message share. */
-function shape(e: TimelineEvent): string {
-  return firstLine(e).replace(/[0-9a-f]{8}-[0-9a-f-]{27}|\d+/gi, '#');
 }
 
 function firstLine(e: TimelineEvent): string {

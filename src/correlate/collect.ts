@@ -280,7 +280,8 @@ class Strings {
   }
 }
 
-function shapeOf(text: string): string {
+/** A message with its ids and numbers blanked: what repeats of one message share. */
+export function shapeOf(text: string): string {
   return text.replace(/\{[0-9a-f-]{36}\}|[0-9a-f]{8}-[0-9a-f-]{27}|\d+/gi, '#').slice(0, 200);
 }
 

@@ -37,8 +37,9 @@ const WHOLE_FILE_BYTES = 8 * 1024 * 1024;
 const YIELD_BYTES = 4 * 1024 * 1024;
 
 /**
- * The bytes of every file in order, as (file, chunk) pairs, never more than one small file ahead:
- * while one file is parsed the next small one is already being read, so the disk and the parser overlap.
+ * The bytes of every file in order, as (file, chunk) pairs, never more than one small file ahead: a file
+ * inside a .zip is inflated while the one before it is parsed. A small file on disk is read in one
+ * synchronous call (see readStream), so the one ahead is simply read first.
  */
 export async function* bundleChunks(
   files: readonly BundleFile[],

@@ -294,7 +294,6 @@ function scanCycle(w: World, c: Client, t0: number, o: CycleOptions): CycleResul
   return finish(t, 'scan completed, compliance state reported');
 }
 
-/** WindowsUpdate.log opening and ClientIDManagerStartup at the client's (earlier) service start. */
 /**
  * What goes on around a bundle's flows when nothing else is wrong: the client's and the MP's ordinary
  * traffic (relays included), the site's, MPFDM moving the SMX files and StateSys processing them.
@@ -316,6 +315,7 @@ function everydayTraffic(
   runStateSystem(w);
 }
 
+/** WindowsUpdate.log opening and ClientIDManagerStartup at the client's (earlier) service start. */
 function clientBoot(w: World, c: Client, t: number, wsusUrl = w.supUrl): void {
   wuServiceStart(w, c, t, wsusUrl);
   clientStartup(w, c, t + w.noise.int(20_000, 60_000));
