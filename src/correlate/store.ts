@@ -219,7 +219,8 @@ export class TimelineStore {
   private readonly line = int32();
   /** End line - line: the record's extra lines. */
   private readonly extraLines = new NarrowColumn(8);
-  private readonly dup = uint8();
+  /** n for the n-th record starting on its line: a line may hold any number (see eventId). */
+  private readonly dup = new NarrowColumn(8);
   private readonly host = int32();
   private readonly component = int32();
   private readonly kind = int32();
@@ -245,7 +246,7 @@ export class TimelineStore {
     this.file.set(i, this.strings.id(e.file));
     this.line.set(i, e.line);
     this.extraLines.set(i, e.endLine - e.line);
-    this.dup.set(i, Math.min(e.dup, 255));
+    this.dup.set(i, e.dup);
     this.host.set(i, this.strings.id(e.host));
     this.component.set(i, this.strings.id(e.component));
     this.kind.set(i, e.kind === undefined ? -1 : this.strings.id(e.kind));

@@ -81,6 +81,20 @@ describe('TimelineStore columns', () => {
     expect([...store.spans()].map((s) => s.offset)).toEqual(cases.map(([, , offset]) => offset));
   });
 
+  it('tells apart any number of records starting on one line', () => {
+    const store = new TimelineStore(new RecordReader());
+    for (let dup = 1; dup <= 300; dup++) {
+      store.addEvent({ ...event(7, 7, dup * 40), dup }, 1_739_270_000_000);
+    }
+    const ids = Array.from({ length: 300 }, (_, i) => store.eventId(i));
+    expect(new Set(ids).size).toBe(300);
+    expect([ids[0], ids[254], ids[299]]).toEqual([
+      'PS1WKS0001/CCM/Logs/WUAHandler.log:7',
+      'PS1WKS0001/CCM/Logs/WUAHandler.log:7#255',
+      'PS1WKS0001/CCM/Logs/WUAHandler.log:7#300',
+    ]);
+  });
+
   it('keeps every link window exactly, however many distinct ones there are', () => {
     const store = new TimelineStore(new RecordReader());
     store.addEvent(event(1, 1, 0), 0);
