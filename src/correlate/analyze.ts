@@ -3,7 +3,7 @@
 // join what only time can join (IIS requests) on the corrected clocks, find failures and their upstream
 // causes, and hand back one timeline in corrected UTC.
 
-import type { Bundle } from '../parsers/bundle.ts';
+import type { Bundle, BundleFile } from '../parsers/bundle.ts';
 import type { HostSummary } from '../parsers/file-run.ts';
 import type { Collected, CollectedEvent } from './collect.ts';
 import { makeCollector } from './collect-pool.ts';
@@ -69,6 +69,17 @@ export interface AnalyzedBundle {
  * does not say "client" are built with the shared layer.
  */
 export async function analyzeToStore(bundle: Bundle, options: AnalyzeOptions = {}): Promise<AnalyzedBundle> {
+  // Each host's files, grouped in one pass: filtering the whole list once per client was quadratic in the
+  // bundle (0.8 s of the correlating thread at 1 GB: 640 clients by 7,800 files).
+  const filesOf = new Map<string, BundleFile[]>();
+  for (const f of bundle.files) {
+    const list = filesOf.get(f.host);
+    if (list) {
+      list.push(f);
+    } else {
+      filesOf.set(f.host, [f]);
+    }
+  }
   const clientHosts = [...new Set(bundle.files.filter((f) => f.roleHint === 'client').map((f) => f.host))].sort();
   const isClient = new Set(clientHosts);
   const reader = new RecordReader();
@@ -89,7 +100,7 @@ export async function analyzeToStore(bundle: Bundle, options: AnalyzeOptions = {
       true,
     );
     for (const host of clientHosts) {
-      collector.submit(bundle.files.filter((f) => f.host === host));
+      collector.submit(filesOf.get(host)!);
     }
     const store = await correlate(() => collector.take(), clientHosts, bundle, reader, register, windows, options);
     return {

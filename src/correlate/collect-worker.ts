@@ -3,22 +3,30 @@
 // and kept, since a thread gets many layers of the same bundle.
 
 import { parentPort } from 'node:worker_threads';
-import type { Bundle } from '../parsers/bundle.ts';
+import type { Bundle, BundleFile } from '../parsers/bundle.ts';
 import { openBundle } from '../parsers/bundle.ts';
 import { collect } from './collect.ts';
 import { packEvents } from './collect-pool.ts';
 import type { CollectReply, CollectTask } from './collect-pool.ts';
 
-const bundles = new Map<string, Promise<Bundle>>();
+interface Opened {
+  readonly bundle: Bundle;
+  /** The bundle's files by path, made once: a task names its files, and a bundle has thousands of them. */
+  readonly byPath: ReadonlyMap<string, BundleFile>;
+}
+
+const bundles = new Map<string, Promise<Opened>>();
 
 async function collectTask(task: CollectTask): Promise<CollectReply & { transfer?: ArrayBuffer[] }> {
   let opened = bundles.get(task.source);
   if (!opened) {
-    opened = openBundle(task.source);
+    opened = openBundle(task.source).then((bundle) => ({
+      bundle,
+      byPath: new Map(bundle.files.map((f) => [f.path, f])),
+    }));
     bundles.set(task.source, opened);
   }
-  const bundle = await opened;
-  const byPath = new Map(bundle.files.map((f) => [f.path, f]));
+  const { bundle, byPath } = await opened;
   const files = [];
   for (const meta of task.files) {
     const file = byPath.get(meta.path);
