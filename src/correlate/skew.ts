@@ -26,6 +26,35 @@ interface Edge {
   readonly basis: string;
 }
 
+/** A host's settled skew; `order` is its place in the order hosts were settled. */
+interface Settled {
+  readonly skew: number;
+  readonly uncertainty: number;
+  readonly basis: string;
+  readonly order: number;
+}
+
+/**
+ * The settled hosts' offsets as they were when taken: host → ms its clock is ahead of the reference. Hosts
+ * settled later are not in it. Taken once per client, so it is a view, not a copy (a copy per client was
+ * quadratic in the number of clients).
+ */
+export interface SkewOffsets {
+  get(host: string): number | undefined;
+}
+
+/** An edge out of the settled set, waiting in the queue of `settle`. */
+interface Candidate {
+  /** Uncertainty of `to` if settled through this edge. */
+  readonly uncertainty: number;
+  readonly fromOrder: number;
+  /** Place of `to` among `from`'s edges. */
+  readonly edgeOrder: number;
+  readonly from: string;
+  readonly to: string;
+  readonly edge: Edge;
+}
+
 export function estimateSkew(
   pairs: readonly CausalPair[],
   hosts: ReadonlyArray<{ name: string; roles: readonly HostRole[] }>,
@@ -42,7 +71,11 @@ export function estimateSkew(
  */
 export class SkewModel {
   private readonly edges = new Map<string, Map<string, Edge>>();
-  private readonly settled = new Map<string, { skew: number; uncertainty: number; basis: string }>();
+  /** Per host, the place of each neighbour among its edges (kept when an edge is estimated again). */
+  private readonly edgeOrder = new Map<string, Map<string, number>>();
+  private readonly settled = new Map<string, Settled>();
+  /** Edges out of the settled set, most certain first (stale ones are skipped when they come up). */
+  private readonly queue = new CandidateQueue();
   private reference: string | undefined;
 
   constructor(private readonly hosts: ReadonlyArray<{ name: string; roles: readonly HostRole[] }>) {}
@@ -59,15 +92,22 @@ export class SkewModel {
     for (const [key, list] of grouped) {
       const [a, b] = key.split('\u0000') as [string, string];
       const edge = estimatePair(a, list);
-      setEdge(this.edges, a, b, edge);
-      setEdge(this.edges, b, a, { d: -edge.d, uncertainty: edge.uncertainty, basis: edge.basis });
+      this.setEdge(a, b, edge);
+      this.setEdge(b, a, { d: -edge.d, uncertainty: edge.uncertainty, basis: edge.basis });
     }
     this.settle();
   }
 
-  /** Host → ms its clock is ahead of the reference; only settled hosts. */
-  offsets(): Map<string, number> {
-    return new Map([...this.settled].map(([h, s]) => [h, Math.round(s.skew)]));
+  /** Host → ms its clock is ahead of the reference, for the hosts settled so far. */
+  offsets(): SkewOffsets {
+    const settled = this.settled;
+    const count = settled.size;
+    return {
+      get(host: string): number | undefined {
+        const s = settled.get(host);
+        return s !== undefined && s.order < count ? Math.round(s.skew) : undefined;
+      },
+    };
   }
 
   result(): SkewResult {
@@ -99,35 +139,124 @@ export class SkewModel {
       if (this.reference === undefined) {
         return;
       }
-      this.settled.set(this.reference, {
+      this.settleHost(this.reference, {
         skew: 0,
         uncertainty: 0,
         basis: 'reference clock: the other hosts are corrected to it',
+        order: 0,
       });
     }
-    // Grow the settled set by the most certain edge out of it, one host at a time.
-    for (;;) {
-      let best: { from: string; to: string; edge: Edge } | undefined;
-      let bestUncertainty = Number.POSITIVE_INFINITY;
-      for (const [from, at] of this.settled) {
-        for (const [to, edge] of this.edges.get(from) ?? []) {
-          if (!this.settled.has(to) && at.uncertainty + edge.uncertainty < bestUncertainty) {
-            best = { from, to, edge };
-            bestUncertainty = at.uncertainty + edge.uncertainty;
-          }
-        }
+    // Grow the settled set by the most certain edge out of it, one host at a time (Dijkstra's order, on
+    // uncertainty). Of equally certain edges, the first in the order the hosts were settled and then in the
+    // order each host's edges were found.
+    for (let c = this.queue.pop(); c !== undefined; c = this.queue.pop()) {
+      if (this.settled.has(c.to) || this.edges.get(c.from)?.get(c.to) !== c.edge) {
+        continue;
       }
-      if (!best) {
-        return;
-      }
-      const base = this.settled.get(best.from)!;
-      this.settled.set(best.to, {
-        skew: base.skew + best.edge.d,
-        uncertainty: base.uncertainty + best.edge.uncertainty,
-        basis: best.from === this.reference ? best.edge.basis : `${best.edge.basis}; chained through ${best.from}`,
+      const base = this.settled.get(c.from)!;
+      this.settleHost(c.to, {
+        skew: base.skew + c.edge.d,
+        uncertainty: c.uncertainty,
+        basis: c.from === this.reference ? c.edge.basis : `${c.edge.basis}; chained through ${c.from}`,
+        order: this.settled.size,
       });
     }
   }
+
+  private settleHost(host: string, s: Settled): void {
+    this.settled.set(host, s);
+    for (const [to, edge] of this.edges.get(host) ?? []) {
+      this.offer(host, to, edge);
+    }
+  }
+
+  private setEdge(from: string, to: string, edge: Edge): void {
+    let out = this.edges.get(from);
+    let order = this.edgeOrder.get(from);
+    if (out === undefined || order === undefined) {
+      out = new Map<string, Edge>();
+      order = new Map<string, number>();
+      this.edges.set(from, out);
+      this.edgeOrder.set(from, order);
+    }
+    if (!order.has(to)) {
+      order.set(to, order.size);
+    }
+    out.set(to, edge);
+    // An edge out of the settled set (new, or estimated again) is a candidate; one into it never is.
+    if (this.settled.has(from)) {
+      this.offer(from, to, edge);
+    }
+  }
+
+  private offer(from: string, to: string, edge: Edge): void {
+    const at = this.settled.get(from)!;
+    const uncertainty = at.uncertainty + edge.uncertainty;
+    // An edge of unbounded uncertainty settles nothing.
+    if (!this.settled.has(to) && uncertainty < Number.POSITIVE_INFINITY) {
+      this.queue.push({
+        uncertainty,
+        fromOrder: at.order,
+        edgeOrder: this.edgeOrder.get(from)!.get(to)!,
+        from,
+        to,
+        edge,
+      });
+    }
+  }
+}
+
+/** A binary min-heap of candidate edges: by uncertainty, then settled order, then edge order. */
+class CandidateQueue {
+  private readonly heap: Candidate[] = [];
+
+  push(c: Candidate): void {
+    const h = this.heap;
+    let i = h.length;
+    h.push(c);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(c, h[parent]!)) {
+        break;
+      }
+      h[i] = h[parent]!;
+      i = parent;
+    }
+    h[i] = c;
+  }
+
+  pop(): Candidate | undefined {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop();
+    if (top === undefined || last === undefined || h.length === 0) {
+      return top;
+    }
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= h.length) {
+        break;
+      }
+      const right = left + 1;
+      const child = right < h.length && before(h[right]!, h[left]!) ? right : left;
+      if (!before(h[child]!, last)) {
+        break;
+      }
+      h[i] = h[child]!;
+      i = child;
+    }
+    h[i] = last;
+    return top;
+  }
+}
+
+function before(a: Candidate, b: Candidate): boolean {
+  return (
+    a.uncertainty < b.uncertainty ||
+    (a.uncertainty === b.uncertainty &&
+      (a.fromOrder < b.fromOrder || (a.fromOrder === b.fromOrder && a.edgeOrder < b.edgeOrder)))
+  );
 }
 
 /** skew(b) - skew(a) from every pair between host a and the other host, b. */
@@ -196,10 +325,4 @@ function estimatePair(a: string, list: readonly CausalPair[]): Edge {
     uncertainty: Math.max(lowerTypical, d - lower),
     basis: `${what}, one direction only: assumes the quickest took ${lowerTypical} ms`,
   };
-}
-
-function setEdge(edges: Map<string, Map<string, Edge>>, from: string, to: string, edge: Edge): void {
-  const out = edges.get(from) ?? new Map<string, Edge>();
-  out.set(to, edge);
-  edges.set(from, out);
 }

@@ -4,6 +4,7 @@
 
 import type { CollectedEvent } from './collect.ts';
 import type { Evidence, FlowKind } from './model.ts';
+import type { SkewOffsets } from './skew.ts';
 
 /** A send on one host and its receipt on another: receipt - send, in true time, lies within [minMs, maxMs]. */
 export interface CausalPair {
@@ -92,7 +93,7 @@ export class Workspace {
   /** Client host → its SMS unique id (ClientID), from state messages or registration. */
   readonly clientId = new Map<string, string>();
   /** Clock corrections once estimated (host → ms to subtract from logged UTC). */
-  skew = new Map<string, number>();
+  skew: SkewOffsets = new Map<string, number>();
 
   constructor(
     events: readonly CollectedEvent[],

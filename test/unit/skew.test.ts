@@ -1,0 +1,91 @@
+// The skew model settles hosts one at a time, each through the most certain chain of messages to the
+// reference clock, and never moves a host once settled. These tests build the causal pairs by hand.
+
+import { describe, expect, it } from 'vitest';
+import type { CollectedEvent } from '../../src/correlate/collect.ts';
+import { SkewModel } from '../../src/correlate/skew.ts';
+import type { CausalPair } from '../../src/correlate/workspace.ts';
+import type { HostRole } from '../../src/parsers/bundle.ts';
+
+const T0 = Date.UTC(2025, 0, 14, 9, 0, 0);
+
+function at(host: string, utc: number): CollectedEvent {
+  return { host, utc } as CollectedEvent;
+}
+
+/**
+ * A message from `from` to `to`, received `gapMs` after it was sent as the two clocks log it. One direction
+ * only, so the edge's uncertainty is the hop's typical latency and its estimate `gap - typical`.
+ */
+function message(from: string, to: string, gapMs: number, typicalMs: number): CausalPair {
+  return { send: at(from, T0), receive: at(to, T0 + gapMs), minMs: 0, maxMs: 60_000, typicalMs, hop: `${from}→${to}` };
+}
+
+function hosts(...list: Array<[string, HostRole]>): Array<{ name: string; roles: HostRole[] }> {
+  return list.map(([name, role]) => ({ name, roles: [role] }));
+}
+
+describe('SkewModel', () => {
+  it('settles a host through its most certain chain, not its direct edge', () => {
+    const model = new SkewModel(hosts(['SITE', 'site-server'], ['MP', 'management-point'], ['PC', 'client']));
+    model.addPairs([
+      message('MP', 'SITE', 1_100, 100),
+      message('PC', 'MP', 2_050, 50),
+      message('PC', 'SITE', 9_000, 5_000),
+    ]);
+    const result = model.result();
+    expect(result.reference).toBe('SITE');
+    // MP: skew(SITE) - skew(MP) = 1100 - 100, so MP runs 1000 ms behind. PC through MP: 50 + 100 of uncertainty
+    // against 5000 direct; PC runs 2000 ms behind MP.
+    expect(result.hosts.get('MP')).toMatchObject({ skewMs: -1_000, uncertaintyMs: 100 });
+    expect(result.hosts.get('PC')).toMatchObject({ skewMs: -3_000, uncertaintyMs: 150 });
+    expect(result.hosts.get('PC')?.basis).toContain('chained through MP');
+  });
+
+  it('of equally certain chains, takes the one through the host settled first', () => {
+    const model = new SkewModel(
+      hosts(['SITE', 'site-server'], ['MP1', 'management-point'], ['MP2', 'management-point'], ['PC', 'client']),
+    );
+    model.addPairs([message('MP1', 'SITE', 100, 100), message('MP2', 'SITE', 100, 100)]);
+    // PC's edge to MP2 is found first; MP1 was settled first, and wins the tie.
+    model.addPairs([message('PC', 'MP2', 700, 50), message('PC', 'MP1', 400, 50)]);
+    const pc = model.result().hosts.get('PC');
+    expect(pc?.basis).toContain('chained through MP1');
+    expect(pc?.skewMs).toBe(-350);
+  });
+
+  it('never moves a settled host, and offsets taken earlier do not see hosts settled later', () => {
+    const model = new SkewModel(hosts(['SITE', 'site-server'], ['MP', 'management-point'], ['PC', 'client']));
+    model.addPairs([message('MP', 'SITE', 1_100, 100)]);
+    const before = model.offsets();
+    model.addPairs([message('PC', 'MP', 2_050, 50)]);
+    const after = model.offsets();
+    // A later, more certain message between MP and the site does not move MP.
+    model.addPairs([message('MP', 'SITE', 3_010, 10)]);
+    expect(before.get('MP')).toBe(-1_000);
+    expect(before.get('PC')).toBeUndefined();
+    expect(after.get('PC')).toBe(-3_000);
+    expect(model.offsets().get('MP')).toBe(-1_000);
+    expect(model.offsets().get('NOBODY')).toBeUndefined();
+  });
+
+  it('settles thousands of clients of one management point, one layer at a time', () => {
+    const clients = Array.from({ length: 4_000 }, (_, i) => `PC${i}`);
+    const model = new SkewModel(
+      hosts(
+        ['SITE', 'site-server'],
+        ['MP', 'management-point'],
+        ...clients.map((c): [string, HostRole] => [c, 'client']),
+      ),
+    );
+    model.addPairs([message('MP', 'SITE', 100, 100)]);
+    const views = clients.map((c, i) => {
+      model.addPairs([message(c, 'MP', 50 + i, 50)]);
+      return model.offsets();
+    });
+    expect(views[0]!.get('PC0')).toBe(0);
+    expect(views[0]!.get('PC1')).toBeUndefined();
+    expect(views[3_999]!.get('PC3999')).toBe(-3_999);
+    expect(views[1_000]!.get('PC3999')).toBeUndefined();
+  });
+});
