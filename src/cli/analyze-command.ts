@@ -2,11 +2,10 @@
 // their zone and clock skew, flows with their status, and each failure with its upstream cause and the
 // chain between them as file:line references — and write the timeline as JSON, CSV or HTML.
 
-import { writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { analyzeToStore } from '../correlate/analyze.ts';
 import { shapeOf } from '../correlate/collect.ts';
-import { exportTimeline, formatForPath, zoneFromBias } from '../correlate/export.ts';
+import { formatForPath, writeTimeline, zoneFromBias } from '../correlate/export.ts';
 import type { Timeline, TimelineEvent } from '../correlate/model.ts';
 import { BundleError, openBundle } from '../parsers/bundle.ts';
 import type { HostOverride } from '../parsers/bundle.ts';
@@ -55,7 +54,7 @@ async function analyzeAndWrite(path: string, options: AnalyzeCommandOptions): Pr
       const timeline = analyzed.timeline.materialize(options.outputs.length > 0 ? 'all' : 'cited');
       for (const o of options.outputs) {
         try {
-          await writeFile(o.path, exportTimeline(timeline, o.format));
+          await writeTimeline(o.path, timeline, o.format);
         } catch (e) {
           throw new BundleError(`cannot write ${o.path}: ${(e as Error).message}`);
         }

@@ -4,6 +4,7 @@
 // through one function and runs under a strict Content-Security-Policy.
 
 import { randomBytes } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import type { Timeline, TimelineEvent, TimelineFailure, TimelineFlow, TimelineHost } from './model.ts';
 import { formatUtc, isValidTime } from '../parsers/time.ts';
 import type { UtcInstant } from '../parsers/time.ts';
@@ -11,13 +12,51 @@ import type { UtcInstant } from '../parsers/time.ts';
 export type ExportFormat = 'json' | 'csv' | 'html';
 
 export function exportTimeline(t: Timeline, format: ExportFormat): string {
+  return [...exportChunks(t, format)].join('');
+}
+
+/**
+ * The export in pieces of about a megabyte, in order. A large bundle's export does not fit in one string
+ * (V8 caps a string at about 512 MB, and the JSON of a 300 MB bundle is larger): files are written from
+ * these pieces, never from the whole text.
+ */
+export function exportChunks(t: Timeline, format: ExportFormat): Iterable<string> {
   switch (format) {
     case 'json':
-      return timelineToJson(t);
+      return batched(jsonChunks(t));
     case 'csv':
-      return timelineToCsv(t);
+      return batched(csvChunks(t));
     case 'html':
-      return timelineToHtml(t);
+      return batched(htmlChunks(t));
+  }
+}
+
+/** Writes the export to `path` piece by piece (UTF-8), replacing the file. */
+export async function writeTimeline(path: string, t: Timeline, format: ExportFormat): Promise<void> {
+  const file = await open(path, 'w');
+  try {
+    for (const chunk of exportChunks(t, format)) {
+      await file.write(chunk);
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+const CHUNK_CHARS = 1 << 20;
+
+/** Joins small pieces into chunks of about CHUNK_CHARS, so that writing one costs one call. */
+function* batched(pieces: Iterable<string>): Generator<string> {
+  let chunk = '';
+  for (const piece of pieces) {
+    chunk += piece;
+    if (chunk.length >= CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk !== '') {
+    yield chunk;
   }
 }
 
@@ -180,23 +219,44 @@ function failureJson(f: TimelineFailure): Json {
 
 /** The timeline as `cmflow.timeline/1`: pretty-printed, keys in a fixed order, a trailing newline. */
 export function timelineToJson(t: Timeline): string {
-  const doc: Json = {
-    schema: 'cmflow.timeline/1',
-    hosts: t.hosts.map(hostJson),
-    events: t.events.map(eventJson),
-    flows: t.flows.map(flowJson),
-    links: t.links.map((l) => ({
-      from: l.from,
-      to: l.to,
-      evidence: l.evidence,
-      key: l.key,
-      windowMs: l.windowMs ?? null,
-    })),
-    failures: t.failures.map(failureJson),
-    bundle: t.bundle,
-    referenceHost: t.referenceHost ?? null,
-  };
-  return JSON.stringify(doc, null, 2) + '\n';
+  return exportTimeline(t, 'json');
+}
+
+/**
+ * The same bytes as `JSON.stringify(doc, null, 2) + '\n'` of the whole document, written one array element
+ * at a time: an element's own pretty-print, indented to its depth (JSON strings hold no raw line breaks,
+ * so every line break in it is one of the layout's).
+ */
+function* jsonChunks(t: Timeline): Generator<string> {
+  yield '{\n  "schema": "cmflow.timeline/1",\n  "hosts": ';
+  yield* jsonArray(t.hosts, hostJson);
+  yield ',\n  "events": ';
+  yield* jsonArray(t.events, eventJson);
+  yield ',\n  "flows": ';
+  yield* jsonArray(t.flows, flowJson);
+  yield ',\n  "links": ';
+  yield* jsonArray(t.links, (l) => ({
+    from: l.from,
+    to: l.to,
+    evidence: l.evidence,
+    key: l.key,
+    windowMs: l.windowMs ?? null,
+  }));
+  yield ',\n  "failures": ';
+  yield* jsonArray(t.failures, failureJson);
+  yield `,\n  "bundle": ${JSON.stringify(t.bundle)},\n  "referenceHost": ${JSON.stringify(t.referenceHost ?? null)}\n}\n`;
+}
+
+/** A top-level array of the document, as JSON.stringify(…, null, 2) writes it at depth one. */
+function* jsonArray<T>(items: readonly T[], toJson: (item: T) => Json): Generator<string> {
+  if (items.length === 0) {
+    yield '[]';
+    return;
+  }
+  for (let i = 0; i < items.length; i++) {
+    yield (i === 0 ? '[\n    ' : ',\n    ') + JSON.stringify(toJson(items[i]!), null, 2).replaceAll('\n', '\n    ');
+  }
+  yield '\n  ]';
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -231,11 +291,16 @@ function csvCell(value: string | number): string {
 
 /** One row per event, in timeline order; UTF-8 BOM first because Excel guesses a legacy code page without it. */
 export function timelineToCsv(t: Timeline): string {
+  return exportTimeline(t, 'csv');
+}
+
+function* csvChunks(t: Timeline): Generator<string> {
   const hosts = hostIndex(t);
   const flows = flowsByEvent(t);
-  const rows: string[] = [CSV_HEADER.join(',')];
+  // RFC 4180 ends every record, the last included, with CRLF.
+  yield '\uFEFF' + CSV_HEADER.join(',') + '\r\n';
   for (const e of t.events) {
-    rows.push(
+    yield (
       [
         isoOrNull(e.time) ?? '',
         e.host,
@@ -250,11 +315,9 @@ export function timelineToCsv(t: Timeline): string {
         e.id,
       ]
         .map(csvCell)
-        .join(','),
+        .join(',') + '\r\n'
     );
   }
-  // RFC 4180 ends every record, the last included, with CRLF.
-  return '\uFEFF' + rows.join('\r\n') + '\r\n';
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -439,6 +502,8 @@ interface Report {
   readonly t: Timeline;
   readonly anchor: Map<string, string>;
   readonly events: Map<string, TimelineEvent>;
+  /** Row of each flow in the flows table. */
+  readonly flowIndex: Map<string, number>;
 }
 
 function cite(r: Report, id: string): SafeHtml {
@@ -506,7 +571,7 @@ ${rows}</tbody></table></section>
 }
 
 function failureBlock(r: Report, f: TimelineFailure, index: number): SafeHtml {
-  const flowIndex = f.flow === undefined ? -1 : r.t.flows.findIndex((x) => x.id === f.flow);
+  const flowIndex = f.flow === undefined ? -1 : (r.flowIndex.get(f.flow) ?? -1);
   const chain = f.chain.map((id) => {
     const e = r.events.get(id);
     return markup`<li>${cite(r, id)} — <span class="text">${e === undefined ? '' : excerpt(e.text)}</span></li>`;
@@ -545,8 +610,16 @@ ${body}</section>
 `;
 }
 
-function flowsSection(r: Report): SafeHtml {
-  const rows = r.t.flows.map((f, i) => {
+/** The flows table, a row (and its events) at a time. */
+function* flowsSection(r: Report): Generator<SafeHtml> {
+  yield markup`<section id="flows"><h2>Flows (${r.t.flows.length})</h2>
+<p data-needs-script hidden><button type="button" id="flows-open">expand all</button> \
+<button type="button" id="flows-close">collapse all</button></p>
+<table><thead><tr><th>kind</th><th>status</th><th>summary</th><th>host</th><th>first</th><th>last</th>\
+<th>events</th></tr></thead>
+<tbody>
+`;
+  for (const [i, f] of r.t.flows.entries()) {
     const [first, last] = timeRange(f.events.map((id) => r.events.get(id)?.time));
     const items = f.events.map((id) => {
       const e = r.events.get(id);
@@ -555,34 +628,22 @@ function flowsSection(r: Report): SafeHtml {
         : markup`<li>${timeCell(e.time)} <span class="muted">${e.host}</span> ${cite(r, id)} — \
 <span class="text">${excerpt(e.text)}</span></li>`;
     });
-    return markup`<tr id="flow-${i}"><td>${f.kind}<br><span class="muted mono">${f.id}</span></td>\
+    yield markup`<tr id="flow-${i}"><td>${f.kind}<br><span class="muted mono">${f.id}</span></td>\
 <td><span class="status status-${f.status}">${f.status}</span></td><td>${f.summary}</td><td>${f.host}</td>\
 <td class="time">${timeCell(first)}</td><td class="time">${timeCell(last)}</td><td class="num">${f.events.length}</td></tr>
 <tr class="flow-events"><td colspan="7"><details><summary>events of ${f.id}</summary>\
 <ol class="events">${items}</ol></details></td></tr>
 `;
-  });
-  return markup`<section id="flows"><h2>Flows (${r.t.flows.length})</h2>
-<p data-needs-script hidden><button type="button" id="flows-open">expand all</button> \
-<button type="button" id="flows-close">collapse all</button></p>
-<table><thead><tr><th>kind</th><th>status</th><th>summary</th><th>host</th><th>first</th><th>last</th>\
-<th>events</th></tr></thead>
-<tbody>
-${rows}</tbody></table></section>
+  }
+  yield markup`</tbody></table></section>
 `;
 }
 
-function timelineSection(r: Report): SafeHtml {
+/** The timeline table, a row at a time. */
+function* timelineSection(r: Report): Generator<SafeHtml> {
   const hostNames = [...new Set(r.t.events.map((e) => e.host))].sort();
   const options = hostNames.map((h) => markup`<option value="${h}">${h}</option>`);
-  const rows = r.t.events.map(
-    (e, i) =>
-      markup`<tr id="e${i}" class="sev-${e.severity}" data-host="${e.host}" data-sev="${e.severity}">\
-<td class="time">${timeCell(e.time)}</td><td>${e.host}</td><td>${e.component}</td><td class="sev">${e.severity}</td>\
-<td class="text">${e.text}</td><td class="cite">${e.file}:${e.line}</td></tr>
-`,
-  );
-  return markup`<section id="timeline"><h2>Timeline (${r.t.events.length} events, UTC, skew-corrected)</h2>
+  yield markup`<section id="timeline"><h2>Timeline (${r.t.events.length} events, UTC, skew-corrected)</h2>
 <div id="filters" data-needs-script hidden>
 <label>text <input type="search" id="f-text" placeholder="filter"></label>
 <label>host <select id="f-host"><option value="">all</option>${options}</select></label>
@@ -593,7 +654,14 @@ function timelineSection(r: Report): SafeHtml {
 <table><thead><tr><th>time (UTC)</th><th>host</th><th>component</th><th>severity</th><th>text</th>\
 <th>file:line</th></tr></thead>
 <tbody>
-${rows}</tbody></table></section>
+`;
+  for (const [i, e] of r.t.events.entries()) {
+    yield markup`<tr id="e${i}" class="sev-${e.severity}" data-host="${e.host}" data-sev="${e.severity}">\
+<td class="time">${timeCell(e.time)}</td><td>${e.host}</td><td>${e.component}</td><td class="sev">${e.severity}</td>\
+<td class="text">${e.text}</td><td class="cite">${e.file}:${e.line}</td></tr>
+`;
+  }
+  yield markup`</tbody></table></section>
 `;
 }
 
@@ -603,6 +671,10 @@ ${rows}</tbody></table></section>
  * is complete; the script only adds filters and expand/collapse-all.
  */
 export function timelineToHtml(t: Timeline): string {
+  return exportTimeline(t, 'html');
+}
+
+function* htmlChunks(t: Timeline): Generator<string> {
   const nonce = randomBytes(18).toString('base64');
   const anchor = new Map<string, string>();
   const events = new Map<string, TimelineEvent>();
@@ -611,7 +683,13 @@ export function timelineToHtml(t: Timeline): string {
     anchor.set(e.id, `e${i}`);
     events.set(e.id, e);
   });
-  const r: Report = { t, anchor, events };
+  const flowIndex = new Map<string, number>();
+  t.flows.forEach((f, i) => {
+    if (!flowIndex.has(f.id)) {
+      flowIndex.set(f.id, i);
+    }
+  });
+  const r: Report = { t, anchor, events, flowIndex };
   const [first, last] = timeRange(t.events.map((e) => e.time));
   const failed = t.flows.filter((f) => f.status === 'failed').length;
   // base-uri and form-action are not covered by default-src; closing them too costs nothing.
@@ -622,7 +700,7 @@ export function timelineToHtml(t: Timeline): string {
     `${t.hosts.length} hosts · ${t.events.length} events · ${t.flows.length} flows (${failed} failed) · ` +
     `${t.failures.length} failures · `;
 
-  const page = markup`<!doctype html>
+  yield markup`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -641,10 +719,17 @@ clocks corrected to ${t.referenceHost ?? 'no reference host'}</p>
 <nav><a href="#failures">failures</a><a href="#hosts">hosts</a><a href="#flows">flows</a>\
 <a href="#timeline">timeline</a></nav>
 </header>
-${failuresSection(r)}${hostsSection(r)}${flowsSection(r)}${timelineSection(r)}\
-<script nonce="${nonce}">${new SafeHtml(SCRIPT)}</script>
+`.markup;
+  yield failuresSection(r).markup;
+  yield hostsSection(r).markup;
+  for (const part of flowsSection(r)) {
+    yield part.markup;
+  }
+  for (const part of timelineSection(r)) {
+    yield part.markup;
+  }
+  yield markup`<script nonce="${nonce}">${new SafeHtml(SCRIPT)}</script>
 </body>
 </html>
-`;
-  return page.markup;
+`.markup;
 }

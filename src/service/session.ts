@@ -4,11 +4,11 @@
 // exports. Plain Node: the extension runs it on a worker thread (`worker.ts`), tests run it in process.
 
 import { createReadStream } from 'node:fs';
-import { stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { open as openFile } from 'node:fs/promises';
 import { analyzeToStore } from '../correlate/analyze.ts';
 import type { AnalyzedBundle } from '../correlate/analyze.ts';
-import { exportTimeline } from '../correlate/export.ts';
+import { writeTimeline } from '../correlate/export.ts';
 import type { ExportFormat } from '../correlate/export.ts';
 import type { TimeoutWindows } from '../correlate/failures.ts';
 import type { TimelineEvent, TimelineHost } from '../correlate/model.ts';
@@ -492,7 +492,7 @@ export class AnalysisSession {
   }
 
   async exportTo(format: ExportFormat, dest: string): Promise<void> {
-    await writeFile(dest, exportTimeline(this.analyzed.timeline.materialize('all'), format));
+    await writeTimeline(dest, this.analyzed.timeline.materialize('all'), format);
   }
 
   /** Rows of the events that start on a line of a file. */

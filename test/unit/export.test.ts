@@ -1,14 +1,19 @@
 // The three exports of a timeline: the published cmflow.timeline/1 key order, CSV that round-trips through an
 // RFC 4180 reader with formulas neutralised, and an HTML report where hostile log text stays text.
 
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   escapeHtml,
+  exportChunks,
   exportTimeline,
   formatForPath,
   timelineToCsv,
   timelineToHtml,
   timelineToJson,
+  writeTimeline,
   zoneFromBias,
 } from '../../src/correlate/export.ts';
 import type { Timeline, TimelineEvent, TimelineFailure } from '../../src/correlate/model.ts';
@@ -492,5 +497,91 @@ describe('exportTimeline and formatForPath', () => {
     expect(formatForPath('timeline.txt')).toBeUndefined();
     expect(formatForPath('json')).toBeUndefined();
     expect(formatForPath('dir.csv/file')).toBeUndefined();
+  });
+});
+
+// --- Large exports ----------------------------------------------------------------------------------------
+
+/** A timeline of `n` events whose text alone is several megabytes: more than one chunk in every format. */
+function bigTimeline(n: number): Timeline {
+  const many = Array.from({ length: n }, (_, i) =>
+    event(
+      SCAN_LOG,
+      1000 + i,
+      CLIENT,
+      'ScanAgent',
+      i % 7 === 0 ? 'error' : 'info',
+      `${FORMULA_TEXT} ${'x'.repeat(900)} #${i}`,
+      i,
+    ),
+  );
+  return {
+    ...timeline,
+    events: [...events, ...many],
+    flows: [...timeline.flows, { ...timeline.flows[0]!, id: 'scan:big', events: many.map((e) => e.id) }],
+    links: [
+      ...timeline.links,
+      ...many.slice(1).map((e, i) => ({ from: many[i]!.id, to: e.id, evidence: 'time' as const, key: 'next' })),
+    ],
+  };
+}
+
+/** Where two texts first differ (-1: nowhere). Megabytes of text compared with toBe would print a diff for minutes. */
+function firstDifference(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    if (a.charCodeAt(i) !== b.charCodeAt(i)) {
+      return i;
+    }
+  }
+  return a.length === b.length ? -1 : n;
+}
+
+describe('exports of large timelines', () => {
+  const big = bigTimeline(6_000);
+
+  it('lay the JSON out exactly as JSON.stringify with two spaces would', () => {
+    const text = timelineToJson(big);
+    expect(firstDifference(text, JSON.stringify(JSON.parse(text), null, 2) + '\n')).toBe(-1);
+    expect(timelineToJson(timeline)).toBe(JSON.stringify(JSON.parse(timelineToJson(timeline)), null, 2) + '\n');
+    expect(timelineToJson({ ...timeline, events: [], links: [], flows: [], failures: [] })).toBe(
+      JSON.stringify(
+        JSON.parse(timelineToJson({ ...timeline, events: [], links: [], flows: [], failures: [] })),
+        null,
+        2,
+      ) + '\n',
+    );
+  });
+
+  it('come in chunks of about a megabyte that join to the whole export', () => {
+    for (const format of ['json', 'csv', 'html'] as const) {
+      const chunks = [...exportChunks(big, format)];
+      expect(chunks.length).toBeGreaterThan(4);
+      // Pieces are gathered until a chunk reaches a megabyte; only the last may be shorter.
+      expect(chunks.slice(0, -1).every((c) => c.length >= 1 << 20)).toBe(true);
+      if (format !== 'html') {
+        expect(firstDifference(chunks.join(''), exportTimeline(big, format))).toBe(-1);
+      }
+    }
+  });
+
+  it('are written to the file piece by piece, byte for byte', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cmflow-export-'));
+    try {
+      for (const format of ['json', 'csv'] as const) {
+        const path = join(dir, `timeline.${format}`);
+        await writeTimeline(path, big, format);
+        expect(firstDifference(readFileSync(path, 'utf8'), exportTimeline(big, format))).toBe(-1);
+      }
+      const html = join(dir, 'timeline.html');
+      await writeTimeline(html, big, 'html');
+      const page = readFileSync(html, 'utf8');
+      expect(page.startsWith('<!doctype html>')).toBe(true);
+      expect(page.endsWith('</html>\n')).toBe(true);
+      expect(page.match(/<tr id="e\d+"/g)).toHaveLength(big.events.length);
+      await expect(writeTimeline(join(dir, 'missing', 'x.json'), big, 'json')).rejects.toThrow(/ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
