@@ -42,8 +42,8 @@ export async function runExport(
 }
 
 /**
- * Analyzes the bundle and writes the requested exports. Returns the timeline for the summary: every event
- * when there were exports to write (they needed them anyway), otherwise only the events failures cite.
+ * Analyzes the bundle and writes the requested exports, each made from the store as it is written. Returns
+ * the timeline for the summary, with only the events failures cite.
  */
 async function analyzeAndWrite(path: string, options: AnalyzeCommandOptions): Promise<Timeline> {
   const bundle = await openBundle(path, { hosts: options.hosts });
@@ -51,15 +51,14 @@ async function analyzeAndWrite(path: string, options: AnalyzeCommandOptions): Pr
     const analyzed = await analyzeToStore(bundle);
     try {
       await analyzed.prefetch();
-      const timeline = analyzed.timeline.materialize(options.outputs.length > 0 ? 'all' : 'cited');
       for (const o of options.outputs) {
         try {
-          await writeTimeline(o.path, timeline, o.format);
+          await writeTimeline(o.path, analyzed.timeline.exportSource(), o.format);
         } catch (e) {
           throw new BundleError(`cannot write ${o.path}: ${(e as Error).message}`);
         }
       }
-      return timeline;
+      return analyzed.timeline.materialize('cited');
     } finally {
       analyzed.close();
     }

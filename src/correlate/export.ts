@@ -5,14 +5,56 @@
 
 import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import type { Timeline, TimelineEvent, TimelineFailure, TimelineFlow, TimelineHost } from './model.ts';
+import type { Timeline, TimelineEvent, TimelineFailure, TimelineFlow, TimelineHost, TimelineLink } from './model.ts';
 import { formatUtc, isValidTime } from '../parsers/time.ts';
 import type { UtcInstant } from '../parsers/time.ts';
 
 export type ExportFormat = 'json' | 'csv' | 'html';
 
 export function exportTimeline(t: Timeline, format: ExportFormat): string {
-  return [...exportChunks(t, format)].join('');
+  return [...exportChunks(timelineSource(t), format)].join('');
+}
+
+/**
+ * What the exports read: the short lists as they are, the long ones (events, flows, links) walked once in
+ * order, so that a source may make each item as it is reached instead of holding them all (the store's
+ * events carry their text, read again from the log: all at once, a GB bundle's would not fit in memory).
+ */
+export interface ExportSource {
+  readonly bundle: string;
+  readonly referenceHost: string | undefined;
+  readonly hosts: readonly TimelineHost[];
+  readonly failures: readonly TimelineFailure[];
+  /** The events in timeline order; with `flows`, each with the ids of the flows it is in, in flow order. */
+  events(flows: boolean): Iterable<ExportEvent>;
+  flows(): Iterable<TimelineFlow>;
+  links(): Iterable<TimelineLink>;
+  /** Everything at once, for the HTML report, whose sections look events up by id. */
+  timeline(): Timeline;
+}
+
+export interface ExportEvent {
+  readonly event: TimelineEvent;
+  readonly flows: readonly string[];
+}
+
+/** A timeline already in memory as an export source. */
+export function timelineSource(t: Timeline): ExportSource {
+  return {
+    bundle: t.bundle,
+    referenceHost: t.referenceHost,
+    hosts: t.hosts,
+    failures: t.failures,
+    *events(withFlows: boolean) {
+      const flows = withFlows ? flowsByEvent(t) : undefined;
+      for (const event of t.events) {
+        yield { event, flows: flows?.get(event.id) ?? [] };
+      }
+    },
+    flows: () => t.flows,
+    links: () => t.links,
+    timeline: () => t,
+  };
 }
 
 /**
@@ -20,22 +62,22 @@ export function exportTimeline(t: Timeline, format: ExportFormat): string {
  * (V8 caps a string at about 512 MB, and the JSON of a 300 MB bundle is larger): files are written from
  * these pieces, never from the whole text.
  */
-export function exportChunks(t: Timeline, format: ExportFormat): Iterable<string> {
+export function exportChunks(source: ExportSource, format: ExportFormat): Iterable<string> {
   switch (format) {
     case 'json':
-      return batched(jsonChunks(t));
+      return batched(jsonChunks(source));
     case 'csv':
-      return batched(csvChunks(t));
+      return batched(csvChunks(source));
     case 'html':
-      return batched(htmlChunks(t));
+      return batched(htmlChunks(source.timeline()));
   }
 }
 
 /** Writes the export to `path` piece by piece (UTF-8), replacing the file. */
-export async function writeTimeline(path: string, t: Timeline, format: ExportFormat): Promise<void> {
+export async function writeTimeline(path: string, source: ExportSource, format: ExportFormat): Promise<void> {
   const file = await open(path, 'w');
   try {
-    for (const chunk of exportChunks(t, format)) {
+    for (const chunk of exportChunks(source, format)) {
       await file.write(chunk);
     }
   } finally {
@@ -91,12 +133,12 @@ function isoOrNull(t: UtcInstant): string | null {
 
 /** The model does not say whether `TimelineEvent.host` is a host's name or its folder (the collector writes the
  * name): look up either, the name winning when a name equals another host's folder. */
-function hostIndex(t: Timeline): Map<string, TimelineHost> {
+function hostIndex(hosts: readonly TimelineHost[]): Map<string, TimelineHost> {
   const byKey = new Map<string, TimelineHost>();
-  for (const h of t.hosts) {
+  for (const h of hosts) {
     byKey.set(h.dir, h);
   }
-  for (const h of t.hosts) {
+  for (const h of hosts) {
     byKey.set(h.name, h);
   }
   return byKey;
@@ -227,15 +269,15 @@ export function timelineToJson(t: Timeline): string {
  * at a time: an element's own pretty-print, indented to its depth (JSON strings hold no raw line breaks,
  * so every line break in it is one of the layout's).
  */
-function* jsonChunks(t: Timeline): Generator<string> {
+function* jsonChunks(t: ExportSource): Generator<string> {
   yield '{\n  "schema": "cmflow.timeline/1",\n  "hosts": ';
   yield* jsonArray(t.hosts, hostJson);
   yield ',\n  "events": ';
-  yield* jsonArray(t.events, eventJson);
+  yield* jsonArray(t.events(false), (e) => eventJson(e.event));
   yield ',\n  "flows": ';
-  yield* jsonArray(t.flows, flowJson);
+  yield* jsonArray(t.flows(), flowJson);
   yield ',\n  "links": ';
-  yield* jsonArray(t.links, (l) => ({
+  yield* jsonArray(t.links(), (l) => ({
     from: l.from,
     to: l.to,
     evidence: l.evidence,
@@ -248,15 +290,13 @@ function* jsonChunks(t: Timeline): Generator<string> {
 }
 
 /** A top-level array of the document, as JSON.stringify(…, null, 2) writes it at depth one. */
-function* jsonArray<T>(items: readonly T[], toJson: (item: T) => Json): Generator<string> {
-  if (items.length === 0) {
-    yield '[]';
-    return;
+function* jsonArray<T>(items: Iterable<T>, toJson: (item: T) => Json): Generator<string> {
+  let first = true;
+  for (const item of items) {
+    yield (first ? '[\n    ' : ',\n    ') + JSON.stringify(toJson(item), null, 2).replaceAll('\n', '\n    ');
+    first = false;
   }
-  for (let i = 0; i < items.length; i++) {
-    yield (i === 0 ? '[\n    ' : ',\n    ') + JSON.stringify(toJson(items[i]!), null, 2).replaceAll('\n', '\n    ');
-  }
-  yield '\n  ]';
+  yield first ? '[]' : '\n  ]';
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -294,12 +334,11 @@ export function timelineToCsv(t: Timeline): string {
   return exportTimeline(t, 'csv');
 }
 
-function* csvChunks(t: Timeline): Generator<string> {
-  const hosts = hostIndex(t);
-  const flows = flowsByEvent(t);
+function* csvChunks(t: ExportSource): Generator<string> {
+  const hosts = hostIndex(t.hosts);
   // RFC 4180 ends every record, the last included, with CRLF.
   yield '\uFEFF' + CSV_HEADER.join(',') + '\r\n';
-  for (const e of t.events) {
+  for (const { event: e, flows } of t.events(true)) {
     yield (
       [
         isoOrNull(e.time) ?? '',
@@ -309,7 +348,7 @@ function* csvChunks(t: Timeline): Generator<string> {
         e.severity,
         e.file,
         e.line,
-        (flows.get(e.id) ?? []).join(';'),
+        flows.join(';'),
         e.kind ?? '',
         e.text,
         e.id,

@@ -6,6 +6,7 @@
 
 import type { MessageFields } from '../parsers/messages/fields.ts';
 import type { CollectedEvent } from './collect.ts';
+import type { ExportEvent, ExportSource } from './export.ts';
 import type { RecordReader, RereadRecord } from '../parsers/reread.ts';
 import type { Severity } from '../parsers/record.ts';
 import type { UtcInstant } from '../parsers/time.ts';
@@ -389,41 +390,103 @@ export class TimelineStore {
    * `'cited'` only the events failures cite (what a summary needs), and flows then list no events.
    */
   materialize(events: 'all' | 'cited' = 'all'): Timeline {
-    const rows = events === 'all' ? this.order() : this.cited();
-    const list = [...rows].map((i) => this.event(i));
-    const links: TimelineLink[] = [];
-    if (events === 'all') {
-      for (let i = 0; i < this.linkCount; i++) {
-        const w = this.linkWindowMs(i);
-        links.push({
-          from: this.eventId(this.linkFrom.get(i)),
-          to: this.eventId(this.linkTo.get(i)),
-          evidence: EVIDENCE[this.linkEvidence.get(i)]!,
-          key: this.strings.values[this.linkKey.get(i)]!,
-          ...(w !== undefined && { windowMs: w }),
-        });
-      }
-    }
-    const flows: TimelineFlow[] = this.flows.map((f) => ({
-      ...f,
-      events: events === 'all' ? [...f.events].map((i) => this.eventId(i)) : [],
-    }));
-    const failures: TimelineFailure[] = this.failures.map((f) => ({
-      ...f,
-      event: this.eventId(f.event),
-      upstreamCause: this.eventId(f.upstreamCause),
-      chain: [...f.chain].map((i) => this.eventId(i)),
-    }));
+    const all = events === 'all';
     return {
       schema: 'cmflow.timeline/1',
       bundle: this.bundle,
       referenceHost: this.referenceHost,
       hosts: this.hosts,
-      events: list,
-      flows,
-      links,
-      failures,
+      events: [...(all ? this.order() : this.cited())].map((i) => this.event(i)),
+      flows: this.flows.map((f) => this.timelineFlow(f, all)),
+      links: all ? [...this.timelineLinks()] : [],
+      failures: this.timelineFailures(),
     };
+  }
+
+  /**
+   * The timeline for an export, made as it is written: each event (with its text read again), flow and link
+   * when the writer reaches it, so that exporting a GB bundle holds one of each, not millions.
+   */
+  exportSource(): ExportSource {
+    return {
+      bundle: this.bundle,
+      referenceHost: this.referenceHost,
+      hosts: this.hosts,
+      failures: this.timelineFailures(),
+      events: (withFlows) => this.exportEvents(withFlows),
+      flows: () => this.flows.map((f) => this.timelineFlow(f, true)).values(),
+      links: () => this.timelineLinks(),
+      timeline: () => this.materialize('all'),
+    };
+  }
+
+  private *exportEvents(withFlows: boolean): Generator<ExportEvent> {
+    const flowsOf = withFlows ? this.flowsByRow() : undefined;
+    for (const i of this.order()) {
+      const flows: string[] = [];
+      if (flowsOf !== undefined) {
+        for (let k = flowsOf.start[i]!; k < flowsOf.start[i + 1]!; k++) {
+          flows.push(this.flows[flowsOf.flow[k]!]!.id);
+        }
+      }
+      yield { event: this.event(i), flows };
+    }
+  }
+
+  /** For each row, the flows it is in (flow order, each once): `flow[start[row] .. start[row + 1])`. */
+  private flowsByRow(): { start: Int32Array; flow: Int32Array } {
+    const n = this.eventCount;
+    const start = new Int32Array(n + 1);
+    const last = new Int32Array(n).fill(-1);
+    this.flows.forEach((f, k) => {
+      for (const row of f.events) {
+        if (last[row] !== k) {
+          last[row] = k;
+          start[row + 1]! += 1;
+        }
+      }
+    });
+    for (let i = 0; i < n; i++) {
+      start[i + 1]! += start[i]!;
+    }
+    const flow = new Int32Array(start[n]!);
+    const next = start.slice(0, n);
+    last.fill(-1);
+    this.flows.forEach((f, k) => {
+      for (const row of f.events) {
+        if (last[row] !== k) {
+          last[row] = k;
+          flow[next[row]!++] = k;
+        }
+      }
+    });
+    return { start, flow };
+  }
+
+  private timelineFlow(f: StoredFlow, withEvents: boolean): TimelineFlow {
+    return { ...f, events: withEvents ? [...f.events].map((i) => this.eventId(i)) : [] };
+  }
+
+  private *timelineLinks(): Generator<TimelineLink> {
+    for (let i = 0; i < this.linkCount; i++) {
+      const w = this.linkWindowMs(i);
+      yield {
+        from: this.eventId(this.linkFrom.get(i)),
+        to: this.eventId(this.linkTo.get(i)),
+        evidence: EVIDENCE[this.linkEvidence.get(i)]!,
+        key: this.strings.values[this.linkKey.get(i)]!,
+        ...(w !== undefined && { windowMs: w }),
+      };
+    }
+  }
+
+  private timelineFailures(): TimelineFailure[] {
+    return this.failures.map((f) => ({
+      ...f,
+      event: this.eventId(f.event),
+      upstreamCause: this.eventId(f.upstreamCause),
+      chain: [...f.chain].map((i) => this.eventId(i)),
+    }));
   }
 
   private cited(): Int32Array {

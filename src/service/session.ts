@@ -492,7 +492,7 @@ export class AnalysisSession {
   }
 
   async exportTo(format: ExportFormat, dest: string): Promise<void> {
-    await writeTimeline(dest, this.analyzed.timeline.materialize('all'), format);
+    await writeTimeline(dest, this.analyzed.timeline.exportSource(), format);
   }
 
   /** Rows of the events that start on a line of a file. */

@@ -1,8 +1,12 @@
 // The store's paged columns: rows across page boundaries, the joined array the views read, and rows
 // added after it was joined; and the narrow columns, which must give back what no narrow array holds.
 
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { analyzeToStore } from '../../src/correlate/analyze.ts';
+import { exportChunks, exportTimeline } from '../../src/correlate/export.ts';
 import { PagedColumn, TimelineStore } from '../../src/correlate/store.ts';
+import { openBundle } from '../../src/parsers/bundle.ts';
 import type { StoredEventInput } from '../../src/correlate/store.ts';
 import type { UtcInstant } from '../../src/parsers/time.ts';
 import { RecordReader } from '../../src/parsers/reread.ts';
@@ -104,5 +108,61 @@ describe('TimelineStore columns', () => {
     }
     windows.forEach((w, i) => store.addLink(0, 0, w === undefined ? 'id' : 'time', `key ${i}`, w));
     expect(windows.map((_, i) => store.linkWindowMs(i))).toEqual(windows);
+  });
+});
+
+describe('TimelineStore export source', () => {
+  it('exports what the materialized timeline exports, made one item at a time', async () => {
+    const bundle = await openBundle(resolve(__dirname, '../../samples/logs/statemsg-stuck-mpfdm'));
+    const analyzed = await analyzeToStore(bundle, { workers: 0 });
+    try {
+      const whole = analyzed.timeline.materialize('all');
+      expect(whole.events.length).toBeGreaterThan(100);
+      for (const format of ['json', 'csv'] as const) {
+        expect([...exportChunks(analyzed.timeline.exportSource(), format)].join('')).toBe(
+          exportTimeline(whole, format),
+        );
+      }
+    } finally {
+      analyzed.close();
+      bundle.close();
+    }
+  });
+
+  it('lists each flow an event is in once, in flow order', () => {
+    const store = new TimelineStore(new RecordReader());
+    for (let line = 1; line <= 3; line++) {
+      store.addEvent(
+        {
+          file: 'PS1WKS0001/CCM/Logs/ScanAgent.log',
+          line,
+          endLine: line,
+          dup: 1,
+          host: 'PS1WKS0001',
+          component: 'ScanAgent',
+          kind: undefined,
+          severity: 'info',
+          thread: 1,
+          utc: (1_739_270_000_000 + line) as UtcInstant,
+          offset: line * 100,
+          length: 0,
+        },
+        1_739_270_000_000 + line,
+      );
+    }
+    const flow = (id: string, rows: number[]) =>
+      ({
+        id,
+        kind: 'scan',
+        keys: {},
+        status: 'ok',
+        summary: id,
+        host: 'PS1WKS0001',
+        events: Int32Array.from(rows),
+      }) as const;
+    store.flows.push(flow('scan:b', [0, 1, 1]), flow('scan:a', [1, 2]));
+    const flows = [...store.exportSource().events(true)].map((e) => e.flows);
+    expect(flows).toEqual([['scan:b'], ['scan:b', 'scan:a'], ['scan:a']]);
+    expect([...store.exportSource().events(false)].map((e) => e.flows)).toEqual([[], [], []]);
   });
 });
