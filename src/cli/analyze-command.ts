@@ -6,7 +6,7 @@ import type { Writable } from 'node:stream';
 import { analyzeToStore } from '../correlate/analyze.ts';
 import { shapeOf } from '../correlate/collect.ts';
 import { formatForPath, writeTimeline, zoneFromBias } from '../correlate/export.ts';
-import type { Timeline, TimelineEvent } from '../correlate/model.ts';
+import type { Timeline, TimelineEvent, TimelineFailure } from '../correlate/model.ts';
 import { BundleError, openBundle } from '../parsers/bundle.ts';
 import type { HostOverride } from '../parsers/bundle.ts';
 
@@ -67,6 +67,12 @@ async function analyzeAndWrite(path: string, options: AnalyzeCommandOptions): Pr
   }
 }
 
+/**
+ * Flows and failures in flows listed one by one; a bundle with more gets counts, then the flows that did
+ * not complete and the first failures, up to as many.
+ */
+const FLOWS_LISTED = 40;
+
 export function summaryText(t: Timeline, limit = 10): string {
   const byId = new Map(t.events.map((e) => [e.id, e]));
   const cite = (id: string): string => {
@@ -88,22 +94,58 @@ export function summaryText(t: Timeline, limit = 10): string {
     lines.push(`  ${h.name.padEnd(width)}  ${h.role.padEnd(16)}  ${zoneFromBias(h.biasMinutes).padEnd(9)}  ${skew}`);
   }
   lines.push('');
-  lines.push('Flows:');
-  for (const f of t.flows) {
-    lines.push(`  ${f.status.padEnd(10)}  ${f.summary}`);
+  if (t.flows.length <= FLOWS_LISTED) {
+    lines.push('Flows:');
+    for (const f of t.flows) {
+      lines.push(`  ${f.status.padEnd(10)}  ${f.summary}`);
+    }
+  } else {
+    // Thousands of flows listed one per line would bury the failures below them: count them, and list the
+    // ones that did not complete.
+    const count = (status: string): number => t.flows.filter((f) => f.status === status).length;
+    const open = t.flows.filter((f) => f.status !== 'ok');
+    lines.push(
+      `Flows (${t.flows.length}: ${count('ok')} ok, ${count('failed')} failed, ${count('incomplete')} incomplete)` +
+        (open.length > 0 ? ', those that did not complete:' : ''),
+    );
+    for (const f of open.slice(0, FLOWS_LISTED)) {
+      lines.push(`  ${f.status.padEnd(10)}  ${f.summary}`);
+    }
+    if (open.length > FLOWS_LISTED) {
+      lines.push(`  … and ${open.length - FLOWS_LISTED} more (see --json / --html)`);
+    }
   }
   const inFlows = t.failures.filter((f) => f.flow !== undefined);
   const others = t.failures.filter((f) => f.flow === undefined).sort((a, b) => b.occurrences - a.occurrences);
   lines.push('');
-  lines.push(inFlows.length === 0 ? 'No failure in the flows.' : 'Failures in the flows:');
-  for (const f of inFlows) {
-    lines.push(`  ${f.code ?? (f.type === 'timeout' ? 'timeout' : 'failure')}  ${f.meaning}`);
+  const title = (f: TimelineFailure): string =>
+    `${f.code ?? (f.type === 'timeout' ? 'timeout' : 'failure')}  ${f.meaning}`;
+  if (inFlows.length <= FLOWS_LISTED) {
+    lines.push(inFlows.length === 0 ? 'No failure in the flows.' : 'Failures in the flows:');
+  } else {
+    // Hundreds of failures are mostly a few causes repeated: say which, then show the first of them.
+    const kinds = new Map<string, number>();
+    for (const f of inFlows) {
+      const key = title(f);
+      kinds.set(key, (kinds.get(key) ?? 0) + 1);
+    }
+    lines.push(`Failures in the flows (${inFlows.length}), by kind:`);
+    for (const [kind, n] of [...kinds].sort((a, b) => b[1] - a[1])) {
+      lines.push(`  ×${String(n).padEnd(5)} ${kind.length > 120 ? `${kind.slice(0, 117)}...` : kind}`);
+    }
+    lines.push(`The first ${FLOWS_LISTED}, each with its upstream cause:`);
+  }
+  for (const f of inFlows.slice(0, FLOWS_LISTED)) {
+    lines.push(`  ${title(f)}`);
     lines.push(`    failing:  ${cite(f.event)}`);
     lines.push(`    cause:    ${cite(f.upstreamCause)}`);
     if (f.chain.length > 2) {
       lines.push(`    chain:    ${f.chain.map((id) => shortCite(byId.get(id), id)).join(' → ')}`);
     }
     lines.push(`    check:    ${f.hint}`);
+  }
+  if (inFlows.length > FLOWS_LISTED) {
+    lines.push(`  … and ${inFlows.length - FLOWS_LISTED} more (see --json / --html)`);
   }
   if (others.length > 0 && limit > 0) {
     lines.push('');

@@ -1,0 +1,100 @@
+// The CLI summary of a large bundle: counts first, then what did not complete, so that thousands of
+// healthy flows do not bury the failures. A small bundle still lists every flow.
+
+import { describe, expect, it } from 'vitest';
+import { summaryText } from '../../src/cli/analyze-command.ts';
+import type { FlowStatus, Timeline, TimelineEvent, TimelineFailure, TimelineFlow } from '../../src/correlate/model.ts';
+import { utcInstant } from '../../src/parsers/time.ts';
+
+const T0 = Date.UTC(2025, 0, 14, 9, 0, 0);
+
+function event(i: number): TimelineEvent {
+  return {
+    id: `PS1WKS${i}/ScanAgent.log:${i}`,
+    file: `PS1WKS${i}/ScanAgent.log`,
+    line: i,
+    endLine: i,
+    time: utcInstant(T0 + i),
+    loggedTime: utcInstant(T0 + i),
+    host: `PS1WKS${i}`,
+    component: 'ScanAgent',
+    severity: 'error',
+    text: `Scan failed ${i}`,
+    kind: undefined,
+    fields: {},
+    thread: undefined,
+  };
+}
+
+function timeline(statuses: readonly FlowStatus[], failureCodes: ReadonlyArray<string | undefined>): Timeline {
+  const flows: TimelineFlow[] = statuses.map((status, i) => ({
+    id: `scan:${i}`,
+    kind: 'scan',
+    keys: {},
+    status,
+    summary: `flow ${i} is ${status}`,
+    host: `PS1WKS${i}`,
+    events: [],
+  }));
+  const events = failureCodes.map((_, i) => event(i));
+  const failures: TimelineFailure[] = failureCodes.map((code, i) => ({
+    event: events[i]!.id,
+    code,
+    meaning: code === undefined ? 'The location reply lists no WSUS server.' : `error ${code}`,
+    upstreamCause: events[i]!.id,
+    chain: [events[i]!.id],
+    hint: 'look',
+    flow: `scan:${i}`,
+    type: 'record',
+    occurrences: 1,
+  }));
+  return {
+    schema: 'cmflow.timeline/1',
+    bundle: 'big',
+    referenceHost: undefined,
+    hosts: [],
+    events,
+    flows,
+    links: [],
+    failures,
+  };
+}
+
+describe('summaryText', () => {
+  it('lists every flow of a small bundle, ok ones included', () => {
+    const text = summaryText(timeline(['ok', 'failed', 'incomplete'], ['0x80072EE2']));
+    expect(text).toContain(
+      'Flows:\n  ok          flow 0 is ok\n  failed      flow 1 is failed\n  incomplete  flow 2 is incomplete\n',
+    );
+    expect(text).toContain('Failures in the flows:\n  0x80072EE2  error 0x80072EE2\n');
+  });
+
+  it('counts the flows of a large bundle and lists those that did not complete', () => {
+    const statuses: FlowStatus[] = [
+      ...Array<FlowStatus>(50).fill('ok'),
+      ...Array<FlowStatus>(6).fill('failed'),
+      'incomplete',
+    ];
+    const lines = summaryText(timeline(statuses, [])).split('\n');
+    const at = lines.indexOf('Flows (57: 50 ok, 6 failed, 1 incomplete), those that did not complete:');
+    expect(at).toBeGreaterThan(0);
+    expect(lines.slice(at + 1, at + 8)).toEqual([
+      ...Array.from({ length: 6 }, (_, i) => `  failed      flow ${50 + i} is failed`),
+      '  incomplete  flow 56 is incomplete',
+    ]);
+    expect(lines[at + 8]).toBe('');
+  });
+
+  it('tallies many failures by kind, then shows the first forty with their causes', () => {
+    const codes = [...Array<string>(30).fill('0x80072EE2'), ...Array<undefined>(15).fill(undefined)];
+    const text = summaryText(timeline(Array<FlowStatus>(45).fill('failed'), codes));
+    expect(text).toContain(
+      'Failures in the flows (45), by kind:\n' +
+        '  ×30    0x80072EE2  error 0x80072EE2\n' +
+        '  ×15    failure  The location reply lists no WSUS server.\n' +
+        'The first 40, each with its upstream cause:\n',
+    );
+    expect(text.match(/ {4}failing: {2}/g)).toHaveLength(40);
+    expect(text).toContain('  … and 5 more (see --json / --html)\n');
+  });
+});
