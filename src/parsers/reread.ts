@@ -31,9 +31,24 @@ interface FileInfo {
 
 const MAX_OPEN = 32;
 
+/**
+ * Bytes read at once from a file on disk, kept for the records after the one asked for. Exports and views
+ * read records in time order, which in each file is mostly byte order: one read serves the next dozens of
+ * records (the 100 MB bench bundle's JSON export made 237,000 positioned reads of a few hundred bytes, two
+ * seconds of system calls).
+ */
+const BLOCK_BYTES = 16 * 1024;
+
+interface Block {
+  readonly start: number;
+  readonly bytes: Uint8Array;
+}
+
 export class RecordReader {
   private readonly files = new Map<string, FileInfo>();
   private readonly open = new Map<string, number>();
+  /** The last block read from each open file. */
+  private readonly blocks = new Map<string, Block>();
   /** Spans of files inside a .zip, fetched ahead by `prefetch`. */
   private readonly fetched = new Map<string, Map<number, Uint8Array>>();
 
@@ -117,6 +132,7 @@ export class RecordReader {
       closeSync(fd);
     }
     this.open.clear();
+    this.blocks.clear();
   }
 
   private bytes(info: FileInfo, span: RecordSpan): Uint8Array {
@@ -124,18 +140,34 @@ export class RecordReader {
     if (path === undefined) {
       return this.fetched.get(span.file)?.get(span.offset) ?? new Uint8Array(0);
     }
+    const block = this.blocks.get(path);
+    if (
+      block !== undefined &&
+      span.offset >= block.start &&
+      span.offset + span.length <= block.start + block.bytes.length
+    ) {
+      return block.bytes.subarray(span.offset - block.start, span.offset - block.start + span.length);
+    }
     let fd = this.open.get(path);
     if (fd === undefined) {
       if (this.open.size >= MAX_OPEN) {
         const [oldPath, oldFd] = this.open.entries().next().value as [string, number];
         closeSync(oldFd);
         this.open.delete(oldPath);
+        this.blocks.delete(oldPath);
       }
       fd = openSync(path, 'r');
       this.open.set(path, fd);
     }
-    const buf = Buffer.allocUnsafe(span.length);
-    const n = readSync(fd, buf, 0, span.length, span.offset);
-    return buf.subarray(0, n);
+    if (span.length > BLOCK_BYTES / 2) {
+      const buf = Buffer.allocUnsafe(span.length);
+      const n = readSync(fd, buf, 0, span.length, span.offset);
+      return buf.subarray(0, n);
+    }
+    // From the record on: the records after it in the file are the ones likely asked for next.
+    const buf = Buffer.allocUnsafeSlow(BLOCK_BYTES);
+    const n = readSync(fd, buf, 0, BLOCK_BYTES, span.offset);
+    this.blocks.set(path, { start: span.offset, bytes: buf.subarray(0, n) });
+    return buf.subarray(0, Math.min(n, span.length));
   }
 }

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { analyzeToStore } from '../../src/correlate/analyze.ts';
 import { openBundle } from '../../src/parsers/bundle.ts';
+import { parseBytes } from '../../src/parsers/file-parser.ts';
+import { RecordReader } from '../../src/parsers/reread.ts';
 import { makeZip } from '../helpers/zip.ts';
 
 const SAMPLES = resolve(__dirname, '../../samples/logs');
@@ -60,6 +62,36 @@ describe('inside a .zip', () => {
       expect(texts).toEqual(Array.from({ length: store.eventCount }, (_, i) => store.record(i).text));
     } finally {
       analyzed.close();
+      bundle.close();
+    }
+  });
+});
+
+describe('read in place', () => {
+  it('gives every record in any order, across read blocks and past a record larger than one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cmflow-reread-'));
+    const line = (i: number, text: string): string =>
+      `<![LOG[${text}]LOG]!><time="09:00:${String(i % 60).padStart(2, '0')}.000+300" date="01-14-2025" ` +
+      `component="ScanAgent" context="" type="1" thread="2744" file="cscanagent.cpp:${i}">`;
+    const lines = Array.from({ length: 3_000 }, (_, i) =>
+      line(i, i === 1_500 ? `big ${'y'.repeat(40_000)}` : `ScanJob(${i}): CScanJob::Scan- ${'x'.repeat(i % 300)}`),
+    );
+    writeFileSync(join(dir, 'ScanAgent.log'), lines.join('\r\n') + '\r\n');
+    const bundle = await openBundle(dir);
+    const file = bundle.files[0]!;
+    const records = parseBytes(readFileSync(join(dir, 'ScanAgent.log')), { file: file.path, kind: 'configmgr' }).records;
+    expect(records).toHaveLength(3_000);
+    const reader = new RecordReader();
+    reader.add(file, 'configmgr', 'utf-8');
+    try {
+      const order = [...records.keys()];
+      const shuffled = order.map((i) => (i * 7_919) % records.length);
+      for (const indexes of [order, [...order].reverse(), shuffled]) {
+        const texts = indexes.map((i) => reader.readText({ ...records[i]!, file: file.path }));
+        expect(texts).toEqual(indexes.map((i) => records[i]!.text));
+      }
+    } finally {
+      reader.close();
       bundle.close();
     }
   });
