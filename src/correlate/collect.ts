@@ -206,9 +206,19 @@ const NEEDS_GUIDS = new Set(['updateshandler', 'sms_database_notification_monito
 const JOIN_SCANS: Scans = { guids: false, urls: false };
 const JOIN_SCANS_WITH_GUIDS: Scans = { guids: true, urls: false };
 
+const scansCache = new Map<string, Scans>();
+
 /** The generic lists correlation reads of a component's messages: none but the GUIDs of NEEDS_GUIDS. */
 function scansFor(component: string): Scans {
-  return NEEDS_GUIDS.has(component.toLowerCase()) ? JOIN_SCANS_WITH_GUIDS : JOIN_SCANS;
+  let scans = scansCache.get(component);
+  if (scans === undefined) {
+    // Looked up once per spelling, not lowercased once per record (as componentCache).
+    scans = NEEDS_GUIDS.has(component.toLowerCase()) ? JOIN_SCANS_WITH_GUIDS : JOIN_SCANS;
+    if (scansCache.size < 4096) {
+      scansCache.set(component, scans);
+    }
+  }
+  return scans;
 }
 
 /**
