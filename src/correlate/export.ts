@@ -29,9 +29,14 @@ export interface ExportSource {
   events(flows: boolean): Iterable<ExportEvent>;
   flows(): Iterable<TimelineFlow>;
   links(): Iterable<TimelineLink>;
-  /** Everything at once, for the HTML report, whose sections look events up by id. */
-  timeline(): Timeline;
+  /**
+   * Everything at once, for the HTML report, whose sections look events up by id. A large timeline may give
+   * only some of its events (`eventsInBundle` says how many there are): see TimelineStore.reportTimeline.
+   */
+  timeline(): ReportTimeline;
 }
+
+export type ReportTimeline = Timeline & { readonly eventsInBundle?: number };
 
 export interface ExportEvent {
   readonly event: TimelineEvent;
@@ -543,6 +548,8 @@ interface Report {
   readonly events: Map<string, TimelineEvent>;
   /** Row of each flow in the flows table. */
   readonly flowIndex: Map<string, number>;
+  /** Events of the whole timeline; more than `t.events` when the report holds only some. */
+  readonly eventsInBundle: number;
 }
 
 function cite(r: Report, id: string): SafeHtml {
@@ -658,20 +665,26 @@ function* flowsSection(r: Report): Generator<SafeHtml> {
 <th>events</th></tr></thead>
 <tbody>
 `;
+  const partial = r.eventsInBundle > r.t.events.length;
   for (const [i, f] of r.t.flows.entries()) {
-    const [first, last] = timeRange(f.events.map((id) => r.events.get(id)?.time));
-    const items = f.events.map((id) => {
-      const e = r.events.get(id);
-      return e === undefined
-        ? markup`<li>${cite(r, id)}</li>`
-        : markup`<li>${timeCell(e.time)} <span class="muted">${e.host}</span> ${cite(r, id)} — \
+    // A report that holds only some events lists a flow's events only when it holds all of them.
+    const listed = !partial || f.events.every((id) => r.events.has(id));
+    const [first, last] = listed ? timeRange(f.events.map((id) => r.events.get(id)?.time)) : [undefined, undefined];
+    const items = listed
+      ? markup`<ol class="events">${f.events.map((id) => {
+          const e = r.events.get(id);
+          return e === undefined
+            ? markup`<li>${cite(r, id)}</li>`
+            : markup`<li>${timeCell(e.time)} <span class="muted">${e.host}</span> ${cite(r, id)} — \
 <span class="text">${excerpt(e.text)}</span></li>`;
-    });
+        })}</ol>`
+      : markup`<p class="muted">Not listed in this report, which holds ${r.t.events.length} of the \
+${r.eventsInBundle} events; the JSON and CSV exports hold every event.</p>`;
     yield markup`<tr id="flow-${i}"><td>${f.kind}<br><span class="muted mono">${f.id}</span></td>\
 <td><span class="status status-${f.status}">${f.status}</span></td><td>${f.summary}</td><td>${f.host}</td>\
 <td class="time">${timeCell(first)}</td><td class="time">${timeCell(last)}</td><td class="num">${f.events.length}</td></tr>
 <tr class="flow-events"><td colspan="7"><details><summary>events of ${f.id}</summary>\
-<ol class="events">${items}</ol></details></td></tr>
+${items}</details></td></tr>
 `;
   }
   yield markup`</tbody></table></section>
@@ -682,7 +695,11 @@ function* flowsSection(r: Report): Generator<SafeHtml> {
 function* timelineSection(r: Report): Generator<SafeHtml> {
   const hostNames = [...new Set(r.t.events.map((e) => e.host))].sort();
   const options = hostNames.map((h) => markup`<option value="${h}">${h}</option>`);
-  yield markup`<section id="timeline"><h2>Timeline (${r.t.events.length} events, UTC, skew-corrected)</h2>
+  const shown =
+    r.eventsInBundle > r.t.events.length
+      ? `${r.t.events.length} of ${r.eventsInBundle} events: the failures' and those of the flows listed in full`
+      : `${r.t.events.length} events`;
+  yield markup`<section id="timeline"><h2>Timeline (${shown}, UTC, skew-corrected)</h2>
 <div id="filters" data-needs-script hidden>
 <label>text <input type="search" id="f-text" placeholder="filter"></label>
 <label>host <select id="f-host"><option value="">all</option>${options}</select></label>
@@ -713,7 +730,7 @@ export function timelineToHtml(t: Timeline): string {
   return exportTimeline(t, 'html');
 }
 
-function* htmlChunks(t: Timeline): Generator<string> {
+function* htmlChunks(t: ReportTimeline): Generator<string> {
   const nonce = randomBytes(18).toString('base64');
   const anchor = new Map<string, string>();
   const events = new Map<string, TimelineEvent>();
@@ -728,7 +745,8 @@ function* htmlChunks(t: Timeline): Generator<string> {
       flowIndex.set(f.id, i);
     }
   });
-  const r: Report = { t, anchor, events, flowIndex };
+  const eventsInBundle = Math.max(t.eventsInBundle ?? 0, t.events.length);
+  const r: Report = { t, anchor, events, flowIndex, eventsInBundle };
   const [first, last] = timeRange(t.events.map((e) => e.time));
   const failed = t.flows.filter((f) => f.status === 'failed').length;
   // base-uri and form-action are not covered by default-src; closing them too costs nothing.
@@ -736,7 +754,8 @@ function* htmlChunks(t: Timeline): Generator<string> {
     `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src data:; ` +
     `base-uri 'none'; form-action 'none'`;
   const counts =
-    `${t.hosts.length} hosts · ${t.events.length} events · ${t.flows.length} flows (${failed} failed) · ` +
+    `${t.hosts.length} hosts · ${eventsInBundle > t.events.length ? `${t.events.length} of ${eventsInBundle}` : t.events.length} events · ` +
+    `${t.flows.length} flows (${failed} failed) · ` +
     `${t.failures.length} failures · `;
 
   yield markup`<!doctype html>

@@ -40,6 +40,9 @@ export type StoredEventInput = Pick<
   | 'length'
 >;
 
+/** Events an HTML report shows at most (see reportTimeline): some 60 MB of page. */
+export const REPORT_EVENTS = 50_000;
+
 export type StoredFlow = Omit<TimelineFlow, 'events'> & {
   /** Rows in time order. */
   readonly events: Int32Array;
@@ -416,7 +419,43 @@ export class TimelineStore {
       events: (withFlows) => this.exportEvents(withFlows),
       flows: () => this.flows.map((f) => this.timelineFlow(f, true)).values(),
       links: () => this.timelineLinks(),
-      timeline: () => this.materialize('all'),
+      timeline: () => this.reportTimeline(REPORT_EVENTS),
+    };
+  }
+
+  /**
+   * The timeline an HTML report shows: every host, flow and failure, but the events (with their text) only
+   * of the failures and of as many flows as fit in `maxEvents`, failed flows first, then incomplete, then
+   * ok, each flow whole or not at all. A report of every event of a GB bundle would not fit in memory, nor
+   * open in a browser; the JSON and CSV exports hold them all.
+   */
+  reportTimeline(maxEvents: number): Timeline & { readonly eventsInBundle: number } {
+    if (this.eventCount <= maxEvents) {
+      return { ...this.materialize('all'), eventsInBundle: this.eventCount };
+    }
+    const keep = new Uint8Array(this.eventCount);
+    let kept = 0;
+    const take = (row: number): void => {
+      kept += keep[row] === 0 ? 1 : 0;
+      keep[row] = 1;
+    };
+    for (const row of this.cited()) {
+      take(row);
+    }
+    const rank = { failed: 0, incomplete: 1, ok: 2 } as const;
+    const byStatus = [...this.flows].sort((a, b) => rank[a.status] - rank[b.status]);
+    for (const f of byStatus) {
+      const adds = f.events.reduce((n, row) => n + (keep[row] === 0 ? 1 : 0), 0);
+      if (kept + adds <= maxEvents) {
+        f.events.forEach(take);
+      }
+    }
+    const rows = this.order().filter((row) => keep[row] === 1);
+    return {
+      ...this.materialize('cited'),
+      events: [...rows].map((i) => this.event(i)),
+      flows: this.flows.map((f) => this.timelineFlow(f, true)),
+      eventsInBundle: this.eventCount,
     };
   }
 

@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeToStore } from '../../src/correlate/analyze.ts';
-import { exportChunks, exportTimeline } from '../../src/correlate/export.ts';
+import { exportChunks, exportTimeline, timelineToHtml } from '../../src/correlate/export.ts';
 import { PagedColumn, TimelineStore } from '../../src/correlate/store.ts';
 import { openBundle } from '../../src/parsers/bundle.ts';
 import type { StoredEventInput } from '../../src/correlate/store.ts';
@@ -164,5 +164,69 @@ describe('TimelineStore export source', () => {
     const flows = [...store.exportSource().events(true)].map((e) => e.flows);
     expect(flows).toEqual([['scan:b'], ['scan:b', 'scan:a'], ['scan:a']]);
     expect([...store.exportSource().events(false)].map((e) => e.flows)).toEqual([[], [], []]);
+  });
+});
+
+describe('TimelineStore report timeline', () => {
+  function store(): TimelineStore {
+    const s = new TimelineStore(new RecordReader());
+    for (let line = 0; line < 10; line++) {
+      s.addEvent(
+        {
+          file: 'PS1WKS0001/CCM/Logs/ScanAgent.log',
+          line: line + 1,
+          endLine: line + 1,
+          dup: 1,
+          host: 'PS1WKS0001',
+          component: 'ScanAgent',
+          kind: undefined,
+          severity: 'info',
+          thread: 1,
+          utc: (1_739_270_000_000 + line) as UtcInstant,
+          offset: line * 100,
+          length: 0,
+        },
+        1_739_270_000_000 + line,
+      );
+    }
+    const flow = (id: string, status: 'ok' | 'failed' | 'incomplete', rows: number[]) =>
+      ({ id, kind: 'scan', keys: {}, status, summary: id, host: 'PS1WKS0001', events: Int32Array.from(rows) }) as const;
+    s.flows.push(
+      flow('scan:ok', 'ok', [0, 1, 2]),
+      flow('scan:failed', 'failed', [3, 4, 5, 6]),
+      flow('scan:open', 'incomplete', [7, 8]),
+    );
+    s.failures.push({
+      event: 9,
+      upstreamCause: 9,
+      chain: Int32Array.from([9]),
+      code: '0x80072EE2',
+      meaning: 'timeout',
+      hint: 'check',
+      flow: undefined,
+      type: 'record',
+      occurrences: 1,
+    });
+    return s;
+  }
+  const id = (line: number): string => `PS1WKS0001/CCM/Logs/ScanAgent.log:${line + 1}`;
+
+  it("holds the failures' events, then whole flows, failed first, as many as fit", () => {
+    const report = store().reportTimeline(6);
+    expect(report.eventsInBundle).toBe(10);
+    expect(report.events.map((e) => e.id)).toEqual([3, 4, 5, 6, 9].map(id));
+    expect(report.flows.map((f) => f.events.length)).toEqual([3, 4, 2]);
+    const html = timelineToHtml(report);
+    expect(html).toContain('5 of 10 events');
+    expect(html.match(/Not listed in this report, which holds 5 of the 10 events/g)).toHaveLength(2);
+    expect(html).toContain(`<a class="mono" href="#e0">${id(3)}</a>`);
+  });
+
+  it('holds every event when they fit', () => {
+    const report = store().reportTimeline(10);
+    expect(report.events).toHaveLength(10);
+    const html = timelineToHtml(report);
+    expect(html).not.toContain('Not listed');
+    expect(html).toContain('Timeline (10 events, UTC, skew-corrected)');
   });
 });
