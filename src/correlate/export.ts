@@ -25,8 +25,11 @@ export interface ExportSource {
   readonly referenceHost: string | undefined;
   readonly hosts: readonly TimelineHost[];
   readonly failures: readonly TimelineFailure[];
-  /** The events in timeline order; with `flows`, each with the ids of the flows it is in, in flow order. */
-  events(flows: boolean): Iterable<ExportEvent>;
+  /**
+   * The events in timeline order; with `flows`, each with the ids of the flows it is in, in flow order.
+   * Without `fields` a source may leave each event's message fields out (the CSV shows none).
+   */
+  events(flows: boolean, fields: boolean): Iterable<ExportEvent>;
   flows(): Iterable<TimelineFlow>;
   links(): Iterable<TimelineLink>;
   /**
@@ -278,7 +281,7 @@ function* jsonChunks(t: ExportSource): Generator<string> {
   yield '{\n  "schema": "cmflow.timeline/1",\n  "hosts": ';
   yield* jsonArray(t.hosts, hostJson);
   yield ',\n  "events": ';
-  yield* jsonArray(t.events(false), (e) => eventJson(e.event));
+  yield* jsonArray(t.events(false, true), (e) => eventJson(e.event));
   yield ',\n  "flows": ';
   yield* jsonArray(t.flows(), flowJson);
   yield ',\n  "links": ';
@@ -343,7 +346,7 @@ function* csvChunks(t: ExportSource): Generator<string> {
   const hosts = hostIndex(t.hosts);
   // RFC 4180 ends every record, the last included, with CRLF.
   yield '\uFEFF' + CSV_HEADER.join(',') + '\r\n';
-  for (const { event: e, flows } of t.events(true)) {
+  for (const { event: e, flows } of t.events(true, false)) {
     yield (
       [
         isoOrNull(e.time) ?? '',

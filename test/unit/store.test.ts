@@ -161,9 +161,9 @@ describe('TimelineStore export source', () => {
         events: Int32Array.from(rows),
       }) as const;
     store.flows.push(flow('scan:b', [0, 1, 1]), flow('scan:a', [1, 2]));
-    const flows = [...store.exportSource().events(true)].map((e) => e.flows);
+    const flows = [...store.exportSource().events(true, false)].map((e) => e.flows);
     expect(flows).toEqual([['scan:b'], ['scan:b', 'scan:a'], ['scan:a']]);
-    expect([...store.exportSource().events(false)].map((e) => e.flows)).toEqual([[], [], []]);
+    expect([...store.exportSource().events(false, false)].map((e) => e.flows)).toEqual([[], [], []]);
   });
 });
 
