@@ -8,6 +8,7 @@ import { exportChunks, exportTimeline, timelineToHtml } from '../../src/correlat
 import { PagedColumn, TimelineStore } from '../../src/correlate/store.ts';
 import { openBundle } from '../../src/parsers/bundle.ts';
 import type { StoredEventInput } from '../../src/correlate/store.ts';
+import type { FlowStatus } from '../../src/correlate/model.ts';
 import type { UtcInstant } from '../../src/parsers/time.ts';
 import { RecordReader } from '../../src/parsers/reread.ts';
 
@@ -111,6 +112,42 @@ describe('TimelineStore columns', () => {
   });
 });
 
+/** A store of `count` ScanAgent rows, one a millisecond, lines 1.. in order, and flows made of them. */
+function scanAgentStore(count: number, flows: ReadonlyArray<[string, FlowStatus, number[]]>): TimelineStore {
+  const store = new TimelineStore(new RecordReader());
+  for (let row = 0; row < count; row++) {
+    store.addEvent(
+      {
+        file: 'PS1WKS0001/CCM/Logs/ScanAgent.log',
+        line: row + 1,
+        endLine: row + 1,
+        dup: 1,
+        host: 'PS1WKS0001',
+        component: 'ScanAgent',
+        kind: undefined,
+        severity: 'info',
+        thread: 1,
+        utc: (1_739_270_000_000 + row) as UtcInstant,
+        offset: row * 100,
+        length: 0,
+      },
+      1_739_270_000_000 + row,
+    );
+  }
+  for (const [id, status, rows] of flows) {
+    store.flows.push({
+      id,
+      kind: 'scan',
+      keys: {},
+      status,
+      summary: id,
+      host: 'PS1WKS0001',
+      events: Int32Array.from(rows),
+    });
+  }
+  return store;
+}
+
 describe('TimelineStore export source', () => {
   it('exports what the materialized timeline exports, made one item at a time', async () => {
     const bundle = await openBundle(resolve(__dirname, '../../samples/logs/statemsg-stuck-mpfdm'));
@@ -130,37 +167,10 @@ describe('TimelineStore export source', () => {
   });
 
   it('lists each flow an event is in once, in flow order', () => {
-    const store = new TimelineStore(new RecordReader());
-    for (let line = 1; line <= 3; line++) {
-      store.addEvent(
-        {
-          file: 'PS1WKS0001/CCM/Logs/ScanAgent.log',
-          line,
-          endLine: line,
-          dup: 1,
-          host: 'PS1WKS0001',
-          component: 'ScanAgent',
-          kind: undefined,
-          severity: 'info',
-          thread: 1,
-          utc: (1_739_270_000_000 + line) as UtcInstant,
-          offset: line * 100,
-          length: 0,
-        },
-        1_739_270_000_000 + line,
-      );
-    }
-    const flow = (id: string, rows: number[]) =>
-      ({
-        id,
-        kind: 'scan',
-        keys: {},
-        status: 'ok',
-        summary: id,
-        host: 'PS1WKS0001',
-        events: Int32Array.from(rows),
-      }) as const;
-    store.flows.push(flow('scan:b', [0, 1, 1]), flow('scan:a', [1, 2]));
+    const store = scanAgentStore(3, [
+      ['scan:b', 'ok', [0, 1, 1]],
+      ['scan:a', 'ok', [1, 2]],
+    ]);
     const flows = [...store.exportSource().events(true, false)].map((e) => e.flows);
     expect(flows).toEqual([['scan:b'], ['scan:b', 'scan:a'], ['scan:a']]);
     expect([...store.exportSource().events(false, false)].map((e) => e.flows)).toEqual([[], [], []]);
@@ -169,33 +179,11 @@ describe('TimelineStore export source', () => {
 
 describe('TimelineStore report timeline', () => {
   function store(): TimelineStore {
-    const s = new TimelineStore(new RecordReader());
-    for (let line = 0; line < 10; line++) {
-      s.addEvent(
-        {
-          file: 'PS1WKS0001/CCM/Logs/ScanAgent.log',
-          line: line + 1,
-          endLine: line + 1,
-          dup: 1,
-          host: 'PS1WKS0001',
-          component: 'ScanAgent',
-          kind: undefined,
-          severity: 'info',
-          thread: 1,
-          utc: (1_739_270_000_000 + line) as UtcInstant,
-          offset: line * 100,
-          length: 0,
-        },
-        1_739_270_000_000 + line,
-      );
-    }
-    const flow = (id: string, status: 'ok' | 'failed' | 'incomplete', rows: number[]) =>
-      ({ id, kind: 'scan', keys: {}, status, summary: id, host: 'PS1WKS0001', events: Int32Array.from(rows) }) as const;
-    s.flows.push(
-      flow('scan:ok', 'ok', [0, 1, 2]),
-      flow('scan:failed', 'failed', [3, 4, 5, 6]),
-      flow('scan:open', 'incomplete', [7, 8]),
-    );
+    const s = scanAgentStore(10, [
+      ['scan:ok', 'ok', [0, 1, 2]],
+      ['scan:failed', 'failed', [3, 4, 5, 6]],
+      ['scan:open', 'incomplete', [7, 8]],
+    ]);
     s.failures.push({
       event: 9,
       upstreamCause: 9,
