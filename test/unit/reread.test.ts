@@ -79,7 +79,10 @@ describe('read in place', () => {
     writeFileSync(join(dir, 'ScanAgent.log'), lines.join('\r\n') + '\r\n');
     const bundle = await openBundle(dir);
     const file = bundle.files[0]!;
-    const records = parseBytes(readFileSync(join(dir, 'ScanAgent.log')), { file: file.path, kind: 'configmgr' }).records;
+    const records = parseBytes(readFileSync(join(dir, 'ScanAgent.log')), {
+      file: file.path,
+      kind: 'configmgr',
+    }).records;
     expect(records).toHaveLength(3_000);
     const reader = new RecordReader();
     reader.add(file, 'configmgr', 'utf-8');
