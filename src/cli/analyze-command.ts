@@ -68,8 +68,8 @@ async function analyzeAndWrite(path: string, options: AnalyzeCommandOptions): Pr
 }
 
 /**
- * Flows and failures in flows listed one by one; a bundle with more gets counts, then the flows that did
- * not complete and the first failures, up to as many.
+ * Hosts, flows and failures in flows listed one by one; a bundle with more gets counts, then the servers
+ * and least certain clocks, the flows that did not complete and the first failures, up to as many.
  */
 const FLOWS_LISTED = 40;
 
@@ -82,9 +82,28 @@ export function summaryText(t: Timeline, limit = 10): string {
   const lines: string[] = [];
   lines.push(`${t.bundle}: ${t.hosts.length} hosts, ${t.flows.length} flows, ${t.failures.length} failures`);
   lines.push('');
-  lines.push(`Hosts (clocks corrected to ${t.referenceHost ?? 'none: no message crosses between hosts'}):`);
-  const width = Math.max(...t.hosts.map((h) => h.name.length), 4);
-  for (const h of t.hosts) {
+  const reference = t.referenceHost ?? 'none: no message crosses between hosts';
+  // Hundreds of clients listed one per line would bury the servers: list the servers, then the clients
+  // whose clock is least known (not estimated, then the widest uncertainty), up to FLOWS_LISTED hosts.
+  const servers = t.hosts.filter((h) => h.role !== 'client');
+  const clients = t.hosts
+    .filter((h) => h.role === 'client')
+    .sort(
+      (a, b) => (b.skewUncertaintyMs ?? Number.POSITIVE_INFINITY) - (a.skewUncertaintyMs ?? Number.POSITIVE_INFINITY),
+    );
+  const listed =
+    t.hosts.length <= FLOWS_LISTED
+      ? t.hosts
+      : [...servers, ...clients.slice(0, Math.max(0, FLOWS_LISTED - servers.length))];
+  const omitted = clients.slice(Math.max(0, FLOWS_LISTED - servers.length));
+  lines.push(
+    t.hosts.length <= FLOWS_LISTED
+      ? `Hosts (clocks corrected to ${reference}):`
+      : `Hosts (${t.hosts.length}: ${servers.length} servers, ${clients.length} clients; clocks corrected to ${reference}), ` +
+          'the servers and the clients whose clocks are least certain:',
+  );
+  const width = Math.max(...listed.map((h) => h.name.length), 4);
+  for (const h of listed) {
     const skew =
       h.name === t.referenceHost
         ? 'reference clock'
@@ -92,6 +111,14 @@ export function summaryText(t: Timeline, limit = 10): string {
           ? 'skew unknown'
           : `clock ${seconds(h.clockSkewMs, true)} ± ${seconds(h.skewUncertaintyMs)}  (${h.skewBasis})`;
     lines.push(`  ${h.name.padEnd(width)}  ${h.role.padEnd(16)}  ${zoneFromBias(h.biasMinutes).padEnd(9)}  ${skew}`);
+  }
+  if (t.hosts.length > FLOWS_LISTED && omitted.length > 0) {
+    const widest = Math.max(...omitted.map((h) => h.skewUncertaintyMs ?? 0));
+    const furthest = Math.max(...omitted.map((h) => Math.abs(h.clockSkewMs)));
+    lines.push(
+      `  … and ${omitted.length} more clients, each clock within ${seconds(furthest)} of the reference ` +
+        `and known to ± ${seconds(widest)} or better (see --json / --html)`,
+    );
   }
   lines.push('');
   if (t.flows.length <= FLOWS_LISTED) {

@@ -3,7 +3,14 @@
 
 import { describe, expect, it } from 'vitest';
 import { summaryText } from '../../src/cli/analyze-command.ts';
-import type { FlowStatus, Timeline, TimelineEvent, TimelineFailure, TimelineFlow } from '../../src/correlate/model.ts';
+import type {
+  FlowStatus,
+  Timeline,
+  TimelineEvent,
+  TimelineFailure,
+  TimelineFlow,
+  TimelineHost,
+} from '../../src/correlate/model.ts';
 import { utcInstant } from '../../src/parsers/time.ts';
 
 const T0 = Date.UTC(2025, 0, 14, 9, 0, 0);
@@ -96,5 +103,40 @@ describe('summaryText', () => {
     );
     expect(text.match(/ {4}failing: {2}/g)).toHaveLength(40);
     expect(text).toContain('  … and 5 more (see --json / --html)\n');
+  });
+
+  it('lists the servers and the least certain clocks of many hosts, and bounds the rest', () => {
+    const host = (name: string, role: TimelineHost['role'], skewMs: number, uncertaintyMs?: number): TimelineHost => ({
+      dir: name,
+      name,
+      role,
+      roles: [role],
+      biasMinutes: 0,
+      clockSkewMs: skewMs,
+      skewUncertaintyMs: uncertaintyMs,
+      skewBasis: 'pairs',
+      files: [],
+    });
+    const clients = Array.from({ length: 44 }, (_, i) =>
+      host(`PC${i}`, 'client', i % 2 === 0 ? 1000 * i : -1000 * i, 10 * i),
+    );
+    clients[20] = host('PC20', 'client', 0, undefined);
+    const t = { ...timeline([], []), referenceHost: 'SITE', hosts: [host('SITE', 'site-server', 0, 0), ...clients] };
+    const lines = summaryText(t).split('\n');
+    const at = lines.findIndex((l) => l.startsWith('Hosts (45: 1 servers, 44 clients; clocks corrected to SITE)'));
+    expect(at).toBeGreaterThan(0);
+    const listed = lines.slice(at + 1, at + 41).map((l) => l.trim().split(/\s+/)[0]);
+    // The server, then the clock not estimated, then the widest uncertainty first: PC43 … PC5.
+    expect(listed).toEqual([
+      'SITE',
+      'PC20',
+      ...Array.from({ length: 39 }, (_, i) => `PC${43 - i}`)
+        .filter((n) => n !== 'PC20')
+        .slice(0, 38),
+    ]);
+    // PC0 … PC4 are left: the furthest is PC4 at +4 s, the widest known to ± 40 ms.
+    expect(lines[at + 41]).toBe(
+      '  … and 5 more clients, each clock within 4.00 s of the reference and known to ± 0.04 s or better (see --json / --html)',
+    );
   });
 });
