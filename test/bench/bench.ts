@@ -9,7 +9,8 @@
 //   node dist/bench.js [--sizes 100,1000] [--dir .bench] [--runs 2] [--phases parse,render]
 
 import { fork } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateBundle } from '../gen/bundle-gen.ts';
@@ -100,16 +101,32 @@ function child(phase: Phase, bundleDir: string, heapCapMB?: number): Promise<Pha
   });
 }
 
+/**
+ * What a generated bundle depends on: its size and the generator's sources. A bundle made by an older
+ * generator is made again; with the size alone, a kept `.bench/` went on measuring stale bundles.
+ */
+function bundleStamp(sizeMB: number): string {
+  const gen = resolve(__dirname, '../test/gen');
+  const hash = createHash('sha256');
+  for (const name of readdirSync(gen)
+    .filter((n) => n.endsWith('.ts'))
+    .sort()) {
+    hash.update(name).update(readFileSync(join(gen, name)));
+  }
+  return `${sizeMB} ${hash.digest('hex').slice(0, 16)}`;
+}
+
 async function ensureBundle(dir: string, sizeMB: number): Promise<void> {
   const marker = join(dir, '.complete');
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === String(sizeMB)) {
+  const stamp = bundleStamp(sizeMB);
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === stamp) {
     return;
   }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const t = performance.now();
   const made = await generateBundle({ outDir: dir, targetBytes: sizeMB * MB, seed: 20261121 });
-  writeFileSync(marker, String(sizeMB));
+  writeFileSync(marker, stamp);
   console.log(
     `generated ${dir}: ${made.files} files, ${(made.bytes / MB).toFixed(0)} MB in ${((performance.now() - t) / 1000).toFixed(1)} s`,
   );
