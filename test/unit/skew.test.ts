@@ -88,4 +88,25 @@ describe('SkewModel', () => {
     expect(views[3_999]!.get('PC3999')).toBe(-3_999);
     expect(views[1_000]!.get('PC3999')).toBeUndefined();
   });
+
+  it('leaves out the few messages whose timing contradicts the rest, and says so', () => {
+    const model = new SkewModel(hosts(['SITE', 'site-server'], ['MP', 'management-point'], ['PC', 'client']));
+    model.addPairs([message('MP', 'SITE', 1_100, 100)]);
+    // PC runs 2 s behind MP: requests arrive 2,050 ms later by the clocks, replies 1,940 ms earlier. One
+    // request was paired with the one the MP logged 145 s before it.
+    const good = [0, 1, 2].flatMap(() => [message('PC', 'MP', 2_050, 50), message('MP', 'PC', -1_940, 60)]);
+    model.addPairs([...good, message('PC', 'MP', 2_050 - 145_000, 50)]);
+    const pc = model.result().hosts.get('PC');
+    expect(pc).toMatchObject({ skewMs: -2_995, uncertaintyMs: 155 });
+    expect(pc?.basis).toMatch(/^6 messages .* in both directions; 1 more left out, their timing contradicting/);
+  });
+
+  it('falls back to the median when no majority of the messages agrees', () => {
+    const model = new SkewModel(hosts(['SITE', 'site-server'], ['MP', 'management-point'], ['PC', 'client']));
+    model.addPairs([message('MP', 'SITE', 1_100, 100)]);
+    model.addPairs([message('PC', 'MP', 2_050, 50), message('PC', 'MP', 2_050 - 145_000, 50)]);
+    expect(model.result().hosts.get('PC')?.basis).toContain(
+      "with contradictory timing: median of the messages' offsets",
+    );
+  });
 });
