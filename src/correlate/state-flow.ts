@@ -303,7 +303,11 @@ function pairSmxMoves(ws: Workspace): void {
     }
   }
   // A notification is triggered by the first file of its batch to arrive: pair it with the batch's
-  // earliest move. Every file's processing also comes after its own move (a looser bound).
+  // earliest move. Every file's processing also comes after its own move (a looser bound). Which file came
+  // first is only known when the batch's files all come from one MP: across MPs, the earliest by their
+  // logged times is not the earliest in fact until their clocks are known (at 1 GB, pairing it anyway put
+  // three of four MPs 10 s off while claiming ±0.3 s).
+
   const batches = new Map<CollectedEvent, CollectedEvent[]>();
   for (const processed of ws.everywhere('StateSys.processingFile')) {
     const move = moves.get(processed.fields.smxFile?.toUpperCase() ?? '');
@@ -318,6 +322,9 @@ function pairSmxMoves(ws: Workspace): void {
     }
   }
   for (const [notice, batch] of batches) {
+    if (batch.some((move) => move.host !== batch[0]!.host)) {
+      continue;
+    }
     const first = batch.sort(byTime)[0]!;
     ws.pair(first, notice, 'MP → site SMX file (MPFDM → StateSys)', 0, 5 * MINUTE, 300);
   }
