@@ -35,6 +35,15 @@ export interface GenerateBundleOptions {
   /** Approximate total size; the result lands within a few percent above or below. */
   readonly targetBytes: number;
   readonly seed: number;
+  /** Management points; by default one per 160 clients, at most four. */
+  readonly mpCount?: number;
+}
+
+export interface GeneratedBundle {
+  readonly files: number;
+  readonly bytes: number;
+  /** Each host's true clock skew, ms ahead of true UTC (the site server's is 0): what analysis must recover. */
+  readonly skewMs: ReadonlyMap<string, number>;
 }
 
 /** One file's records of a round, in emission order: instants and raw texts side by side (no object per record). */
@@ -321,7 +330,7 @@ const ZONES: ReadonlyArray<readonly [number, string]> = [
  * Write a large bundle of about `targetBytes` under `outDir`: hundreds of clients (many small CCM logs each and a
  * legacy WindowsUpdate.log), several MPs (big MP_Location / MP_Relay / IIS / MPFDM logs), one site server.
  */
-export async function generateBundle(opts: GenerateBundleOptions): Promise<{ files: number; bytes: number }> {
+export async function generateBundle(opts: GenerateBundleOptions): Promise<GeneratedBundle> {
   // Generous: Node raises the soft descriptor limit to the hard one; the pool shrinks itself on EMFILE.
   const pool = new StreamPool(8192);
   const sink = new RoundSink(opts.outDir, pool);
@@ -330,7 +339,7 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<{ fil
 
   // Scale: ~1.6 MB per client over a run keeps a 1 GB bundle at ~600 clients and a 5 MB one at a handful.
   const clientCount = Math.max(3, Math.min(600, Math.round(opts.targetBytes / 1_600_000)));
-  const mpCount = Math.max(1, Math.min(4, Math.ceil(clientCount / 160)));
+  const mpCount = opts.mpCount ?? Math.max(1, Math.min(4, Math.ceil(clientCount / 160)));
   const siteZone = r.pick(ZONES);
   w.host({ name: 'PS1SITE', role: 'site', ip: '10.1.1.10', biasMinutes: siteZone[0], skewMs: 0, zone: siteZone[1] });
   const mps: Host[] = [];
@@ -441,5 +450,9 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<{ fil
     round++;
   }
   await pool.closeAll();
-  return { files: pool.files, bytes: pool.bytes };
+  const skewMs = new Map<string, number>([['PS1SITE', 0]]);
+  for (const h of [...mps, ...clients.map((c) => c.client.host)]) {
+    skewMs.set(h.name, h.clock.skewMs);
+  }
+  return { files: pool.files, bytes: pool.bytes, skewMs };
 }
