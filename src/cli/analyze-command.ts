@@ -71,7 +71,7 @@ async function analyzeAndWrite(path: string, options: AnalyzeCommandOptions): Pr
  * Hosts, flows and failures in flows listed one by one; a bundle with more gets counts, then the servers
  * and least certain clocks, the flows that did not complete and the first failures, up to as many.
  */
-const FLOWS_LISTED = 40;
+const LISTED = 40;
 
 export function summaryText(t: Timeline, limit = 10): string {
   const byId = new Map(t.events.map((e) => [e.id, e]));
@@ -84,7 +84,7 @@ export function summaryText(t: Timeline, limit = 10): string {
   lines.push('');
   const reference = t.referenceHost ?? 'none: no message crosses between hosts';
   // Hundreds of clients listed one per line would bury the servers: list the servers, then the clients
-  // whose clock is least known (not estimated, then the widest uncertainty), up to FLOWS_LISTED hosts.
+  // whose clock is least known (not estimated, then the widest uncertainty), up to LISTED hosts.
   const servers = t.hosts.filter((h) => h.role !== 'client');
   const clients = t.hosts
     .filter((h) => h.role === 'client')
@@ -92,12 +92,10 @@ export function summaryText(t: Timeline, limit = 10): string {
       (a, b) => (b.skewUncertaintyMs ?? Number.POSITIVE_INFINITY) - (a.skewUncertaintyMs ?? Number.POSITIVE_INFINITY),
     );
   const listed =
-    t.hosts.length <= FLOWS_LISTED
-      ? t.hosts
-      : [...servers, ...clients.slice(0, Math.max(0, FLOWS_LISTED - servers.length))];
-  const omitted = clients.slice(Math.max(0, FLOWS_LISTED - servers.length));
+    t.hosts.length <= LISTED ? t.hosts : [...servers, ...clients.slice(0, Math.max(0, LISTED - servers.length))];
+  const omitted = clients.slice(Math.max(0, LISTED - servers.length));
   lines.push(
-    t.hosts.length <= FLOWS_LISTED
+    t.hosts.length <= LISTED
       ? `Hosts (clocks corrected to ${reference}):`
       : `Hosts (${t.hosts.length}: ${servers.length} servers, ${clients.length} clients; clocks corrected to ${reference}), ` +
           'the servers and the clients whose clocks are least certain:',
@@ -112,7 +110,7 @@ export function summaryText(t: Timeline, limit = 10): string {
           : `clock ${seconds(h.clockSkewMs, true)} ± ${seconds(h.skewUncertaintyMs)}  (${h.skewBasis})`;
     lines.push(`  ${h.name.padEnd(width)}  ${h.role.padEnd(16)}  ${zoneFromBias(h.biasMinutes).padEnd(9)}  ${skew}`);
   }
-  if (t.hosts.length > FLOWS_LISTED && omitted.length > 0) {
+  if (t.hosts.length > LISTED && omitted.length > 0) {
     const widest = Math.max(...omitted.map((h) => h.skewUncertaintyMs ?? 0));
     const furthest = Math.max(...omitted.map((h) => Math.abs(h.clockSkewMs)));
     lines.push(
@@ -121,7 +119,7 @@ export function summaryText(t: Timeline, limit = 10): string {
     );
   }
   lines.push('');
-  if (t.flows.length <= FLOWS_LISTED) {
+  if (t.flows.length <= LISTED) {
     lines.push('Flows:');
     for (const f of t.flows) {
       lines.push(`  ${f.status.padEnd(10)}  ${f.summary}`);
@@ -135,11 +133,11 @@ export function summaryText(t: Timeline, limit = 10): string {
       `Flows (${t.flows.length}: ${count('ok')} ok, ${count('failed')} failed, ${count('incomplete')} incomplete)` +
         (open.length > 0 ? ', those that did not complete:' : ''),
     );
-    for (const f of open.slice(0, FLOWS_LISTED)) {
+    for (const f of open.slice(0, LISTED)) {
       lines.push(`  ${f.status.padEnd(10)}  ${f.summary}`);
     }
-    if (open.length > FLOWS_LISTED) {
-      lines.push(`  … and ${open.length - FLOWS_LISTED} more (see --json / --html)`);
+    if (open.length > LISTED) {
+      lines.push(`  … and ${open.length - LISTED} more (see --json / --html)`);
     }
   }
   const inFlows = t.failures.filter((f) => f.flow !== undefined);
@@ -147,7 +145,7 @@ export function summaryText(t: Timeline, limit = 10): string {
   lines.push('');
   const title = (f: TimelineFailure): string =>
     `${f.code ?? (f.type === 'timeout' ? 'timeout' : 'failure')}  ${f.meaning}`;
-  if (inFlows.length <= FLOWS_LISTED) {
+  if (inFlows.length <= LISTED) {
     lines.push(inFlows.length === 0 ? 'No failure in the flows.' : 'Failures in the flows:');
   } else {
     // Hundreds of failures are mostly a few causes repeated: say which, then show the first of them.
@@ -160,9 +158,9 @@ export function summaryText(t: Timeline, limit = 10): string {
     for (const [kind, n] of [...kinds].sort((a, b) => b[1] - a[1])) {
       lines.push(`  ×${String(n).padEnd(5)} ${kind.length > 120 ? `${kind.slice(0, 117)}...` : kind}`);
     }
-    lines.push(`The first ${FLOWS_LISTED}, each with its upstream cause:`);
+    lines.push(`The first ${LISTED}, each with its upstream cause:`);
   }
-  for (const f of inFlows.slice(0, FLOWS_LISTED)) {
+  for (const f of inFlows.slice(0, LISTED)) {
     lines.push(`  ${title(f)}`);
     lines.push(`    failing:  ${cite(f.event)}`);
     lines.push(`    cause:    ${cite(f.upstreamCause)}`);
@@ -171,8 +169,8 @@ export function summaryText(t: Timeline, limit = 10): string {
     }
     lines.push(`    check:    ${f.hint}`);
   }
-  if (inFlows.length > FLOWS_LISTED) {
-    lines.push(`  … and ${inFlows.length - FLOWS_LISTED} more (see --json / --html)`);
+  if (inFlows.length > LISTED) {
+    lines.push(`  … and ${inFlows.length - LISTED} more (see --json / --html)`);
   }
   if (others.length > 0 && limit > 0) {
     lines.push('');

@@ -274,21 +274,19 @@ function estimatePair(a: string, list: readonly CausalPair[]): Edge {
   const hops = new Set<string>();
   for (const p of list) {
     hops.add(p.hop);
-    const diff = p.receive.utc - p.send.utc;
+    const [plo, phi] = boundsOf(a, p);
+    lo = Math.max(lo, plo);
+    hi = Math.min(hi, phi);
     if (p.send.host === a) {
       forward += 1;
-      lo = Math.max(lo, diff - p.maxMs);
-      hi = Math.min(hi, diff - p.minMs);
-      if (diff - p.minMs < upper) {
-        upper = diff - p.minMs;
+      if (phi < upper) {
+        upper = phi;
         upperTypical = p.typicalMs;
       }
     } else {
       backward += 1;
-      lo = Math.max(lo, p.minMs - diff);
-      hi = Math.min(hi, p.maxMs - diff);
-      if (p.minMs - diff > lower) {
-        lower = p.minMs - diff;
+      if (plo > lower) {
+        lower = plo;
         lowerTypical = p.typicalMs;
       }
     }
@@ -342,12 +340,18 @@ function estimatePair(a: string, list: readonly CausalPair[]): Edge {
   };
 }
 
+/**
+ * What one message says of d = skew(b) - skew(a), a the host of `estimatePair`: its receipt minus its send
+ * by the two clocks, less a latency between the hop's least and most.
+ */
+function boundsOf(a: string, p: CausalPair): [lo: number, hi: number] {
+  const diff = p.receive.utc - p.send.utc;
+  return p.send.host === a ? [diff - p.maxMs, diff - p.minMs] : [p.minMs - diff, p.maxMs - diff];
+}
+
 /** The pairs whose bounds on d share the point most of them share (the lowest such point, if several). */
 function largestAgreement(a: string, list: readonly CausalPair[]): CausalPair[] {
-  const bounds = list.map((p): [number, number] => {
-    const diff = p.receive.utc - p.send.utc;
-    return p.send.host === a ? [diff - p.maxMs, diff - p.minMs] : [p.minMs - diff, p.maxMs - diff];
-  });
+  const bounds = list.map((p) => boundsOf(a, p));
   // Bounds are closed: at one value, an interval opening counts before one closing.
   const ends = bounds
     .flatMap(([lo, hi]): Array<[number, number]> => [

@@ -422,7 +422,7 @@ export class TimelineStore {
       hosts: this.hosts,
       failures: this.timelineFailures(),
       events: (withFlows, withFields) => this.exportEvents(withFlows, withFields),
-      flows: () => this.flows.map((f) => this.timelineFlow(f, true)).values(),
+      flows: () => this.timelineFlows(),
       links: () => this.timelineLinks(),
       timeline: () => this.reportTimeline(REPORT_EVENTS),
     };
@@ -457,9 +457,14 @@ export class TimelineStore {
     }
     const rows = this.order().filter((row) => keep[row] === 1);
     return {
-      ...this.materialize('cited'),
+      schema: 'cmflow.timeline/1',
+      bundle: this.bundle,
+      referenceHost: this.referenceHost,
+      hosts: this.hosts,
       events: [...rows].map((i) => this.event(i)),
       flows: this.flows.map((f) => this.timelineFlow(f, true)),
+      links: [],
+      failures: this.timelineFailures(),
       eventsInBundle: this.eventCount,
     };
   }
@@ -505,6 +510,13 @@ export class TimelineStore {
       }
     });
     return { start, flow };
+  }
+
+  /** The flows with their events' ids, one made at a time. */
+  private *timelineFlows(): Generator<TimelineFlow> {
+    for (const f of this.flows) {
+      yield this.timelineFlow(f, true);
+    }
   }
 
   private timelineFlow(f: StoredFlow, withEvents: boolean): TimelineFlow {
