@@ -4,7 +4,7 @@
 // not kept, so memory follows the number of flow events, not the size of the bundle.
 
 import type { Bundle } from '../parsers/bundle.ts';
-import { classifyRecord } from '../parsers/classify.ts';
+import { RepeatClassifier } from '../parsers/classify.ts';
 import type { BundleParse } from '../parsers/file-run.ts';
 import type { MessageFields, UpdateRef } from '../parsers/messages/fields.ts';
 import type { Scans } from '../parsers/messages/grammar.ts';
@@ -308,6 +308,7 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
   /** Per file, the line of the last record kept and how many kept records started on it. */
   const lastKept = new Map<string, { line: number; dup: number }>();
   const strings = new Strings();
+  const classifier = new RepeatClassifier();
   let records = 0;
   let seq = 0;
   let lastFile = '';
@@ -337,11 +338,10 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
           iis.add(r, hostOf.get(r.file) ?? '', seq);
           return;
         }
-        classifyRecord(r, scansFor(r.component));
+        const full = classifier.classify(r, scansFor(r.component));
         if (isDistributionPointLocation(r)) {
           return;
         }
-        const full = r.fields ?? {};
         const trouble = r.severity !== 'info' || full.errorCodes !== undefined || full.win32Error !== undefined;
         if (why === 'trouble' && !trouble) {
           return;
