@@ -31,8 +31,9 @@ export interface CollectTask {
  * Collected events as columns: the strings every event repeats (file, host, component, kind) cross once,
  * as indexes into `strings`, and the numbers in typed arrays that are moved, not copied. Cloned one by
  * one, each event would arrive with its own copies of those strings, to be hashed again by every map
- * the correlator keys on them. The fields objects cross as UTF-8 JSON bytes (moved too) and become
- * objects only when the layer is taken: a layer waiting its turn holds about 130 bytes per event outside
+ * the correlator keys on them. The fields objects cross as UTF-8 JSON bytes (moved too), each distinct
+ * object once (events of a repeated message share theirs, see RepeatClassifier), and become objects only
+ * when the layer is taken: a layer waiting its turn holds about 130 bytes per event outside
  * the heap instead of two objects per event in it. JSON rather than `v8.serialize`: the fields are plain
  * data, and at 300 MB JSON.parse took 0.45 s less of the correlating thread than `v8.deserialize` did.
  */
@@ -44,7 +45,9 @@ export interface PackedEvents {
   readonly ints: Int32Array;
   /** Per event: utc, offset, thread (NaN: none). */
   readonly numbers: Float64Array;
-  /** The events' fields objects, in order, as the UTF-8 bytes of one JSON array. */
+  /** Per event: its fields object's index in `fields`. */
+  readonly fieldRefs: Int32Array;
+  /** The distinct fields objects of the events, as the UTF-8 bytes of one JSON array. */
   readonly fields: Uint8Array;
 }
 
@@ -71,7 +74,9 @@ export function packEvents(events: readonly CollectedEvent[]): PackedEvents {
   const refs = new Int32Array(n * 5);
   const ints = new Int32Array(n * 6);
   const numbers = new Float64Array(n * 3);
+  const fieldRefs = new Int32Array(n);
   const fields: Array<CollectedEvent['fields']> = [];
+  const fieldIndex = new Map<CollectedEvent['fields'], number>();
   for (let i = 0; i < n; i++) {
     const e = events[i]!;
     refs[i * 5] = ref(e.file);
@@ -88,18 +93,24 @@ export function packEvents(events: readonly CollectedEvent[]): PackedEvents {
     numbers[i * 3] = e.utc;
     numbers[i * 3 + 1] = e.offset;
     numbers[i * 3 + 2] = e.thread ?? Number.NaN;
-    fields.push(e.fields);
+    let f = fieldIndex.get(e.fields);
+    if (f === undefined) {
+      f = fields.length;
+      fields.push(e.fields);
+      fieldIndex.set(e.fields, f);
+    }
+    fieldRefs[i] = f;
   }
   // UTF-8 JSON in a buffer of its own (moved, not copied; Buffer.from may hand out a slice of a shared pool).
-  return { strings, refs, ints, numbers, fields: UTF8.encode(JSON.stringify(fields)) };
+  return { strings, refs, ints, numbers, fieldRefs, fields: UTF8.encode(JSON.stringify(fields)) };
 }
 
 export function unpackEvents(p: PackedEvents): CollectedEvent[] {
-  const { strings, refs, ints, numbers } = p;
+  const { strings, refs, ints, numbers, fieldRefs } = p;
   const fields = JSON.parse(UTF8_TEXT.decode(p.fields)) as Array<CollectedEvent['fields']>;
   const str = (i: number): string | undefined => (i < 0 ? undefined : strings[i]);
   const events: CollectedEvent[] = [];
-  for (let i = 0; i < fields.length; i++) {
+  for (let i = 0; i < fieldRefs.length; i++) {
     const file = strings[refs[i * 5]!]!;
     const line = ints[i * 6]!;
     const dup = ints[i * 6 + 4]!;
@@ -113,7 +124,7 @@ export function unpackEvents(p: PackedEvents): CollectedEvent[] {
       component: strings[refs[i * 5 + 2]!]!,
       severity: SEVERITIES[ints[i * 6 + 5]!]!,
       kind: str(refs[i * 5 + 3]!),
-      fields: fields[i]!,
+      fields: fields[fieldRefs[i]!]!,
       thread: Number.isNaN(thread) ? undefined : thread,
       seq: ints[i * 6 + 2]!,
       offset: numbers[i * 3 + 1]!,

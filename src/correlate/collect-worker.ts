@@ -42,9 +42,17 @@ async function collectTask(task: CollectTask): Promise<CollectReply & { transfer
   return {
     id: task.id,
     collected: { parse: c.parse, events, iis, lastSeenByFile: c.lastSeenByFile },
-    transfer: [events.refs, events.ints, events.numbers, events.fields, iis.key, iis.utc, iis.offset, iis.ints].map(
-      (a) => a.buffer as ArrayBuffer,
-    ),
+    transfer: [
+      events.refs,
+      events.ints,
+      events.numbers,
+      events.fieldRefs,
+      events.fields,
+      iis.key,
+      iis.utc,
+      iis.offset,
+      iis.ints,
+    ].map((a) => a.buffer as ArrayBuffer),
   };
 }
 

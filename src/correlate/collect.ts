@@ -309,6 +309,8 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
   const lastKept = new Map<string, { line: number; dup: number }>();
   const strings = new Strings();
   const classifier = new RepeatClassifier();
+  /** A repeated message's fields are one object (see RepeatClassifier), and so are its working fields. */
+  const working = new WeakMap<MessageFields, WorkingFields>();
   let records = 0;
   let seq = 0;
   let lastFile = '';
@@ -349,7 +351,11 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
         if (why === 'flow' && (full.event === undefined || UNJOINED.has(full.event)) && !trouble) {
           return;
         }
-        const fields = workingFields(full, strings);
+        let fields = working.get(full);
+        if (fields === undefined) {
+          fields = workingFields(full, strings);
+          working.set(full, fields);
+        }
         // Records of a file come in line order, so those starting on one line come one after another.
         let dup = 1;
         const last = lastKept.get(r.file);

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/correlate/analyze.ts';
-import { aheadBytes } from '../../src/correlate/collect-pool.ts';
+import { aheadBytes, packEvents, unpackEvents } from '../../src/correlate/collect-pool.ts';
+import type { CollectedEvent } from '../../src/correlate/collect.ts';
 import { openBundle } from '../../src/parsers/bundle.ts';
 import { generateBundle } from '../gen/bundle-gen.ts';
 
@@ -77,5 +78,37 @@ describe('bytes collected ahead', () => {
   it('stays within an eighth of the heap, so that a capped heap still holds what waits to be taken', () => {
     expect(aheadBytes(429 * 1024 * 1024)).toBe(Math.floor((429 * 1024 * 1024) / 8));
     expect(aheadBytes(4096 * 1024 * 1024)).toBe(192 * 1024 * 1024);
+  });
+});
+
+describe('events packed for the crossing', () => {
+  it('carry each distinct fields object once, and come back sharing it', () => {
+    const event = (line: number, fields: CollectedEvent['fields']): CollectedEvent => ({
+      file: 'c/CCM/Logs/ScanAgent.log',
+      line,
+      endLine: line,
+      host: 'C1',
+      utc: (1_700_000_000_000 + line) as CollectedEvent['utc'],
+      component: 'ScanAgent',
+      severity: 'info',
+      kind: 'ScanAgent.locationsRequested',
+      fields,
+      thread: 7,
+      seq: line,
+      offset: line * 100,
+      length: 100,
+      dup: 1,
+      shape: undefined,
+      row: -1,
+    });
+    const repeated = { scanJob: '4cd06388-d509-46e4-8c00-75909edd9ef8' };
+    const other = { scanJob: '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0' };
+    const events = [event(1, repeated), event(2, other), event(3, repeated), event(4, { ...repeated })];
+    const packed = packEvents(events);
+    expect(Array.from(packed.fieldRefs)).toEqual([0, 1, 0, 2]);
+    const back = unpackEvents(packed);
+    expect(back).toEqual(events);
+    expect(back[2]!.fields).toBe(back[0]!.fields);
+    expect(back[3]!.fields).not.toBe(back[0]!.fields);
   });
 });
