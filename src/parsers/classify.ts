@@ -4,7 +4,10 @@ import type { MutableRecord } from './framer.ts';
 import type { MessageFields } from './messages/fields.ts';
 import { ALL_SCANS, messageFields } from './messages/grammar.ts';
 import type { Scans } from './messages/grammar.ts';
-import type { LogFormat } from './record.ts';
+import type { LogFormat, LogRecord } from './record.ts';
+
+/** What classifying reads of a record, and the fields it fills. */
+export type Classifiable = Pick<LogRecord, 'file' | 'offset' | 'component' | 'format' | 'text' | 'fields'>;
 
 export function classifyRecord(record: MutableRecord, scans: Scans = ALL_SCANS): void {
   if (record.fields === undefined) {
@@ -37,7 +40,7 @@ export class RepeatClassifier {
   private file = '';
   private span = -1;
 
-  classify(record: MutableRecord, scans: Scans = ALL_SCANS): MessageFields {
+  classify(record: Classifiable, scans: Scans = ALL_SCANS): MessageFields {
     const known = record.fields;
     if (known !== undefined) {
       return known;

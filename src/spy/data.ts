@@ -7,7 +7,7 @@ import type { Timeline } from '../correlate/model.ts';
 import { analyzeBundle } from '../correlate/analyze.ts';
 import type { Bundle, OpenOptions } from '../parsers/bundle.ts';
 import { openBundle } from '../parsers/bundle.ts';
-import { classifyRecord } from '../parsers/classify.ts';
+import { RepeatClassifier } from '../parsers/classify.ts';
 import { parseBundle } from '../parsers/parse-bundle.ts';
 import type { LogRecord } from '../parsers/record.ts';
 import type { SpyHost, SpyRecord } from './model.ts';
@@ -55,9 +55,10 @@ export async function loadSpyData(source: string | Bundle, options: LoadOptions 
   const bundle = owned ? await openBundle(source, options) : source;
   const byHost = new Map<string, SpyRecord[]>();
   const hostOf = new Map(bundle.files.map((f) => [f.path, f.host]));
+  // Only the records kept are classified: Client Spy's components are a small part of a bundle.
+  const classifier = new RepeatClassifier();
   try {
     const parsed = await parseBundle(bundle, {
-      classify: classifyRecord,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       sink: {
         record(r: LogRecord) {
@@ -79,7 +80,7 @@ export async function loadSpyData(source: string | Bundle, options: LoadOptions 
             severity: r.severity,
             thread: r.thread,
             text: r.text,
-            fields: r.fields ?? {},
+            fields: classifier.classify(r),
           });
         },
         problem() {},
