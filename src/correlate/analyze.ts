@@ -199,7 +199,17 @@ class Output {
       }
       return e.row;
     };
-    const order = (a: CollectedEvent, b: CollectedEvent): number => ws.corrected(a) - ws.corrected(b) || a.seq - b.seq;
+    // A flow's events come from one host or a few: its skew is looked up again only when the host changes.
+    let lastHost: string | undefined;
+    let lastSkew = 0;
+    const corrected = (e: CollectedEvent): number => {
+      if (e.host !== lastHost) {
+        lastHost = e.host;
+        lastSkew = ws.skewOf(e.host);
+      }
+      return e.utc - lastSkew;
+    };
+    const order = (a: CollectedEvent, b: CollectedEvent): number => corrected(a) - corrected(b) || a.seq - b.seq;
     for (const f of ws.flows) {
       const list = f.events.list().sort(order);
       const status: FlowStatus = found.status.get(f.id) ?? 'incomplete';

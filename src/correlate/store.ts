@@ -84,6 +84,27 @@ export class Interner {
   }
 }
 
+/**
+ * One column's way into the interner, remembering the last value: consecutive rows mostly repeat it (a
+ * flow's events share a host and mostly a file, a chain's links share a key), and a repeat then costs a
+ * string comparison instead of a lookup in a table of every string of the bundle (at 1 GB the lookups
+ * were 5% of the correlating thread).
+ */
+class LastInterned {
+  private last: string | undefined;
+  private lastId = -1;
+
+  constructor(private readonly strings: Interner) {}
+
+  id(s: string): number {
+    if (s !== this.last) {
+      this.lastId = this.strings.id(s);
+      this.last = s;
+    }
+    return this.lastId;
+  }
+}
+
 /** Entries per page of a column (a power of two). */
 const PAGE_BITS = 16;
 const PAGE = 1 << PAGE_BITS;
@@ -219,6 +240,11 @@ export class TimelineStore {
   linkCount = 0;
 
   private readonly strings = new Interner();
+  private readonly fileIds = new LastInterned(this.strings);
+  private readonly hostIds = new LastInterned(this.strings);
+  private readonly componentIds = new LastInterned(this.strings);
+  private readonly kindIds = new LastInterned(this.strings);
+  private readonly keyIds = new LastInterned(this.strings);
   private readonly file = int32();
   private readonly line = int32();
   /** End line - line: the record's extra lines. */
@@ -247,13 +273,13 @@ export class TimelineStore {
 
   addEvent(e: StoredEventInput, time: number, keepFields?: MessageFields): number {
     const i = this.eventCount++;
-    this.file.set(i, this.strings.id(e.file));
+    this.file.set(i, this.fileIds.id(e.file));
     this.line.set(i, e.line);
     this.extraLines.set(i, e.endLine - e.line);
     this.dup.set(i, e.dup);
-    this.host.set(i, this.strings.id(e.host));
-    this.component.set(i, this.strings.id(e.component));
-    this.kind.set(i, e.kind === undefined ? -1 : this.strings.id(e.kind));
+    this.host.set(i, this.hostIds.id(e.host));
+    this.component.set(i, this.componentIds.id(e.component));
+    this.kind.set(i, e.kind === undefined ? -1 : this.kindIds.id(e.kind));
     this.severity.set(i, SEVERITIES.indexOf(e.severity));
     this.thread.set(i, e.thread ?? -1);
     this.time.set(i, time);
@@ -272,7 +298,7 @@ export class TimelineStore {
     this.linkFrom.set(i, from);
     this.linkTo.set(i, to);
     this.linkEvidence.set(i, EVIDENCE.indexOf(evidence));
-    this.linkKey.set(i, this.strings.id(key));
+    this.linkKey.set(i, this.keyIds.id(key));
     this.linkWindow.set(i, windowMs ?? Number.NaN);
   }
 

@@ -230,7 +230,12 @@ export class Workspace {
 
   /** Skew-corrected time (logged UTC minus the host's estimated clock error). */
   corrected(e: CollectedEvent): number {
-    return e.utc - (this.skew.get(e.host) ?? this.shared?.skew.get(e.host) ?? 0);
+    return e.utc - this.skewOf(e.host);
+  }
+
+  /** Ms the host's clock reads ahead (0 when not estimated): `corrected(e)` is `e.utc - skewOf(e.host)`. */
+  skewOf(host: string): number {
+    return this.skew.get(host) ?? this.shared?.skew.get(host) ?? 0;
   }
 
   link(from: CollectedEvent, to: CollectedEvent, evidence: Evidence, key: string, windowMs?: number): void {
