@@ -159,6 +159,35 @@ describe('CCM time and bias', () => {
 });
 
 describe('CCM framing', () => {
+  it('gives each record its own date and component when they change to others of the same length', () => {
+    // The framer compares a repeated value in place: a change that keeps the length must still be seen.
+    const lines = [
+      ccm('one', '23:59:59.000+0', '01-13-2025', 'PolicyAgent_A'),
+      ccm('two', '23:59:59.500+0', '01-13-2025', 'PolicyAgent_A'),
+      ccm('three', '00:00:00.100+0', '01-14-2025', 'PolicyAgent_B'),
+      ccm('four', '00:00:00.200+0', '01-14-2025', 'Policy.Agent+'),
+      ccm('five', '00:00:00.300+0', '01-14-2025', 'Policy.Agent+'),
+      ccm('six', '00:00:00.400+0', '01-14-2025', 'PolicyXAgentY'),
+    ];
+    const out = parse(lines.join(CRLF) + CRLF);
+    expect(out.records.map((r) => r.component)).toEqual([
+      'PolicyAgent_A',
+      'PolicyAgent_A',
+      'PolicyAgent_B',
+      'Policy.Agent+',
+      'Policy.Agent+',
+      'PolicyXAgentY',
+    ]);
+    expect(out.records.map(utc)).toEqual([
+      '2025-01-13T23:59:59.000Z',
+      '2025-01-13T23:59:59.500Z',
+      '2025-01-14T00:00:00.100Z',
+      '2025-01-14T00:00:00.200Z',
+      '2025-01-14T00:00:00.300Z',
+      '2025-01-14T00:00:00.400Z',
+    ]);
+  });
+
   it('keeps a multi-line XML body in one record with its start and end lines', () => {
     const text =
       ccm('before', '10:00:00.000+000') +
