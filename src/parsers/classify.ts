@@ -39,6 +39,8 @@ export class RepeatClassifier {
   private readonly contexts = new Map<string, Context>();
   private file = '';
   private span = -1;
+  /** Counts the times it forgot: a caller keeping something per fields object may forget it then too. */
+  generation = 0;
 
   classify(record: Classifiable, scans: Scans = ALL_SCANS): MessageFields {
     const known = record.fields;
@@ -50,6 +52,7 @@ export class RepeatClassifier {
       this.file = record.file;
       this.span = span;
       this.contexts.clear();
+      this.generation += 1;
     }
     // messageFields reads the component, the format and the scans besides the text.
     let context = this.contexts.get(record.component);
