@@ -308,13 +308,8 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
   /** Per file, the line of the last record kept and how many kept records started on it. */
   const lastKept = new Map<string, { line: number; dup: number }>();
   const strings = new Strings();
-  const classifier = new RepeatClassifier();
-  /**
-   * A repeated message's fields are one object (see RepeatClassifier), and so are its working fields: kept
-   * here for as long as the classifier remembers the fields (a WeakMap's set cost 17% of this sink at 1 GB).
-   */
-  const working = new Map<MessageFields, WorkingFields>();
-  let workingGeneration = 0;
+  /** A repeated message's fields are one object, and so are its working fields, kept in the fields' slot. */
+  const classifier = new RepeatClassifier<WorkingFields>();
   let records = 0;
   let seq = 0;
   let lastFile = '';
@@ -344,7 +339,8 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
           iis.add(r, hostOf.get(r.file) ?? '', seq);
           return;
         }
-        const full = classifier.classify(r, scansFor(r.component));
+        const classified = classifier.classified(r, scansFor(r.component));
+        const full = classified.fields;
         if (isDistributionPointLocation(r)) {
           return;
         }
@@ -355,14 +351,10 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
         if (why === 'flow' && (full.event === undefined || UNJOINED.has(full.event)) && !trouble) {
           return;
         }
-        if (classifier.generation !== workingGeneration) {
-          working.clear();
-          workingGeneration = classifier.generation;
-        }
-        let fields = working.get(full);
+        let fields = classified.derived;
         if (fields === undefined) {
           fields = workingFields(full, strings);
-          working.set(full, fields);
+          classified.derived = fields;
         }
         // Records of a file come in line order, so those starting on one line come one after another.
         let dup = 1;

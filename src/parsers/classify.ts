@@ -22,10 +22,16 @@ export function classifyRecord(record: MutableRecord, scans: Scans = ALL_SCANS):
  */
 const MEMO_SPAN = 1 << 20;
 
-interface Context {
+/** A message's fields, and a slot for what the caller makes of them (kept as long as the fields are). */
+export interface Classified<D> {
+  readonly fields: MessageFields;
+  derived: D | undefined;
+}
+
+interface Context<D> {
   readonly format: LogFormat;
   readonly scans: Scans;
-  readonly texts: Map<string, MessageFields>;
+  readonly texts: Map<string, Classified<D>>;
 }
 
 /**
@@ -33,26 +39,32 @@ interface Context {
  * within the same MiB of its file the fields it got the first time (the same object: fields are never
  * changed once made). Logs repeat whole lines all the time (polling loops, the same update listed on every
  * scan, the same reply body for every request of a client): in the bench bundles 55% of messages repeat
- * one seen earlier in their file, nearly all of them within a MiB.
+ * one seen earlier in their file, nearly all of them within a MiB. `D` is what a caller derives from the
+ * fields and keeps beside them (see `classified`).
  */
-export class RepeatClassifier {
-  private readonly contexts = new Map<string, Context>();
+export class RepeatClassifier<D = never> {
+  private readonly contexts = new Map<string, Context<D>>();
   private file = '';
   private span = -1;
-  /** Counts the times it forgot: a caller keeping something per fields object may forget it then too. */
-  generation = 0;
 
   classify(record: Classifiable, scans: Scans = ALL_SCANS): MessageFields {
+    return this.classified(record, scans).fields;
+  }
+
+  /**
+   * The record's fields with their slot: a repeat of a message gets the same slot, so what the caller put
+   * there for the first is there for the others. A record whose framer gave it fields gets a slot of its own.
+   */
+  classified(record: Classifiable, scans: Scans = ALL_SCANS): Classified<D> {
     const known = record.fields;
     if (known !== undefined) {
-      return known;
+      return { fields: known, derived: undefined };
     }
     const span = Math.floor(record.offset / MEMO_SPAN);
     if (record.file !== this.file || span !== this.span) {
       this.file = record.file;
       this.span = span;
       this.contexts.clear();
-      this.generation += 1;
     }
     // messageFields reads the component, the format and the scans besides the text.
     let context = this.contexts.get(record.component);
@@ -60,12 +72,12 @@ export class RepeatClassifier {
       context = { format: record.format, scans, texts: new Map() };
       this.contexts.set(record.component, context);
     }
-    let fields = context.texts.get(record.text);
-    if (fields === undefined) {
-      fields = messageFields(record.component, record.text, record.format, scans);
-      context.texts.set(record.text, fields);
+    let entry = context.texts.get(record.text);
+    if (entry === undefined) {
+      entry = { fields: messageFields(record.component, record.text, record.format, scans), derived: undefined };
+      context.texts.set(record.text, entry);
     }
-    record.fields = fields;
-    return fields;
+    record.fields = entry.fields;
+    return entry;
   }
 }

@@ -90,6 +90,19 @@ describe('RepeatClassifier', () => {
     expect(without).not.toBe(withGuids);
   });
 
+  it("keeps what the caller derived from a message's fields for its repeats", () => {
+    const memo = new RepeatClassifier<string>();
+    const first = memo.classified(record(SCAN));
+    first.derived = 'working copy';
+    expect(memo.classified(record(SCAN, { offset: 4096 })).derived).toBe('working copy');
+    expect(memo.classified(record(SCAN, { offset: 1 << 20 })).derived).toBeUndefined();
+    const iis = record('CCM_POST /ccm_system/request');
+    iis.fields = { httpMethod: 'CCM_POST' };
+    const own = memo.classified(iis);
+    own.derived = 'not shared';
+    expect(memo.classified({ ...iis }).derived).toBeUndefined();
+  });
+
   it('keeps fields a framer already gave the record', () => {
     const memo = new RepeatClassifier();
     const r = record('CCM_POST /ccm_system/request');
