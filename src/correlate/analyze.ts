@@ -220,7 +220,7 @@ class Output {
         status,
         summary: summarize(f, list, status),
         host: f.host,
-        events: Int32Array.from(list, row),
+        events: int32Of(list, row),
       });
     }
     for (const failure of found.failures) {
@@ -229,7 +229,7 @@ class Output {
           ...failure,
           event: row(failure.event),
           upstreamCause: row(failure.upstreamCause),
-          chain: Int32Array.from(failure.chain, row),
+          chain: int32Of(failure.chain, row),
         },
         at: ws.corrected(failure.event),
       });
@@ -339,4 +339,16 @@ function summarize(flow: FlowDraft, events: readonly CollectedEvent[], status: F
     case 'sync':
       return `${flow.host}: sync set update source ${String(k.updateSource)} to content version ${String(k.contentVersion)}: ${outcome}`;
   }
+}
+
+/**
+ * `Int32Array.from(list, f)` as a loop: with a mapping function `from` goes through the iterator protocol,
+ * eight times slower for a flow's events (0.5 s of the correlating thread at 1 GB).
+ */
+function int32Of<T>(list: readonly T[], f: (x: T) => number): Int32Array {
+  const out = new Int32Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    out[i] = f(list[i]!);
+  }
+  return out;
 }
