@@ -102,8 +102,8 @@ function buildScanFlow(
   }
   keys.locationRequests = [...requests];
   for (const l of requests) {
-    for (const e of scanAgent) {
-      if (e.fields.locationRequest === l && e.fields.scanJob === undefined) {
+    for (const e of byField(ws, host, 'scanagent', 'locationRequest').get(l) ?? []) {
+      if (e.fields.scanJob === undefined) {
         add(e);
       }
     }
@@ -170,10 +170,9 @@ function locationRequest(
     return e !== undefined;
   };
   const ls = ws.component(host, 'locationservices');
-  const sent = ls.find((e) => e.kind === 'LocationServices.locationRequestSent' && e.fields.locationRequest === l);
-  const callback = ls.find(
-    (e) => e.kind === 'LocationServices.callingBackWsusRequest' && e.fields.locationRequest === l,
-  );
+  const lsOfRequest = byField(ws, host, 'locationservices', 'locationRequest').get(l) ?? [];
+  const sent = lsOfRequest.find((e) => e.kind === 'LocationServices.locationRequestSent');
+  const callback = lsOfRequest.find((e) => e.kind === 'LocationServices.callingBackWsusRequest');
   const requesting = scanAgent.find(
     (e) =>
       e.kind === 'ScanAgent.requestingLocations' &&
@@ -181,8 +180,9 @@ function locationRequest(
       e.utc <= sent.utc &&
       e.utc >= sent.utc - 30 * SECOND,
   );
-  const idLine = scanAgent.find((e) => e.kind === 'ScanAgent.locationRequestId' && e.fields.locationRequest === l);
-  const update = scanAgent.find((e) => e.kind === 'ScanAgent.locationUpdateReceived' && e.fields.locationRequest === l);
+  const scanAgentOfRequest = byField(ws, host, 'scanagent', 'locationRequest').get(l) ?? [];
+  const idLine = scanAgentOfRequest.find((e) => e.kind === 'ScanAgent.locationRequestId');
+  const update = scanAgentOfRequest.find((e) => e.kind === 'ScanAgent.locationUpdateReceived');
   let request: CollectedEvent | undefined;
   if (add(sent)) {
     // The request LocationServices built just before sending it: same update source, seconds apart.
@@ -221,10 +221,11 @@ function locationRequest(
   if (!sent) {
     return;
   }
-  const messaging = ws.component(host, 'ccmmessaging');
   const send = nearest(
-    messaging.filter(
-      (e) => e.kind === 'CcmMessaging.sendingAsync' && (e.fields.queue ?? '').includes('mp_locationmanager'),
+    ws.cached(`location-sends\u0000${host}`, () =>
+      ws
+        .component(host, 'ccmmessaging')
+        .filter((e) => e.kind === 'CcmMessaging.sendingAsync' && (e.fields.queue ?? '').includes('mp_locationmanager')),
     ),
     sent.utc,
     5 * SECOND,
@@ -241,10 +242,11 @@ function locationRequest(
     30 * SECOND,
   );
   const m = send.fields.messageId!;
-  const mine = messaging.filter((e) => e.fields.messageId === m);
+  const messages = byField(ws, host, 'ccmmessaging', 'messageId');
+  const mine = messages.get(m) ?? [];
   const gotReply = mine.find((e) => e.kind === 'CcmMessaging.gotReply');
   const r = gotReply?.fields.replyId;
-  const replyEvents = r === undefined ? [] : messaging.filter((e) => e.fields.messageId === r);
+  const replyEvents = r === undefined ? [] : (messages.get(r) ?? []);
   [...mine, ...replyEvents].forEach(add);
   ws.chain(mine, 'id', `message=${m}`);
   if (gotReply && replyEvents.length > 0) {
@@ -542,4 +544,20 @@ function keys(flow: FlowDraft): Record<string, string | number | string[]> {
 
 function arr(v: string | number | string[] | undefined): string[] {
   return Array.isArray(v) ? v : [];
+}
+
+/**
+ * A host's events of a component grouped by a request or message id, in time order, built once: each of
+ * a client's location requests looked its lines up by scanning the whole component (23 requests a client
+ * at 100 MB, hundreds of lines each).
+ */
+function byField(
+  ws: Workspace,
+  host: string,
+  component: string,
+  field: 'locationRequest' | 'messageId',
+): Map<string, CollectedEvent[]> {
+  return ws.cached(`by-${field}\u0000${component}\u0000${host}`, () =>
+    groupBy(ws.component(host, component), (e) => e.fields[field]),
+  );
 }
