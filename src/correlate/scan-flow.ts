@@ -304,7 +304,10 @@ function attachWuaHandler(ws: Workspace, host: string, windows: ScanJobWindow[])
     ws.on(host).filter((e) => e.kind?.startsWith('WindowsUpdate.') === true || isWindowsUpdateFile(e)),
   );
   for (const w of windows) {
-    const mine = between(wua, w.start, w.end + 2 * SECOND).filter((e) => ownerOf(windows, e.utc) === w);
+    // Only the windows that overlap this one can own its records (ownerOf over every window of the host
+    // for every record was quadratic in the host's scans).
+    const overlapping = windows.filter((o) => o.start <= w.end + 2 * SECOND && w.start <= o.end + 2 * SECOND);
+    const mine = between(wua, w.start, w.end + 2 * SECOND).filter((e) => ownerOf(overlapping, e.utc) === w);
     if (mine.length === 0) {
       continue;
     }
@@ -338,7 +341,7 @@ function attachWuaHandler(ws: Workspace, host: string, windows: ScanJobWindow[])
         w.end - result.utc + 5 * SECOND,
       );
     }
-    windowsUpdateSearch(ws, mine, wu, w.flow);
+    windowsUpdateSearch(ws, host, mine, wu, w.flow);
     updateStates(ws, host, mine, w);
   }
 }
@@ -364,13 +367,21 @@ function isWindowsUpdateFile(e: CollectedEvent): boolean {
 }
 
 /** The WUA search the handler started: COMAPI START … END in WindowsUpdate.log. */
-function windowsUpdateSearch(ws: Workspace, handler: CollectedEvent[], wu: CollectedEvent[], flow: FlowDraft): void {
+function windowsUpdateSearch(
+  ws: Workspace,
+  host: string,
+  handler: CollectedEvent[],
+  wu: CollectedEvent[],
+  flow: FlowDraft,
+): void {
   const started = handler.find((e) => e.kind === 'WUAHandler.searchStarted');
   if (!started) {
     return;
   }
   const start = nearest(
-    wu.filter((e) => e.kind === 'WindowsUpdate.callStart' || e.kind === 'WindowsUpdate.callSubmitted'),
+    ws.cached(`wu-calls\u0000${host}`, () =>
+      wu.filter((e) => e.kind === 'WindowsUpdate.callStart' || e.kind === 'WindowsUpdate.callSubmitted'),
+    ),
     started.utc,
     5 * SECOND,
     60 * SECOND,
@@ -406,9 +417,17 @@ function windowsUpdateSearch(ws: Workspace, handler: CollectedEvent[], wu: Colle
       agrees ? `same error ${code}` : 'search ends, WUAHandler reports it',
     );
   }
+  // The handler's first status line for each update (as a search of the handler's lines would find it).
+  const statusOf = new Map<string | undefined, CollectedEvent>();
+  for (const e of handler) {
+    const id = e.fields.updates?.[0]?.id;
+    if (e.kind === 'WUAHandler.updateStatus' && !statusOf.has(id)) {
+      statusOf.set(id, e);
+    }
+  }
   for (const added of session.filter((e) => e.kind === 'WindowsUpdate.updateAdded')) {
     const id = added.fields.updates?.[0]?.id;
-    const status = handler.find((e) => e.kind === 'WUAHandler.updateStatus' && e.fields.updates?.[0]?.id === id);
+    const status = statusOf.get(id);
     if (status && id !== undefined) {
       ws.link(added, status, 'id', `update=${id}`);
     }
