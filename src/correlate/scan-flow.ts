@@ -102,7 +102,7 @@ function buildScanFlow(
   }
   keys.locationRequests = [...requests];
   for (const l of requests) {
-    for (const e of byField(ws, host, 'scanagent', 'locationRequest').get(l) ?? []) {
+    for (const e of ws.byId(host, 'scanagent', 'locationRequest').get(l) ?? []) {
       if (e.fields.scanJob === undefined) {
         add(e);
       }
@@ -170,7 +170,7 @@ function locationRequest(
     return e !== undefined;
   };
   const ls = ws.component(host, 'locationservices');
-  const lsOfRequest = byField(ws, host, 'locationservices', 'locationRequest').get(l) ?? [];
+  const lsOfRequest = ws.byId(host, 'locationservices', 'locationRequest').get(l) ?? [];
   const sent = lsOfRequest.find((e) => e.kind === 'LocationServices.locationRequestSent');
   const callback = lsOfRequest.find((e) => e.kind === 'LocationServices.callingBackWsusRequest');
   const requesting = scanAgent.find(
@@ -180,7 +180,7 @@ function locationRequest(
       e.utc <= sent.utc &&
       e.utc >= sent.utc - 30 * SECOND,
   );
-  const scanAgentOfRequest = byField(ws, host, 'scanagent', 'locationRequest').get(l) ?? [];
+  const scanAgentOfRequest = ws.byId(host, 'scanagent', 'locationRequest').get(l) ?? [];
   const idLine = scanAgentOfRequest.find((e) => e.kind === 'ScanAgent.locationRequestId');
   const update = scanAgentOfRequest.find((e) => e.kind === 'ScanAgent.locationUpdateReceived');
   let request: CollectedEvent | undefined;
@@ -242,7 +242,7 @@ function locationRequest(
     30 * SECOND,
   );
   const m = send.fields.messageId!;
-  const messages = byField(ws, host, 'ccmmessaging', 'messageId');
+  const messages = ws.byId(host, 'ccmmessaging', 'messageId');
   const mine = messages.get(m) ?? [];
   const gotReply = mine.find((e) => e.kind === 'CcmMessaging.gotReply');
   const r = gotReply?.fields.replyId;
@@ -563,20 +563,4 @@ function keys(flow: FlowDraft): Record<string, string | number | string[]> {
 
 function arr(v: string | number | string[] | undefined): string[] {
   return Array.isArray(v) ? v : [];
-}
-
-/**
- * A host's events of a component grouped by a request or message id, in time order, built once: each of
- * a client's location requests looked its lines up by scanning the whole component (23 requests a client
- * at 100 MB, hundreds of lines each).
- */
-function byField(
-  ws: Workspace,
-  host: string,
-  component: string,
-  field: 'locationRequest' | 'messageId',
-): Map<string, CollectedEvent[]> {
-  return ws.cached(`by-${field}\u0000${component}\u0000${host}`, () =>
-    groupBy(ws.component(host, component), (e) => e.fields[field]),
-  );
 }

@@ -159,7 +159,7 @@ function relayFlow(
     }
     return e !== undefined;
   };
-  const mine = messaging.filter((e) => e.fields.messageId === m);
+  const mine = ws.byId(host, 'ccmmessaging', 'messageId').get(m) ?? [];
   const outgoing = mine.find((e) => e.kind === 'CcmMessaging.sendingOutgoing') ?? send;
   const post = firstAfter(
     messaging,
@@ -179,9 +179,20 @@ function relayFlow(
     60 * SECOND,
     (e) => e.kind === 'StateMessage.forwarded',
   );
-  const bodies = stateMsg.filter(
-    (e) => e.kind === 'StateMessage.body' && e.utc > previousForward && e.utc <= (forwarded ?? send).utc,
+  // The host's bodies in time order, from just after the previous forward (a filter of the whole log
+  // for every relay was quadratic in a client's relays).
+  const allBodies = ws.cached(`state-bodies\u0000${host}`, () =>
+    stateMsg.filter((e) => e.kind === 'StateMessage.body'),
   );
+  const until = (forwarded ?? send).utc;
+  const bodies: CollectedEvent[] = [];
+  for (
+    let i = firstIndexAt(allBodies, previousForward, undefined, true);
+    i < allBodies.length && allBodies[i]!.utc <= until;
+    i++
+  ) {
+    bodies.push(allBodies[i]!);
+  }
   bodies.forEach(add);
   const serials = bodies.flatMap((b) =>
     (b.fields.stateMessages ?? []).map((s) => s.serialNumber).filter((n): n is number => n !== undefined),
