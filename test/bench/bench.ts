@@ -5,6 +5,8 @@
 // swimlane webview in headless Chromium on that timeline: first paint after analysis, frame times while
 // panning and zooming; skipped when Chromium is absent). Each runs in a child process of its own so that
 // its peak resident memory (maxRSS) is its own. This is a report, never a test: nothing fails on speed.
+// Beside wall-clock throughput it reports each phase's CPU time, the whole process's and the calling
+// thread's: on a shared machine wall time swings with the neighbours' load, CPU time much less.
 //
 //   node dist/bench.js [--sizes 100,1000] [--dir .bench] [--runs 2] [--phases parse,render]
 
@@ -32,7 +34,34 @@ interface PhaseResult {
   bytes: number;
   units: number;
   maxRssMB: number;
+  /** CPU of the whole process (every thread, V8's helpers included) and of the calling thread. */
+  cpuSeconds: number;
+  mainCpuSeconds: number | undefined;
   render?: RenderStats;
+}
+
+/** CPU seconds of this process's main thread so far, from /proc (Linux); undefined elsewhere. */
+function mainThreadCpu(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+function cpuSince(
+  start: NodeJS.CpuUsage,
+  mainStart: number | undefined,
+): Pick<PhaseResult, 'cpuSeconds' | 'mainCpuSeconds'> {
+  const used = process.cpuUsage(start);
+  const main = mainThreadCpu();
+  return {
+    cpuSeconds: (used.user + used.system) / 1e6,
+    mainCpuSeconds: main === undefined || mainStart === undefined ? undefined : main - mainStart,
+  };
 }
 
 const MB = 1_000_000;
@@ -40,6 +69,8 @@ const MB = 1_000_000;
 async function runPhase(phase: Phase, bundleDir: string): Promise<PhaseResult> {
   const bundle = await openBundle(bundleDir);
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
+  const mainStart = mainThreadCpu();
   let bytes = 0;
   let units = 0;
   if (phase === 'floor') {
@@ -61,7 +92,8 @@ async function runPhase(phase: Phase, bundleDir: string): Promise<PhaseResult> {
     const render = await measureRender(analyzed.timeline, resolve('test-results/screenshots'));
     analyzed.close();
     const seconds = (performance.now() - start) / 1000;
-    return { phase, seconds, bytes, units, maxRssMB: process.resourceUsage().maxRSS / 1024, render };
+    const cpu = cpuSince(cpuStart, mainStart);
+    return { phase, seconds, bytes, units, maxRssMB: process.resourceUsage().maxRSS / 1024, ...cpu, render };
   } else if (phase === 'parallel') {
     const parsed = await parseBundle(bundle, {
       workers: defaultWorkerCount(),
@@ -83,7 +115,14 @@ async function runPhase(phase: Phase, bundleDir: string): Promise<PhaseResult> {
     bytes = parsed.files.reduce((sum, f) => sum + f.summary.bytes, 0);
   }
   const seconds = (performance.now() - start) / 1000;
-  return { phase, seconds, bytes, units, maxRssMB: process.resourceUsage().maxRSS / 1024 };
+  return {
+    phase,
+    seconds,
+    bytes,
+    units,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    ...cpuSince(cpuStart, mainStart),
+  };
 }
 
 function child(phase: Phase, bundleDir: string, heapCapMB?: number): Promise<PhaseResult> {
@@ -198,6 +237,9 @@ async function main(): Promise<void> {
         analyzeVsFloor: Number((rate(analyze) / rate(floor)).toFixed(2)),
         analyzePeakMB: Math.round(analyze.maxRssMB),
         analyzePeakVsBundle: Number((analyze.maxRssMB / size).toFixed(3)),
+        floorCpuS: Number(floor.cpuSeconds.toFixed(1)),
+        analyzeCpuS: Number(analyze.cpuSeconds.toFixed(1)),
+        analyzeMainCpuS: analyze.mainCpuSeconds === undefined ? '-' : Number(analyze.mainCpuSeconds.toFixed(1)),
         cappedHeapMB: capMB,
         cappedMBs: capped ? Math.round(rate(capped)) : 'out of memory',
         cappedPeakMB: capped ? Math.round(capped.maxRssMB) : '-',
@@ -214,7 +256,8 @@ async function main(): Promise<void> {
           `records + message fields ${row.parseMBs} MB/s = ${row.parseVsFloor} x floor, ` +
           `${row.records} records, peak ${row.parsePeakMB} MB = ${row.parsePeakVsBundle} x bundle | ` +
           `${defaultWorkerCount()} threads ${row.threadsMBs} MB/s = ${row.threadsVsFloor} x floor, peak ${row.threadsPeakMB} MB | ` +
-          `analyze ${row.analyzeMBs} MB/s = ${row.analyzeVsFloor} x floor, ${row.flows} flows, peak ${row.analyzePeakMB} MB = ${row.analyzePeakVsBundle} x bundle | ` +
+          `analyze ${row.analyzeMBs} MB/s = ${row.analyzeVsFloor} x floor, ${row.flows} flows, peak ${row.analyzePeakMB} MB = ${row.analyzePeakVsBundle} x bundle, ` +
+          `CPU ${row.analyzeCpuS} s (calling thread ${row.analyzeMainCpuS} s; floor ${row.floorCpuS} s) | ` +
           (capped
             ? `analyze, heap capped at ${capMB} MB: ${row.cappedMBs} MB/s, peak ${row.cappedPeakMB} MB = ${row.cappedPeakVsBundle} x bundle`
             : `analyze does not fit a heap capped at ${capMB} MB`),
