@@ -184,15 +184,7 @@ function relayFlow(
   const allBodies = ws.cached(`state-bodies\u0000${host}`, () =>
     stateMsg.filter((e) => e.kind === 'StateMessage.body'),
   );
-  const until = (forwarded ?? send).utc;
-  const bodies: CollectedEvent[] = [];
-  for (
-    let i = firstIndexAt(allBodies, previousForward, undefined, true);
-    i < allBodies.length && allBodies[i]!.utc <= until;
-    i++
-  ) {
-    bodies.push(allBodies[i]!);
-  }
+  const bodies = between(allBodies, previousForward, (forwarded ?? send).utc, true);
   bodies.forEach(add);
   const serials = bodies.flatMap((b) =>
     (b.fields.stateMessages ?? []).map((s) => s.serialNumber).filter((n): n is number => n !== undefined),
@@ -318,7 +310,6 @@ function pairSmxMoves(ws: Workspace): void {
   // first is only known when the batch's files all come from one MP: across MPs, the earliest by their
   // logged times is not the earliest in fact until their clocks are known (at 1 GB, pairing it anyway put
   // three of four MPs 10 s off while claiming ±0.3 s).
-
   const batches = new Map<CollectedEvent, CollectedEvent[]>();
   for (const processed of ws.everywhere('StateSys.processingFile')) {
     const move = moves.get(processed.fields.smxFile?.toUpperCase() ?? '');

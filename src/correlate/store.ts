@@ -425,14 +425,19 @@ export class TimelineStore {
    */
   materialize(events: 'all' | 'cited' = 'all'): Timeline {
     const all = events === 'all';
+    return this.timelineOf(all ? this.order() : this.cited(), all, all ? [...this.timelineLinks()] : []);
+  }
+
+  /** The timeline of these rows (in this order), its flows with or without their events' ids. */
+  private timelineOf(rows: Int32Array, flowEvents: boolean, links: TimelineLink[]): Timeline {
     return {
       schema: 'cmflow.timeline/1',
       bundle: this.bundle,
       referenceHost: this.referenceHost,
       hosts: this.hosts,
-      events: [...(all ? this.order() : this.cited())].map((i) => this.event(i)),
-      flows: this.flows.map((f) => this.timelineFlow(f, all)),
-      links: all ? [...this.timelineLinks()] : [],
+      events: Array.from(rows, (i) => this.event(i)),
+      flows: this.flows.map((f) => this.timelineFlow(f, flowEvents)),
+      links,
       failures: this.timelineFailures(),
     };
   }
@@ -482,17 +487,7 @@ export class TimelineStore {
       }
     }
     const rows = this.order().filter((row) => keep[row] === 1);
-    return {
-      schema: 'cmflow.timeline/1',
-      bundle: this.bundle,
-      referenceHost: this.referenceHost,
-      hosts: this.hosts,
-      events: [...rows].map((i) => this.event(i)),
-      flows: this.flows.map((f) => this.timelineFlow(f, true)),
-      links: [],
-      failures: this.timelineFailures(),
-      eventsInBundle: this.eventCount,
-    };
+    return { ...this.timelineOf(rows, true, []), eventsInBundle: this.eventCount };
   }
 
   private *exportEvents(withFlows: boolean, withFields: boolean): Generator<ExportEvent> {

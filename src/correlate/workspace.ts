@@ -374,10 +374,15 @@ export function lastBefore(
   return undefined;
 }
 
-/** Events of a time-ordered list within [from, to]. */
-export function between(list: readonly CollectedEvent[], from: number, to: number): CollectedEvent[] {
+/** Events of a time-ordered list within [from, to], or (from, to] with `afterFrom`. */
+export function between(
+  list: readonly CollectedEvent[],
+  from: number,
+  to: number,
+  afterFrom = false,
+): CollectedEvent[] {
   const out: CollectedEvent[] = [];
-  for (let i = firstIndexAt(list, from); i < list.length && list[i]!.utc <= to; i++) {
+  for (let i = firstIndexAt(list, from, undefined, afterFrom); i < list.length && list[i]!.utc <= to; i++) {
     out.push(list[i]!);
   }
   return out;
