@@ -41,7 +41,9 @@ const BLOCK_BYTES = 16 * 1024;
 
 interface Block {
   readonly start: number;
-  readonly bytes: Uint8Array;
+  /** BLOCK_BYTES long; the first `length` bytes were read. */
+  readonly buffer: Buffer;
+  readonly length: number;
 }
 
 export class RecordReader {
@@ -49,6 +51,8 @@ export class RecordReader {
   private readonly open = new Map<string, number>();
   /** The last block read from each open file. */
   private readonly blocks = new Map<string, Block>();
+  /** Block buffers of closed files, to be read into again. */
+  private readonly spare: Buffer[] = [];
   /** Spans of files inside a .zip, fetched ahead by `prefetch`. */
   private readonly fetched = new Map<string, Map<number, Uint8Array>>();
 
@@ -133,6 +137,7 @@ export class RecordReader {
     }
     this.open.clear();
     this.blocks.clear();
+    this.spare.length = 0;
   }
 
   private bytes(info: FileInfo, span: RecordSpan): Uint8Array {
@@ -141,12 +146,8 @@ export class RecordReader {
       return this.fetched.get(span.file)?.get(span.offset) ?? new Uint8Array(0);
     }
     const block = this.blocks.get(path);
-    if (
-      block !== undefined &&
-      span.offset >= block.start &&
-      span.offset + span.length <= block.start + block.bytes.length
-    ) {
-      return block.bytes.subarray(span.offset - block.start, span.offset - block.start + span.length);
+    if (block !== undefined && span.offset >= block.start && span.offset + span.length <= block.start + block.length) {
+      return block.buffer.subarray(span.offset - block.start, span.offset - block.start + span.length);
     }
     let fd = this.open.get(path);
     if (fd === undefined) {
@@ -154,7 +155,10 @@ export class RecordReader {
         const [oldPath, oldFd] = this.open.entries().next().value as [string, number];
         closeSync(oldFd);
         this.open.delete(oldPath);
-        this.blocks.delete(oldPath);
+        const freed = this.retire(oldPath);
+        if (freed) {
+          this.spare.push(freed);
+        }
       }
       fd = openSync(path, 'r');
       this.open.set(path, fd);
@@ -164,10 +168,22 @@ export class RecordReader {
       const n = readSync(fd, buf, 0, span.length, span.offset);
       return buf.subarray(0, n);
     }
-    // From the record on: the records after it in the file are the ones likely asked for next.
-    const buf = Buffer.allocUnsafeSlow(BLOCK_BYTES);
+    // From the record on: the records after it in the file are the ones likely asked for next. The file's
+    // last block is read over: what it held was parsed when it was asked for, and nothing keeps its bytes.
+    const buf = this.retire(path) ?? this.spare.pop() ?? Buffer.allocUnsafeSlow(BLOCK_BYTES);
     const n = readSync(fd, buf, 0, BLOCK_BYTES, span.offset);
-    this.blocks.set(path, { start: span.offset, bytes: buf.subarray(0, n) });
+    this.blocks.set(path, { start: span.offset, buffer: buf, length: n });
     return buf.subarray(0, Math.min(n, span.length));
+  }
+
+  /**
+   * Forgets a file's block and hands back its buffer. A new buffer per read made the records failures cite,
+   * scattered over thousands of files, cost 16 KB of external memory each, and V8 collects for external
+   * memory every 64 MB: at 1 GB, reading 27,000 of them took 2.4 s, a fifth of it in allocating buffers.
+   */
+  private retire(path: string): Buffer | undefined {
+    const block = this.blocks.get(path);
+    this.blocks.delete(path);
+    return block?.buffer;
   }
 }

@@ -98,4 +98,37 @@ describe('read in place', () => {
       bundle.close();
     }
   });
+
+  it('gives every record when reads jump between more files than it keeps open', async () => {
+    // 40 files read round-robin: every read evicts a file, and its block's buffer is read into for another.
+    const dir = mkdtempSync(join(tmpdir(), 'cmflow-reread-'));
+    const names = Array.from({ length: 40 }, (_, f) => `host${f}.log`);
+    names.forEach((name, f) => {
+      const lines = Array.from(
+        { length: 200 },
+        (_, i) =>
+          `<![LOG[file ${f} record ${i} ${'z'.repeat((i * 37 + f) % 500)}]LOG]!><time="09:00:00.000+300" ` +
+          `date="01-14-2025" component="WUAHandler" context="" type="1" thread="1" file="x.cpp:${i}">`,
+      );
+      writeFileSync(join(dir, name), lines.join('\r\n') + '\r\n');
+    });
+    const bundle = await openBundle(dir);
+    const reader = new RecordReader();
+    try {
+      const all = bundle.files.map((file) => {
+        reader.add(file, 'configmgr', 'utf-8');
+        const records = parseBytes(readFileSync(file.diskPath!), { file: file.path, kind: 'configmgr' }).records;
+        expect(records).toHaveLength(200);
+        return records.map((r) => ({ span: { file: file.path, offset: r.offset, length: r.length }, text: r.text }));
+      });
+      for (let i = 0; i < 200; i += 3) {
+        for (const records of all) {
+          expect(reader.read(records[i]!.span).text).toBe(records[i]!.text);
+        }
+      }
+    } finally {
+      reader.close();
+      bundle.close();
+    }
+  });
 });
