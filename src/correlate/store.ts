@@ -435,11 +435,31 @@ export class TimelineStore {
       bundle: this.bundle,
       referenceHost: this.referenceHost,
       hosts: this.hosts,
-      events: Array.from(rows, (i) => this.event(i)),
+      events: this.eventsOf(rows),
       flows: this.flows.map((f) => this.timelineFlow(f, flowEvents)),
       links,
       failures: this.timelineFailures(),
     };
+  }
+
+  /**
+   * The rows as events, in the order given, their records read in file and byte order: rows in time order
+   * jump between thousands of files, and each jump reopened a file and read a block for one record (the
+   * 27,000 records failures cite at 1 GB: 1.2 s in time order, 0.9 s so; see also RecordReader's blocks).
+   */
+  private eventsOf(rows: Int32Array): TimelineEvent[] {
+    const file = this.file.data;
+    const offset = (i: number): number => this.offset.get(i);
+    const places = new Int32Array(rows.length);
+    for (let k = 0; k < places.length; k++) {
+      places[k] = k;
+    }
+    places.sort((a, b) => file[rows[a]!]! - file[rows[b]!]! || offset(rows[a]!) - offset(rows[b]!));
+    const events = new Array<TimelineEvent>(rows.length);
+    for (const k of places) {
+      events[k] = this.event(rows[k]!);
+    }
+    return events;
   }
 
   /**
