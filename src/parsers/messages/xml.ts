@@ -335,6 +335,12 @@ function isNameChar(c: number): boolean {
  * match, quoted attribute values, `<?…?>` prologs and text. Returns undefined for anything else (comments,
  * CDATA, `<!…>`, unclosed or mis-nested tags, non-ASCII inside a tag), which the grammar then reads.
  */
+/**
+ * The attributes of every element written without any: most of a ConfigMgr body's elements
+ * (`<ClientInstalled>1</ClientInstalled>`). A map per element was a third of what the scanner allocated.
+ */
+const NO_ATTRIBUTES: ReadonlyMap<string, string> = new Map();
+
 export function scanWellFormedXml(text: string, from = 0): XmlDocument | undefined {
   const n = text.length;
   const elements: XmlElement[] = [];
@@ -383,7 +389,7 @@ export function scanWellFormedXml(text: string, from = 0): XmlDocument | undefin
       i = j + 1;
       continue;
     }
-    const attributes = new Map<string, string>();
+    let attributes: Map<string, string> | undefined;
     let selfClosing = false;
     for (;;) {
       while (j < n && isXmlSpace(text.charCodeAt(j))) {
@@ -419,13 +425,19 @@ export function scanWellFormedXml(text: string, from = 0): XmlDocument | undefin
         return undefined;
       }
       const key = text.slice(keyStart, j);
+      attributes ??= new Map();
       if (!attributes.has(key)) {
         attributes.set(key, value);
       }
       j = valueEnd + 1;
     }
     const index = elements.length;
-    elements.push({ name, attributes, parent: open.length > 0 ? open[open.length - 1]! : -1, text: '' });
+    elements.push({
+      name,
+      attributes: attributes ?? NO_ATTRIBUTES,
+      parent: open.length > 0 ? open[open.length - 1]! : -1,
+      text: '',
+    });
     if (!selfClosing) {
       open.push(index);
     }
