@@ -331,16 +331,16 @@ function isNameChar(c: number): boolean {
 }
 
 /**
+ * The attributes of every element written without any: most of a ConfigMgr body's elements
+ * (`<ClientInstalled>1</ClientInstalled>`). A new map for each element was half of what the scanner allocated.
+ */
+const NO_ATTRIBUTES: ReadonlyMap<string, string> = new Map();
+
+/**
  * The same document as `parseXmlWithGrammar` for well-formed input, without a lexer: start and end tags that
  * match, quoted attribute values, `<?…?>` prologs and text. Returns undefined for anything else (comments,
  * CDATA, `<!…>`, unclosed or mis-nested tags, non-ASCII inside a tag), which the grammar then reads.
  */
-/**
- * The attributes of every element written without any: most of a ConfigMgr body's elements
- * (`<ClientInstalled>1</ClientInstalled>`). A map per element was a third of what the scanner allocated.
- */
-const NO_ATTRIBUTES: ReadonlyMap<string, string> = new Map();
-
 export function scanWellFormedXml(text: string, from = 0): XmlDocument | undefined {
   const n = text.length;
   const elements: XmlElement[] = [];
