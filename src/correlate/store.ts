@@ -85,20 +85,28 @@ export class Interner {
 }
 
 /**
- * One column's way into the interner, remembering the last value: consecutive rows mostly repeat it (a
- * flow's events share a host and mostly a file, a chain's links share a key), and a repeat then costs a
- * string comparison instead of a lookup in a table of every string of the bundle (at 1 GB the lookups
- * were 5% of the correlating thread).
+ * One column's strings, numbered in the store's one sequence (an id names one string wherever it is read)
+ * but looked up in the column's own table: a file, host, component or kind is found among a few thousand
+ * of its kind, not among the hundreds of thousands of link keys. The last value is remembered too, since
+ * consecutive rows mostly repeat it (a flow's events share a host and mostly a file, a chain's links
+ * share a key), and a repeat then costs a string comparison instead of a lookup.
  */
-class LastInterned {
+class InternedColumn {
+  private readonly index = new Map<string, number>();
   private last: string | undefined;
   private lastId = -1;
 
-  constructor(private readonly strings: Interner) {}
+  constructor(private readonly values: string[]) {}
 
   id(s: string): number {
     if (s !== this.last) {
-      this.lastId = this.strings.id(s);
+      let i = this.index.get(s);
+      if (i === undefined) {
+        i = this.values.length;
+        this.values.push(s);
+        this.index.set(s, i);
+      }
+      this.lastId = i;
       this.last = s;
     }
     return this.lastId;
@@ -239,12 +247,13 @@ export class TimelineStore {
   eventCount = 0;
   linkCount = 0;
 
-  private readonly strings = new Interner();
-  private readonly fileIds = new LastInterned(this.strings);
-  private readonly hostIds = new LastInterned(this.strings);
-  private readonly componentIds = new LastInterned(this.strings);
-  private readonly kindIds = new LastInterned(this.strings);
-  private readonly keyIds = new LastInterned(this.strings);
+  /** Every interned string, by id (see InternedColumn). */
+  private readonly strings: string[] = [];
+  private readonly fileIds = new InternedColumn(this.strings);
+  private readonly hostIds = new InternedColumn(this.strings);
+  private readonly componentIds = new InternedColumn(this.strings);
+  private readonly kindIds = new InternedColumn(this.strings);
+  private readonly keyIds = new InternedColumn(this.strings);
   private readonly file = int32();
   private readonly line = int32();
   /** End line - line: the record's extra lines. */
@@ -303,7 +312,7 @@ export class TimelineStore {
   }
 
   eventId(i: number): string {
-    const base = `${this.strings.values[this.file.get(i)]!}:${this.line.get(i)}`;
+    const base = `${this.strings[this.file.get(i)]!}:${this.line.get(i)}`;
     const dup = this.dup.get(i);
     return dup > 1 ? `${base}#${dup}` : base;
   }
@@ -341,11 +350,11 @@ export class TimelineStore {
   }
 
   interned(id: number): string {
-    return this.strings.values[id]!;
+    return this.strings[id]!;
   }
 
   linkKeyText(i: number): string {
-    return this.strings.values[this.linkKey.get(i)]!;
+    return this.strings[this.linkKey.get(i)]!;
   }
 
   /** The window a time link was matched in, ms; undefined for links on ids or fields. */
@@ -357,7 +366,7 @@ export class TimelineStore {
   /** The record's message and fields, read again from its bytes. */
   record(i: number): RereadRecord {
     const again = this.reader.read({
-      file: this.strings.values[this.file.get(i)]!,
+      file: this.strings[this.file.get(i)]!,
       offset: this.offset.get(i),
       length: this.length.get(i),
     });
@@ -368,7 +377,7 @@ export class TimelineStore {
   /** The record's message text only (searching text needs no message fields). */
   text(i: number): string {
     return this.reader.readText({
-      file: this.strings.values[this.file.get(i)]!,
+      file: this.strings[this.file.get(i)]!,
       offset: this.offset.get(i),
       length: this.length.get(i),
     });
@@ -377,7 +386,7 @@ export class TimelineStore {
   /** Spans of every event, for readers that must fetch ahead (files inside a .zip). */
   *spans(): Generator<{ file: string; offset: number; length: number }> {
     for (let i = 0; i < this.eventCount; i++) {
-      yield { file: this.strings.values[this.file.get(i)]!, offset: this.offset.get(i), length: this.length.get(i) };
+      yield { file: this.strings[this.file.get(i)]!, offset: this.offset.get(i), length: this.length.get(i) };
     }
   }
 
@@ -404,16 +413,16 @@ export class TimelineStore {
     const thread = this.thread.get(i);
     return {
       id: this.eventId(i),
-      file: this.strings.values[this.file.get(i)]!,
+      file: this.strings[this.file.get(i)]!,
       line: this.line.get(i),
       endLine: this.line.get(i) + this.extraLines.get(i),
       time: this.time.get(i) as UtcInstant,
       loggedTime: (this.time.get(i) + (this.hostSkew.get(this.host.get(i)) ?? 0)) as UtcInstant,
-      host: this.strings.values[this.host.get(i)]!,
-      component: this.strings.values[this.component.get(i)]!,
+      host: this.strings[this.host.get(i)]!,
+      component: this.strings[this.component.get(i)]!,
       severity: SEVERITIES[this.severity.get(i)]!,
       text: record.text,
-      kind: kind < 0 ? undefined : this.strings.values[kind],
+      kind: kind < 0 ? undefined : this.strings[kind],
       fields: record.fields,
       thread: thread < 0 ? undefined : thread,
     };
@@ -571,7 +580,7 @@ export class TimelineStore {
         from: this.eventId(this.linkFrom.get(i)),
         to: this.eventId(this.linkTo.get(i)),
         evidence: EVIDENCE[this.linkEvidence.get(i)]!,
-        key: this.strings.values[this.linkKey.get(i)]!,
+        key: this.strings[this.linkKey.get(i)]!,
         ...(w !== undefined && { windowMs: w }),
       };
     }
