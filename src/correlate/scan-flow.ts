@@ -141,9 +141,9 @@ function buildScanFlow(
       b,
       shared || sameRequest ? 'id' : 'time',
       shared
-        ? `scanJob=${job}`
+        ? ws.idKey('scanJob', job)
         : sameRequest
-          ? `locationRequest=${a.fields.locationRequest!}`
+          ? ws.idKey('locationRequest', a.fields.locationRequest!)
           : 'next ScanAgent line for the job, same host',
     );
   }
@@ -201,7 +201,7 @@ function locationRequest(
       ws.link(requesting, pre[0], 'derived', `updateSource=${us ?? '?'} contentVersion=${cv ?? '?'}`);
     }
     if (idLine && add(idLine)) {
-      ws.link(sent, idLine, 'id', `locationRequest=${l}`);
+      ws.link(sent, idLine, 'id', ws.idKey('locationRequest', l));
     }
   }
   let replyStart: CollectedEvent | undefined;
@@ -213,7 +213,7 @@ function locationRequest(
     reply.forEach(add);
     ws.chain(reply, 'time', 'LocationServices reply processing, same host');
     if (update && add(update)) {
-      ws.link(callback, update, 'id', `locationRequest=${l}`);
+      ws.link(callback, update, 'id', ws.idKey('locationRequest', l));
     }
   }
 
@@ -429,7 +429,7 @@ function windowsUpdateSearch(
     const id = added.fields.updates?.[0]?.id;
     const status = statusOf.get(id);
     if (status && id !== undefined) {
-      ws.link(added, status, 'id', `update=${id}`);
+      ws.link(added, status, 'id', ws.idKey('update', id));
     }
   }
 }
@@ -457,7 +457,7 @@ function updateStates(ws: Workspace, host: string, handler: CollectedEvent[], w:
     const messages = between(messages500.get(u) ?? [], status.utc, w.end + 10 * MINUTE);
     const chain = [status, ...mine, ...messages];
     chain.forEach((e) => w.flow.events.add(e));
-    ws.chain(chain, 'id', `update=${u}`);
+    ws.chain(chain, 'id', ws.idKey('update', u));
   }
   // ScanAgent's "Raised UpdateSource … state message" goes to StateMessage as topic 501.
   for (const raised of w.flow.events.list().filter((e) => e.kind === 'ScanAgent.updateSourceStateRaised')) {
@@ -536,7 +536,7 @@ function deploymentEvaluation(
     ws.chain(
       later,
       assignment === undefined ? 'time' : 'id',
-      assignment === undefined ? `detectionJob=${job}` : `assignment=${assignment}`,
+      assignment === undefined ? ws.idKey('detectionJob', job) : ws.idKey('assignment', assignment),
     );
   }
 }

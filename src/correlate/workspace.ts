@@ -172,6 +172,27 @@ export class Workspace {
     return this.memo.get(key) as T;
   }
 
+  private readonly idKeys = new Map<string, Map<string | number, string>>();
+
+  /**
+   * The key `name=value` of an id link, one string per pair in this layer. The same key recurs for every
+   * link of a scan job and every scan of an update, and a key made anew each time had to be hashed anew
+   * when the store interned it.
+   */
+  idKey(name: string, value: string | number): string {
+    let byValue = this.idKeys.get(name);
+    if (byValue === undefined) {
+      byValue = new Map();
+      this.idKeys.set(name, byValue);
+    }
+    let key = byValue.get(value);
+    if (key === undefined) {
+      key = `${name}=${value}`;
+      byValue.set(value, key);
+    }
+    return key;
+  }
+
   /** Every host's events of these kinds, in time order per host. */
   everywhere(...kinds: string[]): CollectedEvent[] {
     return this.cached(`everywhere\u0000${kinds.join('\u0000')}`, () => {
