@@ -69,10 +69,14 @@ export interface LinkColumns {
   readonly evidence: Uint8Array;
 }
 
-/** Each distinct string once, numbered in the order first seen. */
+/**
+ * Each distinct string once, numbered in the order first seen. Several interners may number into one
+ * `values` sequence (the store's columns: see InternedColumn); each then finds only its own strings.
+ */
 export class Interner {
-  readonly values: string[] = [];
   private readonly index = new Map<string, number>();
+  constructor(readonly values: string[] = []) {}
+
   id(s: string): number {
     let i = this.index.get(s);
     if (i === undefined) {
@@ -92,21 +96,17 @@ export class Interner {
  * share a key), and a repeat then costs a string comparison instead of a lookup.
  */
 class InternedColumn {
-  private readonly index = new Map<string, number>();
+  private readonly table: Interner;
   private last: string | undefined;
   private lastId = -1;
 
-  constructor(private readonly values: string[]) {}
+  constructor(values: string[]) {
+    this.table = new Interner(values);
+  }
 
   id(s: string): number {
     if (s !== this.last) {
-      let i = this.index.get(s);
-      if (i === undefined) {
-        i = this.values.length;
-        this.values.push(s);
-        this.index.set(s, i);
-      }
-      this.lastId = i;
+      this.lastId = this.table.id(s);
       this.last = s;
     }
     return this.lastId;
