@@ -48,6 +48,7 @@ async function collectTask(task: CollectTask): Promise<CollectReply & { transfer
       events.numbers,
       events.fieldRefs,
       events.fields,
+      events.doubles,
       iis.key,
       iis.utc,
       iis.offset,

@@ -111,4 +111,49 @@ describe('events packed for the crossing', () => {
     expect(back[2]!.fields).toBe(back[0]!.fields);
     expect(back[3]!.fields).not.toBe(back[0]!.fields);
   });
+
+  it('bring back every kind of plain data a fields object holds, each string once', () => {
+    const update = '1d8a2c5e-0b3f-4e6a-9c7d-2f4e6a8b0c1d';
+    const fields = {
+      updates: [{ id: update, state: 'Missing' }, { id: update }],
+      contentVersion: 3,
+      count: -2_147_483_648,
+      notificationId: 4_294_967_296,
+      ratio: 1.5,
+      negativeZero: -0,
+      notANumber: Number.NaN,
+      wsusUrls: ['http://sup01.contoso.com:8530'],
+      errorCodes: [],
+      nothing: null,
+      yes: true,
+      no: false,
+      left: undefined,
+      nested: { deeper: [[update], {}] },
+    } as unknown as CollectedEvent['fields'];
+    const e: CollectedEvent = {
+      file: 'c/Windows/CCM/Logs/WUAHandler.log',
+      line: 9,
+      endLine: 9,
+      host: 'C1',
+      utc: 1_700_000_000_000 as CollectedEvent['utc'],
+      component: 'WUAHandler',
+      severity: 'warning',
+      kind: undefined,
+      fields,
+      thread: undefined,
+      seq: 1,
+      offset: 0,
+      length: 80,
+      dup: 1,
+      shape: 'Update # missing',
+      row: -1,
+    };
+    const packed = packEvents([e]);
+    expect(packed.strings.filter((s) => s === update)).toHaveLength(1);
+    const [back] = unpackEvents(packed);
+    const { left: _, ...defined } = fields as unknown as Record<string, unknown>;
+    expect(back).toEqual({ ...e, fields: defined });
+    expect(Object.keys(back!.fields)).not.toContain('left');
+    expect(Object.is((back!.fields as unknown as Record<string, unknown>)['negativeZero'], -0)).toBe(true);
+  });
 });
