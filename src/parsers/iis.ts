@@ -16,6 +16,8 @@ export class IisFramer extends Framer {
   private columns = { date: -1, time: -1, status: -1, method: -1, uri: -1, clientIp: -1, serverIp: -1, host: -1 };
   private lastDate = '';
   private lastDay = Number.NaN;
+  /** Where each value of the line being read starts, then one past the last value's end (reused). */
+  private starts = new Int32Array(32);
 
   line(text: string, lineNo: number, offset: number, bytes: number): void {
     if (isBlank(text)) {
@@ -32,7 +34,7 @@ export class IisFramer extends Framer {
       this.problem(lineNo, 'IIS log line before any #Fields: directive: columns unknown');
       this.inheritTime(r);
     } else {
-      this.request(r, text.split(' '), this.fields);
+      this.request(r, text, this.fields);
     }
     this.complete(r);
   }
@@ -59,15 +61,39 @@ export class IisFramer extends Framer {
     this.inheritTime(r);
   }
 
-  private request(r: MutableRecord, values: string[], fields: readonly string[]): void {
-    if (values.length !== fields.length && !this.widthNoted) {
+  /**
+   * A request line: its values are split at single spaces, as `split(' ')` would, but only the values of the
+   * columns read are made strings. Splitting every line into an array of all its values was most of the
+   * time spent on an MP's IIS log (about 4 µs a line at 1 GB).
+   */
+  private request(r: MutableRecord, text: string, fields: readonly string[]): void {
+    let count = 0;
+    for (let at = 0; ;) {
+      if (count + 1 >= this.starts.length) {
+        const grown = new Int32Array(this.starts.length * 2);
+        grown.set(this.starts);
+        this.starts = grown;
+      }
+      this.starts[count++] = at;
+      const space = text.indexOf(' ', at);
+      if (space < 0) {
+        break;
+      }
+      at = space + 1;
+    }
+    const starts = this.starts;
+    starts[count] = text.length + 1;
+    if (count !== fields.length && !this.widthNoted) {
       this.widthNoted = true;
-      this.problem(r.line, `IIS line has ${values.length} values for ${fields.length} #Fields columns`);
+      this.problem(r.line, `IIS line has ${count} values for ${fields.length} #Fields columns`);
     }
     const col = this.columns;
     const get = (i: number): string | undefined => {
-      const v = i < 0 ? undefined : values[i];
-      return v === undefined || v === '-' ? undefined : v;
+      if (i < 0 || i >= count) {
+        return undefined;
+      }
+      const v = text.slice(starts[i], starts[i + 1]! - 1);
+      return v === '-' ? undefined : v;
     };
     const date = get(col.date);
     const time = get(col.time);

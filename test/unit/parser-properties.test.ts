@@ -171,3 +171,52 @@ describe('every framer, any bytes, any chunking', () => {
     );
   });
 });
+
+describe('IIS request lines', () => {
+  const FIELDS = ['date', 'time', 's-ip', 'cs-method', 'cs-uri-stem', 'c-ip', 'sc-status', 'cs-host'];
+  // What the framer reads of a line, worked out the plain way: split at every single space.
+  const expected = (line: string) => {
+    const values = line.split(' ');
+    const get = (name: string): string | undefined => {
+      const v = values[FIELDS.indexOf(name)];
+      return v === undefined || v === '-' ? undefined : v;
+    };
+    const status = Number(get('sc-status'));
+    return {
+      httpMethod: get('cs-method'),
+      uriStem: get('cs-uri-stem'),
+      clientIp: get('c-ip'),
+      host: get('s-ip') ?? get('cs-host'),
+      httpStatus: Number.isFinite(status) ? status : undefined,
+      severity: status >= 500 ? 'error' : status >= 400 && status !== 401 ? 'warning' : 'info',
+      widthProblem: values.length !== FIELDS.length,
+    };
+  };
+
+  it('read each column as splitting at single spaces would, whatever the spacing, dashes or width', () => {
+    const value = fc.oneof(
+      fc.constantFrom('-', '', '2014-01-20', '17:18:43', 'CCM_POST', '/ccm_system/request', '192.168.2.62', '503'),
+      fc.string({ maxLength: 6 }).filter((s) => !/[\r\n]/.test(s)),
+    );
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 12 }), (values) => {
+        const line = values.join(' ');
+        fc.pre(!line.startsWith('#') && line.trim() !== '');
+        const body = `#Fields: ${FIELDS.join(' ')}\r\n${line}\r\n`;
+        const out = run(Buffer.from(body, 'utf8'), [], 'iis');
+        const r = out.records[1]!;
+        const want = expected(line);
+        expect({
+          httpMethod: r.fields?.httpMethod,
+          uriStem: r.fields?.uriStem,
+          clientIp: r.fields?.clientIp,
+          host: r.fields?.host,
+          httpStatus: r.fields?.httpStatus,
+          severity: r.severity,
+          widthProblem: out.problems.some((p) => p.message.startsWith('IIS line has')),
+        }).toEqual(want);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
