@@ -134,15 +134,18 @@ function isFlowComponent(component: string): boolean {
   return hit;
 }
 
-/** Whether a record is worth keeping, deciding as cheaply as possible before classifying it. */
-function interest(r: LogRecord): 'flow' | 'trouble' | undefined {
+/**
+ * Whether a record is worth keeping, deciding as cheaply as possible before classifying it. `flowComponent`
+ * is `isFlowComponent(r.component)`.
+ */
+function interest(r: LogRecord, flowComponent: boolean): 'flow' | 'trouble' | undefined {
   if (r.utc === undefined) {
     return undefined;
   }
   if (r.format === 'iis') {
     return r.fields?.httpMethod === 'CCM_POST' || r.severity !== 'info' ? 'flow' : undefined;
   }
-  if (r.format === 'wu-legacy' || r.format === 'wu-etl' || isFlowComponent(r.component)) {
+  if (r.format === 'wu-legacy' || r.format === 'wu-etl' || flowComponent) {
     return 'flow';
   }
   return r.severity !== 'info' ? 'trouble' : undefined;
@@ -312,8 +315,15 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
   const classifier = new RepeatClassifier<WorkingFields>();
   let records = 0;
   let seq = 0;
+  // Records come file by file: what is looked up per file is looked up when the file changes.
   let lastFile = '';
   let lastFileSeen = 0;
+  let host = '';
+  let kept: { line: number; dup: number } | undefined;
+  // And so do components, nearly always.
+  let lastComponent: string | undefined;
+  let flowComponent = false;
+  let scans = JOIN_SCANS;
   const parse = await parseBundle(bundle, {
     ...(options.signal !== undefined && { signal: options.signal }),
     ...(options.onBytes !== undefined && { onBytes: options.onBytes }),
@@ -327,19 +337,26 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
           }
           lastFile = r.file;
           lastFileSeen = lastSeen.get(r.file) ?? Number.NEGATIVE_INFINITY;
+          host = hostOf.get(r.file) ?? '';
+          kept = lastKept.get(r.file);
         }
         if (r.utc !== undefined && r.utc > lastFileSeen) {
           lastFileSeen = r.utc;
         }
-        const why = interest(r);
+        if (r.component !== lastComponent) {
+          lastComponent = r.component;
+          flowComponent = isFlowComponent(r.component);
+          scans = scansFor(r.component);
+        }
+        const why = interest(r, flowComponent);
         if (why === undefined) {
           return;
         }
         if (r.format === 'iis' && r.severity === 'info') {
-          iis.add(r, hostOf.get(r.file) ?? '', seq);
+          iis.add(r, host, seq);
           return;
         }
-        const classified = classifier.classified(r, scansFor(r.component));
+        const classified = classifier.classified(r, scans);
         const full = classified.fields;
         if (isDistributionPointLocation(r)) {
           return;
@@ -358,19 +375,19 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
         }
         // Records of a file come in line order, so those starting on one line come one after another.
         let dup = 1;
-        const last = lastKept.get(r.file);
-        if (last === undefined) {
-          lastKept.set(r.file, { line: r.line, dup });
+        if (kept === undefined) {
+          kept = { line: r.line, dup };
+          lastKept.set(r.file, kept);
         } else {
-          dup = last.line === r.line ? last.dup + 1 : 1;
-          last.line = r.line;
-          last.dup = dup;
+          dup = kept.line === r.line ? kept.dup + 1 : 1;
+          kept.line = r.line;
+          kept.dup = dup;
         }
         events.push({
           file: r.file,
           line: r.line,
           endLine: r.endLine,
-          host: hostOf.get(r.file) ?? '',
+          host,
           utc: r.utc!,
           component: r.component,
           severity: r.severity,

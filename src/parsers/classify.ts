@@ -46,6 +46,9 @@ export class RepeatClassifier<D = never> {
   private readonly contexts = new Map<string, Context<D>>();
   private file = '';
   private span = -1;
+  /** The context last used, and its component: records of one component come in runs. */
+  private component: string | undefined;
+  private context: Context<D> | undefined;
 
   classify(record: Classifiable, scans: Scans = ALL_SCANS): MessageFields {
     return this.classified(record, scans).fields;
@@ -65,13 +68,16 @@ export class RepeatClassifier<D = never> {
       this.file = record.file;
       this.span = span;
       this.contexts.clear();
+      this.component = undefined;
     }
     // messageFields reads the component, the format and the scans besides the text.
-    let context = this.contexts.get(record.component);
+    let context = record.component === this.component ? this.context : this.contexts.get(record.component);
     if (context === undefined || context.format !== record.format || context.scans !== scans) {
       context = { format: record.format, scans, texts: new Map() };
       this.contexts.set(record.component, context);
     }
+    this.component = record.component;
+    this.context = context;
     let entry = context.texts.get(record.text);
     if (entry === undefined) {
       entry = { fields: messageFields(record.component, record.text, record.format, scans), derived: undefined };
