@@ -210,12 +210,16 @@ export function packEvents(events: readonly CollectedEvent[]): PackedEvents {
   const tape = new Tape(intern);
   let distinct = 0;
   const fieldIndex = new Map<CollectedEvent['fields'], number>();
+  // Events come file by file and in runs of one component: the previous event's strings are reused
+  // without a lookup (a probe per string per event was most of the packing).
+  let prev: CollectedEvent | undefined;
   for (let i = 0; i < n; i++) {
     const e = events[i]!;
-    refs[i * 5] = ref(e.file);
-    refs[i * 5 + 1] = ref(e.host);
-    refs[i * 5 + 2] = ref(e.component);
-    refs[i * 5 + 3] = ref(e.kind);
+    const j = i - 1;
+    refs[i * 5] = prev !== undefined && e.file === prev.file ? refs[j * 5]! : ref(e.file);
+    refs[i * 5 + 1] = prev !== undefined && e.host === prev.host ? refs[j * 5 + 1]! : ref(e.host);
+    refs[i * 5 + 2] = prev !== undefined && e.component === prev.component ? refs[j * 5 + 2]! : ref(e.component);
+    refs[i * 5 + 3] = prev !== undefined && e.kind === prev.kind ? refs[j * 5 + 3]! : ref(e.kind);
     refs[i * 5 + 4] = ref(e.shape);
     ints[i * 6] = e.line;
     ints[i * 6 + 1] = e.endLine;
@@ -233,6 +237,7 @@ export function packEvents(events: readonly CollectedEvent[]): PackedEvents {
       fieldIndex.set(e.fields, f);
     }
     fieldRefs[i] = f;
+    prev = e;
   }
   // Copies of their own, so that moving them moves no more than they hold.
   const fields = tape.words.slice(0, tape.length);
