@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseBytes } from '../../src/parsers/file-parser.ts';
 import type { FileParseOptions } from '../../src/parsers/file-parser.ts';
+import type { BundleFile } from '../../src/parsers/bundle.ts';
+import { FileRun } from '../../src/parsers/file-run.ts';
 import { formatUtc } from '../../src/parsers/time.ts';
 import type { LogRecord } from '../../src/parsers/record.ts';
 
@@ -140,6 +142,36 @@ describe('CCM time and bias', () => {
     const out = parse(ccm('no bias', '11:16:42.332') + CRLF);
     expect(out.records[0]!.zone).toBe('assumed-utc');
     expect(out.problems[0]!.message).toMatch(/taken as UTC/);
+  });
+
+  it("tallies a file's biases in the order they first appear, across DST and back", () => {
+    const text = [
+      ccm('a', '01:00:00.000+300'),
+      ccm('b', '01:30:00.000+300'),
+      ccm('c', '03:00:00.000+240', '03-09-2014'),
+      ccm('d', '04:00:00.000+240', '03-09-2014'),
+      ccm('e', '05:00:00.000+240', '03-09-2014'),
+      ccm('f', '01:00:00.000+300', '11-02-2014'),
+      ccm('g', '01:00:00.000+000', '11-03-2014'),
+    ].join(CRLF);
+    const file: BundleFile = {
+      path: 'C1/Logs/ScanAgent.log',
+      size: text.length,
+      hostDir: 'C1',
+      host: 'C1',
+      roleHint: 'client',
+      kindHint: 'configmgr',
+      group: 'scanagent',
+      rank: '0',
+      open: () => Promise.reject(new Error('not read')),
+    };
+    const run = new FileRun(file, () => undefined, undefined, undefined);
+    run.push(Buffer.from(text + CRLF, 'utf8'));
+    expect(run.end().biasCounts).toEqual([
+      [300, 3],
+      [240, 3],
+      [0, 1],
+    ]);
   });
 
   it("does not trust PSADT's unsigned offset as a bias", () => {
