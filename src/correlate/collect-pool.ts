@@ -115,18 +115,19 @@ class Tape {
         }
         if (v !== null) {
           const o = v as Record<string, unknown>;
+          // The count is known once the properties are written: its word is filled in then.
+          this.push(Tag.Object, 0);
+          const countAt = this.length - 1;
           let count = 0;
-          for (const k in o) {
-            count += o[k] === undefined ? 0 : 1;
-          }
-          this.push(Tag.Object, count);
           for (const k in o) {
             const x = o[k];
             if (x !== undefined) {
               this.push(this.ref(k));
               this.write(x);
+              count += 1;
             }
           }
+          this.words[countAt] = count;
           return;
         }
     }
@@ -146,8 +147,8 @@ class Tape {
   }
 }
 
-/** Reads `count` values written one after the other by a Tape. */
-function readTape(words: Int32Array, strings: readonly string[], doubles: Float64Array, count: number): unknown[] {
+/** Reads the values written one after the other by a Tape, up to the end of `words`. */
+function readTape(words: Int32Array, strings: readonly string[], doubles: Float64Array): unknown[] {
   let at = 0;
   const read = (): unknown => {
     switch (words[at++] as Tag) {
@@ -183,7 +184,7 @@ function readTape(words: Int32Array, strings: readonly string[], doubles: Float6
     }
   };
   const out: unknown[] = [];
-  for (let i = 0; i < count; i++) {
+  while (at < words.length) {
     out.push(read());
   }
   return out;
@@ -210,17 +211,18 @@ export function packEvents(events: readonly CollectedEvent[]): PackedEvents {
   const tape = new Tape(intern);
   let distinct = 0;
   const fieldIndex = new Map<CollectedEvent['fields'], number>();
-  // Events come file by file and in runs of one component: the previous event's strings are reused
-  // without a lookup (a probe per string per event was most of the packing).
+  // Events come file by file and in runs of one component: a string the previous event had is not looked
+  // up again (a probe per string per event was most of the packing).
+  const refAt = (i: number, k: number, s: string | undefined, before: string | undefined): number =>
+    i > 0 && s === before ? refs[(i - 1) * 5 + k]! : ref(s);
   let prev: CollectedEvent | undefined;
   for (let i = 0; i < n; i++) {
     const e = events[i]!;
-    const j = i - 1;
-    refs[i * 5] = prev !== undefined && e.file === prev.file ? refs[j * 5]! : ref(e.file);
-    refs[i * 5 + 1] = prev !== undefined && e.host === prev.host ? refs[j * 5 + 1]! : ref(e.host);
-    refs[i * 5 + 2] = prev !== undefined && e.component === prev.component ? refs[j * 5 + 2]! : ref(e.component);
-    refs[i * 5 + 3] = prev !== undefined && e.kind === prev.kind ? refs[j * 5 + 3]! : ref(e.kind);
-    refs[i * 5 + 4] = ref(e.shape);
+    refs[i * 5] = refAt(i, 0, e.file, prev?.file);
+    refs[i * 5 + 1] = refAt(i, 1, e.host, prev?.host);
+    refs[i * 5 + 2] = refAt(i, 2, e.component, prev?.component);
+    refs[i * 5 + 3] = refAt(i, 3, e.kind, prev?.kind);
+    refs[i * 5 + 4] = refAt(i, 4, e.shape, prev?.shape);
     ints[i * 6] = e.line;
     ints[i * 6 + 1] = e.endLine;
     ints[i * 6 + 2] = e.seq;
@@ -246,11 +248,7 @@ export function packEvents(events: readonly CollectedEvent[]): PackedEvents {
 
 export function unpackEvents(p: PackedEvents): CollectedEvent[] {
   const { strings, refs, ints, numbers, fieldRefs } = p;
-  let distinct = 0;
-  for (let i = 0; i < fieldRefs.length; i++) {
-    distinct = Math.max(distinct, fieldRefs[i]! + 1);
-  }
-  const fields = readTape(p.fields, strings, p.doubles, distinct) as Array<CollectedEvent['fields']>;
+  const fields = readTape(p.fields, strings, p.doubles) as Array<CollectedEvent['fields']>;
   const str = (i: number): string | undefined => (i < 0 ? undefined : strings[i]);
   const events: CollectedEvent[] = [];
   for (let i = 0; i < fieldRefs.length; i++) {
