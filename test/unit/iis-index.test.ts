@@ -1,6 +1,7 @@
 // The MPs' IIS requests as the correlator finds them: by MP and client address, nearest in time within a
-// window on the MP's corrected clock, the same event each time it is asked, and the same after the index
-// crossed from a collecting worker (a structured clone) and was merged with others.
+// window on the MP's corrected clock, the same event each time it is asked (or, once written to the timeline,
+// one with the same row), and the same after the index crossed from a collecting worker (a structured clone)
+// and was merged with others.
 
 import { describe, expect, it } from 'vitest';
 import { IisIndex } from '../../src/correlate/iis-index.ts';
@@ -63,6 +64,20 @@ describe('IisIndex', () => {
     const first = index.nearest('PS1MP01', '10.1.5.21', at('10:00:02.500'), 5000, 0);
     expect(first?.line).toBe(5);
     expect(index.nearest('PS1MP01', '10.1.5.21', at('10:00:02.500'), 5000, 0)).toBe(first);
+  });
+
+  it('lets go of events once written, and hands a later layer the row they were written to', () => {
+    const index = indexOf(file, 'PS1MP01', lines);
+    const written = index.nearest('PS1MP01', '10.1.5.21', at('10:00:02.500'), 5000, 0)!;
+    const unwritten = index.nearest('PS1MP01', '10.1.5.21', at('10:00:09'), 1000, 0)!;
+    written.row = 41;
+    index.settle();
+    const again = index.nearest('PS1MP01', '10.1.5.21', at('10:00:02.500'), 5000, 0);
+    expect(again).not.toBe(written);
+    expect(again).toEqual(written);
+    // An event not yet in the timeline stays the one every flow shares.
+    expect(index.nearest('PS1MP01', '10.1.5.21', at('10:00:09'), 1000, 0)).toBe(unwritten);
+    expect(unwritten.row).toBe(-1);
   });
 
   it('answers the same after crossing threads and merging with other layers', () => {
