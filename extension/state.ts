@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { BundleSummary, EventRef, FailureRef } from '../src/service/session.ts';
 import { CancelledError, ServiceClient } from '../src/service/client.ts';
+import { analysisHeapMB, outgrewHeap } from '../src/service/heap-bound.ts';
 import { formatBytes } from './format.ts';
 import { readSettings } from './settings.ts';
 
@@ -36,6 +37,8 @@ export class CmflowState implements vscode.Disposable {
   private current: BundleSummary | undefined;
   private pathByDisk = new Map<string, string>();
   private running: Promise<BundleSummary | undefined> | undefined;
+  /** The analysis service's heap bound (see analysisHeapMB); dropped for good once a bundle outgrew it. */
+  private heapMB = analysisHeapMB();
   private readonly changed = new vscode.EventEmitter<BundleSummary | undefined>();
   /** Fires when a new analysis is in place (or the bundle was closed). */
   readonly onDidChange = this.changed.event;
@@ -56,7 +59,10 @@ export class CmflowState implements vscode.Disposable {
 
   service(): ServiceClient {
     if (!this.client) {
-      const worker = new Worker(path.join(this.extensionPath, 'dist', 'worker.js'));
+      const worker = new Worker(
+        path.join(this.extensionPath, 'dist', 'worker.js'),
+        this.heapMB === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: this.heapMB } },
+      );
       this.worker = worker;
       this.client = new ServiceClient(worker);
       worker.on('exit', () => {
@@ -91,23 +97,36 @@ export class CmflowState implements vscode.Disposable {
         token.onCancellationRequested(() => abort.abort());
         let reported = 0;
         try {
-          const summary = await this.service().request(
-            'open',
-            { source, options: { hosts: settings.hosts, timeouts: settings.timeouts } },
-            {
-              signal: abort.signal,
-              onProgress: (p) => {
-                const fraction = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : 1;
-                const increment = Math.max(0, fraction * 100 - reported);
-                reported += increment;
-                const message =
-                  p.phase === 'reading'
-                    ? `reading ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`
-                    : 'correlating';
-                progress.report({ increment, message });
+          const open = (): Promise<BundleSummary> =>
+            this.service().request(
+              'open',
+              { source, options: { hosts: settings.hosts, timeouts: settings.timeouts } },
+              {
+                signal: abort.signal,
+                onProgress: (p) => {
+                  const fraction = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : 1;
+                  const increment = Math.max(0, fraction * 100 - reported);
+                  reported += increment;
+                  const message =
+                    p.phase === 'reading'
+                      ? `reading ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`
+                      : 'correlating';
+                  progress.report({ increment, message });
+                },
               },
-            },
-          );
+            );
+          const summary = await open().catch((e: unknown) => {
+            if (!outgrewHeap(e) || this.heapMB === undefined) {
+              throw e;
+            }
+            this.output.appendLine(
+              `Analysis of ${source} needs more than ${this.heapMB} MB of heap: analyzing it again without that bound.`,
+            );
+            this.heapMB = undefined;
+            this.worker = undefined;
+            this.client = undefined;
+            return open();
+          });
           this.set(summary);
           this.output.appendLine(
             `Analyzed ${summary.source}: ${summary.files.length} files, ${formatBytes(summary.bytes)}, ` +

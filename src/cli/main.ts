@@ -2,6 +2,8 @@
 // file, a bad option) ends as one line on stderr and a non-zero exit, never a stack trace.
 
 import { parseArgs } from 'node:util';
+import { Worker, isMainThread } from 'node:worker_threads';
+import { analysisHeapMB, outgrewHeap } from '../service/heap-bound.ts';
 import { BundleError } from '../parsers/bundle.ts';
 import { runAnalyze, runExport } from './analyze-command.ts';
 import { parseHostOptions, runParse } from './parse-command.ts';
@@ -115,7 +117,40 @@ function usage(): number {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
+/** Commands that correlate a bundle: they run on a thread with a bounded heap (see `analysisHeapMB`). */
+const CORRELATING = new Set(['analyze', 'export']);
+
+/**
+ * Runs a correlating command on a worker thread whose old generation is bounded just under 2 GB, so that
+ * V8 lets its heap grow to about twice its live set instead of four times; this thread only waits. The
+ * worker prints and writes as the command would here (its stdout and stderr come through this process)
+ * and ends with the command's exit code. If the bundle does not fit the bound, the command runs again on
+ * this thread without it.
+ */
+async function run(argv: string[]): Promise<number> {
+  const heapMB = isMainThread && CORRELATING.has(argv[0] ?? '') ? analysisHeapMB() : undefined;
+  if (heapMB === undefined) {
+    return main(argv);
+  }
+  const worker = new Worker(__filename, { argv, resourceLimits: { maxOldGenerationSizeMb: heapMB } });
+  const outcome = await new Promise<number | Error>((resolve) => {
+    let failure: Error | undefined;
+    worker.on('error', (e) => (failure = e));
+    worker.on('exit', (code) => resolve(failure ?? code));
+  });
+  if (!(outcome instanceof Error)) {
+    return outcome;
+  }
+  if (!outgrewHeap(outcome)) {
+    throw outcome;
+  }
+  process.stderr.write(
+    `cmflow: the analysis needs more than ${heapMB} MB of heap; running it again without that bound\n`,
+  );
+  return main(argv);
+}
+
+run(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateBundle } from '../gen/bundle-gen.ts';
 import { analyzeToStore } from '../../src/correlate/analyze.ts';
+import { analysisHeapMB } from '../../src/service/heap-bound.ts';
 import { openBundle } from '../../src/parsers/bundle.ts';
 import { classifyRecord } from '../../src/parsers/classify.ts';
 import { parseBundle } from '../../src/parsers/parse-bundle.ts';
@@ -126,11 +127,13 @@ async function runPhase(phase: Phase, bundleDir: string): Promise<PhaseResult> {
 }
 
 function child(phase: Phase, bundleDir: string, heapCapMB?: number): Promise<PhaseResult> {
+  const heapMB = heapCapMB ?? (phase === 'analyze' || phase === 'render' ? analysisHeapMB() : undefined);
   return new Promise((ok, fail) => {
     const p = fork(__filename, ['--phase', phase, '--bundle', bundleDir], {
       // A capped run that runs out of heap is a result, not a crash of the report: keep its output quiet.
       stdio: ['ignore', 'pipe', heapCapMB === undefined ? 'inherit' : 'ignore', 'ipc'],
-      ...(heapCapMB !== undefined && { execArgv: [`--max-old-space-size=${heapCapMB}`] }),
+      // Analysis runs under the heap bound the CLI and the extension give their correlating thread.
+      ...(heapMB !== undefined && { execArgv: [`--max-old-space-size=${heapMB}`] }),
     });
     let out = '';
     p.stdout!.on('data', (d: Buffer) => (out += d.toString()));

@@ -11,8 +11,12 @@ import { makeZip } from '../helpers/zip.ts';
 const ROOT = resolve(__dirname, '../..');
 const CLI = join(ROOT, 'dist/cli.js');
 
-function cmflow(args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+function cmflow(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -193,6 +197,22 @@ describe('cmflow analyze and export', () => {
       '\ufefftime,host,role,component,severity,file,line,flows,kind,text,event_id',
     );
     expect(readFileSync(html, 'utf8')).toContain('PS1MP01/SMS/Logs/MPFDM.log:7');
+  });
+
+  it('runs on a thread with a bounded heap, and again without the bound when a bundle outgrows it', () => {
+    const bounded = cmflow(['analyze', 'samples/logs/gpo-conflict-87d00692']);
+    const outgrown = cmflow(['analyze', 'samples/logs/gpo-conflict-87d00692'], { CMFLOW_HEAP_MB: '8' });
+    expect(outgrown.code).toBe(0);
+    expect(outgrown.stderr).toBe(
+      'cmflow: the analysis needs more than 8 MB of heap; running it again without that bound\n',
+    );
+    expect(outgrown.stdout).toBe(bounded.stdout);
+    // A user's error on the bounded thread is still one line and exit code 2.
+    const missing = cmflow(['analyze', 'samples/logs/no-such-bundle']);
+    expect([missing.code, missing.stderr]).toEqual([
+      2,
+      'cmflow: no such file or folder: samples/logs/no-such-bundle\n',
+    ]);
   });
 
   it('export picks the format from --dest and rejects an unknown one', () => {

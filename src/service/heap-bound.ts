@@ -1,0 +1,39 @@
+// The heap bound of the thread that runs an analysis (the CLI's correlating worker, the extension's
+// analysis service), and how to tell that an analysis outgrew it.
+
+import { getHeapStatistics } from 'node:v8';
+
+const MB = 1024 * 1024;
+
+/**
+ * The old-generation bound, in MB, for the thread that runs an analysis: 2047, or undefined to leave the
+ * heap as it is (a limit already below 2 GB, or one the user set with `--max-old-space-size`).
+ * `CMFLOW_HEAP_MB` sets it (0: no bound).
+ *
+ * V8 lets an old generation bounded at 2 GB or more grow to up to four times what it held after a full
+ * collection before collecting again, and one bounded below that to about twice (heap-controller.h:
+ * `kMaxSize`, 1024 MB times the pointer multiplier of 2 on builds without pointer compression, Node's).
+ * The correlating thread's live set is some 150 MB at 1 GB of logs; its heap reached 390–420 MB unbounded
+ * and 310–340 MB at 2047 MB, for the same CPU within the noise. A bundle whose analysis does not fit is
+ * analyzed again without the bound (`ERR_WORKER_OUT_OF_MEMORY`).
+ */
+export function analysisHeapMB(
+  env: NodeJS.ProcessEnv = process.env,
+  execArgv: readonly string[] = process.execArgv,
+  heapLimit = getHeapStatistics().heap_size_limit,
+): number | undefined {
+  const set = env.CMFLOW_HEAP_MB;
+  if (set !== undefined && set !== '') {
+    const mb = Number(set);
+    return Number.isInteger(mb) && mb > 0 ? mb : undefined;
+  }
+  if ([...execArgv, env.NODE_OPTIONS ?? ''].some((o) => o.includes('--max-old-space-size'))) {
+    return undefined;
+  }
+  return heapLimit >= 2048 * MB ? 2047 : undefined;
+}
+
+/** Whether a worker ended because its heap reached its bound. */
+export function outgrewHeap(e: unknown): boolean {
+  return (e as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+}
