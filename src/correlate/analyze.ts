@@ -124,13 +124,17 @@ async function correlate(
   windows: TimeoutWindows,
   options: AnalyzeOptions,
 ): Promise<TimelineStore> {
-  const shared = await take();
+  let shared: Collected | undefined = await take();
   register(shared);
   const output = new Output(new TimelineStore(reader));
   output.addHosts(shared);
 
   const iisIndex = shared.iis;
   const sharedWs = new Workspace(shared.events);
+  const lastSeen = new Map(shared.lastSeenByFile);
+  // From here the workspace holds the shared layer's events: the MP_Location bodies it keeps as columns
+  // are let go only if nothing else holds them.
+  shared = undefined;
   buildSyncFlows(sharedWs);
   const context = prepareStateMessages(sharedWs);
   buildScanFlows(sharedWs);
@@ -140,7 +144,6 @@ async function correlate(
   skew.addPairs(sharedWs.pairs);
   sharedWs.skew = skew.offsets();
 
-  const lastSeen = new Map(shared.lastSeenByFile);
   for (let i = 0; i < clientHosts.length; i++) {
     options.signal?.throwIfAborted();
     const client = await take();
@@ -159,6 +162,7 @@ async function correlate(
     linkIisRequests(ws, iisIndex);
     output.add(ws, findFailures(ws, lastSeen, undefined, windows));
     iisIndex.settle();
+    sharedWs.mpLocations()?.settle();
   }
   linkSyncToScans(sharedWs);
   sharedWs.skew = skew.offsets();

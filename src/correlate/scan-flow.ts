@@ -261,18 +261,9 @@ function locationRequest(
 
   // The MP that answered: its request body names the same update source, version and client address.
   const ip = ws.ipOf(host);
-  const byKey = ws.indexBy(
-    'mp-location-requests',
-    ['MPLocation.requestBody'],
-    (e) => `${e.fields.updateSource ?? ''}|${e.fields.contentVersion ?? ''}|${e.fields.clientIp ?? ''}`,
-  );
-  const mpRequests = (
-    ip === undefined
-      ? [...byKey.entries()].filter(([k]) => k.startsWith(`${us ?? ''}|${cv ?? ''}|`)).flatMap(([, v]) => v)
-      : (byKey.get(`${us ?? ''}|${cv ?? ''}|${ip}`) ?? [])
-  ).filter((e) => e.host !== host);
-  const mpRequest = nearest(mpRequests, outgoing.utc, CROSS_HOST_WINDOW, CROSS_HOST_WINDOW);
-  if (!add(mpRequest)) {
+  const mpLocations = ws.mpLocations();
+  const mpRequest = mpLocations?.nearestRequest(us, cv, ip, host, outgoing.utc, CROSS_HOST_WINDOW, CROSS_HOST_WINDOW);
+  if (!mpLocations || !add(mpRequest)) {
     return;
   }
   ws.link(outgoing, mpRequest, 'derived', `contentId=${us ?? '?'} version=${cv ?? '?'} clientIp=${ip ?? '?'}`);
@@ -280,11 +271,12 @@ function locationRequest(
   const mpLog = ws.component(mpRequest.host, mpRequest.component);
   const sameThread = (e: CollectedEvent): boolean => e.thread === mpRequest.thread;
   const call = firstAfter(mpLog, mpRequest.utc, 5 * SECOND, (e) => e.kind === 'MPLocation.calling' && sameThread(e));
-  const mpReply = firstAfter(
-    mpLog,
+  const mpReply = mpLocations.firstReplyAfter(
+    mpRequest.host,
+    mpRequest.component,
+    mpRequest.thread,
     mpRequest.utc,
     10 * SECOND,
-    (e) => e.kind === 'MPLocation.replyBody' && sameThread(e),
   );
   add(call);
   if (add(mpReply)) {

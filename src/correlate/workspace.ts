@@ -3,7 +3,9 @@
 // its receipt on another host) that the clock-skew estimate is made from.
 
 import type { CollectedEvent } from './collect.ts';
+import { isProblem } from './failures.ts';
 import type { Evidence, FlowKind } from './model.ts';
+import { MpLocationIndex } from './mp-location-index.ts';
 import type { SkewOffsets } from './skew.ts';
 
 /** A send on one host and its receipt on another: receipt - send, in true time, lies within [minMs, maxMs]. */
@@ -95,10 +97,18 @@ export class Workspace {
   /** Clock corrections once estimated (host → ms to subtract from logged UTC). */
   skew: SkewOffsets = new Map<string, number>();
 
+  /** The MP_Location request and reply bodies of a layer that sits on no other, as columns. */
+  private readonly mpLocation: MpLocationIndex | undefined;
+
   constructor(
     events: readonly CollectedEvent[],
     readonly shared?: Workspace,
   ) {
+    if (shared === undefined) {
+      const split = MpLocationIndex.split(events, isProblem);
+      this.mpLocation = split.index;
+      events = split.rest;
+    }
     for (const e of events) {
       push(this.byHost, e.host, e);
       if (e.kind !== undefined) {
@@ -140,6 +150,11 @@ export class Workspace {
   /** A host's events in time order. */
   on(host: string): CollectedEvent[] {
     return this.byHost.get(host) ?? this.shared?.on(host) ?? [];
+  }
+
+  /** The shared layer's MP_Location request and reply bodies (see MpLocationIndex). */
+  mpLocations(): MpLocationIndex | undefined {
+    return this.mpLocation ?? this.shared?.mpLocations();
   }
 
   ipOf(host: string): string | undefined {

@@ -1,0 +1,122 @@
+// The management points' MP_Location bodies as a scan flow finds them: the request for its update source,
+// version and address nearest its message (the first of two equally near, in the order the workspace
+// listed them: host by host, each in time), never one logged on the client itself; the reply on the
+// request's thread just after it; a problem body handed out as the workspace's own object; and an event
+// let go once it is in the timeline coming back with its row.
+
+import { describe, expect, it } from 'vitest';
+import type { CollectedEvent, WorkingFields } from '../../src/correlate/collect.ts';
+import { isProblem } from '../../src/correlate/failures.ts';
+import { MpLocationIndex } from '../../src/correlate/mp-location-index.ts';
+import { Workspace } from '../../src/correlate/workspace.ts';
+import type { UtcInstant } from '../../src/parsers/time.ts';
+
+const T0 = Date.UTC(2025, 1, 11, 10, 0, 0);
+const US = '{8d7d2bd7-8df6-4bd0-a8a7-7d6b2c3a3a11}';
+let seq = 0;
+
+function body(
+  host: string,
+  kind: 'MPLocation.requestBody' | 'MPLocation.replyBody' | 'MPFDM.fileMoved',
+  ms: number,
+  fields: WorkingFields,
+  thread: number | undefined = 7,
+): CollectedEvent {
+  seq += 1;
+  return {
+    file: `${host}/SMS_CCM/Logs/MP_Location.log`,
+    line: seq,
+    endLine: seq,
+    host,
+    utc: (T0 + ms) as UtcInstant,
+    component: 'MP_LocationManager',
+    severity: 'info',
+    kind,
+    fields,
+    thread,
+    seq,
+    offset: seq * 200,
+    length: 200,
+    dup: 1,
+    shape: undefined,
+    row: -1,
+  };
+}
+
+const request = (host: string, ms: number, ip: string, thread?: number): CollectedEvent =>
+  body(host, 'MPLocation.requestBody', ms, { updateSource: US, contentVersion: 12, clientIp: ip }, thread);
+const reply = (host: string, ms: number, urls: string[], thread?: number): CollectedEvent =>
+  body(host, 'MPLocation.replyBody', ms, { wsusUrls: urls, contentVersion: 12 }, thread);
+
+/** What the index hands out, without the row a flow writes later. */
+const same = (e: CollectedEvent | undefined): unknown => e && { ...e, row: -1 };
+
+describe('MpLocationIndex', () => {
+  const mp2Late = request('PS1MP02', 9_000, '10.1.5.21');
+  const mp1Early = request('PS1MP01', 1_000, '10.1.5.21');
+  const mp1 = request('PS1MP01', 5_000, '10.1.5.21');
+  const onClient = request('PS1WKS0001', 5_100, '10.1.5.21');
+  const otherIp = request('PS1MP01', 5_050, '10.1.5.22');
+  const moved = body('PS1MP01', 'MPFDM.fileMoved', 6_000, { smxFile: 'ABC.SMX' });
+  const answer = reply('PS1MP01', 5_300, ['http://sup01.contoso.com:8530'], 7);
+  const otherThread = reply('PS1MP01', 5_200, ['http://sup01.contoso.com:8530'], 9);
+  const empty = reply('PS1MP02', 9_200, [], 7);
+  // Collected out of time order and interleaved with other kinds, as a bundle's files come.
+  const events = [mp2Late, moved, mp1, onClient, otherIp, mp1Early, answer, otherThread, empty];
+
+  it('splits off the bodies, leaving the rest and the problems in their order', () => {
+    const { index, rest } = MpLocationIndex.split(events, isProblem);
+    expect(index.size).toBe(8);
+    expect(rest).toEqual([moved, empty]);
+  });
+
+  it('finds the nearest request from the address, on another host than the client', () => {
+    const { index } = MpLocationIndex.split(events, isProblem);
+    const t = T0 + 5_080;
+    expect(same(index.nearestRequest(US, 12, '10.1.5.21', 'PS1WKS0001', t, 30_000, 30_000))).toEqual(mp1);
+    // Without its address, any address: the one from 10.1.5.22 is nearer.
+    expect(same(index.nearestRequest(US, 12, undefined, 'PS1WKS0001', t, 30_000, 30_000))).toEqual(otherIp);
+    expect(index.nearestRequest(US, 13, '10.1.5.21', 'PS1WKS0001', t, 30_000, 30_000)).toBeUndefined();
+    expect(index.nearestRequest(US, 12, '10.1.5.21', 'PS1WKS0001', T0 + 40_000, 30_000, 30_000)).toBeUndefined();
+  });
+
+  it('takes the first of two requests equally near in host order, then time', () => {
+    const { index } = MpLocationIndex.split(events, isProblem);
+    // 5,000 and 9,000 are both 2,000 from 7,000: PS1MP02 appeared first among the events.
+    expect(same(index.nearestRequest(US, 12, '10.1.5.21', 'PS1WKS0001', T0 + 7_000, 30_000, 30_000))).toEqual(mp2Late);
+  });
+
+  it('finds the reply on the same thread after the request, and a problem reply as the workspace holds it', () => {
+    const ws = new Workspace(events);
+    const index = ws.mpLocations()!;
+    expect(same(index.firstReplyAfter('PS1MP01', 'mp_locationmanager', 7, T0 + 5_000, 10_000))).toEqual(answer);
+    expect(same(index.firstReplyAfter('PS1MP01', 'MP_LocationManager', 9, T0 + 5_000, 10_000))).toEqual(otherThread);
+    expect(index.firstReplyAfter('PS1MP01', 'MP_LocationManager', undefined, T0 + 5_000, 10_000)).toBeUndefined();
+    expect(index.firstReplyAfter('PS1MP01', 'MP_LocationManager', 7, T0 + 5_000, 200)).toBeUndefined();
+    const problem = index.firstReplyAfter('PS1MP02', 'MP_LocationManager', 7, T0 + 9_000, 10_000);
+    expect(problem).toBe(empty);
+    expect(ws.on('PS1MP02')).toEqual([empty]);
+    expect(ws.on('PS1MP01')).toEqual([moved]);
+  });
+
+  it('hands out one event per body, and once written, one with its row', () => {
+    const { index } = MpLocationIndex.split(events, isProblem);
+    const t = T0 + 5_080;
+    const taken = index.nearestRequest(US, 12, '10.1.5.21', 'PS1WKS0001', t, 30_000, 30_000)!;
+    expect(index.nearestRequest(US, 12, '10.1.5.21', 'PS1WKS0001', t, 30_000, 30_000)).toBe(taken);
+    taken.row = 17;
+    index.settle();
+    const again = index.nearestRequest(US, 12, '10.1.5.21', 'PS1WKS0001', t, 30_000, 30_000);
+    expect(again).not.toBe(taken);
+    expect(again).toEqual(taken);
+  });
+
+  it('keeps a thread nobody logged as no thread', () => {
+    const a = { ...request('PS1MP03', 1_000, '10.1.5.30'), thread: undefined };
+    const b = { ...reply('PS1MP03', 1_500, ['http://sup02.contoso.com:8530']), thread: undefined };
+    const { index } = MpLocationIndex.split([a, b], isProblem);
+    const found = index.nearestRequest(US, 12, '10.1.5.30', 'PS1WKS0009', T0 + 1_000, 1_000, 1_000);
+    expect(found?.thread).toBeUndefined();
+    expect(same(index.firstReplyAfter('PS1MP03', 'MP_LocationManager', undefined, T0 + 1_000, 1_000))).toEqual(b);
+  });
+});
