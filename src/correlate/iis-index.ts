@@ -5,6 +5,7 @@
 
 import type { LogRecord } from '../parsers/record.ts';
 import type { CollectedEvent } from './collect.ts';
+import { MadeEvents } from './made-events.ts';
 import { Interner, PagedColumn } from './store.ts';
 
 /** Per request, in `IisColumns.ints`: line, length, seq, HTTP status, then file, URI and server address as strings. */
@@ -35,9 +36,7 @@ export class IisIndex {
   private readonly offset = new PagedColumn((n) => new Float64Array(n));
   private readonly ints = new PagedColumn((n) => new Int32Array(n));
   private count = 0;
-  private readonly made = new Map<number, CollectedEvent>();
-  /** Timeline rows of requests whose events were let go (see `settle`). */
-  private readonly settled = new Map<number, number>();
+  private readonly made = new MadeEvents();
 
   get size(): number {
     return this.count;
@@ -107,17 +106,11 @@ export class IisIndex {
   }
 
   /**
-   * Lets go of the events already written to the timeline, keeping their rows: a later flow that takes the
-   * same request gets an event with that row, so it is not written twice. Called after each layer; the
-   * events were otherwise kept to the end of the analysis (some 8 MB at 1 GB).
+   * Lets go of the request events already written to the timeline (see MadeEvents). Called after each
+   * layer; they were otherwise kept to the end of the analysis (some 8 MB at 1 GB).
    */
   settle(): void {
-    for (const [row, e] of this.made) {
-      if (e.row >= 0) {
-        this.settled.set(row, e.row);
-        this.made.delete(row);
-      }
-    }
+    this.made.settle();
   }
 
   private append(c: IisColumns): void {
@@ -172,12 +165,11 @@ export class IisIndex {
   }
 
   private event(host: string, ip: string, row: number): CollectedEvent {
-    let e = this.made.get(row);
-    if (!e) {
+    return this.made.get(row, (timelineRow) => {
       const at = row * INTS;
       const line = this.ints.get(at);
       const serverIp = this.strings.values[this.ints.get(at + 6)]!;
-      e = {
+      return {
         file: this.strings.values[this.ints.get(at + 4)]!,
         line,
         endLine: line,
@@ -199,10 +191,8 @@ export class IisIndex {
         length: this.ints.get(at + 1),
         dup: 1,
         shape: undefined,
-        row: this.settled.get(row) ?? -1,
+        row: timelineRow,
       };
-      this.made.set(row, e);
-    }
-    return e;
+    });
   }
 }

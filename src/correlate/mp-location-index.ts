@@ -10,6 +10,7 @@
 import type { Severity } from '../parsers/record.ts';
 import type { UtcInstant } from '../parsers/time.ts';
 import type { CollectedEvent, WorkingFields } from './collect.ts';
+import { MadeEvents } from './made-events.ts';
 import { Interner } from './store.ts';
 
 const REQUEST = 'MPLocation.requestBody';
@@ -55,9 +56,7 @@ export class MpLocationIndex {
   private readonly requests = new Map<string, number[]>();
   /** Replies by host and lowercased component, in time order. */
   private readonly replies = new Map<string, number[]>();
-  private readonly made = new Map<number, CollectedEvent>();
-  /** Timeline rows of bodies whose events were let go (see `settle`). */
-  private readonly settled = new Map<number, number>();
+  private readonly made = new MadeEvents();
 
   /**
    * Splits a layer's events: its MP_Location bodies into an index, the rest (with the bodies that are
@@ -203,17 +202,9 @@ export class MpLocationIndex {
     return undefined;
   }
 
-  /**
-   * Lets go of the events already written to the timeline, keeping their rows: a later flow that takes the
-   * same body gets an event with that row. Called after each layer.
-   */
+  /** Lets go of the body events already written to the timeline (see MadeEvents); called after each layer. */
   settle(): void {
-    for (const [i, e] of this.made) {
-      if (e.row >= 0) {
-        this.settled.set(i, e.row);
-        this.made.delete(i);
-      }
-    }
+    this.made.settle();
   }
 
   private event(i: number): CollectedEvent {
@@ -221,12 +212,11 @@ export class MpLocationIndex {
     if (problem !== undefined) {
       return problem;
     }
-    let e = this.made.get(i);
-    if (e === undefined) {
+    return this.made.get(i, (row) => {
       const at = i * 5;
       const thread = this.thread[i]!;
       const values = this.strings.values;
-      e = {
+      return {
         file: values[this.ints[at]!]!,
         line: this.line[i]!,
         endLine: this.endLine[i]!,
@@ -242,11 +232,9 @@ export class MpLocationIndex {
         length: this.length[i]!,
         dup: this.dup[i]!,
         shape: undefined,
-        row: this.settled.get(i) ?? -1,
+        row,
       };
-      this.made.set(i, e);
-    }
-    return e;
+    });
   }
 }
 
