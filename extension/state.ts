@@ -37,8 +37,9 @@ export class CmflowState implements vscode.Disposable {
   private current: BundleSummary | undefined;
   private pathByDisk = new Map<string, string>();
   private running: Promise<BundleSummary | undefined> | undefined;
-  /** The analysis service's heap bound (see analysisHeapMB); dropped for good once a bundle outgrew it. */
-  private heapMB = analysisHeapMB();
+  /** Set for good once a bundle outgrew the analysis service's heap bound (see analysisHeapMB). */
+  private unbounded = false;
+  private workerHeapMB: number | undefined;
   private readonly changed = new vscode.EventEmitter<BundleSummary | undefined>();
   /** Fires when a new analysis is in place (or the bundle was closed). */
   readonly onDidChange = this.changed.event;
@@ -57,12 +58,26 @@ export class CmflowState implements vscode.Disposable {
     return this.running ?? Promise.resolve(this.current);
   }
 
+  /** The old-generation bound of the running analysis service, in MB (undefined: none, or not running). */
+  get heapBound(): number | undefined {
+    return this.worker === undefined ? undefined : this.workerHeapMB;
+  }
+
+  /** Stops the analysis service; the next request starts it again, under the bound as it is then. */
+  restartService(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+    this.client = undefined;
+  }
+
   service(): ServiceClient {
     if (!this.client) {
+      const heapMB = this.unbounded ? undefined : analysisHeapMB();
       const worker = new Worker(
         path.join(this.extensionPath, 'dist', 'worker.js'),
-        this.heapMB === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: this.heapMB } },
+        heapMB === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: heapMB } },
       );
+      this.workerHeapMB = heapMB;
       this.worker = worker;
       this.client = new ServiceClient(worker);
       worker.on('exit', () => {
@@ -116,15 +131,16 @@ export class CmflowState implements vscode.Disposable {
               },
             );
           const summary = await open().catch((e: unknown) => {
-            if (!outgrewHeap(e) || this.heapMB === undefined) {
+            // The bound of the service that stopped (no other has started since).
+            const bound = this.workerHeapMB;
+            if (!outgrewHeap(e) || bound === undefined) {
               throw e;
             }
             this.output.appendLine(
-              `Analysis of ${source} needs more than ${this.heapMB} MB of heap: analyzing it again without that bound.`,
+              `Analysis of ${source} needs more than ${bound} MB of heap: analyzing it again without that bound.`,
             );
-            this.heapMB = undefined;
-            this.worker = undefined;
-            this.client = undefined;
+            this.unbounded = true;
+            this.restartService();
             return open();
           });
           this.set(summary);

@@ -444,6 +444,28 @@ suite('bundles outside the workspace', () => {
   });
 });
 
+suite('the analysis service', () => {
+  test('a bundle that outgrows the service heap bound is analyzed again without it', async function () {
+    this.timeout(120_000);
+    const causes = (s: BundleSummary): unknown[] =>
+      s.failures.map((f) => [f.code, f.upstreamCause.file, f.upstreamCause.line]);
+    // The bundle as earlier tests left it (lines were appended to its logs), analyzed as usual.
+    const before = await vscode.commands.executeCommand<BundleSummary>('cmflow.openBundle', workspace);
+    assert.ok(before);
+    // An 8 MB old generation cannot hold an analysis: the service stops with ERR_WORKER_OUT_OF_MEMORY.
+    process.env.CMFLOW_HEAP_MB = '8';
+    api.state.restartService();
+    try {
+      const s = await vscode.commands.executeCommand<BundleSummary>('cmflow.openBundle', workspace);
+      assert.ok(s, 'the analysis came through');
+      assert.deepEqual(causes(s), causes(before));
+      assert.equal(api.state.heapBound, undefined, 'the service runs without a bound from then on');
+    } finally {
+      delete process.env.CMFLOW_HEAP_MB;
+    }
+  });
+});
+
 suite('webviews', () => {
   const until = async (what: string, ok: () => boolean, ms = 30_000): Promise<void> => {
     const end = Date.now() + ms;
