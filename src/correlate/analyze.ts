@@ -162,7 +162,7 @@ async function correlate(
     linkIisRequests(ws, iisIndex);
     output.add(ws, findFailures(ws, lastSeen, undefined, windows));
     iisIndex.settle();
-    sharedWs.mpLocations()?.settle();
+    sharedWs.mpLocations().settle();
   }
   linkSyncToScans(sharedWs);
   sharedWs.skew = skew.offsets();

@@ -12,6 +12,7 @@ import type { UtcInstant } from '../parsers/time.ts';
 import type { CollectedEvent, WorkingFields } from './collect.ts';
 import { MadeEvents } from './made-events.ts';
 import { Interner } from './store.ts';
+import { byTime, firstIndexAt } from './time-order.ts';
 
 const REQUEST = 'MPLocation.requestBody';
 const REPLY = 'MPLocation.replyBody';
@@ -28,11 +29,6 @@ function requestKey(
   clientIp: string | undefined,
 ): string {
   return `${updateSource ?? ''}|${contentVersion ?? ''}|${clientIp ?? ''}`;
-}
-
-/** Time order within a host, as the workspace's lists: logged UTC, then the order records were read. */
-function byTime(a: CollectedEvent, b: CollectedEvent): number {
-  return a.utc - b.utc || a.seq - b.seq;
 }
 
 export class MpLocationIndex {
@@ -180,18 +176,12 @@ export class MpLocationIndex {
     within: number,
   ): CollectedEvent | undefined {
     const list = this.replies.get(`${host}\u0000${component.toLowerCase()}`) ?? [];
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.utc[list[mid]!]! < t) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
     const want = thread ?? Number.NaN;
-    for (let k = lo; k < list.length && this.utc[list[k]!]! <= t + within; k++) {
+    for (
+      let k = firstIndexAt(list, t, (i) => this.utc[i]!);
+      k < list.length && this.utc[list[k]!]! <= t + within;
+      k++
+    ) {
       const i = list[k]!;
       // NaN is no thread: two undefined threads are the same, as `===` on the events found them.
       const th = this.thread[i]!;

@@ -262,8 +262,8 @@ function locationRequest(
   // The MP that answered: its request body names the same update source, version and client address.
   const ip = ws.ipOf(host);
   const mpLocations = ws.mpLocations();
-  const mpRequest = mpLocations?.nearestRequest(us, cv, ip, host, outgoing.utc, CROSS_HOST_WINDOW, CROSS_HOST_WINDOW);
-  if (!mpLocations || !add(mpRequest)) {
+  const mpRequest = mpLocations.nearestRequest(us, cv, ip, host, outgoing.utc, CROSS_HOST_WINDOW, CROSS_HOST_WINDOW);
+  if (!add(mpRequest)) {
     return;
   }
   ws.link(outgoing, mpRequest, 'derived', `contentId=${us ?? '?'} version=${cv ?? '?'} clientIp=${ip ?? '?'}`);

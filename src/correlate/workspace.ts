@@ -7,6 +7,9 @@ import { isProblem } from './failures.ts';
 import type { Evidence, FlowKind } from './model.ts';
 import { MpLocationIndex } from './mp-location-index.ts';
 import type { SkewOffsets } from './skew.ts';
+import { byTime, firstIndexAt } from './time-order.ts';
+
+export { byTime, firstIndexAt };
 
 /** A send on one host and its receipt on another: receipt - send, in true time, lies within [minMs, maxMs]. */
 export interface CausalPair {
@@ -67,10 +70,6 @@ export class EventSet {
 
 /** Evidence from strongest to weakest: a pair keeps its strongest link. */
 const RANK = { id: 0, derived: 1, time: 2 };
-
-export function byTime(a: CollectedEvent, b: CollectedEvent): number {
-  return a.utc - b.utc || a.seq - b.seq;
-}
 
 /**
  * A workspace may sit on a shared one: the management points' and site servers' events are indexed once
@@ -153,8 +152,9 @@ export class Workspace {
   }
 
   /** The shared layer's MP_Location request and reply bodies (see MpLocationIndex). */
-  mpLocations(): MpLocationIndex | undefined {
-    return this.mpLocation ?? this.shared?.mpLocations();
+  mpLocations(): MpLocationIndex {
+    // A layer either sits on another or has its own.
+    return this.mpLocation ?? this.shared!.mpLocations();
   }
 
   ipOf(host: string): string | undefined {
@@ -354,30 +354,6 @@ export class Workspace {
     this.flows.push(draft);
     return draft;
   }
-}
-
-/**
- * Index of the first item of a time-ordered list whose time is at or after `t` (strictly after, with
- * `strict`). Time is `utc` unless a reader is given.
- */
-export function firstIndexAt<T>(
-  list: readonly T[],
-  t: number,
-  time: (x: T) => number = (x) => (x as CollectedEvent).utc,
-  strict = false,
-): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const v = time(list[mid]!);
-    if (v < t || (strict && v === t)) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  return lo;
 }
 
 /** First event in a time-ordered list at or after `t` (and before `t + within`), optionally matching. */

@@ -88,7 +88,7 @@ describe('MpLocationIndex', () => {
 
   it('finds the reply on the same thread after the request, and a problem reply as the workspace holds it', () => {
     const ws = new Workspace(events);
-    const index = ws.mpLocations()!;
+    const index = ws.mpLocations();
     expect(same(index.firstReplyAfter('PS1MP01', 'mp_locationmanager', 7, T0 + 5_000, 10_000))).toEqual(answer);
     expect(same(index.firstReplyAfter('PS1MP01', 'MP_LocationManager', 9, T0 + 5_000, 10_000))).toEqual(otherThread);
     expect(index.firstReplyAfter('PS1MP01', 'MP_LocationManager', undefined, T0 + 5_000, 10_000)).toBeUndefined();
