@@ -132,8 +132,8 @@ async function correlate(
   const iisIndex = shared.iis;
   const sharedWs = new Workspace(shared.events);
   const lastSeen = new Map(shared.lastSeenByFile);
-  // From here the workspace holds the shared layer's events: the MP_Location bodies it keeps as columns
-  // are let go only if nothing else holds them.
+  // From here the workspace holds the shared layer's events: those it keeps as columns (MP_Location
+  // bodies, the state-message side) are let go only if nothing else holds them.
   shared = undefined;
   buildSyncFlows(sharedWs);
   const context = prepareStateMessages(sharedWs);
@@ -141,7 +141,7 @@ async function correlate(
   buildStateMessageFlows(sharedWs, context);
   const hostRoles = [...new Map(bundle.files.map((f) => [f.host, { name: f.host, roles: [f.roleHint] }])).values()];
   const skew = new SkewModel(hostRoles);
-  skew.addPairs(sharedWs.pairs);
+  skew.addPairs(sharedWs.takePairs());
   sharedWs.skew = skew.offsets();
 
   for (let i = 0; i < clientHosts.length; i++) {
@@ -157,12 +157,12 @@ async function correlate(
     buildScanFlows(ws);
     buildStateMessageFlows(ws, context);
     linkSyncToScans(ws);
-    skew.addPairs(ws.pairs);
+    skew.addPairs(ws.takePairs());
     ws.skew = skew.offsets();
     linkIisRequests(ws, iisIndex);
     output.add(ws, findFailures(ws, lastSeen, undefined, windows));
     iisIndex.settle();
-    sharedWs.mpLocations().settle();
+    sharedWs.settle();
   }
   linkSyncToScans(sharedWs);
   sharedWs.skew = skew.offsets();

@@ -361,13 +361,12 @@ function findTimeouts(
   } else if (flow.kind === 'state-message') {
     const relayed = events.find((e) => e.kind === 'MPRelay.messageBody');
     const processed = events.some((e) => e.kind === 'StateSys.processingFile');
-    const stateSys = ws.everywhere('StateSys.processingFile', 'StateSys.inboxNotification');
-    if (relayed && !processed && stateSys.length > 0) {
+    const stateSys = ws.firstOf('StateSys.processingFile', 'StateSys.inboxNotification');
+    if (relayed && !processed && stateSys !== undefined) {
       const last = [...events].sort((a, b) => b.utc - a.utc)[0]!;
-      const siteFile = stateSys[0]!.file;
       if (
-        (lastSeenByFile.get(siteFile) ?? 0) >=
-        ws.corrected(relayed) + (ws.skew.get(stateSys[0]!.host) ?? 0) + windows.stateSysMinutes * MINUTE
+        (lastSeenByFile.get(stateSys.file) ?? 0) >=
+        ws.corrected(relayed) + (ws.skew.get(stateSys.host) ?? 0) + windows.stateSysMinutes * MINUTE
       ) {
         out.push({
           anchor: last,
@@ -379,13 +378,13 @@ function findTimeouts(
       }
     }
     const send = events.find((e) => e.kind === 'CcmMessaging.sendingAsync');
-    const relayLogs = ws.everywhere('MPRelay.messageBody');
+    const relayLog = ws.firstOf('MPRelay.messageBody');
     if (
       send &&
       !relayed &&
-      relayLogs.length > 0 &&
-      (lastSeenByFile.get(relayLogs[0]!.file) ?? 0) >=
-        ws.corrected(send) + (ws.skew.get(relayLogs[0]!.host) ?? 0) + windows.relayMinutes * MINUTE
+      relayLog !== undefined &&
+      (lastSeenByFile.get(relayLog.file) ?? 0) >=
+        ws.corrected(send) + (ws.skew.get(relayLog.host) ?? 0) + windows.relayMinutes * MINUTE
     ) {
       out.push({
         anchor: send,

@@ -7,16 +7,12 @@
 // empty reply) stays an object in the workspace too, for failures outside flows, and is handed out as that
 // same object.
 
-import type { Severity } from '../parsers/record.ts';
-import type { UtcInstant } from '../parsers/time.ts';
-import type { CollectedEvent, WorkingFields } from './collect.ts';
-import { MadeEvents } from './made-events.ts';
-import { Interner } from './store.ts';
+import type { CollectedEvent } from './collect.ts';
+import { EventColumns } from './event-columns.ts';
 import { byTime, firstIndexAt } from './time-order.ts';
 
 const REQUEST = 'MPLocation.requestBody';
 const REPLY = 'MPLocation.replyBody';
-const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error'];
 
 export function isMpLocationBody(e: CollectedEvent): boolean {
   return e.kind === REQUEST || e.kind === REPLY;
@@ -32,27 +28,11 @@ function requestKey(
 }
 
 export class MpLocationIndex {
-  private readonly strings = new Interner();
-  private readonly n: number;
-  private readonly utc: Float64Array;
-  private readonly offset: Float64Array;
-  /** Undefined threads are NaN. */
-  private readonly thread: Float64Array;
-  private readonly seq: Int32Array;
-  private readonly line: Int32Array;
-  private readonly endLine: Int32Array;
-  private readonly length: Int32Array;
-  private readonly dup: Int32Array;
-  /** file, host, component (ids in `strings`), severity, then 1 for a reply. */
-  private readonly ints: Int32Array;
-  private readonly fields: WorkingFields[];
-  /** Bodies that are problems: kept by the workspace too, and handed out as the same object. */
-  private readonly problems = new Map<number, CollectedEvent>();
+  private readonly columns: EventColumns;
   /** Requests by `requestKey`, each list in the order the workspace listed them (host by host, in time). */
   private readonly requests = new Map<string, number[]>();
   /** Replies by host and lowercased component, in time order. */
   private readonly replies = new Map<string, number[]>();
-  private readonly made = new MadeEvents();
 
   /**
    * Splits a layer's events: its MP_Location bodies into an index, the rest (with the bodies that are
@@ -86,36 +66,8 @@ export class MpLocationIndex {
 
   private constructor(byHost: CollectedEvent[][], isProblem: (e: CollectedEvent) => boolean) {
     const ordered = byHost.flatMap((list) => list.sort(byTime));
-    const n = (this.n = ordered.length);
-    this.utc = new Float64Array(n);
-    this.offset = new Float64Array(n);
-    this.thread = new Float64Array(n);
-    this.seq = new Int32Array(n);
-    this.line = new Int32Array(n);
-    this.endLine = new Int32Array(n);
-    this.length = new Int32Array(n);
-    this.dup = new Int32Array(n);
-    this.ints = new Int32Array(n * 5);
-    this.fields = new Array<WorkingFields>(n);
+    this.columns = new EventColumns(ordered, isProblem);
     ordered.forEach((e, i) => {
-      this.utc[i] = e.utc;
-      this.offset[i] = e.offset;
-      this.thread[i] = e.thread ?? Number.NaN;
-      this.seq[i] = e.seq;
-      this.line[i] = e.line;
-      this.endLine[i] = e.endLine;
-      this.length[i] = e.length;
-      this.dup[i] = e.dup;
-      const at = i * 5;
-      this.ints[at] = this.strings.id(e.file);
-      this.ints[at + 1] = this.strings.id(e.host);
-      this.ints[at + 2] = this.strings.id(e.component);
-      this.ints[at + 3] = SEVERITIES.indexOf(e.severity);
-      this.ints[at + 4] = e.kind === REPLY ? 1 : 0;
-      this.fields[i] = e.fields;
-      if (isProblem(e)) {
-        this.problems.set(i, e);
-      }
       const f = e.fields;
       if (e.kind === REQUEST) {
         push(this.requests, requestKey(f.updateSource, f.contentVersion, f.clientIp), i);
@@ -126,7 +78,7 @@ export class MpLocationIndex {
   }
 
   get size(): number {
-    return this.n;
+    return this.columns.size;
   }
 
   /**
@@ -149,22 +101,22 @@ export class MpLocationIndex {
             .filter(([k]) => k.startsWith(requestKey(updateSource, contentVersion, '')))
             .map(([, v]) => v)
         : [this.requests.get(requestKey(updateSource, contentVersion, clientIp)) ?? []];
-    const hosts = this.strings.values;
+    const columns = this.columns;
     let best = -1;
     let bestDistance = 0;
     for (const list of lists) {
       for (const i of list) {
-        if (hosts[this.ints[i * 5 + 1]!] === client) {
+        if (columns.host(i) === client) {
           continue;
         }
-        const d = this.utc[i]! - t;
+        const d = columns.utc(i) - t;
         if (d >= -before && d <= after && (best < 0 || Math.abs(d) < bestDistance)) {
           best = i;
           bestDistance = Math.abs(d);
         }
       }
     }
-    return best < 0 ? undefined : this.event(best);
+    return best < 0 ? undefined : columns.event(best);
   }
 
   /** The first reply on this host and component (any case) and thread logged in [t, t + within]. */
@@ -176,17 +128,14 @@ export class MpLocationIndex {
     within: number,
   ): CollectedEvent | undefined {
     const list = this.replies.get(`${host}\u0000${component.toLowerCase()}`) ?? [];
-    const want = thread ?? Number.NaN;
+    const columns = this.columns;
     for (
-      let k = firstIndexAt(list, t, (i) => this.utc[i]!);
-      k < list.length && this.utc[list[k]!]! <= t + within;
+      let k = firstIndexAt(list, t, (i) => columns.utc(i));
+      k < list.length && columns.utc(list[k]!) <= t + within;
       k++
     ) {
-      const i = list[k]!;
-      // NaN is no thread: two undefined threads are the same, as `===` on the events found them.
-      const th = this.thread[i]!;
-      if (th === want || (Number.isNaN(th) && Number.isNaN(want))) {
-        return this.event(i);
+      if (columns.onThread(list[k]!, thread)) {
+        return columns.event(list[k]!);
       }
     }
     return undefined;
@@ -194,37 +143,7 @@ export class MpLocationIndex {
 
   /** Lets go of the body events already written to the timeline (see MadeEvents); called after each layer. */
   settle(): void {
-    this.made.settle();
-  }
-
-  private event(i: number): CollectedEvent {
-    const problem = this.problems.get(i);
-    if (problem !== undefined) {
-      return problem;
-    }
-    return this.made.get(i, (row) => {
-      const at = i * 5;
-      const thread = this.thread[i]!;
-      const values = this.strings.values;
-      return {
-        file: values[this.ints[at]!]!,
-        line: this.line[i]!,
-        endLine: this.endLine[i]!,
-        host: values[this.ints[at + 1]!]!,
-        utc: this.utc[i]! as UtcInstant,
-        component: values[this.ints[at + 2]!]!,
-        severity: SEVERITIES[this.ints[at + 3]!]!,
-        kind: this.ints[at + 4] === 1 ? REPLY : REQUEST,
-        fields: this.fields[i]!,
-        thread: Number.isNaN(thread) ? undefined : thread,
-        seq: this.seq[i]!,
-        offset: this.offset[i]!,
-        length: this.length[i]!,
-        dup: this.dup[i]!,
-        shape: undefined,
-        row,
-      };
-    });
+    this.columns.settle();
   }
 }
 

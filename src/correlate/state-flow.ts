@@ -4,7 +4,8 @@
 // SMX file (by name). An outage of MPFDM is kept as one chain so that a late failure leads back to its start.
 
 import type { CollectedEvent } from './collect.ts';
-import type { FlowDraft, Workspace } from './workspace.ts';
+import type { StateSideIndex } from './state-side-index.ts';
+import type { FlowDraft, Stamp, Workspace } from './workspace.ts';
 import { between, byTime, EventSet, firstAfter, firstIndexAt, lastBefore } from './workspace.ts';
 
 const SECOND = 1000;
@@ -17,18 +18,20 @@ const MPFDM_TROUBLE = new Set(['MPFDM.moveFailed', 'MPFDM.cannotConnectToSiteSer
 
 /** What the state-message flows of every client share, worked out once on the MP and site events. */
 export interface StateMessageContext {
-  /** MP_Relay task (its last event) → the SMX file MPFDM moved for it. */
-  readonly moves: ReadonlyMap<CollectedEvent, Dispatch>;
+  /** MP_Relay task (the entry of its last line in the StateSideIndex) → the SMX file MPFDM moved for it. */
+  readonly moves: ReadonlyMap<number, Dispatch>;
 }
 
 /**
  * The MP and site side, once: MPFDM outages chained, SMX moves paired with StateSys for the clocks, and
- * relays paired with the files MPFDM moved.
+ * relays paired with the files MPFDM moved. These events are entries of the workspace's StateSideIndex,
+ * made into events only where a flow, a link or a pair takes them.
  */
 export function prepareStateMessages(ws: Workspace): StateMessageContext {
-  chainMpfdmOutages(ws);
-  pairSmxMoves(ws);
-  return { moves: assignMoves(ws) };
+  const side = ws.stateSide();
+  chainMpfdmOutages(ws, side);
+  pairSmxMoves(ws, side);
+  return { moves: assignMoves(side) };
 }
 
 export function buildStateMessageFlows(
@@ -52,16 +55,19 @@ export function buildStateMessageFlows(
 /** The MPFDM lines about one outbox file (its moves and failed moves), in order. */
 interface OutboxFile {
   readonly smx: string;
-  readonly events: CollectedEvent[];
+  /** Entries in the StateSideIndex. */
+  readonly events: number[];
   /** Records StateSys found in the file, when it processed it. */
   readonly records: number | undefined;
 }
 
 interface Dispatch {
   readonly file: OutboxFile;
-  /** How the file was tied to the relay. */
-  readonly evidence: 'derived' | 'time';
-  readonly key: string;
+  /**
+   * The relay's state messages, when the file held as many records: the file is tied to the relay by
+   * that count (`derived`); otherwise only by coming first after it (`time`).
+   */
+  readonly counted: number | undefined;
 }
 
 /**
@@ -71,66 +77,69 @@ interface Dispatch {
  * in the bundle or not) takes the first file moved after it whose record count equals its message count;
  * failing that, the first file after it — and the link says which.
  */
-function assignMoves(ws: Workspace): Map<CollectedEvent, Dispatch> {
-  const out = new Map<CollectedEvent, Dispatch>();
+function assignMoves(side: StateSideIndex): Map<number, Dispatch> {
+  const c = side.columns;
+  const time = (i: number): number => c.utc(i);
+  const out = new Map<number, Dispatch>();
   const records = new Map<string, number>();
-  for (const processing of ws.everywhere('StateSys.processingFile')) {
-    const log = ws.component(processing.host, processing.component);
+  for (const processing of side.everywhere('StateSys.processingFile')) {
+    const log = side.component(c.host(processing), c.component(processing));
+    const thread = c.thread(processing);
     const count = firstAfter(
       log,
-      processing.utc,
+      c.utc(processing),
       30 * SECOND,
-      (e) => e.kind === 'StateSys.processedRecords' && e.thread === processing.thread,
+      (i) => c.kind(i) === 'StateSys.processedRecords' && c.onThread(i, thread),
+      time,
     );
-    if (processing.fields.smxFile !== undefined && count?.fields.count !== undefined) {
-      records.set(processing.fields.smxFile.toUpperCase(), count.fields.count);
+    const smx = c.fields(processing).smxFile;
+    const n = count === undefined ? undefined : c.fields(count).count;
+    if (smx !== undefined && n !== undefined) {
+      records.set(smx.toUpperCase(), n);
     }
   }
-  for (const host of ws.hosts()) {
-    const events = ws.on(host);
-    const byName = new Map<string, CollectedEvent[]>();
-    for (const e of events) {
-      const smx = e.fields.smxFile?.toUpperCase();
-      if (smx !== undefined && (e.kind === 'MPFDM.fileMoved' || e.kind === 'MPFDM.moveFailed')) {
-        byName.set(smx, [...(byName.get(smx) ?? []), e]);
+  for (const host of side.hosts()) {
+    const byName = new Map<string, number[]>();
+    for (const i of side.kindPrefix(host, 'MPFDM.')) {
+      const smx = c.fields(i).smxFile?.toUpperCase();
+      const kind = c.kind(i);
+      if (smx !== undefined && (kind === 'MPFDM.fileMoved' || kind === 'MPFDM.moveFailed')) {
+        byName.set(smx, [...(byName.get(smx) ?? []), i]);
       }
     }
     const files: OutboxFile[] = [...byName]
       .map(([smx, list]) => ({ smx, events: list, records: records.get(smx) }))
-      .sort((a, b) => byTime(a.events[0]!, b.events[0]!));
+      .sort((a, b) => c.byTime(a.events[0]!, b.events[0]!));
+    const firstMove = (f: OutboxFile): number => c.utc(f.events[0]!);
     const taken = new Set<OutboxFile>();
-    const relayLog = ws.kindPrefix(host, 'MPRelay.');
-    for (const body of relayLog.filter((e) => e.kind === 'MPRelay.messageBody')) {
+    const relayLog = side.kindPrefix(host, 'MPRelay.');
+    for (const body of relayLog.filter((i) => c.kind(i) === 'MPRelay.messageBody')) {
+      const thread = c.thread(body);
       const done =
         firstAfter(
           relayLog,
-          body.utc,
+          c.utc(body),
           10 * SECOND,
-          (e) => e.kind === 'MPRelay.taskCompleted' && e.thread === body.thread,
+          (i) => c.kind(i) === 'MPRelay.taskCompleted' && c.onThread(i, thread),
+          time,
         ) ?? body;
-      const messages = body.fields.stateMessages?.length;
+      const messages = c.fields(body).stateMessages?.length;
       // Files are in time order: the candidates start at the first file at or after the relay's end.
       const candidates: OutboxFile[] = [];
       for (
-        let i = firstIndexAt(files, done.utc, (f) => f.events[0]!.utc);
-        i < files.length && files[i]!.events[0]!.utc <= done.utc + MPFDM_WINDOW;
-        i++
+        let k = firstIndexAt(files, c.utc(done), firstMove);
+        k < files.length && firstMove(files[k]!) <= c.utc(done) + MPFDM_WINDOW;
+        k++
       ) {
-        if (!taken.has(files[i]!)) {
-          candidates.push(files[i]!);
+        if (!taken.has(files[k]!)) {
+          candidates.push(files[k]!);
         }
       }
       const counted = messages === undefined ? undefined : candidates.find((f) => f.records === messages);
       const file = counted ?? candidates.find((f) => f.records === undefined) ?? candidates[0];
       if (file) {
         taken.add(file);
-        out.set(done, {
-          file,
-          evidence: counted ? 'derived' : 'time',
-          key: counted
-            ? `${file.smx}: first file moved after the relay with ${messages} records, as many as the relay's state messages`
-            : `${file.smx}: first file MPFDM moved after the relay`,
-        });
+        out.set(done, { file, counted: counted ? messages : undefined });
       }
     }
   }
@@ -143,7 +152,7 @@ function relayFlow(
   send: CollectedEvent,
   messaging: CollectedEvent[],
   previousForward: number,
-  moves: ReadonlyMap<CollectedEvent, Dispatch>,
+  moves: ReadonlyMap<number, Dispatch>,
 ): number {
   const m = send.fields.messageId!;
   const flow = ws.flow({
@@ -218,77 +227,98 @@ function relayFlow(
   }
 
   // The MP that received it: MP_Relay logs the same body (ClientID, serial numbers, topics).
+  const side = ws.stateSide();
+  const c = side.columns;
+  const time = (i: number): number => c.utc(i);
   const serialSet = new Set(serials);
-  const received = (
-    ws.indexBy('relay-bodies-by-client', ['MPRelay.messageBody'], (e) => e.fields.clientId ?? '').get(clientId ?? '') ??
-    []
+  const receivedAt = (
+    side
+      .indexBy('relay-bodies-by-client', ['MPRelay.messageBody'], (i) => c.fields(i).clientId ?? '')
+      .get(clientId ?? '') ?? []
   )
     .filter(
-      (e) =>
-        e.host !== host &&
-        Math.abs(e.utc - outgoing.utc) <= CROSS_HOST_WINDOW &&
-        (e.fields.stateMessages ?? []).some((s) => s.serialNumber !== undefined && serialSet.has(s.serialNumber)),
+      (i) =>
+        c.host(i) !== host &&
+        Math.abs(c.utc(i) - outgoing.utc) <= CROSS_HOST_WINDOW &&
+        (c.fields(i).stateMessages ?? []).some((s) => s.serialNumber !== undefined && serialSet.has(s.serialNumber)),
     )
-    .sort((a, b) => Math.abs(a.utc - outgoing.utc) - Math.abs(b.utc - outgoing.utc))[0];
-  if (!add(received)) {
+    .sort((a, b) => Math.abs(c.utc(a) - outgoing.utc) - Math.abs(c.utc(b) - outgoing.utc))[0];
+  if (receivedAt === undefined) {
     return forwarded?.utc ?? send.utc;
   }
+  const received = c.event(receivedAt);
+  add(received);
   ws.link(outgoing, received, 'derived', `clientId=${clientId ?? '?'} serialNumber=${serials.join(',')}`);
   ws.pair(outgoing, received, 'client → MP state message relay', 0, 60 * SECOND, 300);
   flow.keys.mp = received.host;
-  const relayLog = ws.component(received.host, received.component);
-  const task = between(relayLog, received.utc - 2 * SECOND, received.utc + 10 * SECOND).filter(
-    (e) => e.thread === received.thread,
+  const relayLog = side.component(received.host, received.component);
+  const task = between(relayLog, received.utc - 2 * SECOND, received.utc + 10 * SECOND, false, time).filter((i) =>
+    c.onThread(i, received.thread),
   );
-  const end = task.findIndex((e) => e.kind === 'MPRelay.taskCompleted' && e.utc >= received.utc);
+  const end = task.findIndex((i) => c.kind(i) === 'MPRelay.taskCompleted' && c.utc(i) >= received.utc);
   const relayTask = end < 0 ? task : task.slice(0, end + 1);
-  const startIdx = relayTask.findIndex((e) => e.kind === 'MPRelay.startProcessing');
-  const steps = startIdx < 0 ? relayTask : relayTask.slice(startIdx);
+  const startIdx = relayTask.findIndex((i) => c.kind(i) === 'MPRelay.startProcessing');
+  const stepEntries = startIdx < 0 ? relayTask : relayTask.slice(startIdx);
+  const steps = stepEntries.map((i) => c.event(i));
   steps.forEach(add);
   ws.chain(steps, 'time', 'MP_Relay task, same thread');
-  const relayDone = steps[steps.length - 1] ?? received;
+  const relayDoneAt = stepEntries[stepEntries.length - 1] ?? receivedAt;
 
   // MPFDM moves the SMX to the site; which file is this relay's comes from the order (see assignMoves).
-  const assigned = moves.get(relayDone);
+  const assigned = moves.get(relayDoneAt);
   if (!assigned) {
     return forwarded?.utc ?? send.utc;
   }
   const file = assigned.file;
-  const dispatch = [...file.events];
+  const dispatch = file.events.map((i) => c.event(i));
   dispatch.forEach(add);
-  ws.link(relayDone, dispatch[0]!, assigned.evidence, assigned.key, MPFDM_WINDOW);
-  includeOutage(ws, flow, dispatch[0]!);
+  ws.link(
+    c.event(relayDoneAt),
+    dispatch[0]!,
+    assigned.counted === undefined ? 'time' : 'derived',
+    assigned.counted === undefined
+      ? `${file.smx}: first file MPFDM moved after the relay`
+      : `${file.smx}: first file moved after the relay with ${assigned.counted} records, as many as the relay's state messages`,
+    MPFDM_WINDOW,
+  );
+  includeOutage(side, flow, file.events[0]!);
   ws.chain(dispatch, 'id', `smx=${file.smx}`);
   flow.keys.smxFile = file.smx;
-  const moved = dispatch.find((e) => e.kind === 'MPFDM.fileMoved');
-  if (moved) {
-    stateSystem(ws, flow, moved);
+  const moved = file.events.find((i) => c.kind(i) === 'MPFDM.fileMoved');
+  if (moved !== undefined) {
+    stateSystem(ws, side, flow, moved);
   }
   return forwarded?.utc ?? send.utc;
 }
 
 /** StateSys on the site processing the moved SMX file (its name is the only key between the two). */
-function stateSystem(ws: Workspace, flow: FlowDraft, move: CollectedEvent): void {
-  const smx = move.fields.smxFile!.toUpperCase();
-  const bySmx = ws.indexBy('statesys-by-smx', ['StateSys.processingFile'], (e) => e.fields.smxFile?.toUpperCase());
-  const processing = (bySmx.get(smx) ?? [])
-    .filter((e) => e.host !== move.host && Math.abs(e.utc - move.utc) <= CROSS_HOST_WINDOW)
-    .sort(byTime)[0];
-  if (!processing) {
+function stateSystem(ws: Workspace, side: StateSideIndex, flow: FlowDraft, moveAt: number): void {
+  const c = side.columns;
+  const time = (i: number): number => c.utc(i);
+  const smx = c.fields(moveAt).smxFile!.toUpperCase();
+  const bySmx = side.indexBy('statesys-by-smx', ['StateSys.processingFile'], (i) => c.fields(i).smxFile?.toUpperCase());
+  const processingAt = (bySmx.get(smx) ?? [])
+    .filter((i) => c.host(i) !== c.host(moveAt) && Math.abs(c.utc(i) - c.utc(moveAt)) <= CROSS_HOST_WINDOW)
+    .sort((a, b) => c.byTime(a, b))[0];
+  if (processingAt === undefined) {
     return;
   }
-  const log = ws.component(processing.host, processing.component);
-  const notice = lastBefore(log, processing.utc, 5 * MINUTE, (e) => e.kind === 'StateSys.inboxNotification');
-  const counts = between(log, processing.utc, processing.utc + 30 * SECOND).filter(
-    (e) =>
-      e.thread === processing.thread &&
-      (e.kind === 'StateSys.processedRecords' || e.kind === 'StateSys.processedFiles'),
+  const at = c.utc(processingAt);
+  const thread = c.thread(processingAt);
+  const log = side.component(c.host(processingAt), c.component(processingAt));
+  const noticeAt = lastBefore(log, at, 5 * MINUTE, (i) => c.kind(i) === 'StateSys.inboxNotification', time);
+  const counts = between(log, at, at + 30 * SECOND, false, time).filter((i) => {
+    const kind = c.kind(i);
+    return c.onThread(i, thread) && (kind === 'StateSys.processedRecords' || kind === 'StateSys.processedFiles');
+  });
+  const steps = [...(noticeAt === undefined ? [] : [noticeAt]), processingAt, ...counts.slice(0, 2)].map((i) =>
+    c.event(i),
   );
-  const steps = [...(notice ? [notice] : []), processing, ...counts.slice(0, 2)];
   steps.forEach((e) => flow.events.add(e));
-  ws.link(move, processing, 'id', `smx=${smx}`);
-  if (notice) {
-    ws.link(move, notice, 'time', 'file arrives in statesys.box, StateSys is notified', 5 * MINUTE);
+  const move = c.event(moveAt);
+  ws.link(move, c.event(processingAt), 'id', `smx=${smx}`);
+  if (noticeAt !== undefined) {
+    ws.link(move, c.event(noticeAt), 'time', 'file arrives in statesys.box, StateSys is notified', 5 * MINUTE);
   }
   ws.chain(steps, 'time', 'StateSys batch, same host');
 }
@@ -297,10 +327,13 @@ function stateSystem(ws: Workspace, flow: FlowDraft, move: CollectedEvent): void
  * Every SMX file MPFDM moved and StateSys then processed is a message from the MP to the site, whichever
  * client it came from: evidence for the two hosts' clocks even when no client log is in the bundle.
  */
-function pairSmxMoves(ws: Workspace): void {
-  const moves = new Map<string, CollectedEvent>();
-  for (const move of ws.everywhere('MPFDM.fileMoved')) {
-    const smx = move.fields.smxFile?.toUpperCase();
+function pairSmxMoves(ws: Workspace, side: StateSideIndex): void {
+  const c = side.columns;
+  const time = (i: number): number => c.utc(i);
+  const stamp = (i: number): Stamp => ({ host: c.host(i), utc: c.utc(i) });
+  const moves = new Map<string, number>();
+  for (const move of side.everywhere('MPFDM.fileMoved')) {
+    const smx = c.fields(move).smxFile?.toUpperCase();
     if (smx !== undefined && !moves.has(smx)) {
       moves.set(smx, move);
     }
@@ -310,59 +343,72 @@ function pairSmxMoves(ws: Workspace): void {
   // first is only known when the batch's files all come from one MP: across MPs, the earliest by their
   // logged times is not the earliest in fact until their clocks are known (at 1 GB, pairing it anyway put
   // three of four MPs 10 s off while claiming ±0.3 s).
-  const batches = new Map<CollectedEvent, CollectedEvent[]>();
-  for (const processed of ws.everywhere('StateSys.processingFile')) {
-    const move = moves.get(processed.fields.smxFile?.toUpperCase() ?? '');
-    if (!move || move.host === processed.host || Math.abs(processed.utc - move.utc) > CROSS_HOST_WINDOW) {
+  const batches = new Map<number, number[]>();
+  for (const processed of side.everywhere('StateSys.processingFile')) {
+    const move = moves.get(c.fields(processed).smxFile?.toUpperCase() ?? '');
+    if (
+      move === undefined ||
+      c.host(move) === c.host(processed) ||
+      Math.abs(c.utc(processed) - c.utc(move)) > CROSS_HOST_WINDOW
+    ) {
       continue;
     }
-    ws.pair(move, processed, 'MP → site SMX file (MPFDM → StateSys)', 0, 5 * MINUTE, 10_000);
-    const log = ws.component(processed.host, processed.component);
-    const notice = lastBefore(log, processed.utc, 5 * MINUTE, (e) => e.kind === 'StateSys.inboxNotification');
-    if (notice) {
+    ws.pair(stamp(move), stamp(processed), 'MP → site SMX file (MPFDM → StateSys)', 0, 5 * MINUTE, 10_000);
+    const log = side.component(c.host(processed), c.component(processed));
+    const notice = lastBefore(
+      log,
+      c.utc(processed),
+      5 * MINUTE,
+      (i) => c.kind(i) === 'StateSys.inboxNotification',
+      time,
+    );
+    if (notice !== undefined) {
       batches.set(notice, [...(batches.get(notice) ?? []), move]);
     }
   }
   for (const [notice, batch] of batches) {
-    if (batch.some((move) => move.host !== batch[0]!.host)) {
+    if (batch.some((move) => c.host(move) !== c.host(batch[0]!))) {
       continue;
     }
-    const first = batch.sort(byTime)[0]!;
-    ws.pair(first, notice, 'MP → site SMX file (MPFDM → StateSys)', 0, 5 * MINUTE, 300);
+    const first = batch.sort((a, b) => c.byTime(a, b))[0]!;
+    ws.pair(stamp(first), stamp(notice), 'MP → site SMX file (MPFDM → StateSys)', 0, 5 * MINUTE, 300);
   }
 }
 
 /**
  * Consecutive MPFDM failures on a host (no successful move between them) are one outage: chained, so that
- * walking back from any of them reaches the first.
+ * walking back from any of them reaches the first. They are problems, which the workspace holds as events.
  */
-function chainMpfdmOutages(ws: Workspace): void {
-  for (const host of ws.hosts()) {
-    const mpfdm = ws.kindPrefix(host, 'MPFDM.');
+function chainMpfdmOutages(ws: Workspace, side: StateSideIndex): void {
+  const c = side.columns;
+  const key = 'MPFDM failures with no successful move between them (one outage)';
+  for (const host of side.hosts()) {
     let run: CollectedEvent[] = [];
-    for (const e of mpfdm) {
-      if (MPFDM_TROUBLE.has(e.kind ?? '')) {
-        run.push(e);
-      } else if (e.kind === 'MPFDM.fileMoved') {
-        ws.chain(run, 'time', 'MPFDM failures with no successful move between them (one outage)');
+    for (const i of side.kindPrefix(host, 'MPFDM.')) {
+      const kind = c.kind(i);
+      if (MPFDM_TROUBLE.has(kind ?? '')) {
+        run.push(c.event(i));
+      } else if (kind === 'MPFDM.fileMoved') {
+        ws.chain(run, 'time', key);
         run = [];
       }
     }
-    ws.chain(run, 'time', 'MPFDM failures with no successful move between them (one outage)');
+    ws.chain(run, 'time', key);
   }
 }
 
 /** Puts the earlier failures of the outage a flow's MPFDM failure belongs to into the flow. */
-function includeOutage(ws: Workspace, flow: FlowDraft, from: CollectedEvent): void {
-  if (!MPFDM_TROUBLE.has(from.kind ?? '')) {
+function includeOutage(side: StateSideIndex, flow: FlowDraft, from: number): void {
+  const c = side.columns;
+  if (!MPFDM_TROUBLE.has(c.kind(from) ?? '')) {
     return;
   }
-  const mpfdm = ws.kindPrefix(from.host, 'MPFDM.');
-  for (let i = mpfdm.indexOf(from) - 1; i >= 0; i--) {
-    const e = mpfdm[i]!;
-    if (!MPFDM_TROUBLE.has(e.kind ?? '')) {
+  const mpfdm = side.kindPrefix(c.host(from), 'MPFDM.');
+  for (let k = mpfdm.indexOf(from) - 1; k >= 0; k--) {
+    const i = mpfdm[k]!;
+    if (!MPFDM_TROUBLE.has(c.kind(i) ?? '')) {
       break;
     }
-    flow.events.add(e);
+    flow.events.add(c.event(i));
   }
 }

@@ -7,14 +7,21 @@ import { isProblem } from './failures.ts';
 import type { Evidence, FlowKind } from './model.ts';
 import { MpLocationIndex } from './mp-location-index.ts';
 import type { SkewOffsets } from './skew.ts';
+import { StateSideIndex } from './state-side-index.ts';
 import { byTime, firstIndexAt } from './time-order.ts';
 
 export { byTime, firstIndexAt };
 
+/** Where and when something was logged: all a causal pair needs of its two events. */
+export interface Stamp {
+  readonly host: string;
+  readonly utc: number;
+}
+
 /** A send on one host and its receipt on another: receipt - send, in true time, lies within [minMs, maxMs]. */
 export interface CausalPair {
-  readonly send: CollectedEvent;
-  readonly receive: CollectedEvent;
+  readonly send: Stamp;
+  readonly receive: Stamp;
   readonly minMs: number;
   readonly maxMs: number;
   /** The latency usually seen on this hop, used when only one direction constrains a host pair. */
@@ -88,7 +95,7 @@ export class Workspace {
    */
   private readonly linkIndex = new Map<CollectedEvent, number | Map<CollectedEvent, number>>();
   readonly flows: FlowDraft[] = [];
-  readonly pairs: CausalPair[] = [];
+  private pairList: CausalPair[] = [];
   /** Client host → its IP address, as its location requests state it. */
   readonly clientIp = new Map<string, string>();
   /** Client host → its SMS unique id (ClientID), from state messages or registration. */
@@ -98,6 +105,8 @@ export class Workspace {
 
   /** The MP_Location request and reply bodies of a layer that sits on no other, as columns. */
   private readonly mpLocation: MpLocationIndex | undefined;
+  /** The MP_Relay, MPFDM and StateSys events of a layer that sits on no other, as columns. */
+  private readonly stateSideIndex: StateSideIndex | undefined;
 
   constructor(
     events: readonly CollectedEvent[],
@@ -106,7 +115,16 @@ export class Workspace {
     if (shared === undefined) {
       const split = MpLocationIndex.split(events, isProblem);
       this.mpLocation = split.index;
-      events = split.rest;
+      // Hosts keep the order in which the layer's events first name them, whatever the indexes take.
+      for (const e of split.rest) {
+        if (!this.byHost.has(e.host)) {
+          this.byHost.set(e.host, []);
+        }
+      }
+      // What the state-message side keeps as objects: problems, and trouble no template knows (its shape).
+      const state = StateSideIndex.split(split.rest, (e) => isProblem(e) || e.shape !== undefined);
+      this.stateSideIndex = state.index;
+      events = state.rest;
     }
     for (const e of events) {
       push(this.byHost, e.host, e);
@@ -136,11 +154,6 @@ export class Workspace {
     }
   }
 
-  /** Every host, this layer's and the shared layer's. */
-  hosts(): string[] {
-    return this.shared ? [...new Set([...this.shared.hosts(), ...this.byHost.keys()])] : [...this.byHost.keys()];
-  }
-
   /** The hosts whose events this layer holds. */
   ownHosts(): string[] {
     return [...this.byHost.keys()];
@@ -155,6 +168,27 @@ export class Workspace {
   mpLocations(): MpLocationIndex {
     // A layer either sits on another or has its own.
     return this.mpLocation ?? this.shared!.mpLocations();
+  }
+
+  /** The shared layer's MP_Relay, MPFDM and StateSys events (see StateSideIndex). */
+  stateSide(): StateSideIndex {
+    return this.stateSideIndex ?? this.shared!.stateSide();
+  }
+
+  /** Lets go of the events made from this layer's columnar indexes that are in the timeline; after each layer on it. */
+  settle(): void {
+    this.mpLocation?.settle();
+    this.stateSideIndex?.settle();
+  }
+
+  /**
+   * Where the first of `everywhere(...kinds)` was logged, counting the shared layer's state-message side
+   * (which `everywhere` does not hold: see StateSideIndex) first.
+   */
+  firstOf(...kinds: string[]): Pick<CollectedEvent, 'file' | 'host'> | undefined {
+    const side = this.stateSide();
+    const i = side.everywhere(...kinds)[0];
+    return i === undefined ? this.everywhere(...kinds)[0] : { file: side.columns.file(i), host: side.columns.host(i) };
   }
 
   ipOf(host: string): string | undefined {
@@ -252,29 +286,6 @@ export class Workspace {
     );
   }
 
-  /** A host's events whose kind starts with a prefix (`MPFDM.`), in time order. */
-  kindPrefix(host: string, prefix: string): CollectedEvent[] {
-    if (!this.byHost.has(host) && this.shared) {
-      return this.shared.kindPrefix(host, prefix);
-    }
-    return this.cached(`prefix\u0000${host}\u0000${prefix}`, () =>
-      (this.byHost.get(host) ?? []).filter((e) => e.kind?.startsWith(prefix) === true),
-    );
-  }
-
-  /** Events of these kinds everywhere, grouped by a key; built once. */
-  indexBy(
-    name: string,
-    kinds: readonly string[],
-    key: (e: CollectedEvent) => string | undefined,
-  ): Map<string, CollectedEvent[]> {
-    // The indexes are of the management points' and site servers' events: a layer uses its shared layer's.
-    if (this.shared) {
-      return this.shared.indexBy(name, kinds, key);
-    }
-    return this.cached(`index\u0000${name}`, () => groupBy(this.everywhere(...kinds), key));
-  }
-
   /** Skew-corrected time (logged UTC minus the host's estimated clock error). */
   corrected(e: CollectedEvent): number {
     return e.utc - this.skewOf(e.host);
@@ -337,16 +348,16 @@ export class Workspace {
     }
   }
 
-  pair(
-    send: CollectedEvent,
-    receive: CollectedEvent,
-    hop: string,
-    minMs: number,
-    maxMs: number,
-    typicalMs: number,
-  ): void {
+  /** The causal pairs found so far, handed over once: the skew model takes them as the layer is done. */
+  takePairs(): CausalPair[] {
+    const pairs = this.pairList;
+    this.pairList = [];
+    return pairs;
+  }
+
+  pair(send: Stamp, receive: Stamp, hop: string, minMs: number, maxMs: number, typicalMs: number): void {
     if (send.host !== receive.host) {
-      this.pairs.push({ send, receive, hop, minMs, maxMs, typicalMs });
+      this.pairList.push({ send, receive, hop, minMs, maxMs, typicalMs });
     }
   }
 
@@ -356,14 +367,21 @@ export class Workspace {
   }
 }
 
-/** First event in a time-ordered list at or after `t` (and before `t + within`), optionally matching. */
-export function firstAfter(
-  list: readonly CollectedEvent[],
+/** An event's logged UTC: the time the searches below go by unless they are given another reader. */
+const utcOf = <T>(x: T): number => (x as CollectedEvent).utc;
+
+/**
+ * First item of a time-ordered list at or after `t` (and before `t + within`), optionally matching. Items
+ * are events, or entries of a columnar index with their time reader.
+ */
+export function firstAfter<T = CollectedEvent>(
+  list: readonly T[],
   t: number,
   within: number,
-  test: (e: CollectedEvent) => boolean = () => true,
-): CollectedEvent | undefined {
-  for (let i = firstIndexAt(list, t); i < list.length && list[i]!.utc <= t + within; i++) {
+  test: (x: T) => boolean = () => true,
+  time: (x: T) => number = utcOf,
+): T | undefined {
+  for (let i = firstIndexAt(list, t, time); i < list.length && time(list[i]!) <= t + within; i++) {
     if (test(list[i]!)) {
       return list[i];
     }
@@ -371,14 +389,15 @@ export function firstAfter(
   return undefined;
 }
 
-/** Last event in a time-ordered list at or before `t` (and after `t - within`), optionally matching. */
-export function lastBefore(
-  list: readonly CollectedEvent[],
+/** Last item of a time-ordered list at or before `t` (and after `t - within`), optionally matching. */
+export function lastBefore<T = CollectedEvent>(
+  list: readonly T[],
   t: number,
   within: number,
-  test: (e: CollectedEvent) => boolean = () => true,
-): CollectedEvent | undefined {
-  for (let i = firstIndexAt(list, t, undefined, true) - 1; i >= 0 && list[i]!.utc >= t - within; i--) {
+  test: (x: T) => boolean = () => true,
+  time: (x: T) => number = utcOf,
+): T | undefined {
+  for (let i = firstIndexAt(list, t, time, true) - 1; i >= 0 && time(list[i]!) >= t - within; i--) {
     if (test(list[i]!)) {
       return list[i];
     }
@@ -386,15 +405,16 @@ export function lastBefore(
   return undefined;
 }
 
-/** Events of a time-ordered list within [from, to], or (from, to] with `afterFrom`. */
-export function between(
-  list: readonly CollectedEvent[],
+/** Items of a time-ordered list within [from, to], or (from, to] with `afterFrom`. */
+export function between<T = CollectedEvent>(
+  list: readonly T[],
   from: number,
   to: number,
   afterFrom = false,
-): CollectedEvent[] {
-  const out: CollectedEvent[] = [];
-  for (let i = firstIndexAt(list, from, undefined, afterFrom); i < list.length && list[i]!.utc <= to; i++) {
+  time: (x: T) => number = utcOf,
+): T[] {
+  const out: T[] = [];
+  for (let i = firstIndexAt(list, from, time, afterFrom); i < list.length && time(list[i]!) <= to; i++) {
     out.push(list[i]!);
   }
   return out;
