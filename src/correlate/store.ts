@@ -260,7 +260,15 @@ export class TimelineStore {
   private readonly extraLines = new NarrowColumn(8);
   /** n for the n-th record starting on its line: a line may hold any number (see eventId). */
   private readonly dup = new NarrowColumn(8);
-  private readonly host = int32();
+  /**
+   * Host of a row, by its file: a file is one host's (its folder's), so a column of hosts repeated what
+   * the file column says (9 MB at a GB of logs). A row whose host is not its file's first is kept aside.
+   */
+  private readonly fileHost = new Map<number, number>();
+  private readonly otherHost = new Map<number, number>();
+  private lastFile = -1;
+  private lastHost = -1;
+  private lastSkew = Number.NaN;
   private readonly component = int32();
   private readonly kind = int32();
   private readonly severity = uint8();
@@ -282,18 +290,32 @@ export class TimelineStore {
 
   addEvent(e: StoredEventInput, time: number, keepFields?: MessageFields): number {
     const i = this.eventCount++;
-    this.file.set(i, this.fileIds.id(e.file));
+    const file = this.fileIds.id(e.file);
+    const host = this.hostIds.id(e.host);
+    this.file.set(i, file);
     this.line.set(i, e.line);
     this.extraLines.set(i, e.endLine - e.line);
     this.dup.set(i, e.dup);
-    this.host.set(i, this.hostIds.id(e.host));
+    const skew = e.utc - time;
+    if (file !== this.lastFile || host !== this.lastHost || skew !== this.lastSkew) {
+      // Rows come in runs of one file: its host is looked up when the file changes.
+      const known = this.fileHost.get(file);
+      if (known === undefined) {
+        this.fileHost.set(file, host);
+      } else if (known !== host) {
+        this.otherHost.set(i, host);
+      }
+      // Logged time = corrected time + the host's skew: kept once per host, not per row.
+      this.hostSkew.set(host, skew);
+      this.lastFile = known === host || known === undefined ? file : -1;
+      this.lastHost = host;
+      this.lastSkew = skew;
+    }
     this.component.set(i, this.componentIds.id(e.component));
     this.kind.set(i, e.kind === undefined ? -1 : this.kindIds.id(e.kind));
     this.severity.set(i, SEVERITIES.indexOf(e.severity));
     this.thread.set(i, e.thread ?? -1);
     this.time.set(i, time);
-    // Logged time = corrected time + the host's skew: kept once per host, not per row.
-    this.hostSkew.set(this.host.get(i), e.utc - time);
     this.offset.set(i, e.offset);
     this.length.set(i, e.length);
     if (keepFields) {
@@ -329,9 +351,21 @@ export class TimelineStore {
    */
   rowColumns(): RowColumns {
     const n = this.eventCount;
+    let host: Int32Array | undefined;
+    const hostColumn = (): Int32Array => {
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        out[i] = this.hostId(i);
+      }
+      return out;
+    };
     return {
       time: this.time.data.subarray(0, n),
-      host: this.host.data.subarray(0, n),
+      // Made when asked for: most readers want the lines and files only.
+      get host(): Int32Array {
+        host ??= hostColumn();
+        return host;
+      },
       component: this.component.data.subarray(0, n),
       severity: this.severity.data.subarray(0, n),
       file: this.file.data.subarray(0, n),
@@ -347,6 +381,10 @@ export class TimelineStore {
       to: this.linkTo.data.subarray(0, n),
       evidence: this.linkEvidence.data.subarray(0, n),
     };
+  }
+
+  private hostId(i: number): number {
+    return this.otherHost.get(i) ?? this.fileHost.get(this.file.get(i))!;
   }
 
   interned(id: number): string {
@@ -417,8 +455,8 @@ export class TimelineStore {
       line: this.line.get(i),
       endLine: this.line.get(i) + this.extraLines.get(i),
       time: this.time.get(i) as UtcInstant,
-      loggedTime: (this.time.get(i) + (this.hostSkew.get(this.host.get(i)) ?? 0)) as UtcInstant,
-      host: this.strings[this.host.get(i)]!,
+      loggedTime: (this.time.get(i) + (this.hostSkew.get(this.hostId(i)) ?? 0)) as UtcInstant,
+      host: this.strings[this.hostId(i)]!,
       component: this.strings[this.component.get(i)]!,
       severity: SEVERITIES[this.severity.get(i)]!,
       text: record.text,

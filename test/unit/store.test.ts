@@ -86,6 +86,26 @@ describe('TimelineStore columns', () => {
     expect([...store.spans()].map((s) => s.offset)).toEqual(cases.map(([, , offset]) => offset));
   });
 
+  it("gives each row its host and logged time from its file's, and keeps a row whose host differs", () => {
+    const store = new TimelineStore(new RecordReader());
+    const T = 1_739_270_000_000;
+    const mp = { ...event(1, 1, 0), file: 'PS1MP01/SMS_CCM/Logs/MP_Relay.log', host: 'PS1MP01' };
+    // Rows of a file come in runs, runs of a file come again later, and a host's skew is known later.
+    store.addEvent(event(1, 1, 0), T);
+    store.addEvent(mp, T);
+    store.addEvent({ ...mp, line: 2 }, T);
+    store.addEvent({ ...event(2, 2, 200), utc: (T + 5) as UtcInstant }, T);
+    store.addEvent({ ...mp, line: 3, host: 'PS1MP02' }, T);
+    store.addEvent({ ...mp, line: 4, utc: (T + 3_000) as UtcInstant }, T);
+    store.addEvent({ ...mp, line: 5, utc: (T + 4_000) as UtcInstant }, T);
+    const hosts = ['PS1WKS0001', 'PS1MP01', 'PS1MP01', 'PS1WKS0001', 'PS1MP02', 'PS1MP01', 'PS1MP01'];
+    expect(hosts.map((_, i) => store.event(i, false).host)).toEqual(hosts);
+    expect([...store.rowColumns().host].map((id) => store.interned(id))).toEqual(hosts);
+    // Logged time = corrected time + the host's skew, as last written.
+    expect(store.event(1, false).loggedTime - T).toBe(4_000);
+    expect(store.event(0, false).loggedTime - T).toBe(5);
+  });
+
   it('tells apart any number of records starting on one line', () => {
     const store = new TimelineStore(new RecordReader());
     for (let dup = 1; dup <= 300; dup++) {
