@@ -178,7 +178,6 @@ export class PagedColumn<T extends Int32Array | Float64Array | Uint8Array> {
 }
 
 const int32 = (): PagedColumn<Int32Array> => new PagedColumn((n) => new Int32Array(n));
-const float64 = (): PagedColumn<Float64Array> => new PagedColumn((n) => new Float64Array(n));
 const uint8 = (): PagedColumn<Uint8Array> => new PagedColumn((n) => new Uint8Array(n));
 
 /**
@@ -210,6 +209,85 @@ class NarrowColumn {
   get(i: number): number {
     const v = this.column.get(i);
     return v === this.max ? this.over.get(i)! : v;
+  }
+}
+
+/**
+ * A column of interned ids of which a bundle has few (components, kinds: tens to a couple of hundred),
+ * each row holding the index of its id in the column's own list, in 8 bits: 3 bytes a row less than the
+ * ids themselves (7 MB a column at a GB of logs). A 256th id and beyond go to the narrow column's map.
+ */
+class SmallIdColumn {
+  private readonly ids: number[] = [];
+  private readonly local = new Map<number, number>();
+  private readonly rows = new NarrowColumn(8);
+  private lastId = Number.NaN;
+  private lastLocal = 0;
+
+  set(i: number, id: number): void {
+    if (id !== this.lastId) {
+      let at = this.local.get(id);
+      if (at === undefined) {
+        at = this.ids.length;
+        this.ids.push(id);
+        this.local.set(id, at);
+      }
+      this.lastId = id;
+      this.lastLocal = at;
+    }
+    this.rows.set(i, this.lastLocal);
+  }
+
+  get(i: number): number {
+    return this.ids[this.rows.get(i)]!;
+  }
+
+  /** The first n rows' ids as one array (made anew: for views that index the rows). */
+  ids32(n: number): Int32Array {
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      out[i] = this.get(i);
+    }
+    return out;
+  }
+}
+
+/**
+ * Times (ms) as 32-bit offsets from the first: a bundle's logs span days or weeks, well inside the ±24
+ * days an offset holds, and the column takes half the bytes of one of doubles (9 MB at a GB of logs). A
+ * time outside that span, or not a whole ms, is kept in a map beside it.
+ */
+class TimeColumn {
+  private static readonly ASIDE = -(2 ** 31);
+  private readonly offsets = int32();
+  private readonly aside = new Map<number, number>();
+  private base = Number.NaN;
+
+  set(i: number, t: number): void {
+    if (Number.isNaN(this.base) && Number.isInteger(t)) {
+      this.base = t;
+    }
+    const d = t - this.base;
+    if (Number.isInteger(d) && d > TimeColumn.ASIDE && d < 2 ** 31) {
+      this.offsets.set(i, d);
+    } else {
+      this.offsets.set(i, TimeColumn.ASIDE);
+      this.aside.set(i, t);
+    }
+  }
+
+  get(i: number): number {
+    const d = this.offsets.get(i);
+    return d === TimeColumn.ASIDE ? this.aside.get(i)! : this.base + d;
+  }
+
+  /** The first n rows' times as one array (made anew: for views that index the rows). */
+  times(n: number): Float64Array {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      out[i] = this.get(i);
+    }
+    return out;
   }
 }
 
@@ -269,11 +347,11 @@ export class TimelineStore {
   private lastFile = -1;
   private lastHost = -1;
   private lastSkew = Number.NaN;
-  private readonly component = int32();
-  private readonly kind = int32();
+  private readonly component = new SmallIdColumn();
+  private readonly kind = new SmallIdColumn();
   private readonly severity = uint8();
   private readonly thread = int32();
-  private readonly time = float64();
+  private readonly time = new TimeColumn();
   private readonly offset = new NarrowColumn(31);
   private readonly length = int32();
   private readonly linkFrom = int32();
@@ -352,6 +430,8 @@ export class TimelineStore {
   rowColumns(): RowColumns {
     const n = this.eventCount;
     let host: Int32Array | undefined;
+    let time: Float64Array | undefined;
+    let component: Int32Array | undefined;
     const hostColumn = (): Int32Array => {
       const out = new Int32Array(n);
       for (let i = 0; i < n; i++) {
@@ -359,14 +439,23 @@ export class TimelineStore {
       }
       return out;
     };
+    const times = (): Float64Array => this.time.times(n);
+    const components = (): Int32Array => this.component.ids32(n);
     return {
-      time: this.time.data.subarray(0, n),
+      // Made when asked for, as the host column is.
+      get time(): Float64Array {
+        time ??= times();
+        return time;
+      },
       // Made when asked for: most readers want the lines and files only.
       get host(): Int32Array {
         host ??= hostColumn();
         return host;
       },
-      component: this.component.data.subarray(0, n),
+      get component(): Int32Array {
+        component ??= components();
+        return component;
+      },
       severity: this.severity.data.subarray(0, n),
       file: this.file.data.subarray(0, n),
       line: this.line.data.subarray(0, n),
@@ -434,7 +523,7 @@ export class TimelineStore {
     for (let i = 0; i < rows.length; i++) {
       rows[i] = i;
     }
-    const t = this.time.data;
+    const t = this.time.times(this.eventCount);
     const f = this.file.data;
     const l = this.line.data;
     return rows.sort((a, b) => t[a]! - t[b]! || f[a]! - f[b]! || l[a]! - l[b]!);

@@ -106,6 +106,37 @@ describe('TimelineStore columns', () => {
     expect(store.event(0, false).loggedTime - T).toBe(5);
   });
 
+  it('gives back any number of components and kinds, beyond what its 8-bit columns index', () => {
+    const store = new TimelineStore(new RecordReader());
+    const n = 600;
+    const component = (i: number): string => `Component${i % 300}`;
+    const kind = (i: number): string | undefined => (i % 7 === 0 ? undefined : `Kind.k${i % 280}`);
+    for (let i = 0; i < n; i++) {
+      store.addEvent({ ...event(i + 1, i + 1, i * 10), component: component(i), kind: kind(i) }, 1_739_270_000_000);
+    }
+    const rows = Array.from({ length: n }, (_, i) => i);
+    expect(rows.map((i) => store.event(i, false).component)).toEqual(rows.map(component));
+    expect(rows.map((i) => store.event(i, false).kind)).toEqual(rows.map(kind));
+    expect([...store.rowColumns().component].map((id) => store.interned(id))).toEqual(rows.map(component));
+  });
+
+  it('gives back times months apart, before the first, and between whole ms, exactly and in order', () => {
+    const store = new TimelineStore(new RecordReader());
+    const T = 1_739_270_000_000;
+    const DAY = 86_400_000;
+    const times = [T, T + 3 * DAY, T - 30 * DAY, T + 200 * DAY, T + 0.5, T - 1, T + 2 ** 31 - 1, T - 2 ** 31 + 1];
+    times.forEach((t, i) => store.addEvent(event(i + 1, i + 1, i * 10), t));
+    expect(times.map((_, i) => store.eventTime(i))).toEqual(times);
+    expect(times.map((_, i) => store.event(i, false).time)).toEqual(times);
+    expect([...store.rowColumns().time]).toEqual(times);
+    expect([...store.order()]).toEqual(
+      times
+        .map((t, i) => ({ t, i }))
+        .sort((a, b) => a.t - b.t)
+        .map((x) => x.i),
+    );
+  });
+
   it('tells apart any number of records starting on one line', () => {
     const store = new TimelineStore(new RecordReader());
     for (let dup = 1; dup <= 300; dup++) {
