@@ -187,7 +187,7 @@ const uint8 = (): PagedColumn<Uint8Array> => new PagedColumn((n) => new Uint8Arr
  * Uint8Array and Int32Array, which the store's other columns use too: a fourth and fifth array type made
  * PagedColumn's element stores megamorphic, and `set` alone took a tenth of the correlating thread.
  */
-class NarrowColumn {
+export class NarrowColumn {
   private readonly column: PagedColumn<Uint8Array> | PagedColumn<Int32Array>;
   private readonly over = new Map<number, number>();
   private readonly max: number;
@@ -257,7 +257,7 @@ class SmallIdColumn {
  * days an offset holds, and the column takes half the bytes of one of doubles (9 MB at a GB of logs). A
  * time outside that span, or not a whole ms, is kept in a map beside it.
  */
-class TimeColumn {
+export class TimeColumn {
   private static readonly ASIDE = -(2 ** 31);
   private readonly offsets = int32();
   private readonly aside = new Map<number, number>();

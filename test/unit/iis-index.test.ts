@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { IisIndex } from '../../src/correlate/iis-index.ts';
 import { parseBytes } from '../../src/parsers/file-parser.ts';
+import type { UtcInstant } from '../../src/parsers/time.ts';
 
 const CRLF = '\r\n';
 const HEADER = [
@@ -95,5 +96,22 @@ describe('IisIndex', () => {
       expect([got?.file, got?.line, got?.utc, got?.fields]).toEqual([want?.file, want?.line, want?.utc, want?.fields]);
     }
     expect(merged.nearest('PS1MP02', '10.1.5.21', at('10:00:05'), 1000, 0)).toMatchObject({ file: other, line: 5 });
+  });
+
+  it('gives back times months apart and byte offsets past 2 GiB, also after crossing threads', () => {
+    const index = new IisIndex();
+    const r = parseBytes(Buffer.from([...HEADER, request('10:00:01', '10.1.5.21')].join(CRLF) + CRLF), {
+      file,
+    }).records.at(-1);
+    const DAY = 86_400_000;
+    const times = [at('10:00:01'), at('10:00:01') + 90 * DAY, at('10:00:01') - 40 * DAY];
+    const offsets = [5, 2 ** 31 + 17, 2 ** 40];
+    // The request as the framer gives it, moved in time and in its file.
+    times.forEach((utc, i) => index.add({ ...r!, utc: utc as UtcInstant, offset: offsets[i]! }, 'PS1MP01', i + 1));
+    const crossed = IisIndex.fromColumns(structuredClone(index.columnsForTransfer()));
+    for (const ix of [index, crossed]) {
+      const found = times.map((t) => ix.nearest('PS1MP01', '10.1.5.21', t, 1000, 0));
+      expect(found.map((e) => [e?.utc, e?.offset])).toEqual(times.map((t, i) => [t, offsets[i]]));
+    }
   });
 });
