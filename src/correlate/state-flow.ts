@@ -79,7 +79,7 @@ interface Dispatch {
  */
 function assignMoves(side: StateSideIndex): Map<number, Dispatch> {
   const c = side.columns;
-  const time = (i: number): number => c.utc(i);
+  const time = side.time;
   const out = new Map<number, Dispatch>();
   const records = new Map<string, number>();
   for (const processing of side.everywhere('StateSys.processingFile')) {
@@ -229,7 +229,7 @@ function relayFlow(
   // The MP that received it: MP_Relay logs the same body (ClientID, serial numbers, topics).
   const side = ws.stateSide();
   const c = side.columns;
-  const time = (i: number): number => c.utc(i);
+  const time = side.time;
   const serialSet = new Set(serials);
   const receivedAt = (
     side
@@ -294,7 +294,7 @@ function relayFlow(
 /** StateSys on the site processing the moved SMX file (its name is the only key between the two). */
 function stateSystem(ws: Workspace, side: StateSideIndex, flow: FlowDraft, moveAt: number): void {
   const c = side.columns;
-  const time = (i: number): number => c.utc(i);
+  const time = side.time;
   const smx = c.fields(moveAt).smxFile!.toUpperCase();
   const bySmx = side.indexBy('statesys-by-smx', ['StateSys.processingFile'], (i) => c.fields(i).smxFile?.toUpperCase());
   const processingAt = (bySmx.get(smx) ?? [])
@@ -329,7 +329,7 @@ function stateSystem(ws: Workspace, side: StateSideIndex, flow: FlowDraft, moveA
  */
 function pairSmxMoves(ws: Workspace, side: StateSideIndex): void {
   const c = side.columns;
-  const time = (i: number): number => c.utc(i);
+  const time = side.time;
   const stamp = (i: number): Stamp => ({ host: c.host(i), utc: c.utc(i) });
   const moves = new Map<string, number>();
   for (const move of side.everywhere('MPFDM.fileMoved')) {

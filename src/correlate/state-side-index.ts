@@ -24,6 +24,8 @@ const COMPONENTS = new Set([
 
 export class StateSideIndex {
   readonly columns: EventColumns;
+  /** An entry's logged UTC: the time reader for searching the index's lists (`firstAfter`, `between`...). */
+  readonly time = (i: number): number => this.columns.utc(i);
   /** Hosts with entries, in the order the layer's events first name them (the workspace's host order). */
   private readonly hostOrder: string[] = [];
   /** Host → its entries in time order. */
