@@ -77,7 +77,7 @@ describe('collecting on worker threads', () => {
 describe('bytes collected ahead', () => {
   it('stays within an eighth of the heap, so that a capped heap still holds what waits to be taken', () => {
     expect(aheadBytes(429 * 1024 * 1024)).toBe(Math.floor((429 * 1024 * 1024) / 8));
-    expect(aheadBytes(4096 * 1024 * 1024)).toBe(192 * 1024 * 1024);
+    expect(aheadBytes(4096 * 1024 * 1024)).toBe(128 * 1024 * 1024);
   });
 });
 
