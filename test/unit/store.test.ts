@@ -120,11 +120,22 @@ describe('TimelineStore columns', () => {
     expect([...store.rowColumns().component].map((id) => store.interned(id))).toEqual(rows.map(component));
   });
 
-  it('gives back times months apart, before the first, and between whole ms, exactly and in order', () => {
+  it('gives back times years apart, before the first, and between whole ms, exactly and in order', () => {
     const store = new TimelineStore(new RecordReader());
     const T = 1_739_270_000_000;
     const DAY = 86_400_000;
-    const times = [T, T + 3 * DAY, T - 30 * DAY, T + 200 * DAY, T + 0.5, T - 1, T + 2 ** 31 - 1, T - 2 ** 31 + 1];
+    const times = [
+      T,
+      T + 3 * DAY,
+      T - 30 * DAY,
+      T + 200 * DAY,
+      T + 0.5,
+      T - 1,
+      T + 2 ** 32,
+      T - 2 ** 32 - 1,
+      T + 5 * 365 * DAY,
+      T - 25 * 365 * DAY,
+    ];
     times.forEach((t, i) => store.addEvent(event(i + 1, i + 1, i * 10), t));
     expect(times.map((_, i) => store.eventTime(i))).toEqual(times);
     expect(times.map((_, i) => store.event(i, false).time)).toEqual(times);
