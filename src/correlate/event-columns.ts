@@ -143,3 +143,32 @@ export class EventColumns {
     this.made.settle();
   }
 }
+
+/**
+ * A layer's events split for a columnar index: those `take` says, host by host in the order hosts first
+ * appear among all the events (the workspace's order, which decides ties wherever the first of several is
+ * taken); and the rest in their order, with the taken ones `keep` says stay objects.
+ */
+export function splitByHost(
+  events: readonly CollectedEvent[],
+  take: (e: CollectedEvent) => boolean,
+  keep: (e: CollectedEvent) => boolean,
+): { byHost: Map<string, CollectedEvent[]>; rest: CollectedEvent[] } {
+  const byHost = new Map<string, CollectedEvent[]>();
+  const rest: CollectedEvent[] = [];
+  for (const e of events) {
+    let list = byHost.get(e.host);
+    if (list === undefined) {
+      list = [];
+      byHost.set(e.host, list);
+    }
+    const taken = take(e);
+    if (taken) {
+      list.push(e);
+    }
+    if (!taken || keep(e)) {
+      rest.push(e);
+    }
+  }
+  return { byHost, rest };
+}

@@ -8,7 +8,7 @@
 // same object.
 
 import type { CollectedEvent } from './collect.ts';
-import { EventColumns } from './event-columns.ts';
+import { EventColumns, splitByHost } from './event-columns.ts';
 import { byTime, firstIndexAt } from './time-order.ts';
 
 const REQUEST = 'MPLocation.requestBody';
@@ -42,25 +42,9 @@ export class MpLocationIndex {
     events: readonly CollectedEvent[],
     isProblem: (e: CollectedEvent) => boolean,
   ): { index: MpLocationIndex; rest: CollectedEvent[] } {
-    // Host by host in the order hosts first appear among all the events, each in time order: the order in
-    // which the workspace's index of requests listed them, which decides between two requests equally near.
-    const byHost = new Map<string, CollectedEvent[]>();
-    const rest: CollectedEvent[] = [];
-    for (const e of events) {
-      let list = byHost.get(e.host);
-      if (list === undefined) {
-        list = [];
-        byHost.set(e.host, list);
-      }
-      if (isMpLocationBody(e)) {
-        list.push(e);
-        if (isProblem(e)) {
-          rest.push(e);
-        }
-      } else {
-        rest.push(e);
-      }
-    }
+    // Each host's in time order: the order in which the workspace's index of requests listed them, which
+    // decides between two requests equally near.
+    const { byHost, rest } = splitByHost(events, isMpLocationBody, isProblem);
     return { index: new MpLocationIndex([...byHost.values()], isProblem), rest };
   }
 

@@ -9,7 +9,7 @@
 // outages), and are handed out as those same objects.
 
 import type { CollectedEvent } from './collect.ts';
-import { EventColumns } from './event-columns.ts';
+import { EventColumns, splitByHost } from './event-columns.ts';
 import { byTime } from './time-order.ts';
 
 /** The components whose grammars give the MPRelay., MPFDM. and StateSys. kinds (lowercase; see grammar.ts). */
@@ -40,29 +40,16 @@ export class StateSideIndex {
     events: readonly CollectedEvent[],
     keep: (e: CollectedEvent) => boolean,
   ): { index: StateSideIndex; rest: CollectedEvent[] } {
-    // Host by host in the order hosts first appear among all the events, each in time order: the order of
-    // the workspace's lists, which decides ties wherever the first of several is taken.
-    const byHost = new Map<string, CollectedEvent[]>();
-    const rest: CollectedEvent[] = [];
-    const lower = new Map<string, boolean>();
-    for (const e of events) {
-      let list = byHost.get(e.host);
-      if (list === undefined) {
-        list = [];
-        byHost.set(e.host, list);
+    const mine = new Map<string, boolean>();
+    const take = (e: CollectedEvent): boolean => {
+      let yes = mine.get(e.component);
+      if (yes === undefined) {
+        yes = COMPONENTS.has(e.component.toLowerCase());
+        mine.set(e.component, yes);
       }
-      let mine = lower.get(e.component);
-      if (mine === undefined) {
-        mine = COMPONENTS.has(e.component.toLowerCase());
-        lower.set(e.component, mine);
-      }
-      if (mine) {
-        list.push(e);
-      }
-      if (!mine || keep(e)) {
-        rest.push(e);
-      }
-    }
+      return yes;
+    };
+    const { byHost, rest } = splitByHost(events, take, keep);
     return { index: new StateSideIndex(byHost, keep), rest };
   }
 
