@@ -343,7 +343,7 @@ class LocalCollector implements Collector {
  * collecting), within an eighth of this thread's heap: a layer waiting to be taken holds about 1.6 bytes
  * of heap per byte of its logs (the 1 GB bench bundle), and a run capped at 429 MB of heap did not fit
  * with 192 MB ahead. 128 MB keeps the worker busy as well as 192 did (1 GB, alternating: 30.8–37.7 s
- * against 33.4–35.3 s) and takes 33 MB off the peak (592–608 against 630–643 MB): layers wait in memory
+ * against 33.4–35.3 s) and takes 35 MB off the peak (578–594 against 615–628 MB): layers wait in memory
  * whose high-water mark the process keeps.
  */
 export function aheadBytes(heapLimit = getHeapStatistics().heap_size_limit): number {
