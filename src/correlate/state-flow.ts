@@ -404,7 +404,9 @@ function includeOutage(side: StateSideIndex, flow: FlowDraft, from: number): voi
     return;
   }
   const mpfdm = side.kindPrefix(c.host(from), 'MPFDM.');
-  for (let k = mpfdm.indexOf(from) - 1; k >= 0; k--) {
+  // Entries are numbered in the host's time order, so its list is sorted by entry: found by halving, not
+  // by a scan per relay (0.3 s of the correlating thread at 1 GB).
+  for (let k = firstIndexAt(mpfdm, from, (i) => i) - 1; k >= 0; k--) {
     const i = mpfdm[k]!;
     if (!MPFDM_TROUBLE.has(c.kind(i) ?? '')) {
       break;
