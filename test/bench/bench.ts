@@ -23,8 +23,15 @@ import { classifyRecord } from '../../src/parsers/classify.ts';
 import { parseBundle } from '../../src/parsers/parse-bundle.ts';
 import { defaultWorkerCount } from '../../src/parsers/parallel.ts';
 import { floorRead } from './floor.ts';
-import { chromiumAvailable, measureRender } from './render.ts';
+import type * as RenderModule from './render.ts';
 import type { RenderStats } from './render.ts';
+
+/**
+ * The render phase's module, loaded only where it runs: it brings playwright-core, and a child that loaded it
+ * for nothing counted some 40 MB of it in every other phase's peak (analyze at 1 GB: 645-649 MB against
+ * the CLI's 578-603).
+ */
+const renderModule = (): Promise<typeof RenderModule> => import('./render.ts');
 
 type Phase = 'floor' | 'parse' | 'frame' | 'parallel' | 'analyze' | 'render';
 const PHASES: readonly Phase[] = ['floor', 'frame', 'parse', 'parallel', 'analyze', 'render'];
@@ -90,7 +97,7 @@ async function runPhase(phase: Phase, bundleDir: string): Promise<PhaseResult> {
     // Analysis leaves its garbage behind; collecting it first keeps its cost out of the view's figures
     // (in the extension, the view opens well after analysis).
     (globalThis as { gc?: () => void }).gc?.();
-    const render = await measureRender(analyzed.timeline, resolve('test-results/screenshots'));
+    const render = await (await renderModule()).measureRender(analyzed.timeline, resolve('test-results/screenshots'));
     analyzed.close();
     const seconds = (performance.now() - start) / 1000;
     const cpu = cpuSince(cpuStart, mainStart);
@@ -267,7 +274,7 @@ async function main(): Promise<void> {
       );
     }
     if (wanted.has('render')) {
-      if (!chromiumAvailable()) {
+      if (!(await renderModule()).chromiumAvailable()) {
         console.log(`${sizeMB} MB bundle: render phase skipped: no Chromium (scripts/test-deps.sh installs it)`);
       } else {
         // One run: the phase analyzes the bundle again, and its figures are medians over many frames.
