@@ -6,7 +6,7 @@
 import type { LogRecord } from '../parsers/record.ts';
 import type { CollectedEvent } from './collect.ts';
 import { MadeEvents } from './made-events.ts';
-import { Interner, NarrowColumn, PagedColumn, TimeColumn } from './store.ts';
+import { Interner, NarrowColumn, PagedColumn, rowsOf, TimeColumn } from './store.ts';
 
 /** Per request, in `IisColumns.ints`: line, length, seq, HTTP status, then file, URI and server address as strings. */
 const INTS = 7;
@@ -32,7 +32,7 @@ export class IisIndex {
   /** `host|ip` → the rows of its requests, in the order they were logged. */
   private readonly rows = new Map<string, number[]>();
   private readonly keyOf = new PagedColumn((n) => new Int32Array(n));
-  /** The store's narrow columns: 32-bit time offsets, 31-bit byte offsets (each with a map beside it). */
+  /** The store's narrow columns: 40-bit time offsets, 31-bit byte offsets (each with a map beside it). */
   private readonly utc = new TimeColumn();
   private readonly offset = new NarrowColumn(31);
   private readonly ints = new PagedColumn((n) => new Int32Array(n));
@@ -68,8 +68,8 @@ export class IisIndex {
     return {
       strings: this.strings.values,
       key: this.keyOf.data.slice(0, n),
-      utc: this.utc.times(n),
-      offset: Float64Array.from({ length: n }, (_, i) => this.offset.get(i)),
+      utc: rowsOf(new Float64Array(n), (i) => this.utc.get(i)),
+      offset: rowsOf(new Float64Array(n), (i) => this.offset.get(i)),
       ints: this.ints.data.slice(0, n * INTS),
     };
   }

@@ -9,7 +9,7 @@
 
 import type { CollectedEvent } from './collect.ts';
 import { EventColumns, splitByHost } from './event-columns.ts';
-import { byTime, firstIndexAt } from './time-order.ts';
+import { byTime, firstIndexAt, push } from './time-order.ts';
 
 const REQUEST = 'MPLocation.requestBody';
 const REPLY = 'MPLocation.replyBody';
@@ -128,14 +128,5 @@ export class MpLocationIndex {
   /** Lets go of the body events already written to the timeline (see MadeEvents); called after each layer. */
   settle(): void {
     this.columns.settle();
-  }
-}
-
-function push(map: Map<string, number[]>, key: string, i: number): void {
-  const list = map.get(key);
-  if (list) {
-    list.push(i);
-  } else {
-    map.set(key, [i]);
   }
 }

@@ -10,7 +10,7 @@
 
 import type { CollectedEvent } from './collect.ts';
 import { EventColumns, splitByHost } from './event-columns.ts';
-import { byTime } from './time-order.ts';
+import { byTime, groupBy } from './time-order.ts';
 
 /** The components whose grammars give the MPRelay., MPFDM. and StateSys. kinds (lowercase; see grammar.ts). */
 const COMPONENTS = new Set([
@@ -107,21 +107,7 @@ export class StateSideIndex {
 
   /** Entries of these kinds everywhere, grouped by a key, each group in `everywhere` order; built once. */
   indexBy(name: string, kinds: readonly string[], key: (i: number) => string | undefined): Map<string, number[]> {
-    return this.cached(`index\u0000${name}`, () => {
-      const out = new Map<string, number[]>();
-      for (const i of this.everywhere(...kinds)) {
-        const k = key(i);
-        if (k !== undefined) {
-          const list = out.get(k);
-          if (list) {
-            list.push(i);
-          } else {
-            out.set(k, [i]);
-          }
-        }
-      }
-      return out;
-    });
+    return this.cached(`index\u0000${name}`, () => groupBy(this.everywhere(...kinds), key));
   }
 
   /** Lets go of the events already written to the timeline (see MadeEvents); called after each layer. */

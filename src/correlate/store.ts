@@ -180,6 +180,14 @@ export class PagedColumn<T extends Int32Array | Float64Array | Uint8Array> {
 const int32 = (): PagedColumn<Int32Array> => new PagedColumn((n) => new Int32Array(n));
 const uint8 = (): PagedColumn<Uint8Array> => new PagedColumn((n) => new Uint8Array(n));
 
+/** A column's rows as one array, for readers that index them (made anew from a narrow or derived column). */
+export function rowsOf<T extends Int32Array | Float64Array>(out: T, get: (i: number) => number): T {
+  for (let i = 0; i < out.length; i++) {
+    out[i] = get(i);
+  }
+  return out;
+}
+
 /**
  * A column of non-negative integers that are nearly always small, in a narrower array: a value the array
  * cannot hold (or a negative one, or NaN) is kept in a map beside it. A record's extra lines (end line -
@@ -241,15 +249,6 @@ class SmallIdColumn {
   get(i: number): number {
     return this.ids[this.rows.get(i)]!;
   }
-
-  /** The first n rows' ids as one array (made anew: for views that index the rows). */
-  ids32(n: number): Int32Array {
-    const out = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      out[i] = this.get(i);
-    }
-    return out;
-  }
 }
 
 /**
@@ -287,15 +286,6 @@ export class TimeColumn {
     return high === TimeColumn.ASIDE
       ? this.aside.get(i)!
       : this.base + (high - TimeColumn.BIAS) * TimeColumn.LOW + (this.low.get(i) >>> 0);
-  }
-
-  /** The first n rows' times as one array (made anew: for views that index the rows). */
-  times(n: number): Float64Array {
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      out[i] = this.get(i);
-    }
-    return out;
   }
 }
 
@@ -437,28 +427,22 @@ export class TimelineStore {
    */
   rowColumns(): RowColumns {
     const n = this.eventCount;
+    // The host, time and component columns are narrow or derived: made when first asked for (most readers
+    // want the lines and files only).
     let host: Int32Array | undefined;
     let time: Float64Array | undefined;
     let component: Int32Array | undefined;
-    const hostColumn = (): Int32Array => {
-      const out = new Int32Array(n);
-      for (let i = 0; i < n; i++) {
-        out[i] = this.hostId(i);
-      }
-      return out;
-    };
-    const times = (): Float64Array => this.time.times(n);
-    const components = (): Int32Array => this.component.ids32(n);
+    const hosts = (): Int32Array => rowsOf(new Int32Array(n), (i) => this.hostId(i));
+    const times = (): Float64Array => rowsOf(new Float64Array(n), (i) => this.time.get(i));
+    const components = (): Int32Array => rowsOf(new Int32Array(n), (i) => this.component.get(i));
     return {
-      // Made when asked for, as the host column is.
+      get host(): Int32Array {
+        host ??= hosts();
+        return host;
+      },
       get time(): Float64Array {
         time ??= times();
         return time;
-      },
-      // Made when asked for: most readers want the lines and files only.
-      get host(): Int32Array {
-        host ??= hostColumn();
-        return host;
       },
       get component(): Int32Array {
         component ??= components();
@@ -531,7 +515,7 @@ export class TimelineStore {
     for (let i = 0; i < rows.length; i++) {
       rows[i] = i;
     }
-    const t = this.time.times(this.eventCount);
+    const t = rowsOf(new Float64Array(this.eventCount), (i) => this.time.get(i));
     const f = this.file.data;
     const l = this.line.data;
     return rows.sort((a, b) => t[a]! - t[b]! || f[a]! - f[b]! || l[a]! - l[b]!);

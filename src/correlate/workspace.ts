@@ -8,9 +8,9 @@ import type { Evidence, FlowKind } from './model.ts';
 import { MpLocationIndex } from './mp-location-index.ts';
 import type { SkewOffsets } from './skew.ts';
 import { StateSideIndex } from './state-side-index.ts';
-import { byTime, firstIndexAt } from './time-order.ts';
+import { between, byTime, firstAfter, firstIndexAt, groupBy, lastBefore, push } from './time-order.ts';
 
-export { byTime, firstIndexAt };
+export { between, byTime, firstAfter, firstIndexAt, groupBy, lastBefore };
 
 /** Where and when something was logged: all a causal pair needs of its two events. */
 export interface Stamp {
@@ -364,82 +364,5 @@ export class Workspace {
   flow(draft: FlowDraft): FlowDraft {
     this.flows.push(draft);
     return draft;
-  }
-}
-
-/** An event's logged UTC: the time the searches below go by unless they are given another reader. */
-const utcOf = <T>(x: T): number => (x as CollectedEvent).utc;
-
-/**
- * First item of a time-ordered list at or after `t` (and before `t + within`), optionally matching. Items
- * are events, or entries of a columnar index with their time reader.
- */
-export function firstAfter<T = CollectedEvent>(
-  list: readonly T[],
-  t: number,
-  within: number,
-  test: (x: T) => boolean = () => true,
-  time: (x: T) => number = utcOf,
-): T | undefined {
-  for (let i = firstIndexAt(list, t, time); i < list.length && time(list[i]!) <= t + within; i++) {
-    if (test(list[i]!)) {
-      return list[i];
-    }
-  }
-  return undefined;
-}
-
-/** Last item of a time-ordered list at or before `t` (and after `t - within`), optionally matching. */
-export function lastBefore<T = CollectedEvent>(
-  list: readonly T[],
-  t: number,
-  within: number,
-  test: (x: T) => boolean = () => true,
-  time: (x: T) => number = utcOf,
-): T | undefined {
-  for (let i = firstIndexAt(list, t, time, true) - 1; i >= 0 && time(list[i]!) >= t - within; i--) {
-    if (test(list[i]!)) {
-      return list[i];
-    }
-  }
-  return undefined;
-}
-
-/** Items of a time-ordered list within [from, to], or (from, to] with `afterFrom`. */
-export function between<T = CollectedEvent>(
-  list: readonly T[],
-  from: number,
-  to: number,
-  afterFrom = false,
-  time: (x: T) => number = utcOf,
-): T[] {
-  const out: T[] = [];
-  for (let i = firstIndexAt(list, from, time, afterFrom); i < list.length && time(list[i]!) <= to; i++) {
-    out.push(list[i]!);
-  }
-  return out;
-}
-
-/** Events grouped by a key, each group in the order of `events` (time order stays time order). */
-export function groupBy(
-  events: readonly CollectedEvent[],
-  key: (e: CollectedEvent) => string | undefined,
-): Map<string, CollectedEvent[]> {
-  const out = new Map<string, CollectedEvent[]>();
-  for (const e of events) {
-    const k = key(e);
-    if (k !== undefined) {
-      push(out, k, e);
-    }
-  }
-  return out;
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) {
-    list.push(value);
-  } else {
-    map.set(key, [value]);
   }
 }
