@@ -150,6 +150,18 @@ async function run(argv: string[]): Promise<number> {
   return main(argv);
 }
 
+// A reader that stops early (`cmflow analyze … | head`) closes the pipe: what is left of the summary has
+// nowhere to go, but the command finishes its work (the files it writes) and exits as it would. Unhandled,
+// the closed pipe ended the process with a stack trace, since a correlating command's output is forwarded
+// from its worker after the reader may have gone.
+if (isMainThread) {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') {
+      throw e;
+    }
+  });
+}
+
 run(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

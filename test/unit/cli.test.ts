@@ -1,7 +1,7 @@
 // The `cmflow` command as a user runs it (the built dist/cli.js): the cmflow.parse/1 shape, zip bundles,
 // and every user error as one line on stderr with a non-zero exit, never a stack trace.
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -213,6 +213,23 @@ describe('cmflow analyze and export', () => {
       2,
       'cmflow: no such file or folder: samples/logs/no-such-bundle\n',
     ]);
+  });
+
+  it('finishes quietly when the reader of its output goes away (`| head`), its files written whole', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cmflow-'));
+    const [whole, json] = [join(dir, 'whole.json'), join(dir, 't.json')];
+    expect(cmflow(['analyze', 'samples/logs/statemsg-stuck-mpfdm', '--json', whole]).code).toBe(0);
+    // A reader that closes the pipe at once, as `head -c 0` does: every write of the summary meets it closed.
+    const child = spawn(process.execPath, [CLI, 'analyze', 'samples/logs/statemsg-stuck-mpfdm', '--json', json], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect([code, stderr]).toEqual([0, '']);
+    expect(readFileSync(json, 'utf8')).toBe(readFileSync(whole, 'utf8'));
   });
 
   it('export picks the format from --dest and rejects an unknown one', () => {
