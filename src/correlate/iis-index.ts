@@ -31,6 +31,8 @@ export class IisIndex {
   private readonly strings = new Interner();
   /** `host|ip` → the rows of its requests, in the order they were logged. */
   private readonly rows = new Map<string, number[]>();
+  /** Keys whose requests were not logged in time order (rotated files read out of order, several MPs' clocks). */
+  private readonly unsorted = new Set<string>();
   private readonly keyOf = new PagedColumn((n) => new Int32Array(n));
   /** The store's narrow columns: 40-bit time offsets, 31-bit byte offsets (each with a map beside it). */
   private readonly utc = new TimeColumn();
@@ -90,16 +92,37 @@ export class IisIndex {
    * the event is made once and shared by every flow that asks.
    */
   nearest(host: string, ip: string, t: number, window: number, skew: number): CollectedEvent | undefined {
-    const rows = this.rows.get(`${host}|${ip}`);
+    const key = `${host}|${ip}`;
+    const rows = this.rows.get(key);
     if (!rows) {
       return undefined;
     }
+    const distance = (row: number): number => this.utc.get(row) - skew - t;
+    // A client's requests to one MP are nearly always in time order: the window's first request is then
+    // found by halving and the scan ends past the window. The requests looked at are the same, in the same
+    // order, so a tie goes to the same (first) request.
+    const sorted = !this.unsorted.has(key);
+    let from = 0;
+    if (sorted) {
+      let hi = rows.length;
+      while (from < hi) {
+        const mid = (from + hi) >>> 1;
+        if (distance(rows[mid]!) < -window) {
+          from = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+    }
     let best = -1;
     let bestDistance = Infinity;
-    for (const row of rows) {
-      const d = this.utc.get(row) - skew - t;
+    for (let i = from; i < rows.length; i++) {
+      const d = distance(rows[i]!);
+      if (d > window && sorted) {
+        break;
+      }
       if (d >= -window && d <= window && Math.abs(d) < bestDistance) {
-        best = row;
+        best = rows[i]!;
         bestDistance = Math.abs(d);
       }
     }
@@ -150,6 +173,9 @@ export class IisIndex {
     if (!rows) {
       rows = [];
       this.rows.set(key, rows);
+    }
+    if (rows.length > 0 && utc < this.utc.get(rows[rows.length - 1]!)) {
+      this.unsorted.add(key);
     }
     rows.push(row);
     this.keyOf.set(row, this.strings.id(key));

@@ -3,6 +3,7 @@
 // one with the same row), and the same after the index crossed from a collecting worker (a structured clone)
 // and was merged with others.
 
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IisIndex } from '../../src/correlate/iis-index.ts';
 import { parseBytes } from '../../src/parsers/file-parser.ts';
@@ -113,5 +114,45 @@ describe('IisIndex', () => {
       const found = times.map((t) => ix.nearest('PS1MP01', '10.1.5.21', t, 1000, 0));
       expect(found.map((e) => [e?.utc, e?.offset])).toEqual(times.map((t, i) => [t, offsets[i]]));
     }
+  });
+
+  it('finds what a scan of every request finds, whether the requests came in time order or not', () => {
+    const r = parseBytes(Buffer.from([...HEADER, request('10:00:00', '10.1.5.21')].join(CRLF) + CRLF), {
+      file,
+    }).records.at(-1)!;
+    const base = at('10:00:00');
+    // Seconds with ties, so the rule for two requests equally near is tested too.
+    const second = fc.integer({ min: 0, max: 60 }).map((s) => base + s * 500);
+    fc.assert(
+      fc.property(
+        fc.array(second, { minLength: 1, maxLength: 30 }),
+        fc.boolean(),
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: -5, max: 70 }),
+            fc.integer({ min: 0, max: 8000 }),
+            fc.integer({ min: -3000, max: 3000 }),
+          ),
+        ),
+        (times, inOrder, asks) => {
+          const logged = inOrder ? [...times].sort((a, b) => a - b) : times;
+          const index = new IisIndex();
+          logged.forEach((utc, i) => index.add({ ...r, utc: utc as UtcInstant, line: i + 1 }, 'PS1MP01', i + 1));
+          for (const [s, window, skew] of asks) {
+            const t = base + s * 500;
+            let want: number | undefined;
+            let wantDistance = Infinity;
+            logged.forEach((utc, i) => {
+              const d = utc - skew - t;
+              if (Math.abs(d) <= window && Math.abs(d) < wantDistance) {
+                want = i + 1;
+                wantDistance = Math.abs(d);
+              }
+            });
+            expect(index.nearest('PS1MP01', '10.1.5.21', t, window, skew)?.line).toBe(want);
+          }
+        },
+      ),
+    );
   });
 });
