@@ -142,17 +142,8 @@ export function findFailures(
   const status = new Map<string, FlowStatus>();
   // Only problems are asked about (standalone() reports those in no flow), so only they are kept.
   const inFlow = new Set<CollectedEvent>();
-  // Built when a problem is first walked back from: most flows have none.
-  let own: Map<CollectedEvent, CollectedEvent[]> | undefined;
-  const shared = ws.shared ? ws.shared.cached('incoming-links', () => incomingLinks(ws.shared!.links)) : undefined;
-  const incoming: Incoming = {
-    get: (e) => {
-      own ??= incomingLinks(ws.links);
-      const a = own.get(e);
-      const b = shared?.get(e);
-      return a && b ? [...a, ...b] : (a ?? b);
-    },
-  };
+  const failed: Array<{ flow: FlowDraft; problems: CollectedEvent[]; timeoutAt: Map<CollectedEvent, Timeout> }> = [];
+  const inFailedFlow = new Set<CollectedEvent>();
   for (const flow of ws.flows) {
     const events = flow.events.list();
     const timeouts = findTimeouts(ws, flow, events, lastSeenByFile, windows);
@@ -171,6 +162,25 @@ export function findFailures(
       continue;
     }
     status.set(flow.id, 'failed');
+    failed.push({ flow, problems, timeoutAt });
+    for (const e of events) {
+      inFailedFlow.add(e);
+    }
+  }
+  // A walk back starts at a problem and goes from an event to those linking to it, within a failed flow
+  // (walkBack) or among problems (earliestProblemBefore): only links into those events are ever asked for.
+  // Built when first asked: most layers' flows all end well.
+  let own: Map<CollectedEvent, CollectedEvent[]> | undefined;
+  const shared = ws.shared ? ws.shared.cached('incoming-links', () => incomingLinks(ws.shared!.links)) : undefined;
+  const incoming: Incoming = {
+    get: (e) => {
+      own ??= incomingLinks(ws.links, (to) => inFailedFlow.has(to) || isProblem(to));
+      const a = own.get(e);
+      const b = shared?.get(e);
+      return a && b ? [...a, ...b] : (a ?? b);
+    },
+  };
+  for (const { flow, problems, timeoutAt } of failed) {
     const byLatest = [...problems].sort((a, b) => ws.corrected(b) - ws.corrected(a) || b.seq - a.seq);
     const assigned = new Set<CollectedEvent>();
     for (const symptom of byLatest) {
@@ -189,9 +199,16 @@ export function findFailures(
   return { failures, status };
 }
 
-function incomingLinks(links: readonly WorkspaceLink[]): Map<CollectedEvent, CollectedEvent[]> {
+/** Links into each event, of the events `into` keeps (all by default). */
+function incomingLinks(
+  links: readonly WorkspaceLink[],
+  into: (to: CollectedEvent) => boolean = () => true,
+): Map<CollectedEvent, CollectedEvent[]> {
   const incoming = new Map<CollectedEvent, CollectedEvent[]>();
   for (const l of links) {
+    if (!into(l.to)) {
+      continue;
+    }
     const list = incoming.get(l.to);
     if (list) {
       list.push(l.from);
