@@ -194,13 +194,20 @@ class Output {
   }
 
   add(ws: Workspace, found: FailureResult): void {
+    // Events come in runs of one host: whether it is a shared layer's is asked when the host changes.
+    let rowHost: string | undefined;
+    let sharedHost = false;
     const row = (e: CollectedEvent): number => {
       if (e.row < 0) {
         // An IIS request's fields come from its file's header, not its own bytes: the store keeps them.
         const iis = e.component === 'IIS' ? { event: 'IIS.request', ...e.fields } : undefined;
         e.row = this.store.addEvent(e, ws.corrected(e), iis);
       }
-      if (ws.shared && !ws.byHost.has(e.host) && isProblem(e)) {
+      if (e.host !== rowHost) {
+        rowHost = e.host;
+        sharedHost = ws.shared !== undefined && !ws.byHost.has(e.host);
+      }
+      if (sharedHost && isProblem(e)) {
         this.sharedProblemsInFlows.add(e);
       }
       return e.row;
