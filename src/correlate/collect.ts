@@ -7,6 +7,7 @@ import type { Bundle } from '../parsers/bundle.ts';
 import { RepeatClassifier } from '../parsers/classify.ts';
 import type { BundleParse } from '../parsers/file-run.ts';
 import type { MessageFields, UpdateRef } from '../parsers/messages/fields.ts';
+import { isContentLocationBody } from '../parsers/messages/grammar.ts';
 import type { Scans } from '../parsers/messages/grammar.ts';
 import { parseBundle } from '../parsers/parse-bundle.ts';
 import type { LogRecord, Severity } from '../parsers/record.ts';
@@ -354,6 +355,10 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
         }
         if (r.format === 'iis' && r.severity === 'info') {
           iis.add(r, host, seq);
+          return;
+        }
+        // Half of an MP's location bodies are about DP content, dropped below once read: told from the text.
+        if (r.fields === undefined && isContentLocationBody(r.component, r.text, r.format)) {
           return;
         }
         const classified = classifier.classified(r, scans);

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MessageFields } from '../../src/parsers/messages/fields.ts';
-import { messageFields, normalizeTildes } from '../../src/parsers/messages/grammar.ts';
+import { isContentLocationBody, messageFields, normalizeTildes } from '../../src/parsers/messages/grammar.ts';
 import { literalHead } from '../../src/parsers/messages/template.ts';
 import type { LogFormat } from '../../src/parsers/record.ts';
 
@@ -723,6 +723,73 @@ describe('§6.5 MP_Location', () => {
       },
     ],
   ]);
+});
+
+describe('§6.5 MP_Location: DP content bodies told from the text', () => {
+  const M = 'MP_LocationManager';
+  const dpRequest =
+    '<ContentLocationRequest SchemaVersion="1.00" ExcludeFileList=""><Package ID="PS1100088" Version="7"/><AssignedSite SiteCode="PS1"/><ClientLocationInfo LocationType="SMSPACKAGE"><ADSite Name="HQ"/><IPAddresses><IPAddress SubnetAddress="10.10.0.0" Address="10.10.0.81"/></IPAddresses></ClientLocationInfo></ContentLocationRequest>';
+  const dpReply =
+    '<ContentLocationReply SchemaVersion="1.00"><Sites><Site><MPSite SiteCode="PS1"/><LocationRecords><LocationRecord><ServerRemoteName>PS1DP01.CONTOSO.COM</ServerRemoteName></LocationRecord></LocationRecords></Site></Sites></ContentLocationReply>';
+  const wsusRequest = `<WSUSLocationRequest SchemaVersion="1.00"><Content ID="{${US}}" Version="38"/><AssignedSite SiteCode="PS1"/></WSUSLocationRequest>`;
+  const wsusReply = `<WSUSLocationReply SchemaVersion="1.00"><Sites><Site><LocationRecords><LocationRecord WSUSURL="${WSUS1}" ServerName="PS1SITE" Version="38"/></LocationRecords></Site></Sites></WSUSLocationReply>`;
+  const heads = [
+    'MP LM: Message Body : ',
+    'MP LM: Reply message body:\n',
+    'MP LM: Message Body:',
+    'MP LM: calling ',
+    'MP LM: message body : ',
+    'Message Body : ',
+  ];
+  const bodies = [
+    dpRequest,
+    dpReply,
+    wsusRequest,
+    wsusReply,
+    // A Content element inside a DP request could name an update source.
+    dpRequest.replace('<Package ', `<Content ID="{${US}}" Version="3"/><Package `),
+    dpRequest.replace('<Package ', '<Content\tID="x"/><Package '),
+    `${dpRequest} ${wsusRequest}`,
+    `${wsusReply} ${dpReply}`,
+    '<XML Body Truncated>',
+    `(see <note>) ${dpReply}`,
+    dpRequest.replace('ContentLocationRequest SchemaVersion', 'ContentLocationRequestX SchemaVersion'),
+    `~${dpRequest}~~`,
+    dpReply.slice(0, 60),
+  ];
+
+  /** What collect drops once the message is read: a location body naming no update source and no WSUS server. */
+  const dropped = (f: MessageFields): boolean =>
+    (f.event === 'MPLocation.requestBody' && f.updateSource === undefined) ||
+    (f.event === 'MPLocation.replyBody' && f.wsusUrls === undefined);
+
+  it('is true only for bodies that reading would drop, and for every DP request and reply as ConfigMgr writes them', () => {
+    for (const component of [M, 'MP_Location', 'LocationServices']) {
+      for (const format of ['ccm', 'sms'] as const) {
+        for (const head of heads) {
+          for (const body of bodies) {
+            const text = head + body;
+            if (isContentLocationBody(component, text, format)) {
+              expect(dropped(messageFields(component, text, format, { guids: false, urls: false })), text).toBe(true);
+            }
+          }
+        }
+      }
+    }
+    for (const text of [
+      `MP LM: Message Body : ${dpRequest}`,
+      `MP LM: Reply message body:\n${dpReply}`,
+      `MP LM: Message Body : ${dpReply}`,
+    ]) {
+      expect(isContentLocationBody(M, text, 'ccm')).toBe(true);
+      expect(dropped(messageFields(M, text, 'ccm'))).toBe(true);
+    }
+    for (const text of [`MP LM: Message Body : ${wsusRequest}`, `MP LM: Reply message body:\n${wsusReply}`]) {
+      expect(isContentLocationBody(M, text, 'ccm')).toBe(false);
+      expect(dropped(messageFields(M, text, 'ccm'))).toBe(false);
+    }
+    expect(isContentLocationBody('LocationServices', `MP LM: Message Body : ${dpRequest}`, 'ccm')).toBe(false);
+  });
 });
 
 describe('§6.6 WUAHandler', () => {

@@ -196,3 +196,25 @@ export function messageFields(
   }
   return fields;
 }
+
+const CONTENT_LOCATION_BODY =
+  /^MP LM: (?:Message Body|Reply message body)\s*:[^<]*<(?:ContentLocationRequest|ContentLocationReply)(?=[\s/>]|$)/;
+const CONTENT_ELEMENT = /<Content(?![A-Za-z])/;
+
+/**
+ * Whether `messageFields` reads this message as an MP_Location body about distribution-point content: a
+ * request or reply body (`MPLocation.requestBody`, `MPLocation.replyBody`) whose body is a
+ * `ContentLocationRequest` or `ContentLocationReply`, so that it names no update source and no WSUS server.
+ * Told from the text alone, without reading the body: the update flows drop these, and they are nearly
+ * half of a management point's location bodies. False whenever it cannot be sure (another body comes
+ * first, a `<Content` element could name an update source, `~` markers would change the text).
+ */
+export function isContentLocationBody(component: string, text: string, format: LogFormat): boolean {
+  if (!text.startsWith('MP LM: ') || format === 'iis' || grammarFor(component, format) !== mpLocation) {
+    return false;
+  }
+  if (usesTildeMarkers(format) && text.includes('~')) {
+    return false;
+  }
+  return CONTENT_LOCATION_BODY.test(text) && !CONTENT_ELEMENT.test(text);
+}
