@@ -207,8 +207,8 @@ const SHARED_KEEP: Readonly<Record<string, ReadonlyArray<keyof WorkingFields>>> 
 /** Components whose correlation looks for an id anywhere in the message (their `guids` are kept). */
 const NEEDS_GUIDS = new Set(['updateshandler', 'sms_database_notification_monitor', 'sms_policy_provider']);
 
-const JOIN_SCANS: Scans = { guids: false, urls: false };
-const JOIN_SCANS_WITH_GUIDS: Scans = { guids: true, urls: false };
+const JOIN_SCANS: Scans = { guids: false, urls: false, times: false };
+const JOIN_SCANS_WITH_GUIDS: Scans = { guids: true, urls: false, times: false };
 
 const scansCache = new Map<string, Scans>();
 

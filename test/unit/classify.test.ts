@@ -10,7 +10,7 @@ import { messageFields, type Scans } from '../../src/parsers/messages/grammar.ts
 import { parseBundle } from '../../src/parsers/parse-bundle.ts';
 
 const ROOT = resolve(__dirname, '../..');
-const NO_SCANS: Scans = { guids: false, urls: false };
+const NO_SCANS: Scans = { guids: false, urls: false, times: false };
 
 function record(text: string, at: Partial<MutableRecord> = {}): MutableRecord {
   return {

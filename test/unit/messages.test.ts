@@ -770,7 +770,10 @@ describe('§6.5 MP_Location: DP content bodies told from the text', () => {
           for (const body of bodies) {
             const text = head + body;
             if (isContentLocationBody(component, text, format)) {
-              expect(dropped(messageFields(component, text, format, { guids: false, urls: false })), text).toBe(true);
+              expect(
+                dropped(messageFields(component, text, format, { guids: false, urls: false, times: false })),
+                text,
+              ).toBe(true);
             }
           }
         }
@@ -1372,6 +1375,16 @@ describe('§6.9 StateMessage', () => {
     ],
   ]);
 
+  it("leaves out the state messages' times when asked to, and nothing else", () => {
+    const text = 'StateMessage body: ' + REPORT_BODY;
+    const { messageTimeUtc, ...rest } = messageFields('StateMessage', text, 'ccm');
+    expect(messageTimeUtc).toBe('2014-01-20T17:18:55.573Z');
+    expect(messageFields('StateMessage', text, 'ccm', { guids: true, urls: true, times: false })).toEqual({
+      ...rest,
+      stateMessages: [{ topicId: UPD, topicType: 500, stateId: 2, serialNumber: 232 }],
+    });
+  });
+
   it('reads a body cut off by the logger as far as it goes', () => {
     const cut = 'StateMessage body: ' + REPORT_BODY.slice(0, REPORT_BODY.indexOf('<State ID'));
     expect(messageFields(S, cut, 'ccm')).toEqual({
@@ -1950,11 +1963,12 @@ describe('properties', () => {
     );
   });
 
-  it('with fewer scans, gives the same fields but for the lists left out', () => {
+  it('with fewer scans, gives the same fields but for the lists and times left out', () => {
     const scans = [
-      { guids: false, urls: false },
-      { guids: true, urls: false },
-      { guids: false, urls: true },
+      { guids: false, urls: false, times: true },
+      { guids: true, urls: false, times: true },
+      { guids: false, urls: true, times: true },
+      { guids: false, urls: false, times: false },
     ];
     fc.assert(
       fc.property(
@@ -1963,11 +1977,14 @@ describe('properties', () => {
         fc.constantFrom(...FORMATS),
         fc.constantFrom(...scans),
         (component, text, format, only) => {
-          const { guids, urls, ...rest } = messageFields(component, text, format);
+          const { guids, urls, messageTimeUtc, stateMessages, ...rest } = messageFields(component, text, format);
+          const timeless = stateMessages?.map(({ messageTimeUtc: _, ...m }) => m);
           expect(messageFields(component, text, format, only)).toEqual({
             ...rest,
             ...(only.guids && guids !== undefined && { guids }),
             ...(only.urls && urls !== undefined && { urls }),
+            ...(only.times && messageTimeUtc !== undefined && { messageTimeUtc }),
+            ...(stateMessages !== undefined && { stateMessages: only.times ? stateMessages : timeless }),
           });
         },
       ),

@@ -19,7 +19,12 @@ const INTEGER = /^\s*-?\d{1,15}\s*$/;
  * found: a GUID taken from the XML is reported only if it is one of them, so an id rebuilt by entity
  * decoding can never appear in the fields without appearing in the log. Returns the root element name.
  */
-export function readBody(text: string, fields: MessageFields, seenGuids: readonly string[]): string | undefined {
+export function readBody(
+  text: string,
+  fields: MessageFields,
+  seenGuids: readonly string[],
+  times = true,
+): string | undefined {
   const lt = text.indexOf('<');
   if (lt < 0) {
     return undefined;
@@ -43,7 +48,7 @@ export function readBody(text: string, fields: MessageFields, seenGuids: readonl
   const name = root[1];
   switch (name) {
     case 'Report':
-      readReport(doc, fields, known);
+      readReport(doc, fields, known, times);
       break;
     case 'WSUSLocationRequest':
     case 'ContentLocationRequest':
@@ -61,7 +66,7 @@ export function readBody(text: string, fields: MessageFields, seenGuids: readonl
 
 type KnownGuid = (raw: string | undefined) => string | undefined;
 
-function readReport(doc: XmlDocument, f: MessageFields, known: KnownGuid): void {
+function readReport(doc: XmlDocument, f: MessageFields, known: KnownGuid, times: boolean): void {
   const clientId = firstElement(doc, 'ClientID')?.text;
   const guidInText = clientId === undefined ? undefined : GUID_IN_CLIENT_ID.exec(clientId)?.[0];
   const client = known(guidInText);
@@ -75,7 +80,7 @@ function readReport(doc: XmlDocument, f: MessageFields, known: KnownGuid): void 
   const stateMessages: StateMessageRef[] = [];
   doc.elements.forEach((element, index) => {
     if (element.name === 'StateMessage') {
-      stateMessages.push(readStateMessage(doc, index, element, known));
+      stateMessages.push(readStateMessage(doc, index, element, known, times));
     }
   });
   if (stateMessages.length === 0) {
@@ -100,7 +105,13 @@ function readReport(doc: XmlDocument, f: MessageFields, known: KnownGuid): void 
   }
 }
 
-function readStateMessage(doc: XmlDocument, index: number, element: XmlElement, known: KnownGuid): StateMessageRef {
+function readStateMessage(
+  doc: XmlDocument,
+  index: number,
+  element: XmlElement,
+  known: KnownGuid,
+  times: boolean,
+): StateMessageRef {
   const topic = child(doc, index, 'Topic');
   const state = child(doc, index, 'State');
   const rawTopic = attribute(topic, 'ID');
@@ -110,7 +121,7 @@ function readStateMessage(doc: XmlDocument, index: number, element: XmlElement, 
   const topicType = integer(attribute(topic, 'Type'));
   const stateId = integer(attribute(state, 'ID'));
   const serialNumber = integer(attribute(element, 'SerialNumber'));
-  const time = attribute(element, 'MessageTime');
+  const time = times ? attribute(element, 'MessageTime') : undefined;
   const messageTimeUtc = time === undefined ? undefined : dmtfToIso(time);
   return {
     ...(topicId !== undefined && topicId !== '' ? { topicId } : {}),
