@@ -123,14 +123,28 @@ function readStateMessage(
   const serialNumber = integer(attribute(element, 'SerialNumber'));
   const time = times ? attribute(element, 'MessageTime') : undefined;
   const messageTimeUtc = time === undefined ? undefined : dmtfToIso(time);
-  return {
-    ...(topicId !== undefined && topicId !== '' ? { topicId } : {}),
-    ...(topicType !== undefined ? { topicType } : {}),
-    ...(stateId !== undefined ? { stateId } : {}),
-    ...(serialNumber !== undefined ? { serialNumber } : {}),
-    ...(messageTimeUtc !== undefined ? { messageTimeUtc } : {}),
-  };
+  // Built by assignment in a fixed order rather than by spreads of small objects: a relay's report body
+  // holds many state messages, and the spreads were most of reading one.
+  const ref: Mutable<StateMessageRef> = {};
+  if (topicId !== undefined && topicId !== '') {
+    ref.topicId = topicId;
+  }
+  if (topicType !== undefined) {
+    ref.topicType = topicType;
+  }
+  if (stateId !== undefined) {
+    ref.stateId = stateId;
+  }
+  if (serialNumber !== undefined) {
+    ref.serialNumber = serialNumber;
+  }
+  if (messageTimeUtc !== undefined) {
+    ref.messageTimeUtc = messageTimeUtc;
+  }
+  return ref;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function readLocationRequest(doc: XmlDocument, f: MessageFields, known: KnownGuid): void {
   const content = firstElement(doc, 'Content');
