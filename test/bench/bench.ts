@@ -216,62 +216,90 @@ async function main(): Promise<void> {
       return best(all);
     };
     const wanted = new Set(values.phases.split(',') as Phase[]);
-    const parsePhases = (['floor', 'frame', 'parse', 'parallel', 'analyze'] as const).every((p) => wanted.has(p));
-    if (parsePhases) {
-      // Interleaved so that a noisy neighbour hurts both sides alike; the best of `runs` is kept.
+    const unknown = [...wanted].filter((p) => !PHASES.includes(p));
+    if (unknown.length > 0) {
+      throw new Error(`unknown phase ${unknown.join(', ')} (phases: ${PHASES.join(', ')})`);
+    }
+    if ((['floor', 'frame', 'parse', 'parallel', 'analyze'] as const).some((p) => wanted.has(p))) {
+      // Every figure is against the floor, so it always runs. Phases are interleaved so that a noisy
+      // neighbour hurts each alike; the best of `runs` is kept.
+      const maybe = (phase: Phase): Promise<PhaseResult | undefined> =>
+        wanted.has(phase) ? take(phase) : Promise.resolve(undefined);
       const floor = await take('floor');
-      const frame = await take('frame');
-      const parse = await take('parse');
-      const parallel = await take('parallel');
-      const analyze = await take('analyze');
+      const frame = await maybe('frame');
+      const parse = await maybe('parse');
+      const parallel = await maybe('parallel');
+      const analyze = await maybe('analyze');
       // V8 grows its heap lazily while memory is free, so the default peak says little about what analysis
       // needs. The same run with the old generation capped at 0.45 x the bundle shows that it fits.
       const capMB = Math.max(128, Math.round((0.45 * sizeMB * MB) / 2 ** 20));
-      const capped = await take('analyze', capMB).catch(() => undefined);
+      const capped = analyze ? await take('analyze', capMB).catch(() => undefined) : undefined;
       const size = floor.bytes / MB;
       const rate = (r: PhaseResult): number => r.bytes / MB / r.seconds;
+      const vsFloor = (r: PhaseResult): number => Number((rate(r) / rate(floor)).toFixed(2));
       const row = {
         bundleMB: Math.round(size),
         floorMBs: Math.round(rate(floor)),
-        frameMBs: Math.round(rate(frame)),
-        parseMBs: Math.round(rate(parse)),
-        parseVsFloor: Number((rate(parse) / rate(floor)).toFixed(2)),
-        threadsMBs: Math.round(rate(parallel)),
-        threadsVsFloor: Number((rate(parallel) / rate(floor)).toFixed(2)),
-        records: parse.units,
         floorPeakMB: Math.round(floor.maxRssMB),
-        parsePeakMB: Math.round(parse.maxRssMB),
-        parsePeakVsBundle: Number((parse.maxRssMB / size).toFixed(3)),
-        threadsPeakMB: Math.round(parallel.maxRssMB),
-        analyzeMBs: Math.round(rate(analyze)),
-        analyzeVsFloor: Number((rate(analyze) / rate(floor)).toFixed(2)),
-        analyzePeakMB: Math.round(analyze.maxRssMB),
-        analyzePeakVsBundle: Number((analyze.maxRssMB / size).toFixed(3)),
         floorCpuS: Number(floor.cpuSeconds.toFixed(1)),
-        analyzeCpuS: Number(analyze.cpuSeconds.toFixed(1)),
-        analyzeMainCpuS: analyze.mainCpuSeconds === undefined ? '-' : Number(analyze.mainCpuSeconds.toFixed(1)),
-        cappedHeapMB: capMB,
-        cappedMBs: capped ? Math.round(rate(capped)) : 'out of memory',
-        cappedPeakMB: capped ? Math.round(capped.maxRssMB) : '-',
-        cappedPeakVsBundle: capped ? Number((capped.maxRssMB / size).toFixed(3)) : '-',
-        flows: analyze.units,
+        ...(frame && { frameMBs: Math.round(rate(frame)), frameVsFloor: vsFloor(frame) }),
+        ...(parse && {
+          parseMBs: Math.round(rate(parse)),
+          parseVsFloor: vsFloor(parse),
+          records: parse.units,
+          parsePeakMB: Math.round(parse.maxRssMB),
+          parsePeakVsBundle: Number((parse.maxRssMB / size).toFixed(3)),
+        }),
+        ...(parallel && {
+          threadsMBs: Math.round(rate(parallel)),
+          threadsVsFloor: vsFloor(parallel),
+          threadsPeakMB: Math.round(parallel.maxRssMB),
+        }),
+        ...(analyze && {
+          analyzeMBs: Math.round(rate(analyze)),
+          analyzeVsFloor: vsFloor(analyze),
+          analyzePeakMB: Math.round(analyze.maxRssMB),
+          analyzePeakVsBundle: Number((analyze.maxRssMB / size).toFixed(3)),
+          analyzeCpuS: Number(analyze.cpuSeconds.toFixed(1)),
+          analyzeMainCpuS: analyze.mainCpuSeconds === undefined ? '-' : Number(analyze.mainCpuSeconds.toFixed(1)),
+          flows: analyze.units,
+          cappedHeapMB: capMB,
+          cappedMBs: capped ? Math.round(rate(capped)) : 'out of memory',
+          cappedPeakMB: capped ? Math.round(capped.maxRssMB) : '-',
+          cappedPeakVsBundle: capped ? Number((capped.maxRssMB / size).toFixed(3)) : '-',
+        }),
       };
-      if (parallel.units !== parse.units) {
+      if (parse && parallel && parallel.units !== parse.units) {
         throw new Error(`threads found ${parallel.units} records, one thread ${parse.units}`);
       }
       rows.push(row);
-      console.log(
-        `${row.bundleMB} MB bundle: floor ${row.floorMBs} MB/s (peak ${row.floorPeakMB} MB) | ` +
-          `records ${row.frameMBs} MB/s = ${(row.frameMBs / row.floorMBs).toFixed(2)} x floor | ` +
+      const parts = [
+        `${row.bundleMB} MB bundle: floor ${row.floorMBs} MB/s (peak ${row.floorPeakMB} MB, CPU ${row.floorCpuS} s)`,
+      ];
+      if (frame) {
+        parts.push(`records ${row.frameMBs} MB/s = ${row.frameVsFloor} x floor`);
+      }
+      if (parse) {
+        parts.push(
           `records + message fields ${row.parseMBs} MB/s = ${row.parseVsFloor} x floor, ` +
-          `${row.records} records, peak ${row.parsePeakMB} MB = ${row.parsePeakVsBundle} x bundle | ` +
-          `${defaultWorkerCount()} threads ${row.threadsMBs} MB/s = ${row.threadsVsFloor} x floor, peak ${row.threadsPeakMB} MB | ` +
+            `${row.records} records, peak ${row.parsePeakMB} MB = ${row.parsePeakVsBundle} x bundle`,
+        );
+      }
+      if (parallel) {
+        parts.push(
+          `${defaultWorkerCount()} threads ${row.threadsMBs} MB/s = ${row.threadsVsFloor} x floor, peak ${row.threadsPeakMB} MB`,
+        );
+      }
+      if (analyze) {
+        parts.push(
           `analyze ${row.analyzeMBs} MB/s = ${row.analyzeVsFloor} x floor, ${row.flows} flows, peak ${row.analyzePeakMB} MB = ${row.analyzePeakVsBundle} x bundle, ` +
-          `CPU ${row.analyzeCpuS} s (calling thread ${row.analyzeMainCpuS} s; floor ${row.floorCpuS} s) | ` +
-          (capped
+            `CPU ${row.analyzeCpuS} s (calling thread ${row.analyzeMainCpuS} s)`,
+          capped
             ? `analyze, heap capped at ${capMB} MB: ${row.cappedMBs} MB/s, peak ${row.cappedPeakMB} MB = ${row.cappedPeakVsBundle} x bundle`
-            : `analyze does not fit a heap capped at ${capMB} MB`),
-      );
+            : `analyze does not fit a heap capped at ${capMB} MB`,
+        );
+      }
+      console.log(parts.join(' | '));
     }
     if (wanted.has('render')) {
       if (!(await renderModule()).chromiumAvailable()) {
