@@ -121,8 +121,8 @@ function usage(): number {
 const CORRELATING = new Set(['analyze', 'export']);
 
 /**
- * Runs a correlating command on a worker thread whose old generation is bounded just under 2 GB, so that
- * V8 lets its heap grow to about twice its live set instead of four times; this thread only waits. The
+ * Runs a correlating command on a worker thread whose old generation is bounded below 2 GB, so that V8
+ * lets its heap grow to less than twice its live set instead of four times; this thread only waits. The
  * worker prints and writes as the command would here (its stdout and stderr come through this process)
  * and ends with the command's exit code. If the bundle does not fit the bound, the command runs again on
  * this thread without it.

@@ -1,5 +1,5 @@
-// The heap bound an analysis runs under: just below the 2 GB at which V8 lets a heap grow to four times its
-// live set, unless the heap is already smaller or the user chose its size.
+// The heap bound an analysis runs under: below the 2 GB at which V8 lets a heap grow to four times its live
+// set, unless the heap is already that small or the user chose its size.
 
 import { describe, expect, it } from 'vitest';
 import { analysisHeapMB, outgrewHeap } from '../../src/service/heap-bound.ts';
@@ -7,10 +7,10 @@ import { analysisHeapMB, outgrewHeap } from '../../src/service/heap-bound.ts';
 const GB = 1024 ** 3;
 
 describe('analysisHeapMB', () => {
-  it('bounds a heap of 2 GB or more at 2047 MB, and leaves a smaller one alone', () => {
-    expect(analysisHeapMB({}, [], 4 * GB)).toBe(2047);
-    expect(analysisHeapMB({}, [], 2 * GB)).toBe(2047);
-    expect(analysisHeapMB({}, [], 2 * GB - 1)).toBeUndefined();
+  it('bounds a larger heap at 1536 MB, and leaves one of that size or less alone', () => {
+    expect(analysisHeapMB({}, [], 4 * GB)).toBe(1536);
+    expect(analysisHeapMB({}, [], 1.5 * GB + 1)).toBe(1536);
+    expect(analysisHeapMB({}, [], 1.5 * GB)).toBeUndefined();
   });
 
   it('leaves a size the user set alone, on the command line or in NODE_OPTIONS', () => {
@@ -22,7 +22,7 @@ describe('analysisHeapMB', () => {
     expect(analysisHeapMB({ CMFLOW_HEAP_MB: '512' }, ['--max-old-space-size=8192'], 8 * GB)).toBe(512);
     expect(analysisHeapMB({ CMFLOW_HEAP_MB: '0' }, [], 4 * GB)).toBeUndefined();
     expect(analysisHeapMB({ CMFLOW_HEAP_MB: 'lots' }, [], 4 * GB)).toBeUndefined();
-    expect(analysisHeapMB({ CMFLOW_HEAP_MB: '' }, [], 4 * GB)).toBe(2047);
+    expect(analysisHeapMB({ CMFLOW_HEAP_MB: '' }, [], 4 * GB)).toBe(1536);
   });
 });
 
