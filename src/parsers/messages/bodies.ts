@@ -3,7 +3,7 @@
 // the DP `<ContentLocationRequest>`/`<ContentLocationReply>`. These are what join the client to the MP:
 // ClientID + SerialNumber + TopicID for state messages, Content ID + Version + client IP for locations.
 
-import type { MessageFields, StateMessageRef } from './fields.ts';
+import type { MessageFields, Mutable, StateMessageRef } from './fields.ts';
 import { dmtfToIso, guidOrRaw, normalizeGuid } from './values.ts';
 import { attribute, elementsNamed, firstElement, parseXml } from './xml.ts';
 import type { XmlDocument, XmlElement } from './xml.ts';
@@ -143,8 +143,6 @@ function readStateMessage(
   }
   return ref;
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function readLocationRequest(doc: XmlDocument, f: MessageFields, known: KnownGuid): void {
   const content = firstElement(doc, 'Content');

@@ -185,3 +185,6 @@ export interface MessageFields {
   /** Windows process id a record names. */
   processId?: number;
 }
+
+/** A fields type as its reader builds it, by assignment (`MessageFields` and its parts are read-only). */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };

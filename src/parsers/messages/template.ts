@@ -3,7 +3,7 @@
 // groups are the typed fields. Group names are MessageFields keys (plus the parts of one UpdateRef), so a
 // table reads like the log line it recognises and the conversion rules live here, once.
 
-import type { MessageFields, UpdateRef } from './fields.ts';
+import type { MessageFields, Mutable, UpdateRef } from './fields.ts';
 import { guidOrRaw, normalizeGuid, normalizeQueue } from './values.ts';
 
 type Setter = (fields: MessageFields, value: string) => void;
@@ -306,8 +306,6 @@ export function applyGrammar(grammar: Grammar, text: string, fields: MessageFiel
   }
   return false;
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 // Built by assignment in one fixed order (not by spreads) so that every UpdateRef has the same shape:
 // this runs for every update line of a scan, thousands per client.
