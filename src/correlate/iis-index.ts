@@ -31,7 +31,7 @@ export class IisIndex {
   private readonly strings = new Interner();
   /** `host|ip` → the rows of its requests, in the order they were logged. */
   private readonly rows = new Map<string, number[]>();
-  /** Keys whose requests were not logged in time order (rotated files read out of order, several MPs' clocks). */
+  /** Keys whose requests were not logged in time order (a rotated file read out of order, the MP's clock set back). */
   private readonly unsorted = new Set<string>();
   private readonly keyOf = new PagedColumn((n) => new Int32Array(n));
   /** The store's narrow columns: 40-bit time offsets, 31-bit byte offsets (each with a map beside it). */
