@@ -9,6 +9,7 @@ import { describeErrorCode, hresultFromWin32, win32Error } from './catalog.ts';
 import type { CollectedEvent } from './collect.ts';
 import type { FlowStatus, TimelineFailure } from './model.ts';
 import type { FlowDraft, Workspace, WorkspaceLink } from './workspace.ts';
+import { push } from './time-order.ts';
 
 const MINUTE = 60_000;
 
@@ -206,14 +207,8 @@ function incomingLinks(
 ): Map<CollectedEvent, CollectedEvent[]> {
   const incoming = new Map<CollectedEvent, CollectedEvent[]>();
   for (const l of links) {
-    if (!into(l.to)) {
-      continue;
-    }
-    const list = incoming.get(l.to);
-    if (list) {
-      list.push(l.from);
-    } else {
-      incoming.set(l.to, [l.from]);
+    if (into(l.to)) {
+      push(incoming, l.to, l.from);
     }
   }
   return incoming;
