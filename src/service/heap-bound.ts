@@ -20,8 +20,9 @@ export const DEFAULT_HEAP_MB = 1536;
  * compression, Node's). The correlating thread's live set is some 150 MB at 1 GB of logs; its heap reached
  * 390–420 MB unbounded and 310–340 MB at 2047 MB, for the same CPU within the noise. At 1536 MB the whole
  * process peaked 15–25 MB lower than at 2047 (1 GB bundle, six alternating runs each), again for the same
- * CPU; at 1024 MB it took 15% more CPU. A bundle whose analysis does not fit is analyzed again without the
- * bound (`ERR_WORKER_OUT_OF_MEMORY`).
+ * CPU; at 1024 MB an earlier build took 15% more CPU, the current one the same (562–574 against 574–596 MB,
+ * five alternating runs), but then a bundle of some 7 GB of logs would need a second analysis. A bundle
+ * whose analysis does not fit is analyzed again without the bound (`ERR_WORKER_OUT_OF_MEMORY`).
  */
 export function analysisHeapMB(
   env: NodeJS.ProcessEnv = process.env,
