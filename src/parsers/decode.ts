@@ -71,6 +71,10 @@ export class LineDecoder {
         return;
       }
     }
+    if (this.splitsBytes(chunk)) {
+      this.feedAscii(chunk);
+      return;
+    }
     this.feed(this.decode(chunk, true), this.chunkIsAscii(chunk));
   }
 
@@ -86,9 +90,11 @@ export class LineDecoder {
     const tail = this.decoder ? this.decodeEnd() : '';
     this.feed(tail, tail.length === 0 || isAsciiString(tail));
     if (this.carry.length > 0) {
-      const text = this.carry;
+      // A CR held back in case an LF followed ends the file's last line instead.
+      const cr = this.carry.endsWith('\r') ? 1 : 0;
+      const text = cr === 0 ? this.carry : this.carry.slice(0, -1);
       this.carry = '';
-      this.emit(text, this.spanBytes(text, 0, text.length, this.carryAscii) + this.endAdjust);
+      this.emit(text, this.spanBytes(text, 0, text.length, this.carryAscii) + cr * this.unit() + this.endAdjust);
       this.utf8Chars = 0;
     }
   }
@@ -222,6 +228,53 @@ export class LineDecoder {
     return Buffer.byteLength(text.slice(start, boundary), 'utf8') + (end - boundary);
   }
 
+  /** An ASCII chunk of a UTF-8 or Windows-1252 file with nothing held back: one byte is one character. */
+  private splitsBytes(chunk: Uint8Array): boolean {
+    // In UTF-8 the carried text must be ASCII too; in Windows-1252 every character is one byte.
+    const oneByte =
+      this.encoding === 'windows-1252' ||
+      ((this.encoding === 'utf-8' || this.encoding === 'utf-8-bom') && this.carryAscii);
+    return oneByte && this.pendingTail === undefined && this.utf8Chars === 0 && isAscii(chunk);
+  }
+
+  /**
+   * `feed` for an ASCII chunk, splitting the bytes rather than one string of the whole chunk: each line is a
+   * string of its own, so a line kept (a memo key, a kept event's text) holds its own bytes and not the
+   * chunk's, and lines die young with the records made from them instead of keeping a file-sized string
+   * alive (in the 1 GB bundle that string was promoted, or made in the old generation, for every file).
+   */
+  private feedAscii(chunk: Uint8Array): void {
+    const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    let pos = 0;
+    if (this.carry.endsWith('\r')) {
+      // The last chunk ended on a CR: a CRLF split across chunks, or a bare CR ending the line.
+      const text = this.carry.slice(0, -1);
+      this.carry = '';
+      pos = buf[0] === 10 ? 1 : 0;
+      this.emit(text, text.length + 1 + pos);
+    }
+    const breaks = new LineBreaks(
+      (from) => buf.indexOf(10, from),
+      (from) => buf.indexOf(13, from),
+      buf.length,
+      pos,
+    );
+    for (let end = breaks.next(); end >= 0; end = breaks.next()) {
+      let line = buf.toString('latin1', pos, end);
+      if (this.carry.length > 0) {
+        line = this.carry + line;
+        this.carry = '';
+      }
+      this.emit(line, line.length + breaks.terminator);
+      pos = end + breaks.terminator;
+    }
+    if (pos < buf.length) {
+      const rest = buf.toString('latin1', pos, buf.length);
+      this.carry = this.carry.length > 0 ? this.carry + rest : rest;
+    }
+    this.carryAscii = true;
+  }
+
   private feed(decoded: string, chunkAscii: boolean): void {
     if (decoded.length === 0) {
       return;
@@ -229,40 +282,19 @@ export class LineDecoder {
     const text = this.carry.length > 0 ? this.carry + decoded : decoded;
     // The first line may contain carried-over characters from a non-ASCII chunk.
     let lineAscii = chunkAscii && this.carryAscii;
-    const limit = text.length;
     const unit = this.unit();
     let pos = 0;
-    // Next CR at or after `pos`, maintained alongside the LF search: in a CRLF file it is always the
-    // character before the LF; anywhere else it is a bare CR, which VS Code counts as a line break.
-    let cr = text.indexOf('\r');
-    for (;;) {
-      let nl = text.indexOf('\n', pos);
-      if (cr >= 0 && cr < pos) {
-        cr = text.indexOf('\r', pos);
-      }
-      let end: number;
-      let termLen = 1;
-      if (cr >= 0 && (nl < 0 || cr < nl)) {
-        if (cr === limit - 1) {
-          // A CR at the very end: it may be the first half of a CRLF split across chunks.
-          break;
-        }
-        end = cr;
-        if (cr + 1 === nl) {
-          termLen = 2;
-        } else {
-          nl = cr;
-        }
-      } else if (nl < 0) {
-        break;
-      } else {
-        end = nl;
-      }
+    const breaks = new LineBreaks(
+      (from) => text.indexOf('\n', from),
+      (from) => text.indexOf('\r', from),
+      text.length,
+    );
+    for (let end = breaks.next(); end >= 0; end = breaks.next()) {
       const line = text.slice(pos, end);
       const textBytes =
         this.utf8Chars === 0 ? this.byteLength(line, lineAscii) : this.spanBytes(text, pos, end, lineAscii);
-      this.emit(line, textBytes + termLen * unit);
-      pos = end + termLen;
+      this.emit(line, textBytes + breaks.terminator * unit);
+      pos = end + breaks.terminator;
       lineAscii = chunkAscii;
     }
     this.carry = pos === 0 ? text : text.slice(pos);
@@ -293,6 +325,50 @@ export class LineDecoder {
       line = rest;
     }
     this.sink.line(line, this.lines, offset, bytes);
+  }
+}
+
+/**
+ * The line breaks of a chunk, in order, the way VS Code counts them: LF, CRLF and a bare CR each end a line.
+ * `lf` and `cr` find the next LF or CR at or after an index (of a string or of bytes). A CR at the very end
+ * is not a break yet: it may be the first half of a CRLF split across chunks.
+ */
+class LineBreaks {
+  /** Length of the last break's terminator: 2 for CRLF, else 1. */
+  terminator = 1;
+  /** Next CR at or after `pos`: in a CRLF file always the character before the LF, else a bare CR. */
+  private cr: number;
+
+  constructor(
+    private readonly lf: (from: number) => number,
+    private readonly findCr: (from: number) => number,
+    private readonly limit: number,
+    private pos = 0,
+  ) {
+    this.cr = findCr(pos);
+  }
+
+  /** Index where the next line ends (its terminator starts), or -1 when no break is left. */
+  next(): number {
+    const nl = this.lf(this.pos);
+    if (this.cr >= 0 && this.cr < this.pos) {
+      this.cr = this.findCr(this.pos);
+    }
+    const cr = this.cr;
+    if (cr >= 0 && (nl < 0 || cr < nl)) {
+      if (cr === this.limit - 1) {
+        return -1;
+      }
+      this.terminator = cr + 1 === nl ? 2 : 1;
+      this.pos = cr + this.terminator;
+      return cr;
+    }
+    if (nl < 0) {
+      return -1;
+    }
+    this.terminator = 1;
+    this.pos = nl + 1;
+    return nl;
   }
 }
 
