@@ -5,8 +5,8 @@
 import { parentPort } from 'node:worker_threads';
 import type { Bundle, BundleFile } from '../parsers/bundle.ts';
 import { openBundle } from '../parsers/bundle.ts';
-import { collect } from './collect.ts';
-import { packEvents } from './collect-pool.ts';
+import { collectInto } from './collect.ts';
+import { EventPacker } from './collect-pool.ts';
 import type { CollectReply, CollectTask } from './collect-pool.ts';
 
 interface Opened {
@@ -36,8 +36,9 @@ async function collectTask(task: CollectTask): Promise<CollectReply & { transfer
     // Host names and roles are the caller's (it may have overridden them); the bytes are read here.
     files.push({ ...file, ...meta, open: () => file.open() });
   }
-  const c = await collect({ ...bundle, files });
-  const events = packEvents(c.events);
+  const packer = new EventPacker();
+  const c = await collectInto({ ...bundle, files }, packer);
+  const events = packer.finish();
   const iis = c.iis.columnsForTransfer();
   return {
     id: task.id,

@@ -88,6 +88,59 @@ export interface CollectedEvent {
   row: number;
 }
 
+/** What a kept event takes from its record. */
+export type KeptRecord = Pick<
+  LogRecord,
+  'file' | 'line' | 'endLine' | 'utc' | 'component' | 'severity' | 'thread' | 'offset' | 'length'
+>;
+
+/** Where a collection puts the events it keeps: objects (`collect`), or columns (a worker's EventPacker). */
+export interface EventKeeper {
+  keep(
+    r: KeptRecord,
+    host: string,
+    kind: string | undefined,
+    fields: WorkingFields,
+    seq: number,
+    dup: number,
+    shape: string | undefined,
+  ): void;
+}
+
+/** Keeps each event as a CollectedEvent. */
+class ObjectKeeper implements EventKeeper {
+  readonly events: CollectedEvent[] = [];
+
+  keep(
+    r: KeptRecord,
+    host: string,
+    kind: string | undefined,
+    fields: WorkingFields,
+    seq: number,
+    dup: number,
+    shape: string | undefined,
+  ): void {
+    this.events.push({
+      file: r.file,
+      line: r.line,
+      endLine: r.endLine,
+      host,
+      utc: r.utc!,
+      component: r.component,
+      severity: r.severity,
+      kind,
+      fields,
+      thread: r.thread,
+      seq,
+      offset: r.offset,
+      length: r.length,
+      dup,
+      shape,
+      row: -1,
+    });
+  }
+}
+
 export interface Collected {
   readonly parse: BundleParse;
   readonly events: CollectedEvent[];
@@ -230,7 +283,7 @@ function scansFor(component: string): Scans {
  * is shown. URL and GUID lists are not even looked for (see `scansFor`); of an update only its id and state
  * are kept, of a state-message body each message's serial number and topic. The copy is its own small
  * object: the working fields of a client's events cross to the correlating thread, and an update's title
- * alone would be two thirds of the bytes.
+ * alone would be two thirds of the bytes. Its strings are copies too (see `Strings`).
  */
 function workingFields(fields: MessageFields, strings: Strings): WorkingFields {
   const only = SHARED_KEEP[fields.event ?? ''];
@@ -243,11 +296,7 @@ function workingFields(fields: MessageFields, strings: Strings): WorkingFields {
         out[key] =
           key === 'stateMessages'
             ? (v as NonNullable<MessageFields['stateMessages']>).map((m) => ({ serialNumber: m.serialNumber }))
-            : typeof v === 'string'
-              ? strings.keep(v)
-              : Array.isArray(v) && v.every((x) => typeof x === 'string')
-                ? v.map((x) => strings.keep(x))
-                : v;
+            : strings.keepAll(v);
       }
     }
     return out;
@@ -260,25 +309,27 @@ function workingFields(fields: MessageFields, strings: Strings): WorkingFields {
     const v = fields[key as keyof MessageFields];
     if (key === 'updates') {
       out.updates = (v as readonly UpdateRef[]).map((u): WorkingUpdate =>
-        u.state === undefined ? { id: u.id } : { id: u.id, state: u.state },
+        u.state === undefined ? { id: strings.keep(u.id) } : { id: strings.keep(u.id), state: u.state },
       );
     } else if (key === 'stateMessages') {
       out.stateMessages = (v as NonNullable<MessageFields['stateMessages']>).map((m): WorkingStateMessage => ({
         ...(m.serialNumber !== undefined && { serialNumber: m.serialNumber }),
-        ...(m.topicId !== undefined && { topicId: m.topicId }),
+        ...(m.topicId !== undefined && { topicId: strings.keep(m.topicId) }),
       }));
     } else if (v !== undefined) {
-      out[key] = v;
+      out[key] = strings.keepAll(v);
     }
   }
   return out;
 }
 
 /**
- * The strings of the fields held for the whole analysis, one copy per value. A value read out of a message
- * is a slice of the message's text and keeps all of it alive (seen at 1 GB: 40,000 MP_Location reply
- * bodies held for the URL and host read out of them); the copy kept here is its own string, and the same
- * GUID, address or URL on thousands of records is held once.
+ * The strings of the kept fields, one copy per value. A value read out of a message is a slice of the
+ * message's text and keeps all of it alive: in the shared layer, held for the whole analysis, that was
+ * 40,000 MP_Location reply bodies held for the URL and host read out of them (1 GB); in a client's layer,
+ * held until the layer is done, every kept message's text, which the worker promoted (at 100 MB, 34 of
+ * the 65 MB it promoted). The copy kept here is its own string, and the same GUID, address or URL on
+ * thousands of records is held once.
  */
 class Strings {
   private readonly kept = new Map<string, string>();
@@ -291,6 +342,17 @@ class Strings {
       this.kept.set(k, k);
     }
     return k;
+  }
+
+  /** `keep` for a string or each string of an array; anything else as it is. */
+  keepAll<T>(v: T): T {
+    if (typeof v === 'string') {
+      return this.keep(v) as T;
+    }
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) {
+      return v.map((x: string) => this.keep(x)) as T;
+    }
+    return v;
   }
 }
 
@@ -305,7 +367,16 @@ export interface CollectOptions {
 }
 
 export async function collect(bundle: Bundle, options: CollectOptions = {}): Promise<Collected> {
-  const events: CollectedEvent[] = [];
+  const keeper = new ObjectKeeper();
+  return { ...(await collectInto(bundle, keeper, options)), events: keeper.events };
+}
+
+/** `collect`, giving the events it keeps to `keeper`. */
+export async function collectInto(
+  bundle: Bundle,
+  keeper: EventKeeper,
+  options: CollectOptions = {},
+): Promise<Omit<Collected, 'events'>> {
   const iis = new IisIndex();
   const lastSeen = new Map<string, number>();
   const hostOf = new Map(bundle.files.map((f) => [f.path, f.host]));
@@ -388,24 +459,7 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
           kept.line = r.line;
           kept.dup = dup;
         }
-        events.push({
-          file: r.file,
-          line: r.line,
-          endLine: r.endLine,
-          host,
-          utc: r.utc!,
-          component: r.component,
-          severity: r.severity,
-          kind: full.event,
-          fields,
-          thread: r.thread,
-          seq,
-          offset: r.offset,
-          length: r.length,
-          dup,
-          shape: full.event === undefined ? shapeOf(r.text) : undefined,
-          row: -1,
-        });
+        keeper.keep(r, host, full.event, fields, seq, dup, full.event === undefined ? shapeOf(r.text) : undefined);
       },
       problem() {},
     },
@@ -413,5 +467,5 @@ export async function collect(bundle: Bundle, options: CollectOptions = {}): Pro
   if (lastFile !== '') {
     lastSeen.set(lastFile, lastFileSeen);
   }
-  return { parse, events, iis, lastSeenByFile: lastSeen, records };
+  return { parse, iis, lastSeenByFile: lastSeen, records };
 }
