@@ -1,7 +1,8 @@
 // The state-message flow, one per relay message a client sends: StateMessage bodies and "forwarded" →
 // CcmMessaging message to mp_relayendpoint → MP_Relay (same ClientID and serial numbers) → MPFDM moving
 // the SMX file to the site (time window: MP_Relay never logs the file name) → StateSys processing that
-// SMX file (by name). An outage of MPFDM is kept as one chain so that a late failure leads back to its start.
+// SMX file (by name). An outage of MPFDM is kept as one chain so that a late failure leads back to its start,
+// and a relay whose file failed to move is linked to the outage's first failure.
 
 import type { CollectedEvent } from './collect.ts';
 import type { StateSideIndex } from './state-side-index.ts';
@@ -20,6 +21,8 @@ const MPFDM_TROUBLE = new Set(['MPFDM.moveFailed', 'MPFDM.cannotConnectToSiteSer
 export interface StateMessageContext {
   /** MP_Relay task (the entry of its last line in the StateSideIndex) → the SMX file MPFDM moved for it. */
   readonly moves: ReadonlyMap<number, Dispatch>;
+  /** An MPFDM failure (its entry) → the first failure of its outage, for each failure after the first. */
+  readonly outageStart: ReadonlyMap<number, number>;
 }
 
 /**
@@ -29,9 +32,9 @@ export interface StateMessageContext {
  */
 export function prepareStateMessages(ws: Workspace): StateMessageContext {
   const side = ws.stateSide();
-  chainMpfdmOutages(ws, side);
+  const outageStart = chainMpfdmOutages(ws, side);
   pairSmxMoves(ws, side);
-  return { moves: assignMoves(side) };
+  return { moves: assignMoves(side), outageStart };
 }
 
 export function buildStateMessageFlows(
@@ -39,7 +42,6 @@ export function buildStateMessageFlows(
   context: StateMessageContext,
   hosts: readonly string[] = ws.ownHosts(),
 ): void {
-  const moves = context.moves;
   for (const host of hosts) {
     const messaging = ws.component(host, 'ccmmessaging');
     const relays = messaging.filter(
@@ -47,7 +49,7 @@ export function buildStateMessageFlows(
     );
     let previousForward = Number.NEGATIVE_INFINITY;
     for (const send of relays) {
-      previousForward = relayFlow(ws, host, send, messaging, previousForward, moves);
+      previousForward = relayFlow(ws, host, send, messaging, previousForward, context);
     }
   }
 }
@@ -152,7 +154,7 @@ function relayFlow(
   send: CollectedEvent,
   messaging: CollectedEvent[],
   previousForward: number,
-  moves: ReadonlyMap<number, Dispatch>,
+  context: StateMessageContext,
 ): number {
   const m = send.fields.messageId!;
   const flow = ws.flow({
@@ -265,7 +267,7 @@ function relayFlow(
   const relayDoneAt = stepEntries[stepEntries.length - 1] ?? receivedAt;
 
   // MPFDM moves the SMX to the site; which file is this relay's comes from the order (see assignMoves).
-  const assigned = moves.get(relayDoneAt);
+  const assigned = context.moves.get(relayDoneAt);
   if (!assigned) {
     return forwarded?.utc ?? send.utc;
   }
@@ -281,7 +283,7 @@ function relayFlow(
       : `${file.smx}: first file moved after the relay with ${assigned.counted} records, as many as the relay's state messages`,
     MPFDM_WINDOW,
   );
-  includeOutage(side, flow, file.events[0]!);
+  linkOutageStart(ws, side, flow, file.events[0]!, context);
   ws.chain(dispatch, 'id', `smx=${file.smx}`);
   flow.keys.smxFile = file.smx;
   const moved = file.events.find((i) => c.kind(i) === 'MPFDM.fileMoved');
@@ -378,39 +380,57 @@ function pairSmxMoves(ws: Workspace, side: StateSideIndex): void {
 /**
  * Consecutive MPFDM failures on a host (no successful move between them) are one outage: chained, so that
  * walking back from any of them reaches the first. They are problems, which the workspace holds as events.
+ * Returns each later failure's first.
  */
-function chainMpfdmOutages(ws: Workspace, side: StateSideIndex): void {
+function chainMpfdmOutages(ws: Workspace, side: StateSideIndex): Map<number, number> {
   const c = side.columns;
-  const key = 'MPFDM failures with no successful move between them (one outage)';
+  const starts = new Map<number, number>();
   for (const host of side.hosts()) {
-    let run: CollectedEvent[] = [];
+    let run: number[] = [];
+    const end = (): void => {
+      ws.chain(
+        run.map((i) => c.event(i)),
+        'time',
+        OUTAGE,
+      );
+      for (const i of run.slice(1)) {
+        starts.set(i, run[0]!);
+      }
+      run = [];
+    };
     for (const i of side.kindPrefix(host, 'MPFDM.')) {
       const kind = c.kind(i);
       if (MPFDM_TROUBLE.has(kind ?? '')) {
-        run.push(c.event(i));
+        run.push(i);
       } else if (kind === 'MPFDM.fileMoved') {
-        ws.chain(run, 'time', key);
-        run = [];
+        end();
       }
     }
-    ws.chain(run, 'time', key);
+    end();
   }
+  return starts;
 }
 
-/** Puts the earlier failures of the outage a flow's MPFDM failure belongs to into the flow. */
-function includeOutage(side: StateSideIndex, flow: FlowDraft, from: number): void {
-  const c = side.columns;
-  if (!MPFDM_TROUBLE.has(c.kind(from) ?? '')) {
-    return;
-  }
-  const mpfdm = side.kindPrefix(c.host(from), 'MPFDM.');
-  // Entries are numbered in the host's time order, so its list is sorted by entry: found by halving, not
-  // by a scan per relay (0.3 s of the correlating thread at 1 GB).
-  for (let k = firstIndexAt(mpfdm, from, (i) => i) - 1; k >= 0; k--) {
-    const i = mpfdm[k]!;
-    if (!MPFDM_TROUBLE.has(c.kind(i) ?? '')) {
-      break;
-    }
-    flow.events.add(c.event(i));
+const OUTAGE = 'MPFDM failures with no successful move between them (one outage)';
+
+/**
+ * A flow whose file failed to move in an outage that began earlier takes the outage's first failure, linked
+ * to its own: walking back from it reaches where the outage began. The failures in between are other
+ * files' (the outage is chained through them for walks outside flows), not this flow's: taken into every
+ * flow of a long outage they made each of its flows thousands of events long (at 1 GB, 505 flows of up to
+ * 7,700).
+ */
+function linkOutageStart(
+  ws: Workspace,
+  side: StateSideIndex,
+  flow: FlowDraft,
+  failure: number,
+  context: StateMessageContext,
+): void {
+  const start = context.outageStart.get(failure);
+  if (start !== undefined) {
+    const first = side.columns.event(start);
+    flow.events.add(first);
+    ws.link(first, side.columns.event(failure), 'time', OUTAGE);
   }
 }

@@ -181,3 +181,23 @@ describe('links carry their evidence', () => {
     }
   });
 });
+
+describe('an MPFDM outage (statemsg-stuck-mpfdm)', () => {
+  it("a relay's failed move leads back to the outage's first failure, without the other files' failures", () => {
+    const t = timelines.get('statemsg-stuck-mpfdm')!;
+    const byId = new Map(t.events.map((e) => [e.id, e]));
+    const flow = t.flows.find((f) => f.kind === 'state-message' && f.status === 'failed')!;
+    const smx = String(flow.keys.smxFile);
+    const mpfdm = flow.events.map((id) => byId.get(id)!).filter((e) => e.component === 'SMS_MP_FILE_DISPATCH_MANAGER');
+    // Its own file's lines, and the line where the outage began (MPFDM.log:7, before any file failed).
+    const start = mpfdm[0]!;
+    expect([start.line, start.kind]).toEqual([7, 'MPFDM.cannotConnectToSiteServer']);
+    for (const e of mpfdm.slice(1)) {
+      expect(e.text.includes(smx) || e.kind === 'MPFDM.cannotConnectToSiteServer', e.id).toBe(true);
+    }
+    const ownFirst = mpfdm[1]!;
+    expect(t.links).toContainEqual(expect.objectContaining({ from: start.id, to: ownFirst.id, evidence: 'time' }));
+    const failure = t.failures.find((f) => flow.events.includes(f.event))!;
+    expect(failure.upstreamCause).toBe(start.id);
+  });
+});
