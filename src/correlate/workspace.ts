@@ -126,14 +126,20 @@ export class Workspace {
       this.stateSideIndex = state.index;
       events = state.rest;
     }
+    // Events come in runs of one host (a client's layer has one): its lists are looked up when it changes.
+    let host: string | undefined;
+    let hostEvents: CollectedEvent[] = [];
+    let kinds = new Map<string, CollectedEvent[]>();
     for (const e of events) {
-      push(this.byHost, e.host, e);
+      if (e.host !== host) {
+        host = e.host;
+        hostEvents = this.byHost.get(host) ?? [];
+        this.byHost.set(host, hostEvents);
+        kinds = this.byHostKind.get(host) ?? new Map<string, CollectedEvent[]>();
+        this.byHostKind.set(host, kinds);
+      }
+      hostEvents.push(e);
       if (e.kind !== undefined) {
-        let kinds = this.byHostKind.get(e.host);
-        if (!kinds) {
-          kinds = new Map();
-          this.byHostKind.set(e.host, kinds);
-        }
         push(kinds, e.kind, e);
       }
       const f = e.fields;
