@@ -16,9 +16,10 @@ export function classifyRecord(record: MutableRecord, scans: Scans = ALL_SCANS):
 }
 
 /**
- * Texts remembered for at most this span of a file. A remembered text is a slice of the decoded chunk it
- * was read from and keeps that chunk alive (chunks are 1 MiB), so forgetting at every MiB keeps a large
- * file's earlier chunks collectable.
+ * Texts remembered for at most this span of a file. A text from a chunk that is not all ASCII is a slice of
+ * the decoded chunk and keeps that chunk alive (chunks are up to 8 MiB, see bundle.ts), so forgetting at
+ * every MiB keeps a large file's earlier text collectable; an ASCII line is a string of its own (see
+ * LineDecoder.feedAscii), and the span bounds what the memo holds.
  */
 const MEMO_SPAN = 1 << 20;
 
