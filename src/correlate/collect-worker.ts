@@ -5,8 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { Bundle, BundleFile } from '../parsers/bundle.ts';
 import { openBundle } from '../parsers/bundle.ts';
-import { collectInto } from './collect.ts';
-import { EventPacker } from './collect-pool.ts';
+import { collectPacked } from './collect.ts';
 import type { CollectReply, CollectTask } from './collect-pool.ts';
 
 interface Opened {
@@ -36,9 +35,8 @@ async function collectTask(task: CollectTask): Promise<CollectReply & { transfer
     // Host names and roles are the caller's (it may have overridden them); the bytes are read here.
     files.push({ ...file, ...meta, open: () => file.open() });
   }
-  const packer = new EventPacker();
-  const c = await collectInto({ ...bundle, files }, packer);
-  const events = packer.finish();
+  const c = await collectPacked({ ...bundle, files });
+  const events = c.events;
   const iis = c.iis.columnsForTransfer();
   return {
     id: task.id,

@@ -13,6 +13,8 @@ import { parseBundle } from '../parsers/parse-bundle.ts';
 import type { LogRecord, Severity } from '../parsers/record.ts';
 import type { UtcInstant } from '../parsers/time.ts';
 import { IisIndex } from './iis-index.ts';
+import { EventPacker, unpackEvents } from './packed-events.ts';
+import type { PackedEvents } from './packed-events.ts';
 
 /**
  * The message fields correlation reads: joins, failure codes, summaries, and the columns of an IIS request.
@@ -93,53 +95,6 @@ export type KeptRecord = Pick<
   LogRecord,
   'file' | 'line' | 'endLine' | 'utc' | 'component' | 'severity' | 'thread' | 'offset' | 'length'
 >;
-
-/** Where a collection puts the events it keeps: objects (`collect`), or columns (a worker's EventPacker). */
-export interface EventKeeper {
-  keep(
-    r: KeptRecord,
-    host: string,
-    kind: string | undefined,
-    fields: WorkingFields,
-    seq: number,
-    dup: number,
-    shape: string | undefined,
-  ): void;
-}
-
-/** Keeps each event as a CollectedEvent. */
-class ObjectKeeper implements EventKeeper {
-  readonly events: CollectedEvent[] = [];
-
-  keep(
-    r: KeptRecord,
-    host: string,
-    kind: string | undefined,
-    fields: WorkingFields,
-    seq: number,
-    dup: number,
-    shape: string | undefined,
-  ): void {
-    this.events.push({
-      file: r.file,
-      line: r.line,
-      endLine: r.endLine,
-      host,
-      utc: r.utc!,
-      component: r.component,
-      severity: r.severity,
-      kind,
-      fields,
-      thread: r.thread,
-      seq,
-      offset: r.offset,
-      length: r.length,
-      dup,
-      shape,
-      row: -1,
-    });
-  }
-}
 
 export interface Collected {
   readonly parse: BundleParse;
@@ -367,16 +322,19 @@ export interface CollectOptions {
 }
 
 export async function collect(bundle: Bundle, options: CollectOptions = {}): Promise<Collected> {
-  const keeper = new ObjectKeeper();
-  return { ...(await collectInto(bundle, keeper, options)), events: keeper.events };
+  const c = await collectPacked(bundle, options);
+  return { ...c, events: unpackEvents(c.events) };
 }
 
-/** `collect`, giving the events it keeps to `keeper`. */
-export async function collectInto(
+/**
+ * `collect`, with the events as columns (what a worker sends). Every collection keeps them so as it goes:
+ * a layer's events as objects lived until the layer was done, long enough to be promoted (see EventPacker).
+ */
+export async function collectPacked(
   bundle: Bundle,
-  keeper: EventKeeper,
   options: CollectOptions = {},
-): Promise<Omit<Collected, 'events'>> {
+): Promise<Omit<Collected, 'events'> & { readonly events: PackedEvents }> {
+  const keeper = new EventPacker();
   const iis = new IisIndex();
   const lastSeen = new Map<string, number>();
   const hostOf = new Map(bundle.files.map((f) => [f.path, f.host]));
@@ -467,5 +425,5 @@ export async function collectInto(
   if (lastFile !== '') {
     lastSeen.set(lastFile, lastFileSeen);
   }
-  return { parse, iis, lastSeenByFile: lastSeen, records };
+  return { parse, events: keeper.finish(), iis, lastSeenByFile: lastSeen, records };
 }
