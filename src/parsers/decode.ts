@@ -330,7 +330,7 @@ export class LineDecoder {
 
 /**
  * The line breaks of a chunk, in order, the way VS Code counts them: LF, CRLF and a bare CR each end a line.
- * `lf` and `cr` find the next LF or CR at or after an index (of a string or of bytes). A CR at the very end
+ * `findLf` and `findCr` find the next LF or CR at or after an index (of a string or of bytes). A CR at the end
  * is not a break yet: it may be the first half of a CRLF split across chunks.
  */
 class LineBreaks {
@@ -340,7 +340,7 @@ class LineBreaks {
   private cr: number;
 
   constructor(
-    private readonly lf: (from: number) => number,
+    private readonly findLf: (from: number) => number,
     private readonly findCr: (from: number) => number,
     private readonly limit: number,
     private pos = 0,
@@ -350,7 +350,7 @@ class LineBreaks {
 
   /** Index where the next line ends (its terminator starts), or -1 when no break is left. */
   next(): number {
-    const nl = this.lf(this.pos);
+    const nl = this.findLf(this.pos);
     if (this.cr >= 0 && this.cr < this.pos) {
       this.cr = this.findCr(this.pos);
     }
