@@ -35,7 +35,8 @@ export interface WorkspaceLink {
   readonly to: CollectedEvent;
   readonly evidence: Evidence;
   readonly key: string;
-  readonly windowMs?: number;
+  /** The window of a `time` link; undefined (present, so that every link has one shape) otherwise. */
+  readonly windowMs: number | undefined;
 }
 
 export interface FlowDraft {
@@ -306,39 +307,34 @@ export class Workspace {
     if (from === to) {
       return;
     }
-    const existing = this.linkTo(from, to);
-    if (existing !== undefined) {
-      // Keep the strongest evidence for a pair.
-      const old = this.links[existing]!;
-      if (RANK[evidence] < RANK[old.evidence]) {
-        this.links[existing] = { from, to, evidence, key, ...(windowMs !== undefined && { windowMs }) };
-      }
-      return;
-    }
+    // One shape for every link (windowMs undefined when none), and one lookup of what `from` links to.
+    const link: WorkspaceLink = { from, to, evidence, key, windowMs };
     const index = this.links.length;
     const known = this.linkIndex.get(from);
     if (known === undefined) {
       this.linkIndex.set(from, index);
-    } else if (typeof known === 'number') {
-      this.linkIndex.set(
-        from,
-        new Map([
-          [this.links[known]!.to, known],
-          [to, index],
-        ]),
-      );
     } else {
-      known.set(to, index);
+      const existing = typeof known === 'number' ? (this.links[known]!.to === to ? known : undefined) : known.get(to);
+      if (existing !== undefined) {
+        // Keep the strongest evidence for a pair.
+        if (RANK[evidence] < RANK[this.links[existing]!.evidence]) {
+          this.links[existing] = link;
+        }
+        return;
+      }
+      if (typeof known === 'number') {
+        this.linkIndex.set(
+          from,
+          new Map([
+            [this.links[known]!.to, known],
+            [to, index],
+          ]),
+        );
+      } else {
+        known.set(to, index);
+      }
     }
-    this.links.push({ from, to, evidence, key, ...(windowMs !== undefined && { windowMs }) });
-  }
-
-  private linkTo(from: CollectedEvent, to: CollectedEvent): number | undefined {
-    const known = this.linkIndex.get(from);
-    if (typeof known === 'number') {
-      return this.links[known]!.to === to ? known : undefined;
-    }
-    return known?.get(to);
+    this.links.push(link);
   }
 
   /** Links consecutive events of a list (one host, one stage) so that a flow's stages stay connected. */
