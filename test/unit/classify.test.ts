@@ -71,6 +71,23 @@ describe('RepeatClassifier', () => {
     expect(memo.classify(record(SCAN, { offset: 500_000 }))).toBe(first);
   });
 
+  it('tells apart texts that differ only where its key does not look', () => {
+    // The memo's key samples a few dozen characters: texts differing by one hex digit of their GUID share
+    // keys, more of them than a chain holds. Each must still get its own fields, and a repeat the same.
+    const memo = new RepeatClassifier();
+    const guid = SCAN.indexOf('{') + 1;
+    const texts = Array.from({ length: 36 }, (_, j) =>
+      j === 8 || j === 13 || j === 18 || j === 23 ? SCAN : SCAN.slice(0, guid + j) + 'A' + SCAN.slice(guid + j + 1),
+    );
+    for (const order of [texts, [...texts].reverse()]) {
+      for (const text of order) {
+        const got = memo.classify(record(text));
+        expect(got).toEqual(messageFields('ScanAgent', text, 'ccm'));
+        expect(memo.classify(record(text, { offset: 64 }))).toBe(got);
+      }
+    }
+  });
+
   it('forgets at the next MiB, the next file, and when the component, format or scans differ', () => {
     const memo = new RepeatClassifier();
     const first = memo.classify(record(SCAN));
