@@ -270,13 +270,10 @@ export function unpackEvents(p: PackedEvents): CollectedEvent[] {
   const str = (i: number): string | undefined => (i < 0 ? undefined : strings[i]);
   const events: CollectedEvent[] = [];
   for (let i = 0; i < fieldRefs.length; i++) {
-    const file = strings[refs[i * 5]!]!;
-    const line = ints[i * 6]!;
-    const dup = ints[i * 6 + 4]!;
     const thread = numbers[i * 3 + 2]!;
     events.push({
-      file,
-      line,
+      file: strings[refs[i * 5]!]!,
+      line: ints[i * 6]!,
       endLine: ints[i * 6 + 1]!,
       host: strings[refs[i * 5 + 1]!]!,
       utc: numbers[i * 3]! as CollectedEvent['utc'],
@@ -288,7 +285,7 @@ export function unpackEvents(p: PackedEvents): CollectedEvent[] {
       seq: ints[i * 6 + 2]!,
       offset: numbers[i * 3 + 1]!,
       length: ints[i * 6 + 3]!,
-      dup,
+      dup: ints[i * 6 + 4]!,
       shape: str(refs[i * 5 + 4]!),
       row: -1,
     });

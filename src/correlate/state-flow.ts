@@ -393,8 +393,8 @@ function chainMpfdmOutages(ws: Workspace, side: StateSideIndex): Map<number, num
         'time',
         OUTAGE,
       );
-      for (const i of run.slice(1)) {
-        starts.set(i, run[0]!);
+      for (let k = 1; k < run.length; k++) {
+        starts.set(run[k]!, run[0]!);
       }
       run = [];
     };

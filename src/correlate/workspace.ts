@@ -307,8 +307,7 @@ export class Workspace {
     if (from === to) {
       return;
     }
-    // One shape for every link (windowMs undefined when none), and one lookup of what `from` links to.
-    const link: WorkspaceLink = { from, to, evidence, key, windowMs };
+    // One lookup of what `from` links to; the link is made only when it is kept.
     const index = this.links.length;
     const known = this.linkIndex.get(from);
     if (known === undefined) {
@@ -318,7 +317,7 @@ export class Workspace {
       if (existing !== undefined) {
         // Keep the strongest evidence for a pair.
         if (RANK[evidence] < RANK[this.links[existing]!.evidence]) {
-          this.links[existing] = link;
+          this.links[existing] = { from, to, evidence, key, windowMs };
         }
         return;
       }
@@ -334,7 +333,8 @@ export class Workspace {
         known.set(to, index);
       }
     }
-    this.links.push(link);
+    // One shape for every link: windowMs is there, undefined, when there is none.
+    this.links.push({ from, to, evidence, key, windowMs });
   }
 
   /** Links consecutive events of a list (one host, one stage) so that a flow's stages stay connected. */
