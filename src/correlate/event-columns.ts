@@ -5,13 +5,12 @@
 // timeline (see MadeEvents). An entry that is a problem stays an object (the workspace lists it too, for
 // failures outside flows) and is handed out as that same object.
 
-import type { Severity } from '../parsers/record.ts';
+import { SEVERITIES } from '../parsers/record.ts';
 import type { UtcInstant } from '../parsers/time.ts';
 import type { CollectedEvent, WorkingFields } from './collect.ts';
 import { MadeEvents } from './made-events.ts';
 import { Interner } from './store.ts';
 
-const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error'];
 /** Per entry in `ints`: file, host, component, kind (ids in `strings`, -1 for no kind), severity. */
 const INTS = 5;
 

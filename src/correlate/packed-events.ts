@@ -3,6 +3,7 @@
 // in typed arrays, the fields objects as a tape of words.
 
 import type { CollectedEvent, KeptRecord, WorkingFields } from './collect.ts';
+import { SEVERITIES } from '../parsers/record.ts';
 import { Interner } from './store.ts';
 
 /**
@@ -35,8 +36,6 @@ export interface PackedEvents {
   /** Numbers of the fields that are not 32-bit integers, by the index the tape gives. */
   readonly doubles: Float64Array;
 }
-
-const SEVERITIES: ReadonlyArray<CollectedEvent['severity']> = ['info', 'warning', 'error'];
 
 /** A copy of `a` twice as long. */
 function doubled<T extends Int32Array | Float64Array>(a: T): T {

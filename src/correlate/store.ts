@@ -8,7 +8,7 @@ import type { MessageFields } from '../parsers/messages/fields.ts';
 import type { CollectedEvent } from './collect.ts';
 import type { ExportEvent, ExportSource } from './export.ts';
 import type { RecordReader, RereadRecord } from '../parsers/reread.ts';
-import type { Severity } from '../parsers/record.ts';
+import { SEVERITIES } from '../parsers/record.ts';
 import type { UtcInstant } from '../parsers/time.ts';
 import type {
   Evidence,
@@ -20,7 +20,6 @@ import type {
   TimelineLink,
 } from './model.ts';
 
-const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error'];
 const EVIDENCE: readonly Evidence[] = ['id', 'derived', 'time'];
 
 /** What the store takes of a collected event (the rest — text, fields — is read again when shown). */

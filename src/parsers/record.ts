@@ -24,6 +24,9 @@ export type LogFormat =
 
 export type Severity = 'info' | 'warning' | 'error';
 
+/** Severities by rank: the number columns store for a record's severity is its index here. */
+export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error'];
+
 export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
 export interface LogRecord {
