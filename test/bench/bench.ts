@@ -237,18 +237,30 @@ async function main(): Promise<void> {
       const size = floor.bytes / MB;
       const rate = (r: PhaseResult): number => r.bytes / MB / r.seconds;
       const vsFloor = (r: PhaseResult): number => Number((rate(r) / rate(floor)).toFixed(2));
+      // CPU per record, all threads, beside what the 1/3-of-the-floor target leaves for everything: its wall
+      // time on every core this machine has. This is what says whether a change of design could reach it.
+      const records = parse?.units ?? frame?.units;
+      const usPerRecord = (cpuSeconds: number): number | '-' =>
+        records ? Number(((cpuSeconds * 1e6) / records).toFixed(2)) : '-';
+      const cores = defaultWorkerCount();
+      const targetCpuS = ((3 * size) / rate(floor)) * cores;
       const row = {
         bundleMB: Math.round(size),
         floorMBs: Math.round(rate(floor)),
         floorPeakMB: Math.round(floor.maxRssMB),
         floorCpuS: Number(floor.cpuSeconds.toFixed(1)),
-        ...(frame && { frameMBs: Math.round(rate(frame)), frameVsFloor: vsFloor(frame) }),
+        ...(frame && {
+          frameMBs: Math.round(rate(frame)),
+          frameVsFloor: vsFloor(frame),
+          frameCpuUsPerRecord: usPerRecord(frame.cpuSeconds),
+        }),
         ...(parse && {
           parseMBs: Math.round(rate(parse)),
           parseVsFloor: vsFloor(parse),
           records: parse.units,
           parsePeakMB: Math.round(parse.maxRssMB),
           parsePeakVsBundle: Number((parse.maxRssMB / size).toFixed(3)),
+          parseCpuUsPerRecord: usPerRecord(parse.cpuSeconds),
         }),
         ...(parallel && {
           threadsMBs: Math.round(rate(parallel)),
@@ -263,6 +275,8 @@ async function main(): Promise<void> {
           analyzeCpuS: Number(analyze.cpuSeconds.toFixed(1)),
           analyzeMainCpuS: analyze.mainCpuSeconds === undefined ? '-' : Number(analyze.mainCpuSeconds.toFixed(1)),
           flows: analyze.units,
+          analyzeCpuUsPerRecord: usPerRecord(analyze.cpuSeconds),
+          targetCpuUsPerRecord: usPerRecord(targetCpuS),
           cappedHeapMB: capMB,
           cappedMBs: capped ? Math.round(rate(capped)) : 'out of memory',
           cappedPeakMB: capped ? Math.round(capped.maxRssMB) : '-',
@@ -298,6 +312,19 @@ async function main(): Promise<void> {
             ? `analyze, heap capped at ${capMB} MB: ${row.cappedMBs} MB/s, peak ${row.cappedPeakMB} MB = ${row.cappedPeakVsBundle} x bundle`
             : `analyze does not fit a heap capped at ${capMB} MB`,
         );
+        if (records) {
+          parts.push(
+            `CPU per record (${records} records): ` +
+              [
+                frame && `records ${row.frameCpuUsPerRecord} µs`,
+                parse && `records + message fields ${row.parseCpuUsPerRecord} µs`,
+                `analyze ${row.analyzeCpuUsPerRecord} µs`,
+              ]
+                .filter(Boolean)
+                .join(', ') +
+              `; 1/3 of the floor leaves ${row.targetCpuUsPerRecord} µs on ${cores} cores`,
+          );
+        }
       }
       console.log(parts.join(' | '));
     }
