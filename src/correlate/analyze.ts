@@ -33,7 +33,8 @@ export interface AnalyzeOptions {
   /**
    * Threads that read and classify the layers ahead of the correlator (see collect-pool.ts); 0 reads on
    * this thread. Default: one per core but this thread's, when `collect-worker.js` sits beside the
-   * running bundle (the CLI's and the benchmark's dist/); never from sources run as TypeScript.
+   * running bundle (the CLI's and the benchmark's dist/) and the clients' logs are large enough to pay
+   * for a thread (`LOCAL_COLLECT_BYTES`); never from sources run as TypeScript.
    */
   readonly workers?: number;
   readonly workerScript?: string;
@@ -93,7 +94,8 @@ export async function analyzeToStore(bundle: Bundle, options: AnalyzeOptions = {
       }
     }
   };
-  const collector = makeCollector(bundle, options);
+  const clientBytes = bundle.files.reduce((sum, f) => (isClient.has(f.host) ? sum + f.size : sum), 0);
+  const collector = makeCollector(bundle, options, clientBytes);
   try {
     collector.submit(
       bundle.files.filter((f) => !isClient.has(f.host)),

@@ -3,11 +3,11 @@
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/correlate/analyze.ts';
-import { aheadBytes } from '../../src/correlate/collect-pool.ts';
+import { aheadBytes, collectWorkers, LOCAL_COLLECT_BYTES } from '../../src/correlate/collect-pool.ts';
 import { packEvents, unpackEvents } from '../../src/correlate/packed-events.ts';
 import type { CollectedEvent } from '../../src/correlate/collect.ts';
 import { openBundle } from '../../src/parsers/bundle.ts';
@@ -72,6 +72,19 @@ describe('collecting on worker threads', () => {
     await expect(analyzeBundle(broken, { workers: 2, workerScript: WORKER })).rejects.toThrow(
       /no\/such\/file\.log: not found in the bundle/,
     );
+  });
+});
+
+describe('how many threads collect', () => {
+  it("collects on the calling thread until the clients' logs are worth a thread's start", () => {
+    expect(collectWorkers(undefined, 0)).toBe(0);
+    expect(collectWorkers(undefined, LOCAL_COLLECT_BYTES - 1)).toBe(0);
+    expect(collectWorkers(undefined, LOCAL_COLLECT_BYTES)).toBe(availableParallelism() - 1);
+  });
+
+  it('does as the caller asks, whatever the size', () => {
+    expect(collectWorkers(2, 1000)).toBe(2);
+    expect(collectWorkers(0, 10 * LOCAL_COLLECT_BYTES)).toBe(0);
   });
 });
 
