@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { Worker, isMainThread } from 'node:worker_threads';
 import { analysisHeapMB, outgrewHeap } from '../service/heap-bound.ts';
+import { isSmallBundle } from './small-bundle.ts';
 import { BundleError } from '../parsers/bundle.ts';
 import { runAnalyze, runExport } from './analyze-command.ts';
 import { parseHostOptions, runParse } from './parse-command.ts';
@@ -39,6 +40,14 @@ function single(paths: readonly string[], command: string): string {
 
 const HOST = { host: { type: 'string', multiple: true } } as const;
 const HELP = { help: { type: 'boolean', short: 'h', default: false } } as const;
+const ANALYZE_OPTIONS = {
+  json: { type: 'string' },
+  csv: { type: 'string' },
+  html: { type: 'string' },
+  ...HOST,
+  ...HELP,
+} as const;
+const EXPORT_OPTIONS = { dest: { type: 'string' }, ...HOST, ...HELP } as const;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -65,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { json: { type: 'string' }, csv: { type: 'string' }, html: { type: 'string' }, ...HOST, ...HELP },
+        options: ANALYZE_OPTIONS,
       });
       if (values.help) {
         return usage();
@@ -81,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { dest: { type: 'string' }, ...HOST, ...HELP },
+        options: EXPORT_OPTIONS,
       });
       if (values.help) {
         return usage();
@@ -120,15 +129,33 @@ function usage(): number {
 /** Commands that correlate a bundle: they run on a thread with a bounded heap (see `analysisHeapMB`). */
 const CORRELATING = new Set(['analyze', 'export']);
 
+/** The bundle a correlating command names, when its arguments are well formed. */
+function bundleArgument(argv: readonly string[]): string | undefined {
+  const [command, ...rest] = argv;
+  const options = command === 'analyze' ? ANALYZE_OPTIONS : command === 'export' ? EXPORT_OPTIONS : undefined;
+  if (options === undefined) {
+    return undefined;
+  }
+  try {
+    const { positionals } = parseArgs({ args: rest, allowPositionals: true, options });
+    return positionals.length === 1 ? positionals[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Runs a correlating command on a worker thread whose old generation is bounded below 2 GB, so that V8
  * lets its heap grow to less than twice its live set instead of four times; this thread only waits. The
  * worker prints and writes as the command would here (its stdout and stderr come through this process)
  * and ends with the command's exit code. If the bundle does not fit the bound, the command runs again on
- * this thread without it.
+ * this thread without it. A small bundle runs here from the start (see `isSmallBundle`).
  */
 async function run(argv: string[]): Promise<number> {
-  const heapMB = isMainThread && CORRELATING.has(argv[0] ?? '') ? analysisHeapMB() : undefined;
+  const path = isMainThread && CORRELATING.has(argv[0] ?? '') ? bundleArgument(argv) : undefined;
+  // A bound the user set applies whatever the size.
+  const small = path !== undefined && !process.env.CMFLOW_HEAP_MB && isSmallBundle(path);
+  const heapMB = path !== undefined && !small ? analysisHeapMB() : undefined;
   if (heapMB === undefined) {
     return main(argv);
   }
