@@ -4,10 +4,10 @@
 import { parseArgs } from 'node:util';
 import { Worker, isMainThread } from 'node:worker_threads';
 import { analysisHeapMB, outgrewHeap } from '../service/heap-bound.ts';
-import { isSmallBundle } from './small-bundle.ts';
 import { BundleError } from '../parsers/bundle.ts';
 import { runAnalyze, runExport } from './analyze-command.ts';
 import { parseHostOptions, runParse } from './parse-command.ts';
+import { isSmallBundle } from './small-bundle.ts';
 import { runSpy } from './spy-command.ts';
 import { SPY_TABS, findTab } from '../spy/spy.ts';
 
@@ -126,7 +126,7 @@ function usage(): number {
   return 0;
 }
 
-/** Commands that correlate a bundle: they run on a thread with a bounded heap (see `analysisHeapMB`). */
+/** Commands that correlate a bundle: a large one runs on a thread with a bounded heap (see `run`). */
 const CORRELATING = new Set(['analyze', 'export']);
 
 /** The bundle a correlating command names, when its arguments are well formed. */
