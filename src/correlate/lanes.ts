@@ -227,64 +227,6 @@ function gallop(times: Float64Array, t: number, from: number, to: number): numbe
   return lowerBound(times, t, lo + 1, Math.min(to, lo + step));
 }
 
-/** Runs in order that `mergeRuns` merges; more than this, and the bucket sort is cheaper. */
-const MAX_RUNS = 32;
-
-/**
- * Sorts `items` (with their `keys`) in place by merging the runs already in order, when there are at most
- * MAX_RUNS of them; false, untouched, when there are more. A lane is a log file or a few, and a client's
- * lanes of LocationServices, CcmMessaging and StateMessage come out of order where their files interleave:
- * at 100 MB, 189 of 821 lanes, with one row in a hundred out of place, which the bucket sort went through
- * whole. Sorting every lane of the 1 GB bundle: 74 against 274 ms cold, 90 against 115 ms warm.
- */
-function mergeRuns(items: Int32Array, keys: Float64Array): boolean {
-  const n = items.length;
-  const before = (a: number, b: number): boolean =>
-    keys[a]! < keys[b]! || (keys[a]! === keys[b]! && items[a]! < items[b]!);
-  const bounds = [0];
-  for (let i = 1; i < n; i++) {
-    if (before(i, i - 1)) {
-      if (bounds.length > MAX_RUNS) {
-        return false;
-      }
-      bounds.push(i);
-    }
-  }
-  bounds.push(n);
-  let fromItems: Int32Array = items;
-  let fromKeys: Float64Array = keys;
-  let toItems: Int32Array = new Int32Array(n);
-  let toKeys: Float64Array = new Float64Array(n);
-  let runs = bounds;
-  while (runs.length > 2) {
-    const next = [0];
-    for (let r = 0; r + 1 < runs.length; r += 2) {
-      const lo = runs[r]!;
-      const mid = runs[r + 1]!;
-      const hi = r + 2 < runs.length ? runs[r + 2]! : mid;
-      let a = lo;
-      let b = mid;
-      for (let o = lo; o < hi; o++) {
-        const takeA =
-          b >= hi ||
-          (a < mid &&
-            (fromKeys[a]! < fromKeys[b]! || (fromKeys[a]! === fromKeys[b]! && fromItems[a]! < fromItems[b]!)));
-        const from = takeA ? a++ : b++;
-        toItems[o] = fromItems[from]!;
-        toKeys[o] = fromKeys[from]!;
-      }
-      next.push(hi);
-    }
-    [fromItems, toItems] = [toItems, fromItems];
-    [fromKeys, toKeys] = [toKeys, fromKeys];
-    runs = next;
-  }
-  if (fromItems !== items) {
-    items.set(fromItems);
-  }
-  return true;
-}
-
 /**
  * Sorts `items` in place by `key[item]`, ties by item: a bucket sort (buckets as many as items over the
  * keys' range, each finished by insertion sort), because a comparator sort of millions of items costs
@@ -311,9 +253,6 @@ export function sortByKey(items: Int32Array, key: (item: number) => number): voi
     }
   }
   if (sorted) {
-    return;
-  }
-  if (mergeRuns(items, keys)) {
     return;
   }
   const buckets = n;

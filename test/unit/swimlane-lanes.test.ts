@@ -58,8 +58,7 @@ describe('sortByKey', () => {
       fc
         .array(fc.double({ noNaN: true, noDefaultInfinity: true, min: 0, max: 1 }), { maxLength: 400 })
         .map((xs) => [...xs].sort((a, b) => a - b)),
-      // Runs in order one after another, as a lane read from files that interleave: up to 40 runs, so
-      // both the merge of runs (at most 32) and the bucket sort meet them.
+      // Runs in order one after another, as a lane read from files that interleave.
       fc
         .array(fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 30 }), { maxLength: 40 })
         .map((runs) => runs.flatMap((run) => [...run].sort((a, b) => a - b))),
@@ -88,7 +87,7 @@ describe('sortByKey', () => {
     }
   });
 
-  it('merges a few runs in order, each a burst of equal times, ties by item', () => {
+  it('sorts a few runs in order, each a burst of equal times, ties by item', () => {
     // Two files of one lane that interleave, every time repeated: the merge must still order ties by item.
     const values = [...Array.from({ length: 3000 }, (_, i) => 1e12 + Math.floor(i / 7))];
     values.push(...Array.from({ length: 3000 }, (_, i) => 1e12 + Math.floor(i / 5)));
