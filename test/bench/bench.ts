@@ -243,7 +243,7 @@ async function main(): Promise<void> {
       const usPerRecord = (cpuSeconds: number): number | '-' =>
         records ? Number(((cpuSeconds * 1e6) / records).toFixed(2)) : '-';
       const cores = defaultWorkerCount();
-      const targetCpuS = ((3 * size) / rate(floor)) * cores;
+      const targetCpuS = 3 * floor.seconds * cores;
       const row = {
         bundleMB: Math.round(size),
         floorMBs: Math.round(rate(floor)),
