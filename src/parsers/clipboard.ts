@@ -13,7 +13,7 @@ const COMPONENT = /^[A-Za-z_][\w.-]*$/;
 export class ClipboardFramer extends Framer {
   line(text: string, lineNo: number, offset: number, bytes: number): void {
     if (isBlank(text)) {
-      this.blank(bytes);
+      this.blank(offset, bytes);
       return;
     }
     const cols = text.split('\t').map((c) => c.trim());

@@ -99,7 +99,7 @@ export class ConfigMgrFramer extends Framer {
       return;
     }
     if (isBlank(text) && this.loose.length === 0) {
-      this.blank(bytes);
+      this.blank(offset, bytes);
       return;
     }
     this.loose.push({ text, line: lineNo, offset, bytes });
@@ -381,7 +381,7 @@ export class ConfigMgrFramer extends Framer {
     const format = this.last?.format ?? 'ccm';
     for (const l of loose) {
       if (isBlank(l.text)) {
-        this.blank(l.bytes);
+        this.blank(l.offset, l.bytes);
       } else {
         this.orphan(l.text, l.line, l.offset, l.bytes, format);
       }

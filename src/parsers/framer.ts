@@ -53,10 +53,15 @@ export abstract class Framer implements LineSink {
     this.ctx.sink.problem(p);
   }
 
-  /** A whitespace-only line outside any record: it belongs to the record before it. */
-  protected blank(bytes: number): void {
-    if (this.held) {
-      this.held.length += bytes;
+  /**
+   * A whitespace-only line outside any record: it belongs to the record before it when it follows that
+   * record's bytes. NUL padding reported in between (`junk`) leaves it in no record: a record's span never
+   * covers bytes reported as junk.
+   */
+  protected blank(offset: number, bytes: number): void {
+    const held = this.held;
+    if (held !== undefined && held.offset + held.length === offset) {
+      held.length += bytes;
     } else {
       this.skippedBytes += bytes;
     }

@@ -21,7 +21,7 @@ export class IisFramer extends Framer {
 
   line(text: string, lineNo: number, offset: number, bytes: number): void {
     if (isBlank(text)) {
-      this.blank(bytes);
+      this.blank(offset, bytes);
       return;
     }
     const r = this.newRecord('iis', lineNo, offset);

@@ -6,7 +6,7 @@ import { Framer, isBlank, textSeverity } from './framer.ts';
 export class PlainTextFramer extends Framer {
   line(text: string, lineNo: number, offset: number, bytes: number): void {
     if (isBlank(text)) {
-      this.blank(bytes);
+      this.blank(offset, bytes);
       return;
     }
     const r = this.newRecord('text', lineNo, offset);

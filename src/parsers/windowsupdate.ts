@@ -16,7 +16,7 @@ export class WindowsUpdateFramer extends Framer {
 
   line(text: string, lineNo: number, offset: number, bytes: number): void {
     if (isBlank(text)) {
-      this.blank(bytes);
+      this.blank(offset, bytes);
       return;
     }
     if (!this.legacy(text, lineNo, offset, bytes) && !this.etl(text, lineNo, offset, bytes)) {

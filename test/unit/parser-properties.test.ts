@@ -143,7 +143,7 @@ describe('every framer, any bytes, any chunking', () => {
           }
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 3000 },
     );
   });
 

@@ -97,6 +97,20 @@ describe('encodings and line ends', () => {
     expect(nul).toMatchObject({ line: 2, length: 64 });
     expect(out.summary.skippedBytes + out.records.reduce((s, r) => s + r.length, 0) + 64).toBe(out.summary.bytes);
   });
+
+  it('leaves blanks after NUL padding out of the record before it, whose span would cover the NULs', () => {
+    // The writer died mid-line, padded with NULs, and the next write began with a space. Found by the
+    // property test at 38,000 runs: the record's span swallowed the NULs reported as junk.
+    const text = ccm('before', '10:00:00.000+000') + CRLF + '\0\0\0 ' + CRLF + ccm('after', '10:05:00.000+000');
+    const out = parse(text);
+    const [before, after] = out.records;
+    expect(out.records.map((r) => r.text)).toEqual(['before', 'after']);
+    const nul = out.problems.find((p) => p.message.includes('NUL'))!;
+    expect(nul).toMatchObject({ line: 2, length: 3 });
+    expect(before!.offset + before!.length).toBe(nul.offset);
+    expect(after!.offset).toBe(nul.offset + nul.length + 3);
+    expect(out.summary.skippedBytes).toBe(3);
+  });
 });
 
 describe('CCM time and bias', () => {
