@@ -1,6 +1,6 @@
 // The CCM attribute element `<time="…" date="…" component="…" context="…" type="1" thread="12" file="x.cpp:9">`.
 //
-// Two readers, measured on the same 200,000 elements (see test/unit/attributes.test.ts and ARCHITECTURE.md):
+// Two readers, measured on the same 200,000 elements (see ARCHITECTURE.md; tested in attributes.test.ts):
 // a hand scanner for the shape every ConfigMgr writer emits (`name="value"` pairs, any order, any subset),
 // and a Chevrotain lexer + parser for everything else (single quotes, unquoted values, spaces around `=`,
 // a missing `>`), which also says what was wrong. The scanner is several times faster, so it runs first;
@@ -135,16 +135,26 @@ class AttributeGrammar extends EmbeddedActionsParser {
     this.performSelfAnalysis();
   }
 
+  /**
+   * Pairs read by `element`, kept here rather than returned: when the element breaks off where recovery
+   * cannot resume (`<time=` at the end of a truncated file), the rule returns nothing, and the pairs read
+   * before the break are still the record's.
+   */
+  pairs: Array<[string, string]> = [];
+
   /** element := '<'? attribute* '>'? */
-  readonly element = this.RULE('element', (): Array<[string, string]> => {
-    const pairs: Array<[string, string]> = [];
+  readonly element = this.RULE('element', (): void => {
     this.OPTION(() => this.CONSUME(Open));
     this.MANY(() => {
       const pair = this.SUBRULE(this.attribute);
-      this.ACTION(() => pairs.push(pair));
+      this.ACTION(() => {
+        // A recovered attribute may come back without its parts.
+        if (pair !== undefined && typeof pair[0] === 'string') {
+          this.pairs.push([pair[0], typeof pair[1] === 'string' ? pair[1] : '']);
+        }
+      });
     });
     this.OPTION2(() => this.CONSUME(Close));
-    return pairs;
   });
 
   /** attribute := Word ('=' value)? */
@@ -196,8 +206,9 @@ export function readAttributes(s: string, start: number, out: CcmAttributes): vo
   const lexed = attributeLexer.tokenize(source);
   grammar ??= new AttributeGrammar(false);
   grammar.input = lexed.tokens;
-  const pairs = grammar.element();
-  for (const [name, value] of pairs) {
+  grammar.pairs = [];
+  grammar.element();
+  for (const [name, value] of grammar.pairs) {
     assignAt(out, name, 0, name.length, value);
   }
   const closed = source.endsWith('>');

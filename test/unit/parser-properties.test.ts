@@ -17,6 +17,9 @@ const FRAGMENTS = [
   ' date="3-24-2026"',
   'component="WUAHandler"',
   'type="3"',
+  // An element cut off inside an attribute (a file copied while being written).
+  ' date=',
+  '=',
   '>',
   '"',
   "'",

@@ -281,6 +281,24 @@ describe('CCM framing', () => {
     expect(out.problems.map((p) => p.line)).toEqual([2, 3]);
   });
 
+  it.each([
+    ['an attribute name and "="', '<time='],
+    ['a value', '<time="10:00:01.000+000" date="01-20-2014" component='],
+    ['a value of the last attribute', '<time="10:00:01.000+000" date="01-20-2014" component="WUAHandler" type='],
+    ['"=" after "="', '<time==" date='],
+  ])('reads an element cut short after %s (a file copied while being written)', (_name, element) => {
+    // The attribute grammar's recovery cannot resume at such an end; the parser threw here once.
+    const out = parse(ccm('before', '10:00:00.000+000') + CRLF + '<![LOG[cut]LOG]!>' + element);
+    expect(out.records.map((r) => r.text)).toEqual(['before', 'cut']);
+    // What was read before the cut is kept: the time, or else the previous record's, which is said.
+    const timed = element.includes('10:00:01');
+    expect(utc(out.records[1])).toBe(timed ? '2014-01-20T10:00:01.000Z' : '2014-01-20T10:00:00.000Z');
+    expect(out.problems.map((p) => p.line)).toEqual(timed ? [2] : [2, 2]);
+    expect(out.problems.map((p) => p.message).join('\n')).toContain(
+      'record attributes: malformed attributes, no closing ">"',
+    );
+  });
+
   it('keeps orphan lines as records of their own with the time before them', () => {
     const out = parse(
       ccm('Executing command', '10:00:00.000+000') +
