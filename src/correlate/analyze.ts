@@ -49,9 +49,14 @@ export interface AnalyzeOptions {
  * shared layer.
  */
 export async function analyzeBundle(bundle: Bundle, options: AnalyzeOptions = {}): Promise<Timeline> {
-  const store = await analyzeToStore(bundle, options);
-  await store.prefetch();
-  return store.timeline.materialize('all');
+  const analyzed = await analyzeToStore(bundle, options);
+  try {
+    await analyzed.prefetch();
+    return analyzed.timeline.materialize('all');
+  } finally {
+    // The timeline holds its texts: the files the reader opened to read them are closed.
+    analyzed.close();
+  }
 }
 
 export interface AnalyzedBundle {

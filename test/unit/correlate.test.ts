@@ -2,7 +2,7 @@
 // their ids, SMX files and serial numbers, each host's clock skew within the stated uncertainty, and for
 // each failure bundle the upstream cause line, its error code and the chain to it.
 
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/correlate/analyze.ts';
@@ -179,6 +179,20 @@ describe('links carry their evidence', () => {
       const kinds = new Set(t.links.map((l) => l.evidence));
       expect(kinds).toEqual(new Set(['id', 'derived', 'time']));
     }
+  });
+});
+
+describe('analyzeBundle', () => {
+  it.runIf(existsSync('/proc/self/fd'))('closes the files it read texts from again', async () => {
+    // Client Spy analyses a bundle with it on every refresh: each call left up to 32 files open.
+    const openFiles = (): number => readdirSync('/proc/self/fd').length;
+    const bundle = await openBundle(join(ROOT, 'samples/logs/wsus-unreachable-2ee2'));
+    await analyzeBundle(bundle);
+    const before = openFiles();
+    for (let i = 0; i < 3; i++) {
+      expect((await analyzeBundle(bundle)).events.length).toBeGreaterThan(0);
+    }
+    expect(openFiles()).toBe(before);
   });
 });
 
