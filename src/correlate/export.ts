@@ -475,8 +475,13 @@ code, .mono, td.time, td.cite { font-family: ui-monospace, "Cascadia Mono", Cons
 table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 1px solid var(--line); padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
 th { background: var(--head); position: sticky; top: 0; }
+/* A row a link lands on stops below the sticky header instead of under it. */
+tbody tr { scroll-margin-top: 2.5rem; }
 td.text, .text { white-space: pre-wrap; overflow-wrap: anywhere; }
 td.time { white-space: nowrap; }
+/* A path has no break opportunity of its own: without one it took the width the message needed. */
+td.cite { overflow-wrap: anywhere; min-width: 12rem; }
+td.text { min-width: 20rem; width: 100%; }
 td.num { text-align: right; }
 tr.sev-error td { background: var(--err-bg); }
 tr.sev-warning td { background: var(--warn-bg); }
