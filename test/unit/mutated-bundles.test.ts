@@ -1,11 +1,22 @@
 // Sample bundles damaged the ways real bundles are (files cut off while being written, lines lost or
-// doubled, clocks shifted, bytes corrupted, files re-encoded, renamed as rotated, emptied): analysis never
+// doubled, clocks shifted, bytes corrupted, files re-encoded, renamed as rotated, emptied, a machine's
+// folder missing, a log filed under the wrong machine or at the bundle's root): analysis never
 // throws, and what it returns holds together: unique event ids in time order, every flow, link and failure
 // citing events that exist, flows in time order, finite clock estimates, every export written.
 
-import { cpSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/correlate/analyze.ts';
@@ -47,6 +58,9 @@ const DAMAGES = [
   'rotated name',
   'empty',
   'lines of another file',
+  'a host missing',
+  'filed under another host',
+  'moved to the root',
 ] as const;
 
 const damage: fc.Arbitrary<Damage> = fc.record({
@@ -56,8 +70,10 @@ const damage: fc.Arbitrary<Damage> = fc.record({
   n: fc.nat(1000),
 });
 
-function apply(files: string[], d: Damage): void {
+function apply(root: string, files: string[], d: Damage): void {
   const f = files[d.file % files.length]!;
+  const [host = '', ...rest] = relative(root, f).split(sep);
+  const hosts = readdirSync(root).filter((n) => statSync(join(root, n)).isDirectory());
   const text = readFileSync(f, 'latin1');
   const lines = text.split(/(?<=\n)/);
   const i = Math.floor(d.at * lines.length);
@@ -111,6 +127,16 @@ function apply(files: string[], d: Damage): void {
       lines.splice(i, 0, ...other.slice(0, d.n % (other.length + 1)));
       return write(lines.join(''));
     }
+    case 'a host missing':
+      return rmSync(join(root, host), { recursive: true, force: true });
+    case 'filed under another host': {
+      // Same place under another machine's folder, replacing its log of that name if it has one.
+      const to = join(root, hosts[d.n % hosts.length] ?? '', ...(rest.length > 0 ? rest : [host]));
+      mkdirSync(dirname(to), { recursive: true });
+      return renameSync(f, to);
+    }
+    case 'moved to the root':
+      return renameSync(f, join(root, `${d.n}-${basename(f)}`));
   }
 }
 
@@ -156,7 +182,7 @@ describe('damaged sample bundles', () => {
             for (const d of damages) {
               const files = logFiles(dir);
               if (files.length > 0) {
-                apply(files, d);
+                apply(dir, files, d);
               }
             }
             const bundle = await openBundle(dir);
