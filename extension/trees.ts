@@ -283,6 +283,10 @@ function failureTooltip(f: FailureRef): vscode.MarkdownString {
   md.appendText(`${f.upstreamCause.file}:${f.upstreamCause.line} — ${oneLine(f.upstreamCause.text, 300)}`);
   md.appendMarkdown('\n\n**Next check** ');
   md.appendText(f.hint);
+  if (f.source !== undefined) {
+    md.appendMarkdown('\n\n*Source:* ');
+    md.appendText(f.source);
+  }
   if (f.occurrences > 1) {
     md.appendMarkdown('\n\n');
     md.appendText(`Seen ${f.occurrences} times.`);

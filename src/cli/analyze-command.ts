@@ -168,6 +168,9 @@ export function summaryText(t: Timeline, limit = 10): string {
       lines.push(`    chain:    ${f.chain.map((id) => shortCite(byId.get(id), id)).join(' → ')}`);
     }
     lines.push(`    check:    ${f.hint}`);
+    if (f.source !== undefined) {
+      lines.push(`    source:   ${f.source}`);
+    }
   }
   if (inFlows.length > LISTED) {
     lines.push(`  … and ${inFlows.length - LISTED} more (see --json / --html)`);

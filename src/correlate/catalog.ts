@@ -47,7 +47,8 @@ const S2_COMPONENTS_CAUSE =
   'S2: one of the scan errors "caused by missing or corrupted components": "Several issues can be caused by missing or corrupted files or registry keys, component registrations" …';
 const S2_COMPONENTS_CHECK =
   'S2: run the Windows Update troubleshooter, or reset the Windows Update components: stop wuauserv and BITS, rename %windir%\\SoftwareDistribution (W3 also renames %windir%\\System32\\catroot2), start them again and rescan; [S] if it persists, DISM /Online /Cleanup-Image /RestoreHealth and sfc /scannow.';
-const S2_COMPONENTS_SOURCE = 'S2 Troubleshoot software update scan failures ("missing or corrupted components")';
+const S2_COMPONENTS_SOURCE =
+  'S2 Troubleshoot software update scan failures ("missing or corrupted components"); W3 Windows Update common errors (catroot2)';
 
 // Checks shared by the certificate-trust family.
 const TRUST_CHECK =
@@ -156,7 +157,8 @@ const ROWS: readonly Row[] = [
       '[S] Something other than WSUS answered, or WSUS answered with an error page: a proxy, web filter or TLS-inspection device, a load balancer, or an IIS error page instead of the web service.',
     nextCheck:
       "From the client, open http://<SUP>:8530/ClientWebService/wusserverversion.xml (an S2 test URL) and check the body is WSUS's XML; look for the client's requests at that time in the SUP IIS log (absent means something in between answered); `netsh winhttp show proxy`.",
-    source: 'W6 WinHTTP Error Messages; Windows SDK winerror.h (this code is not in the reference tables)',
+    source:
+      'W6 WinHTTP Error Messages; Windows SDK winerror.h (this code is not in the reference tables); S2 Troubleshoot software update scan failures (test URLs)',
     decimal: -2147012744,
     facility: 'WinHTTP',
     win32: {

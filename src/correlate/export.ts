@@ -261,6 +261,7 @@ function failureJson(f: TimelineFailure): Json {
     upstreamCause: f.upstreamCause,
     chain: [...f.chain],
     hint: f.hint,
+    source: f.source ?? null,
     flow: f.flow ?? null,
     type: f.type,
     occurrences: f.occurrences,
@@ -645,6 +646,7 @@ function failureBlock(r: Report, f: TimelineFailure, index: number): SafeHtml {
 <dt>failing event</dt><dd>${eventDetail(r, f.event)}</dd>
 <dt>upstream cause</dt><dd>${eventDetail(r, f.upstreamCause)}</dd>
 <dt>hint</dt><dd>${f.hint}</dd>
+${f.source === undefined ? '' : markup`<dt>source</dt><dd>${f.source}</dd>`}
 ${flow}
 <dt>kind</dt><dd>${kind}${seen}</dd>
 </dl>

@@ -40,8 +40,12 @@ const PROBLEM_KINDS = new Set([
   'WSyncMgr.syncFailed',
 ]);
 
-/** What a failure without an error code means, and what to check, by the kind of its upstream cause. */
-const KIND_ADVICE: Record<string, { meaning: string; hint: string }> = {
+const S2 = 'S2 Troubleshoot software update scan failures';
+const S9 = 'S9 How to troubleshoot WSUS connection failures';
+const S11 = "S11 Configuration Manager clients don't get software updates";
+
+/** What a failure without an error code means, what to check, and the sources, by the kind of its upstream cause. */
+const KIND_ADVICE: Record<string, { meaning: string; hint: string; source: string }> = {
   'MPLocation.replyBody': {
     meaning: 'The management point returned no WSUS (software update point) location for the update source.',
     hint:
@@ -49,24 +53,29 @@ const KIND_ADVICE: Record<string, { meaning: string; hint: string }> = {
       "SUP synchronised (WSyncMgr.log), and that the content version the client asks for matches the site's " +
       "(MP_Location 'Version' against WSyncMgr 'Set content version'); in the site database see CI_UpdateSources, " +
       'WSUSServerLocations and Update_SyncStatus.',
+    source: `${S11}; ${S2}`,
   },
   'LocationServices.wsusLocationReply': {
     meaning: 'The location reply the client received lists no WSUS server.',
     hint: 'See the management point that answered (MP_Location.log): an empty reply there means no SUP for the boundary group or a content version mismatch.',
+    source: `${S11}; ${S2}`,
   },
   'ScanAgent.locationsEmpty': {
     meaning: 'The scan job received an empty list of WSUS locations and waits: no scan runs.',
     hint: 'Follow the location request to MP_Location.log on the management point; check the SUP boundary group assignment.',
+    source: S11,
   },
   'WUAHandler.groupPolicyOverride': {
     meaning: 'A domain Group Policy sets the Windows Update server, overriding the policy ConfigMgr writes.',
     hint:
       "Compare the GPO 'Specify intranet Microsoft update service location' with the SUP: server name and port must " +
       'match exactly or the scan fails (reference S2). Run gpresult /h on the client; unlink the WSUS GPO from ConfigMgr clients.',
+    source: S2,
   },
   'WindowsUpdate.sendFailed': {
     meaning: 'The Windows Update agent could not send its request to the update server.',
     hint: 'Test the SUP URL from the client (ClientWebService/client.asmx), check the WinHTTP proxy (netsh winhttp show proxy) and the firewall to 8530/8531.',
+    source: `${S2}; ${S9}`,
   },
 };
 
@@ -280,16 +289,19 @@ function describe(
   const advice = KIND_ADVICE[cause.kind ?? ''] ?? KIND_ADVICE[symptom.kind ?? ''];
   let meaning: string;
   let hint: string;
+  let source: string | undefined;
   if (timeout) {
     meaning = timeout.meaning;
     hint = timeout.hint;
   } else if (advice && (code === undefined || cause.kind === 'WUAHandler.groupPolicyOverride')) {
     meaning = advice.meaning;
     hint = advice.hint;
+    source = advice.source;
   } else if (code !== undefined) {
     const info = (win32 !== undefined ? win32Error(win32) : undefined) ?? describeErrorCode(code);
     meaning = `${info.name}: ${info.meaning}`;
     hint = `${info.usualCause} Next: ${info.nextCheck}`;
+    source = info.source;
   } else {
     meaning = `${symptom.component} reported a failure.`;
     hint = `Read ${cause.file}:${cause.line} and the records around it.`;
@@ -304,6 +316,7 @@ function describe(
     upstreamCause: cause,
     chain,
     hint,
+    source,
     flow: flow?.id,
     type: timeout ? 'timeout' : 'record',
     occurrences,

@@ -90,6 +90,12 @@ export interface TimelineFailure {
   readonly chain: readonly string[];
   /** What to check next. */
   readonly hint: string;
+  /**
+   * Where the meaning and hint come from: the reference's source tags with their titles (`S2 Troubleshoot
+   * software update scan failures; …`), which the hint cites by tag. Undefined when CMFlow says it alone
+   * (a timeout, a failure with no code and no known cause).
+   */
+  readonly source: string | undefined;
   readonly flow: string | undefined;
   /** `record` (an error the logs state) or `timeout` (a step that never happened within its window). */
   readonly type: 'record' | 'timeout';

@@ -75,6 +75,7 @@ export interface FailureRef {
   readonly code: string | undefined;
   readonly meaning: string;
   readonly hint: string;
+  readonly source: string | undefined;
   readonly flow: string | undefined;
   readonly type: 'record' | 'timeout';
   readonly occurrences: number;
@@ -563,6 +564,7 @@ function summarize(bundle: Bundle, analyzed: AnalyzedBundle, bytes: number, elap
       code: f.code,
       meaning: f.meaning,
       hint: f.hint,
+      source: f.source,
       flow: f.flow,
       type: f.type,
       occurrences: f.occurrences,

@@ -109,6 +109,11 @@ function expectedFacility(code: string): ErrorCodeInfo['facility'] {
   return 'COM';
 }
 
+/** The project reference's source tags (S2, W11, P3 …) a text cites. */
+function referenceTags(text: string): string[] {
+  return text.match(/(?<![0-9A-Za-z])[SWPT]\d{1,2}(?![0-9A-Za-z])/g) ?? [];
+}
+
 describe('catalogue contents', () => {
   it.each([...REFERENCE_7_2, ...OTHER_REQUIRED])('%s is catalogued with every field filled', (code) => {
     const entry = lookupErrorCode(code);
@@ -141,6 +146,15 @@ describe('catalogue contents', () => {
     for (const entry of ERROR_CODES) {
       expect(entry.decimal, entry.code).toBe(signedFromHex(entry.code));
     }
+  });
+
+  it('every reference tag the cause and check cite is named in source, where the reader looks it up', () => {
+    for (const entry of ERROR_CODES) {
+      for (const tag of referenceTags(`${entry.usualCause} ${entry.nextCheck}`)) {
+        expect(referenceTags(entry.source), `${entry.code} cites ${tag}`).toContain(tag);
+      }
+    }
+    expect(referenceTags('S2/S3: x (S9); [U: P3] W11, not XS2 or S2x')).toEqual(['S2', 'S3', 'S9', 'P3', 'W11']);
   });
 
   it('meanings the reference only has from third parties say so in source', () => {

@@ -137,6 +137,10 @@ describe.each(bundles)('%s', (name) => {
         expect(flow.events, `chain step ${ref(step)} is in the flow`).toContain(ref(step));
       }
       expect(got!.hint.length).toBeGreaterThan(20);
+      // The hint cites the reference by tag (S2, W6 …); the source names each tag it cites, with its title.
+      for (const tag of got!.hint.match(/(?<![0-9A-Za-z])[SWPT]\d{1,2}(?![0-9A-Za-z])/g) ?? []) {
+        expect(got!.source ?? '', `${tag} of the hint`).toMatch(new RegExp(`(?:^|; )${tag} \\S`));
+      }
       expect(got!.meaning.length).toBeGreaterThan(10);
     }
   });

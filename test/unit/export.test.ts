@@ -95,7 +95,8 @@ const failure: TimelineFailure = {
   meaning: 'WU_E_PT_ENDPOINT_UNREACHABLE: there is no route or network connectivity to the endpoint.',
   upstreamCause: e3,
   chain: [e3, e7, e8],
-  hint: 'Check the WSUS URL the MP handed out and the proxy the client uses.',
+  hint: 'Check the WSUS URL the MP handed out and the proxy the client uses (S2 <proxy>).',
+  source: 'W2 Windows Update error codes by component; S2 Troubleshoot software update scan failures & <scan>',
   flow: SCAN,
   type: 'record',
   occurrences: 2,
@@ -208,7 +209,7 @@ describe('timelineToJson', () => {
       expectKeysFirst(
         f,
         ['event', 'code', 'meaning', 'upstreamCause', 'chain', 'hint'],
-        ['flow', 'type', 'occurrences'],
+        ['source', 'flow', 'type', 'occurrences'],
       );
     }
   });
@@ -441,6 +442,9 @@ describe('timelineToHtml', () => {
     expect(failures).toContain(`<a class="mono" href="#e6">${WUA_LOG}:20</a> — <span class="text">Failed to end`);
     expect(failures).toContain(`<a class="mono" href="#e7">${SCAN_LOG}:30</a> — <span class="text">Scan failed`);
     expect(failures).toContain(escapeHtml(failure.hint));
+    // The hint cites sources by tag; the report says which titles the tags stand for, escaped.
+    expect(failures).toContain(`<dt>source</dt><dd>${escapeHtml(failure.source!)}</dd>`);
+    expect(failures).toContain('&amp; &lt;scan&gt;');
     expect(failures).toContain('seen 2 times');
     // Every anchor a citation points at exists.
     for (const m of doc.matchAll(/href="#([^"]+)"/g)) {

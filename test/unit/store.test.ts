@@ -253,6 +253,7 @@ describe('TimelineStore report timeline', () => {
       code: '0x80072EE2',
       meaning: 'timeout',
       hint: 'check',
+      source: undefined,
       flow: undefined,
       type: 'record',
       occurrences: 1,

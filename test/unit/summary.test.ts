@@ -51,6 +51,7 @@ function timeline(statuses: readonly FlowStatus[], failureCodes: ReadonlyArray<s
     upstreamCause: events[i]!.id,
     chain: [events[i]!.id],
     hint: 'look',
+    source: undefined,
     flow: `scan:${i}`,
     type: 'record',
     occurrences: 1,
