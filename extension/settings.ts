@@ -20,6 +20,7 @@ export function readSettings(): Settings {
   return {
     timeDisplay: c.get<TimeDisplay>('timeDisplay', 'utc'),
     timeouts: {
+      scanStartMinutes: c.get('timeouts.scanStartMinutes', 10),
       locationReplyMinutes: c.get('timeouts.locationReplyMinutes', 10),
       wuaSearchMinutes: c.get('timeouts.wuaSearchMinutes', 30),
       stateSysMinutes: c.get('timeouts.stateSysMinutes', 30),

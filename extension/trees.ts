@@ -265,7 +265,10 @@ function flowLabel(f: FlowRef): string {
   const key = f.id.slice(f.id.indexOf(':') + 1);
   switch (f.kind) {
     case 'scan':
-      return `ScanJob ${braces(key)}`;
+      // A scan the deployment evaluation asked for and ScanAgent never started has no ScanJob.
+      return typeof f.keys['scanJob'] === 'string'
+        ? `ScanJob ${braces(key)}`
+        : `Scan request ${braces(String(f.keys['detectionJob'] ?? key))} (no ScanJob)`;
     case 'state-message':
       return `Message ${braces(key)}`;
     default:

@@ -340,6 +340,9 @@ function summarize(flow: FlowDraft, events: readonly CollectedEvent[], status: F
   const outcome = status === 'ok' ? 'completed' : status === 'failed' ? 'FAILED' : 'did not complete in these logs';
   switch (flow.kind) {
     case 'scan': {
+      if (k.scanJob === undefined) {
+        return flat`${flow.host}: scan asked for by detection job ${String(k.detectionJob ?? '?')}, no scan job started: ${outcome}`;
+      }
       const updates = events.filter((e) => e.kind === 'WUAHandler.updateStatus');
       const missing = updates.filter((e) => e.fields.updates?.[0]?.state === 'Missing').length;
       const found = updates.length > 0 ? `, ${updates.length} updates (${missing} missing)` : '';

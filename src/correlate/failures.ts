@@ -41,6 +41,7 @@ const PROBLEM_KINDS = new Set([
 ]);
 
 const S2 = 'S2 Troubleshoot software update scan failures';
+const S3 = 'S3 Troubleshoot software update management';
 const S9 = 'S9 How to troubleshoot WSUS connection failures';
 const S11 = "S11 Configuration Manager clients don't get software updates";
 
@@ -115,6 +116,8 @@ function isEmptyLocationReply(e: CollectedEvent): boolean {
 
 /** How long a step may take before its absence counts as a failure (while the log that would show it goes on). */
 export interface TimeoutWindows {
+  /** UpdatesHandler asked for a scan; ScanAgent should start a scan job. */
+  readonly scanStartMinutes: number;
   /** ScanAgent asked for WSUS locations; LocationServices should answer. */
   readonly locationReplyMinutes: number;
   /** WUAHandler started a WUA search; it should complete. */
@@ -126,6 +129,7 @@ export interface TimeoutWindows {
 }
 
 export const DEFAULT_TIMEOUTS: TimeoutWindows = {
+  scanStartMinutes: 10,
   locationReplyMinutes: 10,
   wuaSearchMinutes: 30,
   stateSysMinutes: 30,
@@ -136,6 +140,7 @@ interface Timeout {
   readonly anchor: CollectedEvent;
   readonly meaning: string;
   readonly hint: string;
+  readonly source?: string;
 }
 
 /**
@@ -293,6 +298,7 @@ function describe(
   if (timeout) {
     meaning = timeout.meaning;
     hint = timeout.hint;
+    source = timeout.source;
   } else if (advice && (code === undefined || cause.kind === 'WUAHandler.groupPolicyOverride')) {
     meaning = advice.meaning;
     hint = advice.hint;
@@ -355,7 +361,31 @@ function findTimeouts(
   const minutes = (n: number): string => (n === 1 ? '1 minute' : `${n} minutes`);
   const reaches = (e: CollectedEvent, windowMs: number, file = e.file): boolean =>
     (lastSeenByFile.get(file) ?? 0) >= e.utc + windowMs;
-  if (flow.kind === 'scan') {
+  if (flow.kind === 'scan' && flow.keys['scanJob'] === undefined) {
+    // A scan request no ScanJob took (scan-flow.ts, unstartedScans).
+    const scanAgentLog = ws.component(flow.host, 'scanagent')[0]?.file;
+    // UpdatesHandler heard nothing more of the job (a failure it heard of is a problem of the flow already).
+    const heard = events.some(
+      (e) => e.kind !== 'UpdatesHandler.scanInitiated' && /^updateshandler$/i.test(e.component),
+    );
+    for (const asked of heard ? [] : events.filter((e) => e.kind === 'UpdatesHandler.scanInitiated')) {
+      if (reaches(asked, windows.scanStartMinutes * MINUTE, scanAgentLog ?? asked.file)) {
+        out.push({
+          anchor: asked,
+          meaning:
+            `UpdatesHandler asked for a scan (detection job ${asked.fields.job ?? '?'}) and ScanAgent started no scan ` +
+            `job within ${minutes(windows.scanStartMinutes)}, while ${scanAgentLog === undefined ? 'UpdatesHandler.log' : 'ScanAgent.log'} ` +
+            'goes on: it logged no "Policy available for UpdateSourceID", so it had no software update scan policy.',
+          hint:
+            'Without an update source policy no scan runs and WUAHandler.log is never written (S2). Check the client ' +
+            "setting Software Updates > 'Enable software updates on clients' (S3); that the SUP has synchronised " +
+            '(WSyncMgr.log) and the site made the update source policy (PolicyPv.log); and that the client ' +
+            'downloaded it (PolicyAgent.log).',
+          source: `${S2}; ${S3}`,
+        });
+      }
+    }
+  } else if (flow.kind === 'scan') {
     for (const asked of events.filter((e) => e.kind === 'ScanAgent.locationsRequested')) {
       const l = asked.fields.locationRequest;
       const answered = events.some(

@@ -3,7 +3,8 @@
 // WUAHandler update source + search → WindowsUpdate search → WUAHandler results → UpdatesStore →
 // StateMessage; plus the deployment evaluation (UpdatesHandler/UpdatesDeployment) that asked for it.
 // Hops that share an id are linked by it; hops that do not (LocationServices → CcmMessaging, client → MP)
-// are joined by several agreeing fields or by a stated time window, and say so in the link.
+// are joined by several agreeing fields or by a stated time window, and say so in the link. A scan the
+// deployment evaluation asked for and ScanAgent never started is a flow of its own (`scan:request:<job>`).
 
 import type { CollectedEvent } from './collect.ts';
 import type { FlowDraft, Workspace } from './workspace.ts';
@@ -37,6 +38,57 @@ export function buildScanFlows(ws: Workspace, hosts: readonly string[] = ws.ownH
       windows.push(buildScanFlow(ws, host, job, events, scanAgent));
     }
     attachWuaHandler(ws, host, windows);
+    unstartedScans(ws, host, scanAgent, (e) => windows.some((w) => w.flow.events.has(e)));
+  }
+}
+
+/**
+ * Scans the deployment evaluation asked for (`UpdatesHandler.scanInitiated`) that no ScanJob took and whose
+ * completion never came. Without an update source policy ScanAgent has nothing to scan against: it writes no
+ * job and no "Policy available for UpdateSourceID" line, and WUAHandler.log is never created (reference §7.1,
+ * "No scan policy"). The request is then all the logs hold of the scan, so it is a flow of its own, with the
+ * evaluation that made it and what ScanAgent logged next; failures.ts flags it once ScanAgent.log goes on.
+ */
+function unstartedScans(
+  ws: Workspace,
+  host: string,
+  scanAgent: readonly CollectedEvent[],
+  inScanFlow: (e: CollectedEvent) => boolean,
+): void {
+  const handler = ws.component(host, 'updateshandler');
+  for (const initiated of handler) {
+    const job = initiated.fields.job;
+    if (initiated.kind !== 'UpdatesHandler.scanInitiated' || job === undefined || inScanFlow(initiated)) {
+      continue;
+    }
+    // A completion means ScanAgent answered (a recent scan's results, say) without a job of its own.
+    if (handler.some((e) => e.kind === 'UpdatesHandler.scanCompleted' && e.fields.job === job)) {
+      continue;
+    }
+    const flow = ws.flow({
+      id: `scan:request:${job}`,
+      kind: 'scan',
+      host,
+      keys: {},
+      events: new EventSet([initiated]),
+    });
+    evaluationRecords(ws, host, initiated, job, flow, initiated.utc, initiated);
+    // ScanAgent is told at once; what it logs in the next seconds without naming a job is its answer.
+    const told = between(scanAgent, initiated.utc, initiated.utc + 5 * SECOND).filter(
+      (e) => e.fields.scanJob === undefined && !inScanFlow(e),
+    );
+    for (const e of told) {
+      flow.events.add(e);
+    }
+    told.forEach((e, i) =>
+      ws.link(
+        i === 0 ? initiated : told[i - 1]!,
+        e,
+        'time',
+        'UpdatesHandler asked for a scan; ScanAgent is notified',
+        5 * SECOND,
+      ),
+    );
   }
 }
 
@@ -464,6 +516,11 @@ function updateStates(ws: Workspace, host: string, handler: CollectedEvent[], w:
   }
 }
 
+/** A host's UpdatesDeployment records (the component is spelled UpdatesDeploymentAgent in the logs). */
+function deploymentEvents(ws: Workspace, host: string): readonly CollectedEvent[] {
+  return ws.cached(`deployment\u0000${host}`, () => ws.on(host).filter((e) => /^updatesdeployment/i.test(e.component)));
+}
+
 /** The deployment evaluation that asked for the scan (UpdatesHandler, UpdatesDeployment). */
 function deploymentEvaluation(
   ws: Workspace,
@@ -490,10 +547,28 @@ function deploymentEvaluation(
   } else {
     ws.link(first, initiated, 'time', 'UpdatesHandler joins the running scan job', 60 * SECOND);
   }
+  evaluationRecords(ws, host, initiated, job, flow, first.utc, last);
+}
+
+/**
+ * What the evaluation logged about the scan it asked for, into `flow`: the detection job's start, UpdatesHandler's
+ * lines naming the job, the assignment's lines from `from` to 30 minutes after the scan's last record `last`
+ * (the request itself when no scan job started), and "Updates will not be made available", which follows a job
+ * error without naming the assignment. Completion travels back: ScanAgent finishes, UpdatesHandler hears of it,
+ * UpdatesDeployment concludes; with no scan job, what UpdatesHandler heard follows the request.
+ */
+function evaluationRecords(
+  ws: Workspace,
+  host: string,
+  initiated: CollectedEvent,
+  job: string,
+  flow: FlowDraft,
+  from: number,
+  last: CollectedEvent,
+): void {
   keys(flow).detectionJob = job;
-  const deployment = ws.cached(`deployment\u0000${host}`, () =>
-    ws.on(host).filter((e) => /^updatesdeployment/i.test(e.component)),
-  );
+  const handler = ws.component(host, 'updateshandler');
+  const deployment = deploymentEvents(ws, host);
   const started = deployment.find((e) => e.kind === 'UpdatesDeployment.detectionJobStarted' && e.fields.job === job);
   const assignment = started?.fields.assignment;
   const jobLines = handler.filter((e) => e !== initiated && e.fields.guids?.includes(job) === true);
@@ -503,10 +578,9 @@ function deploymentEvaluation(
       : deployment.filter(
           (e) =>
             e.fields.assignment === assignment &&
-            e.utc >= (started?.utc ?? first.utc) - MINUTE &&
+            e.utc >= (started?.utc ?? from) - MINUTE &&
             e.utc <= last.utc + 30 * MINUTE,
         );
-  // "Updates will not be made available" follows a job error without naming the assignment.
   const notAvailable = assignmentLines
     .filter((e) => e.kind === 'UpdatesDeployment.jobError')
     .flatMap((e) => {
@@ -521,10 +595,14 @@ function deploymentEvaluation(
   if (assignment !== undefined) {
     keys(flow).assignment = assignment;
   }
-  // Completion travels back: ScanAgent finishes, UpdatesHandler hears of it, UpdatesDeployment concludes.
-  const later = lines.filter((e) => e.utc >= last.utc - SECOND);
+  const noJob = last === initiated;
+  const later = lines.filter((e) => e !== started && (noJob ? e.utc > last.utc : e.utc >= last.utc - SECOND));
   if (later.length > 0) {
-    ws.link(last, later[0]!, 'time', 'scan job done; the deployment evaluation hears of it', 5 * MINUTE);
+    if (noJob) {
+      ws.link(last, later[0]!, 'time', 'no scan job; the deployment evaluation hears of the request', 30 * MINUTE);
+    } else {
+      ws.link(last, later[0]!, 'time', 'scan job done; the deployment evaluation hears of it', 5 * MINUTE);
+    }
     ws.chain(
       later,
       assignment === undefined ? 'time' : 'id',

@@ -75,7 +75,10 @@ function scanHistory(host: SpyHost, t: Timeline | undefined): SpyNode {
     scans.map((flow) => {
       const start = byId.get(flow.events[0] ?? '');
       return {
-        label: `ScanJob ${String(flow.keys['scanJob'] ?? flow.id.replace(/^scan:/, ''))}`,
+        label:
+          flow.keys['scanJob'] === undefined
+            ? `Scan request ${String(flow.keys['detectionJob'] ?? flow.id.replace(/^scan:request:/, ''))} (no ScanJob)`
+            : `ScanJob ${String(flow.keys['scanJob'])}`,
         value: flow.status,
         description: `${start === undefined ? '' : `${new Date(start.time).toISOString()} · `}${flow.summary}`,
         state: flow.status === 'ok' ? 'ok' : flow.status === 'failed' ? 'error' : 'warning',

@@ -1,5 +1,6 @@
 // Timeout windows are the user's to set: a location request nobody answers becomes a timeout failure once
-// ScanAgent.log goes on past the window, and not before.
+// ScanAgent.log goes on past the window, and not before. A scan the deployment evaluation asked for and
+// ScanAgent never started (no scan policy) is a flow of its own and times out the same way.
 
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,5 +49,92 @@ describe('timeout windows', () => {
 
   it('does not flag a request whose window the log has not yet passed', async () => {
     expect(await timeouts({ timeouts: { locationReplyMinutes: 60 } })).toEqual([]);
+  });
+});
+
+describe('a scan the deployment evaluation asked for and ScanAgent never started', () => {
+  // wsus-unreachable-2ee2 asks for its scan from a deployment evaluation. Cut ScanAgent.log after its
+  // "Inside CScanAgent::Notify()", as when no update source policy exists, and let the log go on 28 minutes later.
+  const SOURCE = resolve(__dirname, '../../samples/logs/wsus-unreachable-2ee2');
+  const CLIENT = 'PS1WIN10X64/Windows';
+  const JOB = 'c3d39dd2-ecf4-4454-8e90-8712633696ca';
+  let dir = '';
+
+  const keepLines = (file: string, keep: (line: string) => boolean, extra: string[] = []): void => {
+    const path = join(dir, CLIENT, file);
+    const lines = readFileSync(path, 'utf8').split('\n');
+    writeFileSync(path, [...lines.filter(keep), ...extra].join('\n'));
+  };
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cmflow-no-scan-'));
+    cpSync(SOURCE, dir, { recursive: true });
+    const scanAgent = readFileSync(join(dir, CLIENT, 'CCM/Logs/ScanAgent.log'), 'utf8').split('\n');
+    const policy = scanAgent.findIndex((l) => l.includes('Policy available for UpdateSourceID'));
+    const later =
+      '<![LOG[Inside CScanAgent::Notify()]LOG]!><time="10:49:10.000+300" date="01-21-2025" component="ScanAgent" ' +
+      'context="" type="1" thread="2744" file="cscanagent.cpp:203">\r';
+    writeFileSync(join(dir, CLIENT, 'CCM/Logs/ScanAgent.log'), [...scanAgent.slice(0, policy), later, ''].join('\n'));
+    rmSync(join(dir, CLIENT, 'CCM/Logs/WUAHandler.log'));
+    rmSync(join(dir, CLIENT, 'WindowsUpdate.log'));
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function analyze(options: AnalyzeOptions = {}) {
+    return analyzeBundle(await openBundle(dir), options);
+  }
+
+  it('is a failed flow of its own once ScanAgent.log passes the window, even when UpdatesHandler hears of a failure', async () => {
+    // As collected here, UpdatesHandler and UpdatesDeployment still report the 0x80072ee2 failure: that is the cause.
+    const t = await analyze();
+    const flow = t.flows.find((f) => f.id === `scan:request:${JOB}`);
+    expect(flow?.status).toBe('failed');
+    expect(flow?.keys).toEqual({ detectionJob: JOB, assignment: '9f40a391-9a08-4c2c-a53f-18d6afaa8965' });
+    const failure = t.failures.find((f) => f.flow === flow?.id);
+    expect(failure?.type).toBe('record');
+    expect(failure?.code).toBe('0x80072EE2');
+    expect(failure?.upstreamCause).toBe(`${CLIENT}/CCM/Logs/UpdatesHandler.log:2`);
+  });
+
+  it('times out with nothing heard of the job, names the missing policy, and keeps to its window', async () => {
+    keepLines('CCM/Logs/UpdatesHandler.log', (l) => !l.includes('Scan failed for job'));
+    keepLines(
+      'CCM/Logs/UpdatesDeployment.log',
+      (l) => !l.includes('Job error (') && !l.includes('will not be made available'),
+    );
+    const t = await analyze();
+    const flow = t.flows.find((f) => f.id === `scan:request:${JOB}`)!;
+    expect(flow.status).toBe('failed');
+    expect(flow.summary).toMatch(/scan asked for by detection job c3d39dd2-.*, no scan job started: FAILED/);
+    expect(flow.events).toEqual([
+      `${CLIENT}/CCM/Logs/UpdatesDeployment.log:3`,
+      `${CLIENT}/CCM/Logs/UpdatesDeployment.log:4`,
+      `${CLIENT}/CCM/Logs/UpdatesHandler.log:1`,
+      `${CLIENT}/CCM/Logs/ScanAgent.log:1`,
+    ]);
+    const [failure, ...others] = t.failures.filter((f) => f.flow === flow.id);
+    expect(others).toEqual([]);
+    expect(failure!.type).toBe('timeout');
+    expect(failure!.upstreamCause).toBe(`${CLIENT}/CCM/Logs/UpdatesHandler.log:1`);
+    expect(failure!.meaning).toMatch(/ScanAgent started no scan job within 10 minutes, while ScanAgent\.log goes on/);
+    expect(failure!.meaning).toContain('Policy available for UpdateSourceID');
+    expect(failure!.hint).toContain('Enable software updates on clients');
+    expect(failure!.source).toMatch(/^S2 .*; S3 /);
+
+    const later = await analyze({ timeouts: { scanStartMinutes: 40 } });
+    expect(later.flows.find((f) => f.id === flow.id)?.status).toBe('incomplete');
+    expect(later.failures.filter((f) => f.flow === flow.id)).toEqual([]);
+  });
+
+  it('is no flow when UpdatesHandler hears the scan complete', async () => {
+    const handler = readFileSync(join(dir, CLIENT, 'CCM/Logs/UpdatesHandler.log'), 'utf8');
+    const done = handler
+      .split('\n')[0]!
+      .replace('Successfully initiated scan for job', 'Scan completion received for job');
+    keepLines('CCM/Logs/UpdatesHandler.log', () => true, [done]);
+    const t = await analyze();
+    expect(t.flows.map((f) => f.id)).not.toContain(`scan:request:${JOB}`);
+    expect(t.failures.filter((f) => f.type === 'timeout')).toEqual([]);
   });
 });
