@@ -549,6 +549,57 @@ const gpoConflict: BundleDefinition = {
   },
 };
 
+const noScanPolicy: BundleDefinition = {
+  name: 'no-scan-policy',
+  title: 'No update source policy: the scan a deployment asks for never starts',
+  description:
+    'A deployment evaluation starts its detection job and UpdatesHandler asks for a scan. ScanAgent is notified but ' +
+    'has no update source policy (software updates not enabled for the client, or no synchronised SUP to make ' +
+    'the policy): it logs no "Policy available for UpdateSourceID", starts no scan job, asks the MP for no WSUS ' +
+    'location, and WUAHandler.log is never created. The detection job never completes; ScanAgent.log goes on ' +
+    '(notified again 24 minutes later), so the missing scan is a timeout. Peers relay as usual.',
+  build() {
+    const { w, sink } = newWorld(this.name);
+    site(w, 300, 0, 'US Eastern (EST, UTC-5)');
+    const m = mp(w, 360, 2_300, 'US Central (CST, UTC-6)');
+    const c = w.client(
+      { name: 'PS1WIN10X64', ip: '10.2.14.61', biasMinutes: 360, skewMs: -3_800, zone: 'US Central (CST, UTC-6)' },
+      m,
+    );
+    const peers = w.addPeers(8, '10.2.15');
+    const us = w.rng.guid();
+    const cv = 47;
+    const start = at('2025-02-18T14:02:00Z');
+    const end = at('2025-02-18T14:50:00Z');
+    clientBoot(w, c, start + 25_000);
+    const detection = startDetection(w, c, at('2025-02-18T14:17:31Z'), 6, 'flow');
+    const SA = 'ScanAgent';
+    c.host.ccm(detection.t + w.rng.int(10, 120), SA, SA, 'cscanagent.cpp:203', 'Inside CScanAgent::Notify()', {
+      mark: 'flow.notified',
+    });
+    c.host.ccm(
+      detection.t + 24 * MIN + w.rng.int(0, 30_000),
+      SA,
+      SA,
+      'cscanagent.cpp:203',
+      'Inside CScanAgent::Notify()',
+    );
+    everydayTraffic(w, c, m, peers, start, end, us, cv);
+    return {
+      world: w,
+      sink,
+      flows: [],
+      failures: [
+        {
+          id: 'no-scan-policy',
+          summary: 'No software update scan policy: UpdatesHandler asked for a scan and ScanAgent started no scan job',
+          chain: [{ mark: 'flow.scanInitiated', phrase: 'Successfully initiated scan for job ({' }],
+        },
+      ],
+    };
+  },
+};
+
 const mpfdmStuck: BundleDefinition = {
   name: 'statemsg-stuck-mpfdm',
   title: 'State messages stuck on the MP: MPFDM cannot reach the site server',
@@ -1012,6 +1063,7 @@ export const SAMPLE_BUNDLES: readonly BundleDefinition[] = [
   wsus2ee2,
   emptyLocation,
   gpoConflict,
+  noScanPolicy,
   mpfdmStuck,
   interleaved,
   skewMidnight,

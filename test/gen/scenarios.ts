@@ -1353,6 +1353,7 @@ export function startDetection(
   c: Client,
   t0: number,
   ciCount: number,
+  markPrefix?: string,
 ): { assignment: Assignment; t: number } {
   const h = c.host;
   const UD = 'UpdatesDeployment';
@@ -1374,6 +1375,7 @@ export function startDetection(
     'UpdatesHandler',
     'updateshandler.cpp:592',
     `Successfully initiated scan for job ({${assignment.detectJob}}).`,
+    markPrefix === undefined ? {} : { mark: `${markPrefix}.scanInitiated` },
   );
   return { assignment, t };
 }

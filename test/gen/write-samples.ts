@@ -117,7 +117,9 @@ export function samplesReadme(samples: readonly RenderedSample[]): string {
       const jobs = fl.scanJobs.map((j) => `ScanJob {${j.scanJob}}`).join(', ');
       out.push(`Flow on ${fl.client} (${fl.clientIp}): ${jobs}; ${fl.outcome}.`);
     }
-    out.push('');
+    if (t.flows.length > 0) {
+      out.push('');
+    }
     out.push('<details><summary>Files</summary>');
     out.push('');
     for (const f of t.files) {

@@ -174,14 +174,16 @@ describe('clocks across midnight (skew-midnight)', () => {
 });
 
 describe('links carry their evidence', () => {
-  it('every link names its evidence and key; time links state their window', () => {
-    for (const t of timelines.values()) {
+  it('every link names its evidence and key', () => {
+    for (const [name, t] of timelines) {
       for (const l of t.links) {
         expect(['id', 'derived', 'time']).toContain(l.evidence);
         expect(l.key.length).toBeGreaterThan(3);
       }
-      const kinds = new Set(t.links.map((l) => l.evidence));
-      expect(kinds).toEqual(new Set(['id', 'derived', 'time']));
+      // Every bundle whose client talks to its MP joins hops by all three kinds of evidence.
+      if (truths.get(name)!.flows.length > 0) {
+        expect(new Set(t.links.map((l) => l.evidence)), name).toEqual(new Set(['id', 'derived', 'time']));
+      }
     }
   });
 });
