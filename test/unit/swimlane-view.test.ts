@@ -383,6 +383,34 @@ describe('export', () => {
     ).toBe(1);
   });
 
+  it("labels a failure chain's upstream cause and failure, once when the failure is its own cause", () => {
+    const chain = (rows: number[], times: number[]): ExportFrame => {
+      const base = frame('PS1WIN10X64');
+      const highlight = {
+        rows,
+        times,
+        lanes: rows.map(() => 0),
+        severity: rows.map(() => 2 as const),
+        links: [],
+        start: times[0]!,
+        end: times[times.length - 1]!,
+      };
+      return { ...base, draw: { ...base.draw, highlight, highlightRows: new Set(rows), chain: true } };
+    };
+    const apart = exportSvg(chain([1, 3], [100, 300]));
+    expect(apart).toContain('>upstream cause</text>');
+    expect(apart).toContain('>failure</text>');
+    // A timeout whose cause is the request nobody answered: the two labels used to be drawn over each other.
+    const own = exportSvg(chain([2], [200]));
+    expect(own).toContain('>failure · its own upstream cause</text>');
+    expect(own).not.toContain('>upstream cause</text>');
+    // Cause and failure a few pixels apart: the cause's label goes below its mark, clear of the failure's.
+    const near = exportSvg(chain([1, 2], [100, 130]));
+    const y = (text: string): number =>
+      Number(new RegExp(`<text x="[\\d.]+" y="([\\d.]+)"[^>]*>${text}</text>`).exec(near)?.[1]);
+    expect(y('upstream cause')).toBeGreaterThan(y('failure') + 14);
+  });
+
   it('escapes every label: names from the logs are hostile', () => {
     const svg = exportSvg(frame('PS1<img src=x onerror=alert(1)>&"'));
     expect(svg).not.toContain('<img');

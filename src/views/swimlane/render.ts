@@ -280,13 +280,19 @@ export function drawSwimlanes(ctx: Canvas2D, d: DrawInput): ArrowHit[] {
       const f = place(hl.rows.length - 1);
       ctx.font = `bold 11px ${theme.font}`;
       ctx.textBaseline = 'bottom';
+      // A failure can be its own upstream cause (a timeout on the request nobody answered): one mark, one label.
+      const own = hl.rows.length === 1;
       if (c) {
         ring(ctx, c.x, c.y, 9, theme.severity[2]);
-        label(ctx, 'upstream cause', c.x, c.y - 7, theme, width);
+        if (!own) {
+          // Labelled below the mark when the failure's label above would run into it.
+          const crowded = f !== undefined && Math.abs(f.y - c.y) < 16 && Math.abs(f.x - c.x) < 100;
+          label(ctx, 'upstream cause', c.x, crowded ? c.y + 24 : c.y - 7, theme, width);
+        }
       }
       if (f) {
         diamond(ctx, f.x, f.y, 8, theme.severity[2], theme.background);
-        label(ctx, 'failure', f.x, f.y - 7, theme, width);
+        label(ctx, own ? 'failure · its own upstream cause' : 'failure', f.x, f.y - 7, theme, width);
       }
     }
   }
