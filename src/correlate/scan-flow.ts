@@ -197,6 +197,8 @@ function buildScanFlow(
         : sameRequest
           ? ws.idKey('locationRequest', a.fields.locationRequest!)
           : 'next ScanAgent line for the job, same host',
+      // The job's lines follow one another over its run.
+      ordered[ordered.length - 1]!.utc - ordered[0]!.utc,
     );
   }
 
@@ -263,7 +265,7 @@ function locationRequest(
       (e) => e.kind?.startsWith('LocationServices.') === true && e.kind !== 'LocationServices.locationRequestSent',
     );
     reply.forEach(add);
-    ws.chain(reply, 'time', 'LocationServices reply processing, same host');
+    ws.chain(reply, 'time', 'LocationServices reply processing, same host', 30 * SECOND);
     if (update && add(update)) {
       ws.link(callback, update, 'id', ws.idKey('locationRequest', l));
     }
@@ -332,7 +334,12 @@ function locationRequest(
   );
   add(call);
   if (add(mpReply)) {
-    ws.chain([mpRequest, ...(call ? [call] : []), mpReply], 'time', 'MP_Location request and reply, same thread');
+    ws.chain(
+      [mpRequest, ...(call ? [call] : []), mpReply],
+      'time',
+      'MP_Location request and reply, same thread',
+      10 * SECOND,
+    );
     if (gotReply) {
       ws.link(mpReply, gotReply, 'derived', `reply to message=${m}`);
       ws.pair(mpReply, gotReply, 'MP → client location reply', 0, 30 * SECOND, 200);
@@ -356,7 +363,7 @@ function attachWuaHandler(ws: Workspace, host: string, windows: ScanJobWindow[])
       continue;
     }
     mine.forEach((e) => w.flow.events.add(e));
-    ws.chain(mine, 'time', 'WUAHandler during the scan job, same host');
+    ws.chain(mine, 'time', 'WUAHandler during the scan job, same host', w.end + 2 * SECOND - w.start);
     const jobEvents = w.flow.events
       .list()
       .filter((e) => isComponent(e, 'scanagent'))
@@ -370,6 +377,7 @@ function attachWuaHandler(ws: Workspace, host: string, windows: ScanJobWindow[])
         mine[0]!,
         matches ? 'id' : 'time',
         matches ? `updateSource=${adding.fields.updateSource!}` : 'ScanAgent hands the update source to WUAHandler',
+        w.end + 2 * SECOND - w.start,
       );
     }
     const result = [...mine]
@@ -450,7 +458,7 @@ function windowsUpdateSearch(
     'WUAHandler starts the WUA search (COMAPI Search [ClientId = CcmExec])',
     60 * SECOND,
   );
-  ws.chain(session, 'time', 'WUA search session in WindowsUpdate.log');
+  ws.chain(session, 'time', 'WUA search session in WindowsUpdate.log', until - start.utc);
   if (ended) {
     const code = ended.fields.errorCodes?.[0];
     const agrees = code !== undefined && session.some((e) => e.fields.errorCodes?.includes(code));
@@ -459,6 +467,7 @@ function windowsUpdateSearch(
       ended,
       agrees ? 'derived' : 'time',
       agrees ? `same error ${code}` : 'search ends, WUAHandler reports it',
+      60 * MINUTE,
     );
   }
   // The handler's first status line for each update (as a search of the handler's lines would find it).
@@ -607,6 +616,7 @@ function evaluationRecords(
       later,
       assignment === undefined ? 'time' : 'id',
       assignment === undefined ? ws.idKey('detectionJob', job) : ws.idKey('assignment', assignment),
+      30 * MINUTE,
     );
   }
 }

@@ -218,7 +218,12 @@ function relayFlow(
     flow.keys.clientId = clientId;
   }
   if (add(forwarded)) {
-    ws.chain([...bodies, forwarded], 'time', 'state messages recorded, then forwarded');
+    ws.chain(
+      [...bodies, forwarded],
+      'time',
+      'state messages recorded, then forwarded',
+      forwarded.utc - (bodies[0] ?? forwarded).utc,
+    );
     ws.link(
       forwarded,
       send,
@@ -263,7 +268,7 @@ function relayFlow(
   const stepEntries = startIdx < 0 ? relayTask : relayTask.slice(startIdx);
   const steps = stepEntries.map((i) => c.event(i));
   steps.forEach(add);
-  ws.chain(steps, 'time', 'MP_Relay task, same thread');
+  ws.chain(steps, 'time', 'MP_Relay task, same thread', 12 * SECOND);
   const relayDoneAt = stepEntries[stepEntries.length - 1] ?? receivedAt;
 
   // MPFDM moves the SMX to the site; which file is this relay's comes from the order (see assignMoves).
@@ -322,7 +327,7 @@ function stateSystem(ws: Workspace, side: StateSideIndex, flow: FlowDraft, moveA
   if (noticeAt !== undefined) {
     ws.link(move, c.event(noticeAt), 'time', 'file arrives in statesys.box, StateSys is notified', 5 * MINUTE);
   }
-  ws.chain(steps, 'time', 'StateSys batch, same host');
+  ws.chain(steps, 'time', 'StateSys batch, same host', 5 * MINUTE + 30 * SECOND);
 }
 
 /**
@@ -392,6 +397,7 @@ function chainMpfdmOutages(ws: Workspace, side: StateSideIndex): Map<number, num
         run.map((i) => c.event(i)),
         'time',
         OUTAGE,
+        run.length > 0 ? c.utc(run[run.length - 1]!) - c.utc(run[0]!) : 0,
       );
       for (let k = 1; k < run.length; k++) {
         starts.set(run[k]!, run[0]!);
@@ -431,6 +437,6 @@ function linkOutageStart(
   if (start !== undefined) {
     const first = side.columns.event(start);
     flow.events.add(first);
-    ws.link(first, side.columns.event(failure), 'time', OUTAGE);
+    ws.link(first, side.columns.event(failure), 'time', OUTAGE, side.columns.utc(failure) - side.columns.utc(start));
   }
 }

@@ -47,7 +47,7 @@ export function buildSyncFlows(ws: Workspace): void {
       );
       const steps: CollectedEvent[] = [...new Set([...around, set, ...dbmon, ...dropped, ...provider])].sort(byTime);
       steps.forEach((e) => flow.events.add(e));
-      ws.chain(around.concat(set).sort(byTime), 'time', 'WSyncMgr sync, same thread');
+      ws.chain(around.concat(set).sort(byTime), 'time', 'WSyncMgr sync, same thread', 2 * MINUTE + 30 * SECOND);
       ws.chain([set, ...[...dbmon, ...dropped].sort(byTime)], 'id', `updateSource=${us}`);
       if (provider[0]) {
         ws.chain([[...dbmon, ...dropped, set].sort(byTime).pop()!, ...provider], 'id', `updateSource=${us}`);

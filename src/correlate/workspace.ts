@@ -303,10 +303,17 @@ export class Workspace {
     return this.skew.get(host) ?? this.shared?.skew.get(host) ?? 0;
   }
 
-  link(from: CollectedEvent, to: CollectedEvent, evidence: Evidence, key: string, windowMs?: number): void {
+  /**
+   * A link with its evidence. A link by time says the window it matched in (a link whose evidence is decided at
+   * run time passes the window it would use): the types ask for it, so no caller forgets.
+   */
+  link(from: CollectedEvent, to: CollectedEvent, evidence: 'id' | 'derived', key: string): void;
+  link(from: CollectedEvent, to: CollectedEvent, evidence: Evidence, key: string, windowMs: number): void;
+  link(from: CollectedEvent, to: CollectedEvent, evidence: Evidence, key: string, window?: number): void {
     if (from === to) {
       return;
     }
+    const windowMs = evidence === 'time' ? window : undefined;
     // One lookup of what `from` links to; the link is made only when it is kept.
     const index = this.links.length;
     const known = this.linkIndex.get(from);
@@ -338,7 +345,9 @@ export class Workspace {
   }
 
   /** Links consecutive events of a list (one host, one stage) so that a flow's stages stay connected. */
-  chain(events: readonly CollectedEvent[], evidence: Evidence, key: string): void {
+  chain(events: readonly CollectedEvent[], evidence: 'id' | 'derived', key: string): void;
+  chain(events: readonly CollectedEvent[], evidence: Evidence, key: string, windowMs: number): void;
+  chain(events: readonly CollectedEvent[], evidence: Evidence, key: string, windowMs?: number): void {
     // Most lists come in time order already (they are slices of per-host lists): sort only those that do not.
     let inOrder = true;
     for (let i = 1; i < events.length && inOrder; i++) {
@@ -346,7 +355,7 @@ export class Workspace {
     }
     const sorted = inOrder ? events : [...events].sort(byTime);
     for (let i = 1; i < sorted.length; i++) {
-      this.link(sorted[i - 1]!, sorted[i]!, evidence, key);
+      this.link(sorted[i - 1]!, sorted[i]!, evidence, key, windowMs ?? Number.NaN);
     }
   }
 

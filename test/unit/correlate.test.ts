@@ -174,11 +174,17 @@ describe('clocks across midnight (skew-midnight)', () => {
 });
 
 describe('links carry their evidence', () => {
-  it('every link names its evidence and key', () => {
+  it('every link names its evidence and key; time links state their window', () => {
     for (const [name, t] of timelines) {
       for (const l of t.links) {
         expect(['id', 'derived', 'time']).toContain(l.evidence);
         expect(l.key.length).toBeGreaterThan(3);
+        // A link by time says the window it was matched in; the others have none.
+        if (l.evidence === 'time') {
+          expect(l.windowMs, `${name}: ${l.from} → ${l.to} (${l.key})`).toBeGreaterThanOrEqual(0);
+        } else {
+          expect(l.windowMs, `${name}: ${l.key}`).toBeUndefined();
+        }
       }
       // Every bundle whose client talks to its MP joins hops by all three kinds of evidence.
       if (truths.get(name)!.flows.length > 0) {
