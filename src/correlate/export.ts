@@ -650,7 +650,7 @@ ${f.source === undefined ? '' : markup`<dt>source</dt><dd>${f.source}</dd>`}
 ${flow}
 <dt>kind</dt><dd>${kind}${seen}</dd>
 </dl>
-<details open><summary>chain (${f.chain.length} events, upstream cause first)</summary>\
+<details open><summary>chain (${f.chain.length} ${f.chain.length === 1 ? 'event' : 'events'}, upstream cause first)</summary>\
 <ol class="chain">${chain}</ol></details>
 </article>
 `;

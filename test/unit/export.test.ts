@@ -446,6 +446,7 @@ describe('timelineToHtml', () => {
     expect(failures).toContain(`<dt>source</dt><dd>${escapeHtml(failure.source!)}</dd>`);
     expect(failures).toContain('&amp; &lt;scan&gt;');
     expect(failures).toContain('seen 2 times');
+    expect(failures).toContain('chain (3 events, upstream cause first)');
     // Every anchor a citation points at exists.
     for (const m of doc.matchAll(/href="#([^"]+)"/g)) {
       expect(doc).toContain(`id="${m[1]}"`);
