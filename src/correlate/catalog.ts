@@ -42,13 +42,20 @@ interface Row extends ErrorCodeInfo {
   readonly win32?: { readonly name: string; readonly meaning: string };
 }
 
+/** Reference sources other advice cites by tag (failures.ts), as a source field names them: tag and title. */
+export const REFERENCE = {
+  S2: 'S2 Troubleshoot software update scan failures',
+  S3: 'S3 Troubleshoot software update management',
+  S9: 'S9 How to troubleshoot WSUS connection failures',
+  S11: "S11 Configuration Manager clients don't get software updates",
+} as const;
+
 // Shared texts of the S2 group "caused by missing or corrupted components".
 const S2_COMPONENTS_CAUSE =
   'S2: one of the scan errors "caused by missing or corrupted components": "Several issues can be caused by missing or corrupted files or registry keys, component registrations" …';
 const S2_COMPONENTS_CHECK =
   'S2: run the Windows Update troubleshooter, or reset the Windows Update components: stop wuauserv and BITS, rename %windir%\\SoftwareDistribution (W3 also renames %windir%\\System32\\catroot2), start them again and rescan; [S] if it persists, DISM /Online /Cleanup-Image /RestoreHealth and sfc /scannow.';
-const S2_COMPONENTS_SOURCE =
-  'S2 Troubleshoot software update scan failures ("missing or corrupted components"); W3 Windows Update common errors (catroot2)';
+const S2_COMPONENTS_SOURCE = `${REFERENCE.S2} ("missing or corrupted components"); W3 Windows Update common errors (catroot2)`;
 
 // Checks shared by the certificate-trust family.
 const TRUST_CHECK =

@@ -5,7 +5,7 @@
 // earliest of them is the upstream cause. Problems outside any flow are folded by host, component and
 // message shape, so a warning repeated a hundred times is one failure seen a hundred times.
 
-import { describeErrorCode, hresultFromWin32, win32Error } from './catalog.ts';
+import { REFERENCE, describeErrorCode, hresultFromWin32, win32Error } from './catalog.ts';
 import type { CollectedEvent } from './collect.ts';
 import type { FlowStatus, TimelineFailure } from './model.ts';
 import type { FlowDraft, Workspace, WorkspaceLink } from './workspace.ts';
@@ -40,10 +40,7 @@ const PROBLEM_KINDS = new Set([
   'WSyncMgr.syncFailed',
 ]);
 
-const S2 = 'S2 Troubleshoot software update scan failures';
-const S3 = 'S3 Troubleshoot software update management';
-const S9 = 'S9 How to troubleshoot WSUS connection failures';
-const S11 = "S11 Configuration Manager clients don't get software updates";
+const { S2, S3, S9, S11 } = REFERENCE;
 
 /** What a failure without an error code means, what to check, and the sources, by the kind of its upstream cause. */
 const KIND_ADVICE: Record<string, { meaning: string; hint: string; source: string }> = {

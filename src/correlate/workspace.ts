@@ -309,7 +309,26 @@ export class Workspace {
    */
   link(from: CollectedEvent, to: CollectedEvent, evidence: 'id' | 'derived', key: string): void;
   link(from: CollectedEvent, to: CollectedEvent, evidence: Evidence, key: string, windowMs: number): void;
-  link(from: CollectedEvent, to: CollectedEvent, evidence: Evidence, key: string, window?: number): void {
+  link(from: CollectedEvent, to: CollectedEvent, evidence: Evidence, key: string, windowMs?: number): void {
+    this.put(from, to, evidence, key, windowMs);
+  }
+
+  /** Links consecutive events of a list (one host, one stage) so that a flow's stages stay connected. */
+  chain(events: readonly CollectedEvent[], evidence: 'id' | 'derived', key: string): void;
+  chain(events: readonly CollectedEvent[], evidence: Evidence, key: string, windowMs: number): void;
+  chain(events: readonly CollectedEvent[], evidence: Evidence, key: string, windowMs?: number): void {
+    // Most lists come in time order already (they are slices of per-host lists): sort only those that do not.
+    let inOrder = true;
+    for (let i = 1; i < events.length && inOrder; i++) {
+      inOrder = byTime(events[i - 1]!, events[i]!) <= 0;
+    }
+    const sorted = inOrder ? events : [...events].sort(byTime);
+    for (let i = 1; i < sorted.length; i++) {
+      this.put(sorted[i - 1]!, sorted[i]!, evidence, key, windowMs);
+    }
+  }
+
+  private put(from: CollectedEvent, to: CollectedEvent, evidence: Evidence, key: string, window?: number): void {
     if (from === to) {
       return;
     }
@@ -342,21 +361,6 @@ export class Workspace {
     }
     // One shape for every link: windowMs is there, undefined, when there is none.
     this.links.push({ from, to, evidence, key, windowMs });
-  }
-
-  /** Links consecutive events of a list (one host, one stage) so that a flow's stages stay connected. */
-  chain(events: readonly CollectedEvent[], evidence: 'id' | 'derived', key: string): void;
-  chain(events: readonly CollectedEvent[], evidence: Evidence, key: string, windowMs: number): void;
-  chain(events: readonly CollectedEvent[], evidence: Evidence, key: string, windowMs?: number): void {
-    // Most lists come in time order already (they are slices of per-host lists): sort only those that do not.
-    let inOrder = true;
-    for (let i = 1; i < events.length && inOrder; i++) {
-      inOrder = byTime(events[i - 1]!, events[i]!) <= 0;
-    }
-    const sorted = inOrder ? events : [...events].sort(byTime);
-    for (let i = 1; i < sorted.length; i++) {
-      this.link(sorted[i - 1]!, sorted[i]!, evidence, key, windowMs ?? Number.NaN);
-    }
   }
 
   /** The causal pairs found so far, handed over once: the skew model takes them as the layer is done. */
