@@ -46,6 +46,7 @@ interface Row extends ErrorCodeInfo {
 export const REFERENCE = {
   S2: 'S2 Troubleshoot software update scan failures',
   S3: 'S3 Troubleshoot software update management',
+  S5: 'S5 Troubleshoot software update synchronization',
   S9: 'S9 How to troubleshoot WSUS connection failures',
   S11: "S11 Configuration Manager clients don't get software updates",
 } as const;

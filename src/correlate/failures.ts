@@ -40,7 +40,7 @@ const PROBLEM_KINDS = new Set([
   'WSyncMgr.syncFailed',
 ]);
 
-const { S2, S3, S9, S11 } = REFERENCE;
+const { S2, S3, S5, S9, S11 } = REFERENCE;
 
 /** What a failure without an error code means, what to check, and the sources, by the kind of its upstream cause. */
 const KIND_ADVICE: Record<string, { meaning: string; hint: string; source: string }> = {
@@ -365,6 +365,8 @@ function findTimeouts(
     const heard = events.some(
       (e) => e.kind !== 'UpdatesHandler.scanInitiated' && /^updateshandler$/i.test(e.component),
     );
+    // The site's syncs that had all failed before the request, joined oldest first (scan-flow.ts, failedSyncsBefore).
+    const syncFailed = events.find((e) => e.kind === 'WSyncMgr.syncFailed');
     for (const asked of heard ? [] : events.filter((e) => e.kind === 'UpdatesHandler.scanInitiated')) {
       if (reaches(asked, windows.scanStartMinutes * MINUTE, scanAgentLog ?? asked.file)) {
         out.push({
@@ -374,11 +376,18 @@ function findTimeouts(
             `job within ${minutes(windows.scanStartMinutes)}, while ${scanAgentLog === undefined ? 'UpdatesHandler.log' : 'ScanAgent.log'} ` +
             'goes on: it logged no "Policy available for UpdateSourceID", so it had no software update scan policy.',
           hint:
-            'Without an update source policy no scan runs and WUAHandler.log is never written (S2). Check the client ' +
-            "setting Software Updates > 'Enable software updates on clients' (S3); that the SUP has synchronised " +
-            '(WSyncMgr.log) and the site made the update source policy (PolicyPv.log); and that the client ' +
-            'downloaded it (PolicyAgent.log).',
-          source: `${S2}; ${S3}`,
+            syncFailed === undefined
+              ? 'Without an update source policy no scan runs and WUAHandler.log is never written (S2). Check the client ' +
+                "setting Software Updates > 'Enable software updates on clients' (S3); that the SUP has synchronised " +
+                '(WSyncMgr.log) and the site made the update source policy (PolicyPv.log); and that the client ' +
+                'downloaded it (PolicyAgent.log).'
+              : `Every WSUS sync the site logged before the request failed (${syncFailed.host} WSyncMgr.log, from ` +
+                `line ${syncFailed.line}), and none had succeeded: until one does the site has no synchronised update ` +
+                'source, so PolicyPv makes no update source policy and no client can scan (S2: without that policy no ' +
+                'scan runs). Fix the sync first: WCM.log for the software update point configuration, WSyncMgr.log ' +
+                "for the sync's own errors (S5); then look for 'Set content version of update source' in WSyncMgr.log, " +
+                "'Added Scan Tool ID' in PolicyPv.log and the policy download in the client's PolicyAgent.log.",
+          source: syncFailed === undefined ? `${S2}; ${S3}` : `${S2}; ${S5}`,
         });
       }
     }

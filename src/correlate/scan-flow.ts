@@ -89,7 +89,33 @@ function unstartedScans(
         5 * SECOND,
       ),
     );
+    const syncs = failedSyncsBefore(ws, initiated);
+    const lastSync = syncs[syncs.length - 1];
+    if (lastSync !== undefined) {
+      syncs.forEach((e) => flow.events.add(e));
+      ws.chain(syncs, 'time', 'WSyncMgr: the sync failed again, none succeeded between', lastSync.utc - syncs[0]!.utc);
+      ws.link(
+        lastSync,
+        initiated,
+        'time',
+        'no WSUS sync of the site had succeeded before the scan request',
+        initiated.utc - lastSync.utc,
+      );
+    }
   }
+}
+
+/**
+ * The site's WSUS syncs that failed before `request`, oldest first, when no sync in the logs succeeded
+ * before it; none otherwise. Until a sync succeeds the site has no update source, so no update source policy
+ * for any client (reference §6.0: the policy comes from WSyncMgr → SMSDBMON → PolicyPv): the failures are
+ * where a missing scan policy began. One success before the request, and the policy came from it.
+ */
+function failedSyncsBefore(ws: Workspace, request: CollectedEvent): CollectedEvent[] {
+  const outcomes = ws
+    .everywhere('WSyncMgr.syncFailed', 'WSyncMgr.contentVersionSet', 'WSyncMgr.syncSucceeded')
+    .filter((e) => e.utc <= request.utc);
+  return outcomes.every((e) => e.kind === 'WSyncMgr.syncFailed') ? [...outcomes].sort(byTime) : [];
 }
 
 function buildScanFlow(

@@ -19,6 +19,7 @@ import {
   runStateSystem,
   scanComplete,
   startDetection,
+  wsusSyncFailing,
   startScanJob,
   wsusSync,
   wuaSearch,
@@ -305,7 +306,7 @@ function everydayTraffic(
   peers: readonly PeerClient[],
   start: number,
   end: number,
-  updateSource: string,
+  updateSource: string | undefined,
   contentVersion: number,
 ): void {
   clientNoise(w, c, start, end);
@@ -594,6 +595,65 @@ const noScanPolicy: BundleDefinition = {
           id: 'no-scan-policy',
           summary: 'No software update scan policy: UpdatesHandler asked for a scan and ScanAgent started no scan job',
           chain: [{ mark: 'flow.scanInitiated', phrase: 'Successfully initiated scan for job ({' }],
+        },
+      ],
+    };
+  },
+};
+
+const syncFailedNoPolicy: BundleDefinition = {
+  name: 'sync-failed-no-policy',
+  title: 'The site never synchronises with WSUS, so a client has no scan policy',
+  description:
+    'The software update point was set up again and WSyncMgr fails every hourly sync with "Sync failed: WSUS ' +
+    'server not configured" (WCM.log would say why); no sync in WSyncMgr.log succeeds, so the site has no update ' +
+    'source to make a policy of. On the client a deployment evaluation asks for a scan and ScanAgent, with no ' +
+    'update source policy, starts none; WUAHandler.log is never created and ScanAgent.log goes on. The missing ' +
+    "scan's upstream cause is the site's first failed sync.",
+  build() {
+    const { w, sink } = newWorld(this.name);
+    site(w, 300, 0, 'US Eastern (EST, UTC-5)');
+    const m = mp(w, 300, 1_200, 'US Eastern (EST, UTC-5)');
+    const c = w.client(
+      { name: 'PS1WIN11X64', ip: '10.4.20.17', biasMinutes: 300, skewMs: 2_600, zone: 'US Eastern (EST, UTC-5)' },
+      m,
+    );
+    const peers = w.addPeers(6, '10.4.21');
+    const start = at('2025-03-04T15:00:00Z');
+    const end = at('2025-03-04T17:40:00Z');
+    for (let hour = 0; hour < 3; hour++) {
+      wsusSyncFailing(
+        w,
+        start + 5 * MIN + hour * 60 * MIN + w.rng.int(0, 20_000),
+        hour === 0 ? 'sync.failed' : undefined,
+      );
+    }
+    clientBoot(w, c, start + 40_000);
+    const detection = startDetection(w, c, at('2025-03-04T17:12:08Z'), 5, 'flow');
+    const SA = 'ScanAgent';
+    c.host.ccm(detection.t + w.rng.int(10, 120), SA, SA, 'cscanagent.cpp:203', 'Inside CScanAgent::Notify()');
+    c.host.ccm(
+      detection.t + 22 * MIN + w.rng.int(0, 30_000),
+      SA,
+      SA,
+      'cscanagent.cpp:203',
+      'Inside CScanAgent::Notify()',
+    );
+    // Peers relay state messages of their own; with no synchronised update source nobody scans.
+    everydayTraffic(w, c, m, peers, start, end, undefined, 0);
+    return {
+      world: w,
+      sink,
+      flows: [],
+      failures: [
+        {
+          id: 'sync-failed-no-policy',
+          summary:
+            'No WSUS sync of the site ever succeeded, so no update source policy: the scan UpdatesHandler asked for never started',
+          chain: [
+            { mark: 'sync.failed', phrase: 'Sync failed: WSUS server not configured.' },
+            { mark: 'flow.scanInitiated', phrase: 'Successfully initiated scan for job ({' },
+          ],
         },
       ],
     };
@@ -1064,6 +1124,7 @@ export const SAMPLE_BUNDLES: readonly BundleDefinition[] = [
   emptyLocation,
   gpoConflict,
   noScanPolicy,
+  syncFailedNoPolicy,
   mpfdmStuck,
   interleaved,
   skewMidnight,

@@ -285,8 +285,8 @@ function peerIis(w: World, mp: Host, p: PeerClient, t: number): void {
 }
 
 export interface MpNoiseOptions {
-  /** Peers send WSUS location requests for this update source and version (same as the flow's). */
-  readonly updateSource: string;
+  /** Peers send WSUS location requests for this update source and version (same as the flow's); none without. */
+  readonly updateSource: string | undefined;
   readonly contentVersion: number;
   /** Relays of peer state messages (they go through MPFDM and StateSys like the flow's). */
   readonly relays: boolean;
@@ -313,8 +313,9 @@ export function mpNoise(
   for (const t of times(w, from, to, 40_000 * k, 240_000 * k)) {
     peerContentLocation(w, mp, w.noise.pick(peers), t);
   }
-  for (const t of times(w, from, to, 60_000 * k, 300_000 * k)) {
-    peerLocationRequest(w, mp, w.noise.pick(peers), t, o.updateSource, o.contentVersion);
+  const us = o.updateSource;
+  for (const t of us === undefined ? [] : times(w, from, to, 60_000 * k, 300_000 * k)) {
+    peerLocationRequest(w, mp, w.noise.pick(peers), t, us!, o.contentVersion);
   }
   if (o.relays) {
     for (const t of times(w, from, to, 90_000 * k, 420_000 * k)) {

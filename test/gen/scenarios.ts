@@ -207,6 +207,31 @@ export function wsusSync(w: World, t0: number, o: SyncOptions): number {
   return p;
 }
 
+/**
+ * A scheduled WSUS sync that fails because the site has no configured WSUS server (S5's wording), and the
+ * retry WSyncMgr schedules. Returns the instant of the failure line; `mark` marks it.
+ */
+export function wsusSyncFailing(w: World, t0: number, mark?: string): number {
+  const site = w.site;
+  const C = 'SMS_WSUS_SYNC_MANAGER';
+  const log = (t: number, msg: string, tilde: 'none' | 'trailing' = 'none'): void =>
+    site.sms(t, 'WSyncMgr', C, msg, { tilde });
+  let t = t0;
+  log(t, 'Wakeup for a polling cycle', 'trailing');
+  log((t += gap(w, 5, 40)), 'Starting Sync');
+  log((t += gap(w, 5, 40)), 'Performing sync on schedule');
+  const failedAt = (t += gap(w, 200, 900));
+  site.sms(
+    failedAt,
+    'WSyncMgr',
+    C,
+    'Sync failed: WSUS server not configured. Please refer to WCM.log for configuration error details. Source: CWSyncMgr::DoSync',
+    mark === undefined ? {} : { mark },
+  );
+  log((t += gap(w, 20, 200)), 'Sync failed. Will retry in 60 minutes');
+  return failedAt;
+}
+
 // --- client: policy ---------------------------------------------------------------------------------------
 
 export interface UpdateSourcePolicy {

@@ -138,3 +138,54 @@ describe('a scan the deployment evaluation asked for and ScanAgent never started
     expect(t.failures.filter((f) => f.type === 'timeout')).toEqual([]);
   });
 });
+
+describe("a scan request made while none of the site's WSUS syncs had succeeded", () => {
+  // sync-failed-no-policy: WSyncMgr fails every hourly sync ("WSUS server not configured") before the request.
+  const SOURCE = resolve(__dirname, '../../samples/logs/sync-failed-no-policy');
+  const WSYNC = 'PS1SITE/Microsoft Configuration Manager/Logs/WSyncMgr.log';
+  const HANDLER = 'PS1WIN11X64/Windows/CCM/Logs/UpdatesHandler.log';
+  let dir = '';
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cmflow-sync-failed-'));
+    cpSync(SOURCE, dir, { recursive: true });
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("walks back to the site's first failed sync, joined by time with the window stated", async () => {
+    const t = await analyzeBundle(await openBundle(dir));
+    const failure = t.failures.find((f) => f.event === `${HANDLER}:1`)!;
+    expect(failure.type).toBe('timeout');
+    expect(failure.upstreamCause).toBe(`${WSYNC}:4`);
+    expect(failure.chain).toEqual([`${WSYNC}:4`, `${WSYNC}:14`, `${HANDLER}:1`]);
+    expect(failure.hint).toMatch(/^Every WSUS sync the site logged before the request failed/);
+    expect(failure.source).toMatch(/^S2 .*; S5 Troubleshoot software update synchronization$/);
+    const link = t.links.find((l) => l.from === `${WSYNC}:14` && l.to === `${HANDLER}:1`)!;
+    expect(link.evidence).toBe('time');
+    const time = new Map(t.events.map((e) => [e.id, e.loggedTime as number]));
+    expect(link.windowMs).toBe(time.get(`${HANDLER}:1`)! - time.get(`${WSYNC}:14`)!);
+    // The site's failures are the flow's cause, not failures of their own beside it.
+    expect(t.failures.filter((f) => f.event.startsWith(WSYNC))).toEqual([]);
+  });
+
+  it('keeps the failed syncs out of it once a sync succeeded before the request', async () => {
+    const path = join(dir, WSYNC);
+    const lines = readFileSync(path, 'utf8').split('\n');
+    // The second hour's sync succeeds instead of failing.
+    const success = lines[13]!.replace(
+      /^Sync failed:.*?(?=\s+\$\$<)/,
+      'Sync succeeded. Setting sync alert to canceled state on site PS1',
+    );
+    expect(success).toMatch(/^Sync succeeded\. .* \$\$<SMS_WSUS_SYNC_MANAGER>/);
+    writeFileSync(path, [...lines.slice(0, 13), success, ...lines.slice(14)].join('\n'));
+    const t = await analyzeBundle(await openBundle(dir));
+    const failure = t.failures.find((f) => f.event === `${HANDLER}:1`)!;
+    expect(failure.upstreamCause).toBe(`${HANDLER}:1`);
+    expect(failure.hint).toContain('Enable software updates on clients');
+    // The failures of the hours before are reported on their own.
+    const own = t.failures.find((f) => f.upstreamCause === `${WSYNC}:4`);
+    expect(own?.flow).toBeUndefined();
+    expect(own?.occurrences).toBe(2);
+  });
+});
