@@ -122,6 +122,23 @@ function statmsg(w: World, site: Host, t: number, id: number, pid: number, tid: 
   );
 }
 
+const WSYNC = 'SMS_WSUS_SYNC_MANAGER';
+
+/** Writes a line of the site's WSyncMgr.log. */
+function wsyncLog(w: World): (t: number, msg: string, tilde?: 'none' | 'trailing') => void {
+  return (t, msg, tilde = 'none') => w.site.sms(t, 'WSyncMgr', WSYNC, msg, { tilde });
+}
+
+/** The lines every scheduled sync starts with, from `t0`; returns the instant of the last. */
+function syncStart(w: World, t0: number): number {
+  const log = wsyncLog(w);
+  let t = t0;
+  log(t, 'Wakeup for a polling cycle', 'trailing');
+  log((t += gap(w, 5, 40)), 'Starting Sync');
+  log((t += gap(w, 5, 40)), 'Performing sync on schedule');
+  return t;
+}
+
 export interface SyncOptions {
   readonly updateSource: string;
   readonly contentVersion: number;
@@ -136,16 +153,11 @@ export interface SyncOptions {
  */
 export function wsusSync(w: World, t0: number, o: SyncOptions): number {
   const site = w.site;
-  const C = 'SMS_WSUS_SYNC_MANAGER';
   const sup = site.fqdn.toLowerCase();
   const pid = site.thread('smsexec-pid');
-  const tid = site.thread(C);
-  const log = (t: number, msg: string, tilde: 'none' | 'trailing' = 'none'): void =>
-    site.sms(t, 'WSyncMgr', C, msg, { tilde });
-  let t = t0;
-  log(t, 'Wakeup for a polling cycle', 'trailing');
-  log((t += gap(w, 5, 40)), 'Starting Sync');
-  log((t += gap(w, 5, 40)), 'Performing sync on schedule');
+  const tid = site.thread(WSYNC);
+  const log = wsyncLog(w);
+  let t = syncStart(w, t0);
   log((t += gap(w, 20, 200)), `Read SUPs from SCF for ${site.fqdn}`);
   log((t += gap(w, 1, 10)), 'Found 1 SUPs');
   log((t += gap(w, 1, 10)), `Found active SUP ${site.fqdn} from SCF File.`);
@@ -174,7 +186,7 @@ export function wsusSync(w: World, t0: number, o: SyncOptions): number {
   site.sms(
     setAt,
     'WSyncMgr',
-    C,
+    WSYNC,
     `Set content version of update source {${o.updateSource}} for site ${w.siteCode} to ${o.contentVersion}`,
     o.markPrefix === undefined ? {} : { mark: `${o.markPrefix}.setContentVersion` },
   );
@@ -212,19 +224,13 @@ export function wsusSync(w: World, t0: number, o: SyncOptions): number {
  * retry WSyncMgr schedules. Returns the instant of the failure line; `mark` marks it.
  */
 export function wsusSyncFailing(w: World, t0: number, mark?: string): number {
-  const site = w.site;
-  const C = 'SMS_WSUS_SYNC_MANAGER';
-  const log = (t: number, msg: string, tilde: 'none' | 'trailing' = 'none'): void =>
-    site.sms(t, 'WSyncMgr', C, msg, { tilde });
-  let t = t0;
-  log(t, 'Wakeup for a polling cycle', 'trailing');
-  log((t += gap(w, 5, 40)), 'Starting Sync');
-  log((t += gap(w, 5, 40)), 'Performing sync on schedule');
+  const log = wsyncLog(w);
+  let t = syncStart(w, t0);
   const failedAt = (t += gap(w, 200, 900));
-  site.sms(
+  w.site.sms(
     failedAt,
     'WSyncMgr',
-    C,
+    WSYNC,
     'Sync failed: WSUS server not configured. Please refer to WCM.log for configuration error details. Source: CWSyncMgr::DoSync',
     mark === undefined ? {} : { mark },
   );
