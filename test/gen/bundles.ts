@@ -322,6 +322,33 @@ function clientBoot(w: World, c: Client, t: number, wsusUrl = w.supUrl): void {
   clientStartup(w, c, t + w.noise.int(20_000, 60_000));
 }
 
+/**
+ * A deployment evaluation asks for a scan that ScanAgent, with no update source policy, never starts (reference
+ * §7.1): ScanAgent is notified at once and again `againMinutes` later, and logs nothing else. Marks the request
+ * `flow.*` (see startDetection), and the first notification `notifiedMark` when given.
+ */
+function unstartedScan(
+  w: World,
+  c: Client,
+  t: number,
+  updates: number,
+  againMinutes: number,
+  notifiedMark?: string,
+): void {
+  const detection = startDetection(w, c, t, updates, 'flow');
+  const notify = (at: number, mark?: string): void =>
+    c.host.ccm(
+      at,
+      'ScanAgent',
+      'ScanAgent',
+      'cscanagent.cpp:203',
+      'Inside CScanAgent::Notify()',
+      mark === undefined ? undefined : { mark },
+    );
+  notify(detection.t + w.rng.int(10, 120), notifiedMark);
+  notify(detection.t + againMinutes * MIN + w.rng.int(0, 30_000));
+}
+
 // --- the bundles ------------------------------------------------------------------------------------------
 
 const healthy: BundleDefinition = {
@@ -573,18 +600,7 @@ const noScanPolicy: BundleDefinition = {
     const start = at('2025-02-18T14:02:00Z');
     const end = at('2025-02-18T14:50:00Z');
     clientBoot(w, c, start + 25_000);
-    const detection = startDetection(w, c, at('2025-02-18T14:17:31Z'), 6, 'flow');
-    const SA = 'ScanAgent';
-    c.host.ccm(detection.t + w.rng.int(10, 120), SA, SA, 'cscanagent.cpp:203', 'Inside CScanAgent::Notify()', {
-      mark: 'flow.notified',
-    });
-    c.host.ccm(
-      detection.t + 24 * MIN + w.rng.int(0, 30_000),
-      SA,
-      SA,
-      'cscanagent.cpp:203',
-      'Inside CScanAgent::Notify()',
-    );
+    unstartedScan(w, c, at('2025-02-18T14:17:31Z'), 6, 24, 'flow.notified');
     everydayTraffic(w, c, m, peers, start, end, us, cv);
     return {
       world: w,
@@ -629,16 +645,7 @@ const syncFailedNoPolicy: BundleDefinition = {
       );
     }
     clientBoot(w, c, start + 40_000);
-    const detection = startDetection(w, c, at('2025-03-04T17:12:08Z'), 5, 'flow');
-    const SA = 'ScanAgent';
-    c.host.ccm(detection.t + w.rng.int(10, 120), SA, SA, 'cscanagent.cpp:203', 'Inside CScanAgent::Notify()');
-    c.host.ccm(
-      detection.t + 22 * MIN + w.rng.int(0, 30_000),
-      SA,
-      SA,
-      'cscanagent.cpp:203',
-      'Inside CScanAgent::Notify()',
-    );
+    unstartedScan(w, c, at('2025-03-04T17:12:08Z'), 5, 22);
     // Peers relay state messages of their own; with no synchronised update source nobody scans.
     everydayTraffic(w, c, m, peers, start, end, undefined, 0);
     return {
