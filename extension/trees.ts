@@ -5,6 +5,7 @@
 
 import * as vscode from 'vscode';
 import type { BundleSummary, EventRef, FailureRef, FileRef, FlowRef } from '../src/service/session.ts';
+import { hoursAndMinutes } from '../src/correlate/file-clocks.ts';
 import type { TimelineHost } from '../src/correlate/model.ts';
 import { Command } from './commands.ts';
 import { formatBytes, formatClock, formatSkew, formatTime, oneLine, utcOffset } from './format.ts';
@@ -154,6 +155,12 @@ function hostFacts(host: TimelineHost, summary: BundleSummary): Node[] {
           : formatSkew(host.clockSkewMs, host.skewUncertaintyMs),
       tooltip: host.skewBasis,
     },
+    ...host.fileClocks.map((c): Node => ({
+      type: 'fact',
+      label: `Clock of ${c.file.slice(c.file.lastIndexOf('/') + 1)}`,
+      value: `moved ${c.offsetMinutes > 0 ? 'back' : 'forward'} ${hoursAndMinutes(Math.abs(c.offsetMinutes))} (decoded in another zone)`,
+      tooltip: `${c.file}: ${c.basis}`,
+    })),
     { type: 'files', host, files },
   ];
 }

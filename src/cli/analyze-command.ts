@@ -5,7 +5,8 @@
 import type { Writable } from 'node:stream';
 import { analyzeToStore } from '../correlate/analyze.ts';
 import { shapeOf } from '../correlate/collect.ts';
-import { formatForPath, writeTimeline, zoneFromBias } from '../correlate/export.ts';
+import { formatForPath, writeTimeline } from '../correlate/export.ts';
+import { zoneFromBias } from '../parsers/time.ts';
 import type { Timeline, TimelineEvent, TimelineFailure } from '../correlate/model.ts';
 import { BundleError, openBundle } from '../parsers/bundle.ts';
 import type { HostOverride } from '../parsers/bundle.ts';
@@ -109,6 +110,9 @@ export function summaryText(t: Timeline, limit = 10): string {
           ? 'skew unknown'
           : `clock ${seconds(h.clockSkewMs, true)} ± ${seconds(h.skewUncertaintyMs)}  (${h.skewBasis})`;
     lines.push(`  ${h.name.padEnd(width)}  ${h.role.padEnd(16)}  ${zoneFromBias(h.biasMinutes).padEnd(9)}  ${skew}`);
+    for (const c of h.fileClocks) {
+      lines.push(`  ${' '.repeat(width)}  ${c.file}: ${c.basis}`);
+    }
   }
   if (t.hosts.length > LISTED && omitted.length > 0) {
     const widest = Math.max(...omitted.map((h) => h.skewUncertaintyMs ?? 0));

@@ -7,6 +7,8 @@ import type { Bundle, BundleFile } from '../parsers/bundle.ts';
 import type { HostSummary } from '../parsers/file-run.ts';
 import type { Collected, CollectedEvent } from './collect.ts';
 import { makeCollector } from './collect-pool.ts';
+import { alignDecodedLogs, fileClockBasis } from './file-clocks.ts';
+import type { FileClock } from './file-clocks.ts';
 import { DEFAULT_TIMEOUTS, findFailures, isProblem } from './failures.ts';
 import type { IisIndex } from './iis-index.ts';
 import type { FailureResult, TimeoutWindows } from './failures.ts';
@@ -137,8 +139,9 @@ async function correlate(
   output.addHosts(shared);
 
   const iisIndex = shared.iis;
-  const sharedWs = new Workspace(shared.events);
   const lastSeen = new Map(shared.lastSeenByFile);
+  output.fileClocks(alignClocks(shared, lastSeen));
+  const sharedWs = new Workspace(shared.events);
   // From here the workspace holds the shared layer's events: those it keeps as columns (MP_Location
   // bodies, the state-message side) are let go only if nothing else holds them.
   shared = undefined;
@@ -160,6 +163,7 @@ async function correlate(
     for (const [file, t] of client.lastSeenByFile) {
       lastSeen.set(file, t);
     }
+    output.fileClocks(alignClocks(client, lastSeen));
     const ws = new Workspace(client.events, sharedWs);
     buildScanFlows(ws);
     buildStateMessageFlows(ws, context);
@@ -178,6 +182,27 @@ async function correlate(
   return output.finish(bundle.name, skew.result(), hostRoles);
 }
 
+/**
+ * Moves a layer's decoded WindowsUpdate.log files onto their hosts' clocks (see file-clocks.ts), and how
+ * far each log reaches with them.
+ */
+function alignClocks(layer: Collected, lastSeen: Map<string, number>): FileClock[] {
+  const decoded = new Set<string>();
+  for (const report of layer.parse.files) {
+    if (report.summary.formats.includes('wu-etl')) {
+      decoded.add(report.summary.file);
+    }
+  }
+  const clocks = alignDecodedLogs(layer.events, decoded);
+  for (const c of clocks) {
+    const last = lastSeen.get(c.file);
+    if (last !== undefined) {
+      lastSeen.set(c.file, last - c.offsetMinutes * 60 * SECOND);
+    }
+  }
+  return clocks;
+}
+
 /** Writes each layer's flows, failures and links into the store as the layers are done. */
 class Output {
   private readonly failures: Array<{ failure: StoredFailure; at: number }> = [];
@@ -185,8 +210,16 @@ class Output {
   /** Shared-layer problems some client's flow took (they are that flow's failure, not one on their own). */
   readonly sharedProblemsInFlows = new Set<CollectedEvent>();
   private readonly rows = new RowRuns();
+  private readonly clocks: FileClock[] = [];
 
   constructor(private readonly store: TimelineStore) {}
+
+  fileClocks(clocks: readonly FileClock[]): void {
+    for (const c of clocks) {
+      this.clocks.push(c);
+      this.store.setFileOffset(c.file, c.offsetMinutes * 60 * SECOND);
+    }
+  }
 
   addHosts(c: Collected): void {
     for (const h of c.parse.hosts) {
@@ -291,6 +324,9 @@ class Output {
         skewUncertaintyMs: estimate?.uncertaintyMs,
         skewBasis: estimate?.basis ?? 'no events kept from this host',
         files: h?.files ?? [],
+        fileClocks: this.clocks
+          .filter((c) => c.host === name)
+          .map((c) => ({ file: c.file, offsetMinutes: c.offsetMinutes, basis: fileClockBasis(c, h?.biasMinutes) })),
       };
     });
     // Flows in the order they began; failures in flows first, in time order, then the rest by frequency.

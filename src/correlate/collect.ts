@@ -50,6 +50,8 @@ const WORKING_KEYS = [
   'httpStatus',
   'httpMethod',
   'uriStem',
+  // Which WUA calls are ConfigMgr's (`ClientId = CcmExec`): the scan flow joins only those.
+  'caller',
 ] as const satisfies ReadonlyArray<keyof MessageFields>;
 
 const WORKING = new Set<string>(WORKING_KEYS);

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { Timeline, TimelineEvent, TimelineFailure, TimelineFlow, TimelineHost, TimelineLink } from './model.ts';
-import { formatUtc, isValidTime } from '../parsers/time.ts';
+import { formatUtc, isValidTime, zoneFromBias } from '../parsers/time.ts';
 import type { UtcInstant } from '../parsers/time.ts';
 
 export type ExportFormat = 'json' | 'csv' | 'html';
@@ -220,6 +220,7 @@ function hostJson(h: TimelineHost): Json {
     skewUncertaintyMs: h.skewUncertaintyMs ?? null,
     skewBasis: h.skewBasis,
     files: [...h.files],
+    fileClocks: h.fileClocks.map((c) => ({ file: c.file, offsetMinutes: c.offsetMinutes, basis: c.basis })),
   };
 }
 
@@ -414,18 +415,6 @@ function markup(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml
   return new SafeHtml(out);
 }
 
-/** Windows bias to a zone: UTC = local + bias, so bias +300 is UTC-05:00. */
-export function zoneFromBias(biasMinutes: number | undefined): string {
-  if (biasMinutes === undefined || !Number.isFinite(biasMinutes)) {
-    return 'unknown';
-  }
-  const offset = -biasMinutes;
-  const abs = Math.abs(offset);
-  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
-  const mm = String(abs % 60).padStart(2, '0');
-  return `UTC${offset < 0 ? '-' : '+'}${hh}:${mm}`;
-}
-
 /** A duration a person reads at a glance: ms below a second, seconds below a minute, then h/min/s. */
 function formatDuration(ms: number, signed: boolean): string {
   const sign = signed ? (ms < 0 ? '−' : ms > 0 ? '+' : '±') : ms < 0 ? '−' : '';
@@ -613,8 +602,9 @@ function hostsSection(r: Report): SafeHtml {
     const fileItems = h.files.map((f) => markup`<li><code>${f}</code></li>`);
     const files = markup`<details><summary>${h.files.length} files</summary><ul>${fileItems}</ul></details>`;
     const roles = h.roles.length > 0 ? h.roles.join(', ') : h.role;
+    const clocks = h.fileClocks.map((c) => markup`<br><code>${c.file}</code>: ${c.basis}`);
     return markup`<tr><td>${h.name}<br><span class="muted mono">${h.dir}</span></td><td>${roles}</td>\
-<td class="mono">${zoneFromBias(h.biasMinutes)}</td><td>${skewCell}</td><td>${h.skewBasis}</td><td>${files}</td></tr>
+<td class="mono">${zoneFromBias(h.biasMinutes)}</td><td>${skewCell}</td><td>${h.skewBasis}${clocks}</td><td>${files}</td></tr>
 `;
   });
   return markup`<section id="hosts"><h2>Hosts</h2>

@@ -30,6 +30,8 @@ export interface HostInfo {
   readonly clockSkewMs: number;
   readonly skewUncertaintyMs: number | undefined;
   readonly skewBasis: string;
+  /** Files moved onto the host's clock (Get-WindowsUpdateLog output decoded elsewhere): what was done, each. */
+  readonly fileClocks: readonly string[];
   readonly reference: boolean;
 }
 
@@ -416,6 +418,7 @@ export class LaneIndex {
         clockSkewMs: h?.clockSkewMs ?? 0,
         skewUncertaintyMs: h?.skewUncertaintyMs,
         skewBasis: h?.skewBasis ?? '',
+        fileClocks: (h?.fileClocks ?? []).map((c) => `${c.file}: ${c.basis}`),
         reference: name === store.referenceHost,
       };
     });

@@ -25,6 +25,21 @@ export interface TimelineHost {
   /** How the estimate was made, in a sentence a person can check. */
   readonly skewBasis: string;
   readonly files: readonly string[];
+  /** Files of the host whose times were not on its clock, moved onto it before correlation. */
+  readonly fileClocks: readonly TimelineFileClock[];
+}
+
+/**
+ * A file whose times are not its host's: Get-WindowsUpdateLog output decoded on a machine in another zone.
+ * Its events' `time` is corrected by the offset; `loggedTime` is what the file says.
+ */
+export interface TimelineFileClock {
+  /** Path relative to the bundle root, forward slashes. */
+  readonly file: string;
+  /** Minutes the file's times read ahead of its host's clock: subtracted from each of its records. */
+  readonly offsetMinutes: number;
+  /** How the offset was found, in a sentence a person can check. */
+  readonly basis: string;
 }
 
 export interface TimelineEvent {

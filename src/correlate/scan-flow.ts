@@ -7,6 +7,7 @@
 // deployment evaluation asked for and ScanAgent never started is a flow of its own (`scan:request:<job>`).
 
 import type { CollectedEvent } from './collect.ts';
+import { isConfigMgrCall } from './file-clocks.ts';
 import type { FlowDraft, Workspace } from './workspace.ts';
 import { between, byTime, EventSet, firstAfter, groupBy, lastBefore } from './workspace.ts';
 
@@ -458,7 +459,10 @@ function windowsUpdateSearch(
   }
   const start = nearest(
     ws.cached(`wu-calls\u0000${host}`, () =>
-      wu.filter((e) => e.kind === 'WindowsUpdate.callStart' || e.kind === 'WindowsUpdate.callSubmitted'),
+      // Windows Defender, Automatic Updates and the Store search too: only ConfigMgr's calls answer WUAHandler.
+      wu.filter(
+        (e) => (e.kind === 'WindowsUpdate.callStart' || e.kind === 'WindowsUpdate.callSubmitted') && isConfigMgrCall(e),
+      ),
     ),
     started.utc,
     5 * SECOND,
@@ -468,7 +472,8 @@ function windowsUpdateSearch(
     return;
   }
   const ended = handler.find((e) => e.kind === 'WUAHandler.searchCompleted' || e.kind === 'WUAHandler.searchFailed');
-  const end = firstAfter(wu, start.utc, 60 * MINUTE, (e) => e.kind === 'WindowsUpdate.callEnd') ?? ended;
+  const end =
+    firstAfter(wu, start.utc, 60 * MINUTE, (e) => e.kind === 'WindowsUpdate.callEnd' && isConfigMgrCall(e)) ?? ended;
   // WUA logs the consequences of a failed search (REPORT EVENT, FATAL) after COMAPI's END and before
   // WUAHandler hears of it: the session runs until WUAHandler reports the result.
   const until = Math.max(

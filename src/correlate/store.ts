@@ -358,6 +358,8 @@ export class TimelineStore {
   private readonly linkWindow = new ValueTable();
   /** Host (interned) → ms its clock reads ahead: logged time = corrected time + this. */
   private readonly hostSkew = new Map<number, number>();
+  /** File (interned) → ms its times read ahead of its host's clock (see file-clocks.ts), when not none. */
+  private readonly fileOffset = new Map<number, number>();
   /** Fields that cannot be read again from a record's own bytes (IIS columns come from the file's header). */
   private readonly keptFields = new Map<number, MessageFields>();
 
@@ -397,6 +399,11 @@ export class TimelineStore {
       this.keptFields.set(i, keepFields);
     }
     return i;
+  }
+
+  /** A file whose events were moved onto their host's clock: its logged times are this far ahead. */
+  setFileOffset(file: string, ms: number): void {
+    this.fileOffset.set(this.fileIds.id(file), ms);
   }
 
   addLink(from: number, to: number, evidence: Evidence, key: string, windowMs?: number): void {
@@ -561,7 +568,9 @@ export class TimelineStore {
       line: this.line.get(i),
       endLine: this.line.get(i) + this.extraLines.get(i),
       time: this.time.get(i) as UtcInstant,
-      loggedTime: (this.time.get(i) + (this.hostSkew.get(this.hostId(i)) ?? 0)) as UtcInstant,
+      loggedTime: (this.time.get(i) +
+        (this.hostSkew.get(this.hostId(i)) ?? 0) +
+        (this.fileOffset.get(this.file.get(i)) ?? 0)) as UtcInstant,
       host: this.strings[this.hostId(i)]!,
       component: this.strings[this.component.get(i)]!,
       severity: SEVERITIES[this.severity.get(i)]!,

@@ -81,3 +81,15 @@ export function formatLocal(t: LocalReading): string {
 export function isValidTime(t: number): boolean {
   return Number.isFinite(t) && Math.abs(t) < 400 * 365 * MS_PER_DAY;
 }
+
+/** Windows bias to a zone: UTC = local + bias, so bias +300 is UTC-05:00. */
+export function zoneFromBias(biasMinutes: number | undefined): string {
+  if (biasMinutes === undefined || !Number.isFinite(biasMinutes)) {
+    return 'unknown';
+  }
+  const offset = -biasMinutes;
+  const abs = Math.abs(offset);
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  const mm = String(abs % 60).padStart(2, '0');
+  return `UTC${offset < 0 ? '-' : '+'}${hh}:${mm}`;
+}

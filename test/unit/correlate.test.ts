@@ -17,7 +17,13 @@ interface TruthRef {
 }
 interface Truth {
   bundle: string;
-  hosts: Array<{ name: string; role: string; skewMs: number; biasMinutes: number }>;
+  hosts: Array<{
+    name: string;
+    role: string;
+    skewMs: number;
+    biasMinutes: number;
+    windowsUpdateLog?: { file: string; offsetMinutes: number };
+  }>;
   flows: Array<{
     client: string;
     scanJobs: Array<{
@@ -70,6 +76,24 @@ describe.each(bundles)('%s', (name) => {
       ).toBeLessThanOrEqual(host.skewUncertaintyMs! + 50);
       expect(host.skewUncertaintyMs).toBeLessThan(1500);
       expect(host.biasMinutes).toBe(actual.biasMinutes);
+    }
+  });
+
+  it("moves a WindowsUpdate.log decoded in another zone onto its host's clock, and no other file", () => {
+    const t = timelines.get(name)!;
+    for (const host of t.hosts) {
+      const decoded = truths.get(name)!.hosts.find((h) => h.name === host.name)?.windowsUpdateLog;
+      const expected =
+        decoded === undefined || decoded.offsetMinutes === 0
+          ? []
+          : [{ file: decoded.file, offsetMinutes: decoded.offsetMinutes }];
+      expect(host.fileClocks.map((c) => ({ file: c.file, offsetMinutes: c.offsetMinutes }))).toEqual(expected);
+      for (const c of host.fileClocks) {
+        // What the file says stays the logged time; the timeline's time is on the host's clock.
+        const e = t.events.find((x) => x.file === c.file)!;
+        const other = t.events.find((x) => x.host === host.name && x.file !== c.file)!;
+        expect(e.loggedTime - e.time - (other.loggedTime - other.time)).toBe(c.offsetMinutes * 60_000);
+      }
     }
   });
 

@@ -15,11 +15,10 @@ import {
   timelineSource,
   timelineToJson,
   writeTimeline,
-  zoneFromBias,
 } from '../../src/correlate/export.ts';
 import type { Timeline, TimelineEvent, TimelineFailure } from '../../src/correlate/model.ts';
 import type { Severity } from '../../src/parsers/record.ts';
-import { formatUtc, utcInstant } from '../../src/parsers/time.ts';
+import { formatUtc, utcInstant, zoneFromBias } from '../../src/parsers/time.ts';
 
 const SCAN = 'scan:5d8c0e3a-7f3e-4c5b-9b1a-2f9d6c1e0a11';
 const STATE = 'state-message:9a3f2b1c-0d4e-4f5a-8b6c-7d8e9f0a1b2c';
@@ -117,6 +116,7 @@ const timeline: Timeline = {
       skewUncertaintyMs: 40,
       skewBasis: 'MP_Location request/reply pairs (12)',
       files: [SCAN_LOG, LOC_LOG, WUA_LOG],
+      fileClocks: [],
     },
     {
       dir: 'PS1MP01',
@@ -128,6 +128,7 @@ const timeline: Timeline = {
       skewUncertaintyMs: undefined,
       skewBasis: 'no pairs found',
       files: [MPLOC_LOG, MPSTAT_LOG],
+      fileClocks: [],
     },
     {
       dir: 'PS1SITE',
@@ -139,6 +140,7 @@ const timeline: Timeline = {
       skewUncertaintyMs: 0,
       skewBasis: 'reference host',
       files: [STAT_LOG],
+      fileClocks: [],
     },
   ],
   events,
@@ -189,7 +191,7 @@ describe('timelineToJson', () => {
       expectKeysFirst(
         h,
         ['dir', 'name', 'role', 'biasMinutes', 'clockSkewMs'],
-        ['roles', 'skewUncertaintyMs', 'skewBasis', 'files'],
+        ['roles', 'skewUncertaintyMs', 'skewBasis', 'files', 'fileClocks'],
       );
     }
     for (const e of doc.events) {

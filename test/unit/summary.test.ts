@@ -117,6 +117,7 @@ describe('summaryText', () => {
       skewUncertaintyMs: uncertaintyMs,
       skewBasis: 'pairs',
       files: [],
+      fileClocks: [],
     });
     const clients = Array.from({ length: 44 }, (_, i) =>
       host(`PC${i}`, 'client', i % 2 === 0 ? 1000 * i : -1000 * i, 10 * i),

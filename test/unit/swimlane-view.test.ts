@@ -116,6 +116,7 @@ describe('scales', () => {
         clockSkewMs: 0,
         skewUncertaintyMs: 0,
         skewBasis: '',
+        fileClocks: [],
         reference: false,
       },
     ] as const;

@@ -1,0 +1,162 @@
+// A file whose times are not its host's clock. Get-WindowsUpdateLog turns Windows Update's ETL traces into
+// a WindowsUpdate.log in the local time of the machine that decodes them, which need not be the client
+// (reference §3.2): an admin who decodes on a workstation in another zone gets a log hours off the
+// client's other logs, and no WUA search in it would join the WUAHandler request that started it.
+//
+// ConfigMgr's own searches give the offset away. WUAHandler logs `Async searching of updates using
+// WUAgent started.` and WUA logs `* START *   Search ClientId = CcmExec` within a minute after it. Zones
+// differ by whole quarter hours, so the offset is the quarter hour that lines up most of those pairs; the
+// file's records are moved by it before any flow is built.
+
+import type { CollectedEvent } from './collect.ts';
+import { shiftInstant, zoneFromBias } from '../parsers/time.ts';
+import { push } from './time-order.ts';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const QUARTER_HOUR = 15 * MINUTE;
+/** UTC-12:00 to UTC+14:00: no two zones are further apart. */
+const WIDEST = 26 * 60 * MINUTE;
+/** How WUA's search start may fall around WUAHandler's, as the scan flow joins them (scan-flow.ts). */
+const BEFORE = 5 * SECOND;
+const AFTER = 60 * SECOND;
+
+/** A file moved onto its host's clock. */
+export interface FileClock {
+  readonly host: string;
+  readonly file: string;
+  /** Minutes the file's times read ahead of its host's clock: what was subtracted from each record. */
+  readonly offsetMinutes: number;
+  /** ConfigMgr searches of the file that line up with WUAHandler's at that offset. */
+  readonly matched: number;
+  /** ConfigMgr searches the file holds. */
+  readonly searches: number;
+}
+
+/** A WUA call ConfigMgr made (`ClientId = CcmExec`): legacy `COMAPI -- START --` or Windows 10 `* START *`. */
+export function isConfigMgrCall(e: CollectedEvent): boolean {
+  const caller = e.fields.caller;
+  return caller === undefined || caller.trim().toLowerCase() === 'ccmexec';
+}
+
+/**
+ * Puts each decoded WindowsUpdate.log of a layer on its host's clock. `decoded` names the files read as
+ * Get-WindowsUpdateLog output; their events in `events` are replaced by moved copies (the list is then
+ * no longer in time order: the workspace sorts what it indexes). Returns the files that were moved.
+ */
+export function alignDecodedLogs(events: CollectedEvent[], decoded: ReadonlySet<string>): FileClock[] {
+  if (decoded.size === 0) {
+    return [];
+  }
+  const handlerStarts = new Map<string, number[]>();
+  const searchStarts = new Map<string, CollectedEvent[]>();
+  for (const e of events) {
+    if (e.kind === 'WUAHandler.searchStarted') {
+      push(handlerStarts, e.host, e.utc);
+    } else if (e.kind === 'WindowsUpdate.callStart' && decoded.has(e.file) && isConfigMgrCall(e)) {
+      push(searchStarts, e.file, e);
+    }
+  }
+  const clocks: FileClock[] = [];
+  for (const [file, starts] of searchStarts) {
+    const host = starts[0]!.host;
+    const found = offsetOf(
+      handlerStarts.get(host) ?? [],
+      starts.map((e) => e.utc),
+    );
+    if (found !== undefined) {
+      clocks.push({
+        host,
+        file,
+        offsetMinutes: found.offsetMs / MINUTE,
+        matched: found.matched,
+        searches: starts.length,
+      });
+    }
+  }
+  if (clocks.length > 0) {
+    const offsets = new Map(clocks.map((c) => [c.file, c.offsetMinutes * MINUTE]));
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      const offset = offsets.get(e.file);
+      if (offset !== undefined) {
+        events[i] = { ...e, utc: shiftInstant(e.utc, -offset) };
+      }
+    }
+  }
+  return clocks;
+}
+
+/**
+ * The quarter-hour offset of a file's search starts (`searches`) against WUAHandler's (`handler`), when
+ * one other than none lines up more pairs than none does; undefined when the file is on its host's clock
+ * or nothing tells. Of offsets that line up as many, the one whose pairs lie closer wins (a client that
+ * scans on a schedule lines up, one period off, all its searches but one).
+ */
+export function offsetOf(
+  handler: readonly number[],
+  searches: readonly number[],
+): { offsetMs: number; matched: number } | undefined {
+  const h = [...handler].sort((a, b) => a - b);
+  const votes = new Map<number, { n: number; apart: number }>();
+  let from = 0;
+  for (const s of [...searches].sort((a, b) => a - b)) {
+    // A search at `s` can only answer a handler start within the widest zone difference of it.
+    while (from < h.length && h[from]! < s - WIDEST - AFTER) {
+      from++;
+    }
+    // Each search counts once per offset, for the handler start it lies closest after.
+    const mine = new Map<number, number>();
+    for (let i = from; i < h.length && h[i]! <= s + WIDEST + BEFORE; i++) {
+      const d = s - h[i]!;
+      const q = Math.round(d / QUARTER_HOUR);
+      const rest = d - q * QUARTER_HOUR;
+      if (rest >= -BEFORE && rest <= AFTER && Math.abs(rest) < (mine.get(q) ?? Number.POSITIVE_INFINITY)) {
+        mine.set(q, Math.abs(rest));
+      }
+    }
+    for (const [q, apart] of mine) {
+      const v = votes.get(q);
+      if (v) {
+        v.n++;
+        v.apart += apart;
+      } else {
+        votes.set(q, { n: 1, apart });
+      }
+    }
+  }
+  const none = votes.get(0)?.n ?? 0;
+  let best: [number, { n: number; apart: number }] | undefined;
+  for (const entry of votes) {
+    const [, v] = entry;
+    if (best === undefined || v.n > best[1].n || (v.n === best[1].n && v.apart < best[1].apart)) {
+      best = entry;
+    }
+  }
+  // A move needs more pairs for it than stay lined up without one.
+  if (best === undefined || best[0] === 0 || best[1].n <= none) {
+    return undefined;
+  }
+  return { offsetMs: best[0] * QUARTER_HOUR, matched: best[1].n };
+}
+
+/** What a host's report says of a moved file: the zone it was decoded in, the move, and what showed it. */
+export function fileClockBasis(c: FileClock, hostBiasMinutes: number | undefined): string {
+  const ahead = c.offsetMinutes > 0;
+  const by = hoursAndMinutes(Math.abs(c.offsetMinutes));
+  const zone =
+    hostBiasMinutes === undefined
+      ? `in a zone ${by} ${ahead ? 'ahead of' : 'behind'} the host's`
+      : `at ${zoneFromBias(hostBiasMinutes - c.offsetMinutes)}, ${by} ${ahead ? 'ahead of' : 'behind'} the host's ${zoneFromBias(hostBiasMinutes)}`;
+  return (
+    `Get-WindowsUpdateLog output decoded ${zone} (on another machine): its times are moved ${ahead ? 'back' : 'forward'} ${by}, ` +
+    `which lines up ${c.matched} of its ${c.searches} ConfigMgr searches (ClientId = CcmExec) with WUAHandler.log`
+  );
+}
+
+/** `6 h`, `5 h 30 min`, `45 min`. */
+export function hoursAndMinutes(minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h === 0 ? `${m} min` : m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
