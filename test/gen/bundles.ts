@@ -46,6 +46,23 @@ export interface TruthHost {
   readonly biasMinutes: number;
   /** How far the host's clock is ahead of true UTC, in ms (what a correlator should recover). */
   readonly skewMs: number;
+  /** Only for a client whose WindowsUpdate.log is Get-WindowsUpdateLog output (absent: legacy text log). */
+  readonly windowsUpdateLog?: TruthWindowsUpdateLog;
+}
+
+/** A WindowsUpdate.log decoded by Get-WindowsUpdateLog, whose times are the decoding machine's local time. */
+export interface TruthWindowsUpdateLog {
+  readonly format: 'get-windowsupdatelog';
+  /** Path relative to the bundle folder. */
+  readonly file: string;
+  /** Windows bias of the machine that decoded the ETL files (UTC = local + bias). */
+  readonly decodedBiasMinutes: number;
+  readonly decodedZone: string;
+  /**
+   * How far the file's times read ahead of the host's own local clock: host bias - decoded bias (the host's
+   * skew is in both).
+   */
+  readonly offsetMinutes: number;
 }
 
 /** A record in the bundle: path relative to the bundle folder, 1-based lines as an editor counts them. */
@@ -440,6 +457,88 @@ const wsus2ee2: BundleDefinition = {
           errorText: '0x80072ee2',
           chain: [
             { mark: 'flow.wuFirstSendFailed', phrase: 'WARNING: Send failed with hr = 80072ee2.' },
+            { mark: 'flow.searchFailed', phrase: 'OnSearchComplete - Failed to end search job. Error = 0x80072ee2.' },
+            { mark: 'flow.scanFailed', phrase: 'Scan failed with error = 0x80072ee2.' },
+            { mark: 'flow.scanJobFailed', phrase: 'Scan Failed with Error=0x80072ee2' },
+            { mark: 'flow.jobError', phrase: 'Job error (0x80072ee2) received for assignment' },
+          ],
+          symptomIndex: 2,
+        },
+      ],
+    };
+  },
+};
+
+const wulogDecodedElsewhere: BundleDefinition = {
+  name: 'wulog-decoded-elsewhere',
+  title: 'Windows 11 client, WindowsUpdate.log decoded in another zone: 0x80072EE2',
+  description:
+    'PS1WIN11X64 is a Windows 11 client in US Eastern; its WindowsUpdate.log is Get-WindowsUpdateLog output that ' +
+    "an admin decoded on a workstation in Central Europe, so every time in it is that workstation's local time, " +
+    "six hours ahead of the client's own logs (the client's clock skew still applies). A policy-triggered scan " +
+    'succeeds; about 50 minutes later a deployment evaluation asks for another, and it fails as in ' +
+    'wsus-unreachable-2ee2: the WinHTTP sends to the SUP time out (`*FAILED* [80072EE2] Send request`), ' +
+    'WUAHandler reports 0x80072ee2, ScanAgent raises UpdateSource state 5 and the detection job fails.',
+  build() {
+    const { w, sink } = newWorld(this.name);
+    site(w, 300, 0, 'US Eastern (EST, UTC-5)');
+    const m = mp(w, 300, -900, 'US Eastern (EST, UTC-5)');
+    const c = w.client(
+      {
+        name: 'PS1WIN11X64',
+        ip: '10.1.20.52',
+        biasMinutes: 300,
+        skewMs: 2_700,
+        zone: 'US Eastern (EST, UTC-5)',
+        windowsUpdateLog: {
+          format: 'get-windowsupdatelog',
+          decodedBiasMinutes: -60,
+          decodedZone: 'Central Europe (CET, UTC+1)',
+        },
+      },
+      m,
+    );
+    const peers = w.addPeers(8, '10.1.22');
+    const us = w.rng.guid();
+    const cv = 44;
+    const start = at('2025-02-18T14:05:00Z');
+    const end = at('2025-02-18T15:32:00Z');
+    clientBoot(w, c, start + 25_000);
+    const updates = makeUpdates(w, 4, 2, '2025-02');
+    const first = scanCycle(w, c, at('2025-02-18T14:19:41Z'), {
+      updateSource: us,
+      contentVersion: cv,
+      updates,
+      trigger: 'policy',
+      policy: policyFor(w, cv),
+      sourceMode: 'existing',
+      searchMode: 'ok',
+      markPrefix: 'first',
+      forwardAfterMs: 3 * MIN + 22_000,
+    });
+    const second = scanCycle(w, c, first.t + 47 * MIN + 16_000, {
+      updateSource: us,
+      contentVersion: cv,
+      updates,
+      trigger: 'deployment',
+      sourceMode: 'existing',
+      searchMode: 'timeout-2ee2',
+      markPrefix: 'flow',
+      forwardAfterMs: 4 * MIN + 8_000,
+    });
+    everydayTraffic(w, c, m, peers, start, end, us, cv);
+    return {
+      world: w,
+      sink,
+      flows: [first.flow, second.flow],
+      failures: [
+        {
+          id: 'wua-search-timeout',
+          summary: 'WUA search failed with 0x80072EE2: the WinHTTP sends to the SUP timed out',
+          errorCode: '0x80072EE2',
+          errorText: '0x80072ee2',
+          chain: [
+            { mark: 'flow.wuFirstSendFailed', phrase: '*FAILED* [80072EE2] Send request' },
             { mark: 'flow.searchFailed', phrase: 'OnSearchComplete - Failed to end search job. Error = 0x80072ee2.' },
             { mark: 'flow.scanFailed', phrase: 'Scan failed with error = 0x80072ee2.' },
             { mark: 'flow.scanJobFailed', phrase: 'Scan Failed with Error=0x80072ee2' },
@@ -1128,6 +1227,7 @@ const clientSpy: BundleDefinition = {
 export const SAMPLE_BUNDLES: readonly BundleDefinition[] = [
   healthy,
   wsus2ee2,
+  wulogDecodedElsewhere,
   emptyLocation,
   gpoConflict,
   noScanPolicy,
@@ -1191,6 +1291,17 @@ export function renderSample(def: BundleDefinition): RenderedSample {
     zone: h.zone,
     biasMinutes: h.clock.biasMinutes,
     skewMs: h.clock.skewMs,
+    ...(h.windowsUpdateLog === undefined
+      ? {}
+      : {
+          windowsUpdateLog: {
+            format: h.windowsUpdateLog.format,
+            file: h.wuPath,
+            decodedBiasMinutes: h.windowsUpdateLog.decodedBiasMinutes,
+            decodedZone: h.windowsUpdateLog.decodedZone,
+            offsetMinutes: h.clock.biasMinutes - h.windowsUpdateLog.decodedBiasMinutes,
+          },
+        }),
   }));
   const failures: TruthFailure[] = built.failures.map((f) => {
     const chain = f.chain.map((ref) => locate(marks, ref, def.name));

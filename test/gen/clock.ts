@@ -36,6 +36,15 @@ export function hostLocal(clock: HostClock, trueUtc: number): number {
   return trueUtc + clock.skewMs - clock.biasMinutes * MS_PER_MINUTE;
 }
 
+/**
+ * What Get-WindowsUpdateLog prints for a record the host logged at `trueUtc`: the ETL files carry the host's UTC
+ * stamps (skew included, zone not), and the cmdlet writes them in the local time of the machine that DECODES
+ * them, whose bias is `decoderBiasMinutes` (often an admin's workstation, not the client).
+ */
+export function decodedLocal(clock: HostClock, decoderBiasMinutes: number, trueUtc: number): number {
+  return hostUtc(clock, trueUtc) - decoderBiasMinutes * MS_PER_MINUTE;
+}
+
 /** Windows bias as CCM / SMS trace print it: `+300`, `-60`, and `+000` for UTC itself. */
 export function formatBias(biasMinutes: number): string {
   let s = biasText.get(biasMinutes);

@@ -1,7 +1,7 @@
 // Line writers: the exact raw bytes (as JS strings, CRLF included) of each log format the generator produces.
 // They take host-local or host-UTC readings from clock.ts and never look at true time, so a writer cannot
 // accidentally leak the scenario's clock into a log. Grammar references: configmgr-log-formats.md §1 (CCM),
-// §2 (SMS trace), §3.1 (legacy WindowsUpdate.log), §4 (IIS W3C).
+// §2 (SMS trace), §3.1 (legacy WindowsUpdate.log), §3.2 (Get-WindowsUpdateLog output), §4 (IIS W3C).
 
 import { fieldsOf, formatBias, hms, millis3, secondStamp, ymd } from './clock.ts';
 
@@ -59,7 +59,7 @@ export function smsLine(localReading: number, biasMinutes: number, r: SmsRecord)
 export interface WuRecord {
   readonly pid: number;
   readonly tid: number;
-  /** `Agent`, `AU`, `COMAPI`, `PT`, `Misc`, `Report`, ... */
+  /** Legacy `Agent`, `AU`, `COMAPI`, `PT`, `Misc`, `Report`, ...; Windows 10+ `ComApi`, `ProtocolTalker`, ... */
   readonly component: string;
   readonly text: string;
 }
@@ -71,6 +71,26 @@ export interface WuRecord {
 export function wuLine(localReading: number, r: WuRecord): string {
   const s = secondStamp(localReading);
   return `${s.ymd}\t${s.hms}:${millis3(localReading)}\t${r.pid.toString(16).padStart(4, ' ')}\t${r.tid.toString(16)}\t${r.component}\t${r.text}${CRLF}`;
+}
+
+/** Width Get-WindowsUpdateLog pads the component column to (`Agent` + 11 spaces, `ComApi` + 10). */
+const WU_ETL_COMPONENT_WIDTH = 16;
+
+/**
+ * Windows 10+ WindowsUpdate.log as Get-WindowsUpdateLog writes it:
+ * `yyyy/MM/dd HH:mm:ss.fffffff PID  TID  Component<pad to 16>text` + CRLF, pid and tid decimal, each followed by
+ * two spaces. The ETL stamps have 100 ns ticks and the generator only milliseconds: `subMs` (0..9999) gives the
+ * last four of the seven fractional digits, chosen by the caller so that lines within one millisecond stay in
+ * file order. `decodedReading` is the decoding machine's local reading (clock.ts `decodedLocal`).
+ */
+export function wuEtlLine(decodedReading: number, subMs: number, r: WuRecord): string {
+  const s = secondStamp(decodedReading);
+  const component =
+    r.component.length < WU_ETL_COMPONENT_WIDTH ? r.component.padEnd(WU_ETL_COMPONENT_WIDTH, ' ') : `${r.component} `;
+  return (
+    `${s.ymd.replace(/-/g, '/')} ${s.hms}.${millis3(decodedReading)}${String(subMs).padStart(4, '0')} ` +
+    `${r.pid}  ${r.tid}  ${component}${r.text}${CRLF}`
+  );
 }
 
 export const IIS_FIELDS =

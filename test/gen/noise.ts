@@ -7,7 +7,7 @@
 import { dmtfUtc } from './clock.ts';
 import { CRLF } from './formats.ts';
 import type { MpRequest } from './scenarios.ts';
-import { mpRequest, peerLocationRequest, peerStateRelay, wmiEvent } from './scenarios.ts';
+import { correlationVector, mpRequest, peerLocationRequest, peerStateRelay, wmiEvent } from './scenarios.ts';
 import type { Client, Host, PeerClient, World } from './world.ts';
 
 /** Times in [from, to) spaced by a random gap in [minGap, maxGap]. */
@@ -174,9 +174,44 @@ function deploymentTick(w: World, c: Client, t: number): void {
   );
 }
 
+/** How far Windows Update noise keeps from a ConfigMgr search, so that no join could take it for part of one. */
+const WU_NOISE_CLEARANCE_MS = 5 * 60_000;
+
+/**
+ * Get-WindowsUpdateLog output of a Windows 10+ client between ConfigMgr's searches: other callers of the agent
+ * (SLS discovery, Windows Defender's federated search), in the verbatim wording of the reference (§3.2). A
+ * couple of lines every 8 to 20 minutes, never within WU_NOISE_CLEARANCE_MS of a search wuaSearch recorded, so
+ * it must run after the client's flows.
+ */
+function wuEtlNoise(w: World, c: Client, from: number, to: number): void {
+  const h = c.host;
+  // Stable per client however often the noise runs: the callers' processes live as long as the machine.
+  const pids = w.noise.fork(`wu-etl-pids/${h.name}`);
+  const slsPid = pids.int(1500, 2500) * 4;
+  const defenderPid = pids.int(1500, 2500) * 4;
+  const searches = c.wuSearches;
+  // A burst right at `from`, so that the decoded file does not open on ConfigMgr's search.
+  const first = from + j(w, 0, 60_000);
+  for (const t of [first, ...times(w, first, to, 480_000, 1_200_000)]) {
+    const near = searches.some((s) => t - WU_NOISE_CLEARANCE_MS < s.to && t + 1_000 + WU_NOISE_CLEARANCE_MS > s.from);
+    if (near) {
+      continue;
+    }
+    h.wu(t, slsPid, h.thread('wu:sls'), 'ComApi', '*QUEUED* SLS Discovery');
+    h.wu(
+      t + j(w, 10, 40),
+      defenderPid,
+      h.thread('wu:defender'),
+      'ComApi',
+      `* START *   Federated Search ClientId = Windows Defender (cV: ${correlationVector(w.noise)})`,
+    );
+  }
+}
+
 /**
  * Client chatter over [from, to): CcmExec events, LocationServices refreshes, empty policy polls, deployment
- * ticks. `density` scales how often (1 = a few clusters every ten minutes).
+ * ticks, and Windows Update's other callers when the client's WindowsUpdate.log is Get-WindowsUpdateLog
+ * output. `density` scales how often (1 = a few clusters every ten minutes).
  */
 export function clientNoise(w: World, c: Client, from: number, to: number, density = 1): void {
   const k = 1 / density;
@@ -191,6 +226,9 @@ export function clientNoise(w: World, c: Client, from: number, to: number, densi
   }
   for (const t of times(w, from, to, 400_000 * k, 1_500_000 * k)) {
     deploymentTick(w, c, t);
+  }
+  if (c.host.windowsUpdateLog !== undefined) {
+    wuEtlNoise(w, c, from, to);
   }
 }
 

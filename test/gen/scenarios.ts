@@ -8,6 +8,7 @@
 
 import { dmtfUtc, fieldsOf, gmtDate, hmsColonMs, isoOffset, ymd } from './clock.ts';
 import { CRLF } from './formats.ts';
+import type { Prng } from './prng.ts';
 import type { Client, Host, PeerClient, World } from './world.ts';
 
 // --- shared constants -------------------------------------------------------------------------------------
@@ -1054,6 +1055,12 @@ function wuSettings(w: World, c: Client, t: number, url: string, changed: boolea
   const h = c.host;
   const pid = c.svchostPid;
   const tid = wuTid(c, 'agent-settings');
+  if (h.windowsUpdateLog !== undefined) {
+    // Windows 10+ (§3.2): the settings cache prints the servers without the legacy `* ` and `(Changed)`.
+    h.wu(t, pid, tid, 'Agent', `WSUS server: ${url}`);
+    h.wu(t + gap(w, 0, 2), pid, tid, 'Agent', `WSUS status server: ${url}`);
+    return;
+  }
   const suffix = changed ? ' (Changed)' : '';
   h.wu(t, pid, tid, 'Agent', `  * WSUS server: ${url}${suffix}`);
   h.wu(t + gap(w, 0, 2), pid, tid, 'Agent', `  * WSUS status server: ${url}${suffix}`);
@@ -1062,9 +1069,16 @@ function wuSettings(w: World, c: Client, t: number, url: string, changed: boolea
   }
 }
 
-/** The top of a legacy WindowsUpdate.log after the service started (used as the file's opening noise). */
+/**
+ * The top of a legacy WindowsUpdate.log after the service started (used as the file's opening noise). Nothing
+ * for a client whose log is Get-WindowsUpdateLog output: the cmdlet decodes whatever ETL files a running
+ * system still has, which rarely begin at a service start.
+ */
 export function wuServiceStart(w: World, c: Client, t0: number, url: string): number {
   const h = c.host;
+  if (h.windowsUpdateLog !== undefined) {
+    return t0;
+  }
   const pid = c.svchostPid;
   const tid = wuTid(c, 'service');
   let t = t0;
@@ -1093,17 +1107,23 @@ export function wuServiceStart(w: World, c: Client, t0: number, url: string): nu
 
 export type SearchMode = 'ok' | 'timeout-2ee2';
 
+/** The name of a mark for a record of the search, when the caller asked for marks. */
+type MarkOf = (name: string) => string | undefined;
+
 /**
- * WUAHandler runs the single-call search and WUA performs it, written in legacy WindowsUpdate.log (§6.6, §6.7).
- * With `timeout-2ee2` the WinHTTP sends to the SUP time out and the search fails with 0x80072EE2.
- * Returns the instant WUAHandler finished (scan done or failed).
+ * WUAHandler runs the single-call search and WUA performs it (§6.6), WindowsUpdate.log in the client's format:
+ * legacy text (§6.7) or Get-WindowsUpdateLog output (§3.2). With `timeout-2ee2` the WinHTTP sends to the SUP
+ * time out and the search fails with 0x80072EE2. Returns the instant WUAHandler finished (scan done or failed).
  */
 export function wuaSearch(w: World, job: ScanJob, t0: number, mode: SearchMode, markPrefix?: string): number {
   const c = job.client;
   const h = c.host;
   const W = 'WUAHandler';
-  const mk = (name: string, type: 1 | 2 | 3 = 1): { type: 1 | 2 | 3; mark?: string } =>
-    markPrefix === undefined ? { type } : { type, mark: `${markPrefix}.${name}` };
+  const markOf: MarkOf = (name) => (markPrefix === undefined ? undefined : `${markPrefix}.${name}`);
+  const mk = (name: string, type: 1 | 2 | 3 = 1): { type: 1 | 2 | 3; mark?: string } => {
+    const mark = markOf(name);
+    return mark === undefined ? { type } : { type, mark };
+  };
   let t = t0;
   h.ccm(
     t,
@@ -1116,13 +1136,64 @@ export function wuaSearch(w: World, job: ScanJob, t0: number, mode: SearchMode, 
   h.ccm((t += gap(w, 2, 20)), W, W, 'cwuahandler.cpp:2140', 'Running single-call scan of updates.');
   h.ccm((t += gap(w, 20, 150)), W, W, 'cwuahandler.cpp:2211', 'Async searching of updates using WUAgent started.');
 
-  // WindowsUpdate.log: COMAPI runs in CcmExec, the agent in wuauserv's svchost.
+  // WindowsUpdate.log: the search call starts in CcmExec a few ms later, the agent runs in wuauserv's svchost.
+  const searchStart = t + gap(w, 5, 40);
+  const searchEnd =
+    h.windowsUpdateLog === undefined
+      ? legacySearchLog(w, job, searchStart, mode, markOf)
+      : win10SearchLog(w, job, searchStart, mode, markOf);
+  c.wuSearches.push({ from: searchStart, to: searchEnd });
+
+  if (mode === 'timeout-2ee2') {
+    t = searchEnd + gap(w, 20, 200);
+    h.ccm(
+      t,
+      W,
+      W,
+      'cwuahandler.cpp:2420',
+      'OnSearchComplete - Failed to end search job. Error = 0x80072ee2.',
+      mk('searchFailed', 3),
+    );
+    h.ccm(
+      (t += gap(w, 1, 15)),
+      W,
+      W,
+      'cwuahandler.cpp:2441',
+      'Scan failed with error = 0x80072ee2.',
+      mk('scanFailed', 3),
+    );
+    return t;
+  }
+
+  t = searchEnd + gap(w, 20, 200);
+  h.ccm(t, W, W, 'cwuahandler.cpp:2398', 'Async searching completed.');
+  h.ccm((t += gap(w, 20, 200)), W, W, 'cwuahandler.cpp:2475', 'Finished searching for everything in single call.');
+  for (const up of job.updates) {
+    const state = up.installed ? 'Installed' : 'Missing';
+    h.ccm(
+      (t += gap(w, 1, 8)),
+      W,
+      W,
+      'cwuahandler.cpp:2690',
+      `Update (${state}): ${up.title} (${up.id}, ${up.revision})`,
+    );
+  }
+  h.ccm((t += gap(w, 5, 60)), W, W, 'cwuahandler.cpp:2811', 'Successfully completed scan.', mk('scanOk'));
+  return t;
+}
+
+/**
+ * The search in the legacy text WindowsUpdate.log (§6.7): COMAPI in CcmExec, the agent and PT in svchost, and
+ * the REPORT EVENT at the end. Returns the instant of its last line.
+ */
+function legacySearchLog(w: World, job: ScanJob, searchStart: number, mode: SearchMode, markOf: MarkOf): number {
+  const c = job.client;
+  const h = c.host;
   const cpid = c.ccmexecPid;
   const ctid = wuTid(c, 'comapi');
   const spid = c.svchostPid;
   const atid = wuTid(c, `agent-search-${job.scanJob}`);
-  let u = t + gap(w, 5, 40);
-  const searchStart = u;
+  let u = searchStart;
   h.wu(u, cpid, ctid, 'COMAPI', '-------------');
   h.wu((u += gap(w, 0, 2)), cpid, ctid, 'COMAPI', '-- START --  COMAPI: Search [ClientId = CcmExec]');
   h.wu((u += gap(w, 0, 2)), cpid, ctid, 'COMAPI', '---------');
@@ -1148,7 +1219,7 @@ export function wuaSearch(w: World, job: ScanJob, t0: number, mode: SearchMode, 
     };
     for (let attempt = 0; attempt < 2; attempt++) {
       u += gap(w, 21_000, 30_000);
-      misc('WARNING: Send failed with hr = 80072ee2.', attempt === 0 ? mk('wuFirstSendFailed').mark : undefined);
+      misc('WARNING: Send failed with hr = 80072ee2.', attempt === 0 ? markOf('wuFirstSendFailed') : undefined);
       misc(
         'WARNING: SendRequest failed with hr = 80072ee2. Proxy List used: <(null)> Bypass List used : <(null)> Auth Schemes used : <>',
       );
@@ -1190,25 +1261,7 @@ export function wuaSearch(w: World, job: ScanJob, t0: number, mode: SearchMode, 
       'Failure',
       'Windows Update Client failed to detect with error 0x80072ee2.',
     );
-
-    t = u + gap(w, 20, 200);
-    h.ccm(
-      t,
-      W,
-      W,
-      'cwuahandler.cpp:2420',
-      'OnSearchComplete - Failed to end search job. Error = 0x80072ee2.',
-      mk('searchFailed', 3),
-    );
-    h.ccm(
-      (t += gap(w, 1, 15)),
-      W,
-      W,
-      'cwuahandler.cpp:2441',
-      'Scan failed with error = 0x80072ee2.',
-      mk('scanFailed', 3),
-    );
-    return t;
+    return u;
   }
 
   u += gap(w, 2000, 9000);
@@ -1239,22 +1292,80 @@ export function wuaSearch(w: World, job: ScanJob, t0: number, mode: SearchMode, 
     'Success',
     `Windows Update Client successfully detected ${found} updates.`,
   );
+  return u;
+}
 
-  t = u + gap(w, 20, 200);
-  h.ccm(t, W, W, 'cwuahandler.cpp:2398', 'Async searching completed.');
-  h.ccm((t += gap(w, 20, 200)), W, W, 'cwuahandler.cpp:2475', 'Finished searching for everything in single call.');
-  for (const up of job.updates) {
-    const state = up.installed ? 'Installed' : 'Missing';
-    h.ccm(
-      (t += gap(w, 1, 8)),
-      W,
-      W,
-      'cwuahandler.cpp:2690',
-      `Update (${state}): ${up.title} (${up.id}, ${up.revision})`,
+/** Base64-ish characters of a correlation vector (`sF3vtbMuJE60gBgl.1.0`), kept to letters and digits. */
+const CV_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A WU correlation vector as Get-WindowsUpdateLog prints it after `cV:`. */
+export function correlationVector(rng: Prng): string {
+  return `${rng.chars(16, CV_ALPHABET)}.1.0`;
+}
+
+/**
+ * The search in Get-WindowsUpdateLog output (§3.2): ComApi `* START *` / `* END *` lines carrying the caller
+ * and the correlation vector, the agent's criteria, ProtocolTalker's server and `*FAILED* [hr]` lines; no
+ * REPORT EVENT. The START and END wording for CcmExec and the failure lines are written in the style of the
+ * verbatim Windows Defender line, not copied from a ConfigMgr log. Returns the instant of its last line.
+ */
+function win10SearchLog(w: World, job: ScanJob, searchStart: number, mode: SearchMode, markOf: MarkOf): number {
+  const c = job.client;
+  const h = c.host;
+  const cpid = c.ccmexecPid;
+  const ctid = wuTid(c, 'comapi');
+  const spid = c.svchostPid;
+  const atid = wuTid(c, `agent-search-${job.scanJob}`);
+  const cv = correlationVector(w.rng);
+  let u = searchStart;
+  h.wu(u, cpid, ctid, 'ComApi', `* START *   Search ClientId = CcmExec (cV: ${cv})`);
+  u += gap(w, 200, 1500);
+  const a = (text: string, comp = 'Agent', dt: readonly [number, number] = [0, 3], mark?: string): void =>
+    h.wu((u += gap(w, dt[0], dt[1])), spid, atid, comp, text, mark);
+  a(`Criteria = "${SEARCH_CRITERIA}"`);
+  a(`ServiceID = {${WSUS_SERVICE_ID}} Managed`);
+  a('Search Scope = {Machine}');
+  a(
+    `ServiceId = {${WSUS_SERVICE_ID}}, Server URL = ${w.supUrl}/ClientWebService/client.asmx`,
+    'ProtocolTalker',
+    [100, 600],
+  );
+  const end = (found: number): void => {
+    h.wu(
+      u,
+      cpid,
+      ctid,
+      'ComApi',
+      `* END *   Search ClientId = CcmExec, Updates found = ${found}, ServiceId = {${WSUS_SERVICE_ID}} (cV = ${cv})`,
     );
+  };
+
+  if (mode === 'timeout-2ee2') {
+    // WinHTTP gives up after its receive timeout; WUA retries the send once before giving up on the sync.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      u += gap(w, 21_000, 30_000);
+      a('*FAILED* [80072EE2] Send request', 'Misc', [0, 4], attempt === 0 ? markOf('wuFirstSendFailed') : undefined);
+    }
+    a('*FAILED* [80072EE2] SyncUpdates_WithRecovery failed', 'ProtocolTalker');
+    a('Exit code = 0x80072EE2');
+    u += gap(w, 20, 200);
+    end(0);
+    return u;
   }
-  h.ccm((t += gap(w, 5, 60)), W, W, 'cwuahandler.cpp:2811', 'Successfully completed scan.', mk('scanOk'));
-  return t;
+
+  u += gap(w, 2000, 9000);
+  const found = job.updates.length;
+  for (const up of job.updates) {
+    a(`Added update {${up.id.toUpperCase()}}.${up.revision} to search result`, 'Agent', [0, 12]);
+  }
+  const categories = w.rng.int(40, 90);
+  const evaluated = w.rng.int(500, 900);
+  a(
+    `Found ${found} updates and ${categories} categories in search; evaluated appl. rules of ${evaluated} out of ${evaluated + w.rng.int(300, 900)} deployed entities`,
+  );
+  u += gap(w, 10, 120);
+  end(found);
+  return u;
 }
 
 /** `REPORT EVENT:` lines embed tab-separated fields and the local time with an ISO offset (opposite sign to bias). */

@@ -1,16 +1,30 @@
 // The hosts of a generated site and how each of them writes its logs: folder layout per role, thread ids,
 // rotation of a client's history files, IIS daily files. A scenario calls `host.ccm(...)`, `host.sms(...)`,
 // `host.wu(...)` or `host.iis(...)` with a TRUE instant; the host turns it into its own skewed local reading
-// (clock.ts) and the right raw format (formats.ts), and hands the record to the sink (logbook.ts).
+// (clock.ts) and the right raw format (formats.ts), and hands the record to the sink (logbook.ts). A client's
+// WindowsUpdate.log is the legacy text log unless its spec says it is Get-WindowsUpdateLog output.
 
 import type { HostClock } from './clock.ts';
-import { hostLocal, hostUtc, yymmdd } from './clock.ts';
+import { decodedLocal, hostLocal, hostUtc, yymmdd } from './clock.ts';
 import type { CcmType, IisRequest, Tilde } from './formats.ts';
-import { ccmLine, iisHeader, iisRow, smsLine, wuLine } from './formats.ts';
+import { ccmLine, iisHeader, iisRow, smsLine, wuEtlLine, wuLine } from './formats.ts';
 import type { LogFileSpec, LogSink } from './logbook.ts';
 import { Prng } from './prng.ts';
 
 export type HostRole = 'client' | 'mp' | 'site';
+
+/**
+ * A Windows 10+ client's WindowsUpdate.log: ETL files decoded by Get-WindowsUpdateLog on a machine whose zone
+ * may not be the client's (an admin decoding on their own workstation), so its times are that machine's
+ * local time. Its texts are the Windows 10 vocabulary (scenarios.ts writes them for such a client).
+ */
+export interface WindowsUpdateLogSpec {
+  readonly format: 'get-windowsupdatelog';
+  /** Windows bias of the decoding machine (UTC = local + bias). */
+  readonly decodedBiasMinutes: number;
+  /** Human description of the decoding machine's zone, e.g. `Central Europe (CET, UTC+1)`. */
+  readonly decodedZone: string;
+}
 
 export interface HostSpec {
   /** NetBIOS name, upper case; also the host's folder in the bundle. */
@@ -21,6 +35,8 @@ export interface HostSpec {
   readonly skewMs: number;
   /** Human description of the zone for the README, e.g. `US Eastern (EST)`. */
   readonly zone: string;
+  /** Clients only; without it the client writes the legacy text WindowsUpdate.log. */
+  readonly windowsUpdateLog?: WindowsUpdateLogSpec;
 }
 
 export interface CcmOptions {
@@ -42,6 +58,8 @@ export class Host {
   readonly role: HostRole;
   readonly clock: HostClock;
   readonly zone: string;
+  /** Set when this client's WindowsUpdate.log is Get-WindowsUpdateLog output rather than the legacy text log. */
+  readonly windowsUpdateLog: WindowsUpdateLogSpec | undefined;
   private readonly threads = new Map<string, number>();
   private readonly files = new Map<string, LogFileSpec>();
   private readonly threadRng: Prng;
@@ -58,7 +76,9 @@ export class Host {
     this.role = spec.role;
     this.clock = { biasMinutes: spec.biasMinutes, skewMs: spec.skewMs };
     this.zone = spec.zone;
+    this.windowsUpdateLog = spec.windowsUpdateLog;
     this.threadRng = new Prng(`${seed}/threads/${spec.name}`);
+    this.subMsSeed = `${seed}/wu-etl-ticks/${spec.name}`;
   }
 
   /** Stable thread id for a key; the first use of a key draws it. */
@@ -177,10 +197,46 @@ export class Host {
     this.sink.add(spec, t, text, opts.mark);
   }
 
-  /** A legacy WindowsUpdate.log line (client; host-local time, no zone, no BOM). */
+  /** Where the client's WindowsUpdate.log lies in the bundle, whichever format it has. */
+  get wuPath(): string {
+    return `${this.name}/Windows/WindowsUpdate.log`;
+  }
+
+  /**
+   * A WindowsUpdate.log line (client; no zone, no BOM): legacy text in host-local time, or Get-WindowsUpdateLog
+   * output in the decoding machine's local time. The caller writes the text for the format (scenarios.ts).
+   */
   wu(t: number, pid: number, tid: number, component: string, text: string, mark?: string): void {
-    this.wuSpec ??= this.spec(`${this.name}/Windows/WindowsUpdate.log`, false);
-    this.sink.add(this.wuSpec, t, wuLine(this.local(t), { pid, tid, component, text }), mark);
+    this.wuSpec ??= this.spec(this.wuPath, false);
+    const decoded = this.windowsUpdateLog;
+    const line =
+      decoded === undefined
+        ? wuLine(this.local(t), { pid, tid, component, text })
+        : wuEtlLine(decodedLocal(this.clock, decoded.decodedBiasMinutes, t), this.subMs(t), {
+            pid,
+            tid,
+            component,
+            text,
+          });
+    this.sink.add(this.wuSpec, t, line, mark);
+  }
+
+  // The sub-millisecond digits of Get-WindowsUpdateLog times: the sink orders records of one instant by emission,
+  // so each further record at the same instant gets larger digits than the previous one and the 7-digit times
+  // stay in file order. Drawn from a stream of their own: only hosts with such a log ever draw from it.
+  private readonly subMsAt = new Map<number, number>();
+  private subMsRng: Prng | undefined;
+  private readonly subMsSeed: string;
+
+  private subMs(t: number): number {
+    this.subMsRng ??= new Prng(this.subMsSeed);
+    const last = this.subMsAt.get(t);
+    const next =
+      last === undefined
+        ? this.subMsRng.int(0, 4999)
+        : Math.min(9999, last + 1 + this.subMsRng.int(0, Math.floor((9998 - last) / 3)));
+    this.subMsAt.set(t, next);
+    return next;
   }
 
   /** An IIS W3C row (MP). IIS rolls its file at midnight UTC by the server's clock and logs in UTC. */
@@ -229,9 +285,14 @@ export interface Client {
   readonly adSite: string;
   nextSerial: number;
   readonly pending: PendingStateMessage[];
-  /** wuauserv's svchost and CcmExec process ids, as WindowsUpdate.log prints them (hex). */
+  /** wuauserv's svchost and CcmExec process ids (the legacy WindowsUpdate.log prints them in hex). */
   readonly svchostPid: number;
   readonly ccmexecPid: number;
+  /**
+   * True instants from the start to the end of each ConfigMgr search in WindowsUpdate.log (wuaSearch records
+   * them), so that Windows Update noise from other callers can keep away from them.
+   */
+  readonly wuSearches: Array<{ readonly from: number; readonly to: number }>;
 }
 
 /** A client that appears only in MP / site logs (traffic from the rest of the estate). */
@@ -326,6 +387,7 @@ export class World {
       pending: [],
       svchostPid: r.int(180, 300) * 4,
       ccmexecPid: r.int(600, 1400) * 4,
+      wuSearches: [],
     };
     this.clients.push(c);
     return c;

@@ -43,7 +43,12 @@ export function samplesReadme(samples: readonly RenderedSample[]): string {
   out.push(
     '  UTF-8 without BOM, some lines with a leading or trailing `~`. WindowsUpdate.log is the legacy tab-separated',
   );
-  out.push('  text log (host-local time, no zone; hex pid padded to 4 characters). IIS W3C logs are in UTC.');
+  out.push('  text log (host-local time, no zone; hex pid padded to 4 characters), except where a bundle says it is');
+  out.push('  Get-WindowsUpdateLog output (`yyyy/MM/dd HH:mm:ss.fffffff`, decimal pid and tid, component padded to 16');
+  out.push(
+    "  characters; the decoding machine's local time, no zone; the truth's `windowsUpdateLog` gives its offset).",
+  );
+  out.push('  IIS W3C logs are in UTC.');
   out.push('- Bias is the Windows bias printed in CCM / SMS-trace times (UTC = local + bias). Skew is how far the');
   out.push("  host's clock runs ahead of true UTC: every time the host writes (local or UTC, e.g. IIS rows, state");
   out.push('  message `MessageTime`) is off by that much. Host-local reading = true UTC + skew - bias minutes.');
@@ -67,7 +72,12 @@ export function samplesReadme(samples: readonly RenderedSample[]): string {
   out.push(
     '  triggers other than Update_SyncStatus). The 0x80072EE2 WindowsUpdate.log lines are legacy-style WinHTTP/PT',
   );
-  out.push('  warnings plus one Windows-10-style `*FAILED* [80072EE2] Send request` line.');
+  out.push('  warnings plus one Windows-10-style `*FAILED* [80072EE2] Send request` line. In Get-WindowsUpdateLog');
+  out.push("  output, ConfigMgr's `* START *   Search ClientId = CcmExec (cV: ...)` and `* END *   Search ClientId =");
+  out.push('  CcmExec, Updates found = n, ServiceId = {...} (cV = ...)`, the `*FAILED* [80072EE2] Send request` and');
+  out.push('  `*FAILED* [80072EE2] SyncUpdates_WithRecovery failed` lines and `Exit code = 0x80072EE2` are written in');
+  out.push('  the style of the verbatim Windows Defender and `*FAILED*` lines; its `*QUEUED* SLS Discovery` and');
+  out.push('  `Federated Search ClientId = Windows Defender` noise is verbatim.');
   out.push('- Client Spy logs (execmgr, CAS, ContentTransferManager, DataTransferService, Scheduler, InventoryAgent,');
   out.push('  mtrmgr, SWMTRReportGen, ccmsetup): where their wording comes from, and which lines are written in style');
   out.push('  because no public source prints them, is listed at the top of src/parsers/messages/spy.ts.');
@@ -77,7 +87,8 @@ export function samplesReadme(samples: readonly RenderedSample[]): string {
   out.push(
     '  Windows 7/8.x; a real Windows 10 client only yields a WindowsUpdate.log through Get-WindowsUpdateLog, in',
   );
-  out.push('  another format. Rotated logs roll over at chosen instants, not at their real 250 KB size.');
+  out.push('  another format. Only wulog-decoded-elsewhere has such output (decoded in another zone than the');
+  out.push("  client's). Rotated logs roll over at chosen instants, not at their real 250 KB size.");
   out.push('');
   out.push('## Bundles');
   out.push('');
@@ -102,6 +113,16 @@ export function samplesReadme(samples: readonly RenderedSample[]): string {
       out.push(`| ${h.name} | ${h.role} | ${h.ip} | ${h.zone} | ${signed(h.biasMinutes)} | ${signed(h.skewMs)} |`);
     }
     out.push('');
+    for (const h of t.hosts) {
+      const wu = h.windowsUpdateLog;
+      if (wu !== undefined) {
+        out.push(
+          `\`${wu.file}\` is Get-WindowsUpdateLog output decoded in ${wu.decodedZone} (bias ` +
+            `${signed(wu.decodedBiasMinutes)}): its times read ${wu.offsetMinutes} minutes ahead of ${h.name}'s local time.`,
+        );
+        out.push('');
+      }
+    }
     for (const f of t.failures) {
       out.push(`Failure \`${f.id}\`: ${f.summary}.`);
       out.push('');

@@ -19,6 +19,9 @@ const CCM_RECORD =
 const SMS_LINE =
   /^~?[^\r\n]*?~? {2}\$\$<([A-Z_]+)><(\d{2})-(\d{2})-(\d{4}) (\d{2}):(\d{2}):(\d{2})\.(\d{3})([+-]\d{1,4})><thread=(\d+) \(0x([0-9A-F]+)\)>$/;
 const WU_LINE = /^(\d{4})-(\d{2})-(\d{2})\t(\d{2}):(\d{2}):(\d{2}):(\d{3})\t[ 0-9a-f]{4}\t[0-9a-f]+\t[A-Za-z]+\t.*$/;
+/** Get-WindowsUpdateLog output: 7 fractional digits, decimal pid and tid, the component padded to 16 characters. */
+const WU_ETL_LINE =
+  /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}\.\d{7} \d+ {2}\d+ {2}(?=[A-Za-z]+ +\S)(?:[A-Za-z ]{16})\S.*$/;
 const IIS_FIELDS =
   '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken';
 const IIS_ROW = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} (\S+ ){12}\d+$/;
@@ -127,7 +130,8 @@ describe('sample generator', () => {
             expect(Number(m?.[9])).toBe(biasOf(s.truth, path));
             expect(Number.parseInt(m?.[11] ?? '', 16)).toBe(Number(m?.[10]));
           } else if (kind === 'wu') {
-            expect(line, `${s.name}/${path}`).toMatch(WU_LINE);
+            const decoded = s.truth.hosts.some((h) => h.windowsUpdateLog?.file === path);
+            expect(line, `${s.name}/${path}`).toMatch(decoded ? WU_ETL_LINE : WU_LINE);
           } else if (line.startsWith('#')) {
             expect(line).toMatch(
               /^#(Software: Microsoft Internet Information Services 10\.0|Version: 1\.0|Date: \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}|Fields: .*)$/,
@@ -179,6 +183,7 @@ describe('sample generator', () => {
       return f === undefined ? '' : `${f.upstreamCause.file} ${f.upstreamCause.phrase}`;
     };
     expect(cause('wsus-unreachable-2ee2')).toMatch(/WindowsUpdate\.log .*80072ee2/i);
+    expect(cause('wulog-decoded-elsewhere')).toMatch(/WindowsUpdate\.log \*FAILED\* \[80072EE2\] Send request/);
     expect(cause('empty-wsus-location')).toMatch(/MP_Location\.log MP LM: Reply message body:/);
     expect(cause('gpo-conflict-87d00692')).toMatch(/WUAHandler\.log Group policy settings were overwritten/);
     expect(cause('statemsg-stuck-mpfdm')).toMatch(/MPFDM\.log .*error 53/);
