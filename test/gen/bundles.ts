@@ -413,6 +413,27 @@ const healthy: BundleDefinition = {
   },
 };
 
+/**
+ * WUA's sends to the SUP time out and the scan fails with 0x80072EE2, from the first failed send (`firstSend`,
+ * worded as the client's WindowsUpdate.log words it) to the deployment's job error.
+ */
+function wuaSearchTimeout(firstSend: string): FailureSpec {
+  return {
+    id: 'wua-search-timeout',
+    summary: 'WUA search failed with 0x80072EE2: the WinHTTP sends to the SUP timed out',
+    errorCode: '0x80072EE2',
+    errorText: '0x80072ee2',
+    chain: [
+      { mark: 'flow.wuFirstSendFailed', phrase: firstSend },
+      { mark: 'flow.searchFailed', phrase: 'OnSearchComplete - Failed to end search job. Error = 0x80072ee2.' },
+      { mark: 'flow.scanFailed', phrase: 'Scan failed with error = 0x80072ee2.' },
+      { mark: 'flow.scanJobFailed', phrase: 'Scan Failed with Error=0x80072ee2' },
+      { mark: 'flow.jobError', phrase: 'Job error (0x80072ee2) received for assignment' },
+    ],
+    symptomIndex: 2,
+  };
+}
+
 const wsus2ee2: BundleDefinition = {
   name: 'wsus-unreachable-2ee2',
   title: 'WUA cannot reach the SUP: 0x80072EE2',
@@ -449,22 +470,7 @@ const wsus2ee2: BundleDefinition = {
       world: w,
       sink,
       flows: [cycle.flow],
-      failures: [
-        {
-          id: 'wua-search-timeout',
-          summary: 'WUA search failed with 0x80072EE2: the WinHTTP sends to the SUP timed out',
-          errorCode: '0x80072EE2',
-          errorText: '0x80072ee2',
-          chain: [
-            { mark: 'flow.wuFirstSendFailed', phrase: 'WARNING: Send failed with hr = 80072ee2.' },
-            { mark: 'flow.searchFailed', phrase: 'OnSearchComplete - Failed to end search job. Error = 0x80072ee2.' },
-            { mark: 'flow.scanFailed', phrase: 'Scan failed with error = 0x80072ee2.' },
-            { mark: 'flow.scanJobFailed', phrase: 'Scan Failed with Error=0x80072ee2' },
-            { mark: 'flow.jobError', phrase: 'Job error (0x80072ee2) received for assignment' },
-          ],
-          symptomIndex: 2,
-        },
-      ],
+      failures: [wuaSearchTimeout('WARNING: Send failed with hr = 80072ee2.')],
     };
   },
 };
@@ -531,22 +537,7 @@ const wulogDecodedElsewhere: BundleDefinition = {
       world: w,
       sink,
       flows: [first.flow, second.flow],
-      failures: [
-        {
-          id: 'wua-search-timeout',
-          summary: 'WUA search failed with 0x80072EE2: the WinHTTP sends to the SUP timed out',
-          errorCode: '0x80072EE2',
-          errorText: '0x80072ee2',
-          chain: [
-            { mark: 'flow.wuFirstSendFailed', phrase: '*FAILED* [80072EE2] Send request' },
-            { mark: 'flow.searchFailed', phrase: 'OnSearchComplete - Failed to end search job. Error = 0x80072ee2.' },
-            { mark: 'flow.scanFailed', phrase: 'Scan failed with error = 0x80072ee2.' },
-            { mark: 'flow.scanJobFailed', phrase: 'Scan Failed with Error=0x80072ee2' },
-            { mark: 'flow.jobError', phrase: 'Job error (0x80072ee2) received for assignment' },
-          ],
-          symptomIndex: 2,
-        },
-      ],
+      failures: [wuaSearchTimeout('*FAILED* [80072EE2] Send request')],
     };
   },
 };

@@ -1182,17 +1182,25 @@ export function wuaSearch(w: World, job: ScanJob, t0: number, mode: SearchMode, 
   return t;
 }
 
+/** Who writes a search into WindowsUpdate.log: the COM API in CcmExec, the agent in wuauserv's svchost. */
+function searchWriters(job: ScanJob): { h: Host; cpid: number; ctid: number; spid: number; atid: number } {
+  const c = job.client;
+  return {
+    h: c.host,
+    cpid: c.ccmexecPid,
+    ctid: wuTid(c, 'comapi'),
+    spid: c.svchostPid,
+    atid: wuTid(c, `agent-search-${job.scanJob}`),
+  };
+}
+
 /**
  * The search in the legacy text WindowsUpdate.log (§6.7): COMAPI in CcmExec, the agent and PT in svchost, and
  * the REPORT EVENT at the end. Returns the instant of its last line.
  */
 function legacySearchLog(w: World, job: ScanJob, searchStart: number, mode: SearchMode, markOf: MarkOf): number {
   const c = job.client;
-  const h = c.host;
-  const cpid = c.ccmexecPid;
-  const ctid = wuTid(c, 'comapi');
-  const spid = c.svchostPid;
-  const atid = wuTid(c, `agent-search-${job.scanJob}`);
+  const { h, cpid, ctid, spid, atid } = searchWriters(job);
   let u = searchStart;
   h.wu(u, cpid, ctid, 'COMAPI', '-------------');
   h.wu((u += gap(w, 0, 2)), cpid, ctid, 'COMAPI', '-- START --  COMAPI: Search [ClientId = CcmExec]');
@@ -1310,12 +1318,7 @@ export function correlationVector(rng: Prng): string {
  * verbatim Windows Defender line, not copied from a ConfigMgr log. Returns the instant of its last line.
  */
 function win10SearchLog(w: World, job: ScanJob, searchStart: number, mode: SearchMode, markOf: MarkOf): number {
-  const c = job.client;
-  const h = c.host;
-  const cpid = c.ccmexecPid;
-  const ctid = wuTid(c, 'comapi');
-  const spid = c.svchostPid;
-  const atid = wuTid(c, `agent-search-${job.scanJob}`);
+  const { h, cpid, ctid, spid, atid } = searchWriters(job);
   const cv = correlationVector(w.rng);
   let u = searchStart;
   h.wu(u, cpid, ctid, 'ComApi', `* START *   Search ClientId = CcmExec (cV: ${cv})`);
