@@ -27,6 +27,7 @@ import {
   MIN_SPAN_MS,
   clampWindow,
   fitWindow,
+  formatCorrection,
   ticks,
   tickFormat,
   transformFor,
@@ -416,5 +417,18 @@ describe('export', () => {
     const svg = exportSvg(frame('PS1<img src=x onerror=alert(1)>&"'));
     expect(svg).not.toContain('<img');
     expect(svg).toContain('PS1&lt;img src=x onerror=alert(1)&gt;&amp;&quot;');
+  });
+});
+
+describe('formatCorrection', () => {
+  it.each([
+    [-2920, '−2.92 s'],
+    [686, '+0.69 s'],
+    [0, '+0.00 s'],
+    [-(6 * 3_600_000 + 2920), '−6 h 2.92 s'],
+    [5 * 3_600_000 + 30 * 60_000, '+5 h 30 min'],
+    [-(45 * 60_000 + 1004), '−45 min 1.00 s'],
+  ])('writes %d ms as %s', (ms, text) => {
+    expect(formatCorrection(ms)).toBe(text);
   });
 });

@@ -31,6 +31,7 @@ import {
   clampWindow,
   dayLabel,
   fitWindow,
+  formatCorrection,
   formatInstant,
   maxZoom,
   panWindow,
@@ -923,7 +924,7 @@ class SwimlaneApp {
     ];
     if (Math.abs(detail.loggedTime - detail.time) >= 1) {
       head.push(
-        `logged ${formatInstant(detail.loggedTime, offset)} (clock corrected by ${((detail.time - detail.loggedTime) / 1000).toFixed(2)} s)`,
+        `logged ${formatInstant(detail.loggedTime, offset)} (clock corrected by ${formatCorrection(detail.time - detail.loggedTime)})`,
       );
     }
     if (count > 1) {

@@ -141,3 +141,17 @@ export function dayLabel(view: TimeWindow, offsetMs: number): string {
 export function formatInstant(t: number, offsetMs: number): string {
   return utcFormat('%Y-%m-%d %H:%M:%S.%L')(new Date(t + offsetMs));
 }
+
+/**
+ * How far a record's time was corrected, for hover cards: `+2.92 s` for a host's skew, `−6 h 2.92 s` for a
+ * log decoded in another zone as well.
+ */
+export function formatCorrection(ms: number): string {
+  const sign = ms < 0 ? '−' : '+';
+  const cs = Math.round(Math.abs(ms) / 10);
+  const h = Math.floor(cs / 360_000);
+  const min = Math.floor((cs % 360_000) / 6000);
+  const s = (cs % 6000) / 100;
+  const parts = [h > 0 ? `${h} h` : '', min > 0 ? `${min} min` : '', s > 0 || cs === 0 ? `${s.toFixed(2)} s` : ''];
+  return sign + parts.filter((p) => p !== '').join(' ');
+}
