@@ -5,8 +5,8 @@
 
 import * as vscode from 'vscode';
 import type { BundleSummary, EventRef, FailureRef, FileRef, FlowRef } from '../src/service/session.ts';
-import { hoursAndMinutes } from '../src/correlate/file-clocks.ts';
 import type { TimelineHost } from '../src/correlate/model.ts';
+import { hoursAndMinutes } from '../src/parsers/time.ts';
 import { Command } from './commands.ts';
 import { formatBytes, formatClock, formatSkew, formatTime, oneLine, utcOffset } from './format.ts';
 import { readSettings } from './settings.ts';

@@ -140,7 +140,7 @@ async function correlate(
 
   const iisIndex = shared.iis;
   const lastSeen = new Map(shared.lastSeenByFile);
-  output.fileClocks(alignClocks(shared, lastSeen));
+  output.addFileClocks(alignClocks(shared, lastSeen));
   const sharedWs = new Workspace(shared.events);
   // From here the workspace holds the shared layer's events: those it keeps as columns (MP_Location
   // bodies, the state-message side) are let go only if nothing else holds them.
@@ -163,7 +163,7 @@ async function correlate(
     for (const [file, t] of client.lastSeenByFile) {
       lastSeen.set(file, t);
     }
-    output.fileClocks(alignClocks(client, lastSeen));
+    output.addFileClocks(alignClocks(client, lastSeen));
     const ws = new Workspace(client.events, sharedWs);
     buildScanFlows(ws);
     buildStateMessageFlows(ws, context);
@@ -214,7 +214,7 @@ class Output {
 
   constructor(private readonly store: TimelineStore) {}
 
-  fileClocks(clocks: readonly FileClock[]): void {
+  addFileClocks(clocks: readonly FileClock[]): void {
     for (const c of clocks) {
       this.clocks.push(c);
       this.store.setFileOffset(c.file, c.offsetMinutes * 60 * SECOND);

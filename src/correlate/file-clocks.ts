@@ -9,7 +9,7 @@
 // file's records are moved by it before any flow is built.
 
 import type { CollectedEvent } from './collect.ts';
-import { shiftInstant, zoneFromBias } from '../parsers/time.ts';
+import { hoursAndMinutes, shiftInstant, zoneFromBias } from '../parsers/time.ts';
 import { push } from './time-order.ts';
 
 const SECOND = 1000;
@@ -152,11 +152,4 @@ export function fileClockBasis(c: FileClock, hostBiasMinutes: number | undefined
     `Get-WindowsUpdateLog output decoded ${zone} (on another machine): its times are moved ${ahead ? 'back' : 'forward'} ${by}, ` +
     `which lines up ${c.matched} of its ${c.searches} ConfigMgr searches (ClientId = CcmExec) with WUAHandler.log`
   );
-}
-
-/** `6 h`, `5 h 30 min`, `45 min`. */
-export function hoursAndMinutes(minutes: number): string {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return h === 0 ? `${m} min` : m === 0 ? `${h} h` : `${h} h ${m} min`;
 }

@@ -93,3 +93,10 @@ export function zoneFromBias(biasMinutes: number | undefined): string {
   const mm = String(abs % 60).padStart(2, '0');
   return `UTC${offset < 0 ? '-' : '+'}${hh}:${mm}`;
 }
+
+/** Whole minutes as people say them: `6 h`, `5 h 30 min`, `45 min`. */
+export function hoursAndMinutes(minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h === 0 ? `${m} min` : m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
