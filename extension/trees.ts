@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { BundleSummary, EventRef, FailureRef, FileRef, FlowRef } from '../src/service/session.ts';
 import type { TimelineHost } from '../src/correlate/model.ts';
-import { hoursAndMinutes } from '../src/parsers/time.ts';
+import { fileClockOutcome } from '../src/correlate/file-clocks.ts';
 import { Command } from './commands.ts';
 import { formatBytes, formatClock, formatSkew, formatTime, oneLine, utcOffset } from './format.ts';
 import { readSettings } from './settings.ts';
@@ -158,7 +158,7 @@ function hostFacts(host: TimelineHost, summary: BundleSummary): Node[] {
     ...host.fileClocks.map((c): Node => ({
       type: 'fact',
       label: `Clock of ${c.file.slice(c.file.lastIndexOf('/') + 1)}`,
-      value: `moved ${c.offsetMinutes > 0 ? 'back' : 'forward'} ${hoursAndMinutes(Math.abs(c.offsetMinutes))} (decoded in another zone)`,
+      value: fileClockOutcome(c),
       tooltip: `${c.file}: ${c.basis}`,
     })),
     { type: 'files', host, files },

@@ -183,14 +183,22 @@ async function correlate(
 }
 
 /**
- * Moves a layer's decoded WindowsUpdate.log files onto their hosts' clocks (see file-clocks.ts), and how
- * far each log reaches with them.
+ * Checks a layer's decoded WindowsUpdate.log files against their hosts' clocks and moves those decoded in
+ * another zone (see file-clocks.ts), and how far each log reaches with them.
  */
 function alignClocks(layer: Collected, lastSeen: Map<string, number>): FileClock[] {
-  const decoded = new Set<string>();
-  for (const report of layer.parse.files) {
-    if (report.summary.formats.includes('wu-etl')) {
-      decoded.add(report.summary.file);
+  const files = new Set(
+    layer.parse.files.filter((r) => r.summary.formats.includes('wu-etl')).map((r) => r.summary.file),
+  );
+  if (files.size === 0) {
+    return [];
+  }
+  const decoded = new Map<string, string>();
+  for (const h of layer.parse.hosts) {
+    for (const f of h.files) {
+      if (files.has(f)) {
+        decoded.set(f, h.name);
+      }
     }
   }
   const clocks = alignDecodedLogs(layer.events, decoded);
@@ -217,7 +225,9 @@ class Output {
   addFileClocks(clocks: readonly FileClock[]): void {
     for (const c of clocks) {
       this.clocks.push(c);
-      this.store.setFileOffset(c.file, c.offsetMinutes * 60 * SECOND);
+      if (c.finding === 'moved') {
+        this.store.setFileOffset(c.file, c.offsetMinutes * 60 * SECOND);
+      }
     }
   }
 
@@ -326,7 +336,12 @@ class Output {
         files: h?.files ?? [],
         fileClocks: this.clocks
           .filter((c) => c.host === name)
-          .map((c) => ({ file: c.file, offsetMinutes: c.offsetMinutes, basis: fileClockBasis(c, h?.biasMinutes) })),
+          .map((c) => ({
+            file: c.file,
+            finding: c.finding,
+            offsetMinutes: c.offsetMinutes,
+            basis: fileClockBasis(c, h?.biasMinutes),
+          })),
       };
     });
     // Flows in the order they began; failures in flows first, in time order, then the rest by frequency.

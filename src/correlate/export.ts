@@ -220,7 +220,12 @@ function hostJson(h: TimelineHost): Json {
     skewUncertaintyMs: h.skewUncertaintyMs ?? null,
     skewBasis: h.skewBasis,
     files: [...h.files],
-    fileClocks: h.fileClocks.map((c) => ({ file: c.file, offsetMinutes: c.offsetMinutes, basis: c.basis })),
+    fileClocks: h.fileClocks.map((c) => ({
+      file: c.file,
+      finding: c.finding,
+      offsetMinutes: c.offsetMinutes,
+      basis: c.basis,
+    })),
   };
 }
 

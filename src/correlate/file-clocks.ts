@@ -9,6 +9,7 @@
 // file's records are moved by it before any flow is built.
 
 import type { CollectedEvent } from './collect.ts';
+import type { FileClockFinding, TimelineFileClock } from './model.ts';
 import { hoursAndMinutes, shiftInstant, zoneFromBias } from '../parsers/time.ts';
 import { push } from './time-order.ts';
 
@@ -21,10 +22,11 @@ const WIDEST = 26 * 60 * MINUTE;
 const BEFORE = 5 * SECOND;
 const AFTER = 60 * SECOND;
 
-/** A file moved onto its host's clock. */
+/** A decoded WindowsUpdate.log's clock against its host's. */
 export interface FileClock {
   readonly host: string;
   readonly file: string;
+  readonly finding: FileClockFinding;
   /** Minutes the file's times read ahead of its host's clock: what was subtracted from each record. */
   readonly offsetMinutes: number;
   /** ConfigMgr searches of the file that line up with WUAHandler's at that offset. */
@@ -40,42 +42,39 @@ export function isConfigMgrCall(e: CollectedEvent): boolean {
 }
 
 /**
- * Puts each decoded WindowsUpdate.log of a layer on its host's clock. `decoded` names the files read as
- * Get-WindowsUpdateLog output; their events in `events` are replaced by moved copies (the list is then
- * no longer in time order: the workspace sorts what it indexes). Returns the files that were moved.
+ * Puts each decoded WindowsUpdate.log of a layer on its host's clock. `decoded` maps the files read as
+ * Get-WindowsUpdateLog output to their hosts; their events in `events` are replaced by moved copies (the
+ * list is then no longer in time order: the workspace sorts what it indexes). Returns what was found of
+ * every decoded file, moved or not.
  */
-export function alignDecodedLogs(events: CollectedEvent[], decoded: ReadonlySet<string>): FileClock[] {
+export function alignDecodedLogs(events: CollectedEvent[], decoded: ReadonlyMap<string, string>): FileClock[] {
   if (decoded.size === 0) {
     return [];
   }
   const handlerStarts = new Map<string, number[]>();
-  const searchStarts = new Map<string, CollectedEvent[]>();
+  const searchStarts = new Map<string, number[]>();
   for (const e of events) {
     if (e.kind === 'WUAHandler.searchStarted') {
       push(handlerStarts, e.host, e.utc);
     } else if (e.kind === 'WindowsUpdate.callStart' && decoded.has(e.file) && isConfigMgrCall(e)) {
-      push(searchStarts, e.file, e);
+      push(searchStarts, e.file, e.utc);
     }
   }
-  const clocks: FileClock[] = [];
-  for (const [file, starts] of searchStarts) {
-    const host = starts[0]!.host;
-    const found = offsetOf(
-      handlerStarts.get(host) ?? [],
-      starts.map((e) => e.utc),
-    );
-    if (found !== undefined) {
-      clocks.push({
-        host,
-        file,
-        offsetMinutes: found.offsetMs / MINUTE,
-        matched: found.matched,
-        searches: starts.length,
-      });
-    }
-  }
-  if (clocks.length > 0) {
-    const offsets = new Map(clocks.map((c) => [c.file, c.offsetMinutes * MINUTE]));
+  const clocks = [...decoded].map(([file, host]): FileClock => {
+    const starts = searchStarts.get(file) ?? [];
+    const found = offsetOf(handlerStarts.get(host) ?? [], starts);
+    const finding = found.offsetMs !== 0 ? 'moved' : found.matched > 0 ? 'on-host-clock' : 'not-checked';
+    return {
+      host,
+      file,
+      finding,
+      offsetMinutes: found.offsetMs / MINUTE,
+      matched: found.matched,
+      searches: starts.length,
+    };
+  });
+  const offsets = new Map(clocks.filter((c) => c.finding === 'moved').map((c) => [c.file, c.offsetMinutes * MINUTE]));
+  if (offsets.size > 0) {
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
       const offset = offsets.get(e.file);
@@ -88,15 +87,16 @@ export function alignDecodedLogs(events: CollectedEvent[], decoded: ReadonlySet<
 }
 
 /**
- * The quarter-hour offset of a file's search starts (`searches`) against WUAHandler's (`handler`), when
- * one other than none lines up more pairs than none does; undefined when the file is on its host's clock
- * or nothing tells. Of offsets that line up as many, the one whose pairs lie closer wins (a client that
- * scans on a schedule lines up, one period off, all its searches but one).
+ * The quarter-hour offset of a file's search starts (`searches`) against WUAHandler's (`handler`), and how
+ * many pairs it lines up. An offset other than none must line up more pairs than none does; otherwise the
+ * offset is none, with the pairs none lines up (0 when nothing tells). Of offsets that line up as many,
+ * the one whose pairs lie closer wins (a client that scans on a schedule lines up, one period off, all its
+ * searches but one).
  */
 export function offsetOf(
   handler: readonly number[],
   searches: readonly number[],
-): { offsetMs: number; matched: number } | undefined {
+): { offsetMs: number; matched: number } {
   const h = [...handler].sort((a, b) => a - b);
   const votes = new Map<number, { n: number; apart: number }>();
   let from = 0;
@@ -135,21 +135,63 @@ export function offsetOf(
   }
   // A move needs more pairs for it than stay lined up without one.
   if (best === undefined || best[0] === 0 || best[1].n <= none) {
-    return undefined;
+    return { offsetMs: 0, matched: none };
   }
   return { offsetMs: best[0] * QUARTER_HOUR, matched: best[1].n };
 }
 
-/** What a host's report says of a moved file: the zone it was decoded in, the move, and what showed it. */
+/** What a host's report says of a decoded file: the zone it was decoded in, any move, and what showed it. */
 export function fileClockBasis(c: FileClock, hostBiasMinutes: number | undefined): string {
-  const ahead = c.offsetMinutes > 0;
-  const by = hoursAndMinutes(Math.abs(c.offsetMinutes));
-  const zone =
-    hostBiasMinutes === undefined
-      ? `in a zone ${by} ${ahead ? 'ahead of' : 'behind'} the host's`
-      : `at ${zoneFromBias(hostBiasMinutes - c.offsetMinutes)}, ${by} ${ahead ? 'ahead of' : 'behind'} the host's ${zoneFromBias(hostBiasMinutes)}`;
-  return (
-    `Get-WindowsUpdateLog output decoded ${zone} (on another machine): its times are moved ${ahead ? 'back' : 'forward'} ${by}, ` +
-    `which lines up ${c.matched} of its ${c.searches} ConfigMgr searches (ClientId = CcmExec) with WUAHandler.log`
-  );
+  const hostZone = hostBiasMinutes === undefined ? '' : ` (${zoneFromBias(hostBiasMinutes)})`;
+  switch (c.finding) {
+    case 'on-host-clock':
+      return (
+        `Get-WindowsUpdateLog output decoded in the host's zone${hostZone}: ${linedUp(c)} ` +
+        `${c.matched === 1 ? 'lines' : 'line'} up with WUAHandler.log as read`
+      );
+    case 'not-checked':
+      return (
+        `Get-WindowsUpdateLog output, read in the host's zone${hostZone} unchecked: ` +
+        (c.searches === 0
+          ? 'it holds no ConfigMgr search (ClientId = CcmExec) to line up with WUAHandler.log'
+          : `none of its ${c.searches} ConfigMgr searches (ClientId = CcmExec) lines up with WUAHandler.log at any quarter hour`) +
+        ": if another machine decoded it, its times are that machine's local time"
+      );
+    case 'moved': {
+      const ahead = c.offsetMinutes > 0;
+      const by = hoursAndMinutes(Math.abs(c.offsetMinutes));
+      const zone =
+        hostBiasMinutes === undefined
+          ? `in a zone ${by} ${ahead ? 'ahead of' : 'behind'} the host's`
+          : `at ${zoneFromBias(hostBiasMinutes - c.offsetMinutes)}, ${by} ${ahead ? 'ahead of' : 'behind'} the host's ${zoneFromBias(hostBiasMinutes)}`;
+      return (
+        `Get-WindowsUpdateLog output decoded ${zone} (on another machine): its times are moved ${ahead ? 'back' : 'forward'} ${by}, ` +
+        `which lines up ${linedUp(c)} with WUAHandler.log`
+      );
+    }
+  }
+}
+
+/** A decoded file's clock in a few words, for a host's facts: the move, or whether it was checked. */
+export function fileClockOutcome(c: Pick<TimelineFileClock, 'finding' | 'offsetMinutes'>): string {
+  switch (c.finding) {
+    case 'moved':
+      return `moved ${c.offsetMinutes > 0 ? 'back' : 'forward'} ${hoursAndMinutes(Math.abs(c.offsetMinutes))} (decoded in another zone)`;
+    case 'on-host-clock':
+      return "on the host's clock (checked)";
+    case 'not-checked':
+      return "not checked (read in the host's zone)";
+  }
+}
+
+/** Which of a file's ConfigMgr searches line up: "its one…", "both of its…", "all 3 of its…", "2 of its 3…". */
+function linedUp(c: FileClock): string {
+  const searches = 'ConfigMgr searches (ClientId = CcmExec)';
+  if (c.searches === 1) {
+    return 'its one ConfigMgr search (ClientId = CcmExec)';
+  }
+  if (c.matched === c.searches) {
+    return `${c.searches === 2 ? 'both' : `all ${c.searches}`} of its ${searches}`;
+  }
+  return `${c.matched} of its ${c.searches} ${searches}`;
 }

@@ -25,17 +25,30 @@ export interface TimelineHost {
   /** How the estimate was made, in a sentence a person can check. */
   readonly skewBasis: string;
   readonly files: readonly string[];
-  /** Files of the host whose times were not on its clock, moved onto it before correlation. */
+  /**
+   * The host's WindowsUpdate.log files decoded by Get-WindowsUpdateLog, whose times are the local time of
+   * the machine that decoded them: each moved onto the host's clock, found on it, or not checked.
+   */
   readonly fileClocks: readonly TimelineFileClock[];
 }
 
 /**
- * A file whose times are not its host's: Get-WindowsUpdateLog output decoded on a machine in another zone.
- * Its events' `time` is corrected by the offset; `loggedTime` is what the file says.
+ * What a decoded log's ConfigMgr searches said of its clock: `moved` onto its host's (decoded in another
+ * zone), `on-host-clock` (they line up as read), or `not-checked` (it holds none, or none lines up at any
+ * quarter hour: it is read in the host's zone, as any file with no zone of its own is).
+ */
+export type FileClockFinding = 'moved' | 'on-host-clock' | 'not-checked';
+
+/**
+ * A WindowsUpdate.log decoded by Get-WindowsUpdateLog, whose times may not be its host's: decoded on a
+ * machine in another zone, its events' `time` is corrected by the offset (`loggedTime` is what the file
+ * says).
  */
 export interface TimelineFileClock {
   /** Path relative to the bundle root, forward slashes. */
   readonly file: string;
+  /** Moved onto the host's clock, found on it (its ConfigMgr searches line up as read), or not checked. */
+  readonly finding: FileClockFinding;
   /** Minutes the file's times read ahead of its host's clock: subtracted from each of its records. */
   readonly offsetMinutes: number;
   /** How the offset was found, in a sentence a person can check. */

@@ -84,10 +84,18 @@ describe.each(bundles)('%s', (name) => {
     for (const host of t.hosts) {
       const decoded = truths.get(name)!.hosts.find((h) => h.name === host.name)?.windowsUpdateLog;
       const expected =
-        decoded === undefined || decoded.offsetMinutes === 0
+        decoded === undefined
           ? []
-          : [{ file: decoded.file, offsetMinutes: decoded.offsetMinutes }];
-      expect(host.fileClocks.map((c) => ({ file: c.file, offsetMinutes: c.offsetMinutes }))).toEqual(expected);
+          : [
+              {
+                file: decoded.file,
+                finding: decoded.offsetMinutes === 0 ? 'on-host-clock' : 'moved',
+                offsetMinutes: decoded.offsetMinutes,
+              },
+            ];
+      expect(
+        host.fileClocks.map((c) => ({ file: c.file, finding: c.finding, offsetMinutes: c.offsetMinutes })),
+      ).toEqual(expected);
       for (const c of host.fileClocks) {
         // What the file says stays the logged time; the timeline's time is on the host's clock.
         const e = t.events.find((x) => x.file === c.file)!;

@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CollectedEvent } from '../../src/correlate/collect.ts';
-import { alignDecodedLogs, fileClockBasis, offsetOf } from '../../src/correlate/file-clocks.ts';
+import { alignDecodedLogs, fileClockBasis, fileClockOutcome, offsetOf } from '../../src/correlate/file-clocks.ts';
+import type { FileClock } from '../../src/correlate/file-clocks.ts';
 import type { Severity } from '../../src/parsers/record.ts';
 import { utcInstant } from '../../src/parsers/time.ts';
 
@@ -31,21 +32,25 @@ describe('offsetOf', () => {
     // Hourly scans: each search also lies an hour after the previous handler start.
     const handler = [0, 1, 2, 3].map((i) => T0 + i * HOUR);
     const searches = handler.map((t) => t + 20);
-    expect(offsetOf(handler, searches)).toBeUndefined();
+    expect(offsetOf(handler, searches)).toEqual({ offsetMs: 0, matched: 4 });
   });
 
   it('moves nothing on a tie with no move, or when nothing lines up', () => {
-    expect(offsetOf([T0, T0 + 3 * HOUR], [T0 + 40, T0 + 3 * HOUR + 2 * HOUR + 40])).toBeUndefined();
-    expect(offsetOf([T0], [T0 + 6 * HOUR + 5 * MINUTE])).toBeUndefined();
-    expect(offsetOf([], [T0])).toBeUndefined();
-    expect(offsetOf([T0], [])).toBeUndefined();
+    expect(offsetOf([T0, T0 + 3 * HOUR], [T0 + 40, T0 + 3 * HOUR + 2 * HOUR + 40])).toEqual({
+      offsetMs: 0,
+      matched: 1,
+    });
+    const nothing = { offsetMs: 0, matched: 0 };
+    expect(offsetOf([T0], [T0 + 6 * HOUR + 5 * MINUTE])).toEqual(nothing);
+    expect(offsetOf([], [T0])).toEqual(nothing);
+    expect(offsetOf([T0], [])).toEqual(nothing);
   });
 
   it('counts a search once per offset, however many handler starts it could answer', () => {
     // Two handler starts 30 s apart and one search: one vote at +6 h, not two against one real pair at none.
     const handler = [T0, T0 + 30 * SECOND, T0 + 2 * HOUR];
     const searches = [T0 + 6 * HOUR + 40 * SECOND, T0 + 2 * HOUR + 10];
-    expect(offsetOf(handler, searches)).toBeUndefined();
+    expect(offsetOf(handler, searches)).toEqual({ offsetMs: 0, matched: 1 });
   });
 
   it('prefers, of offsets that line up as many searches, the one whose pairs lie closest', () => {
@@ -77,12 +82,7 @@ describe('offsetOf', () => {
           const noise = strays.map(
             ([i, q]) => handler[i % handler.length]! + q * 15 * MINUTE + 7 * MINUTE + 30 * SECOND,
           );
-          const found = offsetOf(handler, [...searches, ...noise]);
-          if (offset === 0) {
-            expect(found).toBeUndefined();
-          } else {
-            expect(found).toEqual({ offsetMs: offset, matched: handler.length });
-          }
+          expect(offsetOf(handler, [...searches, ...noise])).toEqual({ offsetMs: offset, matched: handler.length });
         },
       ),
     );
@@ -92,6 +92,7 @@ describe('offsetOf', () => {
 describe('alignDecodedLogs', () => {
   const HANDLER = 'PS1WIN11X64/Windows/CCM/Logs/WUAHandler.log';
   const DECODED = 'PS1WIN11X64/Desktop/WindowsUpdate.log';
+  const DECODED_ON_HOST = new Map([[DECODED, 'PS1WIN11X64']]);
   let seq = 0;
   const event = (
     file: string,
@@ -129,16 +130,18 @@ describe('alignDecodedLogs', () => {
       event(HANDLER, T0 + 2 * MINUTE, 'WUAHandler.scanFailed'),
     ];
     const before = events.map((e) => e.utc);
-    const clocks = alignDecodedLogs(events, new Set([DECODED]));
-    expect(clocks).toEqual([{ host: 'PS1WIN11X64', file: DECODED, offsetMinutes: 360, matched: 1, searches: 1 }]);
+    const clocks = alignDecodedLogs(events, DECODED_ON_HOST);
+    expect(clocks).toEqual([
+      { host: 'PS1WIN11X64', file: DECODED, finding: 'moved', offsetMinutes: 360, matched: 1, searches: 1 },
+    ]);
     expect(events.map((e, i) => before[i]! - e.utc)).toEqual([0, ahead, ahead, ahead, 0]);
     expect(fileClockBasis(clocks[0]!, 300)).toBe(
       "Get-WindowsUpdateLog output decoded at UTC+01:00, 6 h ahead of the host's UTC-05:00 (on another machine): " +
-        'its times are moved back 6 h, which lines up 1 of its 1 ConfigMgr searches (ClientId = CcmExec) with WUAHandler.log',
+        'its times are moved back 6 h, which lines up its one ConfigMgr search (ClientId = CcmExec) with WUAHandler.log',
     );
   });
 
-  it('leaves files alone that are not decoded output, and decoded ones already on the host clock', () => {
+  it('leaves files alone that are not decoded output, and says when decoded ones are on the host clock', () => {
     const legacy = 'PS1WIN11X64/Windows/WindowsUpdate.log';
     const events = [
       event(HANDLER, T0, 'WUAHandler.searchStarted'),
@@ -146,8 +149,71 @@ describe('alignDecodedLogs', () => {
       event(DECODED, T0 + 25, 'WindowsUpdate.callStart', { caller: 'CcmExec' }),
     ];
     const before = [...events];
-    expect(alignDecodedLogs(events, new Set([DECODED]))).toEqual([]);
+    const clocks = alignDecodedLogs(events, DECODED_ON_HOST);
+    expect(clocks).toEqual([
+      { host: 'PS1WIN11X64', file: DECODED, finding: 'on-host-clock', offsetMinutes: 0, matched: 1, searches: 1 },
+    ]);
     expect(events).toEqual(before);
-    expect(alignDecodedLogs(events, new Set())).toEqual([]);
+    expect(fileClockBasis(clocks[0]!, 300)).toBe(
+      "Get-WindowsUpdateLog output decoded in the host's zone (UTC-05:00): its one ConfigMgr search " +
+        '(ClientId = CcmExec) lines up with WUAHandler.log as read',
+    );
+    expect(alignDecodedLogs(events, new Map())).toEqual([]);
+  });
+
+  it('counts the searches that line up in words', () => {
+    const clock = (matched: number, searches: number): FileClock => ({
+      host: 'PS1WIN11X64',
+      file: DECODED,
+      finding: 'on-host-clock',
+      offsetMinutes: 0,
+      matched,
+      searches,
+    });
+    const said = (matched: number, searches: number): string =>
+      fileClockBasis(clock(matched, searches), 300).replace(/^.*\): /, '');
+    expect(said(2, 2)).toBe('both of its ConfigMgr searches (ClientId = CcmExec) line up with WUAHandler.log as read');
+    expect(said(3, 3)).toBe('all 3 of its ConfigMgr searches (ClientId = CcmExec) line up with WUAHandler.log as read');
+    expect(said(1, 3)).toBe('1 of its 3 ConfigMgr searches (ClientId = CcmExec) lines up with WUAHandler.log as read');
+  });
+
+  it("sums up a decoded log's clock for the host's facts", () => {
+    expect(fileClockOutcome({ finding: 'moved', offsetMinutes: 360 })).toBe('moved back 6 h (decoded in another zone)');
+    expect(fileClockOutcome({ finding: 'moved', offsetMinutes: -330 })).toBe(
+      'moved forward 5 h 30 min (decoded in another zone)',
+    );
+    expect(fileClockOutcome({ finding: 'on-host-clock', offsetMinutes: 0 })).toBe("on the host's clock (checked)");
+    expect(fileClockOutcome({ finding: 'not-checked', offsetMinutes: 0 })).toBe(
+      "not checked (read in the host's zone)",
+    );
+  });
+
+  it('says a decoded log was not checked when no ConfigMgr search in it can tell, and leaves it alone', () => {
+    // Windows Defender's searches only; then ConfigMgr's, but with no WUAHandler start anywhere near.
+    const defenderOnly = [
+      event(HANDLER, T0, 'WUAHandler.searchStarted'),
+      event(DECODED, T0 + 20, 'WindowsUpdate.callStart', { caller: 'Windows Defender' }),
+    ];
+    const unmatched = [event(DECODED, T0 + 25, 'WindowsUpdate.callStart', { caller: 'CcmExec' })];
+    const [none] = alignDecodedLogs(defenderOnly, DECODED_ON_HOST);
+    const [lonely] = alignDecodedLogs(unmatched, DECODED_ON_HOST);
+    expect(none).toEqual({
+      host: 'PS1WIN11X64',
+      file: DECODED,
+      finding: 'not-checked',
+      offsetMinutes: 0,
+      matched: 0,
+      searches: 0,
+    });
+    expect(lonely).toMatchObject({ finding: 'not-checked', offsetMinutes: 0, matched: 0, searches: 1 });
+    expect(unmatched[0]!.utc).toBe(T0 + 25);
+    expect(fileClockBasis(none!, 300)).toBe(
+      "Get-WindowsUpdateLog output, read in the host's zone (UTC-05:00) unchecked: it holds no ConfigMgr search " +
+        "(ClientId = CcmExec) to line up with WUAHandler.log: if another machine decoded it, its times are that machine's local time",
+    );
+    expect(fileClockBasis(lonely!, undefined)).toBe(
+      "Get-WindowsUpdateLog output, read in the host's zone unchecked: none of its 1 ConfigMgr searches " +
+        "(ClientId = CcmExec) lines up with WUAHandler.log at any quarter hour: if another machine decoded it, its times are that machine's local time",
+    );
   });
 });
