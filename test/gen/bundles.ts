@@ -828,8 +828,20 @@ const interleaved: BundleDefinition = {
       { name: 'PS1WIN10X64', ip: '10.1.20.37', biasMinutes: 300, skewMs: 2_100, zone: 'US Eastern (EST, UTC-5)' },
       m,
     );
+    // Windows 11 writes no WindowsUpdate.log: the admin ran Get-WindowsUpdateLog on the client itself.
     const b = w.client(
-      { name: 'PS1WIN11X64', ip: '10.1.20.52', biasMinutes: 300, skewMs: -3_300, zone: 'US Eastern (EST, UTC-5)' },
+      {
+        name: 'PS1WIN11X64',
+        ip: '10.1.20.52',
+        biasMinutes: 300,
+        skewMs: -3_300,
+        zone: 'US Eastern (EST, UTC-5)',
+        windowsUpdateLog: {
+          format: 'get-windowsupdatelog',
+          decodedBiasMinutes: 300,
+          decodedZone: 'US Eastern (EST, UTC-5)',
+        },
+      },
       m,
     );
     const d = w.client(

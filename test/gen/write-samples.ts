@@ -117,8 +117,10 @@ export function samplesReadme(samples: readonly RenderedSample[]): string {
       const wu = h.windowsUpdateLog;
       if (wu !== undefined) {
         out.push(
-          `\`${wu.file}\` is Get-WindowsUpdateLog output decoded in ${wu.decodedZone} (bias ` +
-            `${signed(wu.decodedBiasMinutes)}): its times read ${wu.offsetMinutes} minutes ahead of ${h.name}'s local time.`,
+          wu.offsetMinutes === 0
+            ? `\`${wu.file}\` is Get-WindowsUpdateLog output decoded on ${h.name} itself: its times are the host's local time.`
+            : `\`${wu.file}\` is Get-WindowsUpdateLog output decoded in ${wu.decodedZone} (bias ` +
+                `${signed(wu.decodedBiasMinutes)}): its times read ${wu.offsetMinutes} minutes ahead of ${h.name}'s local time.`,
         );
         out.push('');
       }
