@@ -6,6 +6,7 @@ import type { Writable } from 'node:stream';
 import { analyzeToStore } from '../correlate/analyze.ts';
 import { shapeOf } from '../correlate/collect.ts';
 import { formatForPath, writeTimeline } from '../correlate/export.ts';
+import { groupBy } from '../correlate/time-order.ts';
 import { zoneFromBias } from '../parsers/time.ts';
 import type { Timeline, TimelineEvent, TimelineFailure } from '../correlate/model.ts';
 import { BundleError, openBundle } from '../parsers/bundle.ts';
@@ -73,6 +74,8 @@ async function analyzeAndWrite(path: string, options: AnalyzeCommandOptions): Pr
  * and least certain clocks, the flows that did not complete and the first failures, up to as many.
  */
 const LISTED = 40;
+/** Hosts a group of failures names before "and N more". */
+const HOSTS_NAMED = 8;
 
 export function summaryText(t: Timeline, limit = 10): string {
   const byId = new Map(t.events.map((e) => [e.id, e]));
@@ -130,15 +133,23 @@ export function summaryText(t: Timeline, limit = 10): string {
     }
   } else {
     // Thousands of flows listed one per line would bury the failures below them: count them, and list the
-    // ones that did not complete.
+    // ones that did not complete, those that read the same on several hosts once.
     const count = (status: string): number => t.flows.filter((f) => f.status === status).length;
-    const open = t.flows.filter((f) => f.status !== 'ok');
+    const open = largestGroups(
+      t.flows.filter((f) => f.status !== 'ok'),
+      (f) => `${f.status}\u0000${withoutHost(f.summary, f.host)}`,
+    );
     lines.push(
       `Flows (${t.flows.length}: ${count('ok')} ok, ${count('failed')} failed, ${count('incomplete')} incomplete)` +
         (open.length > 0 ? ', those that did not complete:' : ''),
     );
-    for (const f of open.slice(0, LISTED)) {
-      lines.push(`  ${f.status.padEnd(10)}  ${f.summary}`);
+    for (const group of open.slice(0, LISTED)) {
+      const f = group[0]!;
+      const text =
+        group.length === 1
+          ? f.summary
+          : `×${group.length} ${onHosts(group.map((g) => g.host))}: ${withoutHost(f.summary, f.host)}`;
+      lines.push(`  ${f.status.padEnd(10)}  ${text}`);
     }
     if (open.length > LISTED) {
       lines.push(`  … and ${open.length - LISTED} more (see --json / --html)`);
@@ -149,23 +160,30 @@ export function summaryText(t: Timeline, limit = 10): string {
   lines.push('');
   const title = (f: TimelineFailure): string =>
     `${f.code ?? (f.type === 'timeout' ? 'timeout' : 'failure')}  ${f.meaning}`;
-  if (inFlows.length <= LISTED) {
+  // Hundreds of failures are mostly a few causes repeated on many hosts: a large bundle's are grouped by
+  // what failed and the upstream cause's file and wording, each group shown by its first failure.
+  const grouped = inFlows.length > LISTED;
+  const groups = grouped
+    ? largestGroups(inFlows, (f) => {
+        const cause = byId.get(f.upstreamCause);
+        const where = cause
+          ? `${cause.file.slice(cause.file.lastIndexOf('/') + 1)}\u0000${shapeOf(firstLine(cause))}`
+          : '';
+        return `${title(f)}\u0000${where}`;
+      })
+    : inFlows.map((f) => [f]);
+  if (!grouped) {
     lines.push(inFlows.length === 0 ? 'No failure in the flows.' : 'Failures in the flows:');
   } else {
-    // Hundreds of failures are mostly a few causes repeated: say which, then show the first of them.
-    const kinds = new Map<string, number>();
-    for (const f of inFlows) {
-      const key = title(f);
-      kinds.set(key, (kinds.get(key) ?? 0) + 1);
-    }
-    lines.push(`Failures in the flows (${inFlows.length}), by kind:`);
-    for (const [kind, n] of [...kinds].sort((a, b) => b[1] - a[1])) {
-      lines.push(`  ×${String(n).padEnd(5)} ${kind.length > 120 ? `${kind.slice(0, 117)}...` : kind}`);
-    }
-    lines.push(`The first ${LISTED}, each with its upstream cause:`);
+    lines.push(
+      `Failures in the flows (${inFlows.length}), in ${groups.length} groups by failure and upstream cause, ` +
+        'each shown by its first:',
+    );
   }
-  for (const f of inFlows.slice(0, LISTED)) {
-    lines.push(`  ${title(f)}`);
+  for (const group of groups.slice(0, LISTED)) {
+    const f = group[0]!;
+    const hosts = group.map((g) => byId.get(g.event)?.host ?? '?');
+    lines.push(grouped ? `  ×${group.length} ${onHosts(hosts)}  ${title(f)}` : `  ${title(f)}`);
     lines.push(`    failing:  ${cite(f.event)}`);
     lines.push(`    cause:    ${cite(f.upstreamCause)}`);
     if (f.chain.length > 2) {
@@ -175,18 +193,31 @@ export function summaryText(t: Timeline, limit = 10): string {
     if (f.source !== undefined) {
       lines.push(`    source:   ${f.source}`);
     }
+    if (grouped && group.length > 1) {
+      lines.push(`    hosts:    ${hostList(hosts)}`);
+    }
   }
-  if (inFlows.length > LISTED) {
-    lines.push(`  … and ${inFlows.length - LISTED} more (see --json / --html)`);
+  if (groups.length > LISTED) {
+    lines.push(`  … and ${groups.length - LISTED} more ${grouped ? 'groups ' : ''}(see --json / --html)`);
   }
   if (others.length > 0 && limit > 0) {
     lines.push('');
     lines.push('Other errors and warnings (outside the flows):');
     // A group of repeats is cited by its first occurrence. Where the cause is another message (MPFDM's
     // failed moves go back to its first "Cannot connect"), the group's own record comes first, then its
-    // cause: two groups with one cause must not read as the same line twice.
-    for (const f of others.slice(0, limit)) {
-      const times = f.occurrences > 1 ? ` (×${f.occurrences})` : '';
+    // cause: two groups with one cause must not read as the same line twice. The same message repeated on
+    // many hosts (each host's repeats are one failure) is one line, cited by the host where it came most.
+    const alike = largestGroups(others, (f) => {
+      const event = byId.get(f.event);
+      return event
+        ? `${f.code ?? ''}\u0000${event.file.slice(event.file.lastIndexOf('/') + 1)}\u0000${shapeOf(firstLine(event))}`
+        : f.event;
+    }).sort((a, b) => occurrences(b) - occurrences(a));
+    for (const group of alike.slice(0, limit)) {
+      const f = group[0]!;
+      const total = occurrences(group);
+      const hosts = group.map((g) => byId.get(g.event)?.host ?? '?');
+      const times = group.length > 1 ? ` (×${total} ${onHosts(hosts)})` : total > 1 ? ` (×${total})` : '';
       const event = byId.get(f.event);
       const cause = byId.get(f.upstreamCause);
       if (event && cause && shapeOf(firstLine(event)) !== shapeOf(firstLine(cause))) {
@@ -196,11 +227,41 @@ export function summaryText(t: Timeline, limit = 10): string {
         lines.push(`  ${f.code ?? '-'}${times}  ${cite(f.upstreamCause)}`);
       }
     }
-    if (others.length > limit) {
-      lines.push(`  … and ${others.length - limit} more (see --json / --html)`);
+    if (alike.length > limit) {
+      lines.push(`  … and ${alike.length - limit} more (see --json / --html)`);
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/** Items grouped by key, the largest groups first (sorting is stable: equal ones keep their first-come order). */
+function largestGroups<T>(items: readonly T[], key: (item: T) => string): T[][] {
+  return [...groupBy(items, key).values()].sort((a, b) => b.length - a.length);
+}
+
+/** How often a group of folded failures happened in all. */
+function occurrences(group: readonly TimelineFailure[]): number {
+  return group.reduce((sum, f) => sum + f.occurrences, 0);
+}
+
+/** A flow's summary without the "HOST: " it starts with, so that the same story on two hosts reads alike. */
+function withoutHost(summary: string, host: string): string {
+  return summary.startsWith(`${host}: `) ? summary.slice(host.length + 2) : summary;
+}
+
+/** "on PS1WKS0001" or "on 38 hosts": where a group's members happened. */
+function onHosts(hosts: readonly string[]): string {
+  const distinct = new Set(hosts);
+  return distinct.size === 1 ? `on ${hosts[0]!}` : `on ${distinct.size} hosts`;
+}
+
+/** The first few distinct hosts of a group, by name, and how many more. */
+function hostList(hosts: readonly string[]): string {
+  const distinct = [...new Set(hosts)].sort();
+  const shown = distinct.slice(0, HOSTS_NAMED);
+  return distinct.length > HOSTS_NAMED
+    ? `${shown.join(', ')} and ${distinct.length - HOSTS_NAMED} more`
+    : shown.join(', ');
 }
 
 function firstLine(e: TimelineEvent): string {

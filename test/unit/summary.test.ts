@@ -1,5 +1,6 @@
-// The CLI summary of a large bundle: counts first, then what did not complete, so that thousands of
-// healthy flows do not bury the failures. A small bundle still lists every flow.
+// The CLI summary of a large bundle: counts first, then what did not complete, and the failures grouped by
+// what failed and why, so that thousands of healthy flows and the same failure on hundreds of hosts do not
+// bury what differs. A small bundle still lists every flow and every failure.
 
 import { describe, expect, it } from 'vitest';
 import { summaryText } from '../../src/cli/analyze-command.ts';
@@ -93,17 +94,67 @@ describe('summaryText', () => {
     expect(lines[at + 8]).toBe('');
   });
 
-  it('tallies many failures by kind, then shows the first forty with their causes', () => {
+  it('groups many failures by what failed and the wording of their cause, each shown by its first', () => {
     const codes = [...Array<string>(30).fill('0x80072EE2'), ...Array<undefined>(15).fill(undefined)];
     const text = summaryText(timeline(Array<FlowStatus>(45).fill('failed'), codes));
     expect(text).toContain(
-      'Failures in the flows (45), by kind:\n' +
-        '  ×30    0x80072EE2  error 0x80072EE2\n' +
-        '  ×15    failure  The location reply lists no WSUS server.\n' +
-        'The first 40, each with its upstream cause:\n',
+      'Failures in the flows (45), in 2 groups by failure and upstream cause, each shown by its first:\n' +
+        '  ×30 on 30 hosts  0x80072EE2  error 0x80072EE2\n' +
+        '    failing:  PS1WKS0/ScanAgent.log:0  Scan failed 0\n',
     );
-    expect(text.match(/ {4}failing: {2}/g)).toHaveLength(40);
-    expect(text).toContain('  … and 5 more (see --json / --html)\n');
+    expect(text).toContain('  ×15 on 15 hosts  failure  The location reply lists no WSUS server.\n');
+    expect(text).toContain(
+      '    hosts:    PS1WKS0, PS1WKS1, PS1WKS10, PS1WKS11, PS1WKS12, PS1WKS13, PS1WKS14, PS1WKS15 and 22 more\n',
+    );
+    expect(text.match(/ {4}failing: {2}/g)).toHaveLength(2);
+  });
+
+  it('keeps apart failures whose causes are worded differently, and lists one host by name', () => {
+    const t = timeline(Array<FlowStatus>(45).fill('failed'), Array<string>(45).fill('0x80072EE2'));
+    const events = t.events.map((e, i) => ({ ...e, host: 'PS1WKS1', text: i < 41 ? 'Send failed' : 'Timeout' }));
+    const text = summaryText({ ...t, events });
+    expect(text).toContain('in 2 groups by failure and upstream cause');
+    expect(text).toContain('  ×41 on PS1WKS1  0x80072EE2  error 0x80072EE2\n');
+    expect(text).toContain('  ×4 on PS1WKS1  0x80072EE2  error 0x80072EE2\n');
+  });
+
+  it('lists the flows that did not complete once for each story, however many hosts tell it', () => {
+    const t = timeline([...Array<FlowStatus>(50).fill('ok'), ...Array<FlowStatus>(5).fill('failed')], []);
+    const flows = t.flows.map((f, i) =>
+      i < 50 ? f : { ...f, summary: `${f.host}: scan of update source 98018777 v41 via PS1MP01: FAILED`, host: f.host },
+    );
+    const lines = summaryText({ ...t, flows }).split('\n');
+    const at = lines.indexOf('Flows (55: 50 ok, 5 failed, 0 incomplete), those that did not complete:');
+    expect(lines[at + 1]).toBe('  failed      ×5 on 5 hosts: scan of update source 98018777 v41 via PS1MP01: FAILED');
+    expect(lines[at + 2]).toBe('');
+  });
+
+  it('folds a message repeated on many hosts outside the flows into one line, cited where it came most', () => {
+    const t = timeline(['ok'], []);
+    const events = [1, 2, 3].map((i) => ({
+      ...event(i),
+      file: `PS1WKS${i}/Windows/CCM/Logs/LocationServices.log`,
+      id: `PS1WKS${i}/Windows/CCM/Logs/LocationServices.log:${i}`,
+      text: 'Failed to refresh Site Signing Certificate over HTTP with error 0x87d00215.',
+    }));
+    const failures: TimelineFailure[] = events.map((e, i) => ({
+      event: e.id,
+      code: '0x87D00215',
+      meaning: 'error',
+      upstreamCause: e.id,
+      chain: [e.id],
+      hint: 'look',
+      source: undefined,
+      flow: undefined,
+      type: 'record',
+      occurrences: [2, 9, 4][i]!,
+    }));
+    const text = summaryText({ ...t, events, failures });
+    expect(text).toContain(
+      'Other errors and warnings (outside the flows):\n' +
+        '  0x87D00215 (×15 on 3 hosts)  PS1WKS2/Windows/CCM/Logs/LocationServices.log:2  Failed to refresh Site ' +
+        'Signing Certificate over HTTP with error 0x87d00215.\n',
+    );
   });
 
   it('lists the servers and the least certain clocks of many hosts, and bounds the rest', () => {
