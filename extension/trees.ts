@@ -1,5 +1,6 @@
 // The three native trees of the CMFlow container. Failures: each failure, opened to its chain from the
-// upstream cause down to the failing record. Flows: by kind, then flow (status icon), then its events,
+// upstream cause down to the failing record; failures that are one story on many hosts (what failed and the
+// cause's wording alike) are a group of their own, largest first. Flows: by kind, then flow (status icon), then its events,
 // fetched from the worker when opened. Hosts: role, zone, estimated clock skew and files. Selecting a
 // record reveals it in its log.
 
@@ -7,12 +8,14 @@ import * as vscode from 'vscode';
 import type { BundleSummary, EventRef, FailureRef, FileRef, FlowRef } from '../src/service/session.ts';
 import type { TimelineHost } from '../src/correlate/model.ts';
 import { fileClockOutcome } from '../src/correlate/file-clocks.ts';
+import { groupFailures, occurrences, onHosts } from '../src/correlate/failure-groups.ts';
 import { Command } from './commands.ts';
 import { formatBytes, formatClock, formatSkew, formatTime, oneLine, utcOffset } from './format.ts';
 import { readSettings } from './settings.ts';
 import type { CmflowState } from './state.ts';
 
 type Node =
+  | { readonly type: 'group'; readonly failures: readonly FailureRef[] }
   | { readonly type: 'failure'; readonly failure: FailureRef }
   | { readonly type: 'event'; readonly event: EventRef; readonly role?: 'cause' | 'symptom' }
   | { readonly type: 'kind'; readonly kind: string; readonly flows: readonly FlowRef[] }
@@ -55,13 +58,19 @@ abstract class Tree implements vscode.TreeDataProvider<Node> {
 }
 
 export class FailuresTree extends Tree {
+  /** The top level made from the summary it was made from, and the group each grouped failure is in. */
+  private grouped: { summary: BundleSummary; roots: Node[]; groupOf: Map<number, Node> } | undefined;
+
   getChildren(node?: Node): Node[] {
     const summary = this.state.summary;
     if (!summary) {
       return [];
     }
     if (!node) {
-      return summary.failures.map((failure) => ({ type: 'failure', failure }));
+      return this.groups(summary).roots;
+    }
+    if (node.type === 'group') {
+      return node.failures.map((failure) => ({ type: 'failure', failure }));
     }
     if (node.type === 'failure') {
       const chain = node.failure.chain;
@@ -75,11 +84,39 @@ export class FailuresTree extends Tree {
   }
 
   getParent(node: Node): Node | undefined {
+    const summary = this.state.summary;
     if (node.type === 'event') {
-      const failure = this.state.summary?.failures.find((f) => f.chain.some((e) => e.id === node.event.id));
+      const failure = summary?.failures.find((f) => f.chain.some((e) => e.id === node.event.id));
       return failure && { type: 'failure', failure };
     }
+    if (node.type === 'failure' && summary) {
+      return this.groups(summary).groupOf.get(node.failure.index);
+    }
     return undefined;
+  }
+
+  /** Failures in flows grouped by what failed and their upstream cause, then the others (see failure-groups.ts). */
+  private groups(summary: BundleSummary): { roots: Node[]; groupOf: Map<number, Node> } {
+    if (this.grouped?.summary !== summary) {
+      const { inFlows, others } = groupFailures(
+        summary.failures,
+        (f) => f.upstreamCause,
+        (f) => f.event,
+      );
+      const groupOf = new Map<number, Node>();
+      const roots = [...inFlows, ...others].map((failures): Node => {
+        if (failures.length === 1) {
+          return { type: 'failure', failure: failures[0]! };
+        }
+        const group: Node = { type: 'group', failures };
+        for (const f of failures) {
+          groupOf.set(f.index, group);
+        }
+        return group;
+      });
+      this.grouped = { summary, roots, groupOf };
+    }
+    return this.grouped;
   }
 
   /** The tree node of a failure, for `TreeView.reveal`. */
@@ -170,6 +207,23 @@ function treeItem(node: Node, state: CmflowState): vscode.TreeItem {
   const biasOf = (hostName: string): number | undefined =>
     state.summary?.hosts.find((h) => h.name === hostName)?.biasMinutes;
   switch (node.type) {
+    case 'group': {
+      const first = node.failures[0]!;
+      const cause = first.flow === undefined ? first.event : first.upstreamCause;
+      const item = new vscode.TreeItem(
+        `×${occurrences(node.failures)} ${failureLabel(first)}`,
+        vscode.TreeItemCollapsibleState.Collapsed,
+      );
+      item.id = `failures:${first.index}:${first.event.id}`;
+      item.description = `${onHosts(node.failures.map((f) => f.event.host))} · ${cause.file.split('/').pop() ?? cause.file}: ${oneLine(cause.text, 120)}`;
+      item.tooltip = failureTooltip(first, node.failures.length);
+      item.iconPath = new vscode.ThemeIcon(
+        first.type === 'timeout' ? 'watch' : 'error',
+        new vscode.ThemeColor('problemsErrorIcon.foreground'),
+      );
+      item.contextValue = 'failureGroup';
+      return item;
+    }
     case 'failure': {
       const f = node.failure;
       const item = new vscode.TreeItem(failureLabel(f), vscode.TreeItemCollapsibleState.Collapsed);
@@ -283,10 +337,18 @@ function flowLabel(f: FlowRef): string {
   }
 }
 
-function failureTooltip(f: FailureRef): vscode.MarkdownString {
+/** A failure's tooltip; for a group (`of` failures), its first failure's, said to stand for the rest. */
+function failureTooltip(f: FailureRef, of = 1): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   md.appendMarkdown('**Failure**');
   md.appendText(f.code ? ` ${f.code}` : '');
+  if (of > 1) {
+    md.appendMarkdown('\n\n');
+    md.appendText(
+      `${of} failures of this kind whose ${f.flow === undefined ? 'records read' : 'upstream causes read'} alike ` +
+        '(ids and numbers aside); the first:',
+    );
+  }
   md.appendMarkdown('\n\n');
   md.appendText(f.meaning);
   md.appendMarkdown('\n\n**Upstream cause** ');

@@ -4,11 +4,11 @@
 
 import type { Writable } from 'node:stream';
 import { analyzeToStore } from '../correlate/analyze.ts';
-import { shapeOf } from '../correlate/collect.ts';
 import { formatForPath, writeTimeline } from '../correlate/export.ts';
-import { groupBy } from '../correlate/time-order.ts';
+import { failureTitle, groupFailures, largestGroups, occurrences, onHosts } from '../correlate/failure-groups.ts';
+import { shapeOf } from '../parsers/messages/values.ts';
 import { zoneFromBias } from '../parsers/time.ts';
-import type { Timeline, TimelineEvent, TimelineFailure } from '../correlate/model.ts';
+import type { Timeline, TimelineEvent } from '../correlate/model.ts';
 import { BundleError, openBundle } from '../parsers/bundle.ts';
 import type { HostOverride } from '../parsers/bundle.ts';
 
@@ -155,23 +155,17 @@ export function summaryText(t: Timeline, limit = 10): string {
       lines.push(`  … and ${open.length - LISTED} more (see --json / --html)`);
     }
   }
-  const inFlows = t.failures.filter((f) => f.flow !== undefined);
-  const others = t.failures.filter((f) => f.flow === undefined).sort((a, b) => b.occurrences - a.occurrences);
   lines.push('');
-  const title = (f: TimelineFailure): string =>
-    `${f.code ?? (f.type === 'timeout' ? 'timeout' : 'failure')}  ${f.meaning}`;
   // Hundreds of failures are mostly a few causes repeated on many hosts: a large bundle's are grouped by
   // what failed and the upstream cause's file and wording, each group shown by its first failure.
+  const { inFlows: byCause, others: alike } = groupFailures(
+    t.failures,
+    (f) => byId.get(f.upstreamCause),
+    (f) => byId.get(f.event),
+  );
+  const inFlows = t.failures.filter((f) => f.flow !== undefined);
   const grouped = inFlows.length > LISTED;
-  const groups = grouped
-    ? largestGroups(inFlows, (f) => {
-        const cause = byId.get(f.upstreamCause);
-        const where = cause
-          ? `${cause.file.slice(cause.file.lastIndexOf('/') + 1)}\u0000${shapeOf(firstLine(cause))}`
-          : '';
-        return `${title(f)}\u0000${where}`;
-      })
-    : inFlows.map((f) => [f]);
+  const groups = grouped ? byCause : inFlows.map((f) => [f]);
   if (!grouped) {
     lines.push(inFlows.length === 0 ? 'No failure in the flows.' : 'Failures in the flows:');
   } else {
@@ -183,7 +177,7 @@ export function summaryText(t: Timeline, limit = 10): string {
   for (const group of groups.slice(0, LISTED)) {
     const f = group[0]!;
     const hosts = group.map((g) => byId.get(g.event)?.host ?? '?');
-    lines.push(grouped ? `  ×${group.length} ${onHosts(hosts)}  ${title(f)}` : `  ${title(f)}`);
+    lines.push(grouped ? `  ×${group.length} ${onHosts(hosts)}  ${failureTitle(f)}` : `  ${failureTitle(f)}`);
     lines.push(`    failing:  ${cite(f.event)}`);
     lines.push(`    cause:    ${cite(f.upstreamCause)}`);
     if (f.chain.length > 2) {
@@ -200,19 +194,13 @@ export function summaryText(t: Timeline, limit = 10): string {
   if (groups.length > LISTED) {
     lines.push(`  … and ${groups.length - LISTED} more ${grouped ? 'groups ' : ''}(see --json / --html)`);
   }
-  if (others.length > 0 && limit > 0) {
+  if (alike.length > 0 && limit > 0) {
     lines.push('');
     lines.push('Other errors and warnings (outside the flows):');
     // A group of repeats is cited by its first occurrence. Where the cause is another message (MPFDM's
     // failed moves go back to its first "Cannot connect"), the group's own record comes first, then its
     // cause: two groups with one cause must not read as the same line twice. The same message repeated on
     // many hosts (each host's repeats are one failure) is one line, cited by the host where it came most.
-    const alike = largestGroups(others, (f) => {
-      const event = byId.get(f.event);
-      return event
-        ? `${f.code ?? ''}\u0000${event.file.slice(event.file.lastIndexOf('/') + 1)}\u0000${shapeOf(firstLine(event))}`
-        : f.event;
-    }).sort((a, b) => occurrences(b) - occurrences(a));
     for (const group of alike.slice(0, limit)) {
       const f = group[0]!;
       const total = occurrences(group);
@@ -234,25 +222,9 @@ export function summaryText(t: Timeline, limit = 10): string {
   return lines.join('\n') + '\n';
 }
 
-/** Items grouped by key, the largest groups first (sorting is stable: equal ones keep their first-come order). */
-function largestGroups<T>(items: readonly T[], key: (item: T) => string): T[][] {
-  return [...groupBy(items, key).values()].sort((a, b) => b.length - a.length);
-}
-
-/** How often a group of folded failures happened in all. */
-function occurrences(group: readonly TimelineFailure[]): number {
-  return group.reduce((sum, f) => sum + f.occurrences, 0);
-}
-
 /** A flow's summary without the "HOST: " it starts with, so that the same story on two hosts reads alike. */
 function withoutHost(summary: string, host: string): string {
   return summary.startsWith(`${host}: `) ? summary.slice(host.length + 2) : summary;
-}
-
-/** "on PS1WKS0001" or "on 38 hosts": where a group's members happened. */
-function onHosts(hosts: readonly string[]): string {
-  const distinct = new Set(hosts);
-  return distinct.size === 1 ? `on ${hosts[0]!}` : `on ${distinct.size} hosts`;
 }
 
 /** The first few distinct hosts of a group, by name, and how many more. */

@@ -8,6 +8,7 @@ import { RepeatClassifier } from '../parsers/classify.ts';
 import type { BundleParse } from '../parsers/file-run.ts';
 import type { MessageFields, UpdateRef } from '../parsers/messages/fields.ts';
 import { isContentLocationBody } from '../parsers/messages/grammar.ts';
+import { shapeOf } from '../parsers/messages/values.ts';
 import type { Scans } from '../parsers/messages/grammar.ts';
 import { parseBundle } from '../parsers/parse-bundle.ts';
 import type { LogRecord, Severity } from '../parsers/record.ts';
@@ -311,11 +312,6 @@ class Strings {
     }
     return v;
   }
-}
-
-/** A message with its ids and numbers blanked: what repeats of one message share. */
-export function shapeOf(text: string): string {
-  return text.replace(/\{[0-9a-f-]{36}\}|[0-9a-f]{8}-[0-9a-f-]{27}|\d+/gi, '#').slice(0, 200);
 }
 
 export interface CollectOptions {

@@ -437,6 +437,33 @@ suite('bundles outside the workspace', () => {
     }
   });
 
+  test('Failures: one failure on several hosts, its records alike, is one group that opens to each', async () => {
+    // interleaved-scans: three clients fail to refresh the site signing certificate (0x87D00215) alike.
+    const bundle = path.join(ROOT, 'samples/logs/interleaved-scans');
+    try {
+      const s = await vscode.commands.executeCommand<BundleSummary>('cmflow.openBundle', bundle);
+      assert.ok(s);
+      const roots = api.trees.failures.getChildren();
+      const group = roots.find((n) => n.type === 'group')!;
+      assert.ok(group, 'a group among the failures');
+      assert.equal(roots.length, s.failures.length - 2, 'three failures became one group');
+      const item = api.trees.failures.getTreeItem(group);
+      assert.match(label(item), /^×5 0x87D00215 /);
+      assert.match(String(item.description), /^on 3 hosts · LocationServices\.log: Failed to refresh Site Signing/);
+      const members = api.trees.failures.getChildren(group);
+      assert.deepEqual(members.map((m) => (m.type === 'failure' ? m.failure.event.host : '')).sort(), [
+        'PS1WIN10X64',
+        'PS1WIN11X64',
+        'PS1WKS0107',
+      ]);
+      // Revealing a failure goes through its group.
+      assert.equal(api.trees.failures.getParent(members[0]!), group);
+      assert.equal(api.trees.failures.getChildren(members[0])[0]?.type, 'event');
+    } finally {
+      await vscode.commands.executeCommand('cmflow.openBundle', workspace);
+    }
+  });
+
   test('a path that is not a bundle gets a clear message, not a crash', async () => {
     const result = await vscode.commands.executeCommand('cmflow.openBundle', path.join(workspace, 'no-such-folder'));
     assert.equal(result, undefined);

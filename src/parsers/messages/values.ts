@@ -199,3 +199,8 @@ function wallClock(
   const t = Date.UTC(y, month0, d, h, mi, s, ms);
   return new Date(t).getUTCDate() === d ? t : undefined;
 }
+
+/** A message with its ids and numbers blanked: what repeats of one message share. */
+export function shapeOf(text: string): string {
+  return text.replace(/\{[0-9a-f-]{36}\}|[0-9a-f]{8}-[0-9a-f-]{27}|\d+/gi, '#').slice(0, 200);
+}
