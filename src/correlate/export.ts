@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { Timeline, TimelineEvent, TimelineFailure, TimelineFlow, TimelineHost, TimelineLink } from './model.ts';
+import { groupFailures, hostCount, occurrences } from './failure-groups.ts';
 import { formatUtc, isValidTime, zoneFromBias } from '../parsers/time.ts';
 import type { UtcInstant } from '../parsers/time.ts';
 
@@ -657,7 +658,45 @@ function failuresSection(r: Report): SafeHtml {
       ? markup`<p class="muted">No failures found.</p>`
       : r.t.failures.map((f, i) => failureBlock(r, f, i));
   return markup`<section id="failures"><h2>Failures (${r.t.failures.length})</h2>
-${body}</section>
+${failureGlance(r)}${body}</section>
+`;
+}
+
+/**
+ * When failures repeat (one story on many hosts), a table of them grouped by what failed and the wording of
+ * their upstream cause (of their own record, outside flows), each row linking to its group's first card.
+ */
+function failureGlance(r: Report): SafeHtml | '' {
+  const { inFlows, others } = groupFailures(
+    r.t.failures,
+    (f) => r.events.get(f.upstreamCause),
+    (f) => r.events.get(f.event),
+  );
+  const groups = [...inFlows, ...others];
+  if (groups.length === r.t.failures.length) {
+    return '';
+  }
+  const indexOf = new Map(r.t.failures.map((f, i) => [f, i]));
+  const rows = groups.map((group) => {
+    const f = group[0]!;
+    const record = r.events.get(f.flow === undefined ? f.event : f.upstreamCause);
+    const hosts = group.map((g) => r.events.get(g.event)?.host ?? '?');
+    const cause =
+      record === undefined
+        ? markup`<span class="muted">—</span>`
+        : markup`<code>${record.file.slice(record.file.lastIndexOf('/') + 1)}</code> <span class="text">${excerpt(record.text, 160)}</span>`;
+    return markup`<tr><td class="num">${occurrences(group)}</td><td>${hostCount(hosts)}</td>\
+<td><span class="sev sev-error">${f.code ?? (f.type === 'timeout' ? 'timeout' : 'error')}</span> ${f.meaning}</td>\
+<td>${f.flow === undefined ? 'outside flows' : 'in flows'}</td><td>${cause}</td>\
+<td><a href="#failure-${indexOf.get(f)!}">first</a></td></tr>
+`;
+  });
+  return markup`<p>The ${r.t.failures.length} failures come to ${groups.length}, grouped by what failed and the \
+wording of the upstream cause (ids and numbers aside), the largest first; each links to its first failure below.</p>
+<table class="glance"><thead><tr><th>times</th><th>on</th><th>failure</th><th>where</th>\
+<th>upstream cause (outside flows: the record)</th><th></th></tr></thead>
+<tbody>
+${rows}</tbody></table>
 `;
 }
 

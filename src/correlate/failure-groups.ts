@@ -64,8 +64,13 @@ export function groupFailures<F extends Titled & Pick<TimelineFailure, 'flow' | 
   };
 }
 
-/** "on PS1WKS0001" or "on 38 hosts": where a group's failures happened. */
-export function onHosts(hosts: readonly string[]): string {
+/** "PS1WKS0001" or "38 hosts": where a group's failures happened. */
+export function hostCount(hosts: readonly string[]): string {
   const distinct = new Set(hosts);
-  return distinct.size === 1 ? `on ${hosts[0]!}` : `on ${distinct.size} hosts`;
+  return distinct.size === 1 ? hosts[0]! : `${distinct.size} hosts`;
+}
+
+/** "on PS1WKS0001" or "on 38 hosts". */
+export function onHosts(hosts: readonly string[]): string {
+  return `on ${hostCount(hosts)}`;
 }

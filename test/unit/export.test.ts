@@ -455,6 +455,26 @@ describe('timelineToHtml', () => {
     }
   });
 
+  it('sums up failures that repeat in a table, one row per story, linked to its first failure', () => {
+    expect(doc).not.toContain('class="glance"');
+    // The same failure from a second, alike cause (an IMG_TEXT record on another line), and one alone.
+    const again: TimelineFailure = { ...failure, event: e5, upstreamCause: e3, occurrences: 1 };
+    const other: TimelineFailure = { ...failure, code: '0x80244022', upstreamCause: e6, flow: undefined };
+    const page = timelineToHtml({ ...timeline, failures: [failure, again, other] });
+    const glance = page.slice(page.indexOf('<table class="glance">'), page.indexOf('</table>', page.indexOf('glance')));
+    expect(page).toContain('<p>The 3 failures come to 2, grouped by what failed');
+    const rows = glance.match(/<tr><td class="num">.*?<\/tr>/gs) ?? [];
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain('<td class="num">3</td><td>2 hosts</td>');
+    expect(rows[0]).toContain('<td>in flows</td><td><code>LocationServices.log</code> <span class="text">&lt;img');
+    expect(rows[0]).toContain('<a href="#failure-0">first</a>');
+    expect(rows[1]).toContain('<td>outside flows</td>');
+    expect(rows[1]).toContain('<a href="#failure-2">first</a>');
+    for (const m of page.matchAll(/href="#([^"]+)"/g)) {
+      expect(page).toContain(`id="${m[1]}"`);
+    }
+  });
+
   it('shows hosts with zones, skews and flows with their events', () => {
     expect(doc).toContain('UTC-05:00');
     expect(doc).toContain('UTC+01:00');
