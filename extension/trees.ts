@@ -1,8 +1,8 @@
 // The three native trees of the CMFlow container. Failures: each failure, opened to its chain from the
-// upstream cause down to the failing record; failures that are one story on many hosts (what failed and the
-// cause's wording alike) are a group of their own, largest first. Flows: by kind, then flow (status icon), then its events,
-// fetched from the worker when opened. Hosts: role, zone, estimated clock skew and files. Selecting a
-// record reveals it in its log.
+// upstream cause down to the failing record; failures that are one story on many hosts (what failed and
+// the cause's wording alike) are a group of their own, largest first. Flows: by kind, then flow (status
+// icon), then its events, fetched from the worker when opened. Hosts: role, zone, estimated clock skew
+// and files. Selecting a record reveals it in its log.
 
 import * as vscode from 'vscode';
 import type { BundleSummary, EventRef, FailureRef, FileRef, FlowRef } from '../src/service/session.ts';
@@ -215,7 +215,8 @@ function treeItem(node: Node, state: CmflowState): vscode.TreeItem {
         vscode.TreeItemCollapsibleState.Collapsed,
       );
       item.id = `failures:${first.index}:${first.event.id}`;
-      item.description = `${onHosts(node.failures.map((f) => f.event.host))} · ${cause.file.split('/').pop() ?? cause.file}: ${oneLine(cause.text, 120)}`;
+      const where = `${cause.file.split('/').pop() ?? cause.file}: ${oneLine(cause.text, 120)}`;
+      item.description = `${onHosts(node.failures.map((f) => f.event.host))} · ${where}`;
       item.tooltip = failureTooltip(first, node.failures.length);
       item.iconPath = new vscode.ThemeIcon(
         first.type === 'timeout' ? 'watch' : 'error',

@@ -154,19 +154,21 @@ export function fileClockBasis(c: FileClock, hostBiasMinutes: number | undefined
         `Get-WindowsUpdateLog output, read in the host's zone${hostZone} unchecked: ` +
         (c.searches === 0
           ? 'it holds no ConfigMgr search (ClientId = CcmExec) to line up with WUAHandler.log'
-          : `none of its ${c.searches} ConfigMgr searches (ClientId = CcmExec) lines up with WUAHandler.log at any quarter hour`) +
+          : `none of its ${c.searches} ConfigMgr searches (ClientId = CcmExec) lines up with WUAHandler.log ` +
+            'at any quarter hour') +
         ": if another machine decoded it, its times are that machine's local time"
       );
     case 'moved': {
       const ahead = c.offsetMinutes > 0;
       const by = hoursAndMinutes(Math.abs(c.offsetMinutes));
+      const apart = `${by} ${ahead ? 'ahead of' : 'behind'} the host's`;
       const zone =
         hostBiasMinutes === undefined
-          ? `in a zone ${by} ${ahead ? 'ahead of' : 'behind'} the host's`
-          : `at ${zoneFromBias(hostBiasMinutes - c.offsetMinutes)}, ${by} ${ahead ? 'ahead of' : 'behind'} the host's ${zoneFromBias(hostBiasMinutes)}`;
+          ? `in a zone ${apart}`
+          : `at ${zoneFromBias(hostBiasMinutes - c.offsetMinutes)}, ${apart} ${zoneFromBias(hostBiasMinutes)}`;
       return (
-        `Get-WindowsUpdateLog output decoded ${zone} (on another machine): its times are moved ${ahead ? 'back' : 'forward'} ${by}, ` +
-        `which lines up ${linedUp(c)} with WUAHandler.log`
+        `Get-WindowsUpdateLog output decoded ${zone} (on another machine): ` +
+        `its times are moved ${ahead ? 'back' : 'forward'} ${by}, which lines up ${linedUp(c)} with WUAHandler.log`
       );
     }
   }
@@ -176,7 +178,10 @@ export function fileClockBasis(c: FileClock, hostBiasMinutes: number | undefined
 export function fileClockOutcome(c: Pick<TimelineFileClock, 'finding' | 'offsetMinutes'>): string {
   switch (c.finding) {
     case 'moved':
-      return `moved ${c.offsetMinutes > 0 ? 'back' : 'forward'} ${hoursAndMinutes(Math.abs(c.offsetMinutes))} (decoded in another zone)`;
+      return (
+        `moved ${c.offsetMinutes > 0 ? 'back' : 'forward'} ${hoursAndMinutes(Math.abs(c.offsetMinutes))} ` +
+        '(decoded in another zone)'
+      );
     case 'on-host-clock':
       return "on the host's clock (checked)";
     case 'not-checked':
