@@ -1,17 +1,9 @@
 // How times and sizes read in the extension's trees, hovers and messages. Plain functions (no `vscode`),
 // unit-tested. Host-local time is the host's wall clock as its logs wrote it: UTC minus the log's bias.
 
+import { zoneFromBias } from '../src/parsers/time.ts';
+
 export type TimeDisplay = 'utc' | 'hostLocal';
-
-const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-
-/** `+05:30`-style offset of a host whose logs say UTC = local + bias. */
-export function utcOffset(biasMinutes: number): string {
-  const offset = -biasMinutes;
-  const sign = offset < 0 ? '-' : '+';
-  const a = Math.abs(offset);
-  return `${sign}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
-}
 
 function parts(ms: number): { date: string; time: string } {
   const iso = new Date(ms).toISOString();
@@ -25,7 +17,7 @@ export function formatTime(ms: number, display: TimeDisplay = 'utc', biasMinutes
   }
   if (display === 'hostLocal' && biasMinutes !== undefined) {
     const p = parts(ms - biasMinutes * 60_000);
-    return `${p.date} ${p.time} (UTC${utcOffset(biasMinutes)})`;
+    return `${p.date} ${p.time} (${zoneFromBias(biasMinutes)})`;
   }
   const p = parts(ms);
   return `${p.date} ${p.time} UTC`;

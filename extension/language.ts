@@ -8,7 +8,8 @@ import { errorCodeFromText } from '../src/correlate/catalog.ts';
 import type { LineInfo, Occurrence } from '../src/service/session.ts';
 import type { MessageFields } from '../src/parsers/messages/fields.ts';
 import { Command } from './commands.ts';
-import { formatSkew, formatTime, oneLine, utcOffset } from './format.ts';
+import { formatSkew, formatTime, oneLine } from './format.ts';
+import { zoneFromBias } from '../src/parsers/time.ts';
 import type { CmflowState } from './state.ts';
 import { BUNDLE_SCHEME } from './state.ts';
 
@@ -145,7 +146,7 @@ export class LogLanguageFeatures
       return undefined;
     }
     const md = new vscode.MarkdownString();
-    const zone = info.biasMinutes === undefined ? 'zone unknown' : `UTC${utcOffset(info.biasMinutes)}`;
+    const zone = info.biasMinutes === undefined ? 'zone unknown' : zoneFromBias(info.biasMinutes);
     md.appendMarkdown('**Time on this line**\n\n');
     md.appendText(`Logged (host-local): ${formatTime(info.utc, 'hostLocal', info.biasMinutes)} — ${zone}\n\n`);
     md.appendText(`UTC as logged: ${formatTime(info.utc)}\n\n`);

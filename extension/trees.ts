@@ -10,7 +10,8 @@ import type { TimelineHost } from '../src/correlate/model.ts';
 import { fileClockOutcome } from '../src/correlate/file-clocks.ts';
 import { groupFailures, occurrences, onHosts } from '../src/correlate/failure-groups.ts';
 import { Command } from './commands.ts';
-import { formatBytes, formatClock, formatSkew, formatTime, oneLine, utcOffset } from './format.ts';
+import { formatBytes, formatClock, formatSkew, formatTime, oneLine } from './format.ts';
+import { zoneFromBias } from '../src/parsers/time.ts';
 import { readSettings } from './settings.ts';
 import type { CmflowState } from './state.ts';
 
@@ -177,7 +178,7 @@ function hostFacts(host: TimelineHost, summary: BundleSummary): Node[] {
     {
       type: 'fact',
       label: 'Time zone',
-      value: host.biasMinutes === undefined ? 'unknown (no log states a bias)' : `UTC${utcOffset(host.biasMinutes)}`,
+      value: host.biasMinutes === undefined ? 'unknown (no log states a bias)' : zoneFromBias(host.biasMinutes),
       ...(host.biasMinutes !== undefined && {
         tooltip: `The logs write local time with bias ${host.biasMinutes} minutes: UTC = local + bias.`,
       }),
@@ -279,7 +280,7 @@ function treeItem(node: Node, state: CmflowState): vscode.TreeItem {
       const h = node.host;
       const item = new vscode.TreeItem(h.name, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `host:${h.name}`;
-      const zone = h.biasMinutes === undefined ? 'zone unknown' : `UTC${utcOffset(h.biasMinutes)}`;
+      const zone = h.biasMinutes === undefined ? 'zone unknown' : zoneFromBias(h.biasMinutes);
       const skew =
         state.summary?.referenceHost === h.name
           ? 'reference clock'

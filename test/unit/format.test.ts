@@ -1,16 +1,10 @@
 // How the extension writes times, offsets, skews and sizes.
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatClock, formatSkew, formatTime, oneLine, utcOffset } from '../../extension/format.ts';
+import { formatBytes, formatClock, formatSkew, formatTime, oneLine } from '../../extension/format.ts';
 
 const T = Date.UTC(2025, 0, 14, 14, 11, 9, 691);
 
 describe('format', () => {
-  it('writes UTC offsets from log biases (UTC = local + bias)', () => {
-    expect(utcOffset(300)).toBe('-05:00');
-    expect(utcOffset(-330)).toBe('+05:30');
-    expect(utcOffset(0)).toBe('+00:00');
-  });
-
   it('writes times in UTC or on the host clock with its offset', () => {
     expect(formatTime(T)).toBe('2025-01-14 14:11:09.691 UTC');
     expect(formatTime(T, 'hostLocal', 300)).toBe('2025-01-14 09:11:09.691 (UTC-05:00)');
