@@ -2,8 +2,8 @@
 // between as related information, so the Problems view alone leads from symptom to cause.
 
 import * as vscode from 'vscode';
+import { headline } from '../src/parsers/messages/values.ts';
 import type { BundleSummary, FailureRef } from '../src/service/session.ts';
-import { oneLine } from './format.ts';
 import type { CmflowState } from './state.ts';
 
 export class FailureDiagnostics implements vscode.Disposable {
@@ -49,14 +49,14 @@ export class FailureDiagnostics implements vscode.Disposable {
     const related: vscode.DiagnosticRelatedInformation[] = [
       new vscode.DiagnosticRelatedInformation(
         at(f.upstreamCause.file, f.upstreamCause.line),
-        `Upstream cause (${f.upstreamCause.component}): ${oneLine(f.upstreamCause.text, 200)}`,
+        `Upstream cause (${f.upstreamCause.component}): ${headline(f.upstreamCause.text, 200)}`,
       ),
     ];
     f.chain.slice(1, -1).forEach((e, i) => {
       related.push(
         new vscode.DiagnosticRelatedInformation(
           at(e.file, e.line),
-          `Step ${i + 2} of ${f.chain.length} (${e.component}): ${oneLine(e.text, 200)}`,
+          `Step ${i + 2} of ${f.chain.length} (${e.component}): ${headline(e.text, 200)}`,
         ),
       );
     });

@@ -52,9 +52,3 @@ export function formatBytes(n: number): string {
   }
   return `${(n / (1024 * 1024 * 1024)).toFixed(2)} GB`;
 }
-
-/** First line of a message, cut to `max` characters: tree labels must stay one line. */
-export function oneLine(text: string, max = 160): string {
-  const first = text.split(/\r\n|\r|\n/, 1)[0] ?? '';
-  return first.length > max ? `${first.slice(0, max - 1)}…` : first;
-}

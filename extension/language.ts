@@ -4,11 +4,12 @@
 // every failure line. GUIDs and times need the analyzed bundle; error codes work in any log.
 
 import * as vscode from 'vscode';
+import { headline } from '../src/parsers/messages/values.ts';
 import { errorCodeFromText } from '../src/correlate/catalog.ts';
 import type { LineInfo, Occurrence } from '../src/service/session.ts';
 import type { MessageFields } from '../src/parsers/messages/fields.ts';
 import { Command } from './commands.ts';
-import { formatSkew, formatTime, oneLine } from './format.ts';
+import { formatSkew, formatTime } from './format.ts';
 import { zoneFromBias } from '../src/parsers/time.ts';
 import type { CmflowState } from './state.ts';
 import { BUNDLE_SCHEME } from './state.ts';
@@ -192,7 +193,7 @@ export class LogLanguageFeatures
       return [
         new vscode.CodeLens(range, {
           title: `$(debug-step-back) Go to Upstream Cause (${where})`,
-          tooltip: oneLine(cause.text, 300),
+          tooltip: headline(cause.text, 300),
           command: Command.goToUpstreamCause,
           arguments: [f.index],
         }),

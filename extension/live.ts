@@ -5,9 +5,9 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { headline } from '../src/parsers/messages/values.ts';
 import type { BundleSummary, LineMark } from '../src/service/session.ts';
 import { Command } from './commands.ts';
-import { oneLine } from './format.ts';
 import { readSettings } from './settings.ts';
 import type { CmflowState } from './state.ts';
 
@@ -119,7 +119,7 @@ export class LiveLogs implements vscode.Disposable {
       for (const r of errors) {
         const d = new vscode.Diagnostic(
           new vscode.Range(r.line - 1, 0, r.line - 1, Number.MAX_SAFE_INTEGER),
-          `New since analysis${r.codes.length > 0 ? ` (${r.codes.join(', ')})` : ''}: ${oneLine(r.text, 200)}`,
+          `New since analysis${r.codes.length > 0 ? ` (${r.codes.join(', ')})` : ''}: ${headline(r.text, 200)}`,
           vscode.DiagnosticSeverity.Error,
         );
         d.source = 'CMFlow (tail)';

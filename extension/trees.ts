@@ -5,12 +5,13 @@
 // and files. Selecting a record reveals it in its log.
 
 import * as vscode from 'vscode';
+import { headline } from '../src/parsers/messages/values.ts';
 import type { BundleSummary, EventRef, FailureRef, FileRef, FlowRef } from '../src/service/session.ts';
 import type { TimelineHost } from '../src/correlate/model.ts';
 import { fileClockOutcome } from '../src/correlate/file-clocks.ts';
 import { groupFailures, occurrences, onHosts } from '../src/correlate/failure-groups.ts';
 import { Command } from './commands.ts';
-import { formatBytes, formatClock, formatSkew, formatTime, oneLine } from './format.ts';
+import { formatBytes, formatClock, formatSkew, formatTime } from './format.ts';
 import { zoneFromBias } from '../src/parsers/time.ts';
 import { readSettings } from './settings.ts';
 import type { CmflowState } from './state.ts';
@@ -216,7 +217,7 @@ function treeItem(node: Node, state: CmflowState): vscode.TreeItem {
         vscode.TreeItemCollapsibleState.Collapsed,
       );
       item.id = `failures:${first.index}:${first.event.id}`;
-      const where = `${cause.file.split('/').pop() ?? cause.file}: ${oneLine(cause.text, 120)}`;
+      const where = `${cause.file.split('/').pop() ?? cause.file}: ${headline(cause.text, 120)}`;
       item.description = `${onHosts(node.failures.map((f) => f.event.host))} · ${where}`;
       item.tooltip = failureTooltip(first, node.failures.length);
       item.iconPath = new vscode.ThemeIcon(
@@ -245,7 +246,7 @@ function treeItem(node: Node, state: CmflowState): vscode.TreeItem {
       const clock = formatClock(e.time, display, biasOf(e.host));
       const prefix = node.role === 'cause' ? 'Upstream cause · ' : node.role === 'symptom' ? 'Failure · ' : '';
       const item = new vscode.TreeItem(`${prefix}${clock} ${e.component}`, vscode.TreeItemCollapsibleState.None);
-      item.description = oneLine(e.text, 200);
+      item.description = headline(e.text, 200);
       item.tooltip = eventTooltip(e, display, biasOf(e.host));
       item.iconPath =
         node.role === 'cause'
@@ -320,7 +321,7 @@ function treeItem(node: Node, state: CmflowState): vscode.TreeItem {
 
 function failureLabel(f: FailureRef): string {
   const what = f.code ? `${f.code} ` : '';
-  return `${what}${oneLine(f.meaning, 120)}`;
+  return `${what}${headline(f.meaning, 120)}`;
 }
 
 function flowLabel(f: FlowRef): string {
@@ -354,7 +355,7 @@ function failureTooltip(f: FailureRef, of = 1): vscode.MarkdownString {
   md.appendMarkdown('\n\n');
   md.appendText(f.meaning);
   md.appendMarkdown('\n\n**Upstream cause** ');
-  md.appendText(`${f.upstreamCause.file}:${f.upstreamCause.line} — ${oneLine(f.upstreamCause.text, 300)}`);
+  md.appendText(`${f.upstreamCause.file}:${f.upstreamCause.line} — ${headline(f.upstreamCause.text, 300)}`);
   md.appendMarkdown('\n\n**Next check** ');
   md.appendText(f.hint);
   if (f.source !== undefined) {

@@ -6,7 +6,7 @@ import type { Writable } from 'node:stream';
 import { analyzeToStore } from '../correlate/analyze.ts';
 import { formatForPath, writeTimeline } from '../correlate/export.ts';
 import { failureTitle, groupFailures, largestGroups, occurrences, onHosts } from '../correlate/failure-groups.ts';
-import { shapeOf } from '../parsers/messages/values.ts';
+import { headline, shapeOf } from '../parsers/messages/values.ts';
 import { zoneFromBias } from '../parsers/time.ts';
 import type { Timeline, TimelineEvent } from '../correlate/model.ts';
 import { BundleError, openBundle } from '../parsers/bundle.ts';
@@ -74,6 +74,8 @@ async function analyzeAndWrite(path: string, options: AnalyzeCommandOptions): Pr
  * and least certain clocks, the flows that did not complete and the first failures, up to as many.
  */
 const LISTED = 40;
+/** Characters of a cited record's text on its summary line: room for a short XML body after its header. */
+const CITED_TEXT = 160;
 /** Hosts a group of failures names before "and N more". */
 const HOSTS_NAMED = 8;
 
@@ -236,9 +238,9 @@ function hostList(hosts: readonly string[]): string {
     : shown.join(', ');
 }
 
+/** A cited record's text as the summary shows it: one line (see `headline`). */
 function firstLine(e: TimelineEvent): string {
-  const text = e.text.split('\n')[0]!;
-  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+  return headline(e.text, CITED_TEXT);
 }
 
 function shortCite(e: TimelineEvent | undefined, id: string): string {

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { Timeline, TimelineEvent, TimelineFailure, TimelineFlow, TimelineHost, TimelineLink } from './model.ts';
 import { groupFailures, hostCount, occurrences } from './failure-groups.ts';
+import { headline } from '../parsers/messages/values.ts';
 import { formatUtc, isValidTime, zoneFromBias } from '../parsers/time.ts';
 import type { UtcInstant } from '../parsers/time.ts';
 
@@ -437,17 +438,8 @@ function formatDuration(ms: number, signed: boolean): string {
   return `${sign}${h > 0 ? `${h} h ` : ''}${min} min ${s} s`;
 }
 
-/** First line of a message, clipped: chains and flow lists link to the timeline row that has it whole. */
-function excerpt(text: string, max = 240): string {
-  const nl = text.search(/[\r\n]/);
-  let s = nl >= 0 ? text.slice(0, nl) : text;
-  if (s.length > max) {
-    // Do not cut a surrogate pair in half.
-    const cut = /[\uD800-\uDBFF]/.test(s.charAt(max - 1)) ? max - 1 : max;
-    s = s.slice(0, cut);
-  }
-  return s.length < text.length ? s + ' …' : s;
-}
+/** Characters of a message in chains and flow lists, which link to the timeline row that has it whole. */
+const EXCERPT = 240;
 
 const STYLE = `
 :root { color-scheme: light dark; --bg: #fff; --fg: #1b1b1f; --muted: #5f6368; --line: #d8dadf; --head: #f1f3f6;
@@ -625,7 +617,7 @@ function failureBlock(r: Report, f: TimelineFailure, index: number): SafeHtml {
   const flowIndex = f.flow === undefined ? -1 : (r.flowIndex.get(f.flow) ?? -1);
   const chain = f.chain.map((id) => {
     const e = r.events.get(id);
-    return markup`<li>${cite(r, id)} — <span class="text">${e === undefined ? '' : excerpt(e.text)}</span></li>`;
+    return markup`<li>${cite(r, id)} — <span class="text">${e === undefined ? '' : headline(e.text, EXCERPT)}</span></li>`;
   });
   const title = f.code ?? (f.type === 'timeout' ? 'timeout' : 'error');
   const flow =
@@ -684,7 +676,7 @@ function failureGlance(r: Report): SafeHtml | '' {
     const cause =
       record === undefined
         ? markup`<span class="muted">—</span>`
-        : markup`<code>${record.file.slice(record.file.lastIndexOf('/') + 1)}</code> <span class="text">${excerpt(record.text, 160)}</span>`;
+        : markup`<code>${record.file.slice(record.file.lastIndexOf('/') + 1)}</code> <span class="text">${headline(record.text, 160)}</span>`;
     return markup`<tr><td class="num">${occurrences(group)}</td><td>${hostCount(hosts)}</td>\
 <td><span class="sev sev-error">${f.code ?? (f.type === 'timeout' ? 'timeout' : 'error')}</span> ${f.meaning}</td>\
 <td>${f.flow === undefined ? 'outside flows' : 'in flows'}</td><td>${cause}</td>\
@@ -720,7 +712,7 @@ function* flowsSection(r: Report): Generator<SafeHtml> {
           return e === undefined
             ? markup`<li>${cite(r, id)}</li>`
             : markup`<li>${timeCell(e.time)} <span class="muted">${e.host}</span> ${cite(r, id)} — \
-<span class="text">${excerpt(e.text)}</span></li>`;
+<span class="text">${headline(e.text, EXCERPT)}</span></li>`;
         })}</ol>`
       : markup`<p class="muted">Not listed in this report, which holds ${r.t.events.length} of the \
 ${r.eventsInBundle} events; the JSON and CSV exports hold every event.</p>`;

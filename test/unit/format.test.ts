@@ -1,6 +1,6 @@
 // How the extension writes times, offsets, skews and sizes.
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatClock, formatSkew, formatTime, oneLine } from '../../extension/format.ts';
+import { formatBytes, formatClock, formatSkew, formatTime } from '../../extension/format.ts';
 
 const T = Date.UTC(2025, 0, 14, 14, 11, 9, 691);
 
@@ -19,10 +19,8 @@ describe('format', () => {
     expect(formatSkew(0)).toBe('0 ms');
   });
 
-  it('writes sizes and one-line labels', () => {
+  it('writes sizes', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(3 * 1024 * 1024)).toBe('3.0 MB');
-    expect(oneLine('first\nsecond')).toBe('first');
-    expect(oneLine('x'.repeat(10), 5)).toBe('xxxx…');
   });
 });

@@ -204,3 +204,28 @@ function wallClock(
 export function shapeOf(text: string): string {
   return text.replace(/\{[0-9a-f-]{36}\}|[0-9a-f]{8}-[0-9a-f-]{27}|\d+/gi, '#').slice(0, 200);
 }
+
+/**
+ * A message as one line of at most `max` characters: its first line, and when that line only announces
+ * what follows ("MP LM: Reply message body:" ends with a colon), the lines after it too, joined by spaces.
+ * What does not fit ends in "…"; further lines left out end in " …".
+ */
+export function headline(text: string, max: number): string {
+  const lines = text.split(/\r\n|\r|\n/);
+  let s = lines[0]!;
+  let shown = 1;
+  if (lines.length > 1 && s.trimEnd().endsWith(':')) {
+    s = s.trimEnd();
+    // Only as many lines as can show: an XML body may run to thousands.
+    for (; shown < lines.length && s.length <= max; shown++) {
+      const line = lines[shown]!.trim();
+      s = line === '' ? s : `${s} ${line}`;
+    }
+  }
+  if (s.length > max) {
+    // Do not cut a surrogate pair in half.
+    const cut = /[\uD800-\uDBFF]/.test(s.charAt(max - 2)) ? max - 2 : max - 1;
+    return `${s.slice(0, cut)}…`;
+  }
+  return lines.slice(shown).some((l) => l.trim() !== '') ? `${s} …` : s;
+}
