@@ -456,6 +456,15 @@ suite('bundles outside the workspace', () => {
         'PS1WIN11X64',
         'PS1WKS0107',
       ]);
+      // Problems says so of each of them.
+      const member = members[0]!.type === 'failure' ? members[0]!.failure : undefined;
+      const diagnostics = vscode.languages.getDiagnostics(api.state.uriOf(member!.event.file));
+      assert.ok(
+        diagnostics.some(
+          (d) => d.message.startsWith('0x87D00215: ') && d.message.endsWith('one of 3 alike on 3 hosts)'),
+        ),
+        diagnostics.map((d) => d.message).join('\n'),
+      );
       // Revealing a failure goes through its group.
       assert.equal(api.trees.failures.getParent(members[0]!), group);
       assert.equal(api.trees.failures.getChildren(members[0])[0]?.type, 'event');
