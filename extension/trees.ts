@@ -9,6 +9,7 @@ import { headline } from '../src/parsers/messages/values.ts';
 import type { BundleSummary, EventRef, FailureRef, FileRef, FlowRef } from '../src/service/session.ts';
 import type { TimelineHost } from '../src/correlate/model.ts';
 import { fileClockOutcome } from '../src/correlate/file-clocks.ts';
+import { flowName } from '../src/correlate/flow-name.ts';
 import { groupFailures, occurrences, onHosts } from '../src/correlate/failure-groups.ts';
 import { Command } from './commands.ts';
 import { formatBytes, formatClock, formatSkew, formatTime } from './format.ts';
@@ -266,7 +267,7 @@ function treeItem(node: Node, state: CmflowState): vscode.TreeItem {
     }
     case 'flow': {
       const f = node.flow;
-      const item = new vscode.TreeItem(flowLabel(f), vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(flowName(f), vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `flow:${f.id}`;
       item.description = `${f.status} · ${f.host} · ${f.eventCount} events`;
       const tip = new vscode.MarkdownString();
@@ -322,22 +323,6 @@ function treeItem(node: Node, state: CmflowState): vscode.TreeItem {
 function failureLabel(f: FailureRef): string {
   const what = f.code ? `${f.code} ` : '';
   return `${what}${headline(f.meaning, 120)}`;
-}
-
-function flowLabel(f: FlowRef): string {
-  const braces = (s: string): string => `{${s.toUpperCase()}}`;
-  const key = f.id.slice(f.id.indexOf(':') + 1);
-  switch (f.kind) {
-    case 'scan':
-      // A scan the deployment evaluation asked for and ScanAgent never started has no ScanJob.
-      return typeof f.keys['scanJob'] === 'string'
-        ? `ScanJob ${braces(key)}`
-        : `Scan request ${braces(String(f.keys['detectionJob'] ?? key))} (no ScanJob)`;
-    case 'state-message':
-      return `Message ${braces(key)}`;
-    default:
-      return `Sync ${key}`;
-  }
 }
 
 /** A failure's tooltip; for a group (`of` failures), its first failure's, said to stand for the rest. */

@@ -4,6 +4,7 @@
 // client raised (StateMessage) with whether they reached the site (the correlator's state-message flows, which
 // follow them through MP_Relay and MPFDM to StateSys).
 
+import { flowName } from '../correlate/flow-name.ts';
 import type { Timeline, TimelineFlow } from '../correlate/model.ts';
 import type { SpyEvidence, SpyHost, SpyNode, SpyRecord } from './model.ts';
 import { fact, group, last, missingFrom, unknown, utcText } from './model.ts';
@@ -75,10 +76,7 @@ function scanHistory(host: SpyHost, t: Timeline | undefined): SpyNode {
     scans.map((flow) => {
       const start = byId.get(flow.events[0] ?? '');
       return {
-        label:
-          flow.keys['scanJob'] === undefined
-            ? `Scan request ${String(flow.keys['detectionJob'] ?? flow.id.replace(/^scan:request:/, ''))} (no ScanJob)`
-            : `ScanJob ${String(flow.keys['scanJob'])}`,
+        label: flowName(flow),
         value: flow.status,
         description: `${start === undefined ? '' : `${new Date(start.time).toISOString()} · `}${flow.summary}`,
         state: flow.status === 'ok' ? 'ok' : flow.status === 'failed' ? 'error' : 'warning',

@@ -1,0 +1,22 @@
+// What a flow is called where flows are listed by name (the Flows tree, Client Spy's scan history): the id
+// that keys it, written as the logs write it ({GUID} in upper case), so that searching the logs finds it.
+
+import type { TimelineFlow } from './model.ts';
+
+export function flowName(f: Pick<TimelineFlow, 'id' | 'kind' | 'keys'>): string {
+  const braces = (s: string): string => `{${s.toUpperCase()}}`;
+  const key = f.id.slice(f.id.indexOf(':') + 1);
+  switch (f.kind) {
+    case 'scan': {
+      const job = f.keys['scanJob'];
+      // A scan the deployment evaluation asked for and ScanAgent never started has no ScanJob.
+      return typeof job === 'string'
+        ? `ScanJob ${braces(job)}`
+        : `Scan request ${braces(String(f.keys['detectionJob'] ?? f.id.replace(/^scan:request:/, '')))} (no ScanJob)`;
+    }
+    case 'state-message':
+      return `Message ${braces(key)}`;
+    default:
+      return `Sync ${key}`;
+  }
+}
