@@ -1,6 +1,7 @@
 // Failures that are one story told many times. A bundle of hundreds of clients holds the same failure on
 // many of them (every client behind one unreachable SUP times out alike): a reader wants each story once,
-// with how often and where it happened. The CLI summary and the Failures tree group them the same way.
+// with how often and where it happened. The CLI summary, the HTML report, the Failures tree and Problems
+// group them the same way.
 
 import { shapeOf } from '../parsers/messages/values.ts';
 import type { TimelineFailure } from './model.ts';
@@ -28,7 +29,9 @@ export function failureGroupKey(f: Titled, record: CitedRecord | undefined): str
     return failureTitle(f);
   }
   const name = record.file.slice(record.file.lastIndexOf('/') + 1);
-  return `${failureTitle(f)}\u0000${name}\u0000${shapeOf(record.text.split('\n')[0]!)}`;
+  const nl = record.text.search(/[\r\n]/);
+  const firstLine = nl < 0 ? record.text : record.text.slice(0, nl);
+  return `${failureTitle(f)}\u0000${name}\u0000${shapeOf(firstLine)}`;
 }
 
 /** Items grouped by key, the largest groups first (sorting is stable: equal ones keep their first-come order). */

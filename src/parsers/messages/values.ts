@@ -205,21 +205,32 @@ export function shapeOf(text: string): string {
   return text.replace(/\{[0-9a-f-]{36}\}|[0-9a-f]{8}-[0-9a-f-]{27}|\d+/gi, '#').slice(0, 200);
 }
 
+const LINE_BREAK = /\r\n|\r|\n/g;
+const NOT_BLANK = /\S/g;
+
 /**
  * A message as one line of at most `max` characters: its first line, and when that line only announces
  * what follows ("MP LM: Reply message body:" ends with a colon), the lines after it too, joined by spaces.
- * What does not fit ends in "…"; further lines left out end in " …".
+ * What does not fit ends in "…"; further lines left out end in " …". Lines are read only as far as they
+ * can show: an XML body may run to thousands.
  */
 export function headline(text: string, max: number): string {
-  const lines = text.split(/\r\n|\r|\n/);
-  let s = lines[0]!;
-  let shown = 1;
-  if (lines.length > 1 && s.trimEnd().endsWith(':')) {
+  /** The line starting at `from`: where it ends, and where the next one starts. */
+  const lineAt = (from: number): { end: number; next: number } => {
+    LINE_BREAK.lastIndex = from;
+    const m = LINE_BREAK.exec(text);
+    return m === null ? { end: text.length, next: text.length } : { end: m.index, next: m.index + m[0].length };
+  };
+  const first = lineAt(0);
+  let s = text.slice(0, first.end);
+  let at = first.next;
+  if (at < text.length && s.trimEnd().endsWith(':')) {
     s = s.trimEnd();
-    // Only as many lines as can show: an XML body may run to thousands.
-    for (; shown < lines.length && s.length <= max; shown++) {
-      const line = lines[shown]!.trim();
-      s = line === '' ? s : `${s} ${line}`;
+    while (at < text.length && s.length <= max) {
+      const line = lineAt(at);
+      const part = text.slice(at, line.end).trim();
+      s = part === '' ? s : `${s} ${part}`;
+      at = line.next;
     }
   }
   if (s.length > max) {
@@ -227,5 +238,6 @@ export function headline(text: string, max: number): string {
     const cut = /[\uD800-\uDBFF]/.test(s.charAt(max - 2)) ? max - 2 : max - 1;
     return `${s.slice(0, cut)}…`;
   }
-  return lines.slice(shown).some((l) => l.trim() !== '') ? `${s} …` : s;
+  NOT_BLANK.lastIndex = at;
+  return NOT_BLANK.test(text) ? `${s} …` : s;
 }
