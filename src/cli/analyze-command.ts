@@ -83,7 +83,7 @@ export function summaryText(t: Timeline, limit = 10): string {
   const byId = new Map(t.events.map((e) => [e.id, e]));
   const cite = (id: string): string => {
     const e = byId.get(id);
-    return e ? `${e.file}:${e.line}  ${firstLine(e)}` : id;
+    return e ? `${e.file}:${e.line}  ${said(e)}` : id;
   };
   const lines: string[] = [];
   lines.push(`${t.bundle}: ${t.hosts.length} hosts, ${t.flows.length} flows, ${t.failures.length} failures`);
@@ -210,7 +210,7 @@ export function summaryText(t: Timeline, limit = 10): string {
       const times = group.length > 1 ? ` (×${total} ${onHosts(hosts)})` : total > 1 ? ` (×${total})` : '';
       const event = byId.get(f.event);
       const cause = byId.get(f.upstreamCause);
-      if (event && cause && shapeOf(firstLine(event)) !== shapeOf(firstLine(cause))) {
+      if (event && cause && shapeOf(said(event)) !== shapeOf(said(cause))) {
         lines.push(`  ${f.code ?? '-'}${times}  ${cite(f.event)}`);
         lines.push(`    cause:  ${cite(f.upstreamCause)}`);
       } else {
@@ -239,7 +239,7 @@ function hostList(hosts: readonly string[]): string {
 }
 
 /** A cited record's text as the summary shows it: one line (see `headline`). */
-function firstLine(e: TimelineEvent): string {
+function said(e: TimelineEvent): string {
   return headline(e.text, CITED_TEXT);
 }
 

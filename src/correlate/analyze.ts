@@ -204,7 +204,7 @@ function alignClocks(layer: Collected, lastSeen: Map<string, number>): FileClock
   const clocks = alignDecodedLogs(layer.events, decoded);
   for (const c of clocks) {
     const last = lastSeen.get(c.file);
-    if (last !== undefined) {
+    if (c.finding === 'moved' && last !== undefined) {
       lastSeen.set(c.file, last - c.offsetMinutes * 60 * SECOND);
     }
   }

@@ -76,8 +76,7 @@ const ROWS: readonly Row[] = [
       'The client got no answer from the WSUS server (SUP) in time. S2 lists 0x80072ee2 among the scan failures related to HTTP time-out or authentication (port, proxy, firewall, network). S9: "503 errors in IIS may be accompanied by xxxx2ee2 errors" on clients, i.e. an overloaded or stopped WsusPool on the SUP. W11: a connectivity issue or an issue talking to the configured WSUS server.',
     nextCheck:
       'On the client, test http://<SUP>:8530/ClientWebService/client.asmx from the client (Invoke-WebRequest; https and 8531 for an SSL SUP), check `netsh winhttp show proxy` (the scan uses the WinHTTP proxy), firewall to port 8530/8531 (Test-NetConnection <SUP> -Port 8530), and the WSUS IIS log / WsusPool state on the SUP (503s).',
-    source:
-      'W6 WinHTTP Error Messages; W3 Windows Update common errors; S2 Troubleshoot software update scan failures; S9 How to troubleshoot WSUS connection failures; W11 Azure Automation Update Management troubleshooting',
+    source: `W6 WinHTTP Error Messages; W3 Windows Update common errors; ${REFERENCE.S2}; ${REFERENCE.S9}; W11 Azure Automation Update Management troubleshooting`,
     decimal: -2147012894,
     facility: 'WinHTTP',
     win32: {
@@ -129,8 +128,7 @@ const ROWS: readonly Row[] = [
       'S5: synchronisation from Microsoft Update failing on connectivity, firewall or proxy. On a client scan [S]: the connection to the SUP was reset mid-request (proxy or TLS inspection, WsusPool recycling, a TLS version mismatch on an SSL SUP).',
     nextCheck:
       'For a sync failure, on the site server: WSyncMgr.log and WCM.log, the proxy settings of the software update point role, firewall rules to the Microsoft Update URLs. For a client: the WindowsUpdate.log lines around the failure, `netsh winhttp show proxy`, any SSL-inspecting device between client and SUP, and [S] TLS 1.2 enabled on both sides for 8531.',
-    source:
-      'S5 Troubleshoot software update synchronization; W6 WinHTTP Error Messages; W3 Windows Update common errors',
+    source: `${REFERENCE.S5}; W6 WinHTTP Error Messages; W3 Windows Update common errors`,
     decimal: -2147012866,
     facility: 'WinHTTP',
     win32: {
@@ -147,7 +145,7 @@ const ROWS: readonly Row[] = [
     usualCause: 'S2: the WSUS virtual directories of an SSL SUP are set to accept or require client certificates.',
     nextCheck:
       "On the SUP, IIS Manager > WSUS Administration > ClientWebService and SimpleAuthWebService (and the other WSUS virtual directories) > SSL Settings: 'Client certificates' must be Ignore; then test https://<SUP>:8531/ClientWebService/client.asmx from the client again.",
-    source: 'S2 Troubleshoot software update scan failures; W6 WinHTTP Error Messages',
+    source: `${REFERENCE.S2}; W6 WinHTTP Error Messages`,
     decimal: -2147012852,
     facility: 'WinHTTP',
     win32: {
@@ -165,8 +163,7 @@ const ROWS: readonly Row[] = [
       '[S] Something other than WSUS answered, or WSUS answered with an error page: a proxy, web filter or TLS-inspection device, a load balancer, or an IIS error page instead of the web service.',
     nextCheck:
       "From the client, open http://<SUP>:8530/ClientWebService/wusserverversion.xml (an S2 test URL) and check the body is WSUS's XML; look for the client's requests at that time in the SUP IIS log (absent means something in between answered); `netsh winhttp show proxy`.",
-    source:
-      'W6 WinHTTP Error Messages; Windows SDK winerror.h (this code is not in the reference tables); S2 Troubleshoot software update scan failures (test URLs)',
+    source: `W6 WinHTTP Error Messages; Windows SDK winerror.h (this code is not in the reference tables); ${REFERENCE.S2} (test URLs)`,
     decimal: -2147012744,
     facility: 'WinHTTP',
     win32: {
@@ -202,8 +199,7 @@ const ROWS: readonly Row[] = [
       'S2/S3: authentication errors between the client and WSUS, typically an authenticating proxy or changed authentication on the WSUS virtual directories. S9: in the IIS log a 401 followed by 200 is normal; only 401s without the 200 matter.',
     nextCheck:
       '`netsh winhttp show proxy` on the client (the SUP FQDN belongs in the bypass list); the SUP IIS log for the client IP (sc-status 401 with its sc-substatus and sc-win32-status); [S] IIS Manager > WSUS Administration > ClientWebService > Authentication: anonymous access must stay enabled.',
-    source:
-      'W2 Windows Update error codes by component; W5 wuerror.h; S2 Troubleshoot software update scan failures; S3 Troubleshoot software update management; S9 How to troubleshoot WSUS connection failures',
+    source: `W2 Windows Update error codes by component; W5 wuerror.h; ${REFERENCE.S2}; ${REFERENCE.S3}; ${REFERENCE.S9}`,
     decimal: -2145107945,
     facility: 'Windows Update',
   },
@@ -215,8 +211,7 @@ const ROWS: readonly Row[] = [
       'S3: authentication errors. S9 (IIS 403 on WSUS): "Access failure: Certificate issues or incorrect IIS configuration."',
     nextCheck:
       'The SUP IIS log for the client IP: [S] the sc-substatus says which 403 (403.4 SSL required, 403.7 client certificate required); the SSL Settings of the WSUS virtual directories; a proxy answering 403 (`netsh winhttp show proxy`).',
-    source:
-      'W2 Windows Update error codes by component; W5 wuerror.h; S3 Troubleshoot software update management; S9 How to troubleshoot WSUS connection failures',
+    source: `W2 Windows Update error codes by component; W5 wuerror.h; ${REFERENCE.S3}; ${REFERENCE.S9}`,
     decimal: -2145107944,
     facility: 'Windows Update',
   },
@@ -228,8 +223,7 @@ const ROWS: readonly Row[] = [
       'S9 (IIS 404 on WSUS): "Not found: Missing Virtual directory or IIS configuration"; [S] or the client is pointed at the wrong port or site (a URL that lands on the Default Web Site instead of the WSUS site).',
     nextCheck:
       'Test the S2 URLs from the client: http://<SUP>:8530/Selfupdate/wuident.cab, http://<SUP>:8530/ClientWebService/wusserverversion.xml, http://<SUP>:8530/SimpleAuthWebService/SimpleAuth.asmx; on the SUP check these virtual directories exist under the WSUS Administration site; compare the port in WUAHandler.log with the SUP properties.',
-    source:
-      'W2 Windows Update error codes by component; W5 wuerror.h; S9 How to troubleshoot WSUS connection failures; S2 Troubleshoot software update scan failures (test URLs)',
+    source: `W2 Windows Update error codes by component; W5 wuerror.h; ${REFERENCE.S9}; ${REFERENCE.S2} (test URLs)`,
     decimal: -2145107943,
     facility: 'Windows Update',
   },
@@ -241,7 +235,7 @@ const ROWS: readonly Row[] = [
     usualCause: 'S2: proxy-related. [S] The scan runs as SYSTEM through a proxy that demands user authentication.',
     nextCheck:
       '`netsh winhttp show proxy` on the client: bypass the proxy for the SUP FQDN (`netsh winhttp set proxy proxy-server="<proxy:port>" bypass-list="<SUP FQDN>;<local>"`) or let the proxy accept the computer account; for sync failures, the proxy account of the software update point role.',
-    source: 'W2 Windows Update error codes by component; W5 wuerror.h; S2 Troubleshoot software update scan failures',
+    source: `W2 Windows Update error codes by component; W5 wuerror.h; ${REFERENCE.S2}`,
     decimal: -2145107941,
     facility: 'Windows Update',
   },
@@ -253,7 +247,7 @@ const ROWS: readonly Row[] = [
       'S2 lists it among the scan failures related to HTTP time-out or authentication: [S] a slow network or proxy, or an overloaded WSUS.',
     nextCheck:
       'As for 0x80072EE2: the SUP IIS log (time-taken, 408/503 statuses) and the WsusPool state; `netsh winhttp show proxy` and the network path from the client to the SUP.',
-    source: 'W2 Windows Update error codes by component; W5 wuerror.h; S2 Troubleshoot software update scan failures',
+    source: `W2 Windows Update error codes by component; W5 wuerror.h; ${REFERENCE.S2}`,
     decimal: -2145107940,
     facility: 'Windows Update',
   },
@@ -265,7 +259,7 @@ const ROWS: readonly Row[] = [
       'S9 (IIS 500 on WSUS): "Service not available" — [S] the WSUS web service or its database (SUSDB) failing.',
     nextCheck:
       'On the SUP: %ProgramFiles%\\Update Services\\LogFiles\\SoftwareDistribution.log at the failure time (M2), the Application event log (WSUS and ASP.NET errors), the WsusPool state, and whether the WSUS console opens (SUSDB reachable).',
-    source: 'W2 Windows Update error codes by component; W5 wuerror.h; S9 How to troubleshoot WSUS connection failures',
+    source: `W2 Windows Update error codes by component; W5 wuerror.h; ${REFERENCE.S9}`,
     decimal: -2145107937,
     facility: 'Windows Update',
   },
@@ -278,8 +272,7 @@ const ROWS: readonly Row[] = [
       'S2: proxy-related — a proxy between the client (or the SUP, for sync) and WSUS or Microsoft Update could not reach the upstream server.',
     nextCheck:
       '`netsh winhttp show proxy` on the client (the SUP FQDN belongs in the bypass list); the proxy logs for the SUP URL; for sync, WCM.log on the site server shows "The request failed with HTTP status 502" (S5).',
-    source:
-      'W2 Windows Update error codes by component; W5 wuerror.h; S2 Troubleshoot software update scan failures; S5 Troubleshoot software update synchronization',
+    source: `W2 Windows Update error codes by component; W5 wuerror.h; ${REFERENCE.S2}; ${REFERENCE.S5}`,
     decimal: -2145107935,
     facility: 'Windows Update',
   },
@@ -290,8 +283,7 @@ const ROWS: readonly Row[] = [
     usualCause:
       'S9 (IIS 503 on WSUS): "This can be caused by a WSUS application pool memory issue or just too many client connections."; [U: P2] the WSUS Administration site or WsusPool stopped.',
     nextCheck: WSUS_503_CHECK,
-    source:
-      'W2 Windows Update error codes by component; W5 wuerror.h; S9 How to troubleshoot WSUS connection failures; third-party: P2 Patch My PC "Troubleshooting Clients Unknown Update State" (WsusPool stopped)',
+    source: `W2 Windows Update error codes by component; W5 wuerror.h; ${REFERENCE.S9}; third-party: P2 Patch My PC "Troubleshooting Clients Unknown Update State" (WsusPool stopped)`,
     decimal: -2145107934,
     facility: 'Windows Update',
   },
@@ -304,7 +296,7 @@ const ROWS: readonly Row[] = [
       'S2 lists it among the scan failures related to HTTP time-out: [S] a proxy or load balancer in front of WSUS timed out waiting for it.',
     nextCheck:
       'The proxy and load-balancer logs and time-outs for the SUP URL; `netsh winhttp show proxy`; time-taken of the client requests in the SUP IIS log; WsusPool health as for 0x80244022.',
-    source: 'W2 Windows Update error codes by component; W5 wuerror.h; S2 Troubleshoot software update scan failures',
+    source: `W2 Windows Update error codes by component; W5 wuerror.h; ${REFERENCE.S2}`,
     decimal: -2145107933,
     facility: 'Windows Update',
   },
@@ -316,8 +308,7 @@ const ROWS: readonly Row[] = [
       'S9 sends "a large number of roundtrip errors" to the WSUS/SUP maintenance guidance: [S] a bloated catalog (superseded updates not declined, WSUS cleanup never run) needs more round trips than the client allows. [U: P3] also seen when the client does not trust the WSUS SSL certificate.',
     nextCheck:
       '[S] On the SUP: decline superseded and expired updates, run the WSUS Server Cleanup Wizard and reindex SUSDB; in ConfigMgr, Software Update Point Component Properties > Supersedence Rules and WSUS Maintenance; then rescan. If the SUP uses SSL, check the client trusts its certificate (see 0x80072F8F).',
-    source:
-      'W2 Windows Update error codes by component; W5 wuerror.h; S9 How to troubleshoot WSUS connection failures; third-party: P3 Patch My PC KB 0x800b0109 (untrusted certificate)',
+    source: `W2 Windows Update error codes by component; W5 wuerror.h; ${REFERENCE.S9}; third-party: P3 Patch My PC KB 0x800b0109 (untrusted certificate)`,
     decimal: -2145107952,
     facility: 'Windows Update',
   },
@@ -329,7 +320,7 @@ const ROWS: readonly Row[] = [
     usualCause: 'S2: proxy-related — the SUP or proxy host name does not resolve from the client.',
     nextCheck:
       'Resolve-DnsName for the SUP FQDN in WUAHandler.log and for the proxy in `netsh winhttp show proxy`; if the network needs no proxy, remove a stale one with `netsh winhttp reset proxy`.',
-    source: 'W2 Windows Update error codes by component; W5 wuerror.h; S2 Troubleshoot software update scan failures',
+    source: `W2 Windows Update error codes by component; W5 wuerror.h; ${REFERENCE.S2}`,
     decimal: -2145107924,
     facility: 'Windows Update',
   },
@@ -391,7 +382,7 @@ const ROWS: readonly Row[] = [
     usualCause: 'S2: proxy-related — [S] a malformed WinHTTP proxy or bypass list on the client.',
     nextCheck:
       '`netsh winhttp show proxy` on the client; fix the proxy and bypass syntax (`netsh winhttp set proxy proxy-server="<proxy:port>" bypass-list="<SUP FQDN>;<local>"`) or `netsh winhttp reset proxy`; find the GPO or script that sets it.',
-    source: 'W2 Windows Update error codes by component; W5 wuerror.h; S2 Troubleshoot software update scan failures',
+    source: `W2 Windows Update error codes by component; W5 wuerror.h; ${REFERENCE.S2}`,
     decimal: -2145124304,
     facility: 'Windows Update',
   },
@@ -517,7 +508,7 @@ const ROWS: readonly Row[] = [
       'S3: the Windows Update Agent ran out of memory while processing the update catalog (32-bit Windows 7 clients); fixed by the June 2015 Windows Update Agent update.',
     nextCheck:
       'WindowsUpdate.log for "ISusInternal::GetUpdateMetadata2 failed, hr=8007000E" (S3); install the current Windows Update Agent (S3: June 2015 or later); [S] shrink the catalog on the SUP (decline superseded updates, drop unneeded products and classifications) and check free memory on the client.',
-    source: 'S3 Troubleshoot software update management; Windows SDK winerror.h',
+    source: `${REFERENCE.S3}; Windows SDK winerror.h`,
     decimal: -2147024882,
     facility: 'Win32',
     win32: {
@@ -844,8 +835,7 @@ const ROWS: readonly Row[] = [
       'A domain GPO "Specify intranet Microsoft update service location" points Windows Update at another server than the SUP. S2: "Unless the value of the setting that\'s defined in Group Policy is identical to the one that\'s being set by Configuration Manager (server name and port), the Configuration Manager software update scan will fail"; WUAHandler.log "Group policy settings were overwritten by a higher authority (Domain Controller)". [U: T1] Without such a GPO, a damaged registry.pol.',
     nextCheck:
       'On the client, `gpresult /scope computer /h gp.html`: which GPO sets "Specify intranet Microsoft update service location", and HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate WUServer/WUStatusServer; compare with the server in WUAHandler.log "Enabling WUA Managed server policy to use server:"; remove the setting from the GPO or make it identical (server and port). If no GPO sets it: rename %WinDir%\\System32\\GroupPolicy\\Machine\\registry.pol and run gpupdate /force (T1).',
-    source:
-      'third-party: P1 Patch My PC KB "Job Error 0x87d00692 Received Assignment" and ConfigMgr error lists (CMTrace lookup text); S2 Troubleshoot software update scan failures (cause); third-party: T1 ConfigMgrClientHealth.ps1',
+    source: `third-party: P1 Patch My PC KB "Job Error 0x87d00692 Received Assignment" and ConfigMgr error lists (CMTrace lookup text); ${REFERENCE.S2} (cause); third-party: T1 ConfigMgrClientHealth.ps1`,
     decimal: -2016409966,
     facility: 'ConfigMgr',
   },

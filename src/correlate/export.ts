@@ -613,13 +613,18 @@ ${rows}</tbody></table></section>
 `;
 }
 
+/** A failure's heading label: its code, or what kind of failure it is. */
+function codeLabel(f: TimelineFailure): string {
+  return f.code ?? (f.type === 'timeout' ? 'timeout' : 'error');
+}
+
 function failureBlock(r: Report, f: TimelineFailure, index: number): SafeHtml {
   const flowIndex = f.flow === undefined ? -1 : (r.flowIndex.get(f.flow) ?? -1);
   const chain = f.chain.map((id) => {
     const e = r.events.get(id);
     return markup`<li>${cite(r, id)} — <span class="text">${e === undefined ? '' : headline(e.text, EXCERPT)}</span></li>`;
   });
-  const title = f.code ?? (f.type === 'timeout' ? 'timeout' : 'error');
+  const title = codeLabel(f);
   const flow =
     f.flow === undefined
       ? ''
@@ -678,7 +683,7 @@ function failureGlance(r: Report): SafeHtml | '' {
         ? markup`<span class="muted">—</span>`
         : markup`<code>${record.file.slice(record.file.lastIndexOf('/') + 1)}</code> <span class="text">${headline(record.text, 160)}</span>`;
     return markup`<tr><td class="num">${occurrences(group)}</td><td>${hostCount(hosts)}</td>\
-<td><span class="sev sev-error">${f.code ?? (f.type === 'timeout' ? 'timeout' : 'error')}</span> ${f.meaning}</td>\
+<td><span class="sev sev-error">${codeLabel(f)}</span> ${f.meaning}</td>\
 <td>${f.flow === undefined ? 'outside flows' : 'in flows'}</td><td>${cause}</td>\
 <td><a href="#failure-${indexOf.get(f)!}">first</a></td></tr>
 `;

@@ -6,7 +6,8 @@
 // ConfigMgr's own searches give the offset away. WUAHandler logs `Async searching of updates using
 // WUAgent started.` and WUA logs `* START *   Search ClientId = CcmExec` within a minute after it. Zones
 // differ by whole quarter hours, so the offset is the quarter hour that lines up most of those pairs; the
-// file's records are moved by it before any flow is built.
+// file's records are moved by it before any flow is built. Every decoded file is reported, moved or not, so
+// that a reader knows when its times are the host's only by assumption.
 
 import type { CollectedEvent } from './collect.ts';
 import type { FileClockFinding, TimelineFileClock } from './model.ts';

@@ -30,7 +30,7 @@ export interface HostInfo {
   readonly clockSkewMs: number;
   readonly skewUncertaintyMs: number | undefined;
   readonly skewBasis: string;
-  /** Files moved onto the host's clock (Get-WindowsUpdateLog output decoded elsewhere): what was done, each. */
+  /** The host's Get-WindowsUpdateLog files: what was found of each one's clock (moved, on it, not checked). */
   readonly fileClocks: readonly string[];
   readonly reference: boolean;
 }
