@@ -33,6 +33,9 @@ export class MpLocationIndex {
   private readonly requests = new Map<string, number[]>();
   /** Replies by host and lowercased component, in time order. */
   private readonly replies = new Map<string, number[]>();
+  /** Requests by client address, whatever they ask for; each list sorted by time when first asked for. */
+  private readonly byAddress = new Map<string, number[]>();
+  private readonly sortedAddresses = new Set<string>();
 
   /**
    * Splits a layer's events: its MP_Location bodies into an index, the rest (with the bodies that are
@@ -55,6 +58,9 @@ export class MpLocationIndex {
       const f = e.fields;
       if (e.kind === REQUEST) {
         push(this.requests, requestKey(f.updateSource, f.contentVersion, f.clientIp), i);
+        if (f.clientIp !== undefined) {
+          push(this.byAddress, f.clientIp, i);
+        }
       } else {
         push(this.replies, `${e.host}\u0000${e.component.toLowerCase()}`, i);
       }
@@ -101,6 +107,33 @@ export class MpLocationIndex {
       }
     }
     return best < 0 ? undefined : columns.event(best);
+  }
+
+  /**
+   * How much later than `times` (a client's own, in time order) the requests from its address were logged on
+   * other hosts, each request within `window` of one of them: one difference per such pair, in no order.
+   */
+  offsetsFrom(clientIp: string, client: string, times: readonly number[], window: number): number[] {
+    const list = this.byAddress.get(clientIp) ?? [];
+    const columns = this.columns;
+    if (!this.sortedAddresses.has(clientIp)) {
+      list.sort((a, b) => columns.utc(a) - columns.utc(b));
+      this.sortedAddresses.add(clientIp);
+    }
+    const out: number[] = [];
+    for (const t of times) {
+      for (let k = firstIndexAt(list, t - window, (i) => columns.utc(i)); k < list.length; k++) {
+        const i = list[k]!;
+        const d = columns.utc(i) - t;
+        if (d > window) {
+          break;
+        }
+        if (columns.host(i) !== client) {
+          out.push(d);
+        }
+      }
+    }
+    return out;
   }
 
   /** The first reply on this host and component (any case) and thread logged in [t, t + within]. */

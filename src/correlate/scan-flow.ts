@@ -302,16 +302,7 @@ function locationRequest(
   if (!sent) {
     return;
   }
-  const send = nearest(
-    ws.cached(`location-sends\u0000${host}`, () =>
-      ws
-        .component(host, 'ccmmessaging')
-        .filter((e) => e.kind === 'CcmMessaging.sendingAsync' && (e.fields.queue ?? '').includes('mp_locationmanager')),
-    ),
-    sent.utc,
-    5 * SECOND,
-    30 * SECOND,
-  );
+  const send = nearest(locationSends(ws, host), sent.utc, 5 * SECOND, 30 * SECOND);
   if (!add(send)) {
     return;
   }
@@ -343,7 +334,16 @@ function locationRequest(
   // The MP that answered: its request body names the same update source, version and client address.
   const ip = ws.ipOf(host);
   const mpLocations = ws.mpLocations();
-  const mpRequest = mpLocations.nearestRequest(us, cv, ip, host, outgoing.utc, CROSS_HOST_WINDOW, CROSS_HOST_WINDOW);
+  const lead = locationLead(ws, host);
+  const mpRequest = mpLocations.nearestRequest(
+    us,
+    cv,
+    ip,
+    host,
+    outgoing.utc + lead,
+    CROSS_HOST_WINDOW + lead,
+    CROSS_HOST_WINDOW - lead,
+  );
   if (!add(mpRequest)) {
     return;
   }
@@ -650,6 +650,59 @@ function evaluationRecords(
       30 * MINUTE,
     );
   }
+}
+
+/** How far apart the offsets of one client's location messages to its MP may lie and still agree. */
+const LEAD_SPREAD = 5 * SECOND;
+
+/**
+ * How much later than the client logs a location message the MP logs its request: the offset that most of
+ * the client's messages agree on (the densest LEAD_SPREAD among every request from its address within the
+ * window of each message), or 0 when no two agree. Skew is not known while flows are built, and by the two
+ * logs' own times alone, a client whose clock is a minute off and that asks its MP twice a minute had the
+ * request before its own joined (9 of 218 in a generated 16 MB bundle, on 6 of its 10 clients). Clocks
+ * drift far less than LEAD_SPREAD over a bundle's span.
+ */
+function locationLead(ws: Workspace, host: string): number {
+  return ws.cached(`location-lead\u0000${host}`, () => {
+    const ip = ws.ipOf(host);
+    if (ip === undefined) {
+      return 0;
+    }
+    const sends = locationSends(ws, host).map((e) => e.utc);
+    const offsets = ws.mpLocations().offsetsFrom(ip, host, sends, CROSS_HOST_WINDOW);
+    return densest(offsets, LEAD_SPREAD);
+  });
+}
+
+/**
+ * The (lower) median of the most offsets that lie within `spread` of each other, or 0 when no two do. Of windows
+ * holding as many, the one whose median is nearest 0.
+ */
+export function densest(offsets: number[], spread: number): number {
+  offsets.sort((a, b) => a - b);
+  let best = 0;
+  let bestCount = 1;
+  for (let lo = 0, hi = 0; hi < offsets.length; hi++) {
+    while (offsets[hi]! - offsets[lo]! > spread) {
+      lo++;
+    }
+    const count = hi - lo + 1;
+    const median = offsets[(lo + hi) >> 1]!;
+    if (count > bestCount || (count === bestCount && count > 1 && Math.abs(median) < Math.abs(best))) {
+      best = median;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+function locationSends(ws: Workspace, host: string): CollectedEvent[] {
+  return ws.cached(`location-sends\u0000${host}`, () =>
+    ws
+      .component(host, 'ccmmessaging')
+      .filter((e) => e.kind === 'CcmMessaging.sendingAsync' && (e.fields.queue ?? '').includes('mp_locationmanager')),
+  );
 }
 
 function nearest(

@@ -44,6 +44,28 @@ export interface GeneratedBundle {
   readonly bytes: number;
   /** Each host's true clock skew, ms ahead of true UTC (the site server's is 0): what analysis must recover. */
   readonly skewMs: ReadonlyMap<string, number>;
+  /** Every scan cycle, in the order generated: what the correlator must find for its ScanJob. */
+  readonly scans: readonly GeneratedScan[];
+  /** Every state-message relay, in the order generated: the SMX file MP_Relay wrote it to. */
+  readonly relays: readonly GeneratedRelay[];
+}
+
+export interface GeneratedScan {
+  readonly host: string;
+  readonly scanJob: string;
+  readonly kind: CycleKind;
+}
+
+export interface GeneratedRelay {
+  readonly host: string;
+  readonly messageId: string;
+  readonly smx: string;
+}
+
+/** What the generator knows of a bundle's flows while it writes them. */
+interface Truth {
+  readonly scans: GeneratedScan[];
+  readonly relays: GeneratedRelay[];
 }
 
 /** One file's records of a round, in emission order: instants and raw texts side by side (no object per record). */
@@ -244,7 +266,7 @@ const ROUND = 2 * HOUR;
 const MIN = 60_000;
 
 /** What one client does in one round, drawn from the mix of healthy and failing cycles. */
-type CycleKind = 'healthy' | 'wsus-2ee2' | 'empty-location' | 'gpo-conflict';
+export type CycleKind = 'healthy' | 'wsus-2ee2' | 'empty-location' | 'gpo-conflict';
 
 function drawKind(r: Prng): CycleKind {
   const x = r.float();
@@ -269,6 +291,7 @@ function benchCycle(
   newPolicy: { policyId: string; policyVersion: string } | undefined,
   us: string,
   cv: number,
+  truth: Truth,
 ): void {
   const c = bc.client;
   let t = t0;
@@ -284,9 +307,13 @@ function benchCycle(
     locations: { reply: kind === 'empty-location' ? 'empty' : 'ok' },
   });
   const job = started.job;
+  truth.scans.push({ host: c.host.name, scanJob: job.scanJob, kind });
   t = started.t;
   const forwardAt = (x: number): void => {
-    forwardStateMessages(w, c, x + w.rng.int(60_000, 9 * MIN));
+    const relay = forwardStateMessages(w, c, x + w.rng.int(60_000, 9 * MIN));
+    if (relay !== undefined) {
+      truth.relays.push({ host: c.host.name, messageId: relay.messageId, smx: relay.smx });
+    }
   };
   if (kind === 'empty-location') {
     forwardAt(t);
@@ -390,6 +417,7 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
   const start = Date.parse('2025-01-13T06:00:00Z');
   let round = 0;
   let done = false;
+  const truth: Truth = { scans: [], relays: [] };
   while (!done) {
     const t0 = start + round * ROUND;
     // A sync every eight hours brings a new content version and UpdateSource policy to every client.
@@ -428,8 +456,8 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
         bc.updates = [...bc.updates.slice(r.int(0, 3)), ...makeUpdates(w, r.int(1, 4), 0, '2025-02')];
       }
       const begin = Math.max(t0 + r.int(3 * MIN, 40 * MIN), policyReadyAt + r.int(MIN, 5 * MIN));
-      benchCycle(w, bc, begin, drawKind(r), syncRound ? policy : undefined, us, cv);
-      benchCycle(w, bc, t0 + HOUR + r.int(3 * MIN, 40 * MIN), drawKind(r), undefined, us, cv);
+      benchCycle(w, bc, begin, drawKind(r), syncRound ? policy : undefined, us, cv, truth);
+      benchCycle(w, bc, t0 + HOUR + r.int(3 * MIN, 40 * MIN), drawKind(r), undefined, us, cv, truth);
       await sink.flushHost(c.host.name);
       if (pool.bytes + sink.pendingChars >= opts.targetBytes) {
         done = true;
@@ -454,5 +482,5 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
   for (const h of [...mps, ...clients.map((c) => c.client.host)]) {
     skewMs.set(h.name, h.clock.skewMs);
   }
-  return { files: pool.files, bytes: pool.bytes, skewMs };
+  return { files: pool.files, bytes: pool.bytes, skewMs, ...truth };
 }

@@ -1,0 +1,124 @@
+// A generated bundle against what the generator knows: two management points, dozens of clients whose scans
+// and state-message relays interleave at them, every host's clock set by the generator. The analysis must
+// recover each clock within the uncertainty it states, each scan cycle's outcome and upstream cause, and the
+// SMX file each relay went into. MP noise logs extra requests from the bundle's own clients and StateSys
+// batches mix both MPs' files: what once made estimates wrong, and what makes a join by time pick a
+// neighbour's record when it goes wrong.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeBundle } from '../../src/correlate/analyze.ts';
+import type { Timeline, TimelineFlow } from '../../src/correlate/model.ts';
+import { normalizeGuid } from '../../src/parsers/messages/values.ts';
+import { openBundle } from '../../src/parsers/bundle.ts';
+import type { CycleKind, GeneratedBundle } from '../gen/bundle-gen.ts';
+import { generateBundle } from '../gen/bundle-gen.ts';
+
+let dir: string;
+let t: Timeline;
+let truth: GeneratedBundle;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cmflow-truth-'));
+  truth = await generateBundle({ outDir: dir, targetBytes: 16_000_000, seed: 11, mpCount: 2 });
+  t = await analyzeBundle(await openBundle(dir));
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function guid(raw: string): string {
+  return normalizeGuid(raw) ?? raw;
+}
+
+function flowsByKey(key: string): Map<string, TimelineFlow> {
+  const out = new Map<string, TimelineFlow>();
+  for (const f of t.flows) {
+    const v = f.keys[key];
+    if (typeof v === 'string') {
+      out.set(v, f);
+    }
+  }
+  return out;
+}
+
+describe('clock skew of a generated bundle with two MPs', () => {
+  it('estimates every host within the uncertainty it states', () => {
+    expect(t.referenceHost).toBe('PS1SITE');
+    const skew = truth.skewMs;
+    const off = t.hosts
+      .filter((h) => skew.has(h.name))
+      .filter((h) => Math.abs(h.clockSkewMs - skew.get(h.name)!) > (h.skewUncertaintyMs ?? 0) + 1)
+      .map((h) => `${h.name}: ${h.clockSkewMs} ± ${h.skewUncertaintyMs} ms, truly ${skew.get(h.name)} ms`);
+    expect(t.hosts.filter((h) => skew.has(h.name)).length).toBeGreaterThanOrEqual(10);
+    expect(off).toEqual([]);
+  });
+
+  it('knows every client to within a second: its messages cross both ways', () => {
+    const wide = t.hosts
+      .filter((h) => h.role === 'client' && !((h.skewUncertaintyMs ?? Infinity) <= 1_000))
+      .map((h) => `${h.name}: ± ${h.skewUncertaintyMs} ms (${h.skewBasis})`);
+    expect(wide).toEqual([]);
+  });
+});
+
+describe('flows of a generated bundle with two MPs', () => {
+  /** Where each failing kind of cycle begins: the file the sample bundles of that story name as its cause. */
+  const CAUSE_FILE: Readonly<Record<Exclude<CycleKind, 'healthy'>, string>> = {
+    'wsus-2ee2': 'WindowsUpdate.log',
+    'empty-location': 'MP_Location.log',
+    'gpo-conflict': 'WUAHandler.log',
+  };
+
+  it('finds every scan cycle as its own flow, on its client, with its outcome and upstream cause', () => {
+    const kinds = new Set(truth.scans.map((s) => s.kind));
+    expect([...kinds].sort()).toEqual(['empty-location', 'gpo-conflict', 'healthy', 'wsus-2ee2']);
+    const byJob = flowsByKey('scanJob');
+    const failures = new Map(t.failures.map((f) => [f.event, f]));
+    const wrong: string[] = [];
+    for (const s of truth.scans) {
+      const flow = byJob.get(guid(s.scanJob));
+      if (flow === undefined || flow.host !== s.host) {
+        wrong.push(`${s.host} ${s.kind} ${s.scanJob}: ${flow === undefined ? 'no flow' : `flow on ${flow.host}`}`);
+        continue;
+      }
+      const expected = s.kind === 'healthy' ? 'ok' : 'failed';
+      if (flow.status !== expected) {
+        wrong.push(`${s.host} ${s.kind} ${s.scanJob}: ${flow.status} (${flow.summary})`);
+        continue;
+      }
+      if (s.kind === 'healthy') {
+        continue;
+      }
+      const causes = new Set(
+        flow.events.flatMap((id) => {
+          const f = failures.get(id);
+          return f === undefined ? [] : [basename(f.upstreamCause.slice(0, f.upstreamCause.lastIndexOf(':')))];
+        }),
+      );
+      if (!causes.has(CAUSE_FILE[s.kind])) {
+        wrong.push(`${s.host} ${s.kind} ${s.scanJob}: causes ${[...causes].join(', ') || 'none'}`);
+      }
+    }
+    expect(truth.scans.length).toBeGreaterThan(40);
+    expect(wrong).toEqual([]);
+  });
+
+  it("takes every relayed state message's SMX file, and no other", () => {
+    const byMessage = flowsByKey('message');
+    const wrong: string[] = [];
+    for (const r of truth.relays) {
+      const flow = byMessage.get(guid(r.messageId));
+      if (flow === undefined || flow.host !== r.host) {
+        wrong.push(`${r.host} ${r.messageId}: ${flow === undefined ? 'no flow' : `flow on ${flow.host}`}`);
+      } else if (flow.keys.smxFile !== r.smx) {
+        wrong.push(
+          `${r.host} ${r.messageId}: ${String(flow.keys.smxFile)} ${flow.status}, truly ${r.smx}: ${flow.summary}`,
+        );
+      }
+    }
+    expect(truth.relays.length).toBeGreaterThan(40);
+    expect(wrong).toEqual([]);
+  });
+});
