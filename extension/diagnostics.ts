@@ -49,12 +49,16 @@ export class FailureDiagnostics implements vscode.Disposable {
     const line = f.event.line - 1;
     // Past the line's end is fine: the editor clamps it, and the engine does not hold every line's length.
     const range = new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER);
-    const notes = [f.occurrences > 1 ? `seen ${f.occurrences} times` : '', alike ?? ''].filter((n) => n !== '');
+    const notes = [
+      f.recovered ? 'recovered: its flow completed afterwards' : '',
+      f.occurrences > 1 ? `seen ${f.occurrences} times` : '',
+      alike ?? '',
+    ].filter((n) => n !== '');
     const message = `${f.code ? `${f.code}: ` : ''}${f.meaning}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
     const d = new vscode.Diagnostic(
       range,
       message,
-      f.type === 'timeout' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error,
+      f.type === 'timeout' || f.recovered ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error,
     );
     d.source = 'CMFlow';
     if (f.code) {

@@ -221,10 +221,7 @@ function treeItem(node: Node, state: CmflowState): vscode.TreeItem {
       const where = `${cause.file.split('/').pop() ?? cause.file}: ${headline(cause.text, 120)}`;
       item.description = `${onHosts(node.failures.map((f) => f.event.host))} · ${where}`;
       item.tooltip = failureTooltip(first, node.failures.length);
-      item.iconPath = new vscode.ThemeIcon(
-        first.type === 'timeout' ? 'watch' : 'error',
-        new vscode.ThemeColor('problemsErrorIcon.foreground'),
-      );
+      item.iconPath = failureIcon(first);
       item.contextValue = 'failureGroup';
       return item;
     }
@@ -234,10 +231,7 @@ function treeItem(node: Node, state: CmflowState): vscode.TreeItem {
       item.id = `failure:${f.index}:${f.event.id}`;
       item.description = `${f.event.host} · ${f.event.file.split('/').pop() ?? f.event.file}:${f.event.line}`;
       item.tooltip = failureTooltip(f);
-      item.iconPath = new vscode.ThemeIcon(
-        f.type === 'timeout' ? 'watch' : 'error',
-        new vscode.ThemeColor('problemsErrorIcon.foreground'),
-      );
+      item.iconPath = failureIcon(f);
       item.contextValue = 'failure';
       item.command = { command: Command.revealEvent, title: 'Reveal', arguments: [f.event] };
       return item;
@@ -322,7 +316,15 @@ function treeItem(node: Node, state: CmflowState): vscode.TreeItem {
 
 function failureLabel(f: FailureRef): string {
   const what = f.code ? `${f.code} ` : '';
-  return `${what}${headline(f.meaning, 120)}`;
+  return `${what}${f.recovered ? '(recovered) ' : ''}${headline(f.meaning, 120)}`;
+}
+
+/** A timeout's watch or an error's mark; in a warning's colour when its flow went on to complete. */
+function failureIcon(f: FailureRef): vscode.ThemeIcon {
+  return new vscode.ThemeIcon(
+    f.type === 'timeout' ? 'watch' : f.recovered ? 'warning' : 'error',
+    new vscode.ThemeColor(f.recovered ? 'problemsWarningIcon.foreground' : 'problemsErrorIcon.foreground'),
+  );
 }
 
 /** A failure's tooltip; for a group (`of` failures), its first failure's, said to stand for the rest. */
@@ -339,6 +341,10 @@ function failureTooltip(f: FailureRef, of = 1): vscode.MarkdownString {
   }
   md.appendMarkdown('\n\n');
   md.appendText(f.meaning);
+  if (f.recovered) {
+    md.appendMarkdown('\n\n**Recovered** ');
+    md.appendText('Its flow went on to complete afterwards: this delayed it, it did not stop it.');
+  }
   md.appendMarkdown('\n\n**Upstream cause** ');
   md.appendText(`${f.upstreamCause.file}:${f.upstreamCause.line} — ${headline(f.upstreamCause.text, 300)}`);
   md.appendMarkdown('\n\n**Next check** ');

@@ -181,6 +181,10 @@ export function summaryText(t: Timeline, limit = 10): string {
     const hosts = group.map((g) => byId.get(g.event)?.host ?? '?');
     lines.push(grouped ? `  ×${group.length} ${onHosts(hosts)}  ${failureTitle(f)}` : `  ${failureTitle(f)}`);
     lines.push(`    failing:  ${cite(f.event)}`);
+    if (f.recovered) {
+      const its = grouped && group.length > 1 ? 'their flows' : 'its flow';
+      lines.push(`    outcome:  recovered: ${its} went on to complete afterwards (delayed, not stopped)`);
+    }
     lines.push(`    cause:    ${cite(f.upstreamCause)}`);
     if (f.chain.length > 2) {
       lines.push(`    chain:    ${f.chain.map((id) => shortCite(byId.get(id), id)).join(' → ')}`);

@@ -281,7 +281,7 @@ class Output {
         kind: f.kind,
         keys: f.keys,
         status,
-        summary: summarize(f, list, status),
+        summary: summarize(f, list, status, found.recovered.get(f.id) ?? 0),
         host: f.host,
         events: this.rows.of(list, row),
       });
@@ -386,9 +386,11 @@ function linkIisRequests(ws: Workspace, iis: IisIndex): void {
   }
 }
 
-function summarize(flow: FlowDraft, events: readonly CollectedEvent[], status: FlowStatus): string {
+function summarize(flow: FlowDraft, events: readonly CollectedEvent[], status: FlowStatus, recovered: number): string {
   const k = flow.keys;
-  const outcome = status === 'ok' ? 'completed' : status === 'failed' ? 'FAILED' : 'did not complete in these logs';
+  const past = recovered === 0 ? '' : recovered === 1 ? ' after a failure' : ` after ${recovered} failures`;
+  const outcome =
+    status === 'ok' ? `completed${past}` : status === 'failed' ? 'FAILED' : 'did not complete in these logs';
   switch (flow.kind) {
     case 'scan': {
       if (k.scanJob === undefined) {

@@ -273,6 +273,7 @@ function failureJson(f: TimelineFailure): Json {
     flow: f.flow ?? null,
     type: f.type,
     occurrences: f.occurrences,
+    recovered: f.recovered,
   };
 }
 
@@ -482,6 +483,7 @@ tr.sev-warning td { background: var(--warn-bg); }
 .status-incomplete { color: var(--inc-fg); background: var(--inc-bg); }
 .failure { border: 1px solid var(--line); border-left: 4px solid var(--err-fg); border-radius: 0.25rem;
   padding: 0.6rem 0.9rem; margin: 0.75rem 0; }
+.failure.recovered { border-left-color: var(--warn-fg); }
 .failure dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 0.9rem; margin: 0.4rem 0; }
 .failure dt { color: var(--muted); }
 .failure dd { margin: 0; }
@@ -618,6 +620,13 @@ function codeLabel(f: TimelineFailure): string {
   return f.code ?? (f.type === 'timeout' ? 'timeout' : 'error');
 }
 
+/** A failure its flow went on past reads as a warning. */
+function sevClass(f: TimelineFailure): string {
+  return f.recovered ? 'sev sev-warning' : 'sev sev-error';
+}
+
+const RECOVERED = 'its flow went on to complete afterwards: this delayed it, it did not stop it';
+
 function failureBlock(r: Report, f: TimelineFailure, index: number): SafeHtml {
   const flowIndex = f.flow === undefined ? -1 : (r.flowIndex.get(f.flow) ?? -1);
   const chain = f.chain.map((id) => {
@@ -633,14 +642,15 @@ function failureBlock(r: Report, f: TimelineFailure, index: number): SafeHtml {
         : markup`<dt>flow</dt><dd><a class="mono" href="#flow-${flowIndex}">${f.flow}</a></dd>`;
   const kind = f.type === 'timeout' ? 'a step that never happened within its window' : 'an error the logs state';
   const seen = f.occurrences > 1 ? markup` · seen ${f.occurrences} times` : '';
-  return markup`<article class="failure" id="failure-${index}">
-<h3><span class="sev sev-error">${title}</span> ${f.meaning}</h3>
+  return markup`<article class="${f.recovered ? 'failure recovered' : 'failure'}" id="failure-${index}">
+<h3><span class="${sevClass(f)}">${title}</span> ${f.meaning}</h3>
 <dl>
 <dt>failing event</dt><dd>${eventDetail(r, f.event)}</dd>
 <dt>upstream cause</dt><dd>${eventDetail(r, f.upstreamCause)}</dd>
 <dt>hint</dt><dd>${f.hint}</dd>
 ${f.source === undefined ? '' : markup`<dt>source</dt><dd>${f.source}</dd>`}
 ${flow}
+${f.recovered ? markup`<dt>outcome</dt><dd>${RECOVERED}</dd>` : ''}
 <dt>kind</dt><dd>${kind}${seen}</dd>
 </dl>
 <details open><summary>chain (${f.chain.length} ${f.chain.length === 1 ? 'event' : 'events'}, upstream cause first)</summary>\
@@ -683,8 +693,8 @@ function failureGlance(r: Report): SafeHtml | '' {
         ? markup`<span class="muted">—</span>`
         : markup`<code>${record.file.slice(record.file.lastIndexOf('/') + 1)}</code> <span class="text">${headline(record.text, 160)}</span>`;
     return markup`<tr><td class="num">${occurrences(group)}</td><td>${hostCount(hosts)}</td>\
-<td><span class="sev sev-error">${codeLabel(f)}</span> ${f.meaning}</td>\
-<td>${f.flow === undefined ? 'outside flows' : 'in flows'}</td><td>${cause}</td>\
+<td><span class="${sevClass(f)}">${codeLabel(f)}</span> ${f.meaning}</td>\
+<td>${f.flow === undefined ? 'outside flows' : f.recovered ? 'in flows, which completed' : 'in flows'}</td><td>${cause}</td>\
 <td><a href="#failure-${indexOf.get(f)!}">first</a></td></tr>
 `;
   });

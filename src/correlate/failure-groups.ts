@@ -7,7 +7,7 @@ import { shapeOf } from '../parsers/messages/values.ts';
 import type { TimelineFailure } from './model.ts';
 import { groupBy } from './time-order.ts';
 
-type Titled = Pick<TimelineFailure, 'code' | 'meaning' | 'type'>;
+type Titled = Pick<TimelineFailure, 'code' | 'meaning' | 'type'> & Partial<Pick<TimelineFailure, 'recovered'>>;
 
 /** A record's file and text, as the event objects of the timeline and of the extension both have them. */
 export interface CitedRecord {
@@ -21,17 +21,19 @@ export function failureTitle(f: Titled): string {
 }
 
 /**
- * The key of a group: what failed, and the file name and wording (ids and numbers aside) of the record
- * that explains it, so that one failure with two different causes makes two groups.
+ * The key of a group: what failed, whether its flow recovered, and the file name and wording (ids and
+ * numbers aside) of the record that explains it, so that one failure with two different causes makes two
+ * groups.
  */
 export function failureGroupKey(f: Titled, record: CitedRecord | undefined): string {
+  const title = f.recovered === true ? `${failureTitle(f)}\u0000recovered` : failureTitle(f);
   if (record === undefined) {
-    return failureTitle(f);
+    return title;
   }
   const name = record.file.slice(record.file.lastIndexOf('/') + 1);
   const nl = record.text.search(/[\r\n]/);
   const firstLine = nl < 0 ? record.text : record.text.slice(0, nl);
-  return `${failureTitle(f)}\u0000${name}\u0000${shapeOf(firstLine)}`;
+  return `${title}\u0000${name}\u0000${shapeOf(firstLine)}`;
 }
 
 /** Items grouped by key, the largest groups first (sorting is stable: equal ones keep their first-come order). */
@@ -45,7 +47,8 @@ export function occurrences(group: ReadonlyArray<{ readonly occurrences: number 
 }
 
 /**
- * Failures in flows grouped by what failed and their upstream cause, the largest groups first; then
+ * Failures in flows grouped by what failed and their upstream cause, the largest groups first and those
+ * whose flows recovered after the rest; then
  * failures outside flows grouped by what failed and their own record, the most frequent first. `cause` and
  * `record` find the records a failure cites.
  */
@@ -58,7 +61,7 @@ export function groupFailures<F extends Titled & Pick<TimelineFailure, 'flow' | 
     inFlows: largestGroups(
       failures.filter((f) => f.flow !== undefined),
       (f) => failureGroupKey(f, cause(f)),
-    ),
+    ).sort((a, b) => Number(a[0]!.recovered === true) - Number(b[0]!.recovered === true)),
     // The most frequent first within a group too: a group is cited by its first.
     others: largestGroups(
       failures.filter((f) => f.flow === undefined).sort((a, b) => b.occurrences - a.occurrences),

@@ -92,6 +92,8 @@ interface Incoming {
 export interface FailureResult {
   readonly failures: FoundFailure[];
   readonly status: ReadonlyMap<string, FlowStatus>;
+  /** Flows that completed after failures (status ok): how many failures each went on past. */
+  readonly recovered: ReadonlyMap<string, number>;
 }
 
 export function isProblem(e: CollectedEvent): boolean {
@@ -152,9 +154,15 @@ export function findFailures(
 ): FailureResult {
   const failures: FoundFailure[] = [];
   const status = new Map<string, FlowStatus>();
+  const recovered = new Map<string, number>();
   // Only problems are asked about (standalone() reports those in no flow), so only they are kept.
   const inFlow = new Set<CollectedEvent>();
-  const failed: Array<{ flow: FlowDraft; problems: CollectedEvent[]; timeoutAt: Map<CollectedEvent, Timeout> }> = [];
+  const failed: Array<{
+    flow: FlowDraft;
+    problems: CollectedEvent[];
+    timeoutAt: Map<CollectedEvent, Timeout>;
+    recovered: boolean;
+  }> = [];
   const inFailedFlow = new Set<CollectedEvent>();
   for (const flow of ws.flows) {
     const events = flow.events.list();
@@ -169,12 +177,16 @@ export function findFailures(
         problems.push(t.anchor);
       }
     }
+    const end = completion(flow, events);
     if (problems.length === 0) {
-      status.set(flow.id, reachedEnd(flow, events) ? 'ok' : 'incomplete');
+      status.set(flow.id, end === undefined ? 'incomplete' : 'ok');
       continue;
     }
-    status.set(flow.id, 'failed');
-    failed.push({ flow, problems, timeoutAt });
+    // A flow that got to its last step after every one of its failures went on past them (a retry, the
+    // next attempt, a share that came back): it was delayed, not stopped.
+    const past = end !== undefined && problems.every((p) => ws.corrected(p) <= ws.corrected(end));
+    status.set(flow.id, past ? 'ok' : 'failed');
+    failed.push({ flow, problems, timeoutAt, recovered: past });
     for (const e of events) {
       inFailedFlow.add(e);
     }
@@ -192,7 +204,7 @@ export function findFailures(
       return a && b ? [...a, ...b] : (a ?? b);
     },
   };
-  for (const { flow, problems, timeoutAt } of failed) {
+  for (const { flow, problems, timeoutAt, recovered: past } of failed) {
     const byLatest = [...problems].sort((a, b) => ws.corrected(b) - ws.corrected(a) || b.seq - a.seq);
     const assigned = new Set<CollectedEvent>();
     for (const symptom of byLatest) {
@@ -204,11 +216,14 @@ export function findFailures(
       reached.forEach((p) => assigned.add(p));
       const cause = reached.sort((a, b) => ws.corrected(a) - ws.corrected(b) || a.seq - b.seq)[0] ?? symptom;
       const path = pathFrom(cause, symptom, parent);
-      failures.push(describe(symptom, cause, compressChain(path), flow, timeoutAt.get(symptom), 1));
+      failures.push(describe(symptom, cause, compressChain(path), flow, timeoutAt.get(symptom), 1, past));
+      if (past) {
+        recovered.set(flow.id, (recovered.get(flow.id) ?? 0) + 1);
+      }
     }
   }
   failures.push(...standalone(ws, (e) => inFlow.has(e) || inOtherFlows.has(e), incoming));
-  return { failures, status };
+  return { failures, status, recovered };
 }
 
 /** Links into each event, of the events `into` keeps (all by default). */
@@ -281,6 +296,7 @@ function describe(
   flow: FlowDraft | undefined,
   timeout: Timeout | undefined,
   occurrences: number,
+  recovered = false,
 ): FoundFailure {
   const code =
     symptom.fields.errorCodes?.[0] ??
@@ -323,6 +339,7 @@ function describe(
     flow: flow?.id,
     type: timeout ? 'timeout' : 'record',
     occurrences,
+    recovered,
   };
 }
 
@@ -330,19 +347,28 @@ function win32AsHresult(n: number | undefined): string | undefined {
   return n === undefined ? undefined : hresultFromWin32(n);
 }
 
-/** Did the flow get to its last step? */
-function reachedEnd(flow: FlowDraft, events: readonly CollectedEvent[]): boolean {
+/** The flow's last step, when it got there: its latest record that says so. */
+function completion(flow: FlowDraft, events: readonly CollectedEvent[]): CollectedEvent | undefined {
+  let end: CollectedEvent | undefined;
+  for (const e of events) {
+    if (isCompletion(flow, e) && (end === undefined || e.utc > end.utc)) {
+      end = e;
+    }
+  }
+  return end;
+}
+
+function isCompletion(flow: FlowDraft, e: CollectedEvent): boolean {
   switch (flow.kind) {
     case 'scan':
-      return events.some(
-        (e) =>
-          e.kind === 'WUAHandler.scanSucceeded' ||
-          (e.kind === 'ScanAgent.scanJobCompleted' && e.fields.reason === 'completed successfully'),
+      return (
+        e.kind === 'WUAHandler.scanSucceeded' ||
+        (e.kind === 'ScanAgent.scanJobCompleted' && e.fields.reason === 'completed successfully')
       );
     case 'state-message':
-      return events.some((e) => e.kind === 'StateSys.processingFile');
+      return e.kind === 'StateSys.processingFile';
     case 'sync':
-      return events.some((e) => e.kind?.startsWith('PolicyPv.') === true);
+      return e.kind?.startsWith('PolicyPv.') === true;
   }
 }
 

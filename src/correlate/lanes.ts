@@ -20,6 +20,8 @@ export const MarkFlag = {
   cause: 2,
   /** The record belongs to at least one flow. */
   inFlow: 4,
+  /** Every failure the record is the failing event of recovered (its flow went on to complete). */
+  recovered: 8,
 } as const;
 
 export interface HostInfo {
@@ -66,6 +68,8 @@ export interface FailureInfo {
   readonly meaning: string;
   readonly type: 'record' | 'timeout';
   readonly occurrences: number;
+  /** Its flow went on to complete afterwards (see TimelineFailure.recovered). */
+  readonly recovered: boolean;
   /** Index into the flows, or -1. */
   readonly flow: number;
   readonly causeRow: number;
@@ -516,7 +520,11 @@ export class LaneIndex {
     });
     const notable = new Set<number>();
     this.failures = store.failures.map((f) => {
-      this.flagsOf[f.event]! |= MarkFlag.failure;
+      const was = this.flagsOf[f.event]!;
+      const recovered = f.recovered && ((was & MarkFlag.failure) === 0 || (was & MarkFlag.recovered) !== 0);
+      this.flagsOf[f.event] = recovered
+        ? was | MarkFlag.failure | MarkFlag.recovered
+        : (was | MarkFlag.failure) & ~MarkFlag.recovered;
       this.flagsOf[f.upstreamCause]! |= MarkFlag.cause;
       notable.add(f.event);
       notable.add(f.upstreamCause);
@@ -528,6 +536,7 @@ export class LaneIndex {
         meaning: f.meaning,
         type: f.type,
         occurrences: f.occurrences,
+        recovered: f.recovered,
         flow: f.flow === undefined ? -1 : (this.flowIndex.get(f.flow) ?? -1),
         causeRow: f.upstreamCause,
         causeTime: time(f.upstreamCause),

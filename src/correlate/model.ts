@@ -129,6 +129,11 @@ export interface TimelineFailure {
   readonly type: 'record' | 'timeout';
   /** Identical failures folded into this one (same host, component and message shape). */
   readonly occurrences: number;
+  /**
+   * Its flow went on to its last step afterwards (a retry or a later attempt succeeded; the flow's status is
+   * ok): the failure delayed the flow rather than stopped it.
+   */
+  readonly recovered: boolean;
 }
 
 export interface Timeline {

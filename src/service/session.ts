@@ -79,6 +79,8 @@ export interface FailureRef {
   readonly flow: string | undefined;
   readonly type: 'record' | 'timeout';
   readonly occurrences: number;
+  /** Its flow went on to complete afterwards (see TimelineFailure.recovered). */
+  readonly recovered: boolean;
 }
 
 export interface FileRef {
@@ -568,6 +570,7 @@ function summarize(bundle: Bundle, analyzed: AnalyzedBundle, bytes: number, elap
       flow: f.flow,
       type: f.type,
       occurrences: f.occurrences,
+      recovered: f.recovered,
     })),
     eventCount: store.eventCount,
     linkCount: store.linkCount,

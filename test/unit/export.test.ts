@@ -99,6 +99,7 @@ const failure: TimelineFailure = {
   flow: SCAN,
   type: 'record',
   occurrences: 2,
+  recovered: false,
 };
 
 const timeline: Timeline = {
@@ -211,7 +212,7 @@ describe('timelineToJson', () => {
       expectKeysFirst(
         f,
         ['event', 'code', 'meaning', 'upstreamCause', 'chain', 'hint'],
-        ['source', 'flow', 'type', 'occurrences'],
+        ['source', 'flow', 'type', 'occurrences', 'recovered'],
       );
     }
   });
@@ -473,6 +474,28 @@ describe('timelineToHtml', () => {
     for (const m of page.matchAll(/href="#([^"]+)"/g)) {
       expect(page).toContain(`id="${m[1]}"`);
     }
+  });
+
+  it('shows a failure its flow went on past as a warning, and says so', () => {
+    expect(doc).not.toContain('failure recovered');
+    const recovered: TimelineFailure = { ...failure, recovered: true };
+    const again: TimelineFailure = { ...recovered, event: e5, occurrences: 1 };
+    const stopped: TimelineFailure = { ...failure, event: e6, occurrences: 1 };
+    const page = timelineToHtml({ ...timeline, failures: [recovered, again, stopped] });
+    const cards = page.match(/<article class="[^"]*" id="failure-\d">/g);
+    expect(cards).toEqual([
+      '<article class="failure recovered" id="failure-0">',
+      '<article class="failure recovered" id="failure-1">',
+      '<article class="failure" id="failure-2">',
+    ]);
+    expect(page).toContain('<dt>outcome</dt><dd>its flow went on to complete afterwards');
+    expect(page).toContain('<h3><span class="sev sev-warning">0x80240438</span>');
+    // Recovered and not are two stories in the glance table, the one that stopped its flow first.
+    const rows = page.match(/<tr><td class="num">.*?<\/tr>/gs) ?? [];
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain('<td class="num">1</td>');
+    expect(rows[0]).toContain('<td>in flows</td>');
+    expect(rows[1]).toContain('<td>in flows, which completed</td>');
   });
 
   it('shows hosts with zones, skews and flows with their events', () => {

@@ -105,14 +105,14 @@ describe('flows of a generated bundle with two MPs', () => {
     expect(wrong).toEqual([]);
   });
 
-  it("takes every relayed state message's SMX file, and no other", () => {
+  it("takes every relayed state message's SMX file, and no other, to the site's processing", () => {
     const byMessage = flowsByKey('message');
     const wrong: string[] = [];
     for (const r of truth.relays) {
       const flow = byMessage.get(guid(r.messageId));
       if (flow === undefined || flow.host !== r.host) {
         wrong.push(`${r.host} ${r.messageId}: ${flow === undefined ? 'no flow' : `flow on ${flow.host}`}`);
-      } else if (flow.keys.smxFile !== r.smx) {
+      } else if (flow.keys.smxFile !== r.smx || flow.status !== 'ok') {
         wrong.push(
           `${r.host} ${r.messageId}: ${String(flow.keys.smxFile)} ${flow.status}, truly ${r.smx}: ${flow.summary}`,
         );
@@ -120,5 +120,14 @@ describe('flows of a generated bundle with two MPs', () => {
     }
     expect(truth.relays.length).toBeGreaterThan(40);
     expect(wrong).toEqual([]);
+  });
+
+  it('marks the failed moves of relays whose files moved once the share was back as recovered, and only those', () => {
+    const status = new Map(t.flows.map((f) => [f.id, f.status]));
+    const inFlows = t.failures.filter((f) => f.flow !== undefined);
+    const recovered = inFlows.filter((f) => f.recovered);
+    expect(recovered.length).toBeGreaterThan(0);
+    expect(recovered.every((f) => f.flow!.startsWith('state-message:') && f.code === '0x80070035')).toBe(true);
+    expect(inFlows.every((f) => status.get(f.flow!) === (f.recovered ? 'ok' : 'failed'))).toBe(true);
   });
 });

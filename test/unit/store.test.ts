@@ -257,6 +257,7 @@ describe('TimelineStore report timeline', () => {
       flow: undefined,
       type: 'record',
       occurrences: 1,
+      recovered: false,
     });
     return s;
   }

@@ -56,6 +56,7 @@ function timeline(statuses: readonly FlowStatus[], failureCodes: ReadonlyArray<s
     flow: `scan:${i}`,
     type: 'record',
     occurrences: 1,
+    recovered: false,
   }));
   return {
     schema: 'cmflow.timeline/1',
@@ -118,6 +119,24 @@ describe('summaryText', () => {
     expect(text).toContain('  ×4 on PS1WKS1  0x80072EE2  error 0x80072EE2\n');
   });
 
+  it('says of a failure whose flow went on to complete that it recovered, alone or grouped, after those that did not', () => {
+    const small = timeline(['ok'], ['0x80070035']);
+    const one = summaryText({ ...small, failures: small.failures.map((f) => ({ ...f, recovered: true })) });
+    expect(one).toContain(
+      '    failing:  PS1WKS0/ScanAgent.log:0  Scan failed 0\n' +
+        '    outcome:  recovered: its flow went on to complete afterwards (delayed, not stopped)\n',
+    );
+    const t = timeline(Array<FlowStatus>(45).fill('failed'), Array<string>(45).fill('0x80070035'));
+    const failures = t.failures.map((f, i) => ({ ...f, recovered: i < 40 }));
+    const text = summaryText({ ...t, failures });
+    expect(text).toContain('in 2 groups by failure and upstream cause');
+    expect(text.indexOf('  ×5 on 5 hosts  0x80070035')).toBeLessThan(text.indexOf('  ×40 on 40 hosts  0x80070035'));
+    expect(text).toContain(
+      '    outcome:  recovered: their flows went on to complete afterwards (delayed, not stopped)\n',
+    );
+    expect(text.match(/ {4}outcome: {2}/g)).toHaveLength(1);
+  });
+
   it('lists the flows that did not complete once for each story, however many hosts tell it', () => {
     const t = timeline([...Array<FlowStatus>(50).fill('ok'), ...Array<FlowStatus>(5).fill('failed')], []);
     const flows = t.flows.map((f, i) =>
@@ -148,6 +167,7 @@ describe('summaryText', () => {
       flow: undefined,
       type: 'record',
       occurrences: [2, 9, 4][i]!,
+      recovered: false,
     }));
     const text = summaryText({ ...t, events, failures });
     expect(text).toContain(

@@ -244,6 +244,7 @@ describe('scene', () => {
       meaning: '',
       type: 'record',
       occurrences: 1,
+      recovered: false,
       flow: -1,
       causeRow: 0,
       causeTime: time,

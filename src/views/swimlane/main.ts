@@ -279,7 +279,7 @@ class SwimlaneApp {
         },
         ...init.failures.slice(0, FAILURE_CHOICES).map((f, i) => ({
           value: String(i),
-          label: `${f.code ?? f.type} — ${f.where.split('/').pop() ?? f.where}${f.occurrences > 1 ? ` ×${f.occurrences}` : ''}`,
+          label: `${f.code ?? f.type} — ${f.where.split('/').pop() ?? f.where}${f.occurrences > 1 ? ` ×${f.occurrences}` : ''}${f.recovered ? ' (recovered)' : ''}`,
         })),
       ],
       '-1',

@@ -214,7 +214,8 @@ export function drawSwimlanes(ctx: Canvas2D, d: DrawInput): ArrowHit[] {
         }
         const x = xOf(scene.times[j]!);
         if (f & MarkFlag.failure) {
-          diamond(ctx, x, yMid, 6, theme.severity[2], theme.background);
+          // A failure its flow went on past is drawn as a warning.
+          diamond(ctx, x, yMid, 6, theme.severity[f & MarkFlag.recovered ? 1 : 2], theme.background);
         }
         if (f & MarkFlag.cause) {
           ring(ctx, x, yMid, 7, theme.severity[2]);
