@@ -23,6 +23,11 @@ export interface StateMessageContext {
   readonly moves: ReadonlyMap<number, Dispatch>;
   /** An MPFDM failure (its entry) → the first failure of its outage, for each failure after the first. */
   readonly outageStart: ReadonlyMap<number, number>;
+  /**
+   * A StateSys inbox notification (its entry) → the move of the file that triggered it: the batch's
+   * earliest, known only when every file of the batch came from one MP (see pairSmxMoves).
+   */
+  readonly trigger: ReadonlyMap<number, number>;
 }
 
 /**
@@ -33,8 +38,8 @@ export interface StateMessageContext {
 export function prepareStateMessages(ws: Workspace): StateMessageContext {
   const side = ws.stateSide();
   const outageStart = chainMpfdmOutages(ws, side);
-  pairSmxMoves(ws, side);
-  return { moves: assignMoves(side), outageStart };
+  const trigger = pairSmxMoves(ws, side);
+  return { moves: assignMoves(side), outageStart, trigger };
 }
 
 export function buildStateMessageFlows(
@@ -293,13 +298,19 @@ function relayFlow(
   flow.keys.smxFile = file.smx;
   const moved = file.events.find((i) => c.kind(i) === 'MPFDM.fileMoved');
   if (moved !== undefined) {
-    stateSystem(ws, side, flow, moved);
+    stateSystem(ws, side, flow, moved, context);
   }
   return forwarded?.utc ?? send.utc;
 }
 
 /** StateSys on the site processing the moved SMX file (its name is the only key between the two). */
-function stateSystem(ws: Workspace, side: StateSideIndex, flow: FlowDraft, moveAt: number): void {
+function stateSystem(
+  ws: Workspace,
+  side: StateSideIndex,
+  flow: FlowDraft,
+  moveAt: number,
+  context: StateMessageContext,
+): void {
   const c = side.columns;
   const time = side.time;
   const smx = c.fields(moveAt).smxFile!.toUpperCase();
@@ -324,7 +335,9 @@ function stateSystem(ws: Workspace, side: StateSideIndex, flow: FlowDraft, moveA
   steps.forEach((e) => flow.events.add(e));
   const move = c.event(moveAt);
   ws.link(move, c.event(processingAt), 'id', `smx=${smx}`);
-  if (noticeAt !== undefined) {
+  // Only the file that triggered the notification arrived before it; a later file of the batch arrived during
+  // StateSys's pause, after it (16 of 218 such links at 16 MB went back in time).
+  if (noticeAt !== undefined && context.trigger.get(noticeAt) === moveAt) {
     ws.link(move, c.event(noticeAt), 'time', 'file arrives in statesys.box, StateSys is notified', 5 * MINUTE);
   }
   ws.chain(steps, 'time', 'StateSys batch, same host', 5 * MINUTE + 30 * SECOND);
@@ -333,8 +346,9 @@ function stateSystem(ws: Workspace, side: StateSideIndex, flow: FlowDraft, moveA
 /**
  * Every SMX file MPFDM moved and StateSys then processed is a message from the MP to the site, whichever
  * client it came from: evidence for the two hosts' clocks even when no client log is in the bundle.
+ * Returns the move that triggered each notification, where that is known.
  */
-function pairSmxMoves(ws: Workspace, side: StateSideIndex): void {
+function pairSmxMoves(ws: Workspace, side: StateSideIndex): Map<number, number> {
   const c = side.columns;
   const time = side.time;
   const stamp = (i: number): Stamp => ({ host: c.host(i), utc: c.utc(i) });
@@ -373,13 +387,16 @@ function pairSmxMoves(ws: Workspace, side: StateSideIndex): void {
       batches.set(notice, [...(batches.get(notice) ?? []), move]);
     }
   }
+  const trigger = new Map<number, number>();
   for (const [notice, batch] of batches) {
     if (batch.some((move) => c.host(move) !== c.host(batch[0]!))) {
       continue;
     }
     const first = batch.sort((a, b) => c.byTime(a, b))[0]!;
+    trigger.set(notice, first);
     ws.pair(stamp(first), stamp(notice), 'MP → site SMX file (MPFDM → StateSys)', 0, 5 * MINUTE, 300);
   }
+  return trigger;
 }
 
 /**

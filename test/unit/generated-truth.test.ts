@@ -122,6 +122,30 @@ describe('flows of a generated bundle with two MPs', () => {
     expect(wrong).toEqual([]);
   });
 
+  it("never links a record to one on another host that came before it, beyond the two clocks' uncertainty", () => {
+    const events = new Map(t.events.map((e) => [e.id, e]));
+    const uncertainty = new Map(t.hosts.map((h) => [h.name, h.skewUncertaintyMs ?? 0]));
+    let crossing = 0;
+    const back: string[] = [];
+    for (const l of t.links) {
+      const from = events.get(l.from)!;
+      const to = events.get(l.to)!;
+      if (from.host === to.host) {
+        continue;
+      }
+      crossing += 1;
+      // IIS writes whole seconds: its time can be up to one before the instant.
+      const resolution = from.component === 'IIS' || to.component === 'IIS' ? 1_000 : 0;
+      const slack = uncertainty.get(from.host)! + uncertainty.get(to.host)! + resolution + 50;
+      const dt = to.time - from.time;
+      if (dt < -slack) {
+        back.push(`${l.from} → ${l.to} (${l.key}): ${dt} ms`);
+      }
+    }
+    expect(crossing).toBeGreaterThan(1_000);
+    expect(back).toEqual([]);
+  });
+
   it('marks the failed moves of relays whose files moved once the share was back as recovered, and only those', () => {
     const status = new Map(t.flows.map((f) => [f.id, f.status]));
     const inFlows = t.failures.filter((f) => f.flow !== undefined);
