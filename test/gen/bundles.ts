@@ -89,6 +89,8 @@ export interface TruthFailure {
   readonly upstreamCause: TruthLocation;
   /** Every record of the failure from cause to symptom, in causal order. */
   readonly chain: readonly TruthLocation[];
+  /** Its flow went on to complete afterwards: the failure delayed it (the flow's status is ok). */
+  readonly recovered?: true;
 }
 
 export interface TruthScanJob {
@@ -145,6 +147,8 @@ interface FailureSpec {
   readonly chain: readonly MarkRef[];
   /** Index in `chain` of the symptom (default: last). */
   readonly symptomIndex?: number;
+  /** The flow completes after the failure. */
+  readonly recovered?: true;
 }
 
 export interface BuiltBundle {
@@ -812,6 +816,73 @@ const mpfdmStuck: BundleDefinition = {
   },
 };
 
+const mpfdmDelayed: BundleDefinition = {
+  name: 'statemsg-delayed-mpfdm',
+  title: 'State messages delayed on the MP: MPFDM loses the site server for a quarter of an hour',
+  description:
+    'The client scans and forwards its state messages while MPFDM cannot reach \\\\PS1SITE.CONTOSO.COM\\SMS_PS1 ' +
+    '(error 53, network path not found, retried every minute). The share comes back 18 minutes later: MPFDM moves the ' +
+    "backlog, the relay's SMX file with it, and StateSys processes them. The flow completes, late; the failed moves " +
+    'are reported as recovered.',
+  build() {
+    const { w, sink } = newWorld(this.name);
+    site(w, 360, 0, 'US Central (CST, UTC-6)');
+    const m = mp(w, 360, 2_500, 'US Central (CST, UTC-6)');
+    const c = w.client(
+      { name: 'PS1WIN11X64', ip: '10.1.20.52', biasMinutes: 360, skewMs: -9_000, zone: 'US Central (CST, UTC-6)' },
+      m,
+    );
+    const peers = w.addPeers(8, '10.1.22');
+    const us = w.rng.guid();
+    const cv = 52;
+    const start = at('2025-02-11T18:00:00Z');
+    const end = at('2025-02-11T18:50:00Z');
+    clientBoot(w, c, start + 25_000);
+    const cycle = scanCycle(w, c, at('2025-02-11T18:19:37Z'), {
+      updateSource: us,
+      contentVersion: cv,
+      updates: makeUpdates(w, 5, 2, '2025-02'),
+      trigger: 'deployment',
+      sourceMode: 'existing',
+      markPrefix: 'flow',
+      forwardAfterMs: 3 * MIN + 30_000,
+    });
+    clientNoise(w, c, start, end);
+    mpNoise(w, m, peers, start, end, { updateSource: us, contentVersion: cv, relays: true, density: 1.5 });
+    siteNoise(w, start, end);
+    runFileDispatch(w, m, {
+      from: at('2025-02-11T18:16:00Z'),
+      to: at('2025-02-11T18:34:00Z'),
+      recovers: true,
+      causeMark: 'mpfdm.cause',
+    });
+    runStateSystem(w);
+    return {
+      world: w,
+      sink,
+      flows: [
+        {
+          ...cycle.flow,
+          outcome: 'scan completed; state messages reached the site after MPFDM could move them again (error 53 first)',
+        },
+      ],
+      failures: [
+        {
+          id: 'mpfdm-outage-recovered',
+          summary: 'MPFDM could not move the state messages to the site server (error 53) until the share came back',
+          errorCode: '0x00000035',
+          errorText: 'error 53',
+          recovered: true,
+          chain: [
+            { mark: 'mpfdm.cause', phrase: 'The operating system reported error 53: The network path was not found.' },
+            { mark: 'flow.smx.moveFailed', phrase: 'Failed to move file C:\\SMS\\MP\\OUTBOXES\\statemsg.box\\' },
+          ],
+        },
+      ],
+    };
+  },
+};
+
 const interleaved: BundleDefinition = {
   name: 'interleaved-scans',
   title: 'Three clients and two overlapping scan jobs on one MP within seconds',
@@ -1236,6 +1307,7 @@ export const SAMPLE_BUNDLES: readonly BundleDefinition[] = [
   noScanPolicy,
   syncFailedNoPolicy,
   mpfdmStuck,
+  mpfdmDelayed,
   interleaved,
   skewMidnight,
   rotated,
@@ -1321,6 +1393,7 @@ export function renderSample(def: BundleDefinition): RenderedSample {
       symptom,
       upstreamCause: cause,
       chain,
+      ...(f.recovered === undefined ? {} : { recovered: f.recovered }),
     };
   });
   const fileList = [...files].map(([file, content]) => ({

@@ -134,6 +134,11 @@ export function samplesReadme(samples: readonly RenderedSample[]): string {
       out.push(`- Symptom: ${where(f.symptom)} \`${f.symptom.phrase}\``);
       out.push(`- Upstream cause: ${where(f.upstreamCause)} \`${f.upstreamCause.phrase}\``);
       out.push(`- Chain: ${f.chain.map(where).join(' → ')}`);
+      if (f.recovered === true) {
+        out.push(
+          '- Recovered: the flow goes on to complete afterwards, so its status is ok and the failure is marked recovered',
+        );
+      }
       out.push('');
     }
     for (const fl of t.flows) {

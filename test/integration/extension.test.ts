@@ -473,6 +473,39 @@ suite('bundles outside the workspace', () => {
     }
   });
 
+  test('a failure its flow went on past is a warning in Problems and says so in the Failures tree', async () => {
+    // statemsg-delayed-mpfdm: MPFDM fails to move the relay's file until the share comes back, then moves it.
+    const bundle = path.join(ROOT, 'samples/logs/statemsg-delayed-mpfdm');
+    try {
+      const s = await vscode.commands.executeCommand<BundleSummary>('cmflow.openBundle', bundle);
+      assert.ok(s);
+      const recovered = s.failures.filter((f) => f.recovered);
+      assert.equal(recovered.length, 1);
+      const f = recovered[0]!;
+      assert.equal(s.flows.find((x) => x.id === f.flow)?.status, 'ok');
+      const node = api.trees.failures.getChildren().find((n) => n.type === 'failure' && n.failure.index === f.index)!;
+      assert.ok(node, 'the recovered failure is in the tree');
+      const item = api.trees.failures.getTreeItem(node);
+      assert.match(label(item), /^0x80070035 \(recovered\) /);
+      assert.equal((item.iconPath as vscode.ThemeIcon).id, 'warning');
+      const d = vscode.languages
+        .getDiagnostics(api.state.uriOf(f.event.file))
+        .find((x) => x.range.start.line === f.event.line - 1 && x.source === 'CMFlow');
+      assert.ok(d, 'diagnostic on the failing line');
+      assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
+      assert.match(d.message, /\(recovered: its flow completed afterwards/);
+      // The failed moves of other files, which no flow of this bundle holds, stay errors.
+      const other = s.failures.find((x) => !x.recovered && x.code === '0x80070035')!;
+      assert.ok(other);
+      const od = vscode.languages
+        .getDiagnostics(api.state.uriOf(other.event.file))
+        .find((x) => x.range.start.line === other.event.line - 1 && x.source === 'CMFlow');
+      assert.equal(od?.severity, vscode.DiagnosticSeverity.Error);
+    } finally {
+      await vscode.commands.executeCommand('cmflow.openBundle', workspace);
+    }
+  });
+
   test('a path that is not a bundle gets a clear message, not a crash', async () => {
     const result = await vscode.commands.executeCommand('cmflow.openBundle', path.join(workspace, 'no-such-folder'));
     assert.equal(result, undefined);
