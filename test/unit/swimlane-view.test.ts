@@ -412,6 +412,16 @@ describe('export', () => {
     const y = (text: string): number =>
       Number(new RegExp(`<text x="[\\d.]+" y="([\\d.]+)"[^>]*>${text}</text>`).exec(near)?.[1]);
     expect(y('upstream cause')).toBeGreaterThan(y('failure') + 14);
+    // A failure its flow went on past says so, in the warning's colour rather than the error's.
+    const base = chain([1, 3], [100, 300]);
+    const recovered = exportSvg({ ...base, draw: { ...base.draw, chainRecovered: true } });
+    expect(recovered).toContain('>failure · recovered</text>');
+    expect(recovered).not.toContain('>failure</text>');
+    const diamonds = (svg: string, fill: string): number =>
+      (svg.match(new RegExp(`<path d="M[\\d.]+ [\\d.]+(?:L[\\d.]+ [\\d.]+){3}Z" fill="${fill}"`, 'g')) ?? []).length;
+    // The chain's own diamond turns; the scene's marks keep the flags their records have.
+    expect(diamonds(recovered, '#cca700')).toBe(1);
+    expect(diamonds(recovered, '#f14c4c')).toBe(diamonds(exportSvg(base), '#f14c4c') - 1);
   });
 
   it('escapes every label: names from the logs are hostile', () => {

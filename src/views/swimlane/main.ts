@@ -650,6 +650,7 @@ class SwimlaneApp {
       highlight: this.highlight?.data,
       highlightRows: this.highlightRows,
       chain: this.highlight?.kind === 'chain',
+      chainRecovered: this.highlight?.kind === 'chain' && this.init?.failures[this.highlight.index]?.recovered === true,
       selected: this.selected,
       hovered: this.hovered,
       gridTimes: ticks(this.view, offset, Math.max(2, Math.floor(this.plotWidth / 110))).map((t) => t.time),
@@ -1079,7 +1080,7 @@ class SwimlaneApp {
         this.zoomToHighlight();
       }
       this.status(
-        `Failure ${f.code ?? f.type} at ${f.where}: ${f.meaning} — upstream cause and ${Math.max(0, reply.highlight.rows.length - 2)} steps between lit up`,
+        `Failure ${f.code ?? f.type} at ${f.where}${f.recovered ? ' (recovered: its flow completed afterwards)' : ''}: ${f.meaning} — upstream cause and ${Math.max(0, reply.highlight.rows.length - 2)} steps between lit up`,
       );
     } catch (e) {
       this.status(`Failure ${index}: ${(e as Error).message}`);

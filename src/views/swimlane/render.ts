@@ -75,6 +75,8 @@ export interface DrawInput {
   readonly highlightRows: ReadonlySet<number>;
   /** The highlight is a failure chain: label its cause and failure. */
   readonly chain: boolean;
+  /** That failure's flow went on to complete: its mark is a warning's. */
+  readonly chainRecovered?: boolean;
   readonly selected: { readonly row: number; readonly time: number; readonly lane: number } | undefined;
   readonly hovered: number;
   /** Grid lines (UTC ms). */
@@ -292,8 +294,10 @@ export function drawSwimlanes(ctx: Canvas2D, d: DrawInput): ArrowHit[] {
         }
       }
       if (f) {
-        diamond(ctx, f.x, f.y, 8, theme.severity[2], theme.background);
-        label(ctx, own ? 'failure · its own upstream cause' : 'failure', f.x, f.y - 7, theme, width);
+        const recovered = d.chainRecovered === true;
+        diamond(ctx, f.x, f.y, 8, theme.severity[recovered ? 1 : 2], theme.background);
+        const what = recovered ? 'failure · recovered' : 'failure';
+        label(ctx, own ? `${what} · its own upstream cause` : what, f.x, f.y - 7, theme, width);
       }
     }
   }
