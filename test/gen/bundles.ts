@@ -761,6 +761,75 @@ const syncFailedNoPolicy: BundleDefinition = {
   },
 };
 
+/** What differs between the two MPFDM outage samples; everything else (timeline, noise, MPs) is shared. */
+interface MpfdmOutage {
+  readonly biasMinutes: number;
+  readonly zone: string;
+  readonly mpSkewMs: number;
+  readonly client: { readonly name: string; readonly ip: string; readonly skewMs: number };
+  readonly contentVersion: number;
+  /** Updates the scan reports, and how many of them are missing. */
+  readonly updates: readonly [number, number];
+  readonly end: string;
+  /** When the share comes back (the bundle's end if it never does). */
+  readonly outageEnd: string;
+  readonly recovers: boolean;
+  readonly outcome: string;
+  readonly failure: Pick<FailureSpec, 'id' | 'summary' | 'recovered'>;
+}
+
+/**
+ * A client scans and forwards its state messages during an MPFDM outage (§6.13): MPFDM cannot reach the site
+ * server's share from 18:16 and retries every minute, until the share comes back or the bundle ends.
+ */
+function mpfdmOutageBundle(name: string, o: MpfdmOutage): BuiltBundle {
+  const { w, sink } = newWorld(name);
+  site(w, o.biasMinutes, 0, o.zone);
+  const m = mp(w, o.biasMinutes, o.mpSkewMs, o.zone);
+  const c = w.client({ ...o.client, biasMinutes: o.biasMinutes, zone: o.zone }, m);
+  const peers = w.addPeers(8, '10.1.22');
+  const us = w.rng.guid();
+  const cv = o.contentVersion;
+  const start = at('2025-02-11T18:00:00Z');
+  const end = at(o.end);
+  clientBoot(w, c, start + 25_000);
+  const cycle = scanCycle(w, c, at('2025-02-11T18:19:37Z'), {
+    updateSource: us,
+    contentVersion: cv,
+    updates: makeUpdates(w, o.updates[0], o.updates[1], '2025-02'),
+    trigger: 'deployment',
+    sourceMode: 'existing',
+    markPrefix: 'flow',
+    forwardAfterMs: 3 * MIN + 30_000,
+  });
+  clientNoise(w, c, start, end);
+  mpNoise(w, m, peers, start, end, { updateSource: us, contentVersion: cv, relays: true, density: 1.5 });
+  siteNoise(w, start, end);
+  runFileDispatch(w, m, {
+    from: at('2025-02-11T18:16:00Z'),
+    to: at(o.outageEnd),
+    recovers: o.recovers,
+    causeMark: 'mpfdm.cause',
+  });
+  runStateSystem(w);
+  return {
+    world: w,
+    sink,
+    flows: [{ ...cycle.flow, outcome: o.outcome }],
+    failures: [
+      {
+        ...o.failure,
+        errorCode: '0x00000035',
+        errorText: 'error 53',
+        chain: [
+          { mark: 'mpfdm.cause', phrase: 'The operating system reported error 53: The network path was not found.' },
+          { mark: 'flow.smx.moveFailed', phrase: 'Failed to move file C:\\SMS\\MP\\OUTBOXES\\statemsg.box\\' },
+        ],
+      },
+    ],
+  };
+}
+
 const mpfdmStuck: BundleDefinition = {
   name: 'statemsg-stuck-mpfdm',
   title: 'State messages stuck on the MP: MPFDM cannot reach the site server',
@@ -769,50 +838,22 @@ const mpfdmStuck: BundleDefinition = {
     'reach \\\\PS1SITE.CONTOSO.COM\\SMS_PS1 (error 53, network path not found) and retries every minute. ' +
     'StateSys.log processes the files that arrived before the outage and nothing after it.',
   build() {
-    const { w, sink } = newWorld(this.name);
-    site(w, 300, 0, 'US Eastern (EST, UTC-5)');
-    const m = mp(w, 300, -4_000, 'US Eastern (EST, UTC-5)');
-    const c = w.client(
-      { name: 'PS1WIN10X64', ip: '10.1.20.37', biasMinutes: 300, skewMs: 15_000, zone: 'US Eastern (EST, UTC-5)' },
-      m,
-    );
-    const peers = w.addPeers(8, '10.1.22');
-    const us = w.rng.guid();
-    const cv = 47;
-    const start = at('2025-02-11T18:00:00Z');
-    const end = at('2025-02-11T18:44:00Z');
-    clientBoot(w, c, start + 25_000);
-    const cycle = scanCycle(w, c, at('2025-02-11T18:19:37Z'), {
-      updateSource: us,
-      contentVersion: cv,
-      updates: makeUpdates(w, 4, 2, '2025-02'),
-      trigger: 'deployment',
-      sourceMode: 'existing',
-      markPrefix: 'flow',
-      forwardAfterMs: 3 * MIN + 30_000,
+    return mpfdmOutageBundle(this.name, {
+      biasMinutes: 300,
+      zone: 'US Eastern (EST, UTC-5)',
+      mpSkewMs: -4_000,
+      client: { name: 'PS1WIN10X64', ip: '10.1.20.37', skewMs: 15_000 },
+      contentVersion: 47,
+      updates: [4, 2],
+      end: '2025-02-11T18:44:00Z',
+      outageEnd: '2025-02-11T18:44:00Z',
+      recovers: false,
+      outcome: 'scan completed, state messages stuck in the MP outbox (MPFDM error 53)',
+      failure: {
+        id: 'mpfdm-cannot-reach-site',
+        summary: 'MPFDM cannot move state messages to the site server: error 53, the network path was not found',
+      },
     });
-    clientNoise(w, c, start, end);
-    mpNoise(w, m, peers, start, end, { updateSource: us, contentVersion: cv, relays: true, density: 1.5 });
-    siteNoise(w, start, end);
-    runFileDispatch(w, m, { from: at('2025-02-11T18:16:00Z'), to: end, recovers: false, causeMark: 'mpfdm.cause' });
-    runStateSystem(w);
-    return {
-      world: w,
-      sink,
-      flows: [{ ...cycle.flow, outcome: 'scan completed, state messages stuck in the MP outbox (MPFDM error 53)' }],
-      failures: [
-        {
-          id: 'mpfdm-cannot-reach-site',
-          summary: 'MPFDM cannot move state messages to the site server: error 53, the network path was not found',
-          errorCode: '0x00000035',
-          errorText: 'error 53',
-          chain: [
-            { mark: 'mpfdm.cause', phrase: 'The operating system reported error 53: The network path was not found.' },
-            { mark: 'flow.smx.moveFailed', phrase: 'Failed to move file C:\\SMS\\MP\\OUTBOXES\\statemsg.box\\' },
-          ],
-        },
-      ],
-    };
   },
 };
 
@@ -825,61 +866,23 @@ const mpfdmDelayed: BundleDefinition = {
     "backlog, the relay's SMX file with it, and StateSys processes them. The flow completes, late; the failed moves " +
     'are reported as recovered.',
   build() {
-    const { w, sink } = newWorld(this.name);
-    site(w, 360, 0, 'US Central (CST, UTC-6)');
-    const m = mp(w, 360, 2_500, 'US Central (CST, UTC-6)');
-    const c = w.client(
-      { name: 'PS1WIN11X64', ip: '10.1.20.52', biasMinutes: 360, skewMs: -9_000, zone: 'US Central (CST, UTC-6)' },
-      m,
-    );
-    const peers = w.addPeers(8, '10.1.22');
-    const us = w.rng.guid();
-    const cv = 52;
-    const start = at('2025-02-11T18:00:00Z');
-    const end = at('2025-02-11T18:50:00Z');
-    clientBoot(w, c, start + 25_000);
-    const cycle = scanCycle(w, c, at('2025-02-11T18:19:37Z'), {
-      updateSource: us,
-      contentVersion: cv,
-      updates: makeUpdates(w, 5, 2, '2025-02'),
-      trigger: 'deployment',
-      sourceMode: 'existing',
-      markPrefix: 'flow',
-      forwardAfterMs: 3 * MIN + 30_000,
-    });
-    clientNoise(w, c, start, end);
-    mpNoise(w, m, peers, start, end, { updateSource: us, contentVersion: cv, relays: true, density: 1.5 });
-    siteNoise(w, start, end);
-    runFileDispatch(w, m, {
-      from: at('2025-02-11T18:16:00Z'),
-      to: at('2025-02-11T18:34:00Z'),
+    return mpfdmOutageBundle(this.name, {
+      biasMinutes: 360,
+      zone: 'US Central (CST, UTC-6)',
+      mpSkewMs: 2_500,
+      client: { name: 'PS1WIN11X64', ip: '10.1.20.52', skewMs: -9_000 },
+      contentVersion: 52,
+      updates: [5, 2],
+      end: '2025-02-11T18:50:00Z',
+      outageEnd: '2025-02-11T18:34:00Z',
       recovers: true,
-      causeMark: 'mpfdm.cause',
+      outcome: 'scan completed; state messages reached the site after MPFDM could move them again (error 53 first)',
+      failure: {
+        id: 'mpfdm-outage-recovered',
+        summary: 'MPFDM could not move the state messages to the site server (error 53) until the share came back',
+        recovered: true,
+      },
     });
-    runStateSystem(w);
-    return {
-      world: w,
-      sink,
-      flows: [
-        {
-          ...cycle.flow,
-          outcome: 'scan completed; state messages reached the site after MPFDM could move them again (error 53 first)',
-        },
-      ],
-      failures: [
-        {
-          id: 'mpfdm-outage-recovered',
-          summary: 'MPFDM could not move the state messages to the site server (error 53) until the share came back',
-          errorCode: '0x00000035',
-          errorText: 'error 53',
-          recovered: true,
-          chain: [
-            { mark: 'mpfdm.cause', phrase: 'The operating system reported error 53: The network path was not found.' },
-            { mark: 'flow.smx.moveFailed', phrase: 'Failed to move file C:\\SMS\\MP\\OUTBOXES\\statemsg.box\\' },
-          ],
-        },
-      ],
-    };
   },
 };
 
