@@ -14,6 +14,7 @@ import type { TimelineStore } from '../../src/correlate/store.ts';
 import { openBundle } from '../../src/parsers/bundle.ts';
 import type { Bundle } from '../../src/parsers/bundle.ts';
 import { SwimlaneData } from '../../src/views/swimlane/host.ts';
+import { failureChoices } from '../../src/views/swimlane/pickers.ts';
 import type { HostToWebview } from '../../src/views/swimlane/protocol.ts';
 import { PROTOCOL_VERSION } from '../../src/views/swimlane/protocol.ts';
 
@@ -361,6 +362,32 @@ describe('host side of the protocol', () => {
       line: e.line,
       diskPath: join(ROOT, 'samples/logs/wsus-unreachable-2ee2', e.file),
     });
+  });
+
+  it('groups the failures for the picker when they are too many to list, as the Failures tree does', async () => {
+    const { store } = await load('interleaved-scans');
+    const alone = new SwimlaneData(store).init();
+    expect(alone.failureGroups).toBeUndefined();
+    expect(failureChoices(alone)).toHaveLength(store.failures.length + 1);
+    const init = new SwimlaneData(store, { failureChoices: 1 }).init();
+    const groups = init.failureGroups!;
+    // Three clients fail to refresh the site signing certificate alike: one story, five times on three hosts.
+    const cert = groups.find((g) => g.name === '0x87D00215')!;
+    expect(cert).toMatchObject({ count: 5, hosts: 3, inFlow: false, recovered: false, file: 'LocationServices.log' });
+    expect(groups.length).toBe(store.failures.length - 2);
+    expect(groups.reduce((n, g) => n + g.count, 0)).toBe(store.failures.reduce((n, f) => n + f.occurrences, 0));
+    const choices = failureChoices(init);
+    expect(choices[0]!.label).toBe(`Failures (${store.failures.length} in ${groups.length} groups; N/P for each)`);
+    expect(choices).toContainEqual({
+      value: String(cert.first),
+      label: '×5 0x87D00215 — LocationServices.log on 3 hosts (outside flows)',
+    });
+    // A recovered group says so.
+    const named = failureChoices({
+      failures: init.failures,
+      failureGroups: [{ ...cert, recovered: true, inFlow: true }],
+    });
+    expect(named[1]!.label).toBe('×5 0x87D00215 — LocationServices.log on 3 hosts (recovered)');
   });
 
   it('refuses malformed requests with an error reply, and a webview of another protocol version', async () => {

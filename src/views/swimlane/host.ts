@@ -3,11 +3,21 @@
 // messages (see the glue contract in protocol.ts). Runs in Node (the extension host, the browser tests'
 // bridge, the benchmark); never bundled into the page. No `vscode` import.
 
+import { groupFailures, occurrences } from '../../correlate/failure-groups.ts';
 import { LaneIndex } from '../../correlate/lanes.ts';
+import type { TimelineEvent } from '../../correlate/model.ts';
+import { headline } from '../../parsers/messages/values.ts';
 import type { TimelineStore } from '../../correlate/store.ts';
 import type { BundleFile } from '../../parsers/bundle.ts';
-import { PROTOCOL_VERSION, parseWebviewMessage, requestId } from './protocol.ts';
-import type { HostToWebview, InitMessage, RecordDetail, TimeZoneMode, WebviewToHost } from './protocol.ts';
+import { FAILURE_CHOICES, PROTOCOL_VERSION, parseWebviewMessage, requestId } from './protocol.ts';
+import type {
+  FailureGroupInfo,
+  HostToWebview,
+  InitMessage,
+  RecordDetail,
+  TimeZoneMode,
+  WebviewToHost,
+} from './protocol.ts';
 
 /** Where `reveal` asks the editor to go. */
 export interface RevealTarget {
@@ -41,6 +51,8 @@ export interface SwimlaneDataOptions {
   readonly overviewBins?: number;
   /** Time a window may spend reading text for a text filter before it answers in part. */
   readonly textBudgetMs?: number;
+  /** Failures the picker lists one by one before it lists groups (FAILURE_CHOICES). */
+  readonly failureChoices?: number;
 }
 
 type FocusMessage = Extract<HostToWebview, { type: 'focusFlow' | 'focusFailure' | 'focusEvent' }>;
@@ -85,10 +97,49 @@ export class SwimlaneData {
         status: ix.flows.map((f) => (f.status === 'ok' ? 0 : f.status === 'failed' ? 1 : 2)),
       },
       failures: ix.failures,
+      ...(ix.failures.length > (this.options.failureChoices ?? FAILURE_CHOICES) && {
+        failureGroups: this.failureGroups(),
+      }),
       overview: ix.overview(this.options.overviewBins ?? 600),
       timeZone,
       eventCount: this.store.eventCount,
     };
+  }
+
+  /**
+   * The failures grouped by story, for a picker that cannot list them all. Reads the text of each record a
+   * failure cites once (the wording decides the group): 439 failures at 100 MB.
+   */
+  private failureGroups(): FailureGroupInfo[] {
+    const ix = this.index;
+    const read = new Map<number, TimelineEvent>();
+    const at = (row: number): TimelineEvent => {
+      let e = read.get(row);
+      if (e === undefined) {
+        e = this.store.event(row, 'text');
+        read.set(row, e);
+      }
+      return e;
+    };
+    const items = this.store.failures.map((f, index) => ({ ...f, index }));
+    const { inFlows, others } = groupFailures(
+      items,
+      (f) => at(f.upstreamCause),
+      (f) => at(f.event),
+    );
+    return [...inFlows, ...others].map((group) => {
+      const first = group[0]!;
+      const cited = at(first.flow === undefined ? first.event : first.upstreamCause);
+      return {
+        first: first.index,
+        count: occurrences(group),
+        hosts: new Set(group.map((f) => ix.lanes[ix.laneOf[f.event]!]!.host)).size,
+        name: first.code ?? headline(first.meaning, 60),
+        recovered: first.recovered,
+        inFlow: first.flow !== undefined,
+        file: cited.file.slice(cited.file.lastIndexOf('/') + 1),
+      };
+    });
   }
 
   /** Answers one message from the webview; undefined for messages that need no reply. */

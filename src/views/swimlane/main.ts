@@ -11,6 +11,7 @@ import { expandHosts, layoutLanes, moveHost, moveLane, restoreLaneView, rowAt, r
 import type { Layout, LaneView } from './layout.ts';
 import { Overview } from './overview.ts';
 import { EVIDENCE_NAMES, PROTOCOL_VERSION, SEVERITY_NAMES } from './protocol.ts';
+import { failureChoices } from './pickers.ts';
 import type {
   FlowSummariesReply,
   Highlight,
@@ -54,8 +55,6 @@ const STATE_VERSION = 1;
 const ROW_MARGIN = 12;
 /** Flows listed in the flow picker: failed ones first, then those in view. */
 const FLOW_CHOICES = 100;
-/** Failures listed in the failure picker (in the timeline's order: those in flows first); N/P visit all. */
-const FAILURE_CHOICES = 100;
 
 interface SavedState {
   readonly v: number;
@@ -267,23 +266,7 @@ class SwimlaneApp {
     });
     const tb = this.toolbar;
     this.flowChoices = '';
-    tb.setChoices(
-      'failure',
-      [
-        {
-          value: '-1',
-          label:
-            init.failures.length > FAILURE_CHOICES
-              ? `Failures (${init.failures.length}; first ${FAILURE_CHOICES} here, N/P for all)`
-              : `Failures (${init.failures.length})`,
-        },
-        ...init.failures.slice(0, FAILURE_CHOICES).map((f, i) => ({
-          value: String(i),
-          label: `${f.code ?? f.type} — ${f.where.split('/').pop() ?? f.where}${f.occurrences > 1 ? ` ×${f.occurrences}` : ''}${f.recovered ? ' (recovered)' : ''}`,
-        })),
-      ],
-      '-1',
-    );
+    tb.setChoices('failure', failureChoices(init), '-1');
     tb.setChoices(
       'host',
       [{ value: '-1', label: 'All hosts' }, ...init.hosts.map((h, i) => ({ value: String(i), label: h.name }))],

@@ -59,6 +59,28 @@ export { MarkFlag } from '../../correlate/lanes.ts';
 /** Bumped on any incompatible change; the webview shows an error instead of guessing. */
 export const PROTOCOL_VERSION = 1;
 
+/** Failures the failure picker lists one by one; past that it lists them in groups (`failureGroups`). */
+export const FAILURE_CHOICES = 100;
+
+/**
+ * Failures that tell one story, as the Failures tree and the CLI group them (correlate/failure-groups.ts):
+ * what failed, whether its flow recovered, and the file and wording of its upstream cause (of its own
+ * record outside flows). The picker lists these when the failures are too many to list.
+ */
+export interface FailureGroupInfo {
+  /** Index into the failures of the group's first failure, which the picker shows. */
+  readonly first: number;
+  /** Failures in the group, counting folded repeats. */
+  readonly count: number;
+  readonly hosts: number;
+  /** What failed: the code, or the start of the meaning when there is none. */
+  readonly name: string;
+  readonly recovered: boolean;
+  readonly inFlow: boolean;
+  /** File name of the upstream cause (in flows) or of the failure's own record (outside them). */
+  readonly file: string;
+}
+
 export const EVIDENCE_NAMES = ['id', 'derived', 'time'] as const;
 export const SEVERITY_NAMES = ['info', 'warning', 'error'] as const;
 
@@ -208,6 +230,8 @@ export interface InitMessage {
   readonly end: number;
   readonly flows: FlowTable;
   readonly failures: FailureInfo[];
+  /** Only when there are more failures than FAILURE_CHOICES; largest groups first. */
+  readonly failureGroups?: FailureGroupInfo[];
   readonly overview: OverviewBins;
   readonly timeZone: TimeZoneMode;
   readonly eventCount: number;
