@@ -141,8 +141,11 @@ export function summaryText(t: Timeline, limit = 10): string {
       t.flows.filter((f) => f.status !== 'ok'),
       (f) => `${f.status}\u0000${withoutHost(f.summary, f.host)}`,
     );
+    // Flows that completed after failures (recovered) are ok, but not the same as ok throughout.
+    const late = new Set(t.failures.filter((f) => f.recovered).map((f) => f.flow)).size;
+    const ok = late > 0 ? `${count('ok')} ok (${late} after failures)` : `${count('ok')} ok`;
     lines.push(
-      `Flows (${t.flows.length}: ${count('ok')} ok, ${count('failed')} failed, ${count('incomplete')} incomplete)` +
+      `Flows (${t.flows.length}: ${ok}, ${count('failed')} failed, ${count('incomplete')} incomplete)` +
         (open.length > 0 ? ', those that did not complete:' : ''),
     );
     for (const group of open.slice(0, LISTED)) {

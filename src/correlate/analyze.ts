@@ -11,7 +11,7 @@ import { alignDecodedLogs, fileClockBasis } from './file-clocks.ts';
 import type { FileClock } from './file-clocks.ts';
 import { DEFAULT_TIMEOUTS, findFailures, isProblem } from './failures.ts';
 import type { IisIndex } from './iis-index.ts';
-import type { FailureResult, TimeoutWindows } from './failures.ts';
+import type { FailureResult, Recovery, TimeoutWindows } from './failures.ts';
 import type { FlowStatus, Timeline } from './model.ts';
 import { buildScanFlows } from './scan-flow.ts';
 import { SkewModel } from './skew.ts';
@@ -281,7 +281,7 @@ class Output {
         kind: f.kind,
         keys: f.keys,
         status,
-        summary: summarize(f, list, status, found.recovered.get(f.id) ?? 0),
+        summary: summarize(f, list, status, found.recovered.get(f.id)),
         host: f.host,
         events: this.rows.of(list, row),
       });
@@ -386,9 +386,28 @@ function linkIisRequests(ws: Workspace, iis: IisIndex): void {
   }
 }
 
-function summarize(flow: FlowDraft, events: readonly CollectedEvent[], status: FlowStatus, recovered: number): string {
+/** A delay as a person says it: seconds under a minute, minutes under an hour, then hours and minutes. */
+export function roughly(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) {
+    return `${s} s`;
+  }
+  const min = Math.round(ms / 60_000);
+  return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`;
+}
+
+function summarize(
+  flow: FlowDraft,
+  events: readonly CollectedEvent[],
+  status: FlowStatus,
+  recovered: Recovery | undefined,
+): string {
   const k = flow.keys;
-  const past = recovered === 0 ? '' : recovered === 1 ? ' after a failure' : ` after ${recovered} failures`;
+  const past =
+    recovered === undefined
+      ? ''
+      : `${recovered.failures === 1 ? ' after a failure' : ` after ${recovered.failures} failures`}, ` +
+        `${roughly(recovered.lateMs)} after the trouble began`;
   const outcome =
     status === 'ok' ? `completed${past}` : status === 'failed' ? 'FAILED' : 'did not complete in these logs';
   switch (flow.kind) {

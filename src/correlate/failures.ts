@@ -89,11 +89,19 @@ interface Incoming {
   get(e: CollectedEvent): readonly CollectedEvent[] | undefined;
 }
 
+/** How a flow that completed went on past its failures. */
+export interface Recovery {
+  /** Failures found in the flow, each marked recovered. */
+  readonly failures: number;
+  /** From its earliest problem to its last step, on the corrected clocks. */
+  readonly lateMs: number;
+}
+
 export interface FailureResult {
   readonly failures: FoundFailure[];
   readonly status: ReadonlyMap<string, FlowStatus>;
-  /** Flows that completed after failures (status ok): how many failures each went on past. */
-  readonly recovered: ReadonlyMap<string, number>;
+  /** Flows that completed after failures (status ok). */
+  readonly recovered: ReadonlyMap<string, Recovery>;
 }
 
 export function isProblem(e: CollectedEvent): boolean {
@@ -154,7 +162,7 @@ export function findFailures(
 ): FailureResult {
   const failures: FoundFailure[] = [];
   const status = new Map<string, FlowStatus>();
-  const recovered = new Map<string, number>();
+  const recovered = new Map<string, Recovery>();
   // Only problems are asked about (standalone() reports those in no flow), so only they are kept.
   const inFlow = new Set<CollectedEvent>();
   const failed: Array<{
@@ -186,6 +194,10 @@ export function findFailures(
     // next attempt, a share that came back): it was delayed, not stopped.
     const past = end !== undefined && problems.every((p) => ws.corrected(p) <= ws.corrected(end));
     status.set(flow.id, past ? 'ok' : 'failed');
+    if (past) {
+      const first = Math.min(...problems.map((p) => ws.corrected(p)));
+      recovered.set(flow.id, { failures: 0, lateMs: ws.corrected(end) - first });
+    }
     failed.push({ flow, problems, timeoutAt, recovered: past });
     for (const e of events) {
       inFailedFlow.add(e);
@@ -218,7 +230,8 @@ export function findFailures(
       const path = pathFrom(cause, symptom, parent);
       failures.push(describe(symptom, cause, compressChain(path), flow, timeoutAt.get(symptom), 1, past));
       if (past) {
-        recovered.set(flow.id, (recovered.get(flow.id) ?? 0) + 1);
+        const r = recovered.get(flow.id)!;
+        recovered.set(flow.id, { ...r, failures: r.failures + 1 });
       }
     }
   }

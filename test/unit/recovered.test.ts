@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeBundle, analyzeToStore } from '../../src/correlate/analyze.ts';
+import { analyzeBundle, analyzeToStore, roughly } from '../../src/correlate/analyze.ts';
 import { LaneIndex, MarkFlag } from '../../src/correlate/lanes.ts';
 import type { Timeline } from '../../src/correlate/model.ts';
 import { openBundle } from '../../src/parsers/bundle.ts';
@@ -48,7 +48,7 @@ describe('a relay whose file moved after a failed move', () => {
   it('completed: its flow is ok, and its summary says after what', () => {
     const flow = t.flows.find((f) => f.id === FLOW)!;
     expect(flow.status).toBe('ok');
-    expect(flow.summary).toMatch(/UQY8DBL5\.SMX: completed after a failure$/);
+    expect(flow.summary).toMatch(/UQY8DBL5\.SMX: completed after a failure, \d+ s after the trouble began$/);
   });
 
   it('still reports the failure, recovered, back to where the outage began', () => {
@@ -87,5 +87,14 @@ describe('a relay whose file never moved', () => {
     expect(failed.length).toBeGreaterThan(0);
     expect(stuck.failures.length).toBeGreaterThan(0);
     expect(stuck.failures.some((f) => f.recovered)).toBe(false);
+  });
+});
+
+describe('roughly', () => {
+  it('says a delay in the unit a person would', () => {
+    expect(roughly(28_400)).toBe('28 s');
+    expect(roughly(59_400)).toBe('59 s');
+    expect(roughly(18 * 60_000 + 20_000)).toBe('18 min');
+    expect(roughly(125 * 60_000)).toBe('2 h 5 min');
   });
 });

@@ -126,7 +126,8 @@ describe('summaryText', () => {
       '    failing:  PS1WKS0/ScanAgent.log:0  Scan failed 0\n' +
         '    outcome:  recovered: its flow went on to complete afterwards (delayed, not stopped)\n',
     );
-    const t = timeline(Array<FlowStatus>(45).fill('failed'), Array<string>(45).fill('0x80070035'));
+    const statuses = Array.from({ length: 45 }, (_, i): FlowStatus => (i < 40 ? 'ok' : 'failed'));
+    const t = timeline(statuses, Array<string>(45).fill('0x80070035'));
     const failures = t.failures.map((f, i) => ({ ...f, recovered: i < 40 }));
     const text = summaryText({ ...t, failures });
     expect(text).toContain('in 2 groups by failure and upstream cause');
@@ -135,6 +136,7 @@ describe('summaryText', () => {
       '    outcome:  recovered: their flows went on to complete afterwards (delayed, not stopped)\n',
     );
     expect(text.match(/ {4}outcome: {2}/g)).toHaveLength(1);
+    expect(text).toMatch(/^Flows \(45: 40 ok \(40 after failures\), 5 failed, 0 incomplete\)/m);
   });
 
   it('lists the flows that did not complete once for each story, however many hosts tell it', () => {
