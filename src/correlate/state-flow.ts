@@ -75,7 +75,15 @@ interface Dispatch {
    * that count (`derived`); otherwise only by coming first after it (`time`).
    */
   readonly counted: number | undefined;
+  /**
+   * Files with that count, this one among them, that MPFDM moved within ALIKE_MS of it after the relay: when
+   * more than one, the count does not tell them apart and the link says so.
+   */
+  readonly alike: number;
 }
+
+/** How close together MPFDM's moves of two files must be for their order to say nothing (one cycle). */
+const ALIKE_MS = 5 * SECOND;
 
 /**
  * MP_Relay writes an SMX file to the outbox per relay and MPFDM moves the files to the site, but neither
@@ -119,6 +127,7 @@ function assignMoves(side: StateSideIndex): Map<number, Dispatch> {
       .sort((a, b) => c.byTime(a.events[0]!, b.events[0]!));
     const firstMove = (f: OutboxFile): number => c.utc(f.events[0]!);
     const taken = new Set<OutboxFile>();
+    const contested = new Map<OutboxFile, number>();
     const relayLog = side.kindPrefix(host, 'MPRelay.');
     for (const body of relayLog.filter((i) => c.kind(i) === 'MPRelay.messageBody')) {
       const thread = c.thread(body);
@@ -146,7 +155,15 @@ function assignMoves(side: StateSideIndex): Map<number, Dispatch> {
       const file = counted ?? candidates.find((f) => f.records === undefined) ?? candidates[0];
       if (file) {
         taken.add(file);
-        out.set(done, { file, counted: counted ? messages : undefined });
+        const alikeFiles = counted
+          ? candidates.filter((f) => f.records === messages && Math.abs(firstMove(f) - firstMove(counted)) <= ALIKE_MS)
+          : [];
+        // The files an earlier relay could not tell apart stay uncertain for the relays that take them next.
+        for (const f of alikeFiles.length > 1 ? alikeFiles : []) {
+          contested.set(f, Math.max(contested.get(f) ?? 1, alikeFiles.length));
+        }
+        const alike = Math.max(alikeFiles.length, contested.get(file) ?? 1, 1);
+        out.set(done, { file, counted: counted ? messages : undefined, alike });
       }
     }
   }
@@ -284,13 +301,17 @@ function relayFlow(
   const file = assigned.file;
   const dispatch = file.events.map((i) => c.event(i));
   dispatch.forEach(add);
+  const sure = assigned.counted !== undefined && assigned.alike === 1;
   ws.link(
     c.event(relayDoneAt),
     dispatch[0]!,
-    assigned.counted === undefined ? 'time' : 'derived',
+    sure ? 'derived' : 'time',
     assigned.counted === undefined
       ? `${file.smx}: first file MPFDM moved after the relay`
-      : `${file.smx}: first file moved after the relay with ${assigned.counted} records, as many as the relay's state messages`,
+      : sure
+        ? `${file.smx}: first file moved after the relay with ${assigned.counted} records, as many as the relay's state messages`
+        : `${file.smx}: first of ${assigned.alike} files moved within ${ALIKE_MS / SECOND} s after the relay with ` +
+          `${assigned.counted} records, as many as the relay's state messages (the logs do not say which is its own)`,
     MPFDM_WINDOW,
   );
   linkOutageStart(ws, side, flow, file.events[0]!, context);

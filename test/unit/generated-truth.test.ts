@@ -155,3 +155,36 @@ describe('flows of a generated bundle with two MPs', () => {
     expect(inFlows.every((f) => status.get(f.flow!) === (f.recovered ? 'ok' : 'failed'))).toBe(true);
   });
 });
+
+describe('relays whose files the logs cannot tell apart', () => {
+  // Seed 6 has two clients whose relays MP_Relay finished 137 ms apart, each with as many state messages,
+  // and whose files MPFDM moved in the other order: nothing in the logs says which file is whose.
+  let other: Timeline;
+  let otherTruth: GeneratedBundle;
+  let otherDir: string;
+
+  beforeAll(async () => {
+    otherDir = mkdtempSync(join(tmpdir(), 'cmflow-truth-'));
+    otherTruth = await generateBundle({ outDir: otherDir, targetBytes: 16_000_000, seed: 6, mpCount: 1 });
+    other = await analyzeBundle(await openBundle(otherDir));
+  }, 120_000);
+
+  afterAll(() => rmSync(otherDir, { recursive: true, force: true }));
+
+  it('link them by time and say so, never as derived', () => {
+    const byMessage = new Map(
+      other.flows.flatMap((f) => (typeof f.keys.message === 'string' ? [[f.keys.message, f] as const] : [])),
+    );
+    const swapped = otherTruth.relays.filter((r) => byMessage.get(guid(r.messageId))?.keys.smxFile !== r.smx);
+    expect(swapped.length).toBeGreaterThan(0);
+    for (const r of swapped) {
+      const flow = byMessage.get(guid(r.messageId))!;
+      const events = new Set(flow.events);
+      const link = other.links.find((l) => events.has(l.from) && l.key.startsWith(`${String(flow.keys.smxFile)}: `))!;
+      expect(link.evidence).toBe('time');
+      expect(link.key).toMatch(
+        /^\w+\.SMX: first of \d files moved within 5 s .*\(the logs do not say which is its own\)$/,
+      );
+    }
+  });
+});
