@@ -263,12 +263,14 @@ function treeItem(node: Node, state: CmflowState): vscode.TreeItem {
       const f = node.flow;
       const item = new vscode.TreeItem(flowName(f), vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `flow:${f.id}`;
-      item.description = `${f.status} · ${f.host} · ${f.eventCount} events`;
+      item.description = `${f.recovered ? 'ok after failures' : f.status} · ${f.host} · ${f.eventCount} events`;
       const tip = new vscode.MarkdownString();
       tip.appendText(`${f.id}\n\n${f.summary}\n\n`);
       tip.appendText(`${formatTime(f.start, display, biasOf(f.host))} → ${formatTime(f.end, display, biasOf(f.host))}`);
       item.tooltip = tip;
-      item.iconPath = statusIcon(f.status);
+      item.iconPath = f.recovered
+        ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+        : statusIcon(f.status);
       item.contextValue = `flow.${f.status}`;
       return item;
     }

@@ -494,6 +494,14 @@ suite('bundles outside the workspace', () => {
       assert.ok(d, 'diagnostic on the failing line');
       assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
       assert.match(d.message, /\(recovered: its flow completed afterwards/);
+      // Its flow is ok, after failures, and says so in the Flows tree.
+      const kinds = await api.trees.flows.getChildren();
+      const relays = await api.trees.flows.getChildren(
+        kinds.find((k) => label(api.trees.flows.getTreeItem(k)) === 'State messages'),
+      );
+      const relay = api.trees.flows.getTreeItem(relays[0]!);
+      assert.match(String(relay.description), /^ok after failures · PS1WIN11X64/);
+      assert.equal((relay.iconPath as vscode.ThemeIcon).id, 'pass');
       // The failed moves of other files, which no flow of this bundle holds, stay errors.
       const other = s.failures.find((x) => !x.recovered && x.code === '0x80070035')!;
       assert.ok(other);
