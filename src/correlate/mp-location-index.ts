@@ -110,7 +110,7 @@ export class MpLocationIndex {
   }
 
   /**
-   * How much later than `times` (a client's own, in time order) the requests from its address were logged on
+   * How much later than `times` (a client's own) the requests from its address were logged on
    * other hosts, each request within `window` of one of them: one difference per such pair, in no order.
    */
   offsetsFrom(clientIp: string, client: string, times: readonly number[], window: number): number[] {
