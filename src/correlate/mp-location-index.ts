@@ -73,8 +73,9 @@ export class MpLocationIndex {
 
   /**
    * The request for this update source and version from this client address (any address if unknown),
-   * logged on another host than the client's, nearest to `t` within [t - before, t + after]: the first of
-   * the nearest in the order the requests were listed.
+   * logged on another host than the client's within [t - before, t + after], nearest to `t` plus the lead
+   * of the host that logged it (`lead`, 0 by default: how much later than the client that host logs): the
+   * first of the nearest in the order the requests were listed.
    */
   nearestRequest(
     updateSource: string | undefined,
@@ -84,6 +85,7 @@ export class MpLocationIndex {
     t: number,
     before: number,
     after: number,
+    lead: (host: string) => number = () => 0,
   ): CollectedEvent | undefined {
     const lists =
       clientIp === undefined
@@ -100,9 +102,10 @@ export class MpLocationIndex {
           continue;
         }
         const d = columns.utc(i) - t;
-        if (d >= -before && d <= after && (best < 0 || Math.abs(d) < bestDistance)) {
+        const distance = Math.abs(d - lead(columns.host(i)));
+        if (d >= -before && d <= after && (best < 0 || distance < bestDistance)) {
           best = i;
-          bestDistance = Math.abs(d);
+          bestDistance = distance;
         }
       }
     }
@@ -110,17 +113,17 @@ export class MpLocationIndex {
   }
 
   /**
-   * How much later than `times` (a client's own) the requests from its address were logged on
-   * other hosts, each request within `window` of one of them: one difference per such pair, in no order.
+   * How much later than `times` (a client's own) the requests from its address were logged on other hosts,
+   * each request within `window` of one of them: one difference per such pair, by the host that logged it.
    */
-  offsetsFrom(clientIp: string, client: string, times: readonly number[], window: number): number[] {
+  offsetsFrom(clientIp: string, client: string, times: readonly number[], window: number): Map<string, number[]> {
     const list = this.byAddress.get(clientIp) ?? [];
     const columns = this.columns;
     if (!this.sortedAddresses.has(clientIp)) {
       list.sort((a, b) => columns.utc(a) - columns.utc(b));
       this.sortedAddresses.add(clientIp);
     }
-    const out: number[] = [];
+    const out = new Map<string, number[]>();
     for (const t of times) {
       for (let k = firstIndexAt(list, t - window, (i) => columns.utc(i)); k < list.length; k++) {
         const i = list[k]!;
@@ -128,8 +131,9 @@ export class MpLocationIndex {
         if (d > window) {
           break;
         }
-        if (columns.host(i) !== client) {
-          out.push(d);
+        const host = columns.host(i);
+        if (host !== client) {
+          push(out, host, d);
         }
       }
     }

@@ -334,15 +334,16 @@ function locationRequest(
   // The MP that answered: its request body names the same update source, version and client address.
   const ip = ws.ipOf(host);
   const mpLocations = ws.mpLocations();
-  const lead = locationLead(ws, host);
+  const leads = locationLeads(ws, host);
   const mpRequest = mpLocations.nearestRequest(
     us,
     cv,
     ip,
     host,
-    outgoing.utc + lead,
-    CROSS_HOST_WINDOW + lead,
-    CROSS_HOST_WINDOW - lead,
+    outgoing.utc,
+    CROSS_HOST_WINDOW,
+    CROSS_HOST_WINDOW,
+    (mp) => leads.get(mp) ?? 0,
   );
   if (!add(mpRequest)) {
     return;
@@ -656,22 +657,26 @@ function evaluationRecords(
 const LEAD_SPREAD = 5 * SECOND;
 
 /**
- * How much later than the client logs a location message the MP logs its request: the offset that most of
- * the client's messages agree on (the densest LEAD_SPREAD among every request from its address within the
- * window of each message), or 0 when no two agree. Skew is not known while flows are built, and by the two
- * logs' own times alone, a client whose clock is a minute off and that asks its MP twice a minute had the
- * request before its own joined (9 of 218 in a generated 16 MB bundle, on 6 of its 10 clients). Clocks
- * drift far less than LEAD_SPREAD over a bundle's span.
+ * For each MP, how much later than the client logs a location message the MP logs its request: the offset
+ * that most of the client's messages agree on (the densest LEAD_SPREAD among every request from its address
+ * that MP logged within the window of each message), or 0 when no two agree. Skew is not known while flows
+ * are built, and by the two logs' own times alone, a client whose clock is a minute off and that asks its MP
+ * twice a minute had the request before its own joined (9 of 218 in a generated 16 MB bundle, on 6 of its 10
+ * clients). Each MP has its own clock, so a client that asks two MPs has a lead for each. Clocks drift far
+ * less than LEAD_SPREAD over a bundle's span.
  */
-function locationLead(ws: Workspace, host: string): number {
-  return ws.cached(`location-lead\u0000${host}`, () => {
+function locationLeads(ws: Workspace, host: string): ReadonlyMap<string, number> {
+  return ws.cached(`location-leads\u0000${host}`, () => {
     const ip = ws.ipOf(host);
+    const leads = new Map<string, number>();
     if (ip === undefined) {
-      return 0;
+      return leads;
     }
     const sends = locationSends(ws, host).map((e) => e.utc);
-    const offsets = ws.mpLocations().offsetsFrom(ip, host, sends, CROSS_HOST_WINDOW);
-    return densest(offsets, LEAD_SPREAD);
+    for (const [mp, offsets] of ws.mpLocations().offsetsFrom(ip, host, sends, CROSS_HOST_WINDOW)) {
+      leads.set(mp, densest(offsets, LEAD_SPREAD));
+    }
+    return leads;
   });
 }
 

@@ -86,6 +86,23 @@ describe('MpLocationIndex', () => {
     expect(same(index.nearestRequest(US, 12, '10.1.5.21', 'PS1WKS0001', T0 + 7_000, 30_000, 30_000))).toEqual(mp2Late);
   });
 
+  it("takes the request nearest the client's time plus the lead of the MP that logged it", () => {
+    const { index } = MpLocationIndex.split(events, isProblem);
+    const t = T0 + 1_080;
+    // By raw clocks the request at 1,000 on PS1MP01 is nearest; PS1MP02 logs 8 s later than the client.
+    const lead = (host: string): number => (host === 'PS1MP02' ? 8_000 : 4_000);
+    expect(same(index.nearestRequest(US, 12, '10.1.5.21', 'PS1WKS0001', t, 30_000, 30_000))).toEqual(mp1Early);
+    expect(same(index.nearestRequest(US, 12, '10.1.5.21', 'PS1WKS0001', t, 30_000, 30_000, lead))).toEqual(mp2Late);
+    // The window stays on the client's own time: PS1MP02's request, 7.9 s after it, is past a 5 s window.
+    expect(same(index.nearestRequest(US, 12, '10.1.5.21', 'PS1WKS0001', t, 30_000, 5_000, lead))).toEqual(mp1);
+  });
+
+  it('gives the offsets of the requests from an address, by the host that logged them', () => {
+    const { index } = MpLocationIndex.split(events, isProblem);
+    const offsets = index.offsetsFrom('10.1.5.21', 'PS1WKS0001', [T0 + 1_000, T0 + 8_000], 4_500);
+    expect(Object.fromEntries(offsets)).toEqual({ PS1MP01: [0, 4_000, -3_000], PS1MP02: [1_000] });
+  });
+
   it('finds the reply on the same thread after the request, and a problem reply as the workspace holds it', () => {
     const ws = new Workspace(events);
     const index = ws.mpLocations();
