@@ -37,6 +37,11 @@ export interface GenerateBundleOptions {
   readonly seed: number;
   /** Management points; by default one per 160 clients, at most four. */
   readonly mpCount?: number;
+  /**
+   * Every fifth client asks the next MP instead of its own in every other round (a failover, a second MP
+   * in its boundary group): its location requests and relays then go to two MPs with two clocks.
+   */
+  readonly roaming?: boolean;
 }
 
 export interface GeneratedBundle {
@@ -443,7 +448,7 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
         density: Math.max(0.2, peers.length / 12),
       });
     }
-    for (const bc of clients) {
+    for (const [index, bc] of clients.entries()) {
       const c = bc.client;
       if (!bc.booted) {
         wuServiceStart(w, c, t0 + r.int(0, 60_000), w.supUrl);
@@ -456,8 +461,16 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
         bc.updates = [...bc.updates.slice(r.int(0, 3)), ...makeUpdates(w, r.int(1, 4), 0, '2025-02')];
       }
       const begin = Math.max(t0 + r.int(3 * MIN, 40 * MIN), policyReadyAt + r.int(MIN, 5 * MIN));
-      benchCycle(w, bc, begin, drawKind(r), syncRound ? policy : undefined, us, cv, truth);
-      benchCycle(w, bc, t0 + HOUR + r.int(3 * MIN, 40 * MIN), drawKind(r), undefined, us, cv, truth);
+      const roams = opts.roaming === true && mps.length > 1 && index % 5 === 0 && round % 2 === 1;
+      // The same client, asking another MP this round (its serial numbers carried back after).
+      const away = roams ? { ...bc, client: { ...c, mp: mps[(mps.indexOf(c.mp) + 1) % mps.length]! } } : bc;
+      benchCycle(w, away, begin, drawKind(r), syncRound ? policy : undefined, us, cv, truth);
+      benchCycle(w, away, t0 + HOUR + r.int(3 * MIN, 40 * MIN), drawKind(r), undefined, us, cv, truth);
+      if (away !== bc) {
+        c.nextSerial = away.client.nextSerial;
+        bc.updates = away.updates;
+        bc.sourceKnown = away.sourceKnown;
+      }
       await sink.flushHost(c.host.name);
       if (pool.bytes + sink.pendingChars >= opts.targetBytes) {
         done = true;

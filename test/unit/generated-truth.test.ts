@@ -1,5 +1,6 @@
 // A generated bundle against what the generator knows: two management points, dozens of clients whose scans
-// and state-message relays interleave at them, every host's clock set by the generator. The analysis must
+// and state-message relays interleave at them (every fifth client asking the other MP every other round),
+// every host's clock set by the generator. The analysis must
 // recover each clock within the uncertainty it states, each scan cycle's outcome and upstream cause, and the
 // SMX file each relay went into. MP noise logs extra requests from the bundle's own clients and StateSys
 // batches mix both MPs' files: what once made estimates wrong, and what makes a join by time pick a
@@ -22,7 +23,7 @@ let truth: GeneratedBundle;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cmflow-truth-'));
-  truth = await generateBundle({ outDir: dir, targetBytes: 16_000_000, seed: 11, mpCount: 2 });
+  truth = await generateBundle({ outDir: dir, targetBytes: 16_000_000, seed: 11, mpCount: 2, roaming: true });
   t = await analyzeBundle(await openBundle(dir));
 }, 120_000);
 
@@ -103,6 +104,12 @@ describe('flows of a generated bundle with two MPs', () => {
     }
     expect(truth.scans.length).toBeGreaterThan(40);
     expect(wrong).toEqual([]);
+    // The roaming clients' scans went through both MPs.
+    const mpsOf = new Map<string, Set<unknown>>();
+    for (const f of t.flows.filter((x) => x.kind === 'scan')) {
+      mpsOf.set(f.host, (mpsOf.get(f.host) ?? new Set()).add(f.keys.mp));
+    }
+    expect([...mpsOf.values()].filter((mps) => mps.size === 2).length).toBeGreaterThanOrEqual(2);
   });
 
   it("takes every relayed state message's SMX file, and no other, to the site's processing", () => {
