@@ -1,12 +1,13 @@
 // Language features on log files: hovers that explain an error code (from the catalogue), a GUID (what it
-// identifies, how often and where it appears) and a time (UTC and the skew-corrected clock); Go to
-// Definition / Peek References on a GUID across the whole bundle; a CodeLens "Go to Upstream Cause" on
-// every failure line. GUIDs and times need the analyzed bundle; error codes work in any log.
+// identifies, how often and where it appears), an SMX file name (the one key between a relay's file on the
+// MP and its processing on the site) and a time (UTC and the skew-corrected clock); Go to Definition / Peek
+// References on a GUID or an SMX file name across the whole bundle; a CodeLens "Go to Upstream Cause" on
+// every failure line. GUIDs, SMX names and times need the analyzed bundle; error codes work in any log.
 
 import * as vscode from 'vscode';
 import { headline } from '../src/parsers/messages/values.ts';
 import { errorCodeFromText } from '../src/correlate/catalog.ts';
-import type { LineInfo, Occurrence } from '../src/service/session.ts';
+import type { LineInfo, Occurrence, OccurrenceResult } from '../src/service/session.ts';
 import type { MessageFields } from '../src/parsers/messages/fields.ts';
 import { Command } from './commands.ts';
 import { formatSkew, formatTime } from './format.ts';
@@ -21,6 +22,11 @@ export const LOG_SELECTOR: vscode.DocumentSelector = [
 ];
 
 const GUID = /\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?/;
+/** A state-message file as MP_Relay, MPFDM and StateSys name it (`TAZGYTSJ.SMX`). */
+const SMX = /\w+\.smx\b/i;
+const SMX_MEANING =
+  "A relay's state messages in one file: MP_Relay writes it to the management point's outbox, MPFDM moves it to " +
+  "the site server's statesys.box, StateSys processes it. Its name is all that ties those logs together.";
 const CODE = /0x[0-9a-fA-F]{8}\b|-\d{9,10}\b/;
 const TIME = /\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,7})?(?:[+-]\d{1,4})?/;
 
@@ -58,6 +64,24 @@ function identify(guid: string, fields: MessageFields | undefined): string | und
   return undefined;
 }
 
+/** How often and where a key appears in the bundle, its flows and where it was first seen, after `md`. */
+function whereItAppears(md: vscode.MarkdownString, found: OccurrenceResult): vscode.MarkdownString {
+  const records = new Set(found.occurrences.map((o) => `${o.file}:${o.line}`)).size;
+  const files = new Set(found.occurrences.map((o) => o.file)).size;
+  md.appendText(
+    `Appears in ${records}${found.truncated ? '+' : ''} record${records === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} of the bundle.`,
+  );
+  if (found.flows.length > 0) {
+    md.appendMarkdown('\n\n');
+    md.appendText(`Flows: ${found.flows.slice(0, 5).join(', ')}${found.flows.length > 5 ? ', …' : ''}`);
+  }
+  if (found.definition) {
+    md.appendMarkdown('\n\n');
+    md.appendText(`First seen: ${found.definition.file}:${found.definition.line}`);
+  }
+  return md;
+}
+
 function flowLabel(id: string): string {
   return id.startsWith('scan:') ? 'scan flow' : id.startsWith('state-message:') ? 'state-message flow' : 'sync flow';
 }
@@ -80,6 +104,10 @@ export class LogLanguageFeatures
     const guid = doc.getWordRangeAtPosition(pos, GUID);
     if (guid) {
       return this.guidHover(doc, guid);
+    }
+    const smx = doc.getWordRangeAtPosition(pos, SMX);
+    if (smx) {
+      return this.smxHover(doc, smx);
     }
     const time = doc.getWordRangeAtPosition(pos, TIME);
     if (time) {
@@ -116,23 +144,23 @@ export class LogLanguageFeatures
       service.request('occurrences', { needle: guid }),
       service.request('describeLine', { file, text: doc.lineAt(range.start.line).text }),
     ]);
-    const records = new Set(found.occurrences.map((o) => `${o.file}:${o.line}`)).size;
-    const files = new Set(found.occurrences.map((o) => o.file)).size;
     const what = identify(guid, line?.fields) ?? (found.flows[0] ? `key of a ${flowLabel(found.flows[0])}` : 'GUID');
     const md = new vscode.MarkdownString();
     md.appendMarkdown(`**${what}** \`{${guid.toUpperCase()}}\`\n\n`);
-    md.appendText(
-      `Appears in ${records}${found.truncated ? '+' : ''} record${records === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} of the bundle.`,
-    );
-    if (found.flows.length > 0) {
-      md.appendMarkdown('\n\n');
-      md.appendText(`Flows: ${found.flows.slice(0, 5).join(', ')}${found.flows.length > 5 ? ', …' : ''}`);
+    return new vscode.Hover(whereItAppears(md, found), range);
+  }
+
+  private async smxHover(doc: vscode.TextDocument, range: vscode.Range): Promise<vscode.Hover | undefined> {
+    if (this.state.fileOf(doc.uri) === undefined || !this.state.summary) {
+      return undefined;
     }
-    if (found.definition) {
-      md.appendMarkdown('\n\n');
-      md.appendText(`First seen: ${found.definition.file}:${found.definition.line}`);
-    }
-    return new vscode.Hover(md, range);
+    const name = doc.getText(range).toUpperCase();
+    const found = await this.state.service().request('occurrences', { needle: name });
+    const md = new vscode.MarkdownString();
+    md.appendMarkdown(`**SMX file** \`${name}\`\n\n`);
+    md.appendText(SMX_MEANING);
+    md.appendMarkdown('\n\n');
+    return new vscode.Hover(whereItAppears(md, found), range);
   }
 
   private async timeHover(doc: vscode.TextDocument, range: vscode.Range): Promise<vscode.Hover | undefined> {
@@ -167,12 +195,15 @@ export class LogLanguageFeatures
     return found?.occurrences.map((o) => this.location(o));
   }
 
+  /** Where the GUID or SMX file name at `pos` appears in the bundle. */
   private async search(doc: vscode.TextDocument, pos: vscode.Position) {
-    const range = doc.getWordRangeAtPosition(pos, GUID);
-    if (!range || !this.state.summary) {
+    if (!this.state.summary) {
       return undefined;
     }
-    return this.state.service().request('occurrences', { needle: bareGuid(doc.getText(range)) });
+    const guid = doc.getWordRangeAtPosition(pos, GUID);
+    const smx = guid ? undefined : doc.getWordRangeAtPosition(pos, SMX);
+    const needle = guid ? bareGuid(doc.getText(guid)) : smx ? doc.getText(smx).toUpperCase() : undefined;
+    return needle === undefined ? undefined : this.state.service().request('occurrences', { needle });
   }
 
   private location(o: Occurrence): vscode.Location {

@@ -300,6 +300,34 @@ suite('hovers, definitions and references', () => {
     const refDoc = await vscode.workspace.openTextDocument(ref.uri);
     assert.match(refDoc.getText(ref.range).toLowerCase(), /^[0-9a-f]{8}-/);
   });
+
+  test('an SMX file name says what it is and goes from StateSys to the MPFDM move', async () => {
+    const doc = await open('PS1SITE/Microsoft Configuration Manager/Logs/StateSys.log');
+    const pos = find(doc, /Processing file: RT6RYHYK\.SMX/);
+    const at = new vscode.Position(pos.line, doc.lineAt(pos.line).text.indexOf('RT6RYHYK') + 3);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at);
+    const all = hovers.map(text).join('\n');
+    assert.match(all, /SMX file/);
+    assert.match(all, /MPFDM moves it/);
+    assert.match(all, /Appears in \d+ records in 2 files/);
+    assert.match(all, /Flows: state-message:/);
+    const defs = await vscode.commands.executeCommand<vscode.Location[]>(
+      'vscode.executeDefinitionProvider',
+      doc.uri,
+      at,
+    );
+    assert.equal(defs.length, 1);
+    assert.equal(api.state.fileOf(defs[0]!.uri), 'PS1MP01/SMS/Logs/MPFDM.log');
+    const refs = await vscode.commands.executeCommand<vscode.Location[]>(
+      'vscode.executeReferenceProvider',
+      doc.uri,
+      at,
+    );
+    assert.deepEqual([...new Set(refs.map((r) => api.state.fileOf(r.uri)))].sort(), [
+      'PS1MP01/SMS/Logs/MPFDM.log',
+      'PS1SITE/Microsoft Configuration Manager/Logs/StateSys.log',
+    ]);
+  });
 });
 
 suite('log files', () => {
