@@ -91,6 +91,9 @@ describe.each(SAMPLES)('swimlane of %s', (name) => {
         const f = init.failures[0]!;
         const status = await page.locator('#status-text').textContent();
         expect(status).toContain(f.where);
+        // statemsg-delayed-mpfdm's first failure is one its flow went on past.
+        expect(status?.includes('(recovered: its flow completed afterwards)')).toBe(f.recovered);
+        expect(f.recovered).toBe(name === 'statemsg-delayed-mpfdm');
         // The view now spans the chain, from the cause to the failure.
         const chain = data.index.chainHighlight(0)!;
         expect(chain.rows[0]).toBe(f.causeRow);

@@ -916,7 +916,7 @@ class SwimlaneApp {
     }
     const failure = detail.failure >= 0 ? init.failures[detail.failure] : undefined;
     const hint = failure
-      ? `Failure${failure.code ? ` ${failure.code}` : ''}: ${failure.meaning} — press C for its upstream cause`
+      ? `Failure${failure.code ? ` ${failure.code}` : ''}${failure.recovered ? ' (recovered: its flow completed afterwards)' : ''}: ${failure.meaning} — press C for its upstream cause`
       : detail.flow >= 0
         ? `Flow: ${detail.flowSummary} — double-click to light it up`
         : undefined;
