@@ -489,6 +489,10 @@ describe('timelineToHtml', () => {
       '<article class="failure" id="failure-2">',
     ]);
     expect(page).toContain('<dt>outcome</dt><dd>its flow went on to complete afterwards');
+    // Its flow reads ok, after failures, in the flows table; no flow says so in the report without them.
+    expect(page).toContain(`<span class="status status-${timeline.flows.find((f) => f.id === failure.flow)!.status}">`);
+    expect(page).toContain('<br><span class="muted">after failures</span>');
+    expect(doc).not.toContain('after failures');
     expect(page).toContain('<h3><span class="sev sev-warning">0x80240438</span>');
     // Recovered and not are two stories in the glance table, the one that stopped its flow first.
     const rows = page.match(/<tr><td class="num">.*?<\/tr>/gs) ?? [];
