@@ -142,7 +142,7 @@ export function summaryText(t: Timeline, limit = 10): string {
       (f) => `${f.status}\u0000${withoutHost(f.summary, f.host)}`,
     );
     // Flows that completed after failures (recovered) are ok, but not the same as ok throughout.
-    const late = new Set(t.failures.filter((f) => f.recovered).map((f) => f.flow)).size;
+    const late = t.flows.filter((f) => f.recovered).length;
     const ok = late > 0 ? `${count('ok')} ok (${late} after failures)` : `${count('ok')} ok`;
     lines.push(
       `Flows (${t.flows.length}: ${ok}, ${count('failed')} failed, ${count('incomplete')} incomplete)` +

@@ -21,6 +21,7 @@ import { buildSyncFlows, linkSyncToScans } from './sync-flow.ts';
 import { TimelineStore } from './store.ts';
 import type { StoredFailure } from './store.ts';
 import { RecordReader } from '../parsers/reread.ts';
+import { hoursAndMinutes } from '../parsers/time.ts';
 import type { FlowDraft, WorkspaceLink } from './workspace.ts';
 import { Workspace } from './workspace.ts';
 
@@ -281,6 +282,7 @@ class Output {
         kind: f.kind,
         keys: f.keys,
         status,
+        recovered: found.recovered.has(f.id),
         summary: summarize(f, list, status, found.recovered.get(f.id)),
         host: f.host,
         events: this.rows.of(list, row),
@@ -386,14 +388,10 @@ function linkIisRequests(ws: Workspace, iis: IisIndex): void {
   }
 }
 
-/** A delay as a person says it: seconds under a minute, minutes under an hour, then hours and minutes. */
+/** A delay as a person says it: seconds under a minute, then minutes, or hours and minutes. */
 export function roughly(ms: number): string {
   const s = Math.round(ms / 1000);
-  if (s < 60) {
-    return `${s} s`;
-  }
-  const min = Math.round(ms / 60_000);
-  return min < 60 ? `${min} min` : `${Math.floor(min / 60)} h ${min % 60} min`;
+  return s < 60 ? `${s} s` : hoursAndMinutes(Math.round(ms / 60_000));
 }
 
 function summarize(

@@ -717,8 +717,6 @@ function* flowsSection(r: Report): Generator<SafeHtml> {
 <tbody>
 `;
   const partial = r.eventsInBundle > r.t.events.length;
-  // Flows that completed after failures: ok, but not ok throughout.
-  const recovered = new Set(r.t.failures.filter((f) => f.recovered).map((f) => f.flow));
   for (const [i, f] of r.t.flows.entries()) {
     // A report that holds only some events lists a flow's events only when it holds all of them.
     const listed = !partial || f.events.every((id) => r.events.has(id));
@@ -735,7 +733,7 @@ function* flowsSection(r: Report): Generator<SafeHtml> {
 ${r.eventsInBundle} events; the JSON and CSV exports hold every event.</p>`;
     yield markup`<tr id="flow-${i}"><td>${f.kind}<br><span class="muted mono">${f.id}</span></td>\
 <td><span class="status status-${f.status}">${f.status}</span>\
-${recovered.has(f.id) ? markup`<br><span class="muted">after failures</span>` : ''}</td><td>${f.summary}</td><td>${f.host}</td>\
+${f.recovered ? markup`<br><span class="muted">after failures</span>` : ''}</td><td>${f.summary}</td><td>${f.host}</td>\
 <td class="time">${timeCell(first)}</td><td class="time">${timeCell(last)}</td><td class="num">${f.events.length}</td></tr>
 <tr class="flow-events"><td colspan="7"><details><summary>events of ${f.id}</summary>\
 ${items}</details></td></tr>

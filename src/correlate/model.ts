@@ -98,6 +98,8 @@ export interface TimelineFlow {
   /** The identifiers that define the flow, normalised. */
   readonly keys: Readonly<Record<string, string | number | readonly string[]>>;
   readonly status: FlowStatus;
+  /** Ok, but after failures: each of its failures is marked recovered. */
+  readonly recovered: boolean;
   /** One line a person can read: what happened to this flow. */
   readonly summary: string;
   readonly host: string;

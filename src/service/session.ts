@@ -63,8 +63,6 @@ export interface FlowRef extends Omit<StoredFlow, 'events'> {
   readonly eventCount: number;
   readonly start: number;
   readonly end: number;
-  /** Ok, but after failures (each of them recovered). */
-  readonly recovered: boolean;
 }
 
 export interface FailureRef {
@@ -547,7 +545,6 @@ export class AnalysisSession {
 function summarize(bundle: Bundle, analyzed: AnalyzedBundle, bytes: number, elapsedMs: number): BundleSummary {
   const store = analyzed.timeline;
   const ref = (row: number): EventRef => eventRef(analyzed, row);
-  const recovered = new Set(store.failures.filter((f) => f.recovered).map((f) => f.flow));
   return {
     bundle: store.bundle,
     source: bundle.source,
@@ -560,7 +557,6 @@ function summarize(bundle: Bundle, analyzed: AnalyzedBundle, bytes: number, elap
       eventCount: events.length,
       start: events.length > 0 ? store.eventTime(events[0]!) : Number.NaN,
       end: events.length > 0 ? store.eventTime(events[events.length - 1]!) : Number.NaN,
-      recovered: recovered.has(f.id),
     })),
     failures: store.failures.map((f, index) => ({
       index,

@@ -151,6 +151,7 @@ const timeline: Timeline = {
       kind: 'scan',
       keys: { scanJob: SCAN.slice(5), locationRequest: 'abc' },
       status: 'failed',
+      recovered: false,
       summary: 'Scan failed: 0x80240438 <no WSUS>',
       host: CLIENT,
       events: [e1, e2, e3, e5, e7, e8],
@@ -160,6 +161,7 @@ const timeline: Timeline = {
       kind: 'state-message',
       keys: { messageId: STATE.slice(14) },
       status: 'ok',
+      recovered: false,
       summary: 'State message delivered',
       host: CLIENT,
       events: [e4, e5, e6],
@@ -481,7 +483,8 @@ describe('timelineToHtml', () => {
     const recovered: TimelineFailure = { ...failure, recovered: true };
     const again: TimelineFailure = { ...recovered, event: e5, occurrences: 1 };
     const stopped: TimelineFailure = { ...failure, event: e6, occurrences: 1 };
-    const page = timelineToHtml({ ...timeline, failures: [recovered, again, stopped] });
+    const flows = timeline.flows.map((f) => (f.id === failure.flow ? { ...f, recovered: true } : f));
+    const page = timelineToHtml({ ...timeline, flows, failures: [recovered, again, stopped] });
     const cards = page.match(/<article class="[^"]*" id="failure-\d">/g);
     expect(cards).toEqual([
       '<article class="failure recovered" id="failure-0">',

@@ -40,6 +40,7 @@ function timeline(statuses: readonly FlowStatus[], failureCodes: ReadonlyArray<s
     kind: 'scan',
     keys: {},
     status,
+    recovered: false,
     summary: `flow ${i} is ${status}`,
     host: `PS1WKS${i}`,
     events: [],
@@ -129,7 +130,8 @@ describe('summaryText', () => {
     const statuses = Array.from({ length: 45 }, (_, i): FlowStatus => (i < 40 ? 'ok' : 'failed'));
     const t = timeline(statuses, Array<string>(45).fill('0x80070035'));
     const failures = t.failures.map((f, i) => ({ ...f, recovered: i < 40 }));
-    const text = summaryText({ ...t, failures });
+    const flows = t.flows.map((f, i) => ({ ...f, recovered: i < 40 }));
+    const text = summaryText({ ...t, flows, failures });
     expect(text).toContain('in 2 groups by failure and upstream cause');
     expect(text.indexOf('  ×5 on 5 hosts  0x80070035')).toBeLessThan(text.indexOf('  ×40 on 40 hosts  0x80070035'));
     expect(text).toContain(
