@@ -73,9 +73,9 @@ export class MpLocationIndex {
 
   /**
    * The request for this update source and version from this client address (any address if unknown),
-   * logged on another host than the client's within [t - before, t + after], nearest to `t` plus the lead
-   * of the host that logged it (`lead`, 0 by default: how much later than the client that host logs): the
-   * first of the nearest in the order the requests were listed.
+   * logged on another host than the client's, nearest to `t` plus the lead of the host that logged it
+   * (`lead`, 0 by default: how much later than the client that host logs) and at most `before` earlier or
+   * `after` later than that: the first of the nearest in the order the requests were listed.
    */
   nearestRequest(
     updateSource: string | undefined,
@@ -101,8 +101,8 @@ export class MpLocationIndex {
         if (columns.host(i) === client) {
           continue;
         }
-        const d = columns.utc(i) - t;
-        const distance = Math.abs(d - lead(columns.host(i)));
+        const d = columns.utc(i) - t - lead(columns.host(i));
+        const distance = Math.abs(d);
         if (d >= -before && d <= after && (best < 0 || distance < bestDistance)) {
           best = i;
           bestDistance = distance;
@@ -114,9 +114,16 @@ export class MpLocationIndex {
 
   /**
    * How much later than `times` (a client's own) the requests from its address were logged on other hosts,
-   * each request within `window` of one of them: one difference per such pair, by the host that logged it.
+   * each request within `window` of one of them plus `centre`: one difference per such pair, by the host that
+   * logged it.
    */
-  offsetsFrom(clientIp: string, client: string, times: readonly number[], window: number): Map<string, number[]> {
+  offsetsFrom(
+    clientIp: string,
+    client: string,
+    times: readonly number[],
+    window: number,
+    centre = 0,
+  ): Map<string, number[]> {
     const list = this.byAddress.get(clientIp) ?? [];
     const columns = this.columns;
     if (!this.sortedAddresses.has(clientIp)) {
@@ -125,10 +132,10 @@ export class MpLocationIndex {
     }
     const out = new Map<string, number[]>();
     for (const t of times) {
-      for (let k = firstIndexAt(list, t - window, (i) => columns.utc(i)); k < list.length; k++) {
+      for (let k = firstIndexAt(list, t + centre - window, (i) => columns.utc(i)); k < list.length; k++) {
         const i = list[k]!;
         const d = columns.utc(i) - t;
-        if (d > window) {
+        if (d > centre + window) {
           break;
         }
         const host = columns.host(i);

@@ -8,6 +8,8 @@
 
 import type { CollectedEvent } from './collect.ts';
 import { isConfigMgrCall } from './file-clocks.ts';
+import { densest, LEAD_SPREAD } from './leads.ts';
+import { relayLeads } from './state-flow.ts';
 import type { FlowDraft, Workspace } from './workspace.ts';
 import { between, byTime, EventSet, firstAfter, groupBy, lastBefore } from './workspace.ts';
 
@@ -653,17 +655,15 @@ function evaluationRecords(
   }
 }
 
-/** How far apart the offsets of one client's location messages to its MP may lie and still agree. */
-const LEAD_SPREAD = 5 * SECOND;
-
 /**
  * For each MP, how much later than the client logs a location message the MP logs its request: the offset
  * that most of the client's messages agree on (the densest LEAD_SPREAD among every request from its address
- * that MP logged within the window of each message), or 0 when no two agree. Skew is not known while flows
- * are built, and by the two logs' own times alone, a client whose clock is a minute off and that asks its MP
- * twice a minute had the request before its own joined (9 of 218 in a generated 16 MB bundle, on 6 of its 10
- * clients). Each MP has its own clock, so a client that asks two MPs has a lead for each. Clocks drift far
- * less than LEAD_SPREAD over a bundle's span.
+ * that MP logged within the window of each message), or 0 when no two agree. By the two logs' own times
+ * alone, a client whose clock is a minute off and that asks its MP twice a minute had the request before its
+ * own joined (9 of 218 in a generated 16 MB bundle, on 6 of its 10 clients). The window is centred on the
+ * MP's lead for the client's relays where there is one (see `relayLeads`): a client whose clock is hours off
+ * has its requests outside a window on its own time. Clocks drift far less than LEAD_SPREAD over a bundle's
+ * span.
  */
 function locationLeads(ws: Workspace, host: string): ReadonlyMap<string, number> {
   return ws.cached(`location-leads\u0000${host}`, () => {
@@ -673,33 +673,16 @@ function locationLeads(ws: Workspace, host: string): ReadonlyMap<string, number>
       return leads;
     }
     const sends = locationSends(ws, host).map((e) => e.utc);
-    for (const [mp, offsets] of ws.mpLocations().offsetsFrom(ip, host, sends, CROSS_HOST_WINDOW)) {
-      leads.set(mp, densest(offsets, LEAD_SPREAD));
+    const relays = relayLeads(ws, host);
+    for (const centre of new Set([0, ...relays.values()])) {
+      for (const [mp, offsets] of ws.mpLocations().offsetsFrom(ip, host, sends, CROSS_HOST_WINDOW, centre)) {
+        if ((relays.get(mp) ?? 0) === centre) {
+          leads.set(mp, densest(offsets, LEAD_SPREAD));
+        }
+      }
     }
     return leads;
   });
-}
-
-/**
- * The (lower) median of the most offsets that lie within `spread` of each other, or 0 when no two do. Of windows
- * holding as many, the one whose median is nearest 0.
- */
-export function densest(offsets: number[], spread: number): number {
-  offsets.sort((a, b) => a - b);
-  let best = 0;
-  let bestCount = 1;
-  for (let lo = 0, hi = 0; hi < offsets.length; hi++) {
-    while (offsets[hi]! - offsets[lo]! > spread) {
-      lo++;
-    }
-    const count = hi - lo + 1;
-    const median = offsets[(lo + hi) >> 1]!;
-    if (count > bestCount || (count === bestCount && count > 1 && Math.abs(median) < Math.abs(best))) {
-      best = median;
-      bestCount = count;
-    }
-  }
-  return best;
 }
 
 function locationSends(ws: Workspace, host: string): CollectedEvent[] {

@@ -5,8 +5,10 @@
 // and a relay whose file failed to move is linked to the outage's first failure.
 
 import type { CollectedEvent } from './collect.ts';
+import { densest, LEAD_SPREAD } from './leads.ts';
 import type { StateSideIndex } from './state-side-index.ts';
 import type { FlowDraft, Stamp, Workspace } from './workspace.ts';
+import { push } from './time-order.ts';
 import { between, byTime, EventSet, firstAfter, firstIndexAt, lastBefore } from './workspace.ts';
 
 const SECOND = 1000;
@@ -48,15 +50,111 @@ export function buildStateMessageFlows(
   hosts: readonly string[] = ws.ownHosts(),
 ): void {
   for (const host of hosts) {
-    const messaging = ws.component(host, 'ccmmessaging');
-    const relays = messaging.filter(
-      (e) => e.kind === 'CcmMessaging.sendingAsync' && (e.fields.queue ?? '').includes('relayendpoint'),
-    );
-    let previousForward = Number.NEGATIVE_INFINITY;
-    for (const send of relays) {
-      previousForward = relayFlow(ws, host, send, messaging, previousForward, context);
+    const leads = relayLeads(ws, host);
+    for (const relay of relaySends(ws, host)) {
+      relayFlow(ws, host, relay, (mp) => leads.get(mp) ?? 0, context);
     }
   }
+}
+
+/** A relay message as the client logged it: its send, and the state messages StateMessage recorded for it. */
+interface RelaySend {
+  readonly send: CollectedEvent;
+  /** The message's lines in CcmMessaging, with the post that followed its outgoing line. */
+  readonly lines: CollectedEvent[];
+  /** When it left: CcmMessaging's outgoing line, or its send when that is missing. */
+  readonly outgoing: CollectedEvent;
+  readonly forwarded: CollectedEvent | undefined;
+  /** The bodies StateMessage recorded since its previous forward. */
+  readonly bodies: CollectedEvent[];
+  readonly serials: number[];
+  readonly topics: string[];
+  readonly clientId: string | undefined;
+}
+
+/** The client's relay messages in order, each with its own state messages. */
+function relaySends(ws: Workspace, host: string): RelaySend[] {
+  return ws.cached(`relay-sends\u0000${host}`, () => {
+    const messaging = ws.component(host, 'ccmmessaging');
+    const stateMsg = ws.component(host, 'statemessage');
+    const allBodies = stateMsg.filter((e) => e.kind === 'StateMessage.body');
+    const out: RelaySend[] = [];
+    let previousForward = Number.NEGATIVE_INFINITY;
+    for (const send of messaging) {
+      if (send.kind !== 'CcmMessaging.sendingAsync' || !(send.fields.queue ?? '').includes('relayendpoint')) {
+        continue;
+      }
+      const mine = ws.byId(host, 'ccmmessaging', 'messageId').get(send.fields.messageId!) ?? [];
+      const outgoing = mine.find((e) => e.kind === 'CcmMessaging.sendingOutgoing') ?? send;
+      const post = firstAfter(
+        messaging,
+        outgoing.utc,
+        5 * SECOND,
+        (e) => e.kind === 'CcmMessaging.post' && e.thread === outgoing.thread,
+      );
+      // What was sent: the bodies StateMessage recorded since its previous forward (the host's bodies are in
+      // time order; a filter of the whole log for every relay was quadratic in a client's relays).
+      const forwarded = lastBefore(
+        stateMsg,
+        send.utc + 5 * SECOND,
+        60 * SECOND,
+        (e) => e.kind === 'StateMessage.forwarded',
+      );
+      const bodies = between(allBodies, previousForward, (forwarded ?? send).utc, true);
+      const messages = bodies.flatMap((b) => b.fields.stateMessages ?? []);
+      out.push({
+        send,
+        lines: [...mine, ...(post ? [post] : [])].sort(byTime),
+        outgoing,
+        forwarded,
+        bodies,
+        serials: messages.map((m) => m.serialNumber).filter((n): n is number => n !== undefined),
+        topics: [...new Set(messages.map((m) => m.topicId).filter((t): t is string => t !== undefined))],
+        clientId: bodies.find((b) => b.fields.clientId !== undefined)?.fields.clientId ?? ws.idOf(host),
+      });
+      previousForward = (forwarded ?? send).utc;
+    }
+    return out;
+  });
+}
+
+/** MP_Relay's bodies from this client (on another host) that carry any of these serial numbers, at any time. */
+function relayBodiesOf(ws: Workspace, host: string, relay: RelaySend): number[] {
+  if (relay.serials.length === 0) {
+    return [];
+  }
+  const side = ws.stateSide();
+  const c = side.columns;
+  const serials = new Set(relay.serials);
+  return (
+    side
+      .indexBy('relay-bodies-by-client', ['MPRelay.messageBody'], (i) => c.fields(i).clientId ?? '')
+      .get(relay.clientId ?? '') ?? []
+  ).filter(
+    (i) =>
+      c.host(i) !== host &&
+      (c.fields(i).stateMessages ?? []).some((s) => s.serialNumber !== undefined && serials.has(s.serialNumber)),
+  );
+}
+
+/**
+ * For each MP, how much later than the client it logs the client's relays: the offset most relays agree on.
+ * A relay is known by its client id and serial numbers, whatever the two clocks say, so this holds for a
+ * client whose clock is hours or days off, where a window on the client's own time finds nothing (a client
+ * three hours behind had every relay failed and its clock estimated 2 h 49 min off). Its location messages
+ * are looked for around the same leads (see scan-flow's `locationLeads`).
+ */
+export function relayLeads(ws: Workspace, host: string): ReadonlyMap<string, number> {
+  return ws.cached(`relay-leads\u0000${host}`, () => {
+    const c = ws.stateSide().columns;
+    const offsets = new Map<string, number[]>();
+    for (const relay of relaySends(ws, host)) {
+      for (const i of relayBodiesOf(ws, host, relay)) {
+        push(offsets, c.host(i), c.utc(i) - relay.outgoing.utc);
+      }
+    }
+    return new Map([...offsets].map(([mp, list]) => [mp, densest(list, LEAD_SPREAD)]));
+  });
 }
 
 /** The MPFDM lines about one outbox file (its moves and failed moves), in order. */
@@ -173,11 +271,11 @@ function assignMoves(side: StateSideIndex): Map<number, Dispatch> {
 function relayFlow(
   ws: Workspace,
   host: string,
-  send: CollectedEvent,
-  messaging: CollectedEvent[],
-  previousForward: number,
+  relay: RelaySend,
+  lead: (mp: string) => number,
   context: StateMessageContext,
-): number {
+): void {
+  const { send, outgoing, forwarded, bodies, serials, topics, clientId } = relay;
   const m = send.fields.messageId!;
   const flow = ws.flow({
     id: `state-message:${m}`,
@@ -192,44 +290,9 @@ function relayFlow(
     }
     return e !== undefined;
   };
-  const mine = ws.byId(host, 'ccmmessaging', 'messageId').get(m) ?? [];
-  const outgoing = mine.find((e) => e.kind === 'CcmMessaging.sendingOutgoing') ?? send;
-  const post = firstAfter(
-    messaging,
-    outgoing.utc,
-    5 * SECOND,
-    (e) => e.kind === 'CcmMessaging.post' && e.thread === outgoing.thread,
-  );
-  const lines = [...mine, ...(post ? [post] : [])].sort(byTime);
-  lines.forEach(add);
-  ws.chain(lines, 'id', `message=${m}`);
-
-  // What was sent: the bodies StateMessage recorded since its previous forward.
-  const stateMsg = ws.component(host, 'statemessage');
-  const forwarded = lastBefore(
-    stateMsg,
-    send.utc + 5 * SECOND,
-    60 * SECOND,
-    (e) => e.kind === 'StateMessage.forwarded',
-  );
-  // The host's bodies in time order, from just after the previous forward (a filter of the whole log
-  // for every relay was quadratic in a client's relays).
-  const allBodies = ws.cached(`state-bodies\u0000${host}`, () =>
-    stateMsg.filter((e) => e.kind === 'StateMessage.body'),
-  );
-  const bodies = between(allBodies, previousForward, (forwarded ?? send).utc, true);
+  relay.lines.forEach(add);
+  ws.chain(relay.lines, 'id', `message=${m}`);
   bodies.forEach(add);
-  const serials = bodies.flatMap((b) =>
-    (b.fields.stateMessages ?? []).map((s) => s.serialNumber).filter((n): n is number => n !== undefined),
-  );
-  const topics = [
-    ...new Set(
-      bodies.flatMap((b) =>
-        (b.fields.stateMessages ?? []).map((s) => s.topicId).filter((t): t is string => t !== undefined),
-      ),
-    ),
-  ];
-  const clientId = bodies.find((b) => b.fields.clientId !== undefined)?.fields.clientId ?? ws.idOf(host);
   if (serials.length > 0) {
     flow.keys.serialNumbers = serials.map(String);
   }
@@ -255,25 +318,17 @@ function relayFlow(
     );
   }
 
-  // The MP that received it: MP_Relay logs the same body (ClientID, serial numbers, topics).
+  // The MP that received it: MP_Relay logs the same body (ClientID, serial numbers, topics), at the client's
+  // time plus that MP's lead.
   const side = ws.stateSide();
   const c = side.columns;
   const time = side.time;
-  const serialSet = new Set(serials);
-  const receivedAt = (
-    side
-      .indexBy('relay-bodies-by-client', ['MPRelay.messageBody'], (i) => c.fields(i).clientId ?? '')
-      .get(clientId ?? '') ?? []
-  )
-    .filter(
-      (i) =>
-        c.host(i) !== host &&
-        Math.abs(c.utc(i) - outgoing.utc) <= CROSS_HOST_WINDOW &&
-        (c.fields(i).stateMessages ?? []).some((s) => s.serialNumber !== undefined && serialSet.has(s.serialNumber)),
-    )
-    .sort((a, b) => Math.abs(c.utc(a) - outgoing.utc) - Math.abs(c.utc(b) - outgoing.utc))[0];
+  const offBy = (i: number): number => Math.abs(c.utc(i) - outgoing.utc - lead(c.host(i)));
+  const receivedAt = relayBodiesOf(ws, host, relay)
+    .filter((i) => offBy(i) <= CROSS_HOST_WINDOW)
+    .sort((a, b) => offBy(a) - offBy(b))[0];
   if (receivedAt === undefined) {
-    return forwarded?.utc ?? send.utc;
+    return;
   }
   const received = c.event(receivedAt);
   add(received);
@@ -296,7 +351,7 @@ function relayFlow(
   // MPFDM moves the SMX to the site; which file is this relay's comes from the order (see assignMoves).
   const assigned = context.moves.get(relayDoneAt);
   if (!assigned) {
-    return forwarded?.utc ?? send.utc;
+    return;
   }
   const file = assigned.file;
   const dispatch = file.events.map((i) => c.event(i));
@@ -321,7 +376,6 @@ function relayFlow(
   if (moved !== undefined) {
     stateSystem(ws, side, flow, moved, context);
   }
-  return forwarded?.utc ?? send.utc;
 }
 
 /** StateSys on the site processing the moved SMX file (its name is the only key between the two). */

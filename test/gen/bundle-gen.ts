@@ -42,6 +42,11 @@ export interface GenerateBundleOptions {
    * in its boundary group): its location requests and relays then go to two MPs with two clocks.
    */
   readonly roaming?: boolean;
+  /**
+   * Every fourth client's clock is hours off, as misconfigured machines' are: a day ahead (a date set by
+   * hand), three hours behind (set to local time in the wrong zone), an hour ahead (summer time applied twice).
+   */
+  readonly clockFaults?: boolean;
 }
 
 export interface GeneratedBundle {
@@ -349,6 +354,13 @@ function benchCycle(
   forwardAt(t);
 }
 
+const CLOCK_FAULTS = [24 * HOUR, -3 * HOUR, HOUR];
+
+/** The error on top of ordinary skew of client `i` of a bundle with clock faults (see `clockFaults`). */
+function clockFault(i: number): number {
+  return i % 4 === 1 ? CLOCK_FAULTS[Math.floor(i / 4) % CLOCK_FAULTS.length]! : 0;
+}
+
 const ZONES: ReadonlyArray<readonly [number, string]> = [
   [300, 'US Eastern (EST, UTC-5)'],
   [360, 'US Central (CST, UTC-6)'],
@@ -399,7 +411,7 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
         name: `PS1WKS${String(i + 1).padStart(4, '0')}`,
         ip,
         biasMinutes: z[0],
-        skewMs: r.int(-90_000, 90_000),
+        skewMs: r.int(-90_000, 90_000) + (opts.clockFaults === true ? clockFault(i) : 0),
         zone: z[1],
       },
       mp,

@@ -1,6 +1,7 @@
 // A generated bundle against what the generator knows: two management points, dozens of clients whose scans
 // and state-message relays interleave at them (every fifth client asking the other MP every other round),
-// every host's clock set by the generator. The analysis must
+// every host's clock set by the generator, every fourth client's hours off (a day ahead, three hours behind,
+// an hour ahead). The analysis must
 // recover each clock within the uncertainty it states, each scan cycle's outcome and upstream cause, and the
 // SMX file each relay went into. MP noise logs extra requests from the bundle's own clients and StateSys
 // batches mix both MPs' files: what once made estimates wrong, and what makes a join by time pick a
@@ -23,7 +24,14 @@ let truth: GeneratedBundle;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cmflow-truth-'));
-  truth = await generateBundle({ outDir: dir, targetBytes: 16_000_000, seed: 11, mpCount: 2, roaming: true });
+  truth = await generateBundle({
+    outDir: dir,
+    targetBytes: 16_000_000,
+    seed: 11,
+    mpCount: 2,
+    roaming: true,
+    clockFaults: true,
+  });
   t = await analyzeBundle(await openBundle(dir));
 }, 120_000);
 
@@ -54,6 +62,19 @@ describe('clock skew of a generated bundle with two MPs', () => {
       .map((h) => `${h.name}: ${h.clockSkewMs} ± ${h.skewUncertaintyMs} ms, truly ${skew.get(h.name)} ms`);
     expect(t.hosts.filter((h) => skew.has(h.name)).length).toBeGreaterThanOrEqual(10);
     expect(off).toEqual([]);
+  });
+
+  it('finds the clocks that are hours or a day off, as closely as the others', () => {
+    // Joins by time looked for a client's records on its MP within three hours of its own clock: a client a
+    // day ahead was left uncorrected and one three hours behind estimated 2 h 49 min off, every relay of
+    // both failed.
+    const faulty = [...truth.skewMs].filter(([, ms]) => Math.abs(ms) > 50 * 60_000);
+    expect(faulty.map(([, ms]) => Math.round(ms / 3_600_000)).sort((a, b) => a - b)).toEqual([-3, 1, 24]);
+    for (const [name, ms] of faulty) {
+      const h = t.hosts.find((x) => x.name === name)!;
+      expect(Math.abs(h.clockSkewMs - ms)).toBeLessThanOrEqual(h.skewUncertaintyMs!);
+      expect(h.skewUncertaintyMs).toBeLessThanOrEqual(1_000);
+    }
   });
 
   it('knows every client to within a second: its messages cross both ways', () => {

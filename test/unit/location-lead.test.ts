@@ -1,8 +1,8 @@
-// The offset most of a client's location messages agree on (scan-flow.ts, `densest`): how the MP request of
+// The offset most of a client's location messages agree on (leads.ts, `densest`): how the MP request of
 // each message is told from the client's other requests when the two clocks are a minute apart.
 
 import { describe, expect, it } from 'vitest';
-import { densest } from '../../src/correlate/scan-flow.ts';
+import { densest } from '../../src/correlate/leads.ts';
 
 describe('densest', () => {
   it('takes the median of the largest cluster, not the offset nearest zero', () => {

@@ -93,14 +93,27 @@ describe('MpLocationIndex', () => {
     const lead = (host: string): number => (host === 'PS1MP02' ? 8_000 : 4_000);
     expect(same(index.nearestRequest(US, 12, '10.1.5.21', 'PS1WKS0001', t, 30_000, 30_000))).toEqual(mp1Early);
     expect(same(index.nearestRequest(US, 12, '10.1.5.21', 'PS1WKS0001', t, 30_000, 30_000, lead))).toEqual(mp2Late);
-    // The window stays on the client's own time: PS1MP02's request, 7.9 s after it, is past a 5 s window.
-    expect(same(index.nearestRequest(US, 12, '10.1.5.21', 'PS1WKS0001', t, 30_000, 5_000, lead))).toEqual(mp1);
+    // The window is around the client's time plus the lead: a client three hours behind its MPs finds its own.
+    const behind = T0 + 9_000 - 3 * 3_600_000;
+    expect(index.nearestRequest(US, 12, '10.1.5.21', 'PS1WKS0001', behind, 30_000, 30_000)).toBeUndefined();
+    const threeHours = (): number => 3 * 3_600_000;
+    expect(same(index.nearestRequest(US, 12, '10.1.5.21', 'PS1WKS0001', behind, 30_000, 30_000, threeHours))).toEqual(
+      mp2Late,
+    );
   });
 
   it('gives the offsets of the requests from an address, by the host that logged them', () => {
     const { index } = MpLocationIndex.split(events, isProblem);
     const offsets = index.offsetsFrom('10.1.5.21', 'PS1WKS0001', [T0 + 1_000, T0 + 8_000], 4_500);
     expect(Object.fromEntries(offsets)).toEqual({ PS1MP01: [0, 4_000, -3_000], PS1MP02: [1_000] });
+    // Around a centre: the same requests, seen from a client clock three hours behind.
+    const hours = 3 * 3_600_000;
+    const behind = index.offsetsFrom('10.1.5.21', 'PS1WKS0001', [T0 + 1_000 - hours, T0 + 8_000 - hours], 4_500, hours);
+    expect(Object.fromEntries(behind)).toEqual({
+      PS1MP01: [hours, hours + 4_000, hours - 3_000],
+      PS1MP02: [hours + 1_000],
+    });
+    expect(index.offsetsFrom('10.1.5.21', 'PS1WKS0001', [T0 + 1_000 - hours], 4_500).size).toBe(0);
   });
 
   it('finds the reply on the same thread after the request, and a problem reply as the workspace holds it', () => {
