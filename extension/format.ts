@@ -1,7 +1,7 @@
 // How times and sizes read in the extension's trees, hovers and messages. Plain functions (no `vscode`),
 // unit-tested. Host-local time is the host's wall clock as its logs wrote it: UTC minus the log's bias.
 
-import { zoneFromBias } from '../src/parsers/time.ts';
+import { minutesAndSeconds, zoneFromBias } from '../src/parsers/time.ts';
 
 export type TimeDisplay = 'utc' | 'hostLocal';
 
@@ -32,9 +32,14 @@ export function formatClock(ms: number, display: TimeDisplay = 'utc', biasMinute
   return parts(shifted).time;
 }
 
-/** `+1.250 s ± 0.040 s`, `0 ms`: a clock skew as people read it. */
+/** `+1.250 s ± 0.040 s`, `0 ms`, `+23 h 58 min 44.612 s`: a clock skew as people read it. */
 export function formatSkew(ms: number, uncertaintyMs?: number): string {
-  const one = (v: number): string => (Math.abs(v) >= 1000 ? `${(v / 1000).toFixed(3)} s` : `${Math.round(v)} ms`);
+  const one = (v: number): string =>
+    Math.abs(v) >= 60_000
+      ? minutesAndSeconds(v, 3)
+      : Math.abs(v) >= 1000
+        ? `${(v / 1000).toFixed(3)} s`
+        : `${Math.round(v)} ms`;
   const sign = ms > 0 ? '+' : ms < 0 ? '-' : '';
   const base = `${sign}${one(Math.abs(ms))}`;
   return uncertaintyMs === undefined ? base : `${base} ± ${one(uncertaintyMs)}`;

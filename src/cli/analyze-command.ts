@@ -7,8 +7,8 @@ import { analyzeToStore } from '../correlate/analyze.ts';
 import { formatForPath, writeTimeline } from '../correlate/export.ts';
 import { failureTitle, groupFailures, largestGroups, occurrences, onHosts } from '../correlate/failure-groups.ts';
 import { headline, shapeOf } from '../parsers/messages/values.ts';
-import { zoneFromBias } from '../parsers/time.ts';
-import type { Timeline, TimelineEvent } from '../correlate/model.ts';
+import { minutesAndSeconds, zoneFromBias } from '../parsers/time.ts';
+import type { Timeline, TimelineEvent, TimelineHost } from '../correlate/model.ts';
 import { BundleError, openBundle } from '../parsers/bundle.ts';
 import type { HostOverride } from '../parsers/bundle.ts';
 
@@ -74,6 +74,12 @@ async function analyzeAndWrite(path: string, options: AnalyzeCommandOptions): Pr
  * and least certain clocks, the flows that did not complete and the first failures, up to as many.
  */
 const LISTED = 40;
+/**
+ * A clock this far from the reference is set wrong, not drifting: listed before the others. Five minutes is
+ * Windows' default tolerance for clock differences in Kerberos ("Maximum tolerance for computer clock
+ * synchronization"); a machine kept in time by its domain stays well within it.
+ */
+const FAR_OFF_MS = 5 * 60_000;
 /** Characters of a cited record's text on its summary line: room for a short XML body after its header. */
 const CITED_TEXT = 160;
 /** Hosts a group of failures names before "and N more". */
@@ -90,12 +96,17 @@ export function summaryText(t: Timeline, limit = 10): string {
   lines.push('');
   const reference = t.referenceHost ?? 'none: no message crosses between hosts';
   // Hundreds of clients listed one per line would bury the servers: list the servers, then the clients
-  // whose clock is least known (not estimated, then the widest uncertainty), up to LISTED hosts.
+  // whose clock is far off (furthest first), then those whose clock is least known (not estimated, then the
+  // widest uncertainty), up to LISTED hosts.
   const servers = t.hosts.filter((h) => h.role !== 'client');
+  const offBy = (h: TimelineHost): number =>
+    h.skewUncertaintyMs !== undefined && Math.abs(h.clockSkewMs) >= FAR_OFF_MS ? Math.abs(h.clockSkewMs) : 0;
   const clients = t.hosts
     .filter((h) => h.role === 'client')
     .sort(
-      (a, b) => (b.skewUncertaintyMs ?? Number.POSITIVE_INFINITY) - (a.skewUncertaintyMs ?? Number.POSITIVE_INFINITY),
+      (a, b) =>
+        offBy(b) - offBy(a) ||
+        (b.skewUncertaintyMs ?? Number.POSITIVE_INFINITY) - (a.skewUncertaintyMs ?? Number.POSITIVE_INFINITY),
     );
   const listed =
     t.hosts.length <= LISTED ? t.hosts : [...servers, ...clients.slice(0, Math.max(0, LISTED - servers.length))];
@@ -104,7 +115,7 @@ export function summaryText(t: Timeline, limit = 10): string {
     t.hosts.length <= LISTED
       ? `Hosts (clocks corrected to ${reference}):`
       : `Hosts (${t.hosts.length}: ${servers.length} servers, ${clients.length} clients; clocks corrected to ${reference}), ` +
-          'the servers and the clients whose clocks are least certain:',
+          'the servers and the clients whose clocks are furthest off or least certain:',
   );
   const width = Math.max(...listed.map((h) => h.name.length), 4);
   for (const h of listed) {
@@ -255,6 +266,8 @@ function shortCite(e: TimelineEvent | undefined, id: string): string {
 }
 
 function seconds(ms: number, signed = false): string {
-  const s = (ms / 1000).toFixed(Math.abs(ms) < 10_000 ? 2 : 1);
-  return `${signed && ms >= 0 ? '+' : ''}${s} s`;
+  const sign = ms < 0 ? '-' : signed ? '+' : '';
+  return Math.abs(ms) >= 60_000
+    ? sign + minutesAndSeconds(ms, 1)
+    : `${sign}${(Math.abs(ms) / 1000).toFixed(Math.abs(ms) < 10_000 ? 2 : 1)} s`;
 }

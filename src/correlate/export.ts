@@ -8,7 +8,7 @@ import { open } from 'node:fs/promises';
 import type { Timeline, TimelineEvent, TimelineFailure, TimelineFlow, TimelineHost, TimelineLink } from './model.ts';
 import { groupFailures, hostCount, occurrences } from './failure-groups.ts';
 import { headline } from '../parsers/messages/values.ts';
-import { formatUtc, isValidTime, zoneFromBias } from '../parsers/time.ts';
+import { formatUtc, isValidTime, minutesAndSeconds, zoneFromBias } from '../parsers/time.ts';
 import type { UtcInstant } from '../parsers/time.ts';
 
 export type ExportFormat = 'json' | 'csv' | 'html';
@@ -433,10 +433,7 @@ function formatDuration(ms: number, signed: boolean): string {
   if (abs < 60_000) {
     return `${sign}${(abs / 1000).toFixed(3)} s`;
   }
-  const h = Math.floor(abs / 3_600_000);
-  const min = Math.floor((abs % 3_600_000) / 60_000);
-  const s = ((abs % 60_000) / 1000).toFixed(3);
-  return `${sign}${h > 0 ? `${h} h ` : ''}${min} min ${s} s`;
+  return sign + minutesAndSeconds(abs, 3);
 }
 
 /** Characters of a message in chains and flow lists, which link to the timeline row that has it whole. */

@@ -94,6 +94,18 @@ export function zoneFromBias(biasMinutes: number | undefined): string {
   return `UTC${offset < 0 ? '-' : '+'}${hh}:${mm}`;
 }
 
+/**
+ * A span of a minute or more, unsigned, with `decimals` on its seconds: `23 h 58 min 44.6 s`, `3 min 1.250 s`.
+ * A clock a day off reads as one, where `86324.6 s` does not.
+ */
+export function minutesAndSeconds(ms: number, decimals: number): string {
+  const abs = Math.abs(ms);
+  const h = Math.floor(abs / 3_600_000);
+  const min = Math.floor((abs % 3_600_000) / 60_000);
+  const s = ((abs % 60_000) / 1000).toFixed(decimals);
+  return `${h > 0 ? `${h} h ` : ''}${min} min ${s} s`;
+}
+
 /** Whole minutes as people say them: `6 h`, `5 h 30 min`, `45 min`. */
 export function hoursAndMinutes(minutes: number): string {
   const h = Math.floor(minutes / 60);

@@ -17,6 +17,9 @@ describe('format', () => {
     expect(formatSkew(-6170, 340)).toBe('-6.170 s ± 340 ms');
     expect(formatSkew(1430)).toBe('+1.430 s');
     expect(formatSkew(0)).toBe('0 ms');
+    // A clock hours or a day off reads as such.
+    expect(formatSkew(86_324_612, 320)).toBe('+23 h 58 min 44.612 s ± 320 ms');
+    expect(formatSkew(-180_200)).toBe('-3 min 0.200 s');
   });
 
   it('writes sizes', () => {

@@ -216,4 +216,39 @@ describe('summaryText', () => {
       '  … and 5 more clients, each clock within 4.00 s of the reference and known to ± 0.04 s or better (see --json / --html)',
     );
   });
+
+  it('lists the clocks set hours off before the least certain, furthest first, and says how far in hours', () => {
+    const host = (name: string, role: TimelineHost['role'], skewMs: number, uncertaintyMs?: number): TimelineHost => ({
+      dir: name,
+      name,
+      role,
+      roles: [role],
+      biasMinutes: 0,
+      clockSkewMs: skewMs,
+      skewUncertaintyMs: uncertaintyMs,
+      skewBasis: 'pairs',
+      files: [],
+      fileClocks: [],
+    });
+    const clients = Array.from({ length: 44 }, (_, i) => host(`PC${i}`, 'client', 1000 * i, 10 * i));
+    clients[3] = host('PC3', 'client', 86_324_600, 320);
+    clients[7] = host('PC7', 'client', -10_855_800, 320);
+    // Four minutes off is not far off: listed by its uncertainty like the rest.
+    clients[9] = host('PC9', 'client', 240_000, 5);
+    const t = { ...timeline([], []), referenceHost: 'SITE', hosts: [host('SITE', 'site-server', 0, 0), ...clients] };
+    const lines = summaryText(t).split('\n');
+    const at = lines.findIndex((l) =>
+      l.endsWith('the servers and the clients whose clocks are furthest off or least certain:'),
+    );
+    expect(at).toBeGreaterThan(0);
+    expect(
+      lines.slice(at + 1, at + 5).map((l) => l.trim().split(/\s{2,}/)[0] + ' ' + l.split('clock ')[1]?.split('  ')[0]),
+    ).toEqual([
+      'SITE undefined',
+      'PC3 +23 h 58 min 44.6 s ± 0.32 s',
+      'PC7 -3 h 0 min 55.8 s ± 0.32 s',
+      'PC43 +43.0 s ± 0.43 s',
+    ]);
+    expect(lines.slice(at + 1, at + 41).some((l) => l.includes('PC9 '))).toBe(false);
+  });
 });

@@ -739,7 +739,7 @@ class SwimlaneApp {
           count.textContent = `${errors} err`;
           el.append(count);
         }
-        el.title = `${h.name} (${h.role})\n${h.reference ? 'reference clock' : `clock ${(h.clockSkewMs / 1000).toFixed(2)} s${h.skewUncertaintyMs === undefined ? '' : ` ± ${(h.skewUncertaintyMs / 1000).toFixed(2)} s`}`}\n${h.skewBasis}${h.fileClocks.map((c) => `\n${c}`).join('')}\nclick: ${r.collapsed ? 'expand' : 'collapse'}`;
+        el.title = `${h.name} (${h.role})\n${h.reference ? 'reference clock' : `clock ${formatCorrection(h.clockSkewMs)}${h.skewUncertaintyMs === undefined ? '' : ` ± ${formatCorrection(h.skewUncertaintyMs).slice(1)}`}`}\n${h.skewBasis}${h.fileClocks.map((c) => `\n${c}`).join('')}\nclick: ${r.collapsed ? 'expand' : 'collapse'}`;
         el.addEventListener('click', () => this.setLaneView(toggleHost(this.laneView!, r.host)));
         el.addEventListener('dragstart', () => (this.dragging = { kind: 'host', host: r.host, lane: -1 }));
       } else {
