@@ -263,15 +263,18 @@ class Output {
       }
       return e.row;
     };
-    // A flow's events come from one host or a few: its skew is looked up again only when the host changes.
+    // A flow's events come from one host or a few: its skew is looked up again only when the host changes,
+    // or when its clock was set within the bundle.
     let lastHost: string | undefined;
     let lastSkew = 0;
+    let stepped = false;
     const corrected = (e: CollectedEvent): number => {
       if (e.host !== lastHost) {
         lastHost = e.host;
         lastSkew = ws.skewOf(e.host);
+        stepped = ws.skewAt(e.host, Number.NEGATIVE_INFINITY) !== lastSkew;
       }
-      return e.utc - lastSkew;
+      return e.utc - (stepped ? ws.skewAt(e.host, e.utc) : lastSkew);
     };
     const order = (a: CollectedEvent, b: CollectedEvent): number => corrected(a) - corrected(b) || a.seq - b.seq;
     for (const f of ws.flows) {
@@ -335,6 +338,7 @@ class Output {
         clockSkewMs: estimate?.skewMs ?? 0,
         skewUncertaintyMs: estimate?.uncertaintyMs,
         skewBasis: estimate?.basis ?? 'no events kept from this host',
+        ...(estimate?.before && { clockBefore: estimate.before }),
         files: h?.files ?? [],
         fileClocks: this.clocks
           .filter((c) => c.host === name)

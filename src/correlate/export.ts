@@ -221,6 +221,14 @@ function hostJson(h: TimelineHost): Json {
     roles: [...h.roles],
     skewUncertaintyMs: h.skewUncertaintyMs ?? null,
     skewBasis: h.skewBasis,
+    clockBefore:
+      h.clockBefore === undefined
+        ? null
+        : {
+            untilMs: h.clockBefore.untilMs,
+            skewMs: h.clockBefore.skewMs,
+            uncertaintyMs: h.clockBefore.uncertaintyMs,
+          },
     files: [...h.files],
     fileClocks: h.fileClocks.map((c) => ({
       file: c.file,

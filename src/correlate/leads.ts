@@ -30,3 +30,87 @@ export function densest(offsets: number[], spread: number): number {
   }
   return best;
 }
+
+/** One of a client's messages and how much later than it an MP logged a record that may be its own. */
+export interface LeadSample {
+  /** The message's time by the client's clock. */
+  readonly t: number;
+  readonly offset: number;
+}
+
+/** A lead by the client's time: one offset, or two either side of where the client's clock was set. */
+export type Lead = (t: number) => number;
+
+/** Messages needed on the far side of a clock step to believe in it. */
+const STEP_SAMPLES = 3;
+
+/**
+ * The lead most samples agree on (as `densest`). When the client's clock was set within the bundle, its
+ * messages agree on one lead before and another after: the messages with no sample near the first lead are
+ * asked again, and if STEP_SAMPLES or more of them agree on a second, the lead changes where it explains the
+ * most messages, those only the second explains on one side and those only the first on the other (a client
+ * set back 40 s had the location requests before the change joined to neighbours). A clock set back further
+ * than the time between its messages leaves them interleaved where its times overlap: the change then
+ * explains those on either side of the overlap.
+ */
+export function leadOf(samples: readonly LeadSample[], spread: number): Lead {
+  const first = densest(
+    samples.map((s) => s.offset),
+    spread,
+  );
+  const byTime = new Map<number, number[]>();
+  for (const s of samples) {
+    const list = byTime.get(s.t);
+    if (list === undefined) {
+      byTime.set(s.t, [s.offset]);
+    } else {
+      list.push(s.offset);
+    }
+  }
+  const explains = (lead: number, offsets: readonly number[]): boolean =>
+    offsets.some((o) => Math.abs(o - lead) <= spread);
+  const times = [...byTime.keys()].sort((a, b) => a - b);
+  const rest = times.filter((t) => !explains(first, byTime.get(t)!));
+  if (rest.length < STEP_SAMPLES) {
+    return () => first;
+  }
+  const second = densest(
+    rest.flatMap((t) => byTime.get(t)!),
+    spread,
+  );
+  // Each message: +1 when only the second lead explains it, -1 when only the first does, else 0.
+  const votes = times.map((t) => {
+    const offsets = byTime.get(t)!;
+    return (explains(second, offsets) ? 1 : 0) - (explains(first, offsets) ? 1 : 0);
+  });
+  const secondVotes = votes.filter((v) => v > 0).length;
+  const firstVotes = votes.filter((v) => v < 0).length;
+  if (secondVotes < STEP_SAMPLES) {
+    return () => first;
+  }
+  // A change after message k - 1 explains the second's messages before it and the first's after it (or the
+  // other way round): the k that explains the most.
+  let best = 0;
+  let bestScore = firstVotes;
+  let secondEarly = true;
+  let secondBefore = 0;
+  let firstBefore = 0;
+  for (let k = 1; k < times.length; k++) {
+    const v = votes[k - 1]!;
+    secondBefore += v > 0 ? 1 : 0;
+    firstBefore += v < 0 ? 1 : 0;
+    const early = secondBefore + (firstVotes - firstBefore);
+    const late = firstBefore + (secondVotes - secondBefore);
+    if (Math.max(early, late) > bestScore) {
+      best = k;
+      bestScore = Math.max(early, late);
+      secondEarly = early >= late;
+    }
+  }
+  if (best === 0 || bestScore - firstVotes < STEP_SAMPLES) {
+    return () => first;
+  }
+  const change = (times[best - 1]! + times[best]!) / 2;
+  const [before, after] = secondEarly ? [second, first] : [first, second];
+  return (t) => (t < change ? before : after);
+}

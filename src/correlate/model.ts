@@ -5,6 +5,15 @@ import type { HostRole } from '../parsers/bundle.ts';
 import type { MessageFields } from '../parsers/messages/fields.ts';
 import type { Severity } from '../parsers/record.ts';
 import type { UtcInstant } from '../parsers/time.ts';
+import type { ClockBefore } from './skew.ts';
+
+export type { ClockBefore };
+
+/** Ms a host's clock read ahead of the reference when it logged `utc` (its own UTC). */
+export function skewAt(host: Pick<TimelineHost, 'clockSkewMs' | 'clockBefore'>, utc: number): number {
+  const before = host.clockBefore;
+  return before !== undefined && utc < before.untilMs ? before.skewMs : host.clockSkewMs;
+}
 
 export interface TimelineHost {
   /** Host folder relative to the bundle root, forward slashes. */
@@ -24,6 +33,11 @@ export interface TimelineHost {
   readonly skewUncertaintyMs: number | undefined;
   /** How the estimate was made, in a sentence a person can check. */
   readonly skewBasis: string;
+  /**
+   * Set when the host's clock was set once within the bundle (time sync, or by hand): `clockSkewMs` is its
+   * clock from then on, and this what it read before `untilMs` (its own logged UTC).
+   */
+  readonly clockBefore?: ClockBefore;
   readonly files: readonly string[];
   /**
    * The host's WindowsUpdate.log files decoded by Get-WindowsUpdateLog, whose times are the local time of

@@ -9,6 +9,7 @@
 
 import type { CollectedEvent } from './collect.ts';
 import { EventColumns, splitByHost } from './event-columns.ts';
+import type { LeadSample } from './leads.ts';
 import { byTime, firstIndexAt, push } from './time-order.ts';
 
 const REQUEST = 'MPLocation.requestBody';
@@ -114,33 +115,34 @@ export class MpLocationIndex {
 
   /**
    * How much later than `times` (a client's own) the requests from its address were logged on other hosts,
-   * each request within `window` of one of them plus `centre`: one difference per such pair, by the host that
-   * logged it.
+   * each request within `window` of one of them plus `centre` at it: one sample per such pair, by the host
+   * that logged it.
    */
   offsetsFrom(
     clientIp: string,
     client: string,
     times: readonly number[],
     window: number,
-    centre = 0,
-  ): Map<string, number[]> {
+    centre: (t: number) => number = () => 0,
+  ): Map<string, LeadSample[]> {
     const list = this.byAddress.get(clientIp) ?? [];
     const columns = this.columns;
     if (!this.sortedAddresses.has(clientIp)) {
       list.sort((a, b) => columns.utc(a) - columns.utc(b));
       this.sortedAddresses.add(clientIp);
     }
-    const out = new Map<string, number[]>();
+    const out = new Map<string, LeadSample[]>();
     for (const t of times) {
-      for (let k = firstIndexAt(list, t + centre - window, (i) => columns.utc(i)); k < list.length; k++) {
+      const c = centre(t);
+      for (let k = firstIndexAt(list, t + c - window, (i) => columns.utc(i)); k < list.length; k++) {
         const i = list[k]!;
         const d = columns.utc(i) - t;
-        if (d > centre + window) {
+        if (d > c + window) {
           break;
         }
         const host = columns.host(i);
         if (host !== client) {
-          push(out, host, d);
+          push(out, host, { t, offset: d });
         }
       }
     }

@@ -8,7 +8,8 @@
 
 import type { CollectedEvent } from './collect.ts';
 import { isConfigMgrCall } from './file-clocks.ts';
-import { densest, LEAD_SPREAD } from './leads.ts';
+import { LEAD_SPREAD, leadOf } from './leads.ts';
+import type { Lead } from './leads.ts';
 import { relayLeads } from './state-flow.ts';
 import type { FlowDraft, Workspace } from './workspace.ts';
 import { between, byTime, EventSet, firstAfter, groupBy, lastBefore } from './workspace.ts';
@@ -345,7 +346,7 @@ function locationRequest(
     outgoing.utc,
     CROSS_HOST_WINDOW,
     CROSS_HOST_WINDOW,
-    (mp) => leads.get(mp) ?? 0,
+    (mp) => leads.get(mp)?.(outgoing.utc) ?? 0,
   );
   if (!add(mpRequest)) {
     return;
@@ -665,19 +666,20 @@ function evaluationRecords(
  * has its requests outside a window on its own time. Clocks drift far less than LEAD_SPREAD over a bundle's
  * span.
  */
-function locationLeads(ws: Workspace, host: string): ReadonlyMap<string, number> {
+function locationLeads(ws: Workspace, host: string): ReadonlyMap<string, Lead> {
   return ws.cached(`location-leads\u0000${host}`, () => {
     const ip = ws.ipOf(host);
-    const leads = new Map<string, number>();
+    const leads = new Map<string, Lead>();
     if (ip === undefined) {
       return leads;
     }
     const sends = locationSends(ws, host).map((e) => e.utc);
     const relays = relayLeads(ws, host);
-    for (const centre of new Set([0, ...relays.values()])) {
-      for (const [mp, offsets] of ws.mpLocations().offsetsFrom(ip, host, sends, CROSS_HOST_WINDOW, centre)) {
-        if ((relays.get(mp) ?? 0) === centre) {
-          leads.set(mp, densest(offsets, LEAD_SPREAD));
+    const none: Lead = () => 0;
+    for (const centre of new Set([none, ...relays.values()])) {
+      for (const [mp, samples] of ws.mpLocations().offsetsFrom(ip, host, sends, CROSS_HOST_WINDOW, centre)) {
+        if ((relays.get(mp) ?? none) === centre) {
+          leads.set(mp, leadOf(samples, LEAD_SPREAD));
         }
       }
     }

@@ -6,12 +6,25 @@
 // latency, and says so. Differences are chained from a reference host (the site server when there is one).
 
 import type { HostRole } from '../parsers/bundle.ts';
+import { minutesAndSeconds } from '../parsers/time.ts';
 import type { CausalPair } from './workspace.ts';
 
 export interface SkewEstimate {
   readonly skewMs: number;
   readonly uncertaintyMs: number | undefined;
   readonly basis: string;
+  /** Set when the host's clock was set once within the bundle: what it read before (see `ClockBefore`). */
+  readonly before?: ClockBefore;
+}
+
+/**
+ * A clock set once within the bundle (by time sync, or by hand): before `untilMs`, by its own logged UTC, it
+ * read `skewMs` ahead of the reference instead of the estimate's.
+ */
+export interface ClockBefore {
+  readonly untilMs: number;
+  readonly skewMs: number;
+  readonly uncertaintyMs: number;
 }
 
 export interface SkewResult {
@@ -24,6 +37,13 @@ interface Edge {
   readonly d: number;
   readonly uncertainty: number;
   readonly basis: string;
+  /** When the clock of `host` (one end) was set within the messages' span: d before `until`, by its clock. */
+  readonly earlier?: {
+    readonly host: string;
+    readonly until: number;
+    readonly d: number;
+    readonly uncertainty: number;
+  };
 }
 
 /** A host's settled skew; `order` is its place in the order hosts were settled. */
@@ -32,6 +52,7 @@ interface Settled {
   readonly uncertainty: number;
   readonly basis: string;
   readonly order: number;
+  readonly before?: ClockBefore;
 }
 
 /**
@@ -41,6 +62,8 @@ interface Settled {
  */
 export interface SkewOffsets {
   get(host: string): number | undefined;
+  /** The offset at a time the host logged (its own UTC): differs from `get` before a clock was set. */
+  at?(host: string, utc: number): number | undefined;
 }
 
 /** An edge out of the settled set, waiting in the queue of `settle`. */
@@ -78,7 +101,12 @@ export class SkewModel {
   private readonly queue = new CandidateQueue();
   private reference: string | undefined;
 
-  constructor(private readonly hosts: ReadonlyArray<{ name: string; roles: readonly HostRole[] }>) {}
+  /** Clients' clocks may be set within a bundle (laptops, VMs resumed, a date set by hand); servers' are kept. */
+  private readonly clients: ReadonlySet<string>;
+
+  constructor(private readonly hosts: ReadonlyArray<{ name: string; roles: readonly HostRole[] }>) {
+    this.clients = new Set(hosts.filter((h) => h.roles[0] === 'client').map((h) => h.name));
+  }
 
   addPairs(pairs: readonly CausalPair[]): void {
     const grouped = new Map<string, CausalPair[]>();
@@ -91,9 +119,16 @@ export class SkewModel {
     }
     for (const [key, list] of grouped) {
       const [a, b] = key.split('\u0000') as [string, string];
-      const edge = estimatePair(a, list);
+      const stepping = [a, b].filter((h) => this.clients.has(h));
+      const edge = estimatePair(a, list, stepping.length === 1 ? stepping[0] : undefined);
       this.setEdge(a, b, edge);
-      this.setEdge(b, a, { d: -edge.d, uncertainty: edge.uncertainty, basis: edge.basis });
+      const earlier = edge.earlier;
+      this.setEdge(b, a, {
+        d: -edge.d,
+        uncertainty: edge.uncertainty,
+        basis: edge.basis,
+        ...(earlier && { earlier: { ...earlier, d: -earlier.d } }),
+      });
     }
     this.settle();
   }
@@ -107,6 +142,13 @@ export class SkewModel {
         const s = settled.get(host);
         return s !== undefined && s.order < count ? Math.round(s.skew) : undefined;
       },
+      at(host: string, utc: number): number | undefined {
+        const s = settled.get(host);
+        if (s === undefined || s.order >= count) {
+          return undefined;
+        }
+        return Math.round(s.before !== undefined && utc < s.before.untilMs ? s.before.skewMs : s.skew);
+      },
     };
   }
 
@@ -117,7 +159,12 @@ export class SkewModel {
       out.set(
         h.name,
         s
-          ? { skewMs: Math.round(s.skew), uncertaintyMs: Math.round(s.uncertainty), basis: s.basis }
+          ? {
+              skewMs: Math.round(s.skew),
+              uncertaintyMs: Math.round(s.uncertainty),
+              basis: s.basis,
+              ...(s.before && { before: s.before }),
+            }
           : {
               skewMs: 0,
               uncertaintyMs: undefined,
@@ -154,11 +201,19 @@ export class SkewModel {
         continue;
       }
       const base = this.settled.get(c.from)!;
+      const earlier = c.edge.earlier?.host === c.to ? c.edge.earlier : undefined;
       this.settleHost(c.to, {
         skew: base.skew + c.edge.d,
         uncertainty: c.uncertainty,
         basis: c.from === this.reference ? c.edge.basis : `${c.edge.basis}; chained through ${c.from}`,
         order: this.settled.size,
+        ...(earlier && {
+          before: {
+            untilMs: earlier.until,
+            skewMs: Math.round(base.skew + earlier.d),
+            uncertaintyMs: Math.round(base.uncertainty + earlier.uncertainty),
+          },
+        }),
       });
     }
   }
@@ -259,8 +314,11 @@ function before(a: Candidate, b: Candidate): boolean {
   );
 }
 
-/** skew(b) - skew(a) from every pair between host a and the other host, b. */
-function estimatePair(a: string, list: readonly CausalPair[]): Edge {
+/**
+ * skew(b) - skew(a) from every pair between host a and the other host, b. `stepping`, one of the two, is the
+ * host whose clock may have been set within the pairs' span.
+ */
+function estimatePair(a: string, list: readonly CausalPair[], stepping?: string): Edge {
   // Each pair bounds d = skew(b) - skew(a) to [lo, hi].
   let lo = Number.NEGATIVE_INFINITY;
   let hi = Number.POSITIVE_INFINITY;
@@ -292,6 +350,22 @@ function estimatePair(a: string, list: readonly CausalPair[]): Edge {
     }
   }
   const what = `${list.length} message${list.length === 1 ? '' : 's'} (${[...hops].join('; ')})`;
+  const step = lo > hi && stepping !== undefined ? clockStep(a, list, stepping) : undefined;
+  if (step !== undefined) {
+    const later = estimatePair(a, step.after);
+    const early = estimatePair(a, step.before);
+    // How far the stepping host's clock moved: d is skew(b) - skew(a).
+    const moved = (stepping === a ? -1 : 1) * (later.d - early.d);
+    return {
+      ...later,
+      basis:
+        `${later.basis}; ${stepping} was set ${moved < 0 ? 'back' : 'forward'} ${span(moved)} around ` +
+        `${new Date(step.until).toISOString().slice(0, 19).replace('T', ' ')} by its own clock (time sync, or set by ` +
+        `hand): the ${step.before.length} messages before agree on its earlier clock, and times before then are ` +
+        'corrected by that',
+      earlier: { host: stepping!, until: step.until, d: early.d, uncertainty: early.uncertainty },
+    };
+  }
   if (lo > hi) {
     // The bounds contradict each other: a message paired with the wrong one, a hop slower than its bound,
     // or a clock that jumped. When most messages agree on where d lies, the few that do not are left out
@@ -300,11 +374,29 @@ function estimatePair(a: string, list: readonly CausalPair[]): Edge {
     const agreeing = largestAgreement(a, list);
     if (agreeing.length * 2 > list.length) {
       const edge = estimatePair(a, agreeing);
-      const left = list.length - agreeing.length;
+      const left = list.filter((p) => !agreeing.includes(p));
+      // Most of them agreeing among themselves: most likely the clock was set where the two stretches of its
+      // logged time overlap (set back further than the time between its messages), which no time can split.
+      const together = stepping !== undefined ? largestAgreement(a, left) : [];
+      const others =
+        together.length >= STEP_SUPPORT && together.length * 5 >= left.length * 4
+          ? estimatePair(a, together)
+          : undefined;
+      if (others !== undefined) {
+        const moved = (stepping === a ? -1 : 1) * (others.d - edge.d);
+        return {
+          ...edge,
+          basis:
+            `${edge.basis}; ${together.length} of the ${left.length} other messages agree on a clock ${span(moved)} ` +
+            `${moved < 0 ? 'further behind' : 'further ahead'}: ${stepping} was most likely set within the bundle, ` +
+            `but its logged times from before and after overlap, so no time divides them and the records of ` +
+            `those messages' stretch are left ${span(moved)} off`,
+        };
+      }
       return {
         ...edge,
         basis:
-          `${edge.basis}; ${left} more left out, their timing contradicting the others' ` +
+          `${edge.basis}; ${left.length} more left out, their timing contradicting the others' ` +
           '(paired with the wrong message, or a slower hop)',
       };
     }
@@ -347,6 +439,69 @@ function estimatePair(a: string, list: readonly CausalPair[]): Edge {
 function boundsOf(a: string, p: CausalPair): [lo: number, hi: number] {
   const diff = p.receive.utc - p.send.utc;
   return p.send.host === a ? [diff - p.maxMs, diff - p.minMs] : [p.minMs - diff, p.maxMs - diff];
+}
+
+/** Pairs on each side of a clock step needed to believe in it. */
+const STEP_SUPPORT = 3;
+
+/**
+ * Where the clock of `stepping` was set, if the pairs' bounds contradict only because of that: in the order
+ * of their times on its clock, those before one place agree among themselves and those after among
+ * themselves, with at least STEP_SUPPORT on each side. Of several such places, the one in the longest
+ * silence between two messages; `until` is the middle of that silence, by the stepping host's clock.
+ */
+function clockStep(
+  a: string,
+  list: readonly CausalPair[],
+  stepping: string,
+): { before: CausalPair[]; after: CausalPair[]; until: number } | undefined {
+  const on = (p: CausalPair): number => (p.send.host === stepping ? p.send.utc : p.receive.utc);
+  const sorted = [...list].sort((x, y) => on(x) - on(y));
+  const n = sorted.length;
+  if (n < 2 * STEP_SUPPORT) {
+    return undefined;
+  }
+  const bounds = sorted.map((p) => boundsOf(a, p));
+  // Whether the bounds of [0, k) meet, and of [k, n).
+  const headMeets: boolean[] = [true];
+  let lo = Number.NEGATIVE_INFINITY;
+  let hi = Number.POSITIVE_INFINITY;
+  for (const [plo, phi] of bounds) {
+    lo = Math.max(lo, plo);
+    hi = Math.min(hi, phi);
+    headMeets.push(lo <= hi);
+  }
+  const tailMeets: boolean[] = new Array<boolean>(n + 1).fill(true);
+  lo = Number.NEGATIVE_INFINITY;
+  hi = Number.POSITIVE_INFINITY;
+  for (let k = n - 1; k >= 0; k--) {
+    lo = Math.max(lo, bounds[k]![0]);
+    hi = Math.min(hi, bounds[k]![1]);
+    tailMeets[k] = lo <= hi;
+  }
+  let best = -1;
+  let bestGap = -1;
+  for (let k = STEP_SUPPORT; k <= n - STEP_SUPPORT; k++) {
+    const gap = on(sorted[k]!) - on(sorted[k - 1]!);
+    if (headMeets[k] && tailMeets[k] && gap > bestGap) {
+      best = k;
+      bestGap = gap;
+    }
+  }
+  if (best < 0) {
+    return undefined;
+  }
+  return {
+    before: sorted.slice(0, best),
+    after: sorted.slice(best),
+    until: (on(sorted[best - 1]!) + on(sorted[best]!)) / 2,
+  };
+}
+
+/** `40.0 s`, `10 min 0.0 s`: how far a clock was set. */
+function span(ms: number): string {
+  const abs = Math.abs(ms);
+  return abs >= 60_000 ? minutesAndSeconds(abs, 1) : `${(abs / 1000).toFixed(1)} s`;
 }
 
 /** The pairs whose bounds on d share the point most of them share (the lowest such point, if several). */

@@ -5,7 +5,8 @@
 // and a relay whose file failed to move is linked to the outage's first failure.
 
 import type { CollectedEvent } from './collect.ts';
-import { densest, LEAD_SPREAD } from './leads.ts';
+import { LEAD_SPREAD, leadOf } from './leads.ts';
+import type { Lead, LeadSample } from './leads.ts';
 import type { StateSideIndex } from './state-side-index.ts';
 import type { FlowDraft, Stamp, Workspace } from './workspace.ts';
 import { push } from './time-order.ts';
@@ -14,6 +15,12 @@ import { between, byTime, EventSet, firstAfter, firstIndexAt, lastBefore } from 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const CROSS_HOST_WINDOW = 3 * 60 * MINUTE;
+/**
+ * How far from the client's time plus its MP's lead a relay's body may lie. Its client id and serial numbers
+ * already name it (they repeat only when a client is reinstalled), so a day: a client whose clock was set
+ * back three hours within the bundle has the lead of one side only for the relays of both.
+ */
+const RELAY_WINDOW = 24 * 60 * MINUTE;
 /** MPFDM moves outbox files on its own cycle; how long after a relay its move is looked for. */
 export const MPFDM_WINDOW = 15 * MINUTE;
 
@@ -52,7 +59,7 @@ export function buildStateMessageFlows(
   for (const host of hosts) {
     const leads = relayLeads(ws, host);
     for (const relay of relaySends(ws, host)) {
-      relayFlow(ws, host, relay, (mp) => leads.get(mp) ?? 0, context);
+      relayFlow(ws, host, relay, (mp) => leads.get(mp)?.(relay.outgoing.utc) ?? 0, context);
     }
   }
 }
@@ -144,16 +151,17 @@ function relayBodiesOf(ws: Workspace, host: string, relay: RelaySend): number[] 
  * three hours behind had every relay failed and its clock estimated 2 h 49 min off). Its location messages
  * are looked for around the same leads (see scan-flow's `locationLeads`).
  */
-export function relayLeads(ws: Workspace, host: string): ReadonlyMap<string, number> {
+export function relayLeads(ws: Workspace, host: string): ReadonlyMap<string, Lead> {
   return ws.cached(`relay-leads\u0000${host}`, () => {
     const c = ws.stateSide().columns;
-    const offsets = new Map<string, number[]>();
+    const samples = new Map<string, LeadSample[]>();
     for (const relay of relaySends(ws, host)) {
+      const t = relay.outgoing.utc;
       for (const i of relayBodiesOf(ws, host, relay)) {
-        push(offsets, c.host(i), c.utc(i) - relay.outgoing.utc);
+        push(samples, c.host(i), { t, offset: c.utc(i) - t });
       }
     }
-    return new Map([...offsets].map(([mp, list]) => [mp, densest(list, LEAD_SPREAD)]));
+    return new Map([...samples].map(([mp, list]) => [mp, leadOf(list, LEAD_SPREAD)]));
   });
 }
 
@@ -325,7 +333,7 @@ function relayFlow(
   const time = side.time;
   const offBy = (i: number): number => Math.abs(c.utc(i) - outgoing.utc - lead(c.host(i)));
   const receivedAt = relayBodiesOf(ws, host, relay)
-    .filter((i) => offBy(i) <= CROSS_HOST_WINDOW)
+    .filter((i) => offBy(i) <= RELAY_WINDOW)
     .sort((a, b) => offBy(a) - offBy(b))[0];
   if (receivedAt === undefined) {
     return;

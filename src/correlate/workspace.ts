@@ -293,14 +293,22 @@ export class Workspace {
     );
   }
 
-  /** Skew-corrected time (logged UTC minus the host's estimated clock error). */
+  /** Skew-corrected time (logged UTC minus the host's estimated clock error when it logged it). */
   corrected(e: CollectedEvent): number {
-    return e.utc - this.skewOf(e.host);
+    return e.utc - this.skewAt(e.host, e.utc);
   }
 
-  /** Ms the host's clock reads ahead (0 when not estimated): `corrected(e)` is `e.utc - skewOf(e.host)`. */
+  /** Ms the host's clock reads ahead (0 when not estimated), as it is at the end of the bundle. */
   skewOf(host: string): number {
     return this.skew.get(host) ?? this.shared?.skew.get(host) ?? 0;
+  }
+
+  /**
+   * Ms the host's clock read ahead when it logged `utc` (its own UTC): `skewOf`, or what it read before its
+   * clock was set within the bundle. `corrected(e)` is `e.utc - skewAt(e.host, e.utc)`.
+   */
+  skewAt(host: string, utc: number): number {
+    return this.skew.at?.(host, utc) ?? this.shared?.skew.at?.(host, utc) ?? this.skewOf(host);
   }
 
   /**

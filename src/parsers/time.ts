@@ -99,7 +99,9 @@ export function zoneFromBias(biasMinutes: number | undefined): string {
  * A clock a day off reads as one, where `86324.6 s` does not.
  */
 export function minutesAndSeconds(ms: number, decimals: number): string {
-  const abs = Math.abs(ms);
+  // Rounded first, so that 599,960 ms at one decimal reads 10 min 0.0 s, not 9 min 60.0 s.
+  const unit = 1000 / 10 ** decimals;
+  const abs = Math.round(Math.abs(ms) / unit) * unit;
   const h = Math.floor(abs / 3_600_000);
   const min = Math.floor((abs % 3_600_000) / 60_000);
   const s = ((abs % 60_000) / 1000).toFixed(decimals);

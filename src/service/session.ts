@@ -12,6 +12,7 @@ import { writeTimeline } from '../correlate/export.ts';
 import type { ExportFormat } from '../correlate/export.ts';
 import type { TimeoutWindows } from '../correlate/failures.ts';
 import type { TimelineEvent, TimelineHost } from '../correlate/model.ts';
+import { skewAt } from '../correlate/model.ts';
 import type { StoredFlow } from '../correlate/store.ts';
 import type { Bundle, BundleFile, HostOverride } from '../parsers/bundle.ts';
 import { openBundle } from '../parsers/bundle.ts';
@@ -298,7 +299,7 @@ export class AnalysisSession {
     if (!r) {
       return undefined;
     }
-    const skewMs = host?.clockSkewMs ?? 0;
+    const skewMs = host === undefined || r.utc === undefined ? (host?.clockSkewMs ?? 0) : skewAt(host, r.utc);
     return {
       host: bundleFile.host,
       component: r.component,

@@ -6,6 +6,8 @@
 import { createWriteStream, mkdirSync, openSync } from 'node:fs';
 import type { WriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { HostClock } from './clock.ts';
+import { skewAt } from './clock.ts';
 import type { LogFileSpec, LogSink } from './logbook.ts';
 import { clientNoise, clientStartup, mpNoise, siteNoise } from './noise.ts';
 import type { SearchMode, SourceMode, UpdateInfo } from './scenarios.ts';
@@ -47,13 +49,23 @@ export interface GenerateBundleOptions {
    * hand), three hours behind (set to local time in the wrong zone), an hour ahead (summer time applied twice).
    */
   readonly clockFaults?: boolean;
+  /**
+   * Three clients' clocks are set nine hours into the bundle (see CLOCK_STEPS): one set back 40 s by time sync,
+   * one set forward 10 min, one set back 3 h (its logged times before and after then overlap).
+   */
+  readonly clockSteps?: boolean;
 }
 
 export interface GeneratedBundle {
   readonly files: number;
   readonly bytes: number;
-  /** Each host's true clock skew, ms ahead of true UTC (the site server's is 0): what analysis must recover. */
+  /**
+   * Each host's true clock skew at the end of the bundle, ms ahead of true UTC (the site server's is 0): what
+   * analysis must recover.
+   */
   readonly skewMs: ReadonlyMap<string, number>;
+  /** The clocks set within the bundle: when (true UTC), and their skew before. */
+  readonly clockSteps: ReadonlyMap<string, { readonly at: number; readonly skewBeforeMs: number }>;
   /** Every scan cycle, in the order generated: what the correlator must find for its ScanJob. */
   readonly scans: readonly GeneratedScan[];
   /** Every state-message relay, in the order generated: the SMX file MP_Relay wrote it to. */
@@ -361,6 +373,21 @@ function clockFault(i: number): number {
   return i % 4 === 1 ? CLOCK_FAULTS[Math.floor(i / 4) % CLOCK_FAULTS.length]! : 0;
 }
 
+/** Clients whose clock is set within a bundle with clock steps, and by how much. */
+const CLOCK_STEPS: ReadonlyMap<number, number> = new Map([
+  [2, -40_000],
+  [6, 10 * MIN],
+  [7, -3 * HOUR],
+]);
+
+/** The start of every generated bundle's first round. */
+const START = Date.parse('2025-01-13T06:00:00Z');
+
+function clockStep(i: number): HostClock['step'] {
+  const byMs = CLOCK_STEPS.get(i);
+  return byMs === undefined ? undefined : { at: START + 9 * HOUR, byMs };
+}
+
 const ZONES: ReadonlyArray<readonly [number, string]> = [
   [300, 'US Eastern (EST, UTC-5)'],
   [360, 'US Central (CST, UTC-6)'],
@@ -412,6 +439,7 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
         ip,
         biasMinutes: z[0],
         skewMs: r.int(-90_000, 90_000) + (opts.clockFaults === true ? clockFault(i) : 0),
+        clockStep: opts.clockSteps === true ? clockStep(i) : undefined,
         zone: z[1],
       },
       mp,
@@ -431,7 +459,7 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
   const us = w.rng.guid();
   let cv = 30;
   let policy = { policyId: w.rng.guid().toLowerCase(), policyVersion: `${cv + 2}.00` };
-  const start = Date.parse('2025-01-13T06:00:00Z');
+  const start = START;
   let round = 0;
   let done = false;
   const truth: Truth = { scans: [], relays: [] };
@@ -504,8 +532,12 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
   }
   await pool.closeAll();
   const skewMs = new Map<string, number>([['PS1SITE', 0]]);
+  const clockSteps = new Map<string, { at: number; skewBeforeMs: number }>();
   for (const h of [...mps, ...clients.map((c) => c.client.host)]) {
-    skewMs.set(h.name, h.clock.skewMs);
+    skewMs.set(h.name, skewAt(h.clock, Number.POSITIVE_INFINITY));
+    if (h.clock.step !== undefined) {
+      clockSteps.set(h.name, { at: h.clock.step.at, skewBeforeMs: h.clock.skewMs });
+    }
   }
-  return { files: pool.files, bytes: pool.bytes, skewMs, ...truth };
+  return { files: pool.files, bytes: pool.bytes, skewMs, clockSteps, ...truth };
 }

@@ -21,6 +21,14 @@ export interface HostClock {
   readonly biasMinutes: number;
   /** Milliseconds by which the host's clock runs ahead of true UTC (negative when behind). */
   readonly skewMs: number;
+  /** The clock set at a true instant (by time sync, or by hand): from then on it runs `byMs` further ahead. */
+  readonly step?: { readonly at: number; readonly byMs: number } | undefined;
+}
+
+/** How far ahead of true UTC the host's clock runs at the true instant `trueUtc`. */
+export function skewAt(clock: HostClock, trueUtc: number): number {
+  const step = clock.step;
+  return step !== undefined && trueUtc >= step.at ? clock.skewMs + step.byMs : clock.skewMs;
 }
 
 const MS_PER_MINUTE = 60_000;
@@ -28,12 +36,12 @@ const MS_PER_DAY = 86_400_000;
 
 /** What the host believes UTC is at the true instant `trueUtc`. */
 export function hostUtc(clock: HostClock, trueUtc: number): number {
-  return trueUtc + clock.skewMs;
+  return trueUtc + skewAt(clock, trueUtc);
 }
 
 /** The local wall-clock reading the host writes at the true instant `trueUtc`. */
 export function hostLocal(clock: HostClock, trueUtc: number): number {
-  return trueUtc + clock.skewMs - clock.biasMinutes * MS_PER_MINUTE;
+  return trueUtc + skewAt(clock, trueUtc) - clock.biasMinutes * MS_PER_MINUTE;
 }
 
 /**

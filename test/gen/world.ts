@@ -33,6 +33,7 @@ export interface HostSpec {
   readonly ip: string;
   readonly biasMinutes: number;
   readonly skewMs: number;
+  readonly clockStep?: HostClock['step'];
   /** Human description of the zone for the README, e.g. `US Eastern (EST)`. */
   readonly zone: string;
   /** Clients only; without it the client writes the legacy text WindowsUpdate.log. */
@@ -74,7 +75,7 @@ export class Host {
     this.fqdn = `${spec.name}.${domain}`;
     this.ip = spec.ip;
     this.role = spec.role;
-    this.clock = { biasMinutes: spec.biasMinutes, skewMs: spec.skewMs };
+    this.clock = { biasMinutes: spec.biasMinutes, skewMs: spec.skewMs, step: spec.clockStep };
     this.zone = spec.zone;
     this.windowsUpdateLog = spec.windowsUpdateLog;
     this.threadRng = new Prng(`${seed}/threads/${spec.name}`);

@@ -194,7 +194,7 @@ describe('timelineToJson', () => {
       expectKeysFirst(
         h,
         ['dir', 'name', 'role', 'biasMinutes', 'clockSkewMs'],
-        ['roles', 'skewUncertaintyMs', 'skewBasis', 'files', 'fileClocks'],
+        ['roles', 'skewUncertaintyMs', 'skewBasis', 'clockBefore', 'files', 'fileClocks'],
       );
     }
     for (const e of doc.events) {

@@ -2,7 +2,8 @@
 // each message is told from the client's other requests when the two clocks are a minute apart.
 
 import { describe, expect, it } from 'vitest';
-import { densest } from '../../src/correlate/leads.ts';
+import { densest, leadOf } from '../../src/correlate/leads.ts';
+import type { LeadSample } from '../../src/correlate/leads.ts';
 
 describe('densest', () => {
   it('takes the median of the largest cluster, not the offset nearest zero', () => {
@@ -17,5 +18,55 @@ describe('densest', () => {
 
   it('between clusters as large, takes the one nearer zero', () => {
     expect(densest([-60_020, -60_000, 30_010, 30_040], 5_000)).toBe(30_010);
+  });
+});
+
+describe('leadOf', () => {
+  const MINUTE = 60_000;
+  // A client's messages every 10 minutes, each with its own request (150 ms after the lead) and a neighbour's
+  // request from the same address, somewhere in the minutes around it.
+  const samples = (lead: (t: number) => number): LeadSample[] =>
+    Array.from({ length: 12 }, (_, k) => k * 10 * MINUTE).flatMap((t, k) => [
+      { t, offset: lead(t) + 150 },
+      { t, offset: lead(t) + (k % 2 === 0 ? 45_000 + 3_700 * k : -31_000 - 2_900 * k) },
+    ]);
+
+  it('is one lead when the clock stays put', () => {
+    const lead = leadOf(
+      samples(() => 61_000),
+      5_000,
+    );
+    expect([0, 55 * MINUTE, 110 * MINUTE].map(lead)).toEqual([61_150, 61_150, 61_150]);
+  });
+
+  it('changes halfway between the messages either side of where the clock was set', () => {
+    // Set back 40 s between the messages at 50 and 60 minutes: from then on the MP logs 40 s later than it.
+    const lead = leadOf(
+      samples((t) => (t < 55 * MINUTE ? 21_000 : 61_000)),
+      5_000,
+    );
+    expect([0, 50 * MINUTE, 54 * MINUTE, 56 * MINUTE, 110 * MINUTE].map(lead)).toEqual([
+      21_150, 21_150, 21_150, 61_150, 61_150,
+    ]);
+  });
+
+  it('takes no change from fewer than three messages, nor from lone offsets', () => {
+    const lead = leadOf(
+      samples((t) => (t < 15 * MINUTE ? 21_000 : 61_000)),
+      5_000,
+    );
+    expect(lead(0)).toBe(61_150);
+    expect(leadOf([{ t: 0, offset: 4_000 }], 5_000)(0)).toBe(0);
+  });
+
+  it('explains the messages either side of an overlap, where a clock set back far leaves them interleaved', () => {
+    // Set back an hour at 60 min of true time: by its own clock, the messages before it run to 110 min and
+    // those after it start at 10 min again; here, those logged from 50 min on alternate.
+    const mixed = [
+      ...samples(() => 21_000).filter((s) => s.t <= 70 * MINUTE),
+      ...samples(() => 3_621_000).filter((s) => s.t >= 50 * MINUTE),
+    ];
+    const lead = leadOf(mixed, 5_000);
+    expect([0, 40 * MINUTE, 80 * MINUTE, 110 * MINUTE].map(lead)).toEqual([21_150, 21_150, 3_621_150, 3_621_150]);
   });
 });

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CollectedEvent, WorkingFields } from '../../src/correlate/collect.ts';
 import { isProblem } from '../../src/correlate/failures.ts';
+import type { LeadSample } from '../../src/correlate/leads.ts';
 import { MpLocationIndex } from '../../src/correlate/mp-location-index.ts';
 import { Workspace } from '../../src/correlate/workspace.ts';
 import type { UtcInstant } from '../../src/parsers/time.ts';
@@ -104,12 +105,21 @@ describe('MpLocationIndex', () => {
 
   it('gives the offsets of the requests from an address, by the host that logged them', () => {
     const { index } = MpLocationIndex.split(events, isProblem);
-    const offsets = index.offsetsFrom('10.1.5.21', 'PS1WKS0001', [T0 + 1_000, T0 + 8_000], 4_500);
-    expect(Object.fromEntries(offsets)).toEqual({ PS1MP01: [0, 4_000, -3_000], PS1MP02: [1_000] });
+    const offsets = (m: Map<string, LeadSample[]>): Record<string, number[]> =>
+      Object.fromEntries([...m].map(([host, list]) => [host, list.map((s) => s.offset)]));
+    const near = index.offsetsFrom('10.1.5.21', 'PS1WKS0001', [T0 + 1_000, T0 + 8_000], 4_500);
+    expect(offsets(near)).toEqual({ PS1MP01: [0, 4_000, -3_000], PS1MP02: [1_000] });
+    expect(near.get('PS1MP02')).toEqual([{ t: T0 + 8_000, offset: 1_000 }]);
     // Around a centre: the same requests, seen from a client clock three hours behind.
     const hours = 3 * 3_600_000;
-    const behind = index.offsetsFrom('10.1.5.21', 'PS1WKS0001', [T0 + 1_000 - hours, T0 + 8_000 - hours], 4_500, hours);
-    expect(Object.fromEntries(behind)).toEqual({
+    const behind = index.offsetsFrom(
+      '10.1.5.21',
+      'PS1WKS0001',
+      [T0 + 1_000 - hours, T0 + 8_000 - hours],
+      4_500,
+      () => hours,
+    );
+    expect(offsets(behind)).toEqual({
       PS1MP01: [hours, hours + 4_000, hours - 3_000],
       PS1MP02: [hours + 1_000],
     });

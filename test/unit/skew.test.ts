@@ -109,4 +109,63 @@ describe('SkewModel', () => {
       "with contradictory timing: median of the messages' offsets",
     );
   });
+
+  describe('a client whose clock was set within the bundle', () => {
+    const MINUTE = 60_000;
+    /** PC ↔ MP round trips every 20 minutes, each a request and a reply 100 ms later; PC's clock `skewOf(t)`. */
+    function roundTrips(count: number, skewOf: (t: number) => number): CausalPair[] {
+      const pairs: CausalPair[] = [];
+      for (let k = 0; k < count; k++) {
+        const t = T0 + k * 20 * MINUTE;
+        const s = skewOf(t);
+        const hop = { minMs: 0, maxMs: 30_000, typicalMs: 200 };
+        pairs.push({ send: at('PC', t + s), receive: at('MP', t + 100), ...hop, hop: 'request' });
+        pairs.push({ send: at('MP', t + 200), receive: at('PC', t + 300 + s), ...hop, hop: 'reply' });
+      }
+      return pairs;
+    }
+    const change = T0 + 6 * 20 * MINUTE + 10 * MINUTE;
+
+    it('estimates its clock after the change, and before it until the middle of the silence around it', () => {
+      const model = new SkewModel(hosts(['MP', 'management-point'], ['PC', 'client']));
+      model.addPairs(roundTrips(12, (t) => (t < change ? 40_000 : 0)));
+      const pc = model.result().hosts.get('PC')!;
+      expect(pc.skewMs).toBe(0);
+      expect(pc.before).toMatchObject({ skewMs: 40_000 });
+      // The last message before is at 120 min + 40.3 s by PC's clock, the first after at 140 min.
+      expect(pc.before!.untilMs).toBe(T0 + 130 * MINUTE + 20_150);
+      expect(pc.basis).toContain('PC was set back 40.0 s around 2025-01-14 11:10:20 by its own clock');
+      const offsets = model.offsets();
+      expect(offsets.at!('PC', T0)).toBe(40_000);
+      expect(offsets.at!('PC', T0 + 139 * MINUTE)).toBe(0);
+      expect(offsets.get('PC')).toBe(0);
+    });
+
+    it("keeps a server's clock whole: only clients are taken to have been set", () => {
+      const model = new SkewModel(hosts(['MP', 'management-point'], ['PC', 'site-server']));
+      model.addPairs(roundTrips(12, (t) => (t < change ? 40_000 : 0)));
+      expect(model.result().hosts.get('PC')!.before).toBeUndefined();
+    });
+
+    it('says so, and leaves its clock whole, when its times before and after the change overlap', () => {
+      // Set back an hour: its messages from before and after interleave by its own clock.
+      const model = new SkewModel(hosts(['MP', 'management-point'], ['PC', 'client']));
+      model.addPairs(roundTrips(12, (t) => (t < change ? 3_600_000 : 0)));
+      const pc = model.result().hosts.get('PC')!;
+      expect(pc.before).toBeUndefined();
+      expect(pc.skewMs).toBe(3_600_000);
+      expect(pc.basis).toContain(
+        '10 of the 10 other messages agree on a clock 1 h 0 min 0.0 s further behind: PC was most likely set within the bundle',
+      );
+    });
+
+    it('needs three messages on each side to believe in a change', () => {
+      const model = new SkewModel(hosts(['MP', 'management-point'], ['PC', 'client']));
+      // Only the first round trip from before: two messages, one of them possibly paired wrongly.
+      model.addPairs(roundTrips(12, (t) => (t < T0 + 10 * MINUTE ? 40_000 : 0)));
+      const pc = model.result().hosts.get('PC')!;
+      expect(pc.before).toBeUndefined();
+      expect(pc.basis).toContain('2 more left out');
+    });
+  });
 });
