@@ -2,7 +2,7 @@
 // failure is injected where, and the ground truth that goes with them. Each bundle is built from its own seed,
 // so adding a bundle never changes another one's bytes. write-samples.ts renders them; tests read the truth.
 
-import { historyStamp } from './clock.ts';
+import { historyStamp, skewAt } from './clock.ts';
 import type { MarkedRecord } from './logbook.ts';
 import { MemorySink } from './logbook.ts';
 import { clientNoise, clientStartup, mpNoise, siteNoise } from './noise.ts';
@@ -44,8 +44,13 @@ export interface TruthHost {
   readonly zone: string;
   /** Windows bias the host's CCM / SMS-trace logs print (UTC = local + bias). */
   readonly biasMinutes: number;
-  /** How far the host's clock is ahead of true UTC, in ms (what a correlator should recover). */
+  /**
+   * How far the host's clock is ahead of true UTC, in ms (what a correlator should recover): at the end of the
+   * bundle, when its clock was set within it.
+   */
   readonly skewMs: number;
+  /** A clock set within the bundle: when (true UTC, ISO 8601) and how far ahead it ran before. */
+  readonly clockStep?: { readonly at: string; readonly skewBeforeMs: number };
   /** Only for a client whose WindowsUpdate.log is Get-WindowsUpdateLog output (absent: legacy text log). */
   readonly windowsUpdateLog?: TruthWindowsUpdateLog;
 }
@@ -1055,6 +1060,53 @@ const skewMidnight: BundleDefinition = {
   },
 };
 
+const clockSetBack: BundleDefinition = {
+  name: 'clock-set-back',
+  title: 'A client clock 4 minutes fast, set right by time sync between its scans',
+  description:
+    'The client (US Central) runs 4 min 12 s fast until the Windows Time service corrects it at 16:30 UTC, ' +
+    'between its second and third scan of the afternoon: every one of its logs jumps back four minutes there, ' +
+    'and records from just after the correction carry times already written before it. Two scans before and ' +
+    'two after, each with its location request and state-message relay; all four complete. One clock for the ' +
+    'whole bundle puts one side four minutes off.',
+  build() {
+    const { w, sink } = newWorld(this.name);
+    site(w, 360, 0, 'US Central (CST, UTC-6)');
+    const m = mp(w, 360, 1_800, 'US Central (CST, UTC-6)');
+    const c = w.client(
+      {
+        name: 'PS1WIN10X64',
+        ip: '10.2.31.40',
+        biasMinutes: 360,
+        skewMs: 252_000,
+        clockStep: { at: at('2025-03-04T16:30:00Z'), byMs: -250_700 },
+        zone: 'US Central (CST, UTC-6)',
+      },
+      m,
+    );
+    const peers = w.addPeers(8, '10.2.22');
+    const us = w.rng.guid();
+    const cv = 58;
+    const start = at('2025-03-04T15:00:00Z');
+    const end = at('2025-03-04T17:45:00Z');
+    clientBoot(w, c, start + 30_000);
+    const updates = makeUpdates(w, 4, 2, '2025-03');
+    const cycles = ['15:12:07', '15:53:40', '16:41:19', '17:18:52'].map((time, k) =>
+      scanCycle(w, c, at(`2025-03-04T${time}Z`), {
+        updateSource: us,
+        contentVersion: cv,
+        updates,
+        trigger: 'deployment',
+        sourceMode: 'existing',
+        markPrefix: `scan${k + 1}`,
+        forwardAfterMs: (3 + k) * MIN + 17_000,
+      }),
+    );
+    everydayTraffic(w, c, m, peers, start, end, us, cv);
+    return { world: w, sink, flows: cycles.map((x) => x.flow), failures: [] };
+  },
+};
+
 const rotated: BundleDefinition = {
   name: 'rotated-history',
   title: 'Client CcmMessaging and LocationServices logs rotated in the middle of a flow',
@@ -1313,6 +1365,7 @@ export const SAMPLE_BUNDLES: readonly BundleDefinition[] = [
   mpfdmDelayed,
   interleaved,
   skewMidnight,
+  clockSetBack,
   rotated,
   clientSpy,
 ];
@@ -1368,7 +1421,10 @@ export function renderSample(def: BundleDefinition): RenderedSample {
     ip: h.ip,
     zone: h.zone,
     biasMinutes: h.clock.biasMinutes,
-    skewMs: h.clock.skewMs,
+    skewMs: skewAt(h.clock, Number.POSITIVE_INFINITY),
+    ...(h.clock.step === undefined
+      ? {}
+      : { clockStep: { at: new Date(h.clock.step.at).toISOString(), skewBeforeMs: h.clock.skewMs } }),
     ...(h.windowsUpdateLog === undefined
       ? {}
       : {

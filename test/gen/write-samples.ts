@@ -110,7 +110,10 @@ export function samplesReadme(samples: readonly RenderedSample[]): string {
     out.push('| Host | Role | IP | Zone | Bias (min) | True clock skew (ms) |');
     out.push('|---|---|---|---|---|---|');
     for (const h of t.hosts) {
-      out.push(`| ${h.name} | ${h.role} | ${h.ip} | ${h.zone} | ${signed(h.biasMinutes)} | ${signed(h.skewMs)} |`);
+      const step = h.clockStep === undefined ? '' : ` (${signed(h.clockStep.skewBeforeMs)} until ${h.clockStep.at})`;
+      out.push(
+        `| ${h.name} | ${h.role} | ${h.ip} | ${h.zone} | ${signed(h.biasMinutes)} | ${signed(h.skewMs)}${step} |`,
+      );
     }
     out.push('');
     for (const h of t.hosts) {

@@ -21,6 +21,7 @@ interface Truth {
     name: string;
     role: string;
     skewMs: number;
+    clockStep?: { at: string; skewBeforeMs: number };
     biasMinutes: number;
     windowsUpdateLog?: { file: string; offsetMinutes: number };
   }>;
@@ -82,6 +83,19 @@ describe.each(bundles)('%s', (name) => {
       ).toBeLessThanOrEqual(host.skewUncertaintyMs! + 50);
       expect(host.skewUncertaintyMs).toBeLessThan(1500);
       expect(host.biasMinutes).toBe(actual.biasMinutes);
+      // A clock set within the bundle: what it read before, up to a time by its own clock between the two.
+      const step = actual.clockStep;
+      if (step === undefined) {
+        expect(host.clockBefore, `${host.name} kept one clock`).toBeUndefined();
+        continue;
+      }
+      const before = host.clockBefore!;
+      expect(Math.abs(before.skewMs - (step.skewBeforeMs - reference.skewMs))).toBeLessThanOrEqual(
+        before.uncertaintyMs + 50,
+      );
+      const setAt = Date.parse(step.at);
+      expect(before.untilMs).toBeGreaterThan(setAt + actual.skewMs - 60 * 60_000);
+      expect(before.untilMs).toBeLessThan(setAt + step.skewBeforeMs + 60 * 60_000);
     }
   });
 
