@@ -374,7 +374,8 @@ function estimatePair(a: string, list: readonly CausalPair[], stepping?: string)
     const agreeing = largestAgreement(a, list);
     if (agreeing.length * 2 > list.length) {
       const edge = estimatePair(a, agreeing);
-      const left = list.filter((p) => !agreeing.includes(p));
+      const kept = new Set(agreeing);
+      const left = list.filter((p) => !kept.has(p));
       // Most of them agreeing among themselves: most likely the clock was set where the two stretches of its
       // logged time overlap (set back further than the time between its messages), which no time can split.
       const together = stepping !== undefined ? largestAgreement(a, left) : [];

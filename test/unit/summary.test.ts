@@ -71,6 +71,21 @@ function timeline(statuses: readonly FlowStatus[], failureCodes: ReadonlyArray<s
   };
 }
 
+function host(name: string, role: TimelineHost['role'], skewMs: number, uncertaintyMs?: number): TimelineHost {
+  return {
+    dir: name,
+    name,
+    role,
+    roles: [role],
+    biasMinutes: 0,
+    clockSkewMs: skewMs,
+    skewUncertaintyMs: uncertaintyMs,
+    skewBasis: 'pairs',
+    files: [],
+    fileClocks: [],
+  };
+}
+
 describe('summaryText', () => {
   it('lists every flow of a small bundle, ok ones included', () => {
     const text = summaryText(timeline(['ok', 'failed', 'incomplete'], ['0x80072EE2']));
@@ -182,18 +197,6 @@ describe('summaryText', () => {
   });
 
   it('lists the servers and the least certain clocks of many hosts, and bounds the rest', () => {
-    const host = (name: string, role: TimelineHost['role'], skewMs: number, uncertaintyMs?: number): TimelineHost => ({
-      dir: name,
-      name,
-      role,
-      roles: [role],
-      biasMinutes: 0,
-      clockSkewMs: skewMs,
-      skewUncertaintyMs: uncertaintyMs,
-      skewBasis: 'pairs',
-      files: [],
-      fileClocks: [],
-    });
     const clients = Array.from({ length: 44 }, (_, i) =>
       host(`PC${i}`, 'client', i % 2 === 0 ? 1000 * i : -1000 * i, 10 * i),
     );
@@ -218,18 +221,6 @@ describe('summaryText', () => {
   });
 
   it('lists the clocks set hours off before the least certain, furthest first, and says how far in hours', () => {
-    const host = (name: string, role: TimelineHost['role'], skewMs: number, uncertaintyMs?: number): TimelineHost => ({
-      dir: name,
-      name,
-      role,
-      roles: [role],
-      biasMinutes: 0,
-      clockSkewMs: skewMs,
-      skewUncertaintyMs: uncertaintyMs,
-      skewBasis: 'pairs',
-      files: [],
-      fileClocks: [],
-    });
     const clients = Array.from({ length: 44 }, (_, i) => host(`PC${i}`, 'client', 1000 * i, 10 * i));
     clients[3] = host('PC3', 'client', 86_324_600, 320);
     clients[7] = host('PC7', 'client', -10_855_800, 320);
