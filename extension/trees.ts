@@ -195,6 +195,21 @@ function hostFacts(host: TimelineHost, summary: BundleSummary): Node[] {
           : formatSkew(host.clockSkewMs, host.skewUncertaintyMs),
       tooltip: host.skewBasis,
     },
+    ...(host.clockBefore === undefined
+      ? []
+      : [
+          {
+            type: 'fact' as const,
+            label: 'Clock before it was set',
+            value:
+              `${formatSkew(host.clockBefore.skewMs, host.clockBefore.uncertaintyMs)} until ` +
+              `${formatTime(host.clockBefore.untilMs)} by its own clock`,
+            tooltip:
+              `${host.name}'s clock was set within the bundle (time sync, or by hand). Its records logged before ` +
+              `${formatTime(host.clockBefore.untilMs)} (UTC by its own clock) are corrected by this skew, the later ` +
+              'ones by the one above.',
+          },
+        ]),
     ...host.fileClocks.map((c): Node => ({
       type: 'fact',
       label: `Clock of ${c.file.slice(c.file.lastIndexOf('/') + 1)}`,

@@ -542,6 +542,41 @@ suite('bundles outside the workspace', () => {
     }
   });
 
+  test('a client clock set within the bundle: the Hosts tree says what it read before, hovers correct by it', async () => {
+    // clock-set-back: the client runs 4 min 12 s fast until time sync sets it right at 16:30 UTC.
+    const bundle = path.join(ROOT, 'samples/logs/clock-set-back');
+    try {
+      const s = await vscode.commands.executeCommand<BundleSummary>('cmflow.openBundle', bundle);
+      assert.ok(s);
+      const client = api.trees.hosts.getChildren().find((h) => h.type === 'host' && h.host.name === 'PS1WIN10X64')!;
+      const facts = api.trees.hosts.getChildren(client).map((n) => api.trees.hosts.getTreeItem(n));
+      const now = facts.find((f) => label(f) === 'Clock skew')!;
+      assert.match(String(now.description), /^\+1\.\d{3} s ± \d+ ms$/);
+      assert.match(now.tooltip as string, /PS1WIN10X64 was set back 4 min 10\.\d s around 2025-03-04 16:2\d:\d\d/);
+      const before = facts.find((f) => label(f) === 'Clock before it was set')!;
+      assert.match(
+        String(before.description),
+        /^\+4 min 1\d\.\d{3} s ± \d+ ms until 2025-03-04 16:2\d:\d\d\.\d{3} UTC/,
+      );
+      // A time on the first scan's line is corrected by the clock before, one on the last scan's by the clock after.
+      const doc = await open('PS1WIN10X64/Windows/CCM/Logs/ScanAgent.log');
+      const hoverOn = async (line: number): Promise<string> => {
+        const col = doc.lineAt(line).text.indexOf('time="') + 7;
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+          'vscode.executeHoverProvider',
+          doc.uri,
+          new vscode.Position(line, col),
+        );
+        return hovers.map(text).join('\n');
+      };
+      const lines = [...Array(doc.lineCount).keys()].filter((l) => doc.lineAt(l).text.includes('time="'));
+      assert.match(await hoverOn(lines[0]!), /PS1WIN10X64's clock \+4 min 1\d\.\d{3} s\)/);
+      assert.match(await hoverOn(lines[lines.length - 1]!), /PS1WIN10X64's clock \+1\.\d{3} s\)/);
+    } finally {
+      await vscode.commands.executeCommand('cmflow.openBundle', workspace);
+    }
+  });
+
   test('a path that is not a bundle gets a clear message, not a crash', async () => {
     const result = await vscode.commands.executeCommand('cmflow.openBundle', path.join(workspace, 'no-such-folder'));
     assert.equal(result, undefined);
