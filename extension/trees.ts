@@ -200,7 +200,7 @@ function hostFacts(host: TimelineHost, summary: BundleSummary): Node[] {
       : [
           {
             type: 'fact' as const,
-            label: 'Clock before it was set',
+            label: 'Earlier clock',
             value:
               `${formatSkew(host.clockBefore.skewMs, host.clockBefore.uncertaintyMs)} until ` +
               `${formatTime(host.clockBefore.untilMs)} by its own clock`,

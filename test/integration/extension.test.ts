@@ -553,7 +553,7 @@ suite('bundles outside the workspace', () => {
       const now = facts.find((f) => label(f) === 'Clock skew')!;
       assert.match(String(now.description), /^\+1\.\d{3} s ± \d+ ms$/);
       assert.match(now.tooltip as string, /PS1WIN10X64 was set back 4 min 10\.\d s around 2025-03-04 16:2\d:\d\d/);
-      const before = facts.find((f) => label(f) === 'Clock before it was set')!;
+      const before = facts.find((f) => label(f) === 'Earlier clock')!;
       assert.match(
         String(before.description),
         /^\+4 min 1\d\.\d{3} s ± \d+ ms until 2025-03-04 16:2\d:\d\d\.\d{3} UTC/,
