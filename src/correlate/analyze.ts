@@ -375,14 +375,18 @@ function linkIisRequests(ws: Workspace, iis: IisIndex): void {
   const window = 5 * SECOND;
   for (const flow of ws.flows) {
     const mp = flow.keys.mp;
-    const ip = ws.ipOf(flow.host);
-    if (typeof mp !== 'string' || ip === undefined) {
+    if (typeof mp !== 'string') {
       continue;
     }
     const sends = flow.events
       .list()
       .filter((e) => e.kind === 'CcmMessaging.sendingOutgoing' || e.kind === 'CcmMessaging.post');
     for (const send of sends) {
+      // The address the client had then: it may move to another within a bundle.
+      const ip = ws.ipAt(flow.host, send.utc);
+      if (ip === undefined) {
+        continue;
+      }
       const best = iis.nearest(mp, ip, ws.corrected(send), window, ws.skew.get(mp) ?? 0);
       if (best) {
         flow.events.add(best);

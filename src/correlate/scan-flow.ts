@@ -9,7 +9,7 @@
 import type { CollectedEvent } from './collect.ts';
 import { isConfigMgrCall } from './file-clocks.ts';
 import { LEAD_SPREAD, leadOf } from './leads.ts';
-import type { Lead } from './leads.ts';
+import type { Lead, LeadSample } from './leads.ts';
 import { relayLeads } from './state-flow.ts';
 import type { FlowDraft, Workspace } from './workspace.ts';
 import { between, byTime, EventSet, firstAfter, groupBy, lastBefore } from './workspace.ts';
@@ -334,8 +334,9 @@ function locationRequest(
   const outgoing = mine.find((e) => e.kind === 'CcmMessaging.sendingOutgoing') ?? send;
   keys(flow).locationMessages = [...new Set([...arr(flow.keys.locationMessages), m])];
 
-  // The MP that answered: its request body names the same update source, version and client address.
-  const ip = ws.ipOf(host);
+  // The MP that answered: its request body names the same update source, version and client address (the
+  // one this request states: a client may move to another address within a bundle).
+  const ip = request?.fields.clientIp ?? ws.ipAt(host, outgoing.utc);
   const mpLocations = ws.mpLocations();
   const leads = locationLeads(ws, host);
   const mpRequest = mpLocations.nearestRequest(
@@ -668,22 +669,22 @@ function evaluationRecords(
  */
 function locationLeads(ws: Workspace, host: string): ReadonlyMap<string, Lead> {
   return ws.cached(`location-leads\u0000${host}`, () => {
-    const ip = ws.ipOf(host);
-    const leads = new Map<string, Lead>();
-    if (ip === undefined) {
-      return leads;
-    }
-    const sends = locationSends(ws, host).map((e) => e.utc);
     const relays = relayLeads(ws, host);
     const none: Lead = () => 0;
-    for (const centre of new Set([none, ...relays.values()])) {
-      for (const [mp, samples] of ws.mpLocations().offsetsFrom(ip, host, sends, CROSS_HOST_WINDOW, centre)) {
-        if ((relays.get(mp) ?? none) === centre) {
-          leads.set(mp, leadOf(samples, LEAD_SPREAD));
+    // Each message is looked for from the address the client had when it sent it.
+    const sendsFrom = groupBy(locationSends(ws, host), (e) => ws.ipAt(host, e.utc));
+    const samples = new Map<string, LeadSample[]>();
+    for (const [ip, sends] of sendsFrom) {
+      const times = sends.map((e) => e.utc);
+      for (const centre of new Set([none, ...relays.values()])) {
+        for (const [mp, found] of ws.mpLocations().offsetsFrom(ip, host, times, CROSS_HOST_WINDOW, centre)) {
+          if ((relays.get(mp) ?? none) === centre) {
+            samples.set(mp, [...(samples.get(mp) ?? []), ...found]);
+          }
         }
       }
     }
-    return leads;
+    return new Map([...samples].map(([mp, list]) => [mp, leadOf(list, LEAD_SPREAD)]));
   });
 }
 

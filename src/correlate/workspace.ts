@@ -97,8 +97,11 @@ export class Workspace {
   private readonly linkIndex = new Map<CollectedEvent, number | Map<CollectedEvent, number>>();
   readonly flows: FlowDraft[] = [];
   private pairList: CausalPair[] = [];
-  /** Client host → its IP address, as its location requests state it. */
-  readonly clientIp = new Map<string, string>();
+  /**
+   * Client host → its IP addresses over time, as its location requests state them (in time order): a laptop
+   * on VPN or a new DHCP lease moves a client to another address within a bundle.
+   */
+  private readonly clientIps = new Map<string, Array<{ readonly utc: number; readonly ip: string }>>();
   /** Client host → its SMS unique id (ClientID), from state messages or registration. */
   readonly clientId = new Map<string, string>();
   /** Clock corrections once estimated (host → ms to subtract from logged UTC). */
@@ -145,7 +148,7 @@ export class Workspace {
       }
       const f = e.fields;
       if (e.kind === 'LocationServices.wsusLocationRequest' && f.clientIp !== undefined) {
-        this.clientIp.set(e.host, f.clientIp);
+        push(this.clientIps, e.host, { utc: e.utc, ip: f.clientIp });
       }
       if ((e.kind === 'StateMessage.body' || e.kind === 'ClientIDManager.registered') && f.clientId !== undefined) {
         this.clientId.set(e.host, f.clientId);
@@ -153,6 +156,9 @@ export class Workspace {
     }
     for (const list of this.byHost.values()) {
       list.sort(byTime);
+    }
+    for (const list of this.clientIps.values()) {
+      list.sort((a, b) => a.utc - b.utc);
     }
     for (const kinds of this.byHostKind.values()) {
       for (const list of kinds.values()) {
@@ -198,8 +204,26 @@ export class Workspace {
     return i === undefined ? this.everywhere(...kinds)[0] : { file: side.columns.file(i), host: side.columns.host(i) };
   }
 
-  ipOf(host: string): string | undefined {
-    return this.clientIp.get(host) ?? this.shared?.ipOf(host);
+  /** The client's address at `utc` (its own clock): that of its last location request by then, else its first. */
+  ipAt(host: string, utc: number): string | undefined {
+    const list = this.clientIps.get(host);
+    if (list === undefined) {
+      return this.shared?.ipAt(host, utc);
+    }
+    let ip = list[0]!.ip;
+    for (const x of list) {
+      if (x.utc > utc) {
+        break;
+      }
+      ip = x.ip;
+    }
+    return ip;
+  }
+
+  /** Every address the client's location requests state, in the order it first used them. */
+  ipsOf(host: string): string[] {
+    const list = this.clientIps.get(host);
+    return list === undefined ? (this.shared?.ipsOf(host) ?? []) : [...new Set(list.map((x) => x.ip))];
   }
 
   idOf(host: string): string | undefined {

@@ -54,6 +54,8 @@ export interface GenerateBundleOptions {
    * one set forward 10 min, one set back 3 h (its logged times before and after then overlap).
    */
   readonly clockSteps?: boolean;
+  /** Every seventh client moves to another network six hours in (a laptop on VPN, a new DHCP lease). */
+  readonly addressChanges?: boolean;
 }
 
 export interface GeneratedBundle {
@@ -490,6 +492,17 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
     }
     for (const [index, bc] of clients.entries()) {
       const c = bc.client;
+      if (opts.addressChanges === true && index % 7 === 3 && round === 3) {
+        // Its requests, relays and the MP's records of it come from the new address from here on.
+        const ip = `10.${60 + (index % 50)}.${Math.floor(index / 50)}.${30 + (index % 200)}`;
+        const peer = peersByMp.get(c.mp.name)?.find((p) => p.name === c.host.name);
+        c.host.ip = ip;
+        c.subnet = ip.replace(/\.\d+$/, '.0');
+        if (peer !== undefined) {
+          peer.ip = ip;
+          peer.subnet = c.subnet;
+        }
+      }
       if (!bc.booted) {
         wuServiceStart(w, c, t0 + r.int(0, 60_000), w.supUrl);
         clientStartup(w, c, t0 + r.int(60_000, 120_000));

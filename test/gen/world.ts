@@ -55,7 +55,8 @@ function threadId(rng: Prng): number {
 export class Host {
   readonly name: string;
   readonly fqdn: string;
-  readonly ip: string;
+  /** Its address now: a client may move to another network (see `moveTo`). */
+  ip: string;
   readonly role: HostRole;
   readonly clock: HostClock;
   readonly zone: string;
@@ -282,7 +283,7 @@ export interface Client {
   readonly mp: Host;
   /** SMS unique id without the `GUID:` prefix, upper case. */
   readonly clientId: string;
-  readonly subnet: string;
+  subnet: string;
   readonly adSite: string;
   nextSerial: number;
   readonly pending: PendingStateMessage[];
@@ -299,8 +300,8 @@ export interface Client {
 /** A client that appears only in MP / site logs (traffic from the rest of the estate). */
 export interface PeerClient {
   readonly name: string;
-  readonly ip: string;
-  readonly subnet: string;
+  ip: string;
+  subnet: string;
   readonly clientId: string;
   nextSerial: number;
 }
