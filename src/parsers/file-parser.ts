@@ -8,7 +8,7 @@ import { ConfigMgrFramer } from './configmgr.ts';
 import { LineDecoder } from './decode.ts';
 import type { FramerKind } from './detect.ts';
 import { detectByContent, detectByName } from './detect.ts';
-import type { Framer, FramerContext, MutableRecord } from './framer.ts';
+import type { BiasHint, Framer, FramerContext, MutableRecord } from './framer.ts';
 import { IisFramer } from './iis.ts';
 import { PlainTextFramer } from './plaintext.ts';
 import type { FileSummary, LogRecord, ParseProblem, ParseSink, TextEncoding } from './record.ts';
@@ -25,7 +25,7 @@ export interface FileParseOptions {
   /** Force a framer instead of detecting one. */
   readonly kind?: FramerKind;
   /** The host's bias at a local time, for files whose records carry none. */
-  readonly hostBias?: (local: LocalReading) => number | undefined;
+  readonly hostBias?: (local: LocalReading, previous?: BiasHint) => number | undefined;
   /** Fills `record.fields`; omit for framing only. */
   readonly classify?: (record: MutableRecord) => void;
   /** Decode as this encoding, no BOM expected (re-reading a span of a file whose encoding is known). */

@@ -4,7 +4,7 @@
 
 import type { Bundle, BundleFile, HostRole } from './bundle.ts';
 import { FileParser } from './file-parser.ts';
-import type { MutableRecord } from './framer.ts';
+import type { BiasHint, MutableRecord } from './framer.ts';
 import type { FileSummary, LogRecord, ParseProblem, ParseSink } from './record.ts';
 import type { LocalReading } from './time.ts';
 
@@ -71,9 +71,9 @@ export class HostZones {
     return this.samples.get(host) ?? [];
   }
 
-  /** The bias the host's own logs carried nearest to this local time. */
-  at(host: string, local: number): number | undefined {
-    return nearestBias(this.samples.get(host), local);
+  /** The bias the host's own logs carried at this local time (see `nearestBias`). */
+  at(host: string, local: number, previous?: BiasHint): number | undefined {
+    return nearestBias(this.samples.get(host), local, previous);
   }
 
   usual(host: string): number | undefined {
@@ -89,17 +89,83 @@ export class HostZones {
   }
 }
 
-export function nearestBias(samples: readonly ZoneSample[] | undefined, local: number): number | undefined {
+/** How far back a zone-less file's local time must go, inside a repeated hour, to be its second pass. */
+const REPEAT_JUMP_MS = 10 * 60_000;
+
+/**
+ * The bias the host's logs carried at this local reading. Each sample starts a stretch of time with its bias
+ * that lasts until the next sample's instant, so a reading falls in one stretch, or in two where the clocks
+ * were put back (summer time ending: the hour after 01:00 comes twice). There a file without a zone of its
+ * own keeps the bias of its previous record (`previous`) until its time goes back (its second pass), and takes
+ * the earlier stretch's when it has no previous record. (By the nearest sample alone, half of a decoded
+ * WindowsUpdate.log's repeated hour, and the hour before a change, took the other bias.)
+ */
+export function nearestBias(
+  samples: readonly ZoneSample[] | undefined,
+  local: number,
+  previous?: BiasHint,
+): number | undefined {
   if (!samples || samples.length === 0) {
     return undefined;
   }
-  let best = samples[0]!;
-  for (const s of samples) {
-    if (Math.abs(s[0] - local) < Math.abs(best[0] - local)) {
-      best = s;
+  // At most two stretches cover a reading (a repeated hour); found without making a list per record.
+  let first: number | undefined;
+  let second: number | undefined;
+  for (const s of stretchesOf(samples)) {
+    if (s.from <= local && local < s.to) {
+      if (first === undefined) {
+        first = s.bias;
+      } else {
+        second ??= s.bias;
+      }
     }
   }
-  return best[1];
+  if (first === undefined) {
+    return samples[0]![1];
+  }
+  if (second === undefined || previous === undefined) {
+    return first;
+  }
+  if (previous.bias === first) {
+    return local < previous.local - REPEAT_JUMP_MS ? second : first;
+  }
+  return previous.bias === second ? second : first;
+}
+
+interface Stretch {
+  /** Local readings [from, to) with this bias. */
+  readonly from: number;
+  readonly to: number;
+  readonly bias: number;
+}
+
+const stretchCache = new WeakMap<readonly ZoneSample[], { readonly length: number; readonly stretches: Stretch[] }>();
+
+/** The samples as stretches of one bias, in time order; the first and the last reach without end. */
+function stretchesOf(samples: readonly ZoneSample[]): Stretch[] {
+  const cached = stretchCache.get(samples);
+  if (cached !== undefined && cached.length === samples.length) {
+    return cached.stretches;
+  }
+  const MINUTE = 60_000;
+  const byInstant = [...samples].sort((a, b) => a[0] + a[1] * MINUTE - (b[0] + b[1] * MINUTE));
+  const starts: ZoneSample[] = [];
+  for (const s of byInstant) {
+    if (starts.length === 0 || starts[starts.length - 1]![1] !== s[1]) {
+      starts.push(s);
+    }
+  }
+  const stretches = starts.map((s, i): Stretch => {
+    const next = starts[i + 1];
+    return {
+      from: i === 0 ? Number.NEGATIVE_INFINITY : s[0],
+      // The next stretch's first instant, read with this stretch's bias.
+      to: next === undefined ? Number.POSITIVE_INFINITY : next[0] + (next[1] - s[1]) * MINUTE,
+      bias: s[1],
+    };
+  });
+  stretchCache.set(samples, { length: samples.length, stretches });
+  return stretches;
 }
 
 /** What one file's parse leaves besides its records: small and plain, so it can cross a worker boundary. */
@@ -127,7 +193,7 @@ export class FileRun {
 
   constructor(
     readonly file: BundleFile,
-    hostBias: (local: LocalReading) => number | undefined,
+    hostBias: (local: LocalReading, previous?: BiasHint) => number | undefined,
     classify: ((record: MutableRecord) => void) | undefined,
     private readonly outer: ParseSink | undefined,
   ) {

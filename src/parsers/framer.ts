@@ -9,13 +9,23 @@ import { toUtc } from './time.ts';
 
 export type MutableRecord = { -readonly [K in keyof LogRecord]: LogRecord[K] };
 
+/** The bias a zone-less file's previous record was read with, and its local time. */
+export interface BiasHint {
+  readonly local: number;
+  readonly bias: number;
+}
+
 export interface FramerContext {
   readonly file: string;
   /** Base name without extension: the component of records that name none. */
   readonly baseName: string;
   readonly sink: ParseSink;
-  /** The host's bias at a local reading, from its other logs; undefined when nothing is known. */
-  readonly hostBias: (local: LocalReading) => number | undefined;
+  /**
+   * The host's bias at a local reading, from its other logs; undefined when nothing is known. `previous` is
+   * what this file's previous record was read with: where the clocks were put back, it says which pass of
+   * the repeated hour a reading is in.
+   */
+  readonly hostBias: (local: LocalReading, previous?: BiasHint) => number | undefined;
   /** Bytes a string takes in the file's encoding (changes if the decoder falls back to Windows-1252). */
   readonly bytesOf: (s: string) => number;
   /** Fills `record.fields`; absent when the caller wants framing only. */
@@ -33,6 +43,8 @@ export abstract class Framer implements LineSink {
   protected last: MutableRecord | undefined;
   private held: MutableRecord | undefined;
   private zoneNoted = false;
+  /** The host bias the previous record without one of its own was read with. */
+  private hostHint: BiasHint | undefined;
 
   constructor(protected readonly ctx: FramerContext) {}
 
@@ -103,7 +115,10 @@ export abstract class Framer implements LineSink {
     r.biasMinutes = bias;
     let zone: ZoneSource = 'bias';
     if (bias === undefined) {
-      bias = this.ctx.hostBias(local);
+      bias = this.ctx.hostBias(local, this.hostHint);
+      if (bias !== undefined) {
+        this.hostHint = { local, bias };
+      }
       zone = bias === undefined ? 'assumed-utc' : 'host';
       if (!this.zoneNoted) {
         this.zoneNoted = true;

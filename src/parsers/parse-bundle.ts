@@ -38,7 +38,12 @@ export async function parseBundle(bundle: Bundle, options: BundleParseOptions = 
   let run: FileRun | undefined;
   for await (const { file, chunk, error } of bundleChunks(order)) {
     options.signal?.throwIfAborted();
-    run ??= new FileRun(file, (local) => zones.at(file.host, local), options.classify, options.sink);
+    run ??= new FileRun(
+      file,
+      (local, previous) => zones.at(file.host, local, previous),
+      options.classify,
+      options.sink,
+    );
     if (error) {
       run.fail(error);
     } else if (chunk) {

@@ -23,7 +23,7 @@ async function parseTask(task: FileTask): Promise<WorkerReply> {
   }
   const run = new FileRun(
     file,
-    (local) => nearestBias(task.zones, local),
+    (local, previous) => nearestBias(task.zones, local, previous),
     task.classify ? classifyRecord : undefined,
     undefined,
   );

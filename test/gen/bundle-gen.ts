@@ -56,6 +56,11 @@ export interface GenerateBundleOptions {
   readonly clockSteps?: boolean;
   /** Every seventh client moves to another network six hours in (a laptop on VPN, a new DHCP lease). */
   readonly addressChanges?: boolean;
+  /**
+   * Summer time ends ten hours in for every host in a US zone: its logs' bias goes from summer's to winter's
+   * (EDT +240 to EST +300), and its local times repeat an hour.
+   */
+  readonly summerTimeEnds?: boolean;
 }
 
 export interface GeneratedBundle {
@@ -412,9 +417,14 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
 
   // Scale: ~1.6 MB per client over a run keeps a 1 GB bundle at ~600 clients and a 5 MB one at a handful.
   const clientCount = Math.max(3, Math.min(600, Math.round(opts.targetBytes / 1_600_000)));
+  // A US zone's winter bias, and with summerTimeEnds its summer bias until ten hours in.
+  const zoneOf = (bias: number): { biasMinutes: number; biasStep?: HostClock['biasStep'] } =>
+    opts.summerTimeEnds === true && [300, 360, 480].includes(bias)
+      ? { biasMinutes: bias - 60, biasStep: { at: START + 10 * HOUR, toMinutes: bias } }
+      : { biasMinutes: bias };
   const mpCount = opts.mpCount ?? Math.max(1, Math.min(4, Math.ceil(clientCount / 160)));
   const siteZone = r.pick(ZONES);
-  w.host({ name: 'PS1SITE', role: 'site', ip: '10.1.1.10', biasMinutes: siteZone[0], skewMs: 0, zone: siteZone[1] });
+  w.host({ name: 'PS1SITE', role: 'site', ip: '10.1.1.10', skewMs: 0, zone: siteZone[1], ...zoneOf(siteZone[0]) });
   const mps: Host[] = [];
   for (let i = 0; i < mpCount; i++) {
     const z = r.pick(ZONES);
@@ -423,7 +433,7 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
         name: `PS1MP${String(i + 1).padStart(2, '0')}`,
         role: 'mp',
         ip: `10.1.1.${21 + i}`,
-        biasMinutes: z[0],
+        ...zoneOf(z[0]),
         skewMs: r.int(-20_000, 20_000),
         zone: z[1],
       }),
@@ -439,7 +449,7 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
       {
         name: `PS1WKS${String(i + 1).padStart(4, '0')}`,
         ip,
-        biasMinutes: z[0],
+        ...zoneOf(z[0]),
         skewMs: r.int(-90_000, 90_000) + (opts.clockFaults === true ? clockFault(i) : 0),
         clockStep: opts.clockSteps === true ? clockStep(i) : undefined,
         zone: z[1],

@@ -23,6 +23,14 @@ export interface HostClock {
   readonly skewMs: number;
   /** The clock set at a true instant (by time sync, or by hand): from then on it runs `byMs` further ahead. */
   readonly step?: { readonly at: number; readonly byMs: number } | undefined;
+  /** The zone's bias changes at a true instant (summer time ends or begins): `toMinutes` from then on. */
+  readonly biasStep?: { readonly at: number; readonly toMinutes: number } | undefined;
+}
+
+/** The bias the host's logs print at the true instant `trueUtc`. */
+export function biasAt(clock: HostClock, trueUtc: number): number {
+  const step = clock.biasStep;
+  return step !== undefined && trueUtc >= step.at ? step.toMinutes : clock.biasMinutes;
 }
 
 /** How far ahead of true UTC the host's clock runs at the true instant `trueUtc`. */
@@ -41,7 +49,7 @@ export function hostUtc(clock: HostClock, trueUtc: number): number {
 
 /** The local wall-clock reading the host writes at the true instant `trueUtc`. */
 export function hostLocal(clock: HostClock, trueUtc: number): number {
-  return trueUtc + skewAt(clock, trueUtc) - clock.biasMinutes * MS_PER_MINUTE;
+  return trueUtc + skewAt(clock, trueUtc) - biasAt(clock, trueUtc) * MS_PER_MINUTE;
 }
 
 /**

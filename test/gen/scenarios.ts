@@ -6,7 +6,7 @@
 // texts are the reference's verbatim English texts wherever it has them; where it has none (ScanAgent
 // completion, MPFDM failures, ...), they are written in the same components' style and listed in the README.
 
-import { dmtfUtc, fieldsOf, gmtDate, hmsColonMs, isoOffset, ymd } from './clock.ts';
+import { biasAt, dmtfUtc, fieldsOf, gmtDate, hmsColonMs, isoOffset, ymd } from './clock.ts';
 import { CRLF } from './formats.ts';
 import type { Prng } from './prng.ts';
 import type { Client, Host, PeerClient, World } from './world.ts';
@@ -1083,7 +1083,7 @@ export function wuServiceStart(w: World, c: Client, t0: number, url: string): nu
   const tid = wuTid(c, 'service');
   let t = t0;
   const line = (text: string, comp = 'Misc'): void => h.wu((t += gap(w, 0, 15)), pid, tid, comp, text);
-  line(`===========  Logging initialized (build: 7.6.7601.24436, tz: ${isoOffset(h.clock.biasMinutes)})  ===========`);
+  line(`===========  Logging initialized (build: 7.6.7601.24436, tz: ${isoOffset(biasAt(h.clock, t0))})  ===========`);
   line('  = Process: C:\\Windows\\system32\\svchost.exe');
   line('  = Module: c:\\windows\\system32\\wuaueng.dll');
   line('*************', 'Service');
@@ -1384,7 +1384,7 @@ function wuReportEvent(
 ): void {
   const h = c.host;
   const f = fieldsOf(h.local(eventT));
-  const stamp = `${ymd(f)} ${hmsColonMs(f)}${isoOffset(h.clock.biasMinutes)}`;
+  const stamp = `${ymd(f)} ${hmsColonMs(f)}${isoOffset(biasAt(h.clock, eventT))}`;
   h.wu(
     t,
     c.svchostPid,

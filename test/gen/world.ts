@@ -5,7 +5,7 @@
 // WindowsUpdate.log is the legacy text log unless its spec says it is Get-WindowsUpdateLog output.
 
 import type { HostClock } from './clock.ts';
-import { decodedLocal, hostLocal, hostUtc, yymmdd } from './clock.ts';
+import { biasAt, decodedLocal, hostLocal, hostUtc, yymmdd } from './clock.ts';
 import type { CcmType, IisRequest, Tilde } from './formats.ts';
 import { ccmLine, iisHeader, iisRow, smsLine, wuEtlLine, wuLine } from './formats.ts';
 import type { LogFileSpec, LogSink } from './logbook.ts';
@@ -34,6 +34,7 @@ export interface HostSpec {
   readonly biasMinutes: number;
   readonly skewMs: number;
   readonly clockStep?: HostClock['step'];
+  readonly biasStep?: HostClock['biasStep'];
   /** Human description of the zone for the README, e.g. `US Eastern (EST)`. */
   readonly zone: string;
   /** Clients only; without it the client writes the legacy text WindowsUpdate.log. */
@@ -76,7 +77,7 @@ export class Host {
     this.fqdn = `${spec.name}.${domain}`;
     this.ip = spec.ip;
     this.role = spec.role;
-    this.clock = { biasMinutes: spec.biasMinutes, skewMs: spec.skewMs, step: spec.clockStep };
+    this.clock = { biasMinutes: spec.biasMinutes, skewMs: spec.skewMs, step: spec.clockStep, biasStep: spec.biasStep };
     this.zone = spec.zone;
     this.windowsUpdateLog = spec.windowsUpdateLog;
     this.threadRng = new Prng(`${seed}/threads/${spec.name}`);
@@ -167,7 +168,7 @@ export class Host {
   /** One CCM-format line at `t` in this host's clock and zone. */
   private ccmText(t: number, component: string, source: string, message: string, opts: CcmOptions): string {
     const thread = typeof opts.thread === 'number' ? opts.thread : this.thread(opts.thread ?? component);
-    return ccmLine(this.local(t), this.clock.biasMinutes, {
+    return ccmLine(this.local(t), biasAt(this.clock, t), {
       component,
       message,
       type: opts.type ?? 1,
@@ -185,7 +186,7 @@ export class Host {
     opts: { thread?: string | number; tilde?: Tilde; mark?: string } = {},
   ): void {
     const thread = typeof opts.thread === 'number' ? opts.thread : this.thread(opts.thread ?? component);
-    const text = smsLine(this.local(t), this.clock.biasMinutes, {
+    const text = smsLine(this.local(t), biasAt(this.clock, t), {
       component,
       message,
       thread,

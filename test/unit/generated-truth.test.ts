@@ -271,3 +271,55 @@ describe('relays whose files the logs cannot tell apart', () => {
     }
   });
 });
+
+describe('summer time ending within the bundle', () => {
+  // Seed 3: three MPs and 25 clients, every host in a US zone putting its clocks back ten hours in. A legacy
+  // WindowsUpdate.log writes no zone: its records in the repeated hour are read with the host's bias from its
+  // other logs, which by the nearest sample alone gave half of them the other bias (a 0x80072EE2 search
+  // failure an hour off, its cause then looked for in WUAHandler.log).
+  let dst: Timeline;
+  let dstTruth: GeneratedBundle;
+  let dstDir: string;
+
+  beforeAll(async () => {
+    dstDir = mkdtempSync(join(tmpdir(), 'cmflow-truth-'));
+    dstTruth = await generateBundle({
+      outDir: dstDir,
+      targetBytes: 40_000_000,
+      seed: 3,
+      mpCount: 3,
+      summerTimeEnds: true,
+    });
+    dst = await analyzeBundle(await openBundle(dstDir));
+  }, 120_000);
+
+  afterAll(() => rmSync(dstDir, { recursive: true, force: true }));
+
+  it('reads each log in the bias it had, on both passes of the repeated hour', () => {
+    expect(
+      dst.hosts.filter((h) => h.biasMinutes !== undefined && [300, 360, 480].includes(h.biasMinutes)).length,
+    ).toBeGreaterThan(5);
+    const byJob = new Map(
+      dst.flows.flatMap((f) => (typeof f.keys.scanJob === 'string' ? [[f.keys.scanJob, f] as const] : [])),
+    );
+    const failures = new Map(dst.failures.map((f) => [f.event, f]));
+    const wrong = dstTruth.scans
+      .filter((s) => s.kind === 'wsus-2ee2')
+      .filter((s) => {
+        const flow = byJob.get(guid(s.scanJob));
+        return !flow?.events.some((id) => failures.get(id)?.upstreamCause.includes('/WindowsUpdate.log:'));
+      })
+      .map((s) => `${s.host} ${s.scanJob}`);
+    expect(wrong).toEqual([]);
+    // No link, on one host or across, goes back in time beyond the clocks' uncertainty.
+    const events = new Map(dst.events.map((e) => [e.id, e]));
+    const uncertainty = new Map(dst.hosts.map((h) => [h.name, h.skewUncertaintyMs ?? 0]));
+    const back = dst.links.filter((l) => {
+      const from = events.get(l.from)!;
+      const to = events.get(l.to)!;
+      const slack = from.host === to.host ? 1_000 : uncertainty.get(from.host)! + uncertainty.get(to.host)! + 1_050;
+      return to.time - from.time < -slack;
+    });
+    expect(back.map((l) => `${l.from} → ${l.to}`)).toEqual([]);
+  });
+});
