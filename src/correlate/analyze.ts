@@ -11,7 +11,7 @@ import { alignDecodedLogs, fileClockBasis } from './file-clocks.ts';
 import type { FileClock } from './file-clocks.ts';
 import { DEFAULT_TIMEOUTS, findFailures, isProblem } from './failures.ts';
 import type { IisIndex } from './iis-index.ts';
-import type { FailureResult, Recovery, TimeoutWindows } from './failures.ts';
+import type { FailureResult, LogReach, Recovery, TimeoutWindows } from './failures.ts';
 import type { FlowStatus, Timeline } from './model.ts';
 import { buildScanFlows } from './scan-flow.ts';
 import { SkewModel } from './skew.ts';
@@ -141,6 +141,17 @@ async function correlate(
 
   const iisIndex = shared.iis;
   const lastSeen = new Map(shared.lastSeenByFile);
+  // Where each log begins: a busy server's logs rotate long before the clients' do.
+  const firstSeen = new Map<string, number>();
+  const begins = (layer: Collected): void => {
+    for (const report of layer.parse.files) {
+      if (report.summary.firstUtc !== undefined) {
+        firstSeen.set(report.summary.file, report.summary.firstUtc);
+      }
+    }
+  };
+  begins(shared);
+  const reach: LogReach = { first: firstSeen, last: lastSeen };
   output.addFileClocks(alignClocks(shared, lastSeen));
   const sharedWs = new Workspace(shared.events);
   // From here the workspace holds the shared layer's events: those it keeps as columns (MP_Location
@@ -164,6 +175,7 @@ async function correlate(
     for (const [file, t] of client.lastSeenByFile) {
       lastSeen.set(file, t);
     }
+    begins(client);
     output.addFileClocks(alignClocks(client, lastSeen));
     const ws = new Workspace(client.events, sharedWs);
     buildScanFlows(ws);
@@ -172,14 +184,14 @@ async function correlate(
     skew.addPairs(ws.takePairs());
     ws.skew = skew.offsets();
     linkIisRequests(ws, iisIndex);
-    output.add(ws, findFailures(ws, lastSeen, undefined, windows));
+    output.add(ws, findFailures(ws, reach, undefined, windows));
     iisIndex.settle();
     sharedWs.settle();
   }
   linkSyncToScans(sharedWs);
   sharedWs.skew = skew.offsets();
   linkIisRequests(sharedWs, iisIndex);
-  output.add(sharedWs, findFailures(sharedWs, lastSeen, output.sharedProblemsInFlows, windows));
+  output.add(sharedWs, findFailures(sharedWs, reach, output.sharedProblemsInFlows, windows));
   return output.finish(bundle.name, skew.result(), hostRoles);
 }
 

@@ -154,9 +154,15 @@ interface Timeout {
  * Failures of the flows this layer built, and of this layer's events that are in no flow. `inOtherFlows`
  * names problems (of a shared layer) that flows elsewhere took, so they are not reported on their own.
  */
+/** Where each log begins and ends (logged UTC of its first and last record), by bundle path. */
+export interface LogReach {
+  readonly first: ReadonlyMap<string, number>;
+  readonly last: ReadonlyMap<string, number>;
+}
+
 export function findFailures(
   ws: Workspace,
-  lastSeenByFile: ReadonlyMap<string, number>,
+  reach: LogReach,
   inOtherFlows: ReadonlySet<CollectedEvent> = new Set(),
   windows: TimeoutWindows = DEFAULT_TIMEOUTS,
 ): FailureResult {
@@ -174,7 +180,7 @@ export function findFailures(
   const inFailedFlow = new Set<CollectedEvent>();
   for (const flow of ws.flows) {
     const events = flow.events.list();
-    const timeouts = findTimeouts(ws, flow, events, lastSeenByFile, windows);
+    const timeouts = findTimeouts(ws, flow, events, reach, windows);
     const problems = events.filter(isProblem);
     for (const p of problems) {
       inFlow.add(p);
@@ -390,9 +396,10 @@ function findTimeouts(
   ws: Workspace,
   flow: FlowDraft,
   events: readonly CollectedEvent[],
-  lastSeenByFile: ReadonlyMap<string, number>,
+  reach: LogReach,
   windows: TimeoutWindows,
 ): Timeout[] {
+  const lastSeenByFile = reach.last;
   const out: Timeout[] = [];
   const minutes = (n: number): string => (n === 1 ? '1 minute' : `${n} minutes`);
   const reaches = (e: CollectedEvent, windowMs: number, file = e.file): boolean =>
@@ -461,39 +468,73 @@ function findTimeouts(
   } else if (flow.kind === 'state-message') {
     const relayed = events.find((e) => e.kind === 'MPRelay.messageBody');
     const processed = events.some((e) => e.kind === 'StateSys.processingFile');
-    const stateSys = ws.firstOf('StateSys.processingFile', 'StateSys.inboxNotification');
-    if (relayed && !processed && stateSys !== undefined) {
+    if (
+      relayed &&
+      !processed &&
+      coversEverywhere(ws, reach, STATE_SYS, ws.corrected(relayed), windows.stateSysMinutes)
+    ) {
       const last = [...events].sort((a, b) => b.utc - a.utc)[0]!;
-      if (
-        (lastSeenByFile.get(stateSys.file) ?? 0) >=
-        ws.corrected(relayed) + (ws.skew.get(stateSys.host) ?? 0) + windows.stateSysMinutes * MINUTE
-      ) {
-        out.push({
-          anchor: last,
-          meaning: `State messages the MP received were not processed by StateSys within ${minutes(windows.stateSysMinutes)}, while StateSys.log goes on.`,
-          hint:
-            'Check MPFDM.log on the MP (moves to the site inbox; needs the Remote Registry service and access to the site server), ' +
-            'the MP outbox \\SMS\\MP\\OUTBOXES\\statemsg.box, and auth\\statesys.box\\incoming on the site server.',
-        });
-      }
+      out.push({
+        anchor: last,
+        meaning: `State messages the MP received were not processed by StateSys within ${minutes(windows.stateSysMinutes)}, while StateSys.log covers that time.`,
+        hint:
+          'Check MPFDM.log on the MP (moves to the site inbox; needs the Remote Registry service and access to the site server), ' +
+          'the MP outbox \\SMS\\MP\\OUTBOXES\\statemsg.box, and auth\\statesys.box\\incoming on the site server.',
+      });
     }
     const send = events.find((e) => e.kind === 'CcmMessaging.sendingAsync');
-    const relayLog = ws.firstOf('MPRelay.messageBody');
-    if (
-      send &&
-      !relayed &&
-      relayLog !== undefined &&
-      (lastSeenByFile.get(relayLog.file) ?? 0) >=
-        ws.corrected(send) + (ws.skew.get(relayLog.host) ?? 0) + windows.relayMinutes * MINUTE
-    ) {
+    if (send && !relayed && coversEverywhere(ws, reach, MP_RELAY, ws.corrected(send), windows.relayMinutes)) {
       out.push({
         anchor: send,
-        meaning: `No management point logged this relay of state messages within ${minutes(windows.relayMinutes)}, while MP_Relay.log goes on.`,
+        meaning: `No management point logged this relay of state messages within ${minutes(windows.relayMinutes)}, while every MP's MP_Relay.log covers that time.`,
         hint: "Check CcmMessaging.log for the message's delivery, the MP's IIS log for the client's CCM_POST, and MP_Relay.log.",
       });
     }
   }
   return out;
+}
+
+const MP_RELAY = ['MPRelay.messageBody', 'MPRelay.startProcessing', 'MPRelay.taskCompleted'];
+const STATE_SYS = ['StateSys.processingFile', 'StateSys.inboxNotification'];
+
+/**
+ * Whether every host that logged these kinds has logs (the current file and its rotations) that begin by
+ * `at` (a corrected time) and go on `minutes` past it, each on its own clock. A busy MP's MP_Relay.log or a
+ * site's StateSys.log rotates within hours while the clients' logs reach back days: a step missing from a
+ * log that did not reach back that far is not missing (120 relays of a 16 MB bundle whose MP kept only its
+ * last twelve hours of MP_Relay.log were FAILED by timeout).
+ */
+function coversEverywhere(
+  ws: Workspace,
+  reach: LogReach,
+  kinds: readonly string[],
+  at: number,
+  minutes: number,
+): boolean {
+  const logs = ws.cached(`logs-of\u0000${kinds.join('\u0000')}`, () => {
+    const side = ws.stateSide();
+    const byHost = new Map<string, Set<string>>();
+    for (const i of side.everywhere(...kinds)) {
+      const host = side.columns.host(i);
+      byHost.set(host, (byHost.get(host) ?? new Set()).add(side.columns.file(i)));
+    }
+    for (const e of ws.everywhere(...kinds)) {
+      byHost.set(e.host, (byHost.get(e.host) ?? new Set()).add(e.file));
+    }
+    return byHost;
+  });
+  if (logs.size === 0) {
+    return false;
+  }
+  for (const [host, files] of logs) {
+    const from = at + (ws.skew.get(host) ?? 0);
+    const first = Math.min(...[...files].map((f) => reach.first.get(f) ?? Number.POSITIVE_INFINITY));
+    const last = Math.max(...[...files].map((f) => reach.last.get(f) ?? Number.NEGATIVE_INFINITY));
+    if (first > from || last < from + minutes * MINUTE) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Problems outside every flow, folded by host, component, message shape and code. */

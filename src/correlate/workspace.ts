@@ -194,16 +194,6 @@ export class Workspace {
     this.stateSideIndex?.settle();
   }
 
-  /**
-   * Where the first of `everywhere(...kinds)` was logged, counting the shared layer's state-message side
-   * (which `everywhere` does not hold: see StateSideIndex) first.
-   */
-  firstOf(...kinds: string[]): Pick<CollectedEvent, 'file' | 'host'> | undefined {
-    const side = this.stateSide();
-    const i = side.everywhere(...kinds)[0];
-    return i === undefined ? this.everywhere(...kinds)[0] : { file: side.columns.file(i), host: side.columns.host(i) };
-  }
-
   /** The client's address at `utc` (its own clock): that of its last location request by then, else its first. */
   ipAt(host: string, utc: number): string | undefined {
     const list = this.clientIps.get(host);

@@ -61,6 +61,11 @@ export interface GenerateBundleOptions {
    * (EDT +240 to EST +300), and its local times repeat an hour.
    */
   readonly summerTimeEnds?: boolean;
+  /**
+   * The busiest logs rotated while the clients' still reach back: the bundle holds MP_Relay.log of the first
+   * MP and StateSys.log of the site only from twelve hours in (what came before went out with older rotations).
+   */
+  readonly serverLogsRotated?: boolean;
 }
 
 export interface GeneratedBundle {
@@ -209,9 +214,14 @@ class RoundSink implements LogSink {
   constructor(
     private readonly root: string,
     private readonly pool: StreamPool,
+    /** Whether a record is in the bundle (older records of a rotated log are not). */
+    private readonly kept: (path: string, trueUtc: number) => boolean = () => true,
   ) {}
 
   add(file: LogFileSpec, trueUtc: number, text: string): void {
+    if (!this.kept(file.path, trueUtc)) {
+      return;
+    }
     const host = file.path.slice(0, file.path.indexOf('/'));
     let files = this.hosts.get(host);
     if (files === undefined) {
@@ -411,7 +421,15 @@ const ZONES: ReadonlyArray<readonly [number, string]> = [
 export async function generateBundle(opts: GenerateBundleOptions): Promise<GeneratedBundle> {
   // Generous: Node raises the soft descriptor limit to the hard one; the pool shrinks itself on EMFILE.
   const pool = new StreamPool(8192);
-  const sink = new RoundSink(opts.outDir, pool);
+  const rotatedFrom = START + 12 * HOUR;
+  const sink = new RoundSink(
+    opts.outDir,
+    pool,
+    opts.serverLogsRotated === true
+      ? (path, t) =>
+          t >= rotatedFrom || !(path === 'PS1MP01/SMS_CCM/Logs/MP_Relay.log' || path.endsWith('/Logs/StateSys.log'))
+      : undefined,
+  );
   const w = new World(`cmflow-bench/${opts.seed}`, sink);
   const r = new Prng(`cmflow-bench/${opts.seed}/layout`);
 
