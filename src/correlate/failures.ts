@@ -483,10 +483,18 @@ function findTimeouts(
       });
     }
     const send = events.find((e) => e.kind === 'CcmMessaging.sendingAsync');
-    if (send && !relayed && coversEverywhere(ws, reach, MP_RELAY, ws.corrected(send), windows.relayMinutes)) {
+    // Only the client's own MPs (those its other flows reached) can say it never arrived: an MP whose logs
+    // were not collected would not (107 relays of the clients of an MP left out of a bundle were FAILED).
+    const mps = mpsOf(ws, flow.host);
+    if (
+      send &&
+      !relayed &&
+      mps.length > 0 &&
+      coversEverywhere(ws, reach, MP_RELAY, ws.corrected(send), windows.relayMinutes, mps)
+    ) {
       out.push({
         anchor: send,
-        meaning: `No management point logged this relay of state messages within ${minutes(windows.relayMinutes)}, while every MP's MP_Relay.log covers that time.`,
+        meaning: `No management point logged this relay of state messages within ${minutes(windows.relayMinutes)}, while MP_Relay.log of ${mps.length === 1 ? 'its MP' : 'each of its MPs'} (${mps.join(', ')}) covers that time.`,
         hint: "Check CcmMessaging.log for the message's delivery, the MP's IIS log for the client's CCM_POST, and MP_Relay.log.",
       });
     }
@@ -497,8 +505,17 @@ function findTimeouts(
 const MP_RELAY = ['MPRelay.messageBody', 'MPRelay.startProcessing', 'MPRelay.taskCompleted'];
 const STATE_SYS = ['StateSys.processingFile', 'StateSys.inboxNotification'];
 
+/** The MPs a client's flows reached, in the bundle (its location requests' and relays' MPs). */
+function mpsOf(ws: Workspace, client: string): string[] {
+  return ws.cached(`mps-of\u0000${client}`, () =>
+    [
+      ...new Set(ws.flows.flatMap((f) => (f.host === client && typeof f.keys.mp === 'string' ? [f.keys.mp] : []))),
+    ].sort(),
+  );
+}
+
 /**
- * Whether every host that logged these kinds has logs (the current file and its rotations) that begin by
+ * Whether every host that logged these kinds (or each of `only`, which must all have them) has logs (the current file and its rotations) that begin by
  * `at` (a corrected time) and go on `minutes` past it, each on its own clock. A busy MP's MP_Relay.log or a
  * site's StateSys.log rotates within hours while the clients' logs reach back days: a step missing from a
  * log that did not reach back that far is not missing (120 relays of a 16 MB bundle whose MP kept only its
@@ -510,6 +527,7 @@ function coversEverywhere(
   kinds: readonly string[],
   at: number,
   minutes: number,
+  only?: readonly string[],
 ): boolean {
   const logs = ws.cached(`logs-of\u0000${kinds.join('\u0000')}`, () => {
     const side = ws.stateSide();
@@ -523,10 +541,13 @@ function coversEverywhere(
     }
     return byHost;
   });
-  if (logs.size === 0) {
+  if (logs.size === 0 || (only !== undefined && only.some((h) => !logs.has(h)))) {
     return false;
   }
   for (const [host, files] of logs) {
+    if (only !== undefined && !only.includes(host)) {
+      continue;
+    }
     const from = at + (ws.skew.get(host) ?? 0);
     const first = Math.min(...[...files].map((f) => reach.first.get(f) ?? Number.POSITIVE_INFINITY));
     const last = Math.max(...[...files].map((f) => reach.last.get(f) ?? Number.NEGATIVE_INFINITY));

@@ -354,3 +354,25 @@ describe('server logs rotated while the clients reach back further', () => {
     expect(relays.filter((f) => f.status === 'failed').map((f) => f.summary)).toEqual([]);
   });
 });
+
+describe('one of two MPs left out of the bundle', () => {
+  // An admin collected PS1MP01's logs but not PS1MP02's. The relays of PS1MP02's clients reached no MP the
+  // bundle holds; PS1MP01's MP_Relay.log going on says nothing of them (107 were FAILED by timeout).
+  let partial: Timeline;
+  let partialDir: string;
+
+  beforeAll(async () => {
+    partialDir = mkdtempSync(join(tmpdir(), 'cmflow-truth-'));
+    await generateBundle({ outDir: partialDir, targetBytes: 16_000_000, seed: 11, mpCount: 2 });
+    rmSync(join(partialDir, 'PS1MP02'), { recursive: true, force: true });
+    partial = await analyzeBundle(await openBundle(partialDir));
+  }, 120_000);
+
+  afterAll(() => rmSync(partialDir, { recursive: true, force: true }));
+
+  it("leaves the relays of the missing MP's clients incomplete, not failed", () => {
+    const relays = partial.flows.filter((f) => f.kind === 'state-message');
+    expect(relays.filter((f) => f.status === 'incomplete').length).toBeGreaterThan(40);
+    expect(partial.failures.filter((f) => /No management point logged this relay/.test(f.meaning))).toEqual([]);
+  });
+});

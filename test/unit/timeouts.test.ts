@@ -189,3 +189,39 @@ describe("a scan request made while none of the site's WSUS syncs had succeeded"
     expect(own?.occurrences).toBe(2);
   });
 });
+
+describe('a relay no management point logged', () => {
+  // healthy-compliance, with the client's relay gone from PS1MP01's MP_Relay.log (its message body and the
+  // task lines around it): the log goes on with other clients' relays, and the client's scan reached that MP.
+  const RELAY_LOG = 'PS1MP01/SMS_CCM/Logs/MP_Relay.log';
+  let dir = '';
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cmflow-relay-'));
+    cpSync(SAMPLE, dir, { recursive: true });
+    const path = join(dir, RELAY_LOG);
+    // Records start with <![LOG[ (after the BOM on the first line); a message body spans lines.
+    const records = readFileSync(path, 'utf8').split(/(?=<!\[LOG\[)/);
+    const body = records.findIndex((r) => r.includes('SerialNumber="965"'));
+    expect(body).toBeGreaterThan(0);
+    writeFileSync(path, [...records.slice(0, body - 2), ...records.slice(body + 6)].join(''));
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function relayTimeouts(): Promise<string[]> {
+    const t = await analyzeBundle(await openBundle(dir));
+    return t.failures.filter((f) => f.type === 'timeout' && f.flow?.startsWith('state-message:')).map((f) => f.meaning);
+  }
+
+  it('times out while MP_Relay.log of its MP covers that time', async () => {
+    expect(await relayTimeouts()).toEqual([
+      'No management point logged this relay of state messages within 10 minutes, while MP_Relay.log of its MP (PS1MP01) covers that time.',
+    ]);
+  });
+
+  it('says nothing when its MP left no logs in the bundle: that MP would have been the one to say', async () => {
+    rmSync(join(dir, 'PS1MP01'), { recursive: true, force: true });
+    expect(await relayTimeouts()).toEqual([]);
+  });
+});
