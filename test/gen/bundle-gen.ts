@@ -66,6 +66,11 @@ export interface GenerateBundleOptions {
    * MP and StateSys.log of the site only from twelve hours in (what came before went out with older rotations).
    */
   readonly serverLogsRotated?: boolean;
+  /**
+   * Clients 2, 3 and 4 sit behind one NAT gateway: the MP sees one address for the three (their location
+   * requests state it, and IIS logs it).
+   */
+  readonly sharedAddress?: boolean;
 }
 
 export interface GeneratedBundle {
@@ -462,7 +467,10 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
   for (let i = 0; i < clientCount; i++) {
     const mp = mps[i % mps.length] as Host;
     const z = r.pick(ZONES);
-    const ip = `10.${10 + (i % mps.length)}.${Math.floor(i / 200)}.${20 + (i % 200)}`;
+    const natted = opts.sharedAddress === true && i >= 2 && i <= 4;
+    const ip = natted
+      ? `10.${10 + (i % mps.length)}.250.1`
+      : `10.${10 + (i % mps.length)}.${Math.floor(i / 200)}.${20 + (i % 200)}`;
     const client = w.client(
       {
         name: `PS1WKS${String(i + 1).padStart(4, '0')}`,
