@@ -67,8 +67,8 @@ export interface GenerateBundleOptions {
    */
   readonly serverLogsRotated?: boolean;
   /**
-   * Clients 2, 3 and 4 sit behind one NAT gateway: the MP sees one address for the three (their location
-   * requests state it, and IIS logs it).
+   * Clients 2, 3 and 4 sit behind the NAT gateway of their MP's network: those of one MP state one address
+   * (all three with one MP, clients 2 and 4 with two), in their location requests and in its IIS log.
    */
   readonly sharedAddress?: boolean;
 }
