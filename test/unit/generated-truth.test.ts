@@ -377,3 +377,74 @@ describe('one of two MPs left out of the bundle', () => {
     expect(partial.failures.filter((f) => /No management point logged this relay/.test(f.meaning))).toEqual([]);
   });
 });
+
+describe('every condition at once', () => {
+  // Seed 21, 40 MB: clocks hours off and set within the bundle, a client moving, clients behind NAT, summer
+  // time ending, roaming clients. Each alone passes; together, a client three hours behind read its legacy
+  // WindowsUpdate.log's repeated hour an hour off (its log went back only four minutes there).
+  let all: Timeline;
+  let allTruth: GeneratedBundle;
+  let allDir: string;
+
+  beforeAll(async () => {
+    allDir = mkdtempSync(join(tmpdir(), 'cmflow-truth-'));
+    allTruth = await generateBundle({
+      outDir: allDir,
+      targetBytes: 40_000_000,
+      seed: 21,
+      mpCount: 2,
+      roaming: true,
+      clockFaults: true,
+      clockSteps: true,
+      addressChanges: true,
+      summerTimeEnds: true,
+      sharedAddress: true,
+    });
+    all = await analyzeBundle(await openBundle(allDir));
+  }, 120_000);
+
+  afterAll(() => rmSync(allDir, { recursive: true, force: true }));
+
+  it('finds every scan with its outcome and cause, and no link back in time', () => {
+    const overlap = new Set(
+      [...allTruth.clockSteps]
+        .filter(([name, s]) => allTruth.skewMs.get(name)! - s.skewBeforeMs < -3_600_000)
+        .map(([name]) => name),
+    );
+    const cause: Readonly<Record<Exclude<CycleKind, 'healthy'>, string>> = {
+      'wsus-2ee2': '/WindowsUpdate.log:',
+      'empty-location': '/MP_Location.log:',
+      'gpo-conflict': '/WUAHandler.log:',
+    };
+    const byJob = new Map(
+      all.flows.flatMap((f) => (typeof f.keys.scanJob === 'string' ? [[f.keys.scanJob, f] as const] : [])),
+    );
+    const failures = new Map(all.failures.map((f) => [f.event, f]));
+    const wrong = allTruth.scans
+      .filter((s) => !overlap.has(s.host))
+      .filter((s) => {
+        const flow = byJob.get(guid(s.scanJob));
+        if (flow?.status !== (s.kind === 'healthy' ? 'ok' : 'failed')) {
+          return true;
+        }
+        return (
+          s.kind !== 'healthy' && !flow.events.some((id) => failures.get(id)?.upstreamCause.includes(cause[s.kind]))
+        );
+      })
+      .map((s) => `${s.host} ${s.kind} ${s.scanJob}`);
+    expect(allTruth.scans.length).toBeGreaterThan(500);
+    expect(wrong).toEqual([]);
+    const events = new Map(all.events.map((e) => [e.id, e]));
+    const uncertainty = new Map(all.hosts.map((h) => [h.name, h.skewUncertaintyMs ?? 0]));
+    const back = all.links.filter((l) => {
+      const from = events.get(l.from)!;
+      const to = events.get(l.to)!;
+      if (overlap.has(from.host) || overlap.has(to.host)) {
+        return false;
+      }
+      const slack = from.host === to.host ? 1_000 : uncertainty.get(from.host)! + uncertainty.get(to.host)! + 1_050;
+      return to.time - from.time < -slack;
+    });
+    expect(back.map((l) => `${l.from} → ${l.to}`)).toEqual([]);
+  });
+});

@@ -41,8 +41,10 @@ describe('nearestBias', () => {
     expect(nearestBias(fallBack, at(1, 5), { local: at(1, 55), bias: 240 })).toBe(300);
     // And stays there: 01:30 after 01:05 EST.
     expect(nearestBias(fallBack, at(1, 30), { local: at(1, 5), bias: 300 })).toBe(300);
-    // Threads write a little out of order: a few minutes back is not a second pass.
-    expect(nearestBias(fallBack, at(1, 40), { local: at(1, 42), bias: 240 })).toBe(240);
+    // A log quiet for 56 minutes goes back only 4: its second pass.
+    expect(nearestBias(fallBack, at(1, 50), { local: at(1, 54), bias: 240 })).toBe(300);
+    // Threads write a little out of order: a second or two back is not a second pass.
+    expect(nearestBias(fallBack, at(1, 40) - 1_500, { local: at(1, 40), bias: 240 })).toBe(240);
   });
 
   it('knows nothing without samples', () => {
