@@ -427,9 +427,11 @@ describe('every condition at once', () => {
         if (flow?.status !== (s.kind === 'healthy' ? 'ok' : 'failed')) {
           return true;
         }
-        return (
-          s.kind !== 'healthy' && !flow.events.some((id) => failures.get(id)?.upstreamCause.includes(cause[s.kind]))
-        );
+        if (s.kind === 'healthy') {
+          return false;
+        }
+        const file = cause[s.kind];
+        return !flow.events.some((id) => failures.get(id)?.upstreamCause.includes(file));
       })
       .map((s) => `${s.host} ${s.kind} ${s.scanJob}`);
     expect(allTruth.scans.length).toBeGreaterThan(500);
