@@ -235,17 +235,24 @@ function assignMoves(side: StateSideIndex): Map<number, Dispatch> {
     const taken = new Set<OutboxFile>();
     const contested = new Map<OutboxFile, number>();
     const relayLog = side.kindPrefix(host, 'MPRelay.');
-    for (const body of relayLog.filter((i) => c.kind(i) === 'MPRelay.messageBody')) {
-      const thread = c.thread(body);
-      const done =
-        firstAfter(
-          relayLog,
-          c.utc(body),
-          10 * SECOND,
-          (i) => c.kind(i) === 'MPRelay.taskCompleted' && c.onThread(i, thread),
-          time,
-        ) ?? body;
-      const messages = c.fields(body).stateMessages?.length;
+    const relays = relayLog
+      .filter((i) => c.kind(i) === 'MPRelay.messageBody')
+      .map((body) => {
+        const thread = c.thread(body);
+        const done =
+          firstAfter(
+            relayLog,
+            c.utc(body),
+            10 * SECOND,
+            (i) => c.kind(i) === 'MPRelay.taskCompleted' && c.onThread(i, thread),
+            time,
+          ) ?? body;
+        return { done, messages: c.fields(body).stateMessages?.length };
+      });
+    // Relays that another, with as many state messages, could have taken the file of: it was still waiting
+    // for its own when that file moved.
+    const rivalled = new Map<number, number>();
+    for (const [r, { done, messages }] of relays.entries()) {
       // Files are in time order: the candidates start at the first file at or after the relay's end.
       const candidates: OutboxFile[] = [];
       for (
@@ -268,7 +275,19 @@ function assignMoves(side: StateSideIndex): Map<number, Dispatch> {
         for (const f of alikeFiles.length > 1 ? alikeFiles : []) {
           contested.set(f, Math.max(contested.get(f) ?? 1, alikeFiles.length));
         }
-        const alike = Math.max(alikeFiles.length, contested.get(file) ?? 1, 1);
+        // Relays with as many messages that ended before this file moved were waiting for theirs too: MPFDM
+        // moves an outbox in its own order, so any of them may own it (three relays of one MP took each other's
+        // files in a cycle, 15-19 s apart, in a generated bundle).
+        let waiting = 0;
+        if (counted) {
+          for (let k = r + 1; k < relays.length && c.utc(relays[k]!.done) <= firstMove(file); k++) {
+            if (relays[k]!.messages === messages) {
+              waiting += 1;
+              rivalled.set(k, Math.max(rivalled.get(k) ?? 1, waiting + 1));
+            }
+          }
+        }
+        const alike = Math.max(alikeFiles.length, contested.get(file) ?? 1, waiting + 1, rivalled.get(r) ?? 1, 1);
         out.set(done, { file, counted: counted ? messages : undefined, alike });
       }
     }
@@ -373,8 +392,9 @@ function relayFlow(
       ? `${file.smx}: first file MPFDM moved after the relay`
       : sure
         ? `${file.smx}: first file moved after the relay with ${assigned.counted} records, as many as the relay's state messages`
-        : `${file.smx}: first of ${assigned.alike} files moved within ${ALIKE_MS / SECOND} s after the relay with ` +
-          `${assigned.counted} records, as many as the relay's state messages (the logs do not say which is its own)`,
+        : `${file.smx}: first file moved after the relay with ${assigned.counted} records, as many as the relay's ` +
+          `state messages, one of ${assigned.alike} such files for as many relays waiting at once (the logs do not say ` +
+          'which is its own)',
     MPFDM_WINDOW,
   );
   linkOutageStart(ws, side, flow, file.events[0]!, context);

@@ -289,9 +289,42 @@ describe('relays whose files the logs cannot tell apart', () => {
       const link = other.t.links.find((l) => events.has(l.from) && l.key.startsWith(`${String(flow.keys.smxFile)}: `))!;
       expect(link.evidence).toBe('time');
       expect(link.key).toMatch(
-        /^\w+\.SMX: first of \d files moved within 5 s .*\(the logs do not say which is its own\)$/,
+        /^\w+\.SMX: first file moved after the relay .*, one of \d such files for as many relays waiting at once \(the logs do not say which is its own\)$/,
       );
     }
+  });
+});
+
+describe('relays whose files MPFDM moved in another order, seconds apart', () => {
+  // Seed 23 (every condition, one MP): three relays of four state messages each, ended 16-20 s apart, whose
+  // files MPFDM moved 15-19 s apart, the first relay's last. Each took the first file after it, and the link
+  // said derived; a relay with as many messages was still waiting each time.
+  const cycle = generated({
+    targetBytes: 30_000_000,
+    seed: 23,
+    mpCount: 1,
+    roaming: true,
+    clockFaults: true,
+    clockSteps: true,
+    addressChanges: true,
+    summerTimeEnds: true,
+    sharedAddress: true,
+  });
+
+  it("never says derived of a file that is not the relay's own", () => {
+    const byMessage = new Map(
+      cycle.t.flows.flatMap((f) => (typeof f.keys.message === 'string' ? [[f.keys.message, f] as const] : [])),
+    );
+    const claims = cycle.truth.relays.flatMap((r) => {
+      const flow = byMessage.get(guid(r.messageId));
+      const events = new Set(flow?.events ?? []);
+      const link = cycle.t.links.find(
+        (l) => events.has(l.from) && l.key.startsWith(`${String(flow?.keys.smxFile)}: first`),
+      );
+      return link === undefined ? [] : [{ own: flow!.keys.smxFile === r.smx, evidence: link.evidence, key: link.key }];
+    });
+    expect(claims.filter((x) => !x.own).length).toBeGreaterThan(0);
+    expect(claims.filter((x) => !x.own && x.evidence !== 'time').map((x) => x.key)).toEqual([]);
   });
 });
 
