@@ -178,6 +178,12 @@ async function correlate(
     begins(client);
     output.addFileClocks(alignClocks(client, lastSeen));
     const ws = new Workspace(client.events, sharedWs);
+    for (const host of ws.ownHosts()) {
+      const jumps = ws.clockJumps(host);
+      if (jumps !== undefined) {
+        skew.setJumps(host, jumps);
+      }
+    }
     buildScanFlows(ws);
     buildStateMessageFlows(ws, context);
     linkSyncToScans(ws);
@@ -286,7 +292,7 @@ class Output {
         lastSkew = ws.skewOf(e.host);
         stepped = ws.skewAt(e.host, Number.NEGATIVE_INFINITY) !== lastSkew;
       }
-      return e.utc - (stepped ? ws.skewAt(e.host, e.utc) : lastSkew);
+      return e.utc - (stepped ? ws.skewFor(e) : lastSkew);
     };
     const order = (a: CollectedEvent, b: CollectedEvent): number => corrected(a) - corrected(b) || a.seq - b.seq;
     for (const f of ws.flows) {

@@ -4,6 +4,8 @@
 // client's own messages agree on. Each MP has its own clock, so a client that talks to two MPs has a lead
 // for each.
 
+import type { ClockSide } from './clock-jumps.ts';
+
 const SECOND = 1000;
 
 /** How far apart the offsets of one client's messages to an MP may lie and still agree. */
@@ -36,10 +38,15 @@ export interface LeadSample {
   /** The message's time by the client's clock. */
   readonly t: number;
   readonly offset: number;
+  /** Which clock the message was logged by, where the client's logs went back in time (clock-jumps.ts). */
+  readonly side?: ClockSide | undefined;
 }
 
-/** A lead by the client's time: one offset, or two either side of where the client's clock was set. */
-export type Lead = (t: number) => number;
+/**
+ * A lead by the client's time: one offset, or two either side of where the client's clock was set; by the
+ * side of the message's record, where its logs went back in time.
+ */
+export type Lead = (t: number, side?: ClockSide) => number;
 
 /** Messages needed on the far side of a clock step to believe in it. */
 const STEP_SAMPLES = 3;
@@ -54,6 +61,18 @@ const STEP_SAMPLES = 3;
  * explains those on either side of the overlap.
  */
 export function leadOf(samples: readonly LeadSample[], spread: number): Lead {
+  // Where the client's logs went back in time, each side has its own lead, whatever the times say.
+  const earlier = samples.filter((s) => s.side === 'before');
+  const later = samples.filter((s) => s.side === 'after');
+  if (earlier.length > 0 && later.length > 0) {
+    const early = leadOf(earlier, spread);
+    const late = leadOf(later, spread);
+    const byTime = leadOf(
+      samples.map((s) => ({ t: s.t, offset: s.offset })),
+      spread,
+    );
+    return (t, side) => (side === 'before' ? early(t) : side === 'after' ? late(t) : byTime(t));
+  }
   const first = densest(
     samples.map((s) => s.offset),
     spread,

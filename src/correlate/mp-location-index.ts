@@ -9,6 +9,7 @@
 
 import type { CollectedEvent } from './collect.ts';
 import { EventColumns, splitByHost } from './event-columns.ts';
+import type { ClockSide } from './clock-jumps.ts';
 import type { LeadSample } from './leads.ts';
 import { byTime, firstIndexAt, push } from './time-order.ts';
 
@@ -123,7 +124,8 @@ export class MpLocationIndex {
     client: string,
     times: readonly number[],
     window: number,
-    centre: (t: number) => number = () => 0,
+    centre: (t: number, side?: ClockSide) => number = () => 0,
+    sides: ReadonlyArray<ClockSide | undefined> = [],
   ): Map<string, LeadSample[]> {
     const list = this.byAddress.get(clientIp) ?? [];
     const columns = this.columns;
@@ -132,8 +134,9 @@ export class MpLocationIndex {
       this.sortedAddresses.add(clientIp);
     }
     const out = new Map<string, LeadSample[]>();
-    for (const t of times) {
-      const c = centre(t);
+    for (const [k0, t] of times.entries()) {
+      const side = sides[k0];
+      const c = centre(t, side);
       for (let k = firstIndexAt(list, t + c - window, (i) => columns.utc(i)); k < list.length; k++) {
         const i = list[k]!;
         const d = columns.utc(i) - t;
@@ -142,7 +145,7 @@ export class MpLocationIndex {
         }
         const host = columns.host(i);
         if (host !== client) {
-          push(out, host, { t, offset: d });
+          push(out, host, { t, offset: d, side });
         }
       }
     }

@@ -347,7 +347,7 @@ function locationRequest(
     outgoing.utc,
     CROSS_HOST_WINDOW,
     CROSS_HOST_WINDOW,
-    (mp) => leads.get(mp)?.(outgoing.utc) ?? 0,
+    (mp) => leads.get(mp)?.(outgoing.utc, ws.clockSide(outgoing)) ?? 0,
   );
   if (!add(mpRequest)) {
     return;
@@ -676,8 +676,9 @@ function locationLeads(ws: Workspace, host: string): ReadonlyMap<string, Lead> {
     const samples = new Map<string, LeadSample[]>();
     for (const [ip, sends] of sendsFrom) {
       const times = sends.map((e) => e.utc);
+      const sides = sends.map((e) => ws.clockSide(e));
       for (const centre of new Set([none, ...relays.values()])) {
-        for (const [mp, found] of ws.mpLocations().offsetsFrom(ip, host, times, CROSS_HOST_WINDOW, centre)) {
+        for (const [mp, found] of ws.mpLocations().offsetsFrom(ip, host, times, CROSS_HOST_WINDOW, centre, sides)) {
           if ((relays.get(mp) ?? none) === centre) {
             samples.set(mp, [...(samples.get(mp) ?? []), ...found]);
           }

@@ -7,7 +7,8 @@
 
 import type { HostRole } from '../parsers/bundle.ts';
 import { minutesAndSeconds } from '../parsers/time.ts';
-import type { CausalPair } from './workspace.ts';
+import type { ClockJumps, ClockSide } from './clock-jumps.ts';
+import type { CausalPair, Stamp } from './workspace.ts';
 
 export interface SkewEstimate {
   readonly skewMs: number;
@@ -25,6 +26,12 @@ export interface ClockBefore {
   readonly untilMs: number;
   readonly skewMs: number;
   readonly uncertaintyMs: number;
+  /**
+   * Set back further than the time between its messages, so that its times before and after interleave: a
+   * record's clock is told by its place in its log (see clock-jumps.ts), `untilMs` being the earlier clock's
+   * last reading.
+   */
+  readonly byOrder?: boolean;
 }
 
 export interface SkewResult {
@@ -43,6 +50,7 @@ interface Edge {
     readonly until: number;
     readonly d: number;
     readonly uncertainty: number;
+    readonly byOrder?: boolean;
   };
 }
 
@@ -64,6 +72,8 @@ export interface SkewOffsets {
   get(host: string): number | undefined;
   /** The offset at a time the host logged (its own UTC): differs from `get` before a clock was set. */
   at?(host: string, utc: number): number | undefined;
+  /** The offset a record was logged with: by its place in its log where the clock was set back (`byOrder`). */
+  of?(e: Stamp): number | undefined;
 }
 
 /** An edge out of the settled set, waiting in the queue of `settle`. */
@@ -108,6 +118,14 @@ export class SkewModel {
     this.clients = new Set(hosts.filter((h) => h.roles[0] === 'client').map((h) => h.name));
   }
 
+  /** Clients whose logs went back in time where their clock was set back (see clock-jumps.ts). */
+  private readonly jumps = new Map<string, ClockJumps>();
+
+  /** Says where a client's logs went back in time; call before adding its pairs. */
+  setJumps(host: string, jumps: ClockJumps): void {
+    this.jumps.set(host, jumps);
+  }
+
   addPairs(pairs: readonly CausalPair[]): void {
     const grouped = new Map<string, CausalPair[]>();
     for (const p of pairs) {
@@ -120,7 +138,9 @@ export class SkewModel {
     for (const [key, list] of grouped) {
       const [a, b] = key.split('\u0000') as [string, string];
       const stepping = [a, b].filter((h) => this.clients.has(h));
-      const edge = estimatePair(a, list, stepping.length === 1 ? stepping[0] : undefined);
+      const host = stepping.length === 1 ? stepping[0] : undefined;
+      const jumps = host === undefined ? undefined : this.jumps.get(host);
+      const edge = estimatePair(a, list, host, jumps);
       this.setEdge(a, b, edge);
       const earlier = edge.earlier;
       this.setEdge(b, a, {
@@ -148,6 +168,19 @@ export class SkewModel {
           return undefined;
         }
         return Math.round(s.before !== undefined && utc < s.before.untilMs ? s.before.skewMs : s.skew);
+      },
+      of: (e: Stamp): number | undefined => {
+        const s = settled.get(e.host);
+        if (s === undefined || s.order >= count) {
+          return undefined;
+        }
+        const before = s.before;
+        if (before === undefined) {
+          return Math.round(s.skew);
+        }
+        const side = before.byOrder === true ? sideOf(this.jumps.get(e.host), e) : undefined;
+        const earlier = side === undefined ? e.utc < before.untilMs : side === 'before';
+        return Math.round(earlier ? before.skewMs : s.skew);
       },
     };
   }
@@ -212,6 +245,7 @@ export class SkewModel {
             untilMs: earlier.until,
             skewMs: Math.round(base.skew + earlier.d),
             uncertaintyMs: Math.round(base.uncertainty + earlier.uncertainty),
+            ...(earlier.byOrder === true && { byOrder: true }),
           },
         }),
       });
@@ -318,7 +352,7 @@ function before(a: Candidate, b: Candidate): boolean {
  * skew(b) - skew(a) from every pair between host a and the other host, b. `stepping`, one of the two, is the
  * host whose clock may have been set within the pairs' span.
  */
-function estimatePair(a: string, list: readonly CausalPair[], stepping?: string): Edge {
+function estimatePair(a: string, list: readonly CausalPair[], stepping?: string, jumps?: ClockJumps): Edge {
   // Each pair bounds d = skew(b) - skew(a) to [lo, hi].
   let lo = Number.NEGATIVE_INFINITY;
   let hi = Number.POSITIVE_INFINITY;
@@ -350,6 +384,21 @@ function estimatePair(a: string, list: readonly CausalPair[], stepping?: string)
     }
   }
   const what = `${list.length} message${list.length === 1 ? '' : 's'} (${[...hops].join('; ')})`;
+  const ordered = lo > hi && stepping !== undefined ? orderStep(list, stepping, jumps) : undefined;
+  if (ordered !== undefined) {
+    const later = estimatePair(a, ordered.after);
+    const early = estimatePair(a, ordered.before);
+    const moved = (stepping === a ? -1 : 1) * (later.d - early.d);
+    return {
+      ...later,
+      basis:
+        `${later.basis}; ${stepping} was set ${moved < 0 ? 'back' : 'forward'} ${span(moved)} within the bundle, ` +
+        `where ${ordered.files} of its logs go back in time (its earlier clock read up to ` +
+        `${new Date(ordered.until).toISOString().slice(0, 19).replace('T', ' ')}): the ${ordered.before.length} ` +
+        'messages before agree on its earlier clock, and each record is corrected by the clock it was logged by',
+      earlier: { host: stepping!, until: ordered.until, d: early.d, uncertainty: early.uncertainty, byOrder: true },
+    };
+  }
   const step = lo > hi && stepping !== undefined ? clockStep(a, list, stepping) : undefined;
   if (step !== undefined) {
     const later = estimatePair(a, step.after);
@@ -444,6 +493,40 @@ function boundsOf(a: string, p: CausalPair): [lo: number, hi: number] {
 
 /** Pairs on each side of a clock step needed to believe in it. */
 const STEP_SUPPORT = 3;
+
+/** Which clock a record of a client whose logs went back in time was logged by (undefined: not a record). */
+function sideOf(jumps: ClockJumps | undefined, s: Stamp): ClockSide | undefined {
+  return jumps === undefined || s.file === undefined || s.seq === undefined
+    ? undefined
+    : jumps.side({ file: s.file, seq: s.seq, utc: s.utc });
+}
+
+/**
+ * The pairs on each side of where the client's logs went back in time, by the side its own record is on,
+ * when STEP_SUPPORT or more lie on each (pairs whose side is unknown are left out).
+ */
+function orderStep(
+  list: readonly CausalPair[],
+  stepping: string,
+  jumps: ClockJumps | undefined,
+): { before: CausalPair[]; after: CausalPair[]; until: number; files: number } | undefined {
+  if (jumps === undefined) {
+    return undefined;
+  }
+  const before: CausalPair[] = [];
+  const after: CausalPair[] = [];
+  for (const p of list) {
+    const side = sideOf(jumps, p.send.host === stepping ? p.send : p.receive);
+    if (side === 'before') {
+      before.push(p);
+    } else if (side === 'after') {
+      after.push(p);
+    }
+  }
+  return before.length >= STEP_SUPPORT && after.length >= STEP_SUPPORT
+    ? { before, after, until: jumps.lastBefore, files: jumps.files }
+    : undefined;
+}
 
 /**
  * Where the clock of `stepping` was set, if the pairs' bounds contradict only because of that: in the order

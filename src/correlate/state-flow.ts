@@ -59,7 +59,8 @@ export function buildStateMessageFlows(
   for (const host of hosts) {
     const leads = relayLeads(ws, host);
     for (const relay of relaySends(ws, host)) {
-      relayFlow(ws, host, relay, (mp) => leads.get(mp)?.(relay.outgoing.utc) ?? 0, context);
+      const side = ws.clockSide(relay.outgoing);
+      relayFlow(ws, host, relay, (mp) => leads.get(mp)?.(relay.outgoing.utc, side) ?? 0, context);
     }
   }
 }
@@ -157,8 +158,9 @@ export function relayLeads(ws: Workspace, host: string): ReadonlyMap<string, Lea
     const samples = new Map<string, LeadSample[]>();
     for (const relay of relaySends(ws, host)) {
       const t = relay.outgoing.utc;
+      const side = ws.clockSide(relay.outgoing);
       for (const i of relayBodiesOf(ws, host, relay)) {
-        push(samples, c.host(i), { t, offset: c.utc(i) - t });
+        push(samples, c.host(i), { t, offset: c.utc(i) - t, side });
       }
     }
     return new Map([...samples].map(([mp, list]) => [mp, leadOf(list, LEAD_SPREAD)]));

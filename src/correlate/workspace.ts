@@ -2,6 +2,8 @@
 // far (deduplicated, each with its evidence), the flows being assembled, and the causal pairs (a send and
 // its receipt on another host) that the clock-skew estimate is made from.
 
+import { clockJumps } from './clock-jumps.ts';
+import type { ClockJumps, ClockSide } from './clock-jumps.ts';
 import type { CollectedEvent } from './collect.ts';
 import { isProblem } from './failures.ts';
 import type { Evidence, FlowKind } from './model.ts';
@@ -16,6 +18,9 @@ export { between, byTime, firstAfter, firstIndexAt, groupBy, lastBefore };
 export interface Stamp {
   readonly host: string;
   readonly utc: number;
+  /** Where it was logged, when it is a record (a clock set back is told apart by a log's order). */
+  readonly file?: string;
+  readonly seq?: number;
 }
 
 /** A send on one host and its receipt on another: receipt - send, in true time, lies within [minMs, maxMs]. */
@@ -309,7 +314,22 @@ export class Workspace {
 
   /** Skew-corrected time (logged UTC minus the host's estimated clock error when it logged it). */
   corrected(e: CollectedEvent): number {
-    return e.utc - this.skewAt(e.host, e.utc);
+    return e.utc - this.skewFor(e);
+  }
+
+  /** Ms the host's clock read ahead when it logged this record: `skewAt`, or by its place in its log. */
+  skewFor(e: CollectedEvent): number {
+    return this.skew.of?.(e) ?? this.shared?.skew.of?.(e) ?? this.skewAt(e.host, e.utc);
+  }
+
+  /** Where a client's logs went back in time because its clock was set back (see clock-jumps.ts). */
+  clockJumps(host: string): ClockJumps | undefined {
+    return this.cached(`clock-jumps\u0000${host}`, () => clockJumps(this.byHost.get(host) ?? []));
+  }
+
+  /** Which clock a client's record was logged by, where its logs went back in time. */
+  clockSide(e: CollectedEvent): ClockSide | undefined {
+    return this.clockJumps(e.host)?.side(e);
   }
 
   /** Ms the host's clock reads ahead (0 when not estimated), as it is at the end of the bundle. */

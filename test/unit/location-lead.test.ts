@@ -36,7 +36,7 @@ describe('leadOf', () => {
       samples(() => 61_000),
       5_000,
     );
-    expect([0, 55 * MINUTE, 110 * MINUTE].map(lead)).toEqual([61_150, 61_150, 61_150]);
+    expect([0, 55 * MINUTE, 110 * MINUTE].map((t) => lead(t))).toEqual([61_150, 61_150, 61_150]);
   });
 
   it('changes halfway between the messages either side of where the clock was set', () => {
@@ -45,7 +45,7 @@ describe('leadOf', () => {
       samples((t) => (t < 55 * MINUTE ? 21_000 : 61_000)),
       5_000,
     );
-    expect([0, 50 * MINUTE, 54 * MINUTE, 56 * MINUTE, 110 * MINUTE].map(lead)).toEqual([
+    expect([0, 50 * MINUTE, 54 * MINUTE, 56 * MINUTE, 110 * MINUTE].map((t) => lead(t))).toEqual([
       21_150, 21_150, 21_150, 61_150, 61_150,
     ]);
   });
@@ -67,6 +67,8 @@ describe('leadOf', () => {
       ...samples(() => 3_621_000).filter((s) => s.t >= 50 * MINUTE),
     ];
     const lead = leadOf(mixed, 5_000);
-    expect([0, 40 * MINUTE, 80 * MINUTE, 110 * MINUTE].map(lead)).toEqual([21_150, 21_150, 3_621_150, 3_621_150]);
+    expect([0, 40 * MINUTE, 80 * MINUTE, 110 * MINUTE].map((t) => lead(t))).toEqual([
+      21_150, 21_150, 3_621_150, 3_621_150,
+    ]);
   });
 });

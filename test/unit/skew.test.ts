@@ -167,5 +167,33 @@ describe('SkewModel', () => {
       expect(pc.before).toBeUndefined();
       expect(pc.basis).toContain('2 more left out');
     });
+
+    it("splits by its logs' order where its times before and after interleave", () => {
+      // Set back an hour, round trips every 20 minutes: by its clock the two stretches overlap. Its records
+      // carry their place; the logs' jumps say which side each lies on.
+      const pairs = roundTrips(12, (t) => (t < change ? 3_600_000 : 0)).map((p, k) => ({
+        ...p,
+        send: { ...p.send, file: 'CcmMessaging.log', seq: k },
+        receive: { ...p.receive, file: 'CcmMessaging.log', seq: k },
+      }));
+      const model = new SkewModel(hosts(['MP', 'management-point'], ['PC', 'client']));
+      // The messages before the change are the first 14 of the log (7 round trips of two).
+      model.setJumps('PC', {
+        files: 2,
+        lastBefore: T0 + 7 * 20 * MINUTE,
+        firstAfter: T0,
+        side: (e) => (e.seq < 14 ? 'before' : 'after'),
+      });
+      model.addPairs(pairs);
+      const pc = model.result().hosts.get('PC')!;
+      expect(pc.skewMs).toBe(0);
+      expect(pc.before).toMatchObject({ skewMs: 3_600_000, byOrder: true });
+      expect(pc.basis).toContain(
+        'PC was set back 1 h 0 min 0.0 s within the bundle, where 2 of its logs go back in time',
+      );
+      const offsets = model.offsets();
+      expect(offsets.of!({ host: 'PC', utc: T0 + 90 * MINUTE, file: 'CcmMessaging.log', seq: 3 })).toBe(3_600_000);
+      expect(offsets.of!({ host: 'PC', utc: T0 + 90 * MINUTE, file: 'CcmMessaging.log', seq: 20 })).toBe(0);
+    });
   });
 });

@@ -1,0 +1,49 @@
+// A client clock set back within the bundle further than the time between its messages: its logs go back in
+// time where it was set (clock-jumps.ts), and a record's place in its log says which clock logged it.
+
+import { describe, expect, it } from 'vitest';
+import { clockJumps } from '../../src/correlate/clock-jumps.ts';
+import type { CollectedEvent } from '../../src/correlate/collect.ts';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2025, 0, 13, 12, 0, 0);
+
+/** A record of `file` at its `seq`-th place, logged at T0 + minutes. */
+function at(file: string, seq: number, minutes: number): CollectedEvent {
+  return { host: 'PC', file, seq, utc: T0 + minutes * MIN } as unknown as CollectedEvent;
+}
+
+describe('clockJumps', () => {
+  // Set back an hour at 40 min by its earlier clock: the logs' later records read from 0 min on again.
+  const scan = [
+    at('ScanAgent.log', 1, 10),
+    at('ScanAgent.log', 2, 38),
+    at('ScanAgent.log', 3, 2),
+    at('ScanAgent.log', 4, 30),
+  ];
+  const messaging = [at('CcmMessaging.log', 1, 20), at('CcmMessaging.log', 2, 39), at('CcmMessaging.log', 3, 5)];
+
+  it('tells the clock of each record by its place in a log that went back', () => {
+    const jumps = clockJumps([...scan, ...messaging])!;
+    expect(jumps.files).toBe(2);
+    expect(jumps.lastBefore).toBe(T0 + 39 * MIN);
+    expect(jumps.firstAfter).toBe(T0 + 2 * MIN);
+    expect(scan.map((e) => jumps.side(e))).toEqual(['before', 'before', 'after', 'after']);
+    // 30 min is logged by both clocks: the place decides.
+    expect(jumps.side(at('ScanAgent.log', 4, 30))).toBe('after');
+    // A log that did not go back: by its time where only one clock logged, else not known.
+    expect(jumps.side(at('StateMessage.log', 1, 1))).toBe('before');
+    expect(jumps.side(at('StateMessage.log', 1, 45))).toBe('after');
+    expect(jumps.side(at('StateMessage.log', 1, 20))).toBeUndefined();
+  });
+
+  it('needs two logs that state their zone to go back, and takes threads out of order by under a minute', () => {
+    expect(clockJumps(scan)).toBeUndefined();
+    const wu = [at('PC/Windows/WindowsUpdate.log', 1, 21), at('PC/Windows/WindowsUpdate.log', 2, 3)];
+    expect(clockJumps([...scan, ...wu])).toBeUndefined();
+    // Its place is kept once two others went back.
+    expect(clockJumps([...scan, ...messaging, ...wu])!.side(wu[1]!)).toBe('after');
+    const jitter = [at('A.log', 1, 10), at('A.log', 2, 9.5), at('B.log', 1, 10), at('B.log', 2, 9.2)];
+    expect(clockJumps(jitter)).toBeUndefined();
+  });
+});
