@@ -134,8 +134,8 @@ export class MpLocationIndex {
       this.sortedAddresses.add(clientIp);
     }
     const out = new Map<string, LeadSample[]>();
-    for (const [k0, t] of times.entries()) {
-      const side = sides[k0];
+    for (const [index, t] of times.entries()) {
+      const side = sides[index];
       const c = centre(t, side);
       for (let k = firstIndexAt(list, t + c - window, (i) => columns.utc(i)); k < list.length; k++) {
         const i = list[k]!;

@@ -384,35 +384,32 @@ function estimatePair(a: string, list: readonly CausalPair[], stepping?: string,
     }
   }
   const what = `${list.length} message${list.length === 1 ? '' : 's'} (${[...hops].join('; ')})`;
-  const ordered = lo > hi && stepping !== undefined ? orderStep(list, stepping, jumps) : undefined;
-  if (ordered !== undefined) {
-    const later = estimatePair(a, ordered.after);
-    const early = estimatePair(a, ordered.before);
-    const moved = (stepping === a ? -1 : 1) * (later.d - early.d);
-    return {
-      ...later,
-      basis:
-        `${later.basis}; ${stepping} was set ${moved < 0 ? 'back' : 'forward'} ${span(moved)} within the bundle, ` +
-        `where ${ordered.files} of its logs go back in time (its earlier clock read up to ` +
-        `${new Date(ordered.until).toISOString().slice(0, 19).replace('T', ' ')}): the ${ordered.before.length} ` +
-        'messages before agree on its earlier clock, and each record is corrected by the clock it was logged by',
-      earlier: { host: stepping!, until: ordered.until, d: early.d, uncertainty: early.uncertainty, byOrder: true },
-    };
-  }
-  const step = lo > hi && stepping !== undefined ? clockStep(a, list, stepping) : undefined;
-  if (step !== undefined) {
-    const later = estimatePair(a, step.after);
-    const early = estimatePair(a, step.before);
+  // A client clock set within the pairs' span: by its logs' order where its times interleave, else by time.
+  const split =
+    lo > hi && stepping !== undefined ? (orderStep(list, stepping, jumps) ?? clockStep(a, list, stepping)) : undefined;
+  if (split !== undefined) {
+    const later = estimatePair(a, split.after);
+    const early = estimatePair(a, split.before);
     // How far the stepping host's clock moved: d is skew(b) - skew(a).
     const moved = (stepping === a ? -1 : 1) * (later.d - early.d);
+    const when = new Date(split.until).toISOString().slice(0, 19).replace('T', ' ');
+    const how = `${stepping} was set ${moved < 0 ? 'back' : 'forward'} ${span(moved)}`;
     return {
       ...later,
       basis:
-        `${later.basis}; ${stepping} was set ${moved < 0 ? 'back' : 'forward'} ${span(moved)} around ` +
-        `${new Date(step.until).toISOString().slice(0, 19).replace('T', ' ')} by its own clock (time sync, or set by ` +
-        `hand): the ${step.before.length} messages before agree on its earlier clock, and times before then are ` +
-        'corrected by that',
-      earlier: { host: stepping!, until: step.until, d: early.d, uncertainty: early.uncertainty },
+        split.files === undefined
+          ? `${later.basis}; ${how} around ${when} by its own clock (time sync, or set by hand): the ` +
+            `${split.before.length} messages before agree on its earlier clock, and times before then are corrected by that`
+          : `${later.basis}; ${how} within the bundle, where ${split.files} of its logs go back in time (its earlier ` +
+            `clock read up to ${when}): the ${split.before.length} messages before agree on its earlier clock, and each ` +
+            'record is corrected by the clock it was logged by',
+      earlier: {
+        host: stepping!,
+        until: split.until,
+        d: early.d,
+        uncertainty: early.uncertainty,
+        ...(split.files !== undefined && { byOrder: true }),
+      },
     };
   }
   if (lo > hi) {
@@ -494,6 +491,17 @@ function boundsOf(a: string, p: CausalPair): [lo: number, hi: number] {
 /** Pairs on each side of a clock step needed to believe in it. */
 const STEP_SUPPORT = 3;
 
+/**
+ * A client's pairs either side of where its clock was set, and its earlier clock's end (by its own clock);
+ * `files`, the logs that went back in time, when the split is by their order.
+ */
+interface StepSplit {
+  readonly before: CausalPair[];
+  readonly after: CausalPair[];
+  readonly until: number;
+  readonly files?: number;
+}
+
 /** Which clock a record of a client whose logs went back in time was logged by (undefined: not a record). */
 function sideOf(jumps: ClockJumps | undefined, s: Stamp): ClockSide | undefined {
   return jumps === undefined || s.file === undefined || s.seq === undefined
@@ -509,7 +517,7 @@ function orderStep(
   list: readonly CausalPair[],
   stepping: string,
   jumps: ClockJumps | undefined,
-): { before: CausalPair[]; after: CausalPair[]; until: number; files: number } | undefined {
+): StepSplit | undefined {
   if (jumps === undefined) {
     return undefined;
   }
@@ -534,11 +542,7 @@ function orderStep(
  * themselves, with at least STEP_SUPPORT on each side. Of several such places, the one in the longest
  * silence between two messages; `until` is the middle of that silence, by the stepping host's clock.
  */
-function clockStep(
-  a: string,
-  list: readonly CausalPair[],
-  stepping: string,
-): { before: CausalPair[]; after: CausalPair[]; until: number } | undefined {
+function clockStep(a: string, list: readonly CausalPair[], stepping: string): StepSplit | undefined {
   const on = (p: CausalPair): number => (p.send.host === stepping ? p.send.utc : p.receive.utc);
   const sorted = [...list].sort((x, y) => on(x) - on(y));
   const n = sorted.length;

@@ -75,6 +75,16 @@ const CAUSE_FILE: Readonly<Record<Exclude<CycleKind, 'healthy'>, string>> = {
   'gpo-conflict': 'WUAHandler.log',
 };
 
+/** Every condition the generator can set, at once. */
+const EVERY_CONDITION = {
+  roaming: true,
+  clockFaults: true,
+  clockSteps: true,
+  addressChanges: true,
+  summerTimeEnds: true,
+  sharedAddress: true,
+} as const satisfies Partial<GenerateBundleOptions>;
+
 /** A generated bundle and its analysis, made before the describe's tests and removed after them. */
 function generated(
   options: Omit<GenerateBundleOptions, 'outDir'>,
@@ -305,12 +315,7 @@ describe('relays whose files MPFDM moved in another order, seconds apart', () =>
     targetBytes: 30_000_000,
     seed: 23,
     mpCount: 1,
-    roaming: true,
-    clockFaults: true,
-    clockSteps: true,
-    addressChanges: true,
-    summerTimeEnds: true,
-    sharedAddress: true,
+    ...EVERY_CONDITION,
   });
 
   it("never says derived of a file that is not the relay's own", () => {
@@ -383,12 +388,7 @@ describe('every condition at once', () => {
     targetBytes: 40_000_000,
     seed: 21,
     mpCount: 2,
-    roaming: true,
-    clockFaults: true,
-    clockSteps: true,
-    addressChanges: true,
-    summerTimeEnds: true,
-    sharedAddress: true,
+    ...EVERY_CONDITION,
   });
 
   it('finds every scan with its outcome and cause, and no link back in time', () => {
