@@ -71,6 +71,11 @@ export interface GenerateBundleOptions {
    * (all three with one MP, clients 2 and 4 with two), in their location requests and in its IIS log.
    */
   readonly sharedAddress?: boolean;
+  /**
+   * Every third client is Windows 10 or later: its WindowsUpdate.log is Get-WindowsUpdateLog output, decoded on
+   * the client itself or (every other one) on an admin's machine in another zone.
+   */
+  readonly decodedWindowsUpdateLogs?: boolean;
 }
 
 export interface GeneratedBundle {
@@ -477,6 +482,16 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
         ip,
         ...zoneOf(z[0]),
         skewMs: r.int(-90_000, 90_000) + (opts.clockFaults === true ? clockFault(i) : 0),
+        ...(opts.decodedWindowsUpdateLogs === true && i % 3 === 0
+          ? {
+              windowsUpdateLog: {
+                format: 'get-windowsupdatelog' as const,
+                decodedBiasMinutes: i % 6 === 0 ? z[0] : z[0] === -60 ? 300 : -60,
+                decodedZone:
+                  i % 6 === 0 ? z[1] : z[0] === -60 ? 'US Eastern (EST, UTC-5)' : 'Central Europe (CET, UTC+1)',
+              },
+            }
+          : {}),
         clockStep: opts.clockSteps === true ? clockStep(i) : undefined,
         zone: z[1],
       },

@@ -2,7 +2,8 @@
 // and state-message relays interleave at them (every fifth client asking the other MP every other round),
 // every host's clock set by the generator, every fourth client's hours off (a day ahead, three hours behind,
 // an hour ahead), three clients' clocks set nine hours in (back 40 s, forward 10 min, back 3 h), one client moved to
-// another network six hours in, two behind one NAT address. The analysis must
+// another network six hours in, two behind one NAT address, every third a Windows 10 client whose
+// WindowsUpdate.log was decoded by Get-WindowsUpdateLog (on itself, or on a machine in another zone). The analysis must
 // recover each clock within the uncertainty it states, each scan cycle's outcome and upstream cause, and the
 // SMX file each relay went into. MP noise logs extra requests from the bundle's own clients and StateSys
 // batches mix both MPs' files: what once made estimates wrong, and what makes a join by time pick a
@@ -35,6 +36,7 @@ beforeAll(async () => {
     clockSteps: true,
     addressChanges: true,
     sharedAddress: true,
+    decodedWindowsUpdateLogs: true,
   });
   t = await analyzeBundle(await openBundle(dir));
 }, 120_000);
