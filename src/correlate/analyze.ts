@@ -290,7 +290,7 @@ class Output {
       if (e.host !== lastHost) {
         lastHost = e.host;
         lastSkew = ws.skewOf(e.host);
-        stepped = ws.skewAt(e.host, Number.NEGATIVE_INFINITY) !== lastSkew;
+        stepped = ws.skewFor({ host: e.host, utc: Number.NEGATIVE_INFINITY }) !== lastSkew;
       }
       return e.utc - (stepped ? ws.skewFor(e) : lastSkew);
     };

@@ -13,6 +13,7 @@ import type { Lead, LeadSample } from './leads.ts';
 import { relayLeads } from './state-flow.ts';
 import type { FlowDraft, Workspace } from './workspace.ts';
 import { between, byTime, EventSet, firstAfter, groupBy, lastBefore } from './workspace.ts';
+import { push } from './time-order.ts';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -339,6 +340,7 @@ function locationRequest(
   const ip = request?.fields.clientIp ?? ws.ipAt(host, outgoing.utc);
   const mpLocations = ws.mpLocations();
   const leads = locationLeads(ws, host);
+  const side = ws.clockSide(outgoing);
   const mpRequest = mpLocations.nearestRequest(
     us,
     cv,
@@ -347,7 +349,7 @@ function locationRequest(
     outgoing.utc,
     CROSS_HOST_WINDOW,
     CROSS_HOST_WINDOW,
-    (mp) => leads.get(mp)?.(outgoing.utc, ws.clockSide(outgoing)) ?? 0,
+    (mp) => leads.get(mp)?.(outgoing.utc, side) ?? 0,
   );
   if (!add(mpRequest)) {
     return;
@@ -680,7 +682,9 @@ function locationLeads(ws: Workspace, host: string): ReadonlyMap<string, Lead> {
       for (const centre of new Set([none, ...relays.values()])) {
         for (const [mp, found] of ws.mpLocations().offsetsFrom(ip, host, times, CROSS_HOST_WINDOW, centre, sides)) {
           if ((relays.get(mp) ?? none) === centre) {
-            samples.set(mp, [...(samples.get(mp) ?? []), ...found]);
+            for (const s of found) {
+              push(samples, mp, s);
+            }
           }
         }
       }

@@ -70,9 +70,10 @@ interface Settled {
  */
 export interface SkewOffsets {
   get(host: string): number | undefined;
-  /** The offset at a time the host logged (its own UTC): differs from `get` before a clock was set. */
-  at?(host: string, utc: number): number | undefined;
-  /** The offset a record was logged with: by its place in its log where the clock was set back (`byOrder`). */
+  /**
+   * The offset a record (or a time the host logged, its own UTC) was logged with: differs from `get` before a
+   * clock was set, told by the record's place in its log where the clock was set back (`byOrder`).
+   */
   of?(e: Stamp): number | undefined;
 }
 
@@ -161,13 +162,6 @@ export class SkewModel {
       get(host: string): number | undefined {
         const s = settled.get(host);
         return s !== undefined && s.order < count ? Math.round(s.skew) : undefined;
-      },
-      at(host: string, utc: number): number | undefined {
-        const s = settled.get(host);
-        if (s === undefined || s.order >= count) {
-          return undefined;
-        }
-        return Math.round(s.before !== undefined && utc < s.before.untilMs ? s.before.skewMs : s.skew);
       },
       of: (e: Stamp): number | undefined => {
         const s = settled.get(e.host);

@@ -78,6 +78,8 @@ interface RelaySend {
   readonly serials: number[];
   readonly topics: string[];
   readonly clientId: string | undefined;
+  /** MP_Relay's bodies (entries of the StateSideIndex) that may be its own: see `relayBodiesOf`. */
+  readonly received: number[];
 }
 
 /** The client's relay messages in order, each with its own state messages. */
@@ -110,15 +112,18 @@ function relaySends(ws: Workspace, host: string): RelaySend[] {
       );
       const bodies = between(allBodies, previousForward, (forwarded ?? send).utc, true);
       const messages = bodies.flatMap((b) => b.fields.stateMessages ?? []);
+      const serials = messages.map((m) => m.serialNumber).filter((n): n is number => n !== undefined);
+      const clientId = bodies.find((b) => b.fields.clientId !== undefined)?.fields.clientId ?? ws.idOf(host);
       out.push({
         send,
         lines: [...mine, ...(post ? [post] : [])].sort(byTime),
         outgoing,
         forwarded,
         bodies,
-        serials: messages.map((m) => m.serialNumber).filter((n): n is number => n !== undefined),
+        serials,
         topics: [...new Set(messages.map((m) => m.topicId).filter((t): t is string => t !== undefined))],
-        clientId: bodies.find((b) => b.fields.clientId !== undefined)?.fields.clientId ?? ws.idOf(host),
+        clientId,
+        received: relayBodiesOf(ws, host, clientId, serials),
       });
       previousForward = (forwarded ?? send).utc;
     }
@@ -127,21 +132,21 @@ function relaySends(ws: Workspace, host: string): RelaySend[] {
 }
 
 /** MP_Relay's bodies from this client (on another host) that carry any of these serial numbers, at any time. */
-function relayBodiesOf(ws: Workspace, host: string, relay: RelaySend): number[] {
-  if (relay.serials.length === 0) {
+function relayBodiesOf(ws: Workspace, host: string, clientId: string | undefined, serials: number[]): number[] {
+  if (serials.length === 0) {
     return [];
   }
   const side = ws.stateSide();
   const c = side.columns;
-  const serials = new Set(relay.serials);
+  const wanted = new Set(serials);
   return (
     side
       .indexBy('relay-bodies-by-client', ['MPRelay.messageBody'], (i) => c.fields(i).clientId ?? '')
-      .get(relay.clientId ?? '') ?? []
+      .get(clientId ?? '') ?? []
   ).filter(
     (i) =>
       c.host(i) !== host &&
-      (c.fields(i).stateMessages ?? []).some((s) => s.serialNumber !== undefined && serials.has(s.serialNumber)),
+      (c.fields(i).stateMessages ?? []).some((s) => s.serialNumber !== undefined && wanted.has(s.serialNumber)),
   );
 }
 
@@ -159,7 +164,7 @@ export function relayLeads(ws: Workspace, host: string): ReadonlyMap<string, Lea
     for (const relay of relaySends(ws, host)) {
       const t = relay.outgoing.utc;
       const side = ws.clockSide(relay.outgoing);
-      for (const i of relayBodiesOf(ws, host, relay)) {
+      for (const i of relay.received) {
         push(samples, c.host(i), { t, offset: c.utc(i) - t, side });
       }
     }
@@ -353,9 +358,7 @@ function relayFlow(
   const c = side.columns;
   const time = side.time;
   const offBy = (i: number): number => Math.abs(c.utc(i) - outgoing.utc - lead(c.host(i)));
-  const receivedAt = relayBodiesOf(ws, host, relay)
-    .filter((i) => offBy(i) <= RELAY_WINDOW)
-    .sort((a, b) => offBy(a) - offBy(b))[0];
+  const receivedAt = relay.received.filter((i) => offBy(i) <= RELAY_WINDOW).sort((a, b) => offBy(a) - offBy(b))[0];
   if (receivedAt === undefined) {
     return;
   }

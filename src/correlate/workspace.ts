@@ -215,12 +215,6 @@ export class Workspace {
     return ip;
   }
 
-  /** Every address the client's location requests state, in the order it first used them. */
-  ipsOf(host: string): string[] {
-    const list = this.clientIps.get(host);
-    return list === undefined ? (this.shared?.ipsOf(host) ?? []) : [...new Set(list.map((x) => x.ip))];
-  }
-
   idOf(host: string): string | undefined {
     return this.clientId.get(host) ?? this.shared?.idOf(host);
   }
@@ -317,9 +311,12 @@ export class Workspace {
     return e.utc - this.skewFor(e);
   }
 
-  /** Ms the host's clock read ahead when it logged this record: `skewAt`, or by its place in its log. */
-  skewFor(e: CollectedEvent): number {
-    return this.skew.of?.(e) ?? this.shared?.skew.of?.(e) ?? this.skewAt(e.host, e.utc);
+  /**
+   * Ms the host's clock read ahead when it logged this record (or a time of its own clock): `skewOf`, or what
+   * it read before its clock was set within the bundle, by its place in its log where that went back.
+   */
+  skewFor(e: Stamp): number {
+    return this.skew.of?.(e) ?? this.shared?.skew.of?.(e) ?? this.skewOf(e.host);
   }
 
   /** Where a client's logs went back in time because its clock was set back (see clock-jumps.ts). */
@@ -335,14 +332,6 @@ export class Workspace {
   /** Ms the host's clock reads ahead (0 when not estimated), as it is at the end of the bundle. */
   skewOf(host: string): number {
     return this.skew.get(host) ?? this.shared?.skew.get(host) ?? 0;
-  }
-
-  /**
-   * Ms the host's clock read ahead when it logged `utc` (its own UTC): `skewOf`, or what it read before its
-   * clock was set within the bundle. `corrected(e)` is `e.utc - skewAt(e.host, e.utc)`.
-   */
-  skewAt(host: string, utc: number): number {
-    return this.skew.at?.(host, utc) ?? this.shared?.skew.at?.(host, utc) ?? this.skewOf(host);
   }
 
   /**

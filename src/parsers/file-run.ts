@@ -71,9 +71,9 @@ export class HostZones {
     return this.samples.get(host) ?? [];
   }
 
-  /** The bias the host's own logs carried at this local time (see `nearestBias`). */
+  /** The bias the host's own logs carried at this local time (see `hostBiasAt`). */
   at(host: string, local: number, previous?: BiasHint): number | undefined {
-    return nearestBias(this.samples.get(host), local, previous);
+    return hostBiasAt(this.samples.get(host), local, previous);
   }
 
   usual(host: string): number | undefined {
@@ -104,7 +104,7 @@ const REPEAT_JUMP_MS = 5_000;
  * the earlier stretch's when it has no previous record. (By the nearest sample alone, half of a decoded
  * WindowsUpdate.log's repeated hour, and the hour before a change, took the other bias.)
  */
-export function nearestBias(
+export function hostBiasAt(
   samples: readonly ZoneSample[] | undefined,
   local: number,
   previous?: BiasHint,

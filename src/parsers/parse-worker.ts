@@ -5,7 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import type { Bundle } from './bundle.ts';
 import { bundleChunks, openBundle } from './bundle.ts';
 import { classifyRecord } from './classify.ts';
-import { FileRun, nearestBias } from './file-run.ts';
+import { FileRun, hostBiasAt } from './file-run.ts';
 import type { FileTask, WorkerReply } from './parallel.ts';
 
 const bundles = new Map<string, Promise<Bundle>>();
@@ -23,7 +23,7 @@ async function parseTask(task: FileTask): Promise<WorkerReply> {
   }
   const run = new FileRun(
     file,
-    (local, previous) => nearestBias(task.zones, local, previous),
+    (local, previous) => hostBiasAt(task.zones, local, previous),
     task.classify ? classifyRecord : undefined,
     undefined,
   );

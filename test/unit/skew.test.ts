@@ -136,8 +136,8 @@ describe('SkewModel', () => {
       expect(pc.before!.untilMs).toBe(T0 + 130 * MINUTE + 20_150);
       expect(pc.basis).toContain('PC was set back 40.0 s around 2025-01-14 11:10:20 by its own clock');
       const offsets = model.offsets();
-      expect(offsets.at!('PC', T0)).toBe(40_000);
-      expect(offsets.at!('PC', T0 + 139 * MINUTE)).toBe(0);
+      expect(offsets.of!({ host: 'PC', utc: T0 })).toBe(40_000);
+      expect(offsets.of!({ host: 'PC', utc: T0 + 139 * MINUTE })).toBe(0);
       expect(offsets.get('PC')).toBe(0);
     });
 
