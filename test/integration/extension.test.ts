@@ -54,6 +54,20 @@ async function activeAt(): Promise<Ref & { uri: vscode.Uri }> {
   };
 }
 
+/** Opens a sample bundle for `check`, and the workspace's bundle again after it, whatever happens. */
+async function withSample(name: string, check: (summary: BundleSummary) => void | Promise<void>): Promise<void> {
+  try {
+    const s = await vscode.commands.executeCommand<BundleSummary>(
+      'cmflow.openBundle',
+      path.join(ROOT, 'samples/logs', name),
+    );
+    assert.ok(s);
+    await check(s);
+  } finally {
+    await vscode.commands.executeCommand('cmflow.openBundle', workspace);
+  }
+}
+
 async function open(file: string): Promise<vscode.TextDocument> {
   const doc = await vscode.workspace.openTextDocument(api.state.uriOf(file));
   await vscode.window.showTextDocument(doc);
@@ -467,10 +481,7 @@ suite('bundles outside the workspace', () => {
 
   test('Failures: one failure on several hosts, its records alike, is one group that opens to each', async () => {
     // interleaved-scans: three clients fail to refresh the site signing certificate (0x87D00215) alike.
-    const bundle = path.join(ROOT, 'samples/logs/interleaved-scans');
-    try {
-      const s = await vscode.commands.executeCommand<BundleSummary>('cmflow.openBundle', bundle);
-      assert.ok(s);
+    await withSample('interleaved-scans', (s) => {
       const roots = api.trees.failures.getChildren();
       const group = roots.find((n) => n.type === 'group')!;
       assert.ok(group, 'a group among the failures');
@@ -496,17 +507,12 @@ suite('bundles outside the workspace', () => {
       // Revealing a failure goes through its group.
       assert.equal(api.trees.failures.getParent(members[0]!), group);
       assert.equal(api.trees.failures.getChildren(members[0])[0]?.type, 'event');
-    } finally {
-      await vscode.commands.executeCommand('cmflow.openBundle', workspace);
-    }
+    });
   });
 
   test('a failure its flow went on past is a warning in Problems and says so in the Failures tree', async () => {
     // statemsg-delayed-mpfdm: MPFDM fails to move the relay's file until the share comes back, then moves it.
-    const bundle = path.join(ROOT, 'samples/logs/statemsg-delayed-mpfdm');
-    try {
-      const s = await vscode.commands.executeCommand<BundleSummary>('cmflow.openBundle', bundle);
-      assert.ok(s);
+    await withSample('statemsg-delayed-mpfdm', async (s) => {
       const recovered = s.failures.filter((f) => f.recovered);
       assert.equal(recovered.length, 1);
       const f = recovered[0]!;
@@ -537,17 +543,12 @@ suite('bundles outside the workspace', () => {
         .getDiagnostics(api.state.uriOf(other.event.file))
         .find((x) => x.range.start.line === other.event.line - 1 && x.source === 'CMFlow');
       assert.equal(od?.severity, vscode.DiagnosticSeverity.Error);
-    } finally {
-      await vscode.commands.executeCommand('cmflow.openBundle', workspace);
-    }
+    });
   });
 
   test('a client clock set within the bundle: the Hosts tree says what it read before, hovers correct by it', async () => {
     // clock-set-back: the client runs 4 min 12 s fast until time sync sets it right at 16:30 UTC.
-    const bundle = path.join(ROOT, 'samples/logs/clock-set-back');
-    try {
-      const s = await vscode.commands.executeCommand<BundleSummary>('cmflow.openBundle', bundle);
-      assert.ok(s);
+    await withSample('clock-set-back', async () => {
       const client = api.trees.hosts.getChildren().find((h) => h.type === 'host' && h.host.name === 'PS1WIN10X64')!;
       const facts = api.trees.hosts.getChildren(client).map((n) => api.trees.hosts.getTreeItem(n));
       const now = facts.find((f) => label(f) === 'Clock skew')!;
@@ -572,9 +573,7 @@ suite('bundles outside the workspace', () => {
       const lines = [...Array(doc.lineCount).keys()].filter((l) => doc.lineAt(l).text.includes('time="'));
       assert.match(await hoverOn(lines[0]!), /PS1WIN10X64's clock \+4 min 1\d\.\d{3} s\)/);
       assert.match(await hoverOn(lines[lines.length - 1]!), /PS1WIN10X64's clock \+1\.\d{3} s\)/);
-    } finally {
-      await vscode.commands.executeCommand('cmflow.openBundle', workspace);
-    }
+    });
   });
 
   test('a path that is not a bundle gets a clear message, not a crash', async () => {
