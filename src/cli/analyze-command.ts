@@ -118,6 +118,9 @@ export function summaryText(t: Timeline, limit = 10): string {
           'the servers and the clients whose clocks are furthest off or least certain:',
   );
   const width = Math.max(...listed.map((h) => h.name.length), 4);
+  // A machine of several roles (an MP on the site server, a client there) is listed once, with all of them.
+  const roles = (h: TimelineHost): string => (h.roles.length > 1 ? h.roles.join(', ') : h.role);
+  const roleWidth = Math.max(...listed.map((h) => roles(h).length), 16);
   for (const h of listed) {
     const skew =
       h.name === t.referenceHost
@@ -125,7 +128,9 @@ export function summaryText(t: Timeline, limit = 10): string {
         : h.skewUncertaintyMs === undefined
           ? 'skew unknown'
           : `clock ${seconds(h.clockSkewMs, true)} ± ${seconds(h.skewUncertaintyMs)}  (${h.skewBasis})`;
-    lines.push(`  ${h.name.padEnd(width)}  ${h.role.padEnd(16)}  ${zoneFromBias(h.biasMinutes).padEnd(9)}  ${skew}`);
+    lines.push(
+      `  ${h.name.padEnd(width)}  ${roles(h).padEnd(roleWidth)}  ${zoneFromBias(h.biasMinutes).padEnd(9)}  ${skew}`,
+    );
     for (const c of h.fileClocks) {
       lines.push(`  ${' '.repeat(width)}  ${c.file}: ${c.basis}`);
     }

@@ -13,6 +13,31 @@ import { detectByName } from './detect.ts';
 
 export type HostRole = 'client' | 'management-point' | 'site-server' | 'wsus' | 'unknown';
 
+/** Servers first: a site server or MP with the ConfigMgr client installed (most are) is a server. */
+const ROLE_RANK: readonly HostRole[] = ['site-server', 'management-point', 'wsus', 'client', 'unknown'];
+
+/**
+ * Each host's roles as its folders show them (`roleHint`), the first its primary: a machine's servers' roles
+ * before `client`, `unknown` only when nothing else is known.
+ */
+export function layoutRoles(files: readonly Pick<BundleFile, 'host' | 'roleHint'>[]): Map<string, HostRole[]> {
+  const seen = new Map<string, Set<HostRole>>();
+  for (const f of files) {
+    const roles = seen.get(f.host);
+    if (roles) {
+      roles.add(f.roleHint);
+    } else {
+      seen.set(f.host, new Set([f.roleHint]));
+    }
+  }
+  return new Map(
+    [...seen].map(([host, roles]) => {
+      const ranked = ROLE_RANK.filter((r) => roles.has(r));
+      return [host, ranked.length > 1 ? ranked.filter((r) => r !== 'unknown') : ranked];
+    }),
+  );
+}
+
 export interface BundleFile {
   /** Path inside the bundle, forward slashes. */
   readonly path: string;
@@ -297,12 +322,23 @@ interface HostPlace {
   readonly role: HostRole;
 }
 
+/**
+ * Folders between a host's folder and its log folders that name no host: drive letters (`C`, `E$`), `Program
+ * Files`, and the site's install folder, in which an MP on the site server keeps `SMS_CCM\\Logs`. An install
+ * folder of another name is not told from a host's (servers are named SCCM or CONFIGMGR): `cmflow.json` says.
+ */
+const NOT_A_HOST = /^(?:[a-z]\$?|program files(?: \(x86\))?|microsoft configuration manager)$/;
+
 /** Where a file's path says it came from. The folder above the well-known log folder names the host. */
 export function inferHost(path: string): HostPlace {
   const segs = path.split('/');
   const lower = segs.map((s) => s.toLowerCase());
-  const at = (i: number, role: HostRole): HostPlace => {
-    const hostIdx = Math.max(-1, i);
+  // The host's folder is the nearest above segment `i` that is not a drive, Program Files or an install folder.
+  const above = (i: number, role: HostRole): HostPlace => {
+    let hostIdx = i - 1;
+    while (hostIdx > 0 && NOT_A_HOST.test(lower[hostIdx]!)) {
+      hostIdx--;
+    }
     const host = hostIdx >= 0 ? segs[hostIdx]! : '';
     return { hostDir: segs.slice(0, hostIdx + 1).join('/'), host, role };
   };
@@ -310,25 +346,25 @@ export function inferHost(path: string): HostPlace {
     const a = lower[i]!;
     const b = lower[i + 1]!;
     if (a === 'ccm' && b === 'logs') {
-      return at(lower[i - 1] === 'windows' ? i - 2 : i - 1, 'client');
+      return above(lower[i - 1] === 'windows' ? i - 1 : i, 'client');
     }
     if (a === 'sms_ccm' && b === 'logs') {
-      return at(i - 1, 'management-point');
+      return above(i, 'management-point');
     }
     if (a === 'sms' && b === 'logs') {
-      return at(i - 1, 'management-point');
+      return above(i, 'management-point');
     }
     if (a === 'microsoft configuration manager' && b === 'logs') {
-      return at(lower[i - 1] === 'program files' ? i - 2 : i - 1, 'site-server');
+      return above(i, 'site-server');
     }
     if (a === 'inetpub' && b === 'logs') {
-      return at(i - 1, 'unknown');
+      return above(i, 'unknown');
     }
     if (a === 'windows' && b.startsWith('windowsupdate')) {
-      return at(i - 1, 'client');
+      return above(i, 'client');
     }
   }
-  return segs.length > 1 ? at(0, 'unknown') : { hostDir: '', host: '', role: 'unknown' };
+  return segs.length > 1 ? above(1, 'unknown') : { hostDir: '', host: '', role: 'unknown' };
 }
 
 function describeFsError(e: unknown, path: string): string {

@@ -3,6 +3,7 @@
 // the outcomes. Shared by the sequential parse and the worker threads.
 
 import type { Bundle, BundleFile, HostRole } from './bundle.ts';
+import { layoutRoles } from './bundle.ts';
 import { FileParser } from './file-parser.ts';
 import type { BiasHint, MutableRecord } from './framer.ts';
 import type { FileSummary, LogRecord, ParseProblem, ParseSink } from './record.ts';
@@ -292,11 +293,12 @@ export function describeBundle(
     votes.set(file.host, tally);
   }
   const hosts = new Map<string, HostSummary>();
+  const layout = layoutRoles(bundle.files);
   for (const file of bundle.files) {
     let h = hosts.get(file.host);
     if (!h) {
       const ranked = [...(votes.get(file.host) ?? new Map<HostRole, number>())].sort((a, b) => b[1] - a[1]);
-      const roles: HostRole[] = file.roleHint !== 'unknown' ? [file.roleHint] : [];
+      const roles: HostRole[] = (layout.get(file.host) ?? []).filter((r) => r !== 'unknown');
       for (const [role] of ranked) {
         if (!roles.includes(role)) {
           roles.push(role);

@@ -1,0 +1,64 @@
+// Which host and role a file's place in a bundle says: the folder above the well-known log folder, past
+// drive letters, Program Files and the site's install folder (where an MP on the site server keeps its logs);
+// and a machine of several roles listed once, its server roles first.
+
+import { describe, expect, it } from 'vitest';
+import { inferHost, layoutRoles } from '../../src/parsers/bundle.ts';
+import type { HostRole } from '../../src/parsers/bundle.ts';
+
+describe('inferHost', () => {
+  it.each([
+    ['PS1WIN10X64/Windows/CCM/Logs/ScanAgent.log', 'PS1WIN10X64', 'client'],
+    ['PS1WIN10X64/Windows/WindowsUpdate.log', 'PS1WIN10X64', 'client'],
+    ['PS1MP01/SMS_CCM/Logs/MP_Relay.log', 'PS1MP01', 'management-point'],
+    ['PS1MP01/SMS/Logs/MPFDM.log', 'PS1MP01', 'management-point'],
+    ['PS1SITE/Microsoft Configuration Manager/Logs/StateSys.log', 'PS1SITE', 'site-server'],
+    ['PS1SITE/Program Files/Microsoft Configuration Manager/Logs/StateSys.log', 'PS1SITE', 'site-server'],
+    // An MP on the site server: SMS_CCM lies in the install folder, which names no host.
+    ['PS1SITE/Microsoft Configuration Manager/SMS_CCM/Logs/MP_Location.log', 'PS1SITE', 'management-point'],
+    [
+      'PS1SITE/C/Program Files/Microsoft Configuration Manager/SMS_CCM/Logs/MP_Location.log',
+      'PS1SITE',
+      'management-point',
+    ],
+    [
+      'bundle/PS1SITE/E$/Program Files (x86)/Microsoft Configuration Manager/Logs/WSyncMgr.log',
+      'PS1SITE',
+      'site-server',
+    ],
+    ['PS1WIN11/C/Windows/CCM/Logs/CcmMessaging.log', 'PS1WIN11', 'client'],
+    ['PS1MP01/inetpub/logs/LogFiles/W3SVC1/u_ex250121.log', 'PS1MP01', 'unknown'],
+    // A server named like an install folder is still a host, when nothing else is above it.
+    ['SCCM/SMS_CCM/Logs/MP_Relay.log', 'SCCM', 'management-point'],
+    ['PS1WKS0042/ScanAgent.log', 'PS1WKS0042', 'unknown'],
+    ['ScanAgent.log', '', 'unknown'],
+  ])('%s is on %s as %s', (path, host, role) => {
+    const place = inferHost(path);
+    expect(place.host).toBe(host);
+    expect(place.role).toBe(role);
+    expect(path.startsWith(place.hostDir)).toBe(true);
+  });
+});
+
+describe('layoutRoles', () => {
+  const file = (host: string, roleHint: HostRole): { host: string; roleHint: HostRole } => ({ host, roleHint });
+
+  it("lists a machine's server roles before its client, and unknown only when nothing else is known", () => {
+    const roles = layoutRoles([
+      file('PS1SITE', 'client'),
+      file('PS1SITE', 'unknown'),
+      file('PS1SITE', 'management-point'),
+      file('PS1SITE', 'site-server'),
+      file('PS1WKS0001', 'client'),
+      file('PS1MP02', 'unknown'),
+      file('PS1MP02', 'management-point'),
+      file('LOOSE', 'unknown'),
+    ]);
+    expect(Object.fromEntries(roles)).toEqual({
+      PS1SITE: ['site-server', 'management-point', 'client'],
+      PS1WKS0001: ['client'],
+      PS1MP02: ['management-point'],
+      LOOSE: ['unknown'],
+    });
+  });
+});
