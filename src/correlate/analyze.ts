@@ -3,7 +3,8 @@
 // join what only time can join (IIS requests) on the corrected clocks, find failures and their upstream
 // causes, and hand back one timeline in corrected UTC.
 
-import type { Bundle, BundleFile } from '../parsers/bundle.ts';
+import type { Bundle, BundleFile, HostRole } from '../parsers/bundle.ts';
+import { layoutRoles } from '../parsers/bundle.ts';
 import type { HostSummary } from '../parsers/file-run.ts';
 import type { Collected, CollectedEvent } from './collect.ts';
 import { makeCollector } from './collect-pool.ts';
@@ -89,7 +90,11 @@ export async function analyzeToStore(bundle: Bundle, options: AnalyzeOptions = {
       filesOf.set(f.host, [f]);
     }
   }
-  const clientHosts = [...new Set(bundle.files.filter((f) => f.roleHint === 'client').map((f) => f.host))].sort();
+  // A client's logs are a layer of their own, read against the shared one: the servers' logs. A site server or
+  // MP with the client installed is a server, so its client's logs are shared with the rest of it (and its
+  // own flows built there): its MP's logs must be seen by every client's layer.
+  const roles = layoutRoles(bundle.files);
+  const clientHosts = [...roles].flatMap(([host, r]) => (r[0] === 'client' ? [host] : [])).sort();
   const isClient = new Set(clientHosts);
   const reader = new RecordReader();
   const windows: TimeoutWindows = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
@@ -112,7 +117,17 @@ export async function analyzeToStore(bundle: Bundle, options: AnalyzeOptions = {
     for (const host of clientHosts) {
       collector.submit(filesOf.get(host)!);
     }
-    const store = await correlate(() => collector.take(), clientHosts, bundle, reader, register, windows, options);
+    const hostRoles = [...roles].map(([name, r]) => ({ name, roles: r }));
+    const store = await correlate(
+      () => collector.take(),
+      clientHosts,
+      hostRoles,
+      bundle.name,
+      reader,
+      register,
+      windows,
+      options,
+    );
     return {
       timeline: store,
       reader,
@@ -128,7 +143,8 @@ export async function analyzeToStore(bundle: Bundle, options: AnalyzeOptions = {
 async function correlate(
   take: () => Promise<Collected>,
   clientHosts: readonly string[],
-  bundle: Bundle,
+  hostRoles: ReadonlyArray<{ name: string; roles: readonly HostRole[] }>,
+  bundleName: string,
   reader: RecordReader,
   register: (c: Collected) => void,
   windows: TimeoutWindows,
@@ -161,7 +177,6 @@ async function correlate(
   const context = prepareStateMessages(sharedWs);
   buildScanFlows(sharedWs);
   buildStateMessageFlows(sharedWs, context);
-  const hostRoles = [...new Map(bundle.files.map((f) => [f.host, { name: f.host, roles: [f.roleHint] }])).values()];
   const skew = new SkewModel(hostRoles);
   skew.addPairs(sharedWs.takePairs());
   sharedWs.skew = skew.offsets();
@@ -198,7 +213,7 @@ async function correlate(
   sharedWs.skew = skew.offsets();
   linkIisRequests(sharedWs, iisIndex);
   output.add(sharedWs, findFailures(sharedWs, reach, output.sharedProblemsInFlows, windows));
-  return output.finish(bundle.name, skew.result(), hostRoles);
+  return output.finish(bundleName, skew.result(), hostRoles);
 }
 
 /**

@@ -10,6 +10,7 @@ import type { CollectedEvent } from './collect.ts';
 import type { FlowStatus, TimelineFailure } from './model.ts';
 import type { FlowDraft, Workspace, WorkspaceLink } from './workspace.ts';
 import { push } from './time-order.ts';
+import { onSiteServer } from './state-flow.ts';
 
 const MINUTE = 60_000;
 
@@ -477,9 +478,11 @@ function findTimeouts(
       out.push({
         anchor: last,
         meaning: `State messages the MP received were not processed by StateSys within ${minutes(windows.stateSysMinutes)}, while StateSys.log covers that time.`,
-        hint:
-          'Check MPFDM.log on the MP (moves to the site inbox; needs the Remote Registry service and access to the site server), ' +
-          'the MP outbox \\SMS\\MP\\OUTBOXES\\statemsg.box, and auth\\statesys.box\\incoming on the site server.',
+        hint: onSiteServer(ws.stateSide(), relayed.host)
+          ? 'The MP is on the site server and writes into auth\\statesys.box\\incoming itself (no MPFDM): check that ' +
+            'inbox for waiting files and StateSys.log for the processing thread.'
+          : 'Check MPFDM.log on the MP (moves to the site inbox; needs the Remote Registry service and access to the site server), ' +
+            'the MP outbox \\SMS\\MP\\OUTBOXES\\statemsg.box, and auth\\statesys.box\\incoming on the site server.',
       });
     }
     const send = events.find((e) => e.kind === 'CcmMessaging.sendingAsync');

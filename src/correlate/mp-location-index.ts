@@ -75,7 +75,7 @@ export class MpLocationIndex {
 
   /**
    * The request for this update source and version from this client address (any address if unknown),
-   * logged on another host than the client's, nearest to `t` plus the lead of the host that logged it
+   * nearest to `t` plus the lead of the host that logged it
    * (`lead`, 0 by default: how much later than the client that host logs) and at most `before` earlier or
    * `after` later than that: the first of the nearest in the order the requests were listed.
    */
@@ -83,7 +83,6 @@ export class MpLocationIndex {
     updateSource: string | undefined,
     contentVersion: number | undefined,
     clientIp: string | undefined,
-    client: string,
     t: number,
     before: number,
     after: number,
@@ -100,9 +99,6 @@ export class MpLocationIndex {
     let bestDistance = 0;
     for (const list of lists) {
       for (const i of list) {
-        if (columns.host(i) === client) {
-          continue;
-        }
         const d = columns.utc(i) - t - lead(columns.host(i));
         const distance = Math.abs(d);
         if (d >= -before && d <= after && (best < 0 || distance < bestDistance)) {
@@ -115,13 +111,12 @@ export class MpLocationIndex {
   }
 
   /**
-   * How much later than `times` (a client's own) the requests from its address were logged on other hosts,
+   * How much later than `times` (a client's own) the requests from its address were logged by MPs,
    * each request within `window` of one of them plus `centre` at it: one sample per such pair, by the host
    * that logged it.
    */
   offsetsFrom(
     clientIp: string,
-    client: string,
     times: readonly number[],
     window: number,
     centre: (t: number, side?: ClockSide) => number = () => 0,
@@ -143,10 +138,8 @@ export class MpLocationIndex {
         if (d > c + window) {
           break;
         }
-        const host = columns.host(i);
-        if (host !== client) {
-          push(out, host, { t, offset: d, side });
-        }
+        // The client's own host too: an MP on a machine with the client installed answers that client.
+        push(out, columns.host(i), { t, offset: d, side });
       }
     }
     return out;

@@ -345,7 +345,6 @@ function locationRequest(
     us,
     cv,
     ip,
-    host,
     outgoing.utc,
     CROSS_HOST_WINDOW,
     CROSS_HOST_WINDOW,
@@ -680,7 +679,7 @@ function locationLeads(ws: Workspace, host: string): ReadonlyMap<string, Lead> {
       const times = sends.map((e) => e.utc);
       const sides = sends.map((e) => ws.clockSide(e));
       for (const centre of new Set([none, ...relays.values()])) {
-        for (const [mp, found] of ws.mpLocations().offsetsFrom(ip, host, times, CROSS_HOST_WINDOW, centre, sides)) {
+        for (const [mp, found] of ws.mpLocations().offsetsFrom(ip, times, CROSS_HOST_WINDOW, centre, sides)) {
           if ((relays.get(mp) ?? none) === centre) {
             for (const s of found) {
               push(samples, mp, s);

@@ -123,7 +123,7 @@ function relaySends(ws: Workspace, host: string): RelaySend[] {
         serials,
         topics: [...new Set(messages.map((m) => m.topicId).filter((t): t is string => t !== undefined))],
         clientId,
-        received: relayBodiesOf(ws, host, clientId, serials),
+        received: relayBodiesOf(ws, clientId, serials),
       });
       previousForward = (forwarded ?? send).utc;
     }
@@ -131,8 +131,8 @@ function relaySends(ws: Workspace, host: string): RelaySend[] {
   });
 }
 
-/** MP_Relay's bodies from this client (on another host) that carry any of these serial numbers, at any time. */
-function relayBodiesOf(ws: Workspace, host: string, clientId: string | undefined, serials: number[]): number[] {
+/** MP_Relay's bodies from this client that carry any of these serial numbers, at any time. */
+function relayBodiesOf(ws: Workspace, clientId: string | undefined, serials: number[]): number[] {
   if (serials.length === 0) {
     return [];
   }
@@ -143,10 +143,8 @@ function relayBodiesOf(ws: Workspace, host: string, clientId: string | undefined
     side
       .indexBy('relay-bodies-by-client', ['MPRelay.messageBody'], (i) => c.fields(i).clientId ?? '')
       .get(clientId ?? '') ?? []
-  ).filter(
-    (i) =>
-      c.host(i) !== host &&
-      (c.fields(i).stateMessages ?? []).some((s) => s.serialNumber !== undefined && wanted.has(s.serialNumber)),
+  ).filter((i) =>
+    (c.fields(i).stateMessages ?? []).some((s) => s.serialNumber !== undefined && wanted.has(s.serialNumber)),
   );
 }
 
@@ -172,13 +170,17 @@ export function relayLeads(ws: Workspace, host: string): ReadonlyMap<string, Lea
   });
 }
 
-/** The MPFDM lines about one outbox file (its moves and failed moves), in order. */
+/**
+ * The MPFDM lines about one outbox file (its moves and failed moves), in order; or, for an MP on the site
+ * server, which writes into StateSys's inbox itself, StateSys processing the file (`direct`).
+ */
 interface OutboxFile {
   readonly smx: string;
   /** Entries in the StateSideIndex. */
   readonly events: number[];
   /** Records StateSys found in the file, when it processed it. */
   readonly records: number | undefined;
+  readonly direct: boolean;
 }
 
 interface Dispatch {
@@ -210,6 +212,8 @@ function assignMoves(side: StateSideIndex): Map<number, Dispatch> {
   const time = side.time;
   const out = new Map<number, Dispatch>();
   const records = new Map<string, number>();
+  /** Every SMX file an MPFDM of the bundle moved or tried to, once an MP on the site server asks. */
+  let moved: Set<string | undefined> | undefined;
   for (const processing of side.everywhere('StateSys.processingFile')) {
     const log = side.component(c.host(processing), c.component(processing));
     const thread = c.thread(processing);
@@ -235,8 +239,21 @@ function assignMoves(side: StateSideIndex): Map<number, Dispatch> {
         byName.set(smx, [...(byName.get(smx) ?? []), i]);
       }
     }
+    const direct = onSiteServer(side, host);
+    if (direct) {
+      // The files its StateSys processed that no MPFDM moved there: the others came from remote MPs.
+      moved ??= new Set(
+        side.everywhere('MPFDM.fileMoved', 'MPFDM.moveFailed').map((i) => c.fields(i).smxFile?.toUpperCase()),
+      );
+      for (const i of side.kindPrefix(host, 'StateSys.processingFile')) {
+        const smx = c.fields(i).smxFile?.toUpperCase();
+        if (smx !== undefined && !byName.has(smx) && !moved.has(smx)) {
+          byName.set(smx, [i]);
+        }
+      }
+    }
     const files: OutboxFile[] = [...byName]
-      .map(([smx, list]) => ({ smx, events: list, records: records.get(smx) }))
+      .map(([smx, list]) => ({ smx, events: list, records: records.get(smx), direct }))
       .sort((a, b) => c.byTime(a.events[0]!, b.events[0]!));
     const firstMove = (f: OutboxFile): number => c.utc(f.events[0]!);
     const taken = new Set<OutboxFile>();
@@ -272,7 +289,12 @@ function assignMoves(side: StateSideIndex): Map<number, Dispatch> {
         }
       }
       const counted = messages === undefined ? undefined : candidates.find((f) => f.records === messages);
-      const file = counted ?? candidates.find((f) => f.records === undefined) ?? candidates[0];
+      // A moved file StateSys has not counted may be any relay's; a file StateSys processed with another count
+      // than the relay's is another relay's (an MP on the site server has only such files).
+      const file =
+        counted ??
+        candidates.find((f) => f.records === undefined) ??
+        (direct && messages !== undefined ? undefined : candidates[0]);
       if (file) {
         taken.add(file);
         const alikeFiles = counted
@@ -300,6 +322,15 @@ function assignMoves(side: StateSideIndex): Map<number, Dispatch> {
     }
   }
   return out;
+}
+
+/**
+ * Whether this MP is on the site server: its machine's StateSys processes files and no MPFDM moves them there.
+ * Such an MP writes its relays' files into StateSys's inbox itself (reference §6.12), so the files to match
+ * its relays with are those StateSys processed.
+ */
+export function onSiteServer(side: StateSideIndex, host: string): boolean {
+  return side.kindPrefix(host, 'MPFDM.').length === 0 && side.kindPrefix(host, 'StateSys.').length > 0;
 }
 
 function relayFlow(
@@ -389,22 +420,28 @@ function relayFlow(
   const dispatch = file.events.map((i) => c.event(i));
   dispatch.forEach(add);
   const sure = assigned.counted !== undefined && assigned.alike === 1;
+  const taken = file.direct ? 'StateSys processed' : 'moved';
   ws.link(
     c.event(relayDoneAt),
     dispatch[0]!,
     sure ? 'derived' : 'time',
-    assigned.counted === undefined
-      ? `${file.smx}: first file MPFDM moved after the relay`
+    (assigned.counted === undefined
+      ? `${file.smx}: first file ${file.direct ? taken : 'MPFDM moved'} after the relay`
       : sure
-        ? `${file.smx}: first file moved after the relay with ${assigned.counted} records, as many as the relay's state messages`
-        : `${file.smx}: first file moved after the relay with ${assigned.counted} records, as many as the relay's ` +
+        ? `${file.smx}: first file ${taken} after the relay with ${assigned.counted} records, as many as the relay's state messages`
+        : `${file.smx}: first file ${taken} after the relay with ${assigned.counted} records, as many as the relay's ` +
           `state messages, one of ${assigned.alike} such files for as many relays waiting at once (the logs do not say ` +
-          'which is its own)',
+          'which is its own)') +
+      (file.direct ? " (the MP is on the site server and writes into StateSys's inbox)" : ''),
     MPFDM_WINDOW,
   );
+  flow.keys.smxFile = file.smx;
+  if (file.direct) {
+    processing(ws, side, flow, file.events[0]!);
+    return;
+  }
   linkOutageStart(ws, side, flow, file.events[0]!, context);
   ws.chain(dispatch, 'id', `smx=${file.smx}`);
-  flow.keys.smxFile = file.smx;
   const moved = file.events.find((i) => c.kind(i) === 'MPFDM.fileMoved');
   if (moved !== undefined) {
     stateSystem(ws, side, flow, moved, context);
@@ -420,7 +457,6 @@ function stateSystem(
   context: StateMessageContext,
 ): void {
   const c = side.columns;
-  const time = side.time;
   const smx = c.fields(moveAt).smxFile!.toUpperCase();
   const bySmx = side.indexBy('statesys-by-smx', ['StateSys.processingFile'], (i) => c.fields(i).smxFile?.toUpperCase());
   const processingAt = (bySmx.get(smx) ?? [])
@@ -429,6 +465,23 @@ function stateSystem(
   if (processingAt === undefined) {
     return;
   }
+  const move = c.event(moveAt);
+  ws.link(move, c.event(processingAt), 'id', `smx=${smx}`);
+  const noticeAt = processing(ws, side, flow, processingAt);
+  // Only the file that triggered the notification arrived before it; a later file of the batch arrived during
+  // StateSys's pause, after it (16 of 218 such links at 16 MB went back in time).
+  if (noticeAt !== undefined && context.trigger.get(noticeAt) === moveAt) {
+    ws.link(move, c.event(noticeAt), 'time', 'file arrives in statesys.box, StateSys is notified', 5 * MINUTE);
+  }
+}
+
+/**
+ * StateSys's lines about one file it processed, into the flow: the inbox notification before it, the file, and
+ * the counts after it on its thread. Returns the notification's entry.
+ */
+function processing(ws: Workspace, side: StateSideIndex, flow: FlowDraft, processingAt: number): number | undefined {
+  const c = side.columns;
+  const time = side.time;
   const at = c.utc(processingAt);
   const thread = c.thread(processingAt);
   const log = side.component(c.host(processingAt), c.component(processingAt));
@@ -441,14 +494,8 @@ function stateSystem(
     c.event(i),
   );
   steps.forEach((e) => flow.events.add(e));
-  const move = c.event(moveAt);
-  ws.link(move, c.event(processingAt), 'id', `smx=${smx}`);
-  // Only the file that triggered the notification arrived before it; a later file of the batch arrived during
-  // StateSys's pause, after it (16 of 218 such links at 16 MB went back in time).
-  if (noticeAt !== undefined && context.trigger.get(noticeAt) === moveAt) {
-    ws.link(move, c.event(noticeAt), 'time', 'file arrives in statesys.box, StateSys is notified', 5 * MINUTE);
-  }
   ws.chain(steps, 'time', 'StateSys batch, same host', 5 * MINUTE + 30 * SECOND);
+  return noticeAt;
 }
 
 /**
@@ -471,18 +518,20 @@ function pairSmxMoves(ws: Workspace, side: StateSideIndex): Map<number, number> 
   // earliest move. Every file's processing also comes after its own move (a looser bound). Which file came
   // first is only known when the batch's files all come from one MP: across MPs, the earliest by their
   // logged times is not the earliest in fact until their clocks are known (at 1 GB, pairing it anyway put
-  // three of four MPs 10 s off while claiming ±0.3 s).
+  // three of four MPs 10 s off while claiming ±0.3 s). Nor when a file of the batch was not moved by an MPFDM
+  // of the bundle: an MP on the site server writes its files into the inbox itself, and a file from an MP
+  // whose logs are not in the bundle comes unseen (either may have been first: a remote MP's clock put 8 s off).
   const batches = new Map<number, number[]>();
+  const unseen = new Set<number>();
   for (const processed of side.everywhere('StateSys.processingFile')) {
     const move = moves.get(c.fields(processed).smxFile?.toUpperCase() ?? '');
-    if (
-      move === undefined ||
-      c.host(move) === c.host(processed) ||
-      Math.abs(c.utc(processed) - c.utc(move)) > CROSS_HOST_WINDOW
-    ) {
-      continue;
+    const moved =
+      move !== undefined &&
+      c.host(move) !== c.host(processed) &&
+      Math.abs(c.utc(processed) - c.utc(move)) <= CROSS_HOST_WINDOW;
+    if (moved) {
+      ws.pair(stamp(move), stamp(processed), 'MP → site SMX file (MPFDM → StateSys)', 0, 5 * MINUTE, 10_000);
     }
-    ws.pair(stamp(move), stamp(processed), 'MP → site SMX file (MPFDM → StateSys)', 0, 5 * MINUTE, 10_000);
     const log = side.component(c.host(processed), c.component(processed));
     const notice = lastBefore(
       log,
@@ -491,13 +540,15 @@ function pairSmxMoves(ws: Workspace, side: StateSideIndex): Map<number, number> 
       (i) => c.kind(i) === 'StateSys.inboxNotification',
       time,
     );
-    if (notice !== undefined) {
+    if (notice !== undefined && moved) {
       batches.set(notice, [...(batches.get(notice) ?? []), move]);
+    } else if (notice !== undefined) {
+      unseen.add(notice);
     }
   }
   const trigger = new Map<number, number>();
   for (const [notice, batch] of batches) {
-    if (batch.some((move) => c.host(move) !== c.host(batch[0]!))) {
+    if (unseen.has(notice) || batch.some((move) => c.host(move) !== c.host(batch[0]!))) {
       continue;
     }
     const first = batch.sort((a, b) => c.byTime(a, b))[0]!;

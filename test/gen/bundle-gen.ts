@@ -76,6 +76,12 @@ export interface GenerateBundleOptions {
    * the client itself or (every other one) on an admin's machine in another zone.
    */
   readonly decodedWindowsUpdateLogs?: boolean;
+  /**
+   * The first MP is on the site server, as on most small sites, and a ConfigMgr client is installed there too:
+   * PS1SITE's MP logs lie in its install folder, its relays go into StateSys's inbox with no MPFDM, and its own
+   * client scans and reports through it.
+   */
+  readonly mpOnSiteServer?: boolean;
 }
 
 export interface GeneratedBundle {
@@ -452,19 +458,18 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
       : { biasMinutes: bias };
   const mpCount = opts.mpCount ?? Math.max(1, Math.min(4, Math.ceil(clientCount / 160)));
   const siteZone = r.pick(ZONES);
-  w.host({ name: 'PS1SITE', role: 'site', ip: '10.1.1.10', skewMs: 0, zone: siteZone[1], ...zoneOf(siteZone[0]) });
+  const siteSpec = { name: 'PS1SITE', ip: '10.1.1.10', skewMs: 0, zone: siteZone[1], ...zoneOf(siteZone[0]) };
+  w.host({ ...siteSpec, role: 'site' });
+  const onSite = opts.mpOnSiteServer === true;
   const mps: Host[] = [];
   for (let i = 0; i < mpCount; i++) {
     const z = r.pick(ZONES);
+    const name = `PS1MP${String(i + 1).padStart(2, '0')}`;
+    const skewMs = r.int(-20_000, 20_000);
     mps.push(
-      w.host({
-        name: `PS1MP${String(i + 1).padStart(2, '0')}`,
-        role: 'mp',
-        ip: `10.1.1.${21 + i}`,
-        ...zoneOf(z[0]),
-        skewMs: r.int(-20_000, 20_000),
-        zone: z[1],
-      }),
+      onSite && i === 0
+        ? w.host({ ...siteSpec, role: 'mp', onSiteServer: true })
+        : w.host({ name, role: 'mp', ip: `10.1.1.${21 + i}`, ...zoneOf(z[0]), skewMs, zone: z[1] }),
     );
   }
   const clients: BenchClient[] = [];
@@ -508,6 +513,16 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
     peers.push({ name: client.host.name, ip, subnet: client.subnet, clientId: client.clientId, nextSerial: 1 });
     peersByMp.set(mp.name, peers);
   }
+  if (onSite) {
+    // The site server's own client, last (the conditions set by a client's index leave it alone), through its MP.
+    clients.push({
+      client: w.client(siteSpec, mps[0]!),
+      updates: makeUpdates(w, r.int(6, 12), r.int(1, 5), '2025-01'),
+      reported: new Set(),
+      booted: false,
+      sourceKnown: true,
+    });
+  }
 
   const us = w.rng.guid();
   let cv = 30;
@@ -543,7 +558,8 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
     }
     for (const [index, bc] of clients.entries()) {
       const c = bc.client;
-      if (opts.addressChanges === true && index % 7 === 3 && round === 3) {
+      const onServer = index >= clientCount;
+      if (opts.addressChanges === true && index % 7 === 3 && round === 3 && !onServer) {
         // Its requests, relays and the MP's records of it come from the new address from here on.
         const ip = `10.${60 + (index % 50)}.${Math.floor(index / 50)}.${30 + (index % 200)}`;
         const peer = peersByMp.get(c.mp.name)?.find((p) => p.name === c.host.name);
@@ -565,7 +581,7 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
         bc.updates = [...bc.updates.slice(r.int(0, 3)), ...makeUpdates(w, r.int(1, 4), 0, '2025-02')];
       }
       const begin = Math.max(t0 + r.int(3 * MIN, 40 * MIN), policyReadyAt + r.int(MIN, 5 * MIN));
-      const roams = opts.roaming === true && mps.length > 1 && index % 5 === 0 && round % 2 === 1;
+      const roams = opts.roaming === true && mps.length > 1 && index % 5 === 0 && round % 2 === 1 && !onServer;
       // The same client, asking another MP this round (its serial numbers carried back after).
       const away = roams ? { ...bc, client: { ...c, mp: mps[(mps.indexOf(c.mp) + 1) % mps.length]! } } : bc;
       benchCycle(w, away, begin, drawKind(r), syncRound ? policy : undefined, us, cv, truth);
@@ -575,7 +591,10 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
         bc.updates = away.updates;
         bc.sourceKnown = away.sourceKnown;
       }
-      await sink.flushHost(c.host.name);
+      if (!onServer) {
+        // The site server's files mix every client's records: they wait for the round's end.
+        await sink.flushHost(c.host.name);
+      }
       if (pool.bytes + sink.pendingChars >= opts.targetBytes) {
         done = true;
         break;

@@ -37,6 +37,8 @@ export const TRUTH_SCHEMA = 'cmflow.gen-truth/1';
 export interface TruthHost {
   readonly name: string;
   readonly role: 'client' | 'mp' | 'site';
+  /** A machine with more than one role (an MP on the site server, a client installed there), its roles. */
+  readonly roles?: ReadonlyArray<'client' | 'mp' | 'site'>;
   /** Folder of the host in the bundle (= name). */
   readonly folder: string;
   readonly fqdn: string;
@@ -1353,6 +1355,73 @@ const clientSpy: BundleDefinition = {
   },
 };
 
+/**
+ * The usual small site: one server is the site server, the SUP, the management point and a ConfigMgr client.
+ * Its MP logs lie in the install folder and MP_Relay writes into StateSys's inbox itself (no MPFDM, §6.12);
+ * its own client scans and reports through its own MP, beside a workstation in another zone.
+ */
+const mpOnSiteServer: BundleDefinition = {
+  name: 'mp-on-site-server',
+  title: 'Management point and a client on the site server: one machine, three roles',
+  description:
+    'PS1SITE is the site server, the software update point, the management point (its logs in ' +
+    '`Microsoft Configuration Manager\\SMS_CCM\\Logs`) and a ConfigMgr client (`Windows\\CCM\\Logs`) at once, as ' +
+    "on most small sites. MP_Relay writes the state messages straight into StateSys's inbox, so there is no MPFDM. " +
+    'PS1WIN11X64, in another zone with its clock 23 s behind, scans and reports through it; so does the site ' +
+    "server's own client, through its own MP. Nothing fails.",
+  build() {
+    const { w, sink } = newWorld(this.name);
+    const zone = 'US Central (CST, UTC-6)';
+    const s = site(w, 360, 0, zone);
+    const m = w.host({ name: s.name, role: 'mp', ip: s.ip, biasMinutes: 360, skewMs: 0, zone, onSiteServer: true });
+    const own = w.client({ name: s.name, ip: s.ip, biasMinutes: 360, skewMs: 0, zone }, m);
+    const c = w.client(
+      { name: 'PS1WIN11X64', ip: '10.1.20.52', biasMinutes: 300, skewMs: -23_400, zone: 'US Eastern (EST, UTC-5)' },
+      m,
+    );
+    const peers = w.addPeers(8, '10.1.22');
+    const us = w.rng.guid();
+    const cv = 41;
+    const start = at('2025-02-11T15:10:00Z');
+    const end = at('2025-02-11T16:05:00Z');
+    clientBoot(w, c, start + 20_000);
+    clientBoot(w, own, start + 50_000);
+    const ready = wsusSync(w, at('2025-02-11T15:30:05Z'), {
+      updateSource: us,
+      contentVersion: cv,
+      itemsUpdated: 92,
+      markPrefix: 'sync',
+    });
+    const policy = policyFor(w, cv);
+    const cycle = scanCycle(w, c, ready + 6 * MIN + 12_000, {
+      updateSource: us,
+      contentVersion: cv,
+      updates: makeUpdates(w, 5, 3, '2025-02'),
+      trigger: 'policy',
+      policy,
+      sourceMode: 'new',
+      markPrefix: 'flow',
+      forwardAfterMs: 5 * MIN + 40_000,
+    });
+    const ownCycle = scanCycle(w, own, ready + 9 * MIN + 31_000, {
+      updateSource: us,
+      contentVersion: cv,
+      updates: makeUpdates(w, 3, 2, '2025-02'),
+      trigger: 'policy',
+      policy,
+      sourceMode: 'existing',
+      markPrefix: 'own',
+      forwardAfterMs: 4 * MIN + 5_000,
+    });
+    clientNoise(w, c, start, end);
+    clientNoise(w, own, start, end);
+    mpNoise(w, m, peers, start, end, { updateSource: us, contentVersion: cv, relays: true });
+    siteNoise(w, start, end);
+    runStateSystem(w);
+    return { world: w, sink, flows: [cycle.flow, ownCycle.flow], failures: [] };
+  },
+};
+
 export const SAMPLE_BUNDLES: readonly BundleDefinition[] = [
   healthy,
   wsus2ee2,
@@ -1366,6 +1435,7 @@ export const SAMPLE_BUNDLES: readonly BundleDefinition[] = [
   interleaved,
   skewMidnight,
   clockSetBack,
+  mpOnSiteServer,
   rotated,
   clientSpy,
 ];
@@ -1413,30 +1483,42 @@ export function renderSample(def: BundleDefinition): RenderedSample {
   const built = def.build();
   const { files, marks } = built.sink.render();
   const w = built.world;
-  const hosts: TruthHost[] = [w.site, ...w.mps, ...w.clients.map((c) => c.host)].map((h) => ({
-    name: h.name,
-    role: h.role,
-    folder: h.name,
-    fqdn: h.fqdn,
-    ip: h.ip,
-    zone: h.zone,
-    biasMinutes: h.clock.biasMinutes,
-    skewMs: skewAt(h.clock, Number.POSITIVE_INFINITY),
-    ...(h.clock.step === undefined
-      ? {}
-      : { clockStep: { at: new Date(h.clock.step.at).toISOString(), skewBeforeMs: h.clock.skewMs } }),
-    ...(h.windowsUpdateLog === undefined
-      ? {}
-      : {
-          windowsUpdateLog: {
-            format: h.windowsUpdateLog.format,
-            file: h.wuPath,
-            decodedBiasMinutes: h.windowsUpdateLog.decodedBiasMinutes,
-            decodedZone: h.windowsUpdateLog.decodedZone,
-            offsetMinutes: h.clock.biasMinutes - h.windowsUpdateLog.decodedBiasMinutes,
-          },
-        }),
-  }));
+  // An MP on the site server, or a client installed there, is another role of the same machine: one host.
+  const machines = new Map<string, Host[]>();
+  for (const h of [w.site, ...w.mps, ...w.clients.map((c) => c.host)]) {
+    machines.set(h.name, [...(machines.get(h.name) ?? []), h]);
+  }
+  const hosts: TruthHost[] = [...machines.values()]
+    .map((roles) => ({
+      h: roles[0]!,
+      roles: roles.map((r) => r.role),
+      wu: roles.find((r) => r.role === 'client')?.windowsUpdateLog,
+    }))
+    .map(({ h, roles, wu }) => ({
+      name: h.name,
+      role: h.role,
+      ...(roles.length > 1 ? { roles } : {}),
+      folder: h.name,
+      fqdn: h.fqdn,
+      ip: h.ip,
+      zone: h.zone,
+      biasMinutes: h.clock.biasMinutes,
+      skewMs: skewAt(h.clock, Number.POSITIVE_INFINITY),
+      ...(h.clock.step === undefined
+        ? {}
+        : { clockStep: { at: new Date(h.clock.step.at).toISOString(), skewBeforeMs: h.clock.skewMs } }),
+      ...(wu === undefined
+        ? {}
+        : {
+            windowsUpdateLog: {
+              format: wu.format,
+              file: h.wuPath,
+              decodedBiasMinutes: wu.decodedBiasMinutes,
+              decodedZone: wu.decodedZone,
+              offsetMinutes: h.clock.biasMinutes - wu.decodedBiasMinutes,
+            },
+          }),
+    }));
   const failures: TruthFailure[] = built.failures.map((f) => {
     const chain = f.chain.map((ref) => locate(marks, ref, def.name));
     const cause = chain[0];

@@ -19,6 +19,7 @@ export const SEARCH_CRITERIA = "(DeploymentAction=* AND Type='Software') OR (Dep
 const CLIENT_VERSION = '5.00.9128.1007';
 const SITE_INBOXES = 'C:\\Program Files\\Microsoft Configuration Manager\\inboxes';
 const MP_STATEMSG_OUTBOX = 'C:\\SMS\\mp\\outboxes\\StateMsg.box';
+const SITE_STATESYS_INBOX = 'C:\\Program Files\\Microsoft Configuration Manager\\inboxes\\auth\\statesys.box\\incoming';
 
 const braced = (g: string): string => `{${g}}`;
 const lower = (g: string): string => g.toLowerCase();
@@ -549,12 +550,19 @@ export function mpRelay(
     marks.body === undefined ? { thread } : { thread, mark: marks.body },
   );
   mp.ccm((m += gap(w, 1, 5)), R, C, 'invrelay.cpp:377', 'Inv-Relay Task: Processing message body', { thread });
-  mp.ccm((m += gap(w, 1, 5)), R, C, 'invrelay.cpp:512', `Relay: Outbox dir: ${MP_STATEMSG_OUTBOX}`, { thread });
+  // An MP on the site server writes straight into StateSys's inbox (reference §6.12): there is no MPFDM.
+  const outbox = mp.onSiteServer ? SITE_STATESYS_INBOX : MP_STATEMSG_OUTBOX;
+  mp.ccm((m += gap(w, 1, 5)), R, C, 'invrelay.cpp:512', `Relay: Outbox dir: ${outbox}`, { thread });
   mp.ccm((m += gap(w, 1, 5)), R, C, 'invrelay.cpp:530', 'Priority in the message = 5', { thread });
-  mp.ccm((m += gap(w, 1, 5)), R, C, 'invrelay.cpp:541', `State Priority Directory = ${MP_STATEMSG_OUTBOX}`, { thread });
+  mp.ccm((m += gap(w, 1, 5)), R, C, 'invrelay.cpp:541', `State Priority Directory = ${outbox}`, { thread });
   mp.ccm((m += gap(w, 1, 8)), R, C, 'invrelay.cpp:602', 'Inv-Relay: Task completed successfully', { thread });
   const smx = `${w.rng.chars(8, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}.SMX`;
-  w.outbox(mp).push(marks.smx === undefined ? { t: m, smx, records } : { t: m, smx, records, mark: marks.smx });
+  const file = marks.smx === undefined ? { t: m, smx, records } : { t: m, smx, records, mark: marks.smx };
+  if (mp.onSiteServer) {
+    w.statesysInbox.push(file);
+  } else {
+    w.outbox(mp).push(file);
+  }
   return { t: m, smx };
 }
 
@@ -1618,6 +1626,10 @@ export interface DispatchOutage {
  * gets `<mark>.moved` on its `Moved file` line, or `<mark>.moveFailed` on its first failed move.
  */
 export function runFileDispatch(w: World, mp: Host, outage?: DispatchOutage): void {
+  if (mp.onSiteServer) {
+    // Its relays went straight into the inbox (mpRelay): no MPFDM runs there.
+    return;
+  }
   const F = 'SMS_MP_FILE_DISPATCH_MANAGER';
   const box = w
     .outbox(mp)

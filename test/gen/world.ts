@@ -39,6 +39,12 @@ export interface HostSpec {
   readonly zone: string;
   /** Clients only; without it the client writes the legacy text WindowsUpdate.log. */
   readonly windowsUpdateLog?: WindowsUpdateLogSpec;
+  /**
+   * A management point on the site server (the usual small site): its CCM logs are in the site's install folder
+   * (`Microsoft Configuration Manager\SMS_CCM\Logs`), and MP_Relay writes into StateSys's inbox itself, with no
+   * MPFDM (reference §6.12). The site's `Host` and this one share a name, an address and a clock.
+   */
+  readonly onSiteServer?: boolean;
 }
 
 export interface CcmOptions {
@@ -59,6 +65,8 @@ export class Host {
   /** Its address now: a client may move to another network (see `moveTo`). */
   ip: string;
   readonly role: HostRole;
+  /** An MP on the site server (see HostSpec.onSiteServer). */
+  readonly onSiteServer: boolean;
   readonly clock: HostClock;
   readonly zone: string;
   /** Set when this client's WindowsUpdate.log is Get-WindowsUpdateLog output rather than the legacy text log. */
@@ -77,6 +85,7 @@ export class Host {
     this.fqdn = `${spec.name}.${domain}`;
     this.ip = spec.ip;
     this.role = spec.role;
+    this.onSiteServer = spec.onSiteServer === true;
     this.clock = { biasMinutes: spec.biasMinutes, skewMs: spec.skewMs, step: spec.clockStep, biasStep: spec.biasStep };
     this.zone = spec.zone;
     this.windowsUpdateLog = spec.windowsUpdateLog;
@@ -110,7 +119,9 @@ export class Host {
       case 'client':
         return `${this.name}/Windows/CCM/Logs`;
       case 'mp':
-        return `${this.name}/SMS_CCM/Logs`;
+        return this.onSiteServer
+          ? `${this.name}/Microsoft Configuration Manager/SMS_CCM/Logs`
+          : `${this.name}/SMS_CCM/Logs`;
       case 'site':
         return `${this.name}/Microsoft Configuration Manager/Logs`;
     }
@@ -118,7 +129,9 @@ export class Host {
 
   /** Folder of the SMS-trace logs on this host (site server logs; `SMS\Logs` on a remote MP). */
   get smsDir(): string {
-    return this.role === 'mp' ? `${this.name}/SMS/Logs` : `${this.name}/Microsoft Configuration Manager/Logs`;
+    return this.role === 'mp' && !this.onSiteServer
+      ? `${this.name}/SMS/Logs`
+      : `${this.name}/Microsoft Configuration Manager/Logs`;
   }
 
   private spec(path: string, bom: boolean, prologue?: (t: number) => string): LogFileSpec {

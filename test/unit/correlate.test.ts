@@ -27,6 +27,7 @@ interface Truth {
   }>;
   flows: Array<{
     client: string;
+    mp: string;
     scanJobs: Array<{
       scanJob: string;
       updateSource: string;
@@ -138,9 +139,11 @@ describe.each(bundles)('%s', (name) => {
         for (const m of job.locationMessages ?? []) {
           expect(flow!.keys.locationMessages).toContain(lower(m.message));
         }
-        // A flow crosses to the MP: its events come from both hosts.
+        // A flow crosses to the MP: its events come from both hosts (one, for a client on its MP's machine),
+        // and the flow names its MP.
         const hosts = new Set(flow!.events.map((id) => t.events.find((e) => e.id === id)!.host));
-        expect(hosts.size).toBeGreaterThanOrEqual(2);
+        expect(hosts.size).toBeGreaterThanOrEqual(client.mp === client.client ? 1 : 2);
+        expect(flow!.keys.mp).toBe(client.mp);
       }
     }
   });

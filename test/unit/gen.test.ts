@@ -33,7 +33,7 @@ function kindOf(path: string): 'ccm' | 'sms' | 'wu' | 'iis' {
   if (path.includes('/inetpub/')) {
     return 'iis';
   }
-  if (path.includes('/SMS/Logs/') || path.includes('/Microsoft Configuration Manager/')) {
+  if (path.includes('/SMS/Logs/') || path.includes('/Microsoft Configuration Manager/Logs/')) {
     return 'sms';
   }
   return 'ccm';

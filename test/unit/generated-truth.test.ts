@@ -59,9 +59,9 @@ function overlapping(): Set<string> {
   );
 }
 
-function flowsByKey(key: string): Map<string, TimelineFlow> {
+function flowsByKey(key: string, at: Timeline = t): Map<string, TimelineFlow> {
   const out = new Map<string, TimelineFlow>();
-  for (const f of t.flows) {
+  for (const f of at.flows) {
     const v = f.keys[key];
     if (typeof v === 'string') {
       out.set(v, f);
@@ -131,6 +131,31 @@ function wrongScans(at: Timeline, of: GeneratedBundle, skip: ReadonlySet<string>
   return wrong;
 }
 
+/** The relays whose flow is missing, on another host, not ok, or not through the SMX file MP_Relay wrote. */
+function wrongRelays(at: Timeline, of: GeneratedBundle): string[] {
+  const byMessage = flowsByKey('message', at);
+  const wrong: string[] = [];
+  for (const r of of.relays) {
+    const flow = byMessage.get(guid(r.messageId));
+    if (flow === undefined || flow.host !== r.host) {
+      wrong.push(`${r.host} ${r.messageId}: ${flow === undefined ? 'no flow' : `flow on ${flow.host}`}`);
+    } else if (flow.keys.smxFile !== r.smx || flow.status !== 'ok') {
+      wrong.push(
+        `${r.host} ${r.messageId}: ${String(flow.keys.smxFile)} ${flow.status}, truly ${r.smx}: ${flow.summary}`,
+      );
+    }
+  }
+  return wrong;
+}
+
+/** The hosts whose clock is further from the truth than the uncertainty stated for it. */
+function wrongClocks(at: Timeline, of: GeneratedBundle): string[] {
+  return at.hosts
+    .filter((h) => of.skewMs.has(h.name))
+    .filter((h) => Math.abs(h.clockSkewMs - of.skewMs.get(h.name)!) > (h.skewUncertaintyMs ?? 0) + 1)
+    .map((h) => `${h.name}: ${h.clockSkewMs} ± ${h.skewUncertaintyMs} ms, truly ${of.skewMs.get(h.name)} ms`);
+}
+
 /**
  * Links that go back in time beyond the two hosts' stated uncertainty (and a second for IIS, which writes whole
  * seconds), between hosts, or on one host too by more than a second; links of the `skip` hosts left aside. `crossing` counts the
@@ -166,13 +191,8 @@ function linksBackInTime(
 describe('clock skew of a generated bundle with two MPs', () => {
   it('estimates every host within the uncertainty it states', () => {
     expect(t.referenceHost).toBe('PS1SITE');
-    const skew = truth.skewMs;
-    const off = t.hosts
-      .filter((h) => skew.has(h.name))
-      .filter((h) => Math.abs(h.clockSkewMs - skew.get(h.name)!) > (h.skewUncertaintyMs ?? 0) + 1)
-      .map((h) => `${h.name}: ${h.clockSkewMs} ± ${h.skewUncertaintyMs} ms, truly ${skew.get(h.name)} ms`);
-    expect(t.hosts.filter((h) => skew.has(h.name)).length).toBeGreaterThanOrEqual(10);
-    expect(off).toEqual([]);
+    expect(t.hosts.filter((h) => truth.skewMs.has(h.name)).length).toBeGreaterThanOrEqual(10);
+    expect(wrongClocks(t, truth)).toEqual([]);
   });
 
   it('finds the clocks that are hours or a day off, as closely as the others', () => {
@@ -254,20 +274,8 @@ describe('flows of a generated bundle with two MPs', () => {
   });
 
   it("takes every relayed state message's SMX file, and no other, to the site's processing", () => {
-    const byMessage = flowsByKey('message');
-    const wrong: string[] = [];
-    for (const r of truth.relays) {
-      const flow = byMessage.get(guid(r.messageId));
-      if (flow === undefined || flow.host !== r.host) {
-        wrong.push(`${r.host} ${r.messageId}: ${flow === undefined ? 'no flow' : `flow on ${flow.host}`}`);
-      } else if (flow.keys.smxFile !== r.smx || flow.status !== 'ok') {
-        wrong.push(
-          `${r.host} ${r.messageId}: ${String(flow.keys.smxFile)} ${flow.status}, truly ${r.smx}: ${flow.summary}`,
-        );
-      }
-    }
     expect(truth.relays.length).toBeGreaterThan(40);
-    expect(wrong).toEqual([]);
+    expect(wrongRelays(t, truth)).toEqual([]);
   });
 
   it("never links a record to one on another host that came before it, beyond the two clocks' uncertainty", () => {
@@ -379,6 +387,35 @@ describe('one of two MPs left out of the bundle', () => {
     const relays = partial.t.flows.filter((f) => f.kind === 'state-message');
     expect(relays.filter((f) => f.status === 'incomplete').length).toBeGreaterThan(40);
     expect(partial.t.failures.filter((f) => /No management point logged this relay/.test(f.meaning))).toEqual([]);
+  });
+});
+
+describe('an MP on the site server, with a client there too', () => {
+  // The usual small site: PS1SITE is the site server, PS1MP01 and a client. Its MP's logs were read as its
+  // client's layer (no other client's scan or relay reached them), and the host named after its install folder;
+  // then its relays took files MPFDM had moved from PS1MP02, and StateSys batches holding its files (which no
+  // MPFDM moves) were paired with PS1MP02's first move, putting PS1MP02's clock and its clients' 8 s off.
+  const small = generated({ targetBytes: 16_000_000, seed: 11, mpCount: 2, roaming: true, mpOnSiteServer: true });
+
+  it('is one host of three roles, and the reference clock', () => {
+    const site = small.t.hosts.filter((h) => h.name === 'PS1SITE');
+    expect(site.map((h) => h.roles)).toEqual([['site-server', 'management-point', 'client']]);
+    expect(small.t.referenceHost).toBe('PS1SITE');
+    expect(small.t.hosts.map((h) => h.name).sort()).toEqual([...small.truth.skewMs.keys()].sort());
+  });
+
+  it("takes every scan and relay through the MP that answered it, the site server's own too", () => {
+    const own = small.truth.relays.filter((r) => r.host === 'PS1SITE');
+    expect(own.length).toBeGreaterThan(10);
+    expect(wrongScans(small.t, small.truth)).toEqual([]);
+    expect(wrongRelays(small.t, small.truth)).toEqual([]);
+    const mps = new Set(small.t.flows.filter((f) => f.kind === 'state-message').map((f) => f.keys.mp));
+    expect([...mps].sort()).toEqual(['PS1MP02', 'PS1SITE']);
+  });
+
+  it('estimates every clock within the uncertainty it states', () => {
+    expect(wrongClocks(small.t, small.truth)).toEqual([]);
+    expect(linksBackInTime(small.t).back).toEqual([]);
   });
 });
 

@@ -225,3 +225,38 @@ describe('a relay no management point logged', () => {
     expect(await relayTimeouts()).toEqual([]);
   });
 });
+
+describe('a relay the MP on the site server wrote into the inbox, which StateSys never processed', () => {
+  // mp-on-site-server, with StateSys's two lines about PS1WIN11X64's file gone: StateSys.log goes on for 16
+  // minutes with other files (past a 10-minute window). No MPFDM moves files there, so the hint must not send
+  // the admin to it, and the relay must not take another relay's file, whose record count is not its own.
+  const STATE_SYS = 'PS1SITE/Microsoft Configuration Manager/Logs/StateSys.log';
+  let dir = '';
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cmflow-onsite-'));
+    cpSync(resolve(__dirname, '../../samples/logs/mp-on-site-server'), dir, { recursive: true });
+    const path = join(dir, STATE_SYS);
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const processing = lines.findIndex((l) => l.startsWith('CMessageProcessor - Processing file: QDPKIL70.SMX'));
+    expect(processing).toBeGreaterThan(0);
+    writeFileSync(path, [...lines.slice(0, processing), ...lines.slice(processing + 2)].join('\n'));
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('times out, and sends the admin to the inbox and StateSys, not MPFDM', async () => {
+    const t = await analyzeBundle(await openBundle(dir), { timeouts: { stateSysMinutes: 10 } });
+    const stuck = t.failures.filter((f) => f.type === 'timeout' && f.flow?.startsWith('state-message:'));
+    expect(stuck.map((f) => [t.flows.find((x) => x.id === f.flow)!.host, f.meaning])).toEqual([
+      [
+        'PS1WIN11X64',
+        'State messages the MP received were not processed by StateSys within 10 minutes, while StateSys.log covers that time.',
+      ],
+    ]);
+    expect(stuck[0]!.hint).toMatch(
+      /^The MP is on the site server and writes into auth\\statesys\.box\\incoming itself/,
+    );
+    expect(stuck[0]!.hint).not.toMatch(/MPFDM\.log/);
+  });
+});
