@@ -27,6 +27,8 @@ export const MarkFlag = {
 export interface HostInfo {
   readonly name: string;
   readonly role: HostRole;
+  /** Every role of the machine, `role` first (an MP on the site server, a client installed there). */
+  readonly roles: readonly HostRole[];
   /** UTC = local + bias; undefined when no log states one. */
   readonly biasMinutes: number | undefined;
   readonly clockSkewMs: number;
@@ -418,6 +420,7 @@ export class LaneIndex {
       return {
         name,
         role: h?.role ?? 'unknown',
+        roles: h === undefined || h.roles.length === 0 ? [h?.role ?? 'unknown'] : h.roles,
         biasMinutes: h?.biasMinutes,
         clockSkewMs: h?.clockSkewMs ?? 0,
         skewUncertaintyMs: h?.skewUncertaintyMs,

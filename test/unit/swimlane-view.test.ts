@@ -113,6 +113,7 @@ describe('scales', () => {
       {
         name: 'PS1WIN10X64',
         role: 'client',
+        roles: ['client'],
         biasMinutes: 300,
         clockSkewMs: 0,
         skewUncertaintyMs: 0,

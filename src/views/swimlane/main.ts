@@ -71,6 +71,11 @@ interface SavedState {
   readonly zone: TimeZoneMode;
 }
 
+/** A role as a host's lane group names it: MP and site short, the rest as they are. */
+function shortRole(role: string): string {
+  return role === 'management-point' ? 'MP' : role === 'site-server' ? 'site' : role;
+}
+
 function byId<T extends Element>(id: string): T {
   const el = document.getElementById(id);
   if (!el) {
@@ -730,7 +735,7 @@ class SwimlaneApp {
         chevron.textContent = r.collapsed ? '▸' : '▾';
         const role = document.createElement('span');
         role.className = 'role';
-        role.textContent = h.role === 'management-point' ? 'MP' : h.role === 'site-server' ? 'site' : h.role;
+        role.textContent = h.roles.map(shortRole).join(' · ');
         el.append(chevron, document.createTextNode(h.name), role);
         const lanes = this.laneView?.laneOrder[r.host] ?? [];
         const errors = lanes.reduce((a, l) => a + (init.lanes[l]?.errors ?? 0), 0);
@@ -739,7 +744,7 @@ class SwimlaneApp {
           count.textContent = `${errors} err`;
           el.append(count);
         }
-        el.title = `${h.name} (${h.role})\n${h.reference ? 'reference clock' : `clock ${formatCorrection(h.clockSkewMs)}${h.skewUncertaintyMs === undefined ? '' : ` ± ${formatCorrection(h.skewUncertaintyMs).slice(1)}`}`}\n${h.skewBasis}${h.fileClocks.map((c) => `\n${c}`).join('')}\nclick: ${r.collapsed ? 'expand' : 'collapse'}`;
+        el.title = `${h.name} (${h.roles.join(', ')})\n${h.reference ? 'reference clock' : `clock ${formatCorrection(h.clockSkewMs)}${h.skewUncertaintyMs === undefined ? '' : ` ± ${formatCorrection(h.skewUncertaintyMs).slice(1)}`}`}\n${h.skewBasis}${h.fileClocks.map((c) => `\n${c}`).join('')}\nclick: ${r.collapsed ? 'expand' : 'collapse'}`;
         el.addEventListener('click', () => this.setLaneView(toggleHost(this.laneView!, r.host)));
         el.addEventListener('dragstart', () => (this.dragging = { kind: 'host', host: r.host, lane: -1 }));
       } else {
