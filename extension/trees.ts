@@ -300,7 +300,8 @@ function treeItem(node: Node, state: CmflowState): vscode.TreeItem {
           : h.skewUncertaintyMs === undefined
             ? 'skew unknown'
             : `skew ${formatSkew(h.clockSkewMs)}`;
-      item.description = `${h.role} · ${zone} · ${skew}`;
+      // A machine of several roles (an MP on the site server, a client there) names them all.
+      item.description = `${h.roles.length > 1 ? h.roles.join(', ') : h.role} · ${zone} · ${skew}`;
       item.tooltip = h.skewBasis;
       item.iconPath = new vscode.ThemeIcon(roleIcon(h.role));
       return item;

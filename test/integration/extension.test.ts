@@ -576,6 +576,32 @@ suite('bundles outside the workspace', () => {
     });
   });
 
+  test('an MP on the site server with a client there: one host of three roles, every flow through it ok', async function () {
+    this.timeout(60_000);
+    await withSample('mp-on-site-server', (s) => {
+      const site = api.trees.hosts.getChildren().find((h) => h.type === 'host' && h.host.name === 'PS1SITE')!;
+      assert.equal(
+        String(api.trees.hosts.getTreeItem(site).description),
+        'site-server, management-point, client · UTC-06:00 · reference clock',
+      );
+      assert.deepEqual(
+        s.hosts.map((h) => h.name),
+        ['PS1SITE', 'PS1WIN11X64'],
+      );
+      assert.deepEqual(s.flows.map((f) => [f.host, f.kind, f.status]).sort(), [
+        ['PS1SITE', 'scan', 'ok'],
+        ['PS1SITE', 'state-message', 'ok'],
+        ['PS1SITE', 'sync', 'ok'],
+        ['PS1WIN11X64', 'scan', 'ok'],
+        ['PS1WIN11X64', 'state-message', 'ok'],
+      ]);
+      assert.deepEqual(
+        s.failures.filter((f) => f.flow !== undefined),
+        [],
+      );
+    });
+  });
+
   test('a path that is not a bundle gets a clear message, not a crash', async () => {
     const result = await vscode.commands.executeCommand('cmflow.openBundle', path.join(workspace, 'no-such-folder'));
     assert.equal(result, undefined);
