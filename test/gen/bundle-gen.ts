@@ -3,11 +3,11 @@
 // points, in hourly rounds of true time. Memory stays bounded: each round's records are buffered, put in time
 // order per file, appended through fs write streams and dropped; no file is ever built whole in memory.
 
-import { createWriteStream, mkdirSync, openSync } from 'node:fs';
+import { createWriteStream, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import type { WriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { HostClock } from './clock.ts';
-import { skewAt } from './clock.ts';
+import { historyStamp, skewAt } from './clock.ts';
 import type { LogFileSpec, LogSink } from './logbook.ts';
 import { clientNoise, clientStartup, mpNoise, siteNoise } from './noise.ts';
 import type { SearchMode, SourceMode, UpdateInfo } from './scenarios.ts';
@@ -82,6 +82,13 @@ export interface GenerateBundleOptions {
    * client scans and reports through it.
    */
   readonly mpOnSiteServer?: boolean;
+  /**
+   * Clients' CCM logs roll over as ConfigMgr rolls them: at `rotateClientLogsAt` bytes (the default LogMaxSize is
+   * 250,000) the log is renamed `<Name>-yyyyMMdd-HHmmss.log` (its host's local time) and a new one begun, one
+   * history file kept (LogMaxHistory 1): a busy log's older records are gone, and each log reaches back its own
+   * way. When a bundle was collected, the client logs of a day or two hold little more than that.
+   */
+  readonly rotateClientLogsAt?: number;
 }
 
 export interface GeneratedBundle {
@@ -110,6 +117,8 @@ export interface GeneratedRelay {
   readonly host: string;
   readonly messageId: string;
   readonly smx: string;
+  /** Its state messages' serial numbers, in order. */
+  readonly serials: readonly number[];
 }
 
 /** What the generator knows of a bundle's flows while it writes them. */
@@ -203,6 +212,32 @@ class StreamPool {
     }
   }
 
+  /**
+   * Rolls a log over: its file is renamed to `history` (replacing the history before it, as with LogMaxHistory 1)
+   * and the next append to `path` begins a new file.
+   */
+  async rotate(path: string, history: string, dropped: string | undefined): Promise<void> {
+    const stream = this.open.get(path);
+    if (stream !== undefined) {
+      this.open.delete(path);
+      await closeStream(stream);
+    }
+    if (dropped !== undefined) {
+      rmSync(dropped, { force: true });
+    } else {
+      this.histories += 1;
+    }
+    renameSync(path, history);
+    this.started.delete(path);
+  }
+
+  /** History files in the bundle (besides the current files). */
+  private histories = 0;
+
+  get allFiles(): number {
+    return this.started.size + this.histories;
+  }
+
   async closeAll(): Promise<void> {
     const all = [...this.open.values()];
     this.open.clear();
@@ -232,7 +267,17 @@ class RoundSink implements LogSink {
     private readonly pool: StreamPool,
     /** Whether a record is in the bundle (older records of a rotated log are not). */
     private readonly kept: (path: string, trueUtc: number) => boolean = () => true,
+    /** Logs that roll over, and at how many bytes; with the history file's path for a rollover at a true instant. */
+    private readonly rolls?: {
+      readonly applies: (path: string) => boolean;
+      readonly atBytes: number;
+      readonly history: (path: string, trueUtc: number) => string;
+    },
   ) {}
+
+  /** Bytes in the current file of each log that rolls over, and its history file. */
+  private readonly sizes = new Map<string, number>();
+  private readonly histories = new Map<string, string>();
 
   add(file: LogFileSpec, trueUtc: number, text: string): void {
     if (!this.kept(file.path, trueUtc)) {
@@ -264,8 +309,40 @@ class RoundSink implements LogSink {
     this.hosts.delete(host);
     for (const [path, buf] of files) {
       this.pendingChars -= buf.chars;
-      await this.pool.append(join(this.root, path), (fresh) => encode(buf, fresh !== ''));
+      if (this.rolls?.applies(path) === true) {
+        await this.appendRolling(path, buf, this.rolls);
+      } else {
+        await this.pool.append(join(this.root, path), (fresh) => encode(buf, fresh !== ''));
+      }
     }
+  }
+
+  /** Appends a log's records, rolling it over before a record that would take it past its size. */
+  private async appendRolling(path: string, buf: FileBuffer, rolls: NonNullable<RoundSink['rolls']>): Promise<void> {
+    const order = timeOrder(buf);
+    let size = this.sizes.get(path) ?? 0;
+    let from = 0;
+    const write = async (to: number): Promise<void> => {
+      if (to > from) {
+        const part = order.subarray(from, to);
+        await this.pool.append(join(this.root, path), (fresh) => encode(buf, fresh !== '', part));
+      }
+      from = to;
+    };
+    for (let k = 0; k < order.length; k++) {
+      const length = (buf.texts[order[k]!] as string).length;
+      if (size > 0 && size + length > rolls.atBytes) {
+        await write(k);
+        const history = rolls.history(path, buf.times[order[k]!] as number);
+        const dropped = this.histories.get(path);
+        await this.pool.rotate(join(this.root, path), join(this.root, history), dropped && join(this.root, dropped));
+        this.histories.set(path, history);
+        size = 0;
+      }
+      size += length + (size === 0 && buf.spec.bom ? 3 : 0);
+    }
+    await write(order.length);
+    this.sizes.set(path, size);
   }
 
   async flush(): Promise<void> {
@@ -276,12 +353,8 @@ class RoundSink implements LogSink {
   }
 }
 
-/**
- * A file buffer's records in time order as UTF-8 bytes, with the BOM / IIS header first when the file is new.
- * Every generated text is ASCII, so each one is copied into the buffer as latin1 without building a joined
- * string first (a gigabyte of string concatenation is mostly garbage collection).
- */
-function encode(buf: FileBuffer, fresh: boolean): Buffer {
+/** A file buffer's records' indexes in time order (stable: records of the same instant keep their emission order). */
+function timeOrder(buf: FileBuffer): Uint32Array {
   const n = buf.times.length;
   const order = new Uint32Array(n);
   let sorted = true;
@@ -292,12 +365,28 @@ function encode(buf: FileBuffer, fresh: boolean): Buffer {
     }
   }
   if (!sorted) {
-    // Stable: records of the same instant keep their emission order.
     order.sort((a, b) => (buf.times[a] as number) - (buf.times[b] as number) || a - b);
+  }
+  return order;
+}
+
+/**
+ * A file buffer's records in time order as UTF-8 bytes, with the BOM / IIS header first when the file is new.
+ * Every generated text is ASCII, so each one is copied into the buffer as latin1 without building a joined
+ * string first (a gigabyte of string concatenation is mostly garbage collection).
+ */
+function encode(buf: FileBuffer, fresh: boolean, order: Uint32Array = timeOrder(buf)): Buffer {
+  const n = order.length;
+  let chars = buf.chars;
+  if (n < buf.times.length) {
+    chars = 0;
+    for (let i = 0; i < n; i++) {
+      chars += (buf.texts[order[i] as number] as string).length;
+    }
   }
   const head = fresh ? (buf.spec.prologue?.(buf.times[order[0] as number] as number) ?? '') : '';
   const bom = fresh && buf.spec.bom;
-  const out = Buffer.allocUnsafe(buf.chars + head.length + (bom ? 3 : 0));
+  const out = Buffer.allocUnsafe(chars + head.length + (bom ? 3 : 0));
   let at = 0;
   if (bom) {
     out[0] = 0xef;
@@ -367,7 +456,7 @@ function benchCycle(
   const forwardAt = (x: number): void => {
     const relay = forwardStateMessages(w, c, x + w.rng.int(60_000, 9 * MIN));
     if (relay !== undefined) {
-      truth.relays.push({ host: c.host.name, messageId: relay.messageId, smx: relay.smx });
+      truth.relays.push({ host: c.host.name, messageId: relay.messageId, smx: relay.smx, serials: relay.serials });
     }
   };
   if (kind === 'empty-location') {
@@ -438,6 +527,9 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
   // Generous: Node raises the soft descriptor limit to the hard one; the pool shrinks itself on EMFILE.
   const pool = new StreamPool(8192);
   const rotatedFrom = START + 12 * HOUR;
+  // Clients by name, for the local time a rolled-over log's history file is named by.
+  const clientHosts = new Map<string, Host>();
+  const rotateAt = opts.rotateClientLogsAt;
   const sink = new RoundSink(
     opts.outDir,
     pool,
@@ -445,6 +537,16 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
       ? (path, t) =>
           t >= rotatedFrom || !(path === 'PS1MP01/SMS_CCM/Logs/MP_Relay.log' || path.endsWith('/Logs/StateSys.log'))
       : undefined,
+    rotateAt === undefined
+      ? undefined
+      : {
+          applies: (path) => path.includes('/Windows/CCM/Logs/'),
+          atBytes: rotateAt,
+          history: (path, t) => {
+            const host = clientHosts.get(path.slice(0, path.indexOf('/')))!;
+            return path.replace(/\.log$/, `-${historyStamp(host.local(t))}.log`);
+          },
+        },
   );
   const w = new World(`cmflow-bench/${opts.seed}`, sink);
   const r = new Prng(`cmflow-bench/${opts.seed}/layout`);
@@ -502,6 +604,7 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
       },
       mp,
     );
+    clientHosts.set(client.host.name, client.host);
     clients.push({
       client,
       updates: makeUpdates(w, r.int(6, 28), r.int(1, 5), '2025-01'),
@@ -515,8 +618,10 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
   }
   if (onSite) {
     // The site server's own client, last (the conditions set by a client's index leave it alone), through its MP.
+    const own = w.client(siteSpec, mps[0]!);
+    clientHosts.set(own.host.name, own.host);
     clients.push({
-      client: w.client(siteSpec, mps[0]!),
+      client: own,
       updates: makeUpdates(w, r.int(6, 12), r.int(1, 5), '2025-01'),
       reported: new Set(),
       booted: false,
@@ -622,5 +727,5 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
       clockSteps.set(h.name, { at: h.clock.step.at, skewBeforeMs: h.clock.skewMs });
     }
   }
-  return { files: pool.files, bytes: pool.bytes, skewMs, clockSteps, ...truth };
+  return { files: pool.allFiles, bytes: pool.bytes, skewMs, clockSteps, ...truth };
 }
