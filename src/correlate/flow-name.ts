@@ -14,8 +14,15 @@ export function flowName(f: Pick<TimelineFlow, 'id' | 'kind' | 'keys'>): string 
         ? `ScanJob ${braces(job)}`
         : `Scan request ${braces(String(f.keys['detectionJob'] ?? f.id.replace(/^scan:request:/, '')))} (no ScanJob)`;
     }
-    case 'state-message':
+    case 'state-message': {
+      // Forwarded before CcmMessaging.log begins: no message id, its serial numbers name it.
+      const serials = f.keys['serialNumbers'];
+      if (f.keys['message'] === undefined && Array.isArray(serials) && serials.length > 0) {
+        const last = serials.length > 1 ? `–${String(serials[serials.length - 1])}` : '';
+        return `State messages ${String(serials[0])}${last} (no CcmMessaging send in the logs)`;
+      }
       return `Message ${braces(key)}`;
+    }
     default:
       return `Sync ${key}`;
   }

@@ -304,6 +304,13 @@ function locationRequest(
 
   // CcmMessaging: the message to mp_locationmanager sent with the request, and its reply.
   if (!sent) {
+    // LocationServices.log (and CcmMessaging.log) no longer reach back to the request: busy logs roll over
+    // first. ScanAgent's own line says when it was asked for, and the MP's records name the same update source,
+    // version and address (13 empty-location causes were ScanAgent's lines, not the MP's empty reply).
+    const asked = idLine ?? scanAgentOfRequest[0];
+    if (asked !== undefined && (ws.component(host, 'locationservices')[0]?.utc ?? Infinity) > asked.utc) {
+      answeringMp(ws, host, asked, us, cv, ws.ipAt(host, asked.utc), flow, undefined, update);
+    }
     return;
   }
   const send = nearest(locationSends(ws, host), sent.utc, 5 * SECOND, 30 * SECOND);
@@ -338,6 +345,33 @@ function locationRequest(
   // The MP that answered: its request body names the same update source, version and client address (the
   // one this request states: a client may move to another address within a bundle).
   const ip = request?.fields.clientIp ?? ws.ipAt(host, outgoing.utc);
+  answeringMp(ws, host, outgoing, us, cv, ip, flow, gotReply ? { gotReply, message: m } : undefined, undefined);
+}
+
+/**
+ * The MP's request body for a location request sent at `outgoing` (CcmMessaging's line, or ScanAgent's when
+ * CcmMessaging.log no longer holds it), nearest the client's time plus that MP's lead, and the MP's reply.
+ * With CcmMessaging's lines, the reply is linked to the message's and both are evidence for the clocks;
+ * without them, the reply to ScanAgent's location update (`update`), and the clocks are not bounded by it.
+ */
+function answeringMp(
+  ws: Workspace,
+  host: string,
+  outgoing: CollectedEvent,
+  us: string | undefined,
+  cv: number | undefined,
+  ip: string | undefined,
+  flow: FlowDraft,
+  message: { readonly gotReply: CollectedEvent; readonly message: string } | undefined,
+  update: CollectedEvent | undefined,
+): void {
+  const add = (e: CollectedEvent | undefined): e is CollectedEvent => {
+    if (e !== undefined) {
+      flow.events.add(e);
+    }
+    return e !== undefined;
+  };
+  const sent = message !== undefined;
   const mpLocations = ws.mpLocations();
   const leads = locationLeads(ws, host);
   const side = ws.clockSide(outgoing);
@@ -354,7 +388,9 @@ function locationRequest(
     return;
   }
   ws.link(outgoing, mpRequest, 'derived', `contentId=${us ?? '?'} version=${cv ?? '?'} clientIp=${ip ?? '?'}`);
-  ws.pair(outgoing, mpRequest, 'client → MP location request', 0, 30 * SECOND, 200);
+  if (sent) {
+    ws.pair(outgoing, mpRequest, 'client → MP location request', 0, 30 * SECOND, 200);
+  }
   const mpLog = ws.component(mpRequest.host, mpRequest.component);
   const sameThread = (e: CollectedEvent): boolean => e.thread === mpRequest.thread;
   const call = firstAfter(mpLog, mpRequest.utc, 5 * SECOND, (e) => e.kind === 'MPLocation.calling' && sameThread(e));
@@ -373,9 +409,17 @@ function locationRequest(
       'MP_Location request and reply, same thread',
       10 * SECOND,
     );
-    if (gotReply) {
-      ws.link(mpReply, gotReply, 'derived', `reply to message=${m}`);
-      ws.pair(mpReply, gotReply, 'MP → client location reply', 0, 30 * SECOND, 200);
+    if (message) {
+      ws.link(mpReply, message.gotReply, 'derived', `reply to message=${message.message}`);
+      ws.pair(mpReply, message.gotReply, 'MP → client location reply', 0, 30 * SECOND, 200);
+    } else if (update) {
+      ws.link(
+        mpReply,
+        update,
+        'time',
+        'MP reply reaches ScanAgent (LocationServices.log does not reach back to it)',
+        30 * SECOND,
+      );
     }
     keys(flow).mp = mpRequest.host;
   }
@@ -393,6 +437,12 @@ function attachWuaHandler(ws: Workspace, host: string, windows: ScanJobWindow[])
     const overlapping = windows.filter((o) => o.start <= w.end + 2 * SECOND && w.start <= o.end + 2 * SECOND);
     const mine = between(wua, w.start, w.end + 2 * SECOND).filter((e) => ownerOf(overlapping, e.utc) === w);
     if (mine.length === 0) {
+      if ((wua[0]?.utc ?? Infinity) > w.start) {
+        // WUAHandler.log no longer reaches back to the job (a busy log rolls over first): the search it started
+        // is still in WindowsUpdate.log, found from ScanAgent's request (13 causes of 0x80072EE2 scans were
+        // ScanAgent's lines, not the WinHTTP failures).
+        searchWithoutHandler(ws, host, wu, w.flow);
+      }
       continue;
     }
     mine.forEach((e) => w.flow.events.add(e));
@@ -451,6 +501,31 @@ function isWindowsUpdateFile(e: CollectedEvent): boolean {
   return /(^|\/)windowsupdate[^/]*$/i.test(e.file);
 }
 
+/**
+ * The WUA search ScanAgent asked for, when WUAHandler.log does not reach back to it: from ScanAgent's
+ * "successfully requested Scan" to its scan completion, joined by time alone.
+ */
+function searchWithoutHandler(ws: Workspace, host: string, wu: CollectedEvent[], flow: FlowDraft): void {
+  const scanAgent = flow.events
+    .list()
+    .filter((e) => isComponent(e, 'scanagent'))
+    .sort(byTime);
+  const requested = scanAgent.find((e) => e.kind === 'ScanAgent.scanRequested');
+  const ended = scanAgent.find(
+    (e) =>
+      requested !== undefined &&
+      e.utc >= requested.utc &&
+      (e.kind === 'ScanAgent.scanFailed' || e.kind === 'ScanAgent.scanJobCompleted'),
+  );
+  if (requested) {
+    windowsUpdateSearch(ws, host, [], wu, flow, {
+      started: requested,
+      ended,
+      why: 'ScanAgent requested the scan; WUAHandler starts the WUA search (WUAHandler.log does not reach back to it)',
+    });
+  }
+}
+
 /** The WUA search the handler started: COMAPI START … END in WindowsUpdate.log. */
 function windowsUpdateSearch(
   ws: Workspace,
@@ -458,8 +533,9 @@ function windowsUpdateSearch(
   handler: CollectedEvent[],
   wu: CollectedEvent[],
   flow: FlowDraft,
+  asked?: { readonly started: CollectedEvent; readonly ended: CollectedEvent | undefined; readonly why: string },
 ): void {
-  const started = handler.find((e) => e.kind === 'WUAHandler.searchStarted');
+  const started = asked?.started ?? handler.find((e) => e.kind === 'WUAHandler.searchStarted');
   if (!started) {
     return;
   }
@@ -477,7 +553,9 @@ function windowsUpdateSearch(
   if (!start) {
     return;
   }
-  const ended = handler.find((e) => e.kind === 'WUAHandler.searchCompleted' || e.kind === 'WUAHandler.searchFailed');
+  const ended = asked
+    ? asked.ended
+    : handler.find((e) => e.kind === 'WUAHandler.searchCompleted' || e.kind === 'WUAHandler.searchFailed');
   const end =
     firstAfter(wu, start.utc, 60 * MINUTE, (e) => e.kind === 'WindowsUpdate.callEnd' && isConfigMgrCall(e)) ?? ended;
   // WUA logs the consequences of a failed search (REPORT EVENT, FATAL) after COMAPI's END and before
@@ -492,7 +570,7 @@ function windowsUpdateSearch(
     started,
     session[0]!,
     'time',
-    'WUAHandler starts the WUA search (COMAPI Search [ClientId = CcmExec])',
+    asked?.why ?? 'WUAHandler starts the WUA search (COMAPI Search [ClientId = CcmExec])',
     60 * SECOND,
   );
   ws.chain(session, 'time', 'WUA search session in WindowsUpdate.log', until - start.utc);

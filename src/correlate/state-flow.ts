@@ -65,8 +65,13 @@ export function buildStateMessageFlows(
   }
 }
 
-/** A relay message as the client logged it: its send, and the state messages StateMessage recorded for it. */
+/**
+ * A relay message as the client logged it: its send, and the state messages StateMessage recorded for it. A
+ * forward older than CcmMessaging.log reaches back (a busy log rolls over first) has no send: it is its own.
+ */
 interface RelaySend {
+  /** CcmMessaging's message id; none when CcmMessaging.log does not reach back to the send. */
+  readonly messageId: string | undefined;
   readonly send: CollectedEvent;
   /** The message's lines in CcmMessaging, with the post that followed its outgoing line. */
   readonly lines: CollectedEvent[];
@@ -88,7 +93,11 @@ function relaySends(ws: Workspace, host: string): RelaySend[] {
     const messaging = ws.component(host, 'ccmmessaging');
     const stateMsg = ws.component(host, 'statemessage');
     const allBodies = stateMsg.filter((e) => e.kind === 'StateMessage.body');
+    const forwards = stateMsg.filter((e) => e.kind === 'StateMessage.forwarded');
+    /** When the forward before each forward was (none before the first). */
+    const before = new Map(forwards.map((f, k) => [f, k > 0 ? forwards[k - 1]!.utc : Number.NEGATIVE_INFINITY]));
     const out: RelaySend[] = [];
+    const claimed = new Set<CollectedEvent>();
     let previousForward = Number.NEGATIVE_INFINITY;
     for (const send of messaging) {
       if (send.kind !== 'CcmMessaging.sendingAsync' || !(send.fields.queue ?? '').includes('relayendpoint')) {
@@ -102,33 +111,73 @@ function relaySends(ws: Workspace, host: string): RelaySend[] {
         5 * SECOND,
         (e) => e.kind === 'CcmMessaging.post' && e.thread === outgoing.thread,
       );
-      // What was sent: the bodies StateMessage recorded since its previous forward (the host's bodies are in
-      // time order; a filter of the whole log for every relay was quadratic in a client's relays).
-      const forwarded = lastBefore(
-        stateMsg,
-        send.utc + 5 * SECOND,
-        60 * SECOND,
-        (e) => e.kind === 'StateMessage.forwarded',
-      );
-      const bodies = between(allBodies, previousForward, (forwarded ?? send).utc, true);
-      const messages = bodies.flatMap((b) => b.fields.stateMessages ?? []);
-      const serials = messages.map((m) => m.serialNumber).filter((n): n is number => n !== undefined);
-      const clientId = bodies.find((b) => b.fields.clientId !== undefined)?.fields.clientId ?? ws.idOf(host);
+      // What was sent: the bodies StateMessage recorded since the forward before its own (the host's bodies
+      // are in time order; a filter of the whole log for every relay was quadratic in a client's relays). Not
+      // since the previous send's: a send's forward is not always the one after the previous send's (the first
+      // send in a CcmMessaging.log that begins later than StateMessage.log took every body before it, 18
+      // serial numbers for 4, and another relay's file as `derived`).
+      const forwarded = lastBefore(forwards, send.utc + 5 * SECOND, 60 * SECOND, () => true);
+      const from = forwarded === undefined ? previousForward : before.get(forwarded)!;
+      const bodies = between(allBodies, from, (forwarded ?? send).utc, true);
+      if (forwarded) {
+        claimed.add(forwarded);
+      }
       out.push({
+        messageId: send.fields.messageId,
         send,
         lines: [...mine, ...(post ? [post] : [])].sort(byTime),
         outgoing,
         forwarded,
-        bodies,
-        serials,
-        topics: [...new Set(messages.map((m) => m.topicId).filter((t): t is string => t !== undefined))],
-        clientId,
-        received: relayBodiesOf(ws, clientId, serials),
+        ...stated(ws, host, bodies),
       });
       previousForward = (forwarded ?? send).utc;
     }
+    // Forwards from before CcmMessaging.log begins: what went out is unseen, but StateMessage.log recorded it, and
+    // MP_Relay names it by client id and serial numbers (with a busy CcmMessaging.log rolled over, a client's
+    // older relays had no flow at all).
+    const messagingFrom = messaging[0]?.utc ?? Number.POSITIVE_INFINITY;
+    for (const forwarded of forwards) {
+      const bodies = between(allBodies, before.get(forwarded)!, forwarded.utc, true);
+      if (claimed.has(forwarded) || forwarded.utc >= messagingFrom || bodies.length === 0) {
+        continue;
+      }
+      const said = stated(ws, host, bodies);
+      if (said.serials.length > 0) {
+        const relay: RelaySend = {
+          messageId: undefined,
+          send: forwarded,
+          lines: [],
+          outgoing: forwarded,
+          forwarded,
+          ...said,
+        };
+        out.splice(
+          firstIndexAt(out, forwarded.utc, (r) => r.outgoing.utc),
+          0,
+          relay,
+        );
+      }
+    }
     return out;
   });
+}
+
+/** What a relay's StateMessage bodies say: its serial numbers, topics and client, and MP_Relay's bodies of them. */
+function stated(
+  ws: Workspace,
+  host: string,
+  bodies: CollectedEvent[],
+): Pick<RelaySend, 'bodies' | 'serials' | 'topics' | 'clientId' | 'received'> {
+  const messages = bodies.flatMap((b) => b.fields.stateMessages ?? []);
+  const serials = messages.map((m) => m.serialNumber).filter((n): n is number => n !== undefined);
+  const clientId = bodies.find((b) => b.fields.clientId !== undefined)?.fields.clientId ?? ws.idOf(host);
+  return {
+    bodies,
+    serials,
+    topics: [...new Set(messages.map((m) => m.topicId).filter((t): t is string => t !== undefined))],
+    clientId,
+    received: relayBodiesOf(ws, clientId, serials),
+  };
 }
 
 /** MP_Relay's bodies from this client that carry any of these serial numbers, at any time. */
@@ -160,6 +209,10 @@ export function relayLeads(ws: Workspace, host: string): ReadonlyMap<string, Lea
     const c = ws.stateSide().columns;
     const samples = new Map<string, LeadSample[]>();
     for (const relay of relaySends(ws, host)) {
+      if (relay.messageId === undefined) {
+        // Its forward, not its send: CcmMessaging may have sent it later (a queue, retries).
+        continue;
+      }
       const t = relay.outgoing.utc;
       const side = ws.clockSide(relay.outgoing);
       for (const i of relay.received) {
@@ -340,13 +393,13 @@ function relayFlow(
   lead: (mp: string) => number,
   context: StateMessageContext,
 ): void {
-  const { send, outgoing, forwarded, bodies, serials, topics, clientId } = relay;
-  const m = send.fields.messageId!;
+  const { messageId: m, send, outgoing, forwarded, bodies, serials, topics, clientId } = relay;
   const flow = ws.flow({
-    id: `state-message:${m}`,
+    // Without CcmMessaging's message id, its client's first serial number names it (serials do not repeat).
+    id: m === undefined ? `state-message:${host}#${serials[0]!}` : `state-message:${m}`,
     kind: 'state-message',
     host,
-    keys: { message: m },
+    keys: m === undefined ? {} : { message: m },
     events: new EventSet(),
   });
   const add = (e: CollectedEvent | undefined): e is CollectedEvent => {
@@ -356,7 +409,9 @@ function relayFlow(
     return e !== undefined;
   };
   relay.lines.forEach(add);
-  ws.chain(relay.lines, 'id', `message=${m}`);
+  if (m !== undefined) {
+    ws.chain(relay.lines, 'id', `message=${m}`);
+  }
   bodies.forEach(add);
   if (serials.length > 0) {
     flow.keys.serialNumbers = serials.map(String);
@@ -374,13 +429,15 @@ function relayFlow(
       'state messages recorded, then forwarded',
       forwarded.utc - (bodies[0] ?? forwarded).utc,
     );
-    ws.link(
-      forwarded,
-      send,
-      'time',
-      'StateMessage forwards through CcmMessaging (queue mp_relayendpoint)',
-      60 * SECOND,
-    );
+    if (forwarded !== send) {
+      ws.link(
+        forwarded,
+        send,
+        'time',
+        'StateMessage forwards through CcmMessaging (queue mp_relayendpoint)',
+        60 * SECOND,
+      );
+    }
   }
 
   // The MP that received it: MP_Relay logs the same body (ClientID, serial numbers, topics), at the client's
@@ -396,7 +453,10 @@ function relayFlow(
   const received = c.event(receivedAt);
   add(received);
   ws.link(outgoing, received, 'derived', `clientId=${clientId ?? '?'} serialNumber=${serials.join(',')}`);
-  ws.pair(outgoing, received, 'client → MP state message relay', 0, 60 * SECOND, 300);
+  if (m !== undefined) {
+    // A forward is not the send: CcmMessaging may hold a message in its queue, so it bounds no clock.
+    ws.pair(outgoing, received, 'client → MP state message relay', 0, 60 * SECOND, 300);
+  }
   flow.keys.mp = received.host;
   const relayLog = side.component(received.host, received.component);
   const task = between(relayLog, received.utc - 2 * SECOND, received.utc + 10 * SECOND, false, time).filter((i) =>

@@ -9,7 +9,7 @@
 // batches mix both MPs' files: what once made estimates wrong, and what makes a join by time pick a
 // neighbour's record when it goes wrong.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,7 +91,7 @@ const EVERY_CONDITION = {
 function generated(
   options: Omit<GenerateBundleOptions, 'outDir'>,
   alter: (dir: string) => void = () => undefined,
-): { readonly t: Timeline; readonly truth: GeneratedBundle } {
+): { readonly t: Timeline; readonly truth: GeneratedBundle; readonly dir: string } {
   const made = {} as { t: Timeline; truth: GeneratedBundle; dir: string };
   beforeAll(async () => {
     made.dir = mkdtempSync(join(tmpdir(), 'cmflow-truth-'));
@@ -120,7 +120,12 @@ function wrongScans(at: Timeline, of: GeneratedBundle, skip: ReadonlySet<string>
       const causes = new Set(
         flow.events.flatMap((id) => {
           const f = failures.get(id);
-          return f === undefined ? [] : [basename(f.upstreamCause.slice(0, f.upstreamCause.lastIndexOf(':')))];
+          if (f === undefined) {
+            return [];
+          }
+          // The log's name, whether the cause is in it or in its history (`ScanAgent-20250113-191905.log`).
+          const file = basename(f.upstreamCause.slice(0, f.upstreamCause.lastIndexOf(':')));
+          return [file.replace(/-\d{8}-\d{6}(?=\.log$)/, '')];
         }),
       );
       if (!causes.has(CAUSE_FILE[s.kind])) {
@@ -131,12 +136,22 @@ function wrongScans(at: Timeline, of: GeneratedBundle, skip: ReadonlySet<string>
   return wrong;
 }
 
-/** The relays whose flow is missing, on another host, not ok, or not through the SMX file MP_Relay wrote. */
+/**
+ * The relays whose flow is missing, on another host, not ok, or not through the SMX file MP_Relay wrote. A relay
+ * whose send CcmMessaging.log no longer holds is found by its client and first serial number.
+ */
 function wrongRelays(at: Timeline, of: GeneratedBundle): string[] {
   const byMessage = flowsByKey('message', at);
+  const bySerial = new Map(
+    at.flows.flatMap((f) =>
+      f.kind === 'state-message' && Array.isArray(f.keys.serialNumbers)
+        ? [[`${f.host}#${String(f.keys.serialNumbers[0])}`, f] as const]
+        : [],
+    ),
+  );
   const wrong: string[] = [];
   for (const r of of.relays) {
-    const flow = byMessage.get(guid(r.messageId));
+    const flow = byMessage.get(guid(r.messageId)) ?? bySerial.get(`${r.host}#${r.serials[0]}`);
     if (flow === undefined || flow.host !== r.host) {
       wrong.push(`${r.host} ${r.messageId}: ${flow === undefined ? 'no flow' : `flow on ${flow.host}`}`);
     } else if (flow.keys.smxFile !== r.smx || flow.status !== 'ok') {
@@ -416,6 +431,52 @@ describe('an MP on the site server, with a client there too', () => {
   it('estimates every clock within the uncertainty it states', () => {
     expect(wrongClocks(small.t, small.truth)).toEqual([]);
     expect(linksBackInTime(small.t).back).toEqual([]);
+  });
+});
+
+describe('client logs rolled over as ConfigMgr rolls them', () => {
+  // Each client's CCM logs roll over at 60 KB with one history file kept, as a busy client's do at the default
+  // 250 KB: each log reaches back its own way, and CcmMessaging.log, the busiest, least. The relays it no longer
+  // sent in the bundle had no flow, though StateMessage.log still held them and MP_Relay named them by client
+  // id and serial numbers (100 of 218); the first it did send took every state message before it (18 serial
+  // numbers for 4) and another relay's file, as derived (10). Scans whose LocationServices and WUAHandler lines
+  // were gone took ScanAgent's lines as their cause, not the MP's empty reply or WindowsUpdate.log's failures (13).
+  const rolled = generated({
+    targetBytes: 16_000_000,
+    seed: 11,
+    mpCount: 2,
+    roaming: true,
+    rotateClientLogsAt: 60_000,
+  });
+
+  it('finds every scan with its outcome and cause, across history files and what they lost', () => {
+    expect(
+      readdirSync(join(rolled.dir, 'PS1WKS0001/Windows/CCM/Logs')).filter((f) => /-\d{8}-\d{6}\.log$/.test(f)).length,
+    ).toBeGreaterThan(5);
+    // A group policy conflict is told by WUAHandler.log: where it no longer holds the scan's lines, ScanAgent's
+    // failure is the earliest record left. Every other cause is still in the bundle (WindowsUpdate.log's WinHTTP
+    // failures, the MP's empty reply), and found without the client's rolled-over lines that led to it.
+    const events = new Map(rolled.t.events.map((e) => [e.id, e]));
+    const byJob = flowsByKey('scanJob', rolled.t);
+    const handlerGone = (line: string): boolean => {
+      const flow = byJob.get(guid(line.split(' ')[2]!.replace(/:$/, '')))!;
+      return flow.events.every((id) => events.get(id)!.component !== 'WUAHandler');
+    };
+    const wrong = wrongScans(rolled.t, rolled.truth);
+    const lost = wrong.filter((line) => / gpo-conflict .*: causes ScanAgent\.log$/.test(line) && handlerGone(line));
+    expect(lost.length).toBeGreaterThan(0);
+    expect(wrong.filter((line) => !lost.includes(line))).toEqual([]);
+  });
+
+  it('follows every relay to its SMX file, with its CcmMessaging send or, before CcmMessaging.log begins, without', () => {
+    expect(wrongRelays(rolled.t, rolled.truth)).toEqual([]);
+    const unsent = rolled.t.flows.filter((f) => f.kind === 'state-message' && f.keys.message === undefined);
+    expect(unsent.length).toBeGreaterThan(40);
+  });
+
+  it('estimates every clock within the uncertainty it states', () => {
+    expect(wrongClocks(rolled.t, rolled.truth)).toEqual([]);
+    expect(linksBackInTime(rolled.t, { sameHost: true }).back).toEqual([]);
   });
 });
 
