@@ -15,6 +15,14 @@ describe('flowName', () => {
     expect(flowName({ id: `state-message:${job}`, kind: 'state-message', keys: {} })).toBe(
       'Message {1DE13EE5-49A3-49C7-9B57-4C70DAEBE422}',
     );
+    // Forwarded before CcmMessaging.log begins: no message id to search for, its serial numbers instead.
+    expect(
+      flowName({
+        id: 'state-message:PS1WKS0001#2228',
+        kind: 'state-message',
+        keys: { serialNumbers: ['2228', '2229', '2230', '2231'] },
+      }),
+    ).toBe('State messages 2228–2231 (no CcmMessaging send in the logs)');
     expect(flowName({ id: 'sync:98018777-458c-47ec-af39-7e2048c3dc33:41', kind: 'sync', keys: {} })).toBe(
       'Sync 98018777-458c-47ec-af39-7e2048c3dc33:41',
     );
