@@ -77,7 +77,8 @@ export class MpLocationIndex {
    * The request for this update source and version from this client address (any address if unknown),
    * nearest to `t` plus the lead of the host that logged it
    * (`lead`, 0 by default: how much later than the client that host logs) and at most `before` earlier or
-   * `after` later than that: the first of the nearest in the order the requests were listed.
+   * `after` later than that: the first of the nearest in the order the requests were listed. With `alone`,
+   * none when another such request on the same MP lies within `alone` of it (the nearest may be a neighbour's).
    */
   nearestRequest(
     updateSource: string | undefined,
@@ -87,6 +88,7 @@ export class MpLocationIndex {
     before: number,
     after: number,
     lead: (host: string) => number = () => 0,
+    alone?: number,
   ): CollectedEvent | undefined {
     const lists =
       clientIp === undefined
@@ -107,7 +109,21 @@ export class MpLocationIndex {
         }
       }
     }
-    return best < 0 ? undefined : columns.event(best);
+    if (best < 0) {
+      return undefined;
+    }
+    if (alone !== undefined) {
+      // Another request on the same MP that near: a neighbour behind the same address, or a request again.
+      const host = columns.host(best);
+      const at = columns.utc(best);
+      const rivals = lists.some((list) =>
+        list.some((i) => i !== best && columns.host(i) === host && Math.abs(columns.utc(i) - at) <= alone),
+      );
+      if (rivals) {
+        return undefined;
+      }
+    }
+    return columns.event(best);
   }
 
   /**

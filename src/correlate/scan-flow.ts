@@ -6,6 +6,7 @@
 // are joined by several agreeing fields or by a stated time window, and say so in the link. A scan the
 // deployment evaluation asked for and ScanAgent never started is a flow of its own (`scan:request:<job>`).
 
+import type { ClockSide } from './clock-jumps.ts';
 import type { CollectedEvent } from './collect.ts';
 import { isConfigMgrCall } from './file-clocks.ts';
 import { LEAD_SPREAD, leadOf } from './leads.ts';
@@ -19,6 +20,12 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 /** How far apart two hosts' logged times may be for a key match: generous, skew is not known yet. */
 const CROSS_HOST_WINDOW = 3 * 60 * MINUTE;
+/**
+ * A join to the MP without CcmMessaging's lines: how near the client's time plus the MP's lead the MP's request
+ * must lie, and how near another from the address may not.
+ */
+const NEAR_WITHOUT_MESSAGE = 15 * SECOND;
+const ALONE_WITHOUT_MESSAGE = 30 * SECOND;
 
 export interface ScanJobWindow {
   readonly flow: FlowDraft;
@@ -308,13 +315,27 @@ function locationRequest(
     // first. ScanAgent's own line says when it was asked for, and the MP's records name the same update source,
     // version and address (13 empty-location causes were ScanAgent's lines, not the MP's empty reply).
     const asked = idLine ?? scanAgentOfRequest[0];
-    if (asked !== undefined && (ws.component(host, 'locationservices')[0]?.utc ?? Infinity) > asked.utc) {
+    if (asked !== undefined && !reachesBack(ws, host, 'locationservices', asked)) {
       answeringMp(ws, host, asked, us, cv, ws.ipAt(host, asked.utc), flow, undefined, update);
     }
     return;
   }
   const send = nearest(locationSends(ws, host), sent.utc, 5 * SECOND, 30 * SECOND);
   if (!add(send)) {
+    if (!reachesBack(ws, host, 'ccmmessaging', sent)) {
+      // CcmMessaging.log no longer reaches back to it: LocationServices' request names its address itself.
+      answeringMp(
+        ws,
+        host,
+        request ?? sent,
+        us,
+        cv,
+        request?.fields.clientIp ?? ws.ipAt(host, sent.utc),
+        flow,
+        undefined,
+        replyStart ?? callback,
+      );
+    }
     return;
   }
   ws.link(
@@ -351,8 +372,8 @@ function locationRequest(
 /**
  * The MP's request body for a location request sent at `outgoing` (CcmMessaging's line, or ScanAgent's when
  * CcmMessaging.log no longer holds it), nearest the client's time plus that MP's lead, and the MP's reply.
- * With CcmMessaging's lines, the reply is linked to the message's and both are evidence for the clocks;
- * without them, the reply to ScanAgent's location update (`update`), and the clocks are not bounded by it.
+ * With CcmMessaging's lines, the reply is linked to the message's; without them, to ScanAgent's location update
+ * (`update`). Either way both hops are evidence for the clocks.
  */
 function answeringMp(
   ws: Workspace,
@@ -375,22 +396,28 @@ function answeringMp(
   const mpLocations = ws.mpLocations();
   const leads = locationLeads(ws, host);
   const side = ws.clockSide(outgoing);
+  // Without CcmMessaging's lines the lead at this time is the later messages', and the address maybe the later
+  // one: a clock set since, a move, or a neighbour behind the same NAT address would make the nearest another's
+  // (an MP reply hours away was taken for three requests of a client that had moved). Such a join must lie
+  // near that lead, and alone there.
+  const window = sent ? CROSS_HOST_WINDOW : NEAR_WITHOUT_MESSAGE;
   const mpRequest = mpLocations.nearestRequest(
     us,
     cv,
     ip,
     outgoing.utc,
-    CROSS_HOST_WINDOW,
-    CROSS_HOST_WINDOW,
+    window,
+    window,
     (mp) => leads.get(mp)?.(outgoing.utc, side) ?? 0,
+    sent ? undefined : ALONE_WITHOUT_MESSAGE,
   );
   if (!add(mpRequest)) {
     return;
   }
   ws.link(outgoing, mpRequest, 'derived', `contentId=${us ?? '?'} version=${cv ?? '?'} clientIp=${ip ?? '?'}`);
-  if (sent) {
-    ws.pair(outgoing, mpRequest, 'client → MP location request', 0, 30 * SECOND, 200);
-  }
+  // ScanAgent's line comes a little before CcmMessaging's, and its location update a little after the reply
+  // arrives: the same bounds, looser by those moments (a client's only evidence where CcmMessaging.log rolled).
+  ws.pair(outgoing, mpRequest, 'client → MP location request', 0, 30 * SECOND, sent ? 200 : 300);
   const mpLog = ws.component(mpRequest.host, mpRequest.component);
   const sameThread = (e: CollectedEvent): boolean => e.thread === mpRequest.thread;
   const call = firstAfter(mpLog, mpRequest.utc, 5 * SECOND, (e) => e.kind === 'MPLocation.calling' && sameThread(e));
@@ -417,9 +444,10 @@ function answeringMp(
         mpReply,
         update,
         'time',
-        'MP reply reaches ScanAgent (LocationServices.log does not reach back to it)',
+        'MP reply reaches the client (CcmMessaging.log does not reach back to it)',
         30 * SECOND,
       );
+      ws.pair(mpReply, update, 'MP → client location reply', 0, 30 * SECOND, 300);
     }
     keys(flow).mp = mpRequest.host;
   }
@@ -437,7 +465,8 @@ function attachWuaHandler(ws: Workspace, host: string, windows: ScanJobWindow[])
     const overlapping = windows.filter((o) => o.start <= w.end + 2 * SECOND && w.start <= o.end + 2 * SECOND);
     const mine = between(wua, w.start, w.end + 2 * SECOND).filter((e) => ownerOf(overlapping, e.utc) === w);
     if (mine.length === 0) {
-      if ((wua[0]?.utc ?? Infinity) > w.start) {
+      const first = w.flow.events.list().find((e) => e.kind === 'ScanAgent.scanRequested');
+      if (first !== undefined && !reachesBack(ws, host, 'wuahandler', first)) {
         // WUAHandler.log no longer reaches back to the job (a busy log rolls over first): the search it started
         // is still in WindowsUpdate.log, found from ScanAgent's request (13 causes of 0x80072EE2 scans were
         // ScanAgent's lines, not the WinHTTP failures).
@@ -495,6 +524,30 @@ function ownerOf(windows: readonly ScanJobWindow[], t: number): ScanJobWindow | 
 /** Component test without a lowercased copy per event (`lower` is lowercase). */
 function isComponent(e: CollectedEvent, lower: string): boolean {
   return e.component.length === lower.length && e.component.toLowerCase() === lower;
+}
+
+/**
+ * Whether a client's log of `component` reaches back to `e`, a record of the same host: it holds a record no later,
+ * by the clock each was logged by. Where the client's clock was set back (its logs went back in time), a record
+ * before the change is earlier than every record after it, whatever their times.
+ */
+function reachesBack(ws: Workspace, host: string, component: string, e: CollectedEvent): boolean {
+  const first = ws.cached(`reach\u0000${host}\u0000${component}`, () => {
+    const earliest = new Map<ClockSide | undefined, number>();
+    for (const x of ws.component(host, component)) {
+      const side = ws.clockSide(x);
+      if (!earliest.has(side)) {
+        earliest.set(side, x.utc);
+      }
+    }
+    return earliest;
+  });
+  const side = ws.clockSide(e);
+  if (side === 'after' && first.has('before')) {
+    return true;
+  }
+  const t = first.get(side) ?? first.get(undefined);
+  return t !== undefined && t <= e.utc;
 }
 
 function isWindowsUpdateFile(e: CollectedEvent): boolean {

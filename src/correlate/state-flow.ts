@@ -453,8 +453,9 @@ function relayFlow(
   const received = c.event(receivedAt);
   add(received);
   ws.link(outgoing, received, 'derived', `clientId=${clientId ?? '?'} serialNumber=${serials.join(',')}`);
+  // Only a send bounds the clocks: CcmMessaging may hold a forwarded message in its queue for hours, and as a
+  // bound from below alone a forward put a client set back 3 h wrong by as much, where its logs' order had it right.
   if (m !== undefined) {
-    // A forward is not the send: CcmMessaging may hold a message in its queue, so it bounds no clock.
     ws.pair(outgoing, received, 'client → MP state message relay', 0, 60 * SECOND, 300);
   }
   flow.keys.mp = received.host;

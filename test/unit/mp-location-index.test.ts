@@ -80,6 +80,18 @@ describe('MpLocationIndex', () => {
     expect(index.nearestRequest(US, 12, '10.1.5.21', T0 + 40_000, 30_000, 30_000)).toBeUndefined();
   });
 
+  it('with `alone`, takes none when another request on the same MP lies that near it, as a neighbour behind NAT', () => {
+    const { index } = MpLocationIndex.split(events, isProblem);
+    const t = T0 + 5_080;
+    // PS1MP01 logged this address's requests at 1,000 and 5,000: 4 s apart.
+    expect(index.nearestRequest(US, 12, '10.1.5.21', t, 30_000, 30_000, undefined, 5_000)).toBeUndefined();
+    expect(same(index.nearestRequest(US, 12, '10.1.5.21', t, 30_000, 30_000, undefined, 3_000))).toEqual(mp1);
+    // Another MP's request that near is no rival: each MP's lead tells them apart.
+    expect(same(index.nearestRequest(US, 12, '10.1.5.21', T0 + 8_900, 30_000, 30_000, undefined, 5_000))).toEqual(
+      mp2Late,
+    );
+  });
+
   it('takes the first of two requests equally near in host order, then time', () => {
     const { index } = MpLocationIndex.split(events, isProblem);
     // 5,000 and 9,000 are both 2,000 from 7,000: PS1MP02 appeared first among the events.
