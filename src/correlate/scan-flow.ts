@@ -370,10 +370,11 @@ function locationRequest(
 }
 
 /**
- * The MP's request body for a location request sent at `outgoing` (CcmMessaging's line, or ScanAgent's when
- * CcmMessaging.log no longer holds it), nearest the client's time plus that MP's lead, and the MP's reply.
- * With CcmMessaging's lines, the reply is linked to the message's; without them, to ScanAgent's location update
- * (`update`). Either way both hops are evidence for the clocks.
+ * The MP's request body for a location request sent at `outgoing` (CcmMessaging's line, or LocationServices' or
+ * ScanAgent's when CcmMessaging.log no longer holds it), nearest the client's time plus that MP's lead, and the
+ * MP's reply. With CcmMessaging's lines, the reply is linked to the message's; without them, to the client's
+ * first record of it (`update`: LocationServices' reply processing or ScanAgent's location update). Either way
+ * both hops are evidence for the clocks.
  */
 function answeringMp(
   ws: Workspace,
