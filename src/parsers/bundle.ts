@@ -151,7 +151,7 @@ export async function openBundle(source: string, options: OpenOptions = {}): Pro
   }
   if (info.isDirectory()) {
     const overrides = { ...(await readOverrides(abs)), ...options.hosts };
-    const files = listFolder(abs, overrides);
+    const files = placeInstallFolders(listFolder(abs, overrides), overrides);
     return { source, name: basename(abs), files: sortFiles(files.map((f) => hostFromRoot(f, abs))), close() {} };
   }
   if (/\.zip$/i.test(abs)) {
@@ -253,7 +253,12 @@ async function openZip(abs: string, source: string, overrides: Record<string, Ho
     zip.on('error', (e: Error) => fail(new BundleError(`${source}: ${e.message}`)));
     zip.readEntry();
   });
-  return { source, name: basename(abs), files: sortFiles(files), close: () => zip.close() };
+  return {
+    source,
+    name: basename(abs),
+    files: sortFiles(placeInstallFolders(files, overrides)),
+    close: () => zip.close(),
+  };
 }
 
 function describeOnDisk(
@@ -328,6 +333,64 @@ interface HostPlace {
  * folder of another name is not told from a host's (servers are named SCCM or CONFIGMGR): `cmflow.json` says.
  */
 const NOT_A_HOST = /^(?:[a-z]\$?|program files(?: \(x86\))?|microsoft configuration manager)$/;
+
+/** Logs only a site server writes (current or history), by name. */
+const SITE_SERVER_LOG =
+  /^(?:statesys|wsyncmgr|smsdbmon|policypv|sitecomp|smsexec|hman|distmgr|wcm|compmon|sitestat|objreplmgr|rcmctrl|smsprov)(?:-\d{8}-\d{6})?\.(?:log|lo_)$/i;
+
+/**
+ * An MP on the site server keeps `SMS_CCM\\Logs` in the site's install folder, whatever it is called
+ * (`E:\\ConfigMgr`): a folder that holds both `SMS_CCM/Logs` and `Logs` is an install folder, its `Logs` the
+ * site server's, and the host is the folder above it, as for the default name (see NOT_A_HOST). A host folder
+ * `cmflow.json` names is left as it is.
+ */
+function placeInstallFolders(
+  files: readonly BundleFile[],
+  overrides: Readonly<Record<string, HostOverride>>,
+): BundleFile[] {
+  const folders = new Set(files.map((f) => dirname(f.path).toLowerCase()));
+  // A `Logs` folder is the site server's when it holds a log only a site server writes (a remote MP's
+  // `SMS\\Logs`, copied as `PS1MP01/Logs`, holds MPFDM.log and MpControl.log).
+  const siteLogs = new Set(
+    files.flatMap((f) => (SITE_SERVER_LOG.test(basename(f.path)) ? [dirname(f.path).toLowerCase()] : [])),
+  );
+  const installs = new Set(
+    [...folders].flatMap((d) => (d.endsWith('/sms_ccm/logs') ? [d.slice(0, -'/sms_ccm/logs'.length)] : [])),
+  );
+  for (const install of installs) {
+    if (install === '' || !siteLogs.has(`${install}/logs`)) {
+      installs.delete(install);
+    }
+  }
+  if (installs.size === 0) {
+    return [...files];
+  }
+  return files.map((f) => {
+    const dir = dirname(f.path);
+    const lower = dir.toLowerCase();
+    const mp = lower.endsWith('/sms_ccm/logs') && installs.has(lower.slice(0, -'/sms_ccm/logs'.length));
+    const site = lower.endsWith('/logs') && installs.has(lower.slice(0, -'/logs'.length));
+    if ((!mp && !site) || overrides[f.hostDir]) {
+      return f;
+    }
+    const segs = dir.split('/').slice(0, mp ? -3 : -2);
+    let hostIdx = segs.length - 1;
+    while (hostIdx > 0 && NOT_A_HOST.test(segs[hostIdx]!.toLowerCase())) {
+      hostIdx--;
+    }
+    if (hostIdx < 0) {
+      return f;
+    }
+    const hostDir = segs.slice(0, hostIdx + 1).join('/');
+    const override = overrides[hostDir];
+    return {
+      ...f,
+      hostDir,
+      host: override?.name ?? segs[hostIdx]!,
+      roleHint: override?.role ?? (mp ? 'management-point' : 'site-server'),
+    };
+  });
+}
 
 /** Where a file's path says it came from. The folder above the well-known log folder names the host. */
 export function inferHost(path: string): HostPlace {

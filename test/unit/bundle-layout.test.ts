@@ -1,9 +1,13 @@
 // Which host and role a file's place in a bundle says: the folder above the well-known log folder, past
-// drive letters, Program Files and the site's install folder (where an MP on the site server keeps its logs);
-// and a machine of several roles listed once, its server roles first.
+// drive letters, Program Files and the site's install folder (where an MP on the site server keeps its logs),
+// whatever that folder is called; and a machine of several roles listed once, its server roles first.
 
-import { describe, expect, it } from 'vitest';
-import { inferHost, layoutRoles } from '../../src/parsers/bundle.ts';
+import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeBundle } from '../../src/correlate/analyze.ts';
+import { inferHost, layoutRoles, openBundle } from '../../src/parsers/bundle.ts';
 import type { HostRole } from '../../src/parsers/bundle.ts';
 
 describe('inferHost', () => {
@@ -60,5 +64,43 @@ describe('layoutRoles', () => {
       PS1MP02: ['management-point'],
       LOOSE: ['unknown'],
     });
+  });
+});
+
+describe('an install folder of another name', () => {
+  const SAMPLE = resolve(__dirname, '../../samples/logs/mp-on-site-server');
+  let dir = '';
+
+  beforeAll(() => {
+    // The site installed in E:\ConfigMgr, collected with its drive letter: PS1SITE/E/ConfigMgr/{Logs,SMS_CCM/Logs}.
+    dir = mkdtempSync(join(tmpdir(), 'cmflow-install-'));
+    cpSync(SAMPLE, dir, { recursive: true });
+    mkdirSync(join(dir, 'PS1SITE/E'));
+    renameSync(join(dir, 'PS1SITE/Microsoft Configuration Manager'), join(dir, 'PS1SITE/E/ConfigMgr'));
+    // A remote MP whose SMS\Logs was copied as Logs, in a folder of its own: not an install folder.
+    mkdirSync(join(dir, 'Extra/PS1MP02/Logs'), { recursive: true });
+    mkdirSync(join(dir, 'Extra/PS1MP02/SMS_CCM/Logs'), { recursive: true });
+    writeFileSync(join(dir, 'Extra/PS1MP02/Logs/MPFDM.log'), '');
+    writeFileSync(join(dir, 'Extra/PS1MP02/SMS_CCM/Logs/MP_Relay.log'), '');
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("is told by the site server's logs beside SMS_CCM: the host is above it, and the analysis is the sample's", async () => {
+    const bundle = await openBundle(dir);
+    const hostOf = (suffix: string): [string, string] => {
+      const f = bundle.files.find((x) => x.path.endsWith(suffix))!;
+      return [f.host, f.roleHint];
+    };
+    expect(hostOf('ConfigMgr/SMS_CCM/Logs/MP_Relay.log')).toEqual(['PS1SITE', 'management-point']);
+    expect(hostOf('ConfigMgr/Logs/StateSys.log')).toEqual(['PS1SITE', 'site-server']);
+    expect(hostOf('Extra/PS1MP02/SMS_CCM/Logs/MP_Relay.log')).toEqual(['PS1MP02', 'management-point']);
+    const t = await analyzeBundle(bundle);
+    expect(t.hosts.find((h) => h.name === 'PS1SITE')?.roles).toEqual(['site-server', 'management-point', 'client']);
+    const relays = t.flows.filter((f) => f.kind === 'state-message');
+    expect(relays.map((f) => [f.keys.mp, f.status])).toEqual([
+      ['PS1SITE', 'ok'],
+      ['PS1SITE', 'ok'],
+    ]);
   });
 });
