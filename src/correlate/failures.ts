@@ -151,15 +151,16 @@ interface Timeout {
   readonly source?: string;
 }
 
-/**
- * Failures of the flows this layer built, and of this layer's events that are in no flow. `inOtherFlows`
- * names problems (of a shared layer) that flows elsewhere took, so they are not reported on their own.
- */
 /** Where each log begins and ends (logged UTC of its first and last record), by bundle path. */
 export interface LogReach {
   readonly first: ReadonlyMap<string, number>;
   readonly last: ReadonlyMap<string, number>;
 }
+
+/**
+ * Failures of the flows this layer built, and of this layer's events that are in no flow. `inOtherFlows`
+ * names problems (of a shared layer) that flows elsewhere took, so they are not reported on their own.
+ */
 
 export function findFailures(
   ws: Workspace,
@@ -518,8 +519,9 @@ function mpsOf(ws: Workspace, client: string): string[] {
 }
 
 /**
- * Whether every host that logged these kinds (or each of `only`, which must all have them) has logs (the current file and its rotations) that begin by
- * `at` (a corrected time) and go on `minutes` past it, each on its own clock. A busy MP's MP_Relay.log or a
+ * Whether every host that logged these kinds (or each of `only`, which must all have them) has logs (the
+ * current file and its rotations) that begin by `at` (a corrected time) and go on `minutes` past it, each on
+ * its own clock. A busy MP's MP_Relay.log or a
  * site's StateSys.log rotates within hours while the clients' logs reach back days: a step missing from a
  * log that did not reach back that far is not missing (120 relays of a 16 MB bundle whose MP kept only its
  * last twelve hours of MP_Relay.log were FAILED by timeout).

@@ -75,10 +75,10 @@ export class MpLocationIndex {
 
   /**
    * The request for this update source and version from this client address (any address if unknown),
-   * nearest to `t` plus the lead of the host that logged it
-   * (`lead`, 0 by default: how much later than the client that host logs) and at most `before` earlier or
-   * `after` later than that: the first of the nearest in the order the requests were listed. With `alone`,
-   * none when another such request on the same MP lies within `alone` of it (the nearest may be a neighbour's).
+   * nearest to `t` plus the lead of the host that logged it (`lead`, 0 by default: how much later than the
+   * client that host logs) and at most `before` earlier or `after` later than that: the first of the nearest in
+   * the order the requests were listed. With `alone`, none when another such request on the same MP lies
+   * within `alone` of it (the nearest may be a neighbour's).
    */
   nearestRequest(
     updateSource: string | undefined,

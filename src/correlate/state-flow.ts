@@ -135,30 +135,22 @@ function relaySends(ws: Workspace, host: string): RelaySend[] {
     // Forwards from before CcmMessaging.log begins: what went out is unseen, but StateMessage.log recorded it, and
     // MP_Relay names it by client id and serial numbers (with a busy CcmMessaging.log rolled over, a client's
     // older relays had no flow at all).
+    // They all come before CcmMessaging's first line, so before every send.
     const messagingFrom = messaging[0]?.utc ?? Number.POSITIVE_INFINITY;
+    const unsent: RelaySend[] = [];
     for (const forwarded of forwards) {
-      const bodies = between(allBodies, before.get(forwarded)!, forwarded.utc, true);
-      if (claimed.has(forwarded) || forwarded.utc >= messagingFrom || bodies.length === 0) {
+      if (forwarded.utc >= messagingFrom) {
+        break;
+      }
+      if (claimed.has(forwarded)) {
         continue;
       }
-      const said = stated(ws, host, bodies);
+      const said = stated(ws, host, between(allBodies, before.get(forwarded)!, forwarded.utc, true));
       if (said.serials.length > 0) {
-        const relay: RelaySend = {
-          messageId: undefined,
-          send: forwarded,
-          lines: [],
-          outgoing: forwarded,
-          forwarded,
-          ...said,
-        };
-        out.splice(
-          firstIndexAt(out, forwarded.utc, (r) => r.outgoing.utc),
-          0,
-          relay,
-        );
+        unsent.push({ messageId: undefined, send: forwarded, lines: [], outgoing: forwarded, forwarded, ...said });
       }
     }
-    return out;
+    return unsent.length > 0 ? [...unsent, ...out] : out;
   });
 }
 
@@ -481,19 +473,24 @@ function relayFlow(
   const dispatch = file.events.map((i) => c.event(i));
   dispatch.forEach(add);
   const sure = assigned.counted !== undefined && assigned.alike === 1;
-  const taken = file.direct ? 'StateSys processed' : 'moved';
+  // What happened to the file first after the relay: StateSys processed it (an MP on the site server), or MPFDM
+  // moved it ("moved" where its count is given).
+  const first = file.direct
+    ? `${file.smx}: first file StateSys processed after the relay`
+    : `${file.smx}: first file ${assigned.counted === undefined ? 'MPFDM moved' : 'moved'} after the relay`;
+  const count =
+    assigned.counted === undefined
+      ? ''
+      : ` with ${assigned.counted} records, as many as the relay's state messages` +
+        (sure
+          ? ''
+          : `, one of ${assigned.alike} such files for as many relays waiting at once (the logs do not say which is ` +
+            'its own)');
   ws.link(
     c.event(relayDoneAt),
     dispatch[0]!,
     sure ? 'derived' : 'time',
-    (assigned.counted === undefined
-      ? `${file.smx}: first file ${file.direct ? taken : 'MPFDM moved'} after the relay`
-      : sure
-        ? `${file.smx}: first file ${taken} after the relay with ${assigned.counted} records, as many as the relay's state messages`
-        : `${file.smx}: first file ${taken} after the relay with ${assigned.counted} records, as many as the relay's ` +
-          `state messages, one of ${assigned.alike} such files for as many relays waiting at once (the logs do not say ` +
-          'which is its own)') +
-      (file.direct ? " (the MP is on the site server and writes into StateSys's inbox)" : ''),
+    first + count + (file.direct ? " (the MP is on the site server and writes into StateSys's inbox)" : ''),
     MPFDM_WINDOW,
   );
   flow.keys.smxFile = file.smx;

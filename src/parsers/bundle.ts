@@ -334,6 +334,15 @@ interface HostPlace {
  */
 const NOT_A_HOST = /^(?:[a-z]\$?|program files(?: \(x86\))?|microsoft configuration manager)$/;
 
+/** The host's folder among a path's folders: `i` or the nearest above it that NOT_A_HOST passes over (-1: none). */
+function hostFolderAt(segs: readonly string[], i: number): number {
+  let k = i;
+  while (k > 0 && NOT_A_HOST.test(segs[k]!.toLowerCase())) {
+    k--;
+  }
+  return k;
+}
+
 /** Logs only a site server writes (current or history), by name. */
 const SITE_SERVER_LOG =
   /^(?:statesys|wsyncmgr|smsdbmon|policypv|sitecomp|smsexec|hman|distmgr|wcm|compmon|sitestat|objreplmgr|rcmctrl|smsprov)(?:-\d{8}-\d{6})?\.(?:log|lo_)$/i;
@@ -374,10 +383,7 @@ function placeInstallFolders(
       return f;
     }
     const segs = dir.split('/').slice(0, mp ? -3 : -2);
-    let hostIdx = segs.length - 1;
-    while (hostIdx > 0 && NOT_A_HOST.test(segs[hostIdx]!.toLowerCase())) {
-      hostIdx--;
-    }
+    const hostIdx = hostFolderAt(segs, segs.length - 1);
     if (hostIdx < 0) {
       return f;
     }
@@ -398,10 +404,7 @@ export function inferHost(path: string): HostPlace {
   const lower = segs.map((s) => s.toLowerCase());
   // The host's folder is the nearest above segment `i` that is not a drive, Program Files or an install folder.
   const above = (i: number, role: HostRole): HostPlace => {
-    let hostIdx = i - 1;
-    while (hostIdx > 0 && NOT_A_HOST.test(lower[hostIdx]!)) {
-      hostIdx--;
-    }
+    const hostIdx = hostFolderAt(segs, i - 1);
     const host = hostIdx >= 0 ? segs[hostIdx]! : '';
     return { hostDir: segs.slice(0, hostIdx + 1).join('/'), host, role };
   };

@@ -315,9 +315,7 @@ describe('relays whose files the logs cannot tell apart', () => {
   const other = generated({ targetBytes: 16_000_000, seed: 6, mpCount: 1 });
 
   it('link them by time and say so, never as derived', () => {
-    const byMessage = new Map(
-      other.t.flows.flatMap((f) => (typeof f.keys.message === 'string' ? [[f.keys.message, f] as const] : [])),
-    );
+    const byMessage = flowsByKey('message', other.t);
     const swapped = other.truth.relays.filter((r) => byMessage.get(guid(r.messageId))?.keys.smxFile !== r.smx);
     expect(swapped.length).toBeGreaterThan(0);
     for (const r of swapped) {
@@ -344,9 +342,7 @@ describe('relays whose files MPFDM moved in another order, seconds apart', () =>
   });
 
   it("never says derived of a file that is not the relay's own", () => {
-    const byMessage = new Map(
-      cycle.t.flows.flatMap((f) => (typeof f.keys.message === 'string' ? [[f.keys.message, f] as const] : [])),
-    );
+    const byMessage = flowsByKey('message', cycle.t);
     const claims = cycle.truth.relays.flatMap((r) => {
       const flow = byMessage.get(guid(r.messageId));
       const events = new Set(flow?.events ?? []);
