@@ -3,8 +3,7 @@
 // links, keyboard navigation, the filter, unknown nodes, the Client Deployment chart with two clients, hostile
 // log text, and screenshots in test-results/screenshots/clientspy-*.png (dark and light).
 
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { loadSpyData } from '../../src/spy/data.ts';
 import type { SpyNode, SpyTabId, SpyTree } from '../../src/spy/model.ts';
 import { SPY_TABS } from '../../src/spy/model.ts';
 import { buildTab } from '../../src/spy/spy.ts';
+import { tempDir } from '../helpers/temp.ts';
 import { launchChromium } from './chromium.ts';
 import type { HostOptions, HostedPage, PageServer } from './clientspy-harness.ts';
 import { openClientSpy, startPageServer } from './clientspy-harness.ts';
@@ -543,7 +543,7 @@ describe('Client Spy webview: hostile log text', () => {
   });
 
   it('a bundle whose logs carry markup goes through the real engine and shows as text', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cmflow-spy-hostile-'));
+    const dir = tempDir('spy-hostile');
     cpSync(SAMPLE, dir, { recursive: true });
     const execmgr = join(dir, 'PS1WIN10X64/Windows/CCM/Logs/execmgr.log');
     writeFileSync(

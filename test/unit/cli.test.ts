@@ -2,10 +2,10 @@
 // and every user error as one line on stderr with a non-zero exit, never a stack trace.
 
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp.ts';
 import { makeZip } from '../helpers/zip.ts';
 
 const ROOT = resolve(__dirname, '../..');
@@ -73,7 +73,7 @@ describe('cmflow parse', () => {
       const rel = String(f.path).slice(base.length + 1);
       entries[rel] = readFileSync(join(ROOT, String(f.path)));
     }
-    const dir = mkdtempSync(join(tmpdir(), 'cmflow-'));
+    const dir = tempDir('cli');
     const zip = join(dir, 'bundle.zip');
     writeFileSync(zip, makeZip(entries));
     const zipped = JSON.parse(cmflow(['parse', zip, '--json']).stdout) as { files: Array<Record<string, unknown>> };
@@ -94,14 +94,14 @@ describe('cmflow parse', () => {
   it('names an unreadable file or a corrupt .zip in one line', () => {
     if (process.getuid?.() === 0) {
       // root reads anything: use a folder that cannot be listed as a stand-in for the permission error.
-      const dir = mkdtempSync(join(tmpdir(), 'cmflow-'));
+      const dir = tempDir('cli');
       writeFileSync(join(dir, 'x.zip'), 'not a zip at all');
       const r = cmflow(['parse', join(dir, 'x.zip')]);
       expect(r.code).not.toBe(0);
       expect(r.stderr).toMatch(/^cmflow: .*x\.zip is not a readable \.zip: .*\n$/);
       return;
     }
-    const dir = mkdtempSync(join(tmpdir(), 'cmflow-'));
+    const dir = tempDir('cli');
     const file = join(dir, 'ScanAgent.log');
     writeFileSync(file, 'x');
     chmodSync(file, 0);
@@ -120,7 +120,7 @@ describe('cmflow parse', () => {
   });
 
   it('honours --host and cmflow.json overrides', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cmflow-'));
+    const dir = tempDir('cli');
     mkdirSync(join(dir, 'BOX1', 'logs'), { recursive: true });
     writeFileSync(
       join(dir, 'BOX1', 'logs', 'ScanAgent.log'),
@@ -178,7 +178,7 @@ describe('cmflow analyze and export', () => {
   });
 
   it('writes exactly the cmflow.timeline/1 keys with --json, and CSV and HTML beside it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cmflow-'));
+    const dir = tempDir('cli');
     const [json, csv, html] = ['t.json', 't.csv', 't.html'].map((f) => join(dir, f)) as [string, string, string];
     const r = cmflow(['analyze', 'samples/logs/statemsg-stuck-mpfdm', '--json', json, '--csv', csv, '--html', html]);
     expect(r.code).toBe(0);
@@ -217,7 +217,7 @@ describe('cmflow analyze and export', () => {
   });
 
   it('finishes quietly when the reader of its output goes away (`| head`), its files written whole', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cmflow-'));
+    const dir = tempDir('cli');
     const [whole, json] = [join(dir, 'whole.json'), join(dir, 't.json')];
     expect(cmflow(['analyze', 'samples/logs/statemsg-stuck-mpfdm', '--json', whole]).code).toBe(0);
     // A reader that closes the pipe at once, as `head -c 0` does: every write of the summary meets it closed.
@@ -234,7 +234,7 @@ describe('cmflow analyze and export', () => {
   });
 
   it('export picks the format from --dest and rejects an unknown one', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cmflow-'));
+    const dir = tempDir('cli');
     const dest = join(dir, 'timeline.csv');
     const ok = cmflow(['export', 'samples/logs/healthy-compliance', '--dest', dest]);
     expect(ok.code).toBe(0);
@@ -268,7 +268,7 @@ describe('cmflow spy', () => {
   });
 
   it('reads a .zip bundle', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cmflow-spy-zip-'));
+    const dir = tempDir('spy-zip');
     const zip = join(dir, 'b.zip');
     const log = readFileSync(
       join(ROOT, 'samples/logs/client-spy-softdist/PS1WKS0212/Windows/ccmsetup/Logs/ccmsetup.log'),

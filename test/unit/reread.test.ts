@@ -1,15 +1,14 @@
 // Records read again from their byte spans: the text-only read (what text search uses) gives the same
 // message as the full re-read, for every event of every sample, plain and inside a .zip.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { analyzeToStore } from '../../src/correlate/analyze.ts';
 import { openBundle } from '../../src/parsers/bundle.ts';
 import { parseBytes } from '../../src/parsers/file-parser.ts';
 import { RecordReader } from '../../src/parsers/reread.ts';
+import { tempDir } from '../helpers/temp.ts';
 import { makeZip } from '../helpers/zip.ts';
 
 const SAMPLES = resolve(__dirname, '../../samples/logs');
@@ -50,7 +49,7 @@ describe.each(names)('%s', (name) => {
 
 describe('inside a .zip', () => {
   it('text-only reads match once the spans are fetched', async () => {
-    const zip = join(mkdtempSync(join(tmpdir(), 'cmflow-reread-')), 'bundle.zip');
+    const zip = join(tempDir('reread'), 'bundle.zip');
     writeFileSync(zip, makeZip(files(join(SAMPLES, 'wsus-unreachable-2ee2'))));
     const bundle = await openBundle(zip);
     const analyzed = await analyzeToStore(bundle);
@@ -69,7 +68,7 @@ describe('inside a .zip', () => {
 
 describe('read in place', () => {
   it('gives every record in any order, across read blocks and past a record larger than one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cmflow-reread-'));
+    const dir = tempDir('reread');
     const line = (i: number, text: string): string =>
       `<![LOG[${text}]LOG]!><time="09:00:${String(i % 60).padStart(2, '0')}.000+300" date="01-14-2025" ` +
       `component="ScanAgent" context="" type="1" thread="2744" file="cscanagent.cpp:${i}">`;
@@ -101,7 +100,7 @@ describe('read in place', () => {
 
   it('gives every record when reads jump between more files than it keeps open', async () => {
     // 40 files read round-robin: every read evicts a file, and its block's buffer is read into for another.
-    const dir = mkdtempSync(join(tmpdir(), 'cmflow-reread-'));
+    const dir = tempDir('reread');
     const names = Array.from({ length: 40 }, (_, f) => `host${f}.log`);
     names.forEach((name, f) => {
       const lines = Array.from(

@@ -2,8 +2,7 @@
 // generator wrote for client-spy-softdist, and the edge cases a real bundle brings — logs missing (unknown
 // nodes naming the log), execmgr rotated mid-request, several clients, ccmsetup runs that never finished.
 
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Truth } from '../gen/bundles.ts';
@@ -14,6 +13,7 @@ import type { SpyNode, SpyTree } from '../../src/spy/model.ts';
 import { SPY_TABS } from '../../src/spy/model.ts';
 import { renderTabText } from '../../src/spy/render.ts';
 import { buildAllTabs, buildTab, findTab } from '../../src/spy/spy.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const ROOT = resolve(__dirname, '../..');
 const SAMPLE = join(ROOT, 'samples/logs/client-spy-softdist');
@@ -25,7 +25,7 @@ function ccm(message: string, component: string, time = '09:10:00.000', date = '
 
 /** Writes a bundle of `files` (path → content) under a fresh temp folder and returns its path. */
 function bundleOf(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'cmflow-spy-'));
+  const dir = tempDir('spy');
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(join(dir, path, '..'), { recursive: true });
     writeFileSync(join(dir, path), '\uFEFF' + content);
