@@ -139,6 +139,16 @@ export async function analyzeToStore(bundle: Bundle, options: AnalyzeOptions = {
   }
 }
 
+/** Tells the skew model where the layer's hosts' logs went back in time: where a clock was set back. */
+function tellJumps(ws: Workspace, skew: SkewModel): void {
+  for (const host of ws.ownHosts()) {
+    const jumps = ws.clockJumps(host);
+    if (jumps !== undefined) {
+      skew.setJumps(host, jumps);
+    }
+  }
+}
+
 /** The layers in order: the shared one, then each client's against it. */
 async function correlate(
   take: () => Promise<Collected>,
@@ -178,6 +188,7 @@ async function correlate(
   buildScanFlows(sharedWs);
   buildStateMessageFlows(sharedWs, context);
   const skew = new SkewModel(hostRoles);
+  tellJumps(sharedWs, skew);
   skew.addPairs(sharedWs.takePairs());
   sharedWs.skew = skew.offsets();
 
@@ -193,12 +204,7 @@ async function correlate(
     begins(client);
     output.addFileClocks(alignClocks(client, lastSeen));
     const ws = new Workspace(client.events, sharedWs);
-    for (const host of ws.ownHosts()) {
-      const jumps = ws.clockJumps(host);
-      if (jumps !== undefined) {
-        skew.setJumps(host, jumps);
-      }
-    }
+    tellJumps(ws, skew);
     buildScanFlows(ws);
     buildStateMessageFlows(ws, context);
     linkSyncToScans(ws);
@@ -420,7 +426,7 @@ function linkIisRequests(ws: Workspace, iis: IisIndex): void {
       if (ip === undefined) {
         continue;
       }
-      const best = iis.nearest(mp, ip, ws.corrected(send), window, ws.skew.get(mp) ?? 0);
+      const best = iis.nearest(mp, ip, ws.corrected(send), window, (utc) => ws.skewFor({ host: mp, utc }));
       if (best) {
         flow.events.add(best);
         ws.link(send, best, 'time', `CCM_POST from ${ip} on the corrected clocks`, window);

@@ -88,16 +88,26 @@ export class IisIndex {
   }
 
   /**
-   * The request from `ip` on `host` nearest to `t` within `window` ms, on a clock that reads `skew` ms ahead;
-   * the event is made once and shared by every flow that asks.
+   * The request from `ip` on `host` nearest to `t` within `window` ms, on a clock that read `skewAt(utc)` ms
+   * ahead when it logged `utc` (it may have been set within the bundle); the event is made once and shared by
+   * every flow that asks.
    */
-  nearest(host: string, ip: string, t: number, window: number, skew: number): CollectedEvent | undefined {
+  nearest(
+    host: string,
+    ip: string,
+    t: number,
+    window: number,
+    skewAt: (utc: number) => number,
+  ): CollectedEvent | undefined {
     const key = `${host}|${ip}`;
     const rows = this.rows.get(key);
     if (!rows) {
       return undefined;
     }
-    const distance = (row: number): number => this.utc.get(row) - skew - t;
+    const distance = (row: number): number => {
+      const utc = this.utc.get(row);
+      return utc - skewAt(utc) - t;
+    };
     // A client's requests to one MP are nearly always in time order: the window's first request is then
     // found by halving and the scan ends past the window. The requests looked at are the same, in the same
     // order, so a tie goes to the same (first) request.

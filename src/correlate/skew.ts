@@ -8,6 +8,7 @@
 import type { HostRole } from '../parsers/bundle.ts';
 import { minutesAndSeconds } from '../parsers/time.ts';
 import type { ClockJumps, ClockSide } from './clock-jumps.ts';
+import { push } from './time-order.ts';
 import type { CausalPair, Stamp } from './workspace.ts';
 
 export interface SkewEstimate {
@@ -54,12 +55,13 @@ interface Edge {
   };
 }
 
-/** A host's settled skew; `order` is its place in the order hosts were settled. */
+/** A host's settled skew; `order` is its place in the order hosts were settled, `from` the host it was settled through. */
 interface Settled {
   readonly skew: number;
   readonly uncertainty: number;
   readonly basis: string;
   readonly order: number;
+  readonly from?: string;
   readonly before?: ClockBefore;
 }
 
@@ -112,19 +114,34 @@ export class SkewModel {
   private readonly queue = new CandidateQueue();
   private reference: string | undefined;
 
-  /** Clients' clocks may be set within a bundle (laptops, VMs resumed, a date set by hand); servers' are kept. */
+  /**
+   * Any clock may be set within a bundle: a client's (laptops, VMs resumed, a date set by hand) or a management
+   * point's (time sync correcting a VM's clock). Of a client and a server, the client's is the one told apart;
+   * of a management point and the site server, the management point's: the site server is the reference.
+   */
   private readonly clients: ReadonlySet<string>;
+  private readonly siteServers: ReadonlySet<string>;
 
   constructor(private readonly hosts: ReadonlyArray<{ name: string; roles: readonly HostRole[] }>) {
     this.clients = new Set(hosts.filter((h) => h.roles[0] === 'client').map((h) => h.name));
+    this.siteServers = new Set(hosts.filter((h) => h.roles[0] === 'site-server').map((h) => h.name));
   }
 
-  /** Clients whose logs went back in time where their clock was set back (see clock-jumps.ts). */
+  /** Hosts whose logs went back in time where their clock was set back (see clock-jumps.ts). */
   private readonly jumps = new Map<string, ClockJumps>();
 
-  /** Says where a client's logs went back in time; call before adding its pairs. */
+  /** Says where a host's logs went back in time; call before adding its pairs. */
   setJumps(host: string, jumps: ClockJumps): void {
     this.jumps.set(host, jumps);
+  }
+
+  /** Of two hosts exchanging messages, the one whose clock setting within the bundle their pairs can show. */
+  private steppingOf(a: string, b: string): string | undefined {
+    const pick = (set: ReadonlySet<string>, want: boolean): string | undefined => {
+      const found = [a, b].filter((h) => set.has(h) === want);
+      return found.length === 1 ? found[0] : undefined;
+    };
+    return pick(this.clients, true) ?? pick(this.siteServers, false);
   }
 
   addPairs(pairs: readonly CausalPair[]): void {
@@ -133,13 +150,12 @@ export class SkewModel {
       const [a, b] = [p.send.host, p.receive.host].sort() as [string, string];
       const key = `${a}\u0000${b}`;
       const list = grouped.get(key) ?? [];
-      list.push(p);
+      list.push(this.onLaterClock(p));
       grouped.set(key, list);
     }
     for (const [key, list] of grouped) {
       const [a, b] = key.split('\u0000') as [string, string];
-      const stepping = [a, b].filter((h) => this.clients.has(h));
-      const host = stepping.length === 1 ? stepping[0] : undefined;
+      const host = this.steppingOf(a, b);
       const jumps = host === undefined ? undefined : this.jumps.get(host);
       const edge = estimatePair(a, list, host, jumps);
       this.setEdge(a, b, edge);
@@ -165,22 +181,47 @@ export class SkewModel {
       },
       of: (e: Stamp): number | undefined => {
         const s = settled.get(e.host);
-        if (s === undefined || s.order >= count) {
-          return undefined;
-        }
-        const before = s.before;
-        if (before === undefined) {
-          return Math.round(s.skew);
-        }
-        const side = before.byOrder === true ? sideOf(this.jumps.get(e.host), e) : undefined;
-        const earlier = side === undefined ? e.utc < before.untilMs : side === 'before';
-        return Math.round(earlier ? before.skewMs : s.skew);
+        return s === undefined || s.order >= count ? undefined : Math.round(this.skewWhen(s, e));
       },
     };
   }
 
+  /** What a settled host's clock read ahead when it logged `e`: its earlier reading before it was set. */
+  private skewWhen(s: Settled, e: Stamp): number {
+    const before = s.before;
+    if (before === undefined) {
+      return s.skew;
+    }
+    const side = before.byOrder === true ? sideOf(this.jumps.get(e.host), e) : undefined;
+    const earlier = side === undefined ? e.utc < before.untilMs : side === 'before';
+    return earlier ? before.skewMs : s.skew;
+  }
+
+  /**
+   * A pair with the times of a settled host whose clock was set within the bundle read as its later clock
+   * would have logged them: a client's pairs with a management point whose clock was set then say one thing
+   * of the client's clock on both sides of the change, not a change of the client's own. The hop's bounds
+   * widen by what is not known of how far that clock moved.
+   */
+  private onLaterClock(p: CausalPair): CausalPair {
+    let widen = 0;
+    const shift = (e: Stamp): Stamp => {
+      const s = this.settled.get(e.host);
+      const by = s === undefined ? 0 : s.skew - this.skewWhen(s, e);
+      if (by === 0) {
+        return e;
+      }
+      widen += s!.uncertainty + s!.before!.uncertaintyMs;
+      return { ...e, utc: e.utc + by };
+    };
+    const send = shift(p.send);
+    const receive = shift(p.receive);
+    return widen === 0 ? p : { ...p, send, receive, minMs: p.minMs - widen, maxMs: p.maxMs + widen };
+  }
+
   result(): SkewResult {
     const out = new Map<string, SkewEstimate>();
+    const shared = sharedSteps(this.settled);
     for (const h of this.hosts) {
       const s = this.settled.get(h.name);
       out.set(
@@ -189,7 +230,7 @@ export class SkewModel {
           ? {
               skewMs: Math.round(s.skew),
               uncertaintyMs: Math.round(s.uncertainty),
-              basis: s.basis,
+              basis: s.basis + (shared.get(h.name) ?? ''),
               ...(s.before && { before: s.before }),
             }
           : {
@@ -234,6 +275,7 @@ export class SkewModel {
         uncertainty: c.uncertainty,
         basis: c.from === this.reference ? c.edge.basis : `${c.edge.basis}; chained through ${c.from}`,
         order: this.settled.size,
+        from: c.from,
         ...(earlier && {
           before: {
             untilMs: earlier.until,
@@ -378,9 +420,12 @@ function estimatePair(a: string, list: readonly CausalPair[], stepping?: string,
     }
   }
   const what = `${list.length} message${list.length === 1 ? '' : 's'} (${[...hops].join('; ')})`;
-  // A client clock set within the pairs' span: by its logs' order where its times interleave, else by time.
+  // A clock set within the pairs' span: by its logs' order where they went back in time (even where the bounds
+  // still meet, as one-way pairs' do over a step shorter than the hop's slack), else by time.
   const split =
-    lo > hi && stepping !== undefined ? (orderStep(list, stepping, jumps) ?? clockStep(a, list, stepping)) : undefined;
+    stepping === undefined
+      ? undefined
+      : (orderStep(list, stepping, jumps) ?? (lo > hi ? clockStep(a, list, stepping) : undefined));
   if (split !== undefined) {
     const later = estimatePair(a, split.after);
     const early = estimatePair(a, split.before);
@@ -486,7 +531,7 @@ function boundsOf(a: string, p: CausalPair): [lo: number, hi: number] {
 const STEP_SUPPORT = 3;
 
 /**
- * A client's pairs either side of where its clock was set, and its earlier clock's end (by its own clock);
+ * A host's pairs either side of where its clock was set, and its earlier clock's end (by its own clock);
  * `files`, the logs that went back in time, when the split is by their order.
  */
 interface StepSplit {
@@ -496,7 +541,7 @@ interface StepSplit {
   readonly files?: number;
 }
 
-/** Which clock a record of a client whose logs went back in time was logged by (undefined: not a record). */
+/** Which clock a record of a host whose logs went back in time was logged by (undefined: not a record). */
 function sideOf(jumps: ClockJumps | undefined, s: Stamp): ClockSide | undefined {
   return jumps === undefined || s.file === undefined || s.seq === undefined
     ? undefined
@@ -504,7 +549,7 @@ function sideOf(jumps: ClockJumps | undefined, s: Stamp): ClockSide | undefined 
 }
 
 /**
- * The pairs on each side of where the client's logs went back in time, by the side its own record is on,
+ * The pairs on each side of where the host's logs went back in time, by the side its own record is on,
  * when STEP_SUPPORT or more lie on each (pairs whose side is unknown are left out).
  */
 function orderStep(
@@ -578,6 +623,54 @@ function clockStep(a: string, list: readonly CausalPair[], stepping: string): St
     after: sorted.slice(best),
     until: (on(sorted[best - 1]!) + on(sorted[best]!)) / 2,
   };
+}
+
+/**
+ * A server's clock set within the bundle by less than its own messages can show (they go one way, to the site
+ * server, with minutes of slack, and its logs did not go back in time) makes each of its clients look set by
+ * the opposite amount. Where two or more clients settled through one server, and at least half of them, look
+ * set by the same amount (within their uncertainties and a second), that is said of the server and of each of
+ * them (their estimates stay as they are: each was settled before the next client's logs were read).
+ * Host → what to add to its basis.
+ */
+function sharedSteps(settled: ReadonlyMap<string, Settled>): Map<string, string> {
+  const through = new Map<string, Array<[string, Settled]>>();
+  for (const [host, s] of settled) {
+    if (s.from !== undefined) {
+      push(through, s.from, [host, s]);
+    }
+  }
+  const notes = new Map<string, string>();
+  for (const [server, all] of through) {
+    const stepped = all.filter(([, s]) => s.before !== undefined);
+    if (stepped.length < 2 || stepped.length * 2 < all.length) {
+      continue;
+    }
+    const moves = stepped.map(([, s]) => s.skew - s.before!.skewMs).sort((x, y) => x - y);
+    const mid = moves[moves.length >> 1]!;
+    const slack = 1_000 + 2 * Math.max(...stepped.map(([, s]) => s.uncertainty + s.before!.uncertaintyMs));
+    if (Math.abs(mid) <= slack || moves.some((m) => Math.abs(m - mid) > slack)) {
+      continue;
+    }
+    // When, on the reference clock: each client's earlier clock read up to `untilMs` by its own.
+    const at = stepped.map(([, s]) => s.before!.untilMs - s.before!.skewMs).sort((x, y) => x - y);
+    const when = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
+    notes.set(
+      server,
+      `; ${stepped.length} of the ${all.length} clients settled through ${server} look set ${mid < 0 ? 'back' : 'forward'} ` +
+        `${span(mid)} between ${when(at[0]!)} and ${when(at[at.length - 1]!)} UTC: most likely ${server}'s own clock was set ` +
+        `${mid < 0 ? 'forward' : 'back'} that much then, which its messages to the site cannot show, and its records on one ` +
+        `side of that are ${span(mid)} off`,
+    );
+    for (const [host] of stepped) {
+      notes.set(
+        host,
+        `; ${stepped.length - 1} other client${stepped.length === 2 ? '' : 's'} of ${server} look set by as much at about the ` +
+          `same time: most likely ${server}'s clock was set, not ${host}'s`,
+      );
+    }
+  }
+  return notes;
 }
 
 /** `40.0 s`, `10 min 0.0 s`: how far a clock was set. */

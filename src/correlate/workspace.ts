@@ -117,10 +117,15 @@ export class Workspace {
   /** The MP_Relay, MPFDM and StateSys events of a layer that sits on no other, as columns. */
   private readonly stateSideIndex: StateSideIndex | undefined;
 
+  /** Where each host's logs went back in time because its clock was set back (see clock-jumps.ts). */
+  private readonly jumps: ReadonlyMap<string, ClockJumps>;
+
   constructor(
     events: readonly CollectedEvent[],
     readonly shared?: Workspace,
   ) {
+    // Told from all of a host's events, before the indexes below take most of a server's.
+    this.jumps = jumpsByHost(events);
     if (shared === undefined) {
       const split = MpLocationIndex.split(events, isProblem);
       this.mpLocation = split.index;
@@ -319,12 +324,12 @@ export class Workspace {
     return this.skew.of?.(e) ?? this.shared?.skew.of?.(e) ?? this.skewOf(e.host);
   }
 
-  /** Where a client's logs went back in time because its clock was set back (see clock-jumps.ts). */
+  /** Where a host's logs went back in time because its clock was set back (see clock-jumps.ts). */
   clockJumps(host: string): ClockJumps | undefined {
-    return this.cached(`clock-jumps\u0000${host}`, () => clockJumps(this.byHost.get(host) ?? []));
+    return this.jumps.get(host) ?? this.shared?.clockJumps(host);
   }
 
-  /** Which clock a client's record was logged by, where its logs went back in time. */
+  /** Which clock a host's record was logged by, where its logs went back in time. */
   clockSide(e: CollectedEvent): ClockSide | undefined {
     return this.clockJumps(e.host)?.side(e);
   }
@@ -411,4 +416,25 @@ export class Workspace {
     this.flows.push(draft);
     return draft;
   }
+}
+
+/** Each host's `clockJumps`, for the hosts whose logs went back in time. */
+function jumpsByHost(events: readonly CollectedEvent[]): Map<string, ClockJumps> {
+  const byHost = new Map<string, CollectedEvent[]>();
+  for (const e of events) {
+    const list = byHost.get(e.host);
+    if (list === undefined) {
+      byHost.set(e.host, [e]);
+    } else {
+      list.push(e);
+    }
+  }
+  const out = new Map<string, ClockJumps>();
+  for (const [host, list] of byHost) {
+    const jumps = clockJumps(list);
+    if (jumps !== undefined) {
+      out.set(host, jumps);
+    }
+  }
+  return out;
 }

@@ -54,6 +54,8 @@ export interface GenerateBundleOptions {
    * one set forward 10 min, one set back 3 h (its logged times before and after then overlap).
    */
   readonly clockSteps?: boolean;
+  /** PS1MP01's clock is set by this much (ms) seven hours in: a management point's clock stepped by time sync. */
+  readonly mpClockStepMs?: number;
   /** Every seventh client moves to another network six hours in (a laptop on VPN, a new DHCP lease). */
   readonly addressChanges?: boolean;
   /**
@@ -571,7 +573,16 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
     mps.push(
       onSite && i === 0
         ? w.host({ ...siteSpec, role: 'mp', onSiteServer: true })
-        : w.host({ name, role: 'mp', ip: `10.1.1.${21 + i}`, ...zoneOf(z[0]), skewMs, zone: z[1] }),
+        : w.host({
+            name,
+            role: 'mp',
+            ip: `10.1.1.${21 + i}`,
+            ...zoneOf(z[0]),
+            skewMs,
+            zone: z[1],
+            ...(i === 0 &&
+              opts.mpClockStepMs !== undefined && { clockStep: { at: START + 7 * HOUR, byMs: opts.mpClockStepMs } }),
+          }),
     );
   }
   const clients: BenchClient[] = [];

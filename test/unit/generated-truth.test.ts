@@ -252,6 +252,12 @@ describe('clock skew of a generated bundle with two MPs', () => {
     }
   });
 
+  it("never puts a client's own clock setting on its MP: three clients set, of ten", () => {
+    expect(t.hosts.filter((h) => /most likely \S+ clock was set|own clock was set/.test(h.skewBasis ?? ''))).toEqual(
+      [],
+    );
+  });
+
   it('knows every client to within a second: its messages cross both ways', () => {
     const wide = t.hosts
       .filter((h) => h.role === 'client' && !((h.skewUncertaintyMs ?? Infinity) <= 1_000))
@@ -427,6 +433,55 @@ describe('an MP on the site server, with a client there too', () => {
   it('estimates every clock within the uncertainty it states', () => {
     expect(wrongClocks(small.t, small.truth)).toEqual([]);
     expect(linksBackInTime(small.t).back).toEqual([]);
+  });
+});
+
+describe("a management point's clock set within the bundle", () => {
+  // Time sync steps a VM's clock after it drifted, or after a snapshot was restored. PS1MP01's clock was read as
+  // its earlier one throughout, and every one of its clients as set by the opposite amount around then: in the
+  // Hosts view, ten clients each "set forward 10 min", and the MP's records after it ten minutes off.
+  for (const [byMs, how] of [
+    [-600_000, 'back'],
+    [600_000, 'forward'],
+  ] as const) {
+    const g = generated({ targetBytes: 16_000_000, seed: 5, mpCount: 2, mpClockStepMs: byMs });
+
+    it(`set ${how} 10 min: the MP's clock before and after it, and no client's clock said to be set`, () => {
+      const mp = g.t.hosts.find((h) => h.name === 'PS1MP01')!;
+      expect(mp.skewBasis).toContain(`PS1MP01 was set ${how} 10 min 0.0 s around`);
+      const before = g.truth.clockSteps.get('PS1MP01')!.skewBeforeMs;
+      expect(Math.abs(mp.clockBefore!.skewMs - before)).toBeLessThanOrEqual(mp.clockBefore!.uncertaintyMs);
+      expect(wrongClocks(g.t, g.truth)).toEqual([]);
+      expect(g.t.hosts.filter((h) => h.clockBefore !== undefined).map((h) => h.name)).toEqual(['PS1MP01']);
+    });
+
+    it(`set ${how} 10 min: every scan and relay, and no link back in time`, () => {
+      expect(wrongScans(g.t, g.truth)).toEqual([]);
+      expect(wrongRelays(g.t, g.truth)).toEqual([]);
+      expect(linksBackInTime(g.t).back).toEqual([]);
+    });
+  }
+});
+
+describe("a management point's clock set by less than its own messages show", () => {
+  // Set back 90 s between two of its bursts: its logs do not go back in time and its one-way messages to the
+  // site allow minutes. Each of its clients then looks set forward 90 s around the same time; the estimates stay
+  // (each client is settled before the next is read), but the bases say what most likely happened.
+  const g = generated({ targetBytes: 16_000_000, seed: 5, mpCount: 2, mpClockStepMs: -90_000 });
+
+  it('says of the MP that its clients all look set forward 90 s, and of each client that the MP most likely was set', () => {
+    const mp = g.t.hosts.find((h) => h.name === 'PS1MP01')!;
+    expect(mp.skewBasis).toMatch(
+      /; 5 of the 5 clients settled through PS1MP01 look set forward 1 min 30\.0 s between \d\d:\d\d and \d\d:\d\d UTC: most likely PS1MP01's own clock was set back that much then/,
+    );
+    const clients = g.t.hosts.filter((h) => h.clockBefore !== undefined);
+    expect(clients).toHaveLength(5);
+    for (const h of clients) {
+      expect(h.skewBasis).toContain(
+        `4 other clients of PS1MP01 look set by as much at about the same time: most likely PS1MP01's clock was set, not ${h.name}'s`,
+      );
+    }
+    expect(g.t.hosts.find((h) => h.name === 'PS1MP02')!.skewBasis).not.toContain('most likely');
   });
 });
 

@@ -42,7 +42,7 @@ describe('IisIndex', () => {
 
   it('finds the request from the address nearest in time, within the window, on the corrected clock', () => {
     const index = indexOf(file, 'PS1MP01', lines);
-    const found = index.nearest('PS1MP01', '10.1.5.21', at('10:00:03.800'), 5000, 0);
+    const found = index.nearest('PS1MP01', '10.1.5.21', at('10:00:03.800'), 5000, () => 0);
     expect(found).toMatchObject({
       file,
       line: 7,
@@ -55,30 +55,30 @@ describe('IisIndex', () => {
       fields: { httpMethod: 'CCM_POST', uriStem: '/ccm_system/request', clientIp: '10.1.5.21', httpStatus: 500 },
     });
     // The MP's clock reads 6 s ahead: its 10:00:09 is 10:00:03 corrected.
-    expect(index.nearest('PS1MP01', '10.1.5.21', at('10:00:03'), 1000, 6000)?.line).toBe(8);
-    expect(index.nearest('PS1MP01', '10.1.5.21', at('10:00:30'), 5000, 0)).toBeUndefined();
-    expect(index.nearest('PS1MP01', '10.1.5.99', at('10:00:03'), 5000, 0)).toBeUndefined();
-    expect(index.nearest('PS1MP02', '10.1.5.21', at('10:00:03'), 5000, 0)).toBeUndefined();
+    expect(index.nearest('PS1MP01', '10.1.5.21', at('10:00:03'), 1000, () => 6000)?.line).toBe(8);
+    expect(index.nearest('PS1MP01', '10.1.5.21', at('10:00:30'), 5000, () => 0)).toBeUndefined();
+    expect(index.nearest('PS1MP01', '10.1.5.99', at('10:00:03'), 5000, () => 0)).toBeUndefined();
+    expect(index.nearest('PS1MP02', '10.1.5.21', at('10:00:03'), 5000, () => 0)).toBeUndefined();
   });
 
   it('takes the earlier of two requests equally near, and hands out one event per request', () => {
     const index = indexOf(file, 'PS1MP01', lines);
-    const first = index.nearest('PS1MP01', '10.1.5.21', at('10:00:02.500'), 5000, 0);
+    const first = index.nearest('PS1MP01', '10.1.5.21', at('10:00:02.500'), 5000, () => 0);
     expect(first?.line).toBe(5);
-    expect(index.nearest('PS1MP01', '10.1.5.21', at('10:00:02.500'), 5000, 0)).toBe(first);
+    expect(index.nearest('PS1MP01', '10.1.5.21', at('10:00:02.500'), 5000, () => 0)).toBe(first);
   });
 
   it('lets go of events once written, and hands a later layer the row they were written to', () => {
     const index = indexOf(file, 'PS1MP01', lines);
-    const written = index.nearest('PS1MP01', '10.1.5.21', at('10:00:02.500'), 5000, 0)!;
-    const unwritten = index.nearest('PS1MP01', '10.1.5.21', at('10:00:09'), 1000, 0)!;
+    const written = index.nearest('PS1MP01', '10.1.5.21', at('10:00:02.500'), 5000, () => 0)!;
+    const unwritten = index.nearest('PS1MP01', '10.1.5.21', at('10:00:09'), 1000, () => 0)!;
     written.row = 41;
     index.settle();
-    const again = index.nearest('PS1MP01', '10.1.5.21', at('10:00:02.500'), 5000, 0);
+    const again = index.nearest('PS1MP01', '10.1.5.21', at('10:00:02.500'), 5000, () => 0);
     expect(again).not.toBe(written);
     expect(again).toEqual(written);
     // An event not yet in the timeline stays the one every flow shares.
-    expect(index.nearest('PS1MP01', '10.1.5.21', at('10:00:09'), 1000, 0)).toBe(unwritten);
+    expect(index.nearest('PS1MP01', '10.1.5.21', at('10:00:09'), 1000, () => 0)).toBe(unwritten);
     expect(unwritten.row).toBe(-1);
   });
 
@@ -92,11 +92,14 @@ describe('IisIndex', () => {
     merged.merge(IisIndex.fromColumns(structuredClone(indexOf(file, 'PS1MP01', lines).columnsForTransfer())));
     expect(merged.size).toBe(2 + 1 + 4);
     for (const t of ['10:00:00', '10:00:02.500', '10:00:04.200', '10:00:08']) {
-      const want = whole.nearest('PS1MP01', '10.1.5.21', at(t), 5000, 0);
-      const got = merged.nearest('PS1MP01', '10.1.5.21', at(t), 5000, 0);
+      const want = whole.nearest('PS1MP01', '10.1.5.21', at(t), 5000, () => 0);
+      const got = merged.nearest('PS1MP01', '10.1.5.21', at(t), 5000, () => 0);
       expect([got?.file, got?.line, got?.utc, got?.fields]).toEqual([want?.file, want?.line, want?.utc, want?.fields]);
     }
-    expect(merged.nearest('PS1MP02', '10.1.5.21', at('10:00:05'), 1000, 0)).toMatchObject({ file: other, line: 5 });
+    expect(merged.nearest('PS1MP02', '10.1.5.21', at('10:00:05'), 1000, () => 0)).toMatchObject({
+      file: other,
+      line: 5,
+    });
   });
 
   it('gives back times months apart and byte offsets past 2 GiB, also after crossing threads', () => {
@@ -111,7 +114,7 @@ describe('IisIndex', () => {
     times.forEach((utc, i) => index.add({ ...r!, utc: utc as UtcInstant, offset: offsets[i]! }, 'PS1MP01', i + 1));
     const crossed = IisIndex.fromColumns(structuredClone(index.columnsForTransfer()));
     for (const ix of [index, crossed]) {
-      const found = times.map((t) => ix.nearest('PS1MP01', '10.1.5.21', t, 1000, 0));
+      const found = times.map((t) => ix.nearest('PS1MP01', '10.1.5.21', t, 1000, () => 0));
       expect(found.map((e) => [e?.utc, e?.offset])).toEqual(times.map((t, i) => [t, offsets[i]]));
     }
   });
@@ -149,7 +152,7 @@ describe('IisIndex', () => {
                 wantDistance = Math.abs(d);
               }
             });
-            expect(index.nearest('PS1MP01', '10.1.5.21', t, window, skew)?.line).toBe(want);
+            expect(index.nearest('PS1MP01', '10.1.5.21', t, window, () => skew)?.line).toBe(want);
           }
         },
       ),
