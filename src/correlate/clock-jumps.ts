@@ -3,6 +3,7 @@
 // back where the clock was set. Which side of that place a record lies on says which clock it was logged by.
 
 import type { CollectedEvent } from './collect.ts';
+import { groupBy } from './time-order.ts';
 
 export type ClockSide = 'before' | 'after';
 
@@ -35,15 +36,7 @@ export interface ClockJumps {
  * its own place is kept: its records were logged by the same clock.
  */
 export function clockJumps(events: readonly CollectedEvent[]): ClockJumps | undefined {
-  const byFile = new Map<string, CollectedEvent[]>();
-  for (const e of events) {
-    const list = byFile.get(e.file);
-    if (list === undefined) {
-      byFile.set(e.file, [e]);
-    } else {
-      list.push(e);
-    }
-  }
+  const byFile = groupBy(events, (e) => e.file);
   const at = new Map<string, number>();
   let lastBefore = Number.NEGATIVE_INFINITY;
   let firstAfter = Number.POSITIVE_INFINITY;

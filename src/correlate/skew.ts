@@ -55,7 +55,10 @@ interface Edge {
   };
 }
 
-/** A host's settled skew; `order` is its place in the order hosts were settled, `from` the host it was settled through. */
+/**
+ * A host's settled skew; `order` is its place in the order hosts were settled, `from` the host it was settled
+ * through.
+ */
 interface Settled {
   readonly skew: number;
   readonly uncertainty: number;
@@ -207,11 +210,11 @@ export class SkewModel {
     let widen = 0;
     const shift = (e: Stamp): Stamp => {
       const s = this.settled.get(e.host);
-      const by = s === undefined ? 0 : s.skew - this.skewWhen(s, e);
-      if (by === 0) {
+      const by = s?.before === undefined ? 0 : s.skew - this.skewWhen(s, e);
+      if (s?.before === undefined || by === 0) {
         return e;
       }
-      widen += s!.uncertainty + s!.before!.uncertaintyMs;
+      widen += s.uncertainty + s.before.uncertaintyMs;
       return { ...e, utc: e.utc + by };
     };
     const send = shift(p.send);
@@ -221,7 +224,7 @@ export class SkewModel {
 
   result(): SkewResult {
     const out = new Map<string, SkewEstimate>();
-    const shared = sharedSteps(this.settled);
+    const shared = sharedSteps(this.settled, this.clients);
     for (const h of this.hosts) {
       const s = this.settled.get(h.name);
       out.set(
@@ -628,15 +631,15 @@ function clockStep(a: string, list: readonly CausalPair[], stepping: string): St
 /**
  * A server's clock set within the bundle by less than its own messages can show (they go one way, to the site
  * server, with minutes of slack, and its logs did not go back in time) makes each of its clients look set by
- * the opposite amount. Where two or more clients settled through one server, and at least half of them, look
+ * the opposite amount. Where two or more clients chained through one server, and at least half of them, look
  * set by the same amount (within their uncertainties and a second), that is said of the server and of each of
  * them (their estimates stay as they are: each was settled before the next client's logs were read).
  * Host → what to add to its basis.
  */
-function sharedSteps(settled: ReadonlyMap<string, Settled>): Map<string, string> {
+function sharedSteps(settled: ReadonlyMap<string, Settled>, clients: ReadonlySet<string>): Map<string, string> {
   const through = new Map<string, Array<[string, Settled]>>();
   for (const [host, s] of settled) {
-    if (s.from !== undefined) {
+    if (s.from !== undefined && clients.has(host)) {
       push(through, s.from, [host, s]);
     }
   }
@@ -657,7 +660,7 @@ function sharedSteps(settled: ReadonlyMap<string, Settled>): Map<string, string>
     const when = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
     notes.set(
       server,
-      `; ${stepped.length} of the ${all.length} clients settled through ${server} look set ${mid < 0 ? 'back' : 'forward'} ` +
+      `; ${stepped.length} of the ${all.length} clients chained through ${server} look set ${mid < 0 ? 'back' : 'forward'} ` +
         `${span(mid)} between ${when(at[0]!)} and ${when(at[at.length - 1]!)} UTC: most likely ${server}'s own clock was set ` +
         `${mid < 0 ? 'forward' : 'back'} that much then, which its messages to the site cannot show, and its records on one ` +
         `side of that are ${span(mid)} off`,
@@ -665,7 +668,8 @@ function sharedSteps(settled: ReadonlyMap<string, Settled>): Map<string, string>
     for (const [host] of stepped) {
       notes.set(
         host,
-        `; ${stepped.length - 1} other client${stepped.length === 2 ? '' : 's'} of ${server} look set by as much at about the ` +
+        `; ${stepped.length - 1} other ${stepped.length === 2 ? 'client' : 'clients'} of ${server} ` +
+          `${stepped.length === 2 ? 'looks' : 'look'} set by as much at about the ` +
           `same time: most likely ${server}'s clock was set, not ${host}'s`,
       );
     }

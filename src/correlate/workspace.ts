@@ -420,17 +420,8 @@ export class Workspace {
 
 /** Each host's `clockJumps`, for the hosts whose logs went back in time. */
 function jumpsByHost(events: readonly CollectedEvent[]): Map<string, ClockJumps> {
-  const byHost = new Map<string, CollectedEvent[]>();
-  for (const e of events) {
-    const list = byHost.get(e.host);
-    if (list === undefined) {
-      byHost.set(e.host, [e]);
-    } else {
-      list.push(e);
-    }
-  }
   const out = new Map<string, ClockJumps>();
-  for (const [host, list] of byHost) {
+  for (const [host, list] of groupBy(events, (e) => e.host)) {
     const jumps = clockJumps(list);
     if (jumps !== undefined) {
       out.set(host, jumps);

@@ -472,7 +472,7 @@ describe("a management point's clock set by less than its own messages show", ()
   it('says of the MP that its clients all look set forward 90 s, and of each client that the MP most likely was set', () => {
     const mp = g.t.hosts.find((h) => h.name === 'PS1MP01')!;
     expect(mp.skewBasis).toMatch(
-      /; 5 of the 5 clients settled through PS1MP01 look set forward 1 min 30\.0 s between \d\d:\d\d and \d\d:\d\d UTC: most likely PS1MP01's own clock was set back that much then/,
+      /; 5 of the 5 clients chained through PS1MP01 look set forward 1 min 30\.0 s between \d\d:\d\d and \d\d:\d\d UTC: most likely PS1MP01's own clock was set back that much then/,
     );
     const clients = g.t.hosts.filter((h) => h.clockBefore !== undefined);
     expect(clients).toHaveLength(5);
