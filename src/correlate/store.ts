@@ -347,6 +347,8 @@ export class TimelineStore {
   private lastFile = -1;
   private lastHost = -1;
   private lastSkew = Number.NaN;
+  /** Whether the current run of rows was logged by its host's other clock (see `otherSkew`). */
+  private runOtherClock = false;
   private readonly component = new SmallIdColumn();
   private readonly kind = new SmallIdColumn();
   private readonly severity = uint8();
@@ -359,8 +361,13 @@ export class TimelineStore {
   private readonly linkEvidence = uint8();
   private readonly linkKey = int32();
   private readonly linkWindow = new ValueTable();
-  /** Host (interned) → ms its clock reads ahead: logged time = corrected time + this. */
+  /** Host (interned) → ms its clock reads ahead (on its first row): logged time = corrected time + this. */
   private readonly hostSkew = new Map<number, number>();
+  /**
+   * Rows their host logged by another clock, with that clock's skew: a clock set within the bundle reads
+   * one skew before and another after (clock-jumps.ts, `ClockBefore`).
+   */
+  private readonly otherSkew = new Map<number, number>();
   /** File (interned) → ms its times read ahead of its host's clock (see file-clocks.ts), when not none. */
   private readonly fileOffset = new Map<number, number>();
   /** Fields that cannot be read again from a record's own bytes (IIS columns come from the file's header). */
@@ -385,11 +392,19 @@ export class TimelineStore {
       } else if (known !== host) {
         this.otherHost.set(i, host);
       }
-      // Logged time = corrected time + the host's skew: kept once per host, not per row.
-      this.hostSkew.set(host, skew);
+      // Logged time = corrected time + the host's skew: kept once per host, not per row, but for the rows of
+      // its other clock where it was set within the bundle.
+      const usual = this.hostSkew.get(host);
+      if (usual === undefined) {
+        this.hostSkew.set(host, skew);
+      }
+      this.runOtherClock = usual !== undefined && usual !== skew;
       this.lastFile = known === host || known === undefined ? file : -1;
       this.lastHost = host;
       this.lastSkew = skew;
+    }
+    if (this.runOtherClock) {
+      this.otherSkew.set(i, skew);
     }
     this.component.set(i, this.componentIds.id(e.component));
     this.kind.set(i, e.kind === undefined ? -1 : this.kindIds.id(e.kind));
@@ -572,7 +587,7 @@ export class TimelineStore {
       endLine: this.line.get(i) + this.extraLines.get(i),
       time: this.time.get(i) as UtcInstant,
       loggedTime: (this.time.get(i) +
-        (this.hostSkew.get(this.hostId(i)) ?? 0) +
+        (this.otherSkew.get(i) ?? this.hostSkew.get(this.hostId(i)) ?? 0) +
         (this.fileOffset.get(this.file.get(i)) ?? 0)) as UtcInstant,
       host: this.strings[this.hostId(i)]!,
       component: this.strings[this.component.get(i)]!,

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/correlate/analyze.ts';
 import type { Timeline } from '../../src/correlate/model.ts';
 import { openBundle } from '../../src/parsers/bundle.ts';
+import { parseBytes } from '../../src/parsers/file-parser.ts';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -200,6 +201,29 @@ describe.each(bundles)('%s', (name) => {
       }
       expect(got!.meaning.length).toBeGreaterThan(10);
     }
+  });
+
+  it('keeps as logged time what each record states, on either side of a clock set within the bundle', () => {
+    const t = timelines.get(name)!;
+    const stated = new Map<string, Map<number, number>>();
+    const statedAt = (file: string): Map<number, number> => {
+      let lines = stated.get(file);
+      if (lines === undefined) {
+        // Records that state their own zone: their UTC is what the line says, whatever the host's clock did.
+        const parsed = parseBytes(readFileSync(join(ROOT, 'samples/logs', name, file)), { file });
+        lines = new Map(
+          parsed.records.flatMap((r) => (r.utc !== undefined && r.biasMinutes !== undefined ? [[r.line, r.utc]] : [])),
+        );
+        stated.set(file, lines);
+      }
+      return lines;
+    };
+    const wrong = t.events.filter((e) => {
+      const utc = statedAt(e.file).get(e.line);
+      return utc !== undefined && utc !== e.loggedTime;
+    });
+    expect(wrong.map((e) => `${e.id}: ${new Date(e.loggedTime).toISOString()}`)).toEqual([]);
+    expect(t.events.filter((e) => statedAt(e.file).has(e.line)).length).toBeGreaterThan(t.events.length / 2);
   });
 
   it('orders events so that nothing is received before it was sent', () => {
