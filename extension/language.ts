@@ -170,7 +170,7 @@ export class LogLanguageFeatures
     }
     const info: LineInfo | null = await this.state
       .service()
-      .request('describeLine', { file, text: doc.lineAt(range.start.line).text });
+      .request('describeLine', { file, text: doc.lineAt(range.start.line).text, line: range.start.line + 1 });
     if (!info || info.utc === undefined) {
       return undefined;
     }

@@ -7,7 +7,7 @@
 import type { MessageFields } from '../parsers/messages/fields.ts';
 import type { CollectedEvent } from './collect.ts';
 import type { ExportEvent, ExportSource } from './export.ts';
-import type { RecordReader, RereadRecord } from '../parsers/reread.ts';
+import type { RecordReader, RecordSpan, RereadRecord } from '../parsers/reread.ts';
 import { SEVERITIES } from '../parsers/record.ts';
 import type { UtcInstant } from '../parsers/time.ts';
 import type {
@@ -534,28 +534,25 @@ export class TimelineStore {
 
   /** The record's message and fields, read again from its bytes. */
   record(i: number): RereadRecord {
-    const again = this.reader.read({
-      file: this.strings[this.file.get(i)]!,
-      offset: this.offset.get(i),
-      length: this.length.get(i),
-    });
+    const again = this.reader.read(this.span(i));
     const kept = this.keptFields.get(i);
     return kept ? { text: again.text, fields: kept } : again;
   }
 
   /** The record's message text only (searching text needs no message fields). */
   text(i: number): string {
-    return this.reader.readText({
-      file: this.strings[this.file.get(i)]!,
-      offset: this.offset.get(i),
-      length: this.length.get(i),
-    });
+    return this.reader.readText(this.span(i));
+  }
+
+  /** Where a row's record lies in its file. */
+  span(i: number): RecordSpan {
+    return { file: this.strings[this.file.get(i)]!, offset: this.offset.get(i), length: this.length.get(i) };
   }
 
   /** Spans of every event, for readers that must fetch ahead (files inside a .zip). */
-  *spans(): Generator<{ file: string; offset: number; length: number }> {
+  *spans(): Generator<RecordSpan> {
     for (let i = 0; i < this.eventCount; i++) {
-      yield { file: this.strings[this.file.get(i)]!, offset: this.offset.get(i), length: this.length.get(i) };
+      yield this.span(i);
     }
   }
 

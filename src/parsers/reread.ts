@@ -11,6 +11,7 @@ import type { FramerKind } from './detect.ts';
 import { parseBytes } from './file-parser.ts';
 import type { MessageFields } from './messages/fields.ts';
 import type { TextEncoding } from './record.ts';
+import type { LocalReading } from './time.ts';
 
 export interface RecordSpan {
   readonly file: string;
@@ -119,6 +120,16 @@ export class RecordReader {
     });
     const r = out.records[0];
     return { text: r?.text ?? '', fields: r?.fields ?? {} };
+  }
+
+  /** The record's local reading, as its framer reads it (no message fields). */
+  readLocal(span: RecordSpan): LocalReading | undefined {
+    const info = this.files.get(span.file);
+    if (!info) {
+      return undefined;
+    }
+    return parseBytes(this.bytes(info, span), { file: span.file, kind: info.kind, encoding: info.encoding }).records[0]
+      ?.local;
   }
 
   /** The record's message only: no message fields, so about a third of the work of `read`. */

@@ -30,8 +30,8 @@ export interface ServiceMethods {
   eventsAt(params: { file: string; line: number }): EventRef[];
   /** Where a GUID (or any text) occurs in the bundle, and the occurrence that comes first in time. */
   occurrences(params: { needle: string }): OccurrenceResult;
-  /** One log line read by the engine: times on each clock, fields. */
-  describeLine(params: { file: string; text: string }): LineInfo | null;
+  /** One log line read by the engine: times on each clock (as the analysis read them, given its 1-based line), fields. */
+  describeLine(params: { file: string; text: string; line?: number }): LineInfo | null;
   /** Warning and error records of a file. */
   lineMarks(params: { file: string }): LineMark[];
   /** Records appended to a file since it was last read. */

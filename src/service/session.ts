@@ -281,8 +281,14 @@ export class AnalysisSession {
     return result;
   }
 
-  /** Reads one line of a bundle file with the engine: its times and fields. */
-  describeLine(file: string, text: string): LineInfo | undefined {
+  /**
+   * Reads one line of a bundle file with the engine: its times and fields. Given the line's number (1-based),
+   * its times are the analysis': a record of the timeline on that line gives them outright; another line
+   * takes the clock of the nearest record of its file in the timeline (the side of a clock set within the
+   * bundle), and a line that states no zone (WindowsUpdate.log) that record's bias and file offset too.
+   * Without it, or in a file with no record in the timeline, the host's usual bias and clock.
+   */
+  describeLine(file: string, text: string, line?: number): LineInfo | undefined {
     const bundleFile = this.filesByPath.get(file);
     if (!bundleFile) {
       return undefined;
@@ -299,18 +305,70 @@ export class AnalysisSession {
     if (!r) {
       return undefined;
     }
-    const skewMs = host === undefined || r.utc === undefined ? (host?.clockSkewMs ?? 0) : skewAt(host, r.utc);
-    return {
+    const base = {
       host: bundleFile.host,
       component: r.component,
       severity: r.severity,
       local: r.local,
+      fields: r.fields ?? {},
+    };
+    const read = line === undefined ? undefined : this.timesNear(file, line, r);
+    if (read !== undefined) {
+      return { ...base, ...read };
+    }
+    const skewMs = host === undefined || r.utc === undefined ? (host?.clockSkewMs ?? 0) : skewAt(host, r.utc);
+    return {
+      ...base,
       biasMinutes: r.biasMinutes ?? host?.biasMinutes,
       utc: r.utc,
       corrected: r.utc === undefined ? undefined : r.utc - skewMs,
       skewMs,
-      fields: r.fields ?? {},
     };
+  }
+
+  /** A line's times as the analysis read the nearest record of its file (see `describeLine`). */
+  private timesNear(
+    file: string,
+    line: number,
+    r: LogRecord,
+  ): Pick<LineInfo, 'biasMinutes' | 'utc' | 'corrected' | 'skewMs'> | undefined {
+    const store = this.analyzed.timeline;
+    const lines = store.rowColumns().line;
+    let near = -1;
+    for (const row of this.rowsOf(file)) {
+      const d = Math.abs(lines[row]! - line);
+      const best = near < 0 ? Infinity : Math.abs(lines[near]! - line);
+      // Of two as near, the one before: the same stretch of the log, most likely.
+      if (d < best || (d === best && lines[row]! < line)) {
+        near = row;
+      }
+    }
+    if (near < 0) {
+      return undefined;
+    }
+    const e = store.event(near, false);
+    const offsetMinutes = this.summary.hosts
+      .find((h) => h.name === e.host)
+      ?.fileClocks.find((c) => c.file === file)?.offsetMinutes;
+    const skewMs = e.loggedTime - e.time - (offsetMinutes ?? 0) * 60_000;
+    let utc: number | undefined;
+    let corrected: number | undefined;
+    if (e.line === line) {
+      utc = e.loggedTime;
+      corrected = e.time;
+    } else if (r.biasMinutes !== undefined && r.utc !== undefined) {
+      utc = r.utc;
+      corrected = r.utc - skewMs;
+    } else {
+      const nearLocal = this.analyzed.reader.readLocal(store.span(near));
+      if (nearLocal === undefined || r.local === undefined) {
+        return undefined;
+      }
+      utc = e.loggedTime + (r.local - nearLocal);
+      corrected = e.time + (r.local - nearLocal);
+    }
+    const biasMinutes = r.local === undefined ? r.biasMinutes : Math.round((utc - r.local) / 60_000);
+    return { biasMinutes, utc, corrected, skewMs };
   }
 
   /** Warning and error records of a file, for line decorations. */

@@ -69,6 +69,33 @@ describe('AnalysisSession', () => {
     expect(session.describeLine('not/in/bundle.log', line)).toBeUndefined();
   });
 
+  it('reads each line of a WindowsUpdate.log decoded six hours away as the timeline does, given its number', async () => {
+    // Get-WindowsUpdateLog run in Central Europe on a US Central client's traces: the file states no zone, and
+    // its times read six hours ahead of the client's. Read alone, a line took the client's usual bias.
+    const decoded = await AnalysisSession.open(join(ROOT, 'samples/logs/wulog-decoded-elsewhere'));
+    try {
+      const file = 'PS1WIN11X64/Windows/WindowsUpdate.log';
+      const lines = readFileSync(join(ROOT, 'samples/logs/wulog-decoded-elsewhere', file), 'utf8').split(/\r?\n/);
+      const events = lines.flatMap((_, i) => decoded.eventsAt(file, i + 1));
+      expect(events.length).toBeGreaterThan(5);
+      for (const e of events) {
+        const info = decoded.describeLine(file, lines[e.line - 1]!, e.line)!;
+        expect([e.line, info.utc, info.corrected]).toEqual([e.line, e.loggedTime, e.time]);
+      }
+      // A line no flow keeps: on the same clock as the records around it.
+      const kept = new Set(events.map((e) => e.line));
+      const other = lines.findIndex((l, i) => l.trim() !== '' && !kept.has(i + 1) && i > events[0]!.line) + 1;
+      const near = events.reduce((a, b) => (Math.abs(b.line - other) < Math.abs(a.line - other) ? b : a));
+      const mine = decoded.describeLine(file, lines[other - 1]!, other)!;
+      const theirs = decoded.describeLine(file, lines[near.line - 1]!, near.line)!;
+      expect(mine.corrected! - theirs.corrected!).toBe(mine.local! - theirs.local!);
+      expect(mine.biasMinutes).toBe(theirs.biasMinutes);
+      expect(decoded.describeLine(file, lines[near.line - 1]!)!.corrected).not.toBe(near.time);
+    } finally {
+      decoded.close();
+    }
+  });
+
   it("marks a file's warning and error records by line", async () => {
     const marks = await session.lineMarks(WUAHANDLER);
     expect(marks).toContainEqual({ line: 8, endLine: 8, severity: 'error' });
