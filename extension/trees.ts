@@ -33,6 +33,7 @@ export type TreeNode = Node;
 const FLOW_KINDS: ReadonlyArray<{ kind: string; label: string }> = [
   { kind: 'scan', label: 'Software update scans' },
   { kind: 'state-message', label: 'State messages' },
+  { kind: 'install', label: 'Update installations' },
   { kind: 'sync', label: 'WSUS synchronizations' },
 ];
 

@@ -14,6 +14,7 @@ import { DEFAULT_TIMEOUTS, findFailures, isProblem } from './failures.ts';
 import type { IisIndex } from './iis-index.ts';
 import type { FailureResult, LogReach, Recovery, TimeoutWindows } from './failures.ts';
 import type { FlowStatus, Timeline } from './model.ts';
+import { buildInstallFlows } from './install-flow.ts';
 import { buildScanFlows } from './scan-flow.ts';
 import { SkewModel } from './skew.ts';
 import type { SkewResult } from './skew.ts';
@@ -186,6 +187,7 @@ async function correlate(
   buildSyncFlows(sharedWs);
   const context = prepareStateMessages(sharedWs);
   buildScanFlows(sharedWs);
+  buildInstallFlows(sharedWs);
   buildStateMessageFlows(sharedWs, context);
   const skew = new SkewModel(hostRoles);
   tellJumps(sharedWs, skew);
@@ -206,6 +208,7 @@ async function correlate(
     const ws = new Workspace(client.events, sharedWs);
     tellJumps(ws, skew);
     buildScanFlows(ws);
+    buildInstallFlows(ws);
     buildStateMessageFlows(ws, context);
     linkSyncToScans(ws);
     skew.addPairs(ws.takePairs());
@@ -478,6 +481,11 @@ function summarize(
     }
     case 'sync':
       return flat`${flow.host}: sync set update source ${String(k.updateSource)} to content version ${String(k.contentVersion)}: ${outcome}`;
+    case 'install': {
+      const updates = Array.isArray(k.updates) ? k.updates : [];
+      const which = updates.length === 1 ? ` ${String(updates[0])}` : '';
+      return flat`${flow.host}: install of ${updates.length} update${updates.length === 1 ? '' : 's'}${which}: ${outcome}`;
+    }
   }
 }
 

@@ -51,8 +51,10 @@ const WORKING_KEYS = [
   'httpStatus',
   'httpMethod',
   'uriStem',
-  // Which WUA calls are ConfigMgr's (`ClientId = CcmExec`): the scan flow joins only those.
+  // Which WUA calls are ConfigMgr's (`ClientId = CcmExec`): the scan flow joins only those, and of them the
+  // install flow its installs (`COMAPI: Install`, `Agent: Installing updates`).
   'caller',
+  'operation',
 ] as const satisfies ReadonlyArray<keyof MessageFields>;
 
 const WORKING = new Set<string>(WORKING_KEYS);

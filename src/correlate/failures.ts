@@ -106,6 +106,10 @@ export interface FailureResult {
 }
 
 export function isProblem(e: CollectedEvent): boolean {
+  // CMTrace's rule reads every `Completed install … installerError=0, hr=0x0` as an error: only a code is one.
+  if (e.kind === 'WindowsUpdate.installCompleted') {
+    return e.fields.errorCodes !== undefined;
+  }
   if (e.severity === 'error' || PROBLEM_KINDS.has(e.kind ?? '')) {
     return true;
   }
@@ -349,6 +353,14 @@ function describe(
   if (code !== undefined && advice && cause.kind === 'WUAHandler.groupPolicyOverride') {
     meaning = `${describeErrorCode(code).name}: ${advice.meaning}`;
   }
+  // A code that sums up others (0x80240022, every update of the job failed) is explained by its cause's own.
+  const causeCode = cause.fields.errorCodes?.[0];
+  if (!timeout && code !== undefined && causeCode !== undefined && causeCode !== code) {
+    const first = describeErrorCode(causeCode);
+    meaning = `${meaning} Upstream, ${causeCode} ${first.name}: ${first.meaning}`;
+    hint = `${first.usualCause} Next: ${first.nextCheck}`;
+    source = [...new Set(`${first.source}; ${source ?? ''}`.split('; ').filter((x) => x !== ''))].join('; ');
+  }
   return {
     event: symptom,
     code,
@@ -390,6 +402,8 @@ function isCompletion(flow: FlowDraft, e: CollectedEvent): boolean {
       return e.kind === 'StateSys.processingFile';
     case 'sync':
       return e.kind?.startsWith('PolicyPv.') === true;
+    case 'install':
+      return e.kind === 'WUAHandler.installationCompleted';
   }
 }
 

@@ -23,6 +23,11 @@ export function flowName(f: Pick<TimelineFlow, 'id' | 'kind' | 'keys'>): string 
       }
       return `Message ${braces(key)}`;
     }
+    case 'install': {
+      const updates = f.keys['updates'];
+      const n = Array.isArray(updates) ? updates.length : 0;
+      return `Install of ${n === 1 ? `update ${braces(String((updates as string[])[0]))}` : `${n} updates`}`;
+    }
     default:
       return `Sync ${key}`;
   }

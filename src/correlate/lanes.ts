@@ -5,6 +5,7 @@
 // incrementally under a time budget. Pure engine code: the view's protocol adapter sits on top of it.
 
 import type { HostRole } from '../parsers/bundle.ts';
+import type { FlowKind } from './model.ts';
 import type { LinkColumns, RowColumns, TimelineStore } from './store.ts';
 
 /** 0 info, 1 warning, 2 error. */
@@ -53,7 +54,7 @@ export interface LaneInfo {
 
 export interface FlowInfo {
   readonly id: string;
-  readonly kind: 'sync' | 'scan' | 'state-message';
+  readonly kind: FlowKind;
   readonly status: 'ok' | 'failed' | 'incomplete';
   readonly summary: string;
   readonly host: string;

@@ -102,7 +102,7 @@ export interface TimelineLink {
   readonly windowMs?: number;
 }
 
-export type FlowKind = 'sync' | 'scan' | 'state-message';
+export type FlowKind = 'sync' | 'scan' | 'state-message' | 'install';
 export type FlowStatus = 'ok' | 'failed' | 'incomplete';
 
 export interface TimelineFlow {

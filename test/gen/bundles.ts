@@ -11,6 +11,7 @@ import {
   addUpdateSource,
   finishDetection,
   forwardStateMessages,
+  installUpdates,
   makeUpdates,
   policyRefresh,
   reportUpdateStatus,
@@ -122,6 +123,14 @@ export interface TruthFlow {
   readonly outcome: string;
 }
 
+/** A WUAHandler installation run: the updates it installs and whether every one of them installed. */
+export interface TruthInstall {
+  readonly client: string;
+  /** Update ids, lower case without braces, in the order WUAHandler numbers them. */
+  readonly updates: readonly string[];
+  readonly status: 'ok' | 'failed';
+}
+
 export interface Truth {
   readonly schema: typeof TRUTH_SCHEMA;
   readonly bundle: string;
@@ -129,6 +138,8 @@ export interface Truth {
   readonly description: string;
   readonly hosts: readonly TruthHost[];
   readonly flows: readonly TruthFlow[];
+  /** Installation runs, in the bundles that install updates. */
+  readonly installs?: readonly TruthInstall[];
   readonly failures: readonly TruthFailure[];
   /** Every file of the bundle with its line count. */
   readonly files: ReadonlyArray<{ file: string; lines: number; bytes: number }>;
@@ -162,6 +173,7 @@ export interface BuiltBundle {
   readonly world: World;
   readonly sink: MemorySink;
   readonly flows: TruthFlow[];
+  readonly installs?: TruthInstall[];
   readonly failures: FailureSpec[];
   readonly clientSpy?: SpyFacts;
 }
@@ -421,6 +433,80 @@ const healthy: BundleDefinition = {
     m.iisRestart(ready + 11 * MIN + 30_000);
     everydayTraffic(w, c, m, peers, start, end, us, cv);
     return { world: w, sink, flows: [cycle.flow], failures: [] };
+  },
+};
+
+const installFailed: BundleDefinition = {
+  name: 'install-failed-0643',
+  title: 'An update fails to install: 0x80070643 (installer error 1603)',
+  description:
+    'A healthy scan finds two missing updates. The first deployment installs one of them (WUAHandler copies it to ' +
+    "WUA's cache, WUA's CBS handler installs it, a restart is required). Half an hour later the second installs " +
+    'the other: the handler completes with installerError=1603, hr=0x80070643, WUAHandler reports the update ' +
+    'finished installing (0x80070643) and the job fails with 0x80240022, every update of it having failed.',
+  build() {
+    const { w, sink } = newWorld(this.name);
+    site(w, 360, 0, 'US Central (CST, UTC-6)');
+    const m = mp(w, 360, 2_100, 'US Central (CST, UTC-6)');
+    const c = w.client(
+      { name: 'PS1WIN10X64', ip: '10.4.12.60', biasMinutes: 360, skewMs: -9_300, zone: 'US Central (CST, UTC-6)' },
+      m,
+    );
+    const peers = w.addPeers(8, '10.4.13');
+    const us = w.rng.guid();
+    const cv = 51;
+    const start = at('2025-02-11T15:00:00Z');
+    const end = at('2025-02-11T16:40:00Z');
+    clientBoot(w, c, start + 20_000, w.supUrl);
+    const updates = makeUpdates(w, 4, 2, '2025-02');
+    const cycle = scanCycle(w, c, at('2025-02-11T15:12:31Z'), {
+      updateSource: us,
+      contentVersion: cv,
+      updates,
+      trigger: 'policy',
+      policy: policyFor(w, cv),
+      sourceMode: 'new',
+      markPrefix: 'flow',
+      forwardAfterMs: 4 * MIN + 9_000,
+    });
+    const [first, second] = updates.filter((u) => !u.installed) as [UpdateInfo, UpdateInfo];
+    installUpdates(w, c, [first], cycle.t + 3 * MIN + 12_000, new Map(), 'ok');
+    installUpdates(
+      w,
+      c,
+      [second],
+      cycle.t + 34 * MIN + 40_000,
+      new Map([[second.id, { hr: '0x80070643', installerError: 1603 }]]),
+      'bad',
+    );
+    everydayTraffic(w, c, m, peers, start, end, us, cv);
+    return {
+      world: w,
+      sink,
+      flows: [cycle.flow],
+      installs: [
+        { client: c.host.name, updates: [first.id], status: 'ok' },
+        { client: c.host.name, updates: [second.id], status: 'failed' },
+      ],
+      failures: [
+        {
+          id: 'install-0643',
+          summary:
+            'The update failed to install with 0x80070643 (installer error 1603); the job failed with 0x80240022',
+          errorCode: '0x80240022',
+          errorText: '0x80240022',
+          chain: [
+            {
+              mark: 'bad.wuCompleted.1',
+              phrase:
+                'Completed install of CBS update with type=3, requiresReboot=0, installerError=1603, hr=0x80070643',
+            },
+            { mark: 'bad.finished.1', phrase: 'finished installing (0x80070643), Reboot Required? No' },
+            { mark: 'bad.installEnd', phrase: 'Installation job encountered some failures. Job Result = 0x80240022.' },
+          ],
+        },
+      ],
+    };
   },
 };
 
@@ -1424,6 +1510,7 @@ const mpOnSiteServer: BundleDefinition = {
 
 export const SAMPLE_BUNDLES: readonly BundleDefinition[] = [
   healthy,
+  installFailed,
   wsus2ee2,
   wulogDecodedElsewhere,
   emptyLocation,
@@ -1552,6 +1639,7 @@ export function renderSample(def: BundleDefinition): RenderedSample {
       description: def.description,
       hosts,
       flows: built.flows,
+      ...(built.installs === undefined ? {} : { installs: built.installs }),
       failures,
       files: fileList,
       ...(built.clientSpy === undefined ? {} : { clientSpy: built.clientSpy }),

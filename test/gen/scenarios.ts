@@ -1435,6 +1435,147 @@ export function scanComplete(w: World, job: ScanJob, t0: number, error?: string,
   );
 }
 
+/** An update whose installation fails: the HRESULT WUA returns and the installer's own exit code. */
+export interface InstallFailure {
+  readonly hr: string;
+  readonly installerError: number;
+}
+
+/**
+ * WUAHandler installs missing updates through WUA (reference §6.6 and §6.7, S4 and P5): each update's files copied
+ * to WUA's cache, the async installation, WindowsUpdate.log's install call (the COM API in CcmExec, the agent and
+ * the CBS handler in wuauserv's svchost), and each update's result. `failing` maps an update id to how it fails;
+ * when every update fails, the job ends with 0x80240022 ("Operation failed for all the updates"). Marks, with
+ * `markPrefix`: `installStarted`, `wuInstallStart`, `wuStarting.<n>`, `wuCompleted.<n>`, `finished.<n>`,
+ * `installEnd`. Legacy WindowsUpdate.log only (S4's text). Returns the time of the last record.
+ */
+export function installUpdates(
+  w: World,
+  c: Client,
+  updates: readonly UpdateInfo[],
+  t0: number,
+  failing: ReadonlyMap<string, InstallFailure> = new Map(),
+  markPrefix?: string,
+): number {
+  const h = c.host;
+  if (h.windowsUpdateLog !== undefined) {
+    throw new Error('installUpdates writes the legacy WindowsUpdate.log only');
+  }
+  const W = 'WUAHandler';
+  const mk = (name: string, type: 1 | 2 | 3 = 1): { type: 1 | 2 | 3; mark?: string } =>
+    markPrefix === undefined ? { type } : { type, mark: `${markPrefix}.${name}` };
+  const markOf = (name: string): string | undefined => (markPrefix === undefined ? undefined : `${markPrefix}.${name}`);
+  let t = t0;
+  updates.forEach((u, i) => {
+    const cab = `windows10.0-kb${u.articleId}-x64_${lower(w.rng.guid()).slice(0, 8)}.cab`;
+    h.ccm(
+      (t += gap(w, 50, 400)),
+      W,
+      W,
+      'cwuahandler.cpp:3108',
+      `Adding file to list for CopyToCache(): C:\\Windows\\ccmcache\\${i + 1}\\${cab}`,
+    );
+    h.ccm(
+      (t += gap(w, 800, 6000)),
+      W,
+      W,
+      'cwuahandler.cpp:3160',
+      `CopyToCache() for update (${u.id}) completed successfully`,
+    );
+  });
+  h.ccm(
+    (t += gap(w, 20, 200)),
+    W,
+    W,
+    'cwuahandler.cpp:3390',
+    'Update(s) downloaded to WUA file cache, starting installation.',
+  );
+  h.ccm(
+    (t += gap(w, 20, 300)),
+    W,
+    W,
+    'cwuahandler.cpp:3472',
+    'Async installation of updates started.',
+    mk('installStarted'),
+  );
+
+  // WindowsUpdate.log: the install call starts in CcmExec a few ms later, the agent runs in wuauserv's svchost.
+  const cpid = c.ccmexecPid;
+  const ctid = wuTid(c, 'comapi-install');
+  const spid = c.svchostPid;
+  const atid = wuTid(c, 'agent-install');
+  let u = t + gap(w, 5, 40);
+  h.wu(u, cpid, ctid, 'COMAPI', '-------------');
+  h.wu(
+    (u += gap(w, 0, 2)),
+    cpid,
+    ctid,
+    'COMAPI',
+    '-- START --  COMAPI: Install [ClientId = CcmExec]',
+    markOf('wuInstallStart'),
+  );
+  h.wu((u += gap(w, 0, 2)), cpid, ctid, 'COMAPI', '---------');
+  h.wu((u += gap(w, 20, 80)), cpid, ctid, 'COMAPI', '<<-- SUBMITTED -- COMAPI: Install [ClientId = CcmExec]');
+  u += gap(w, 200, 1500);
+  const a = (text: string, comp = 'Agent', mark?: string, dt: readonly [number, number] = [0, 3]): void =>
+    h.wu((u += gap(w, dt[0], dt[1])), spid, atid, comp, text, mark);
+  a('*************');
+  a('** START **  Agent: Installing updates [CallerId = CcmExec]');
+  a('*********');
+  let reboot = false;
+  updates.forEach((up, i) => {
+    const fails = failing.get(up.id);
+    a(`Starting install of CBS update ${up.id.toUpperCase()}`, 'Handler', markOf(`wuStarting.${i + 1}`), [200, 900]);
+    const hr = fails?.hr ?? '0x0';
+    const requiresReboot = fails === undefined ? 1 : 0;
+    reboot ||= requiresReboot === 1;
+    a(
+      `Completed install of CBS update with type=3, requiresReboot=${requiresReboot}, installerError=${fails?.installerError ?? 0}, hr=${hr}`,
+      'Handler',
+      markOf(`wuCompleted.${i + 1}`),
+      [20_000, 90_000],
+    );
+  });
+  a('*********');
+  a('**  END  **  Agent: Installing updates [CallerId = CcmExec]');
+  a('*************');
+  u += gap(w, 20, 200);
+  h.wu(u, cpid, ctid, 'COMAPI', '>>--  RESUMED  -- COMAPI: Install [ClientId = CcmExec]');
+  h.wu((u += gap(w, 0, 3)), cpid, ctid, 'COMAPI', `  - Reboot required = ${reboot ? 'Yes' : 'No'}`);
+  h.wu((u += gap(w, 0, 3)), cpid, ctid, 'COMAPI', '-- END -- COMAPI: Install [ClientId = CcmExec]');
+  h.wu((u += gap(w, 0, 3)), cpid, ctid, 'COMAPI', '-------------');
+
+  t = u + gap(w, 20, 300);
+  updates.forEach((up, i) => {
+    const fails = failing.get(up.id);
+    h.ccm(
+      (t += gap(w, 1, 20)),
+      W,
+      W,
+      'cwuahandler.cpp:3580',
+      fails === undefined
+        ? `Update ${i + 1} (${up.id}) finished installing (0x00000000), Reboot Required? Yes`
+        : `Update ${i + 1} (${up.id}) finished installing (${fails.hr}), Reboot Required? No`,
+      mk(`finished.${i + 1}`, fails === undefined ? 1 : 3),
+    );
+  });
+  h.ccm((t += gap(w, 5, 60)), W, W, 'cwuahandler.cpp:3633', 'Async install completed.');
+  const allFailed = updates.every((up) => failing.has(up.id));
+  if (allFailed) {
+    h.ccm(
+      (t += gap(w, 5, 60)),
+      W,
+      W,
+      'cwuahandler.cpp:3712',
+      'Installation job encountered some failures. Job Result = 0x80240022.',
+      mk('installEnd', 3),
+    );
+  } else {
+    h.ccm((t += gap(w, 5, 60)), W, W, 'cwuahandler.cpp:3695', 'Installation of updates completed.', mk('installEnd'));
+  }
+  return t;
+}
+
 /**
  * UpdatesStore records each update's status and raises a TopicType 500 state message for those not reported
  * before (§6.8, §6.9): Missing = state 2, Installed = state 3, Param = revision. `known` updates were

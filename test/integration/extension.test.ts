@@ -602,6 +602,27 @@ suite('bundles outside the workspace', () => {
     });
   });
 
+  test('an update that fails to install: the Flows tree lists both installations, the failure leads to WindowsUpdate.log', async function () {
+    this.timeout(60_000);
+    await withSample('install-failed-0643', async (s) => {
+      const kinds = await api.trees.flows.getChildren();
+      const installs = kinds.find((k) => k.type === 'kind' && k.kind === 'install')!;
+      const item = api.trees.flows.getTreeItem(installs);
+      assert.equal(label(item), 'Update installations');
+      assert.equal(String(item.description), '2 · 1 failed');
+      const failure = s.failures.find((f) => f.flow !== undefined)!;
+      assert.equal(failure.code, '0x80240022');
+      assert.equal(
+        `${failure.upstreamCause.file}:${failure.upstreamCause.line}`,
+        'PS1WIN10X64/Windows/WindowsUpdate.log:74',
+      );
+      await vscode.commands.executeCommand('cmflow.goToUpstreamCause', failure.index);
+      const at = await activeAt();
+      assert.deepEqual({ file: at.file, line: at.line }, { file: 'PS1WIN10X64/Windows/WindowsUpdate.log', line: 74 });
+      assert.match(vscode.window.activeTextEditor!.document.lineAt(73).text, /installerError=1603, hr=0x80070643/);
+    });
+  });
+
   test('a path that is not a bundle gets a clear message, not a crash', async () => {
     const result = await vscode.commands.executeCommand('cmflow.openBundle', path.join(workspace, 'no-such-folder'));
     assert.equal(result, undefined);

@@ -38,6 +38,7 @@ interface Truth {
     }>;
     relays: Array<{ messageId: string; smx?: string; serials: number[] }>;
   }>;
+  installs?: Array<{ client: string; updates: string[]; status: string }>;
   failures?: Array<{
     errorCode?: string | null;
     upstreamCause: TruthRef;
@@ -149,6 +150,32 @@ describe.each(bundles)('%s', (name) => {
     }
   });
 
+  it('builds an install flow per WUAHandler installation run, with its updates, its WUA call and its outcome', () => {
+    const t = timelines.get(name)!;
+    const installs = t.flows.filter((f) => f.kind === 'install');
+    const want = truths.get(name)!.installs ?? [];
+    expect(installs.map((f) => ({ client: f.host, updates: f.keys.updates, status: f.status }))).toEqual(
+      want.map((i) => ({ client: i.client, updates: i.updates, status: i.status })),
+    );
+    for (const f of installs) {
+      // WUAHandler's run and WUA's install call in WindowsUpdate.log, each update linked from the handler's
+      // `Completed install` to WUAHandler's `finished installing` by its id.
+      expect(
+        new Set(
+          f.events.map((id) =>
+            id
+              .replace(/:\d+(#\d+)?$/, '')
+              .split('/')
+              .pop(),
+          ),
+        ),
+      ).toEqual(new Set(['WUAHandler.log', 'WindowsUpdate.log']));
+      const events = new Set(f.events);
+      const byUpdate = t.links.filter((l) => events.has(l.from) && l.key === `updateId=${String(f.keys.updates)}`);
+      expect(byUpdate.map((l) => l.evidence)).toEqual(['derived']);
+    }
+  });
+
   it('builds a state-message flow per relay, down to the SMX file StateSys processed', () => {
     const t = timelines.get(name)!;
     for (const client of truths.get(name)!.flows) {
@@ -195,9 +222,10 @@ describe.each(bundles)('%s', (name) => {
         expect(flow.events, `chain step ${ref(step)} is in the flow`).toContain(ref(step));
       }
       expect(got!.hint.length).toBeGreaterThan(20);
-      // The hint cites the reference by tag (S2, W6 …); the source names each tag it cites, with its title.
+      // The hint cites the reference by tag (S2, W6 …); the source names each tag it cites, with its title
+      // (a vendor's after `third-party:`, as the catalogue marks them).
       for (const tag of got!.hint.match(/(?<![0-9A-Za-z])[SWPT]\d{1,2}(?![0-9A-Za-z])/g) ?? []) {
-        expect(got!.source ?? '', `${tag} of the hint`).toMatch(new RegExp(`(?:^|; )${tag} \\S`));
+        expect(got!.source ?? '', `${tag} of the hint`).toMatch(new RegExp(`(?:^|; )(?:third-party: )?${tag} \\S`));
       }
       expect(got!.meaning.length).toBeGreaterThan(10);
     }
