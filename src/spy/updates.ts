@@ -1,8 +1,9 @@
 // The Software Updates tab (Client Spy never had one): update sources and content versions (ScanAgent),
 // scan history with results (the correlator's scan flows, which follow each ScanJob through LocationServices,
-// the MP and WUAHandler), updates by state with KB and revision (WUAHandler), and the state messages the
-// client raised (StateMessage) with whether they reached the site (the correlator's state-message flows, which
-// follow them through MP_Relay and MPFDM to StateSys).
+// the MP and WUAHandler), updates by state with KB and revision (WUAHandler) and what became of those missing
+// once installed, the installations (the correlator's install flows, WUAHandler through WindowsUpdate.log) with
+// each update's result, and the state messages the client raised (StateMessage) with whether they reached the
+// site (the correlator's state-message flows, which follow them through MP_Relay and MPFDM to StateSys).
 
 import { flowName } from '../correlate/flow-name.ts';
 import type { Timeline, TimelineFlow } from '../correlate/model.ts';
@@ -87,7 +88,8 @@ function scanHistory(host: SpyHost, t: Timeline | undefined): SpyNode {
   );
 }
 
-function updatesByState(host: SpyHost): SpyNode {
+/** The scan's latest status line for each update WUAHandler reported (its title, KB and revision). */
+function latestStatus(host: SpyHost): Map<string, SpyRecord> {
   const latest = new Map<string, SpyRecord>();
   for (const r of host.records) {
     const u = r.fields.updates?.[0];
@@ -95,6 +97,30 @@ function updatesByState(host: SpyHost): SpyNode {
       latest.set(u.id, r);
     }
   }
+  return latest;
+}
+
+/** WUAHandler's `Update n (id) finished installing (0x…)` lines, by update id, the last of each. */
+function installResults(host: SpyHost): Map<string, SpyRecord> {
+  const out = new Map<string, SpyRecord>();
+  for (const r of host.records) {
+    const id = r.fields.updates?.[0]?.id;
+    if (r.fields.event === 'WUAHandler.updateInstallFinished' && id !== undefined) {
+      out.set(id, r);
+    }
+  }
+  return out;
+}
+
+/** How an update's install ended: `installed`, or the code it failed with. */
+function installOutcome(r: SpyRecord): { readonly value: string; readonly state: 'ok' | 'error' } {
+  const code = r.fields.errorCodes?.[0];
+  return code === undefined ? { value: 'installed', state: 'ok' } : { value: `failed ${code}`, state: 'error' };
+}
+
+function updatesByState(host: SpyHost): SpyNode {
+  const latest = latestStatus(host);
+  const installed = installResults(host);
   if (latest.size === 0) {
     return group('Updates by state', [
       unknown('Updates', missingFrom(host, 'WUAHandler.log', 'scan results per update')),
@@ -104,9 +130,15 @@ function updatesByState(host: SpyHost): SpyNode {
   for (const r of latest.values()) {
     const u = r.fields.updates![0]!;
     const state = u.state ?? 'unknown';
+    // A missing update installed (or not) after the scan that found it missing says so.
+    const result = state === 'Missing' ? installed.get(u.id) : undefined;
+    const after = result !== undefined && (result.utc ?? 0) >= (r.utc ?? 0) ? installOutcome(result) : undefined;
     states.set(state, [
       ...(states.get(state) ?? []),
-      fact(u.kb ?? u.id, u.title, [r], { description: `${u.id}, revision ${u.revision ?? '?'}` }),
+      fact(u.kb ?? u.id, u.title, after === undefined ? [r] : [r, result], {
+        description: `${u.id}, revision ${u.revision ?? '?'}${after === undefined ? '' : ` · since then ${after.value}`}`,
+        ...(after !== undefined && { state: after.state }),
+      }),
     ]);
   }
   return group(
@@ -116,6 +148,44 @@ function updatesByState(host: SpyHost): SpyNode {
       .map(([state, nodes]) =>
         group(`${state} (${nodes.length})`, nodes, { state: state === 'Missing' ? 'warning' : 'ok' }),
       ),
+  );
+}
+
+function installations(host: SpyHost, t: Timeline | undefined): SpyNode {
+  const installs = t?.flows.filter((f) => f.kind === 'install' && f.host === host.name) ?? [];
+  if (t === undefined || installs.length === 0) {
+    return group('Installations', [
+      unknown('Installations', missingFrom(host, 'WUAHandler.log', 'installations of updates')),
+    ]);
+  }
+  const byId = new Map(t.events.map((e) => [e.id, e]));
+  const statusOf = latestStatus(host);
+  const finished = host.records.filter((r) => r.fields.event === 'WUAHandler.updateInstallFinished');
+  return group(
+    'Installations',
+    installs.map((flow) => {
+      const start = byId.get(flow.events[0] ?? '');
+      const mine = new Set(flow.events);
+      const updates = finished
+        .filter((r) => mine.has(`${r.file}:${r.line}`))
+        .map((r) => {
+          const id = r.fields.updates?.[0]?.id ?? '?';
+          const u = statusOf.get(id)?.fields.updates?.[0];
+          const outcome = installOutcome(r);
+          return fact(u?.kb ?? id, outcome.value, [r], {
+            description: u?.title === undefined ? id : `${u.title} — ${id}`,
+            state: outcome.state,
+          });
+        });
+      return {
+        label: flowName(flow),
+        value: flow.status,
+        description: `${start === undefined ? '' : `${new Date(start.time).toISOString()} · `}${flow.summary}`,
+        state: flow.status === 'ok' ? 'ok' : flow.status === 'failed' ? 'error' : 'warning',
+        evidence: flowEvidence(t, flow),
+        children: updates,
+      } satisfies SpyNode;
+    }),
   );
 }
 
@@ -187,5 +257,11 @@ function stateMessages(host: SpyHost, t: Timeline | undefined): SpyNode {
 }
 
 export function softwareUpdatesTab(host: SpyHost, t: Timeline | undefined): SpyNode[] {
-  return [updateSources(host), scanHistory(host, t), updatesByState(host), stateMessages(host, t)];
+  return [
+    updateSources(host),
+    scanHistory(host, t),
+    updatesByState(host),
+    installations(host, t),
+    stateMessages(host, t),
+  ];
 }

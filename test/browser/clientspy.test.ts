@@ -564,6 +564,22 @@ describe('Client Spy webview: hostile log text', () => {
   });
 });
 
+describe('Client Spy webview: installations', () => {
+  it('shows each installation with its updates’ results, the failed one marked as an error', async () => {
+    const data = await loadSpyData(join(ROOT, 'samples/logs/install-failed-0643'));
+    const { page } = await spy({ data, activeTab: 'software-updates' });
+    await loaded(page, 'software-updates');
+    await view(page, 'software-updates').locator('vscode-button', { hasText: 'Expand all' }).click();
+    const failed = view(page, 'software-updates').locator('[role="treeitem"]', { hasText: 'failed 0x80070643' });
+    // Under Missing (since then failed) and under Installations.
+    await expect.poll(() => failed.count()).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(() => view(page, 'software-updates').locator('[role="treeitem"]', { hasText: 'Installations' }).count())
+      .toBeGreaterThan(0);
+    await shot(page, 'software-updates-install-dark');
+  });
+});
+
 describe('Client Spy webview: screenshots', () => {
   it('dark: Execution Requests, Cache, Software Updates; light: Execution Requests and Client Deployment', async () => {
     const { page } = await spy();

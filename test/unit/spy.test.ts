@@ -310,6 +310,30 @@ describe('Client Spy tabs of client-spy-softdist against the ground truth', () =
   });
 });
 
+describe('Software Updates tab of install-failed-0643', () => {
+  it('lists each installation with each update’s result, and what became of the updates the scan found missing', async () => {
+    const tree = await buildTab(await loadSpyData(join(ROOT, 'samples/logs/install-failed-0643')), 'software-updates');
+    const root = tree.roots[0]!;
+    const installs = find(root.children, 'Installations')!.children;
+    expect(installs.map((n) => [n.label.replace(/\{.*\}/, '{…}'), n.value, n.state])).toEqual([
+      ['Install of update {…}', 'ok', 'ok'],
+      ['Install of update {…}', 'failed', 'error'],
+    ]);
+    expect(installs.map((n) => n.children.map((c) => [c.label, c.value]))).toEqual([
+      [['KB890830', 'installed']],
+      [['KB5001917', 'failed 0x80070643']],
+    ]);
+    expect(installs[1]!.children[0]!.evidence).toEqual([
+      { file: 'PS1WIN10X64/Windows/CCM/Logs/WUAHandler.log', line: 30 },
+    ]);
+    const missing = find(root.children, 'Missing (2)')!.children;
+    expect(missing.map((n) => [n.label, n.description?.replace(/^.* · /, ''), n.state])).toEqual([
+      ['KB890830', 'since then installed', 'ok'],
+      ['KB5001917', 'since then failed 0x80070643', 'error'],
+    ]);
+  });
+});
+
 describe('Client Spy edge cases', () => {
   it('names the missing log in every tab of a client that has none of them', async () => {
     const dir = bundleOf({ 'PC1/Windows/CCM/Logs/CcmExec.log': ccm('Service startup.', 'CcmExec') });
