@@ -15,6 +15,7 @@ import {
   addUpdateSource,
   finishDetection,
   forwardStateMessages,
+  installUpdates,
   makeUpdates,
   policyRefresh,
   reportUpdateStatus,
@@ -54,6 +55,11 @@ export interface GenerateBundleOptions {
    * one set forward 10 min, one set back 3 h (its logged times before and after then overlap).
    */
   readonly clockSteps?: boolean;
+  /**
+   * After a scan that found updates missing, every third client (with a legacy WindowsUpdate.log) installs up
+   * to two of them; one update in six fails to install (0x80070643, installer error 1603).
+   */
+  readonly installs?: boolean;
   /** PS1MP01's clock is set by this much (ms) seven hours in: a management point's clock stepped by time sync. */
   readonly mpClockStepMs?: number;
   /** Every seventh client moves to another network six hours in (a laptop on VPN, a new DHCP lease). */
@@ -107,6 +113,16 @@ export interface GeneratedBundle {
   readonly scans: readonly GeneratedScan[];
   /** Every state-message relay, in the order generated: the SMX file MP_Relay wrote it to. */
   readonly relays: readonly GeneratedRelay[];
+  /** Every installation run (with `installs`), in the order generated. */
+  readonly installs: readonly GeneratedInstall[];
+}
+
+export interface GeneratedInstall {
+  readonly host: string;
+  /** The updates installed, in WUAHandler's order. */
+  readonly updates: readonly string[];
+  /** `failed` when every update failed (the job fails with 0x80240022), else `ok`. */
+  readonly status: 'ok' | 'failed';
 }
 
 export interface GeneratedScan {
@@ -127,6 +143,7 @@ export interface GeneratedRelay {
 interface Truth {
   readonly scans: GeneratedScan[];
   readonly relays: GeneratedRelay[];
+  readonly installs: GeneratedInstall[];
 }
 
 /** One file's records of a round, in emission order: instants and raw texts side by side (no object per record). */
@@ -438,6 +455,7 @@ function benchCycle(
   us: string,
   cv: number,
   truth: Truth,
+  installs = false,
 ): void {
   const c = bc.client;
   let t = t0;
@@ -486,8 +504,32 @@ function benchCycle(
       bc.reported.add(u.id);
     }
     t = finishDetection(w, c, t + w.rng.int(100, 900), det.assignment, bc.updates);
+    if (installs) {
+      t = install(w, bc, t, truth);
+    }
   }
   forwardAt(t);
+}
+
+/** Up to two of the updates a scan found missing, installed a few minutes after it (see `installs`). */
+function install(w: World, bc: BenchClient, t0: number, truth: Truth): number {
+  const c = bc.client;
+  const missing = bc.updates.filter((u) => !u.installed).slice(0, 2);
+  if (missing.length === 0 || c.host.windowsUpdateLog !== undefined) {
+    return t0;
+  }
+  const failing = new Map(
+    missing.filter(() => w.rng.int(0, 5) === 0).map((u) => [u.id, { hr: '0x80070643', installerError: 1603 }]),
+  );
+  const t = installUpdates(w, c, missing, t0 + w.rng.int(2 * MIN, 10 * MIN), failing);
+  truth.installs.push({
+    host: c.host.name,
+    updates: missing.map((u) => u.id),
+    status: failing.size === missing.length ? 'failed' : 'ok',
+  });
+  const installed = new Set(missing.filter((u) => !failing.has(u.id)).map((u) => u.id));
+  bc.updates = bc.updates.map((u) => (installed.has(u.id) ? { ...u, installed: true } : u));
+  return t;
 }
 
 const CLOCK_FAULTS = [24 * HOUR, -3 * HOUR, HOUR];
@@ -646,7 +688,7 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
   const start = START;
   let round = 0;
   let done = false;
-  const truth: Truth = { scans: [], relays: [] };
+  const truth: Truth = { scans: [], relays: [], installs: [] };
   while (!done) {
     const t0 = start + round * ROUND;
     // A sync every eight hours brings a new content version and UpdateSource policy to every client.
@@ -700,8 +742,9 @@ export async function generateBundle(opts: GenerateBundleOptions): Promise<Gener
       const roams = opts.roaming === true && mps.length > 1 && index % 5 === 0 && round % 2 === 1 && !onServer;
       // The same client, asking another MP this round (its serial numbers carried back after).
       const away = roams ? { ...bc, client: { ...c, mp: mps[(mps.indexOf(c.mp) + 1) % mps.length]! } } : bc;
-      benchCycle(w, away, begin, drawKind(r), syncRound ? policy : undefined, us, cv, truth);
-      benchCycle(w, away, t0 + HOUR + r.int(3 * MIN, 40 * MIN), drawKind(r), undefined, us, cv, truth);
+      const installs = opts.installs === true && index % 3 === 0;
+      benchCycle(w, away, begin, drawKind(r), syncRound ? policy : undefined, us, cv, truth, installs);
+      benchCycle(w, away, t0 + HOUR + r.int(3 * MIN, 40 * MIN), drawKind(r), undefined, us, cv, truth, installs);
       if (away !== bc) {
         c.nextSerial = away.client.nextSerial;
         bc.updates = away.updates;

@@ -163,6 +163,30 @@ function wrongRelays(at: Timeline, of: GeneratedBundle): string[] {
   return wrong;
 }
 
+/** The installation runs whose flow is missing, or whose updates or outcome are not the generator's. */
+function wrongInstalls(at: Timeline, of: GeneratedBundle): string[] {
+  const flows = at.flows.filter((f) => f.kind === 'install');
+  const key = (host: string, updates: readonly string[]): string => `${host} ${updates.join(',')}`;
+  const byKey = new Map<string, TimelineFlow[]>();
+  for (const f of flows) {
+    const k = key(f.host, (f.keys.updates as string[] | undefined) ?? []);
+    byKey.set(k, [...(byKey.get(k) ?? []), f]);
+  }
+  const wrong: string[] = [];
+  for (const i of of.installs) {
+    const flow = byKey.get(key(i.host, i.updates))?.shift();
+    if (flow === undefined) {
+      wrong.push(`${key(i.host, i.updates)}: no flow`);
+    } else if (flow.status !== i.status) {
+      wrong.push(`${key(i.host, i.updates)}: ${flow.status}, truly ${i.status}: ${flow.summary}`);
+    }
+  }
+  if (flows.length !== of.installs.length) {
+    wrong.push(`${flows.length} install flows for ${of.installs.length} installations`);
+  }
+  return wrong;
+}
+
 /** The hosts whose clock is further from the truth than the uncertainty stated for it. */
 function wrongClocks(at: Timeline, of: GeneratedBundle): string[] {
   return at.hosts
@@ -528,6 +552,35 @@ describe('client logs rolled over as ConfigMgr rolls them', () => {
   it('estimates every clock within the uncertainty it states', () => {
     expect(wrongClocks(rolled.t, rolled.truth)).toEqual([]);
     expect(linksBackInTime(rolled.t, { sameHost: true }).back).toEqual([]);
+  });
+});
+
+describe('updates installed, with every condition', () => {
+  // Every third client installs what its scans find missing, one update in six failing with 0x80070643: the
+  // install flow joins WUAHandler to WindowsUpdate.log by time on the client's own clock, which summer time
+  // ending, a clock set within the bundle and log bias changes all move.
+  const installed = generated({ targetBytes: 16_000_000, seed: 11, mpCount: 2, installs: true, ...EVERY_CONDITION });
+
+  it('finds every installation with its updates and outcome, each failure caused by its handler result', () => {
+    expect(installed.truth.installs.length).toBeGreaterThan(20);
+    expect(installed.truth.installs.some((i) => i.status === 'failed')).toBe(true);
+    expect(wrongInstalls(installed.t, installed.truth)).toEqual([]);
+    const failedFlows = new Set(
+      installed.t.flows.filter((f) => f.kind === 'install' && f.status === 'failed').map((f) => f.id),
+    );
+    const causes = installed.t.failures.filter((f) => f.flow !== undefined && failedFlows.has(f.flow));
+    expect(causes.length).toBe(failedFlows.size);
+    for (const f of causes) {
+      expect(f.code).toBe('0x80240022');
+      expect(f.upstreamCause).toMatch(/\/Windows\/WindowsUpdate\.log:\d+$/);
+    }
+  });
+
+  it('leaves the scans, relays and clocks as they are without installations', () => {
+    expect(wrongScans(installed.t, installed.truth)).toEqual([]);
+    expect(wrongRelays(installed.t, installed.truth)).toEqual([]);
+    expect(wrongClocks(installed.t, installed.truth)).toEqual([]);
+    expect(linksBackInTime(installed.t, { sameHost: true }).back).toEqual([]);
   });
 });
 
