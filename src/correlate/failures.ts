@@ -203,8 +203,10 @@ export function findFailures(
       continue;
     }
     // A flow that got to its last step after every one of its failures went on past them (a retry, the
-    // next attempt, a share that came back): it was delayed, not stopped.
-    const past = end !== undefined && problems.every((p) => ws.corrected(p) <= ws.corrected(end));
+    // next attempt, a share that came back): it was delayed, not stopped. Not an installation: one that
+    // completes with an update failed left that update uninstalled.
+    const past =
+      flow.kind !== 'install' && end !== undefined && problems.every((p) => ws.corrected(p) <= ws.corrected(end));
     status.set(flow.id, past ? 'ok' : 'failed');
     if (past) {
       const first = Math.min(...problems.map((p) => ws.corrected(p)));
