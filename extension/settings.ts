@@ -25,6 +25,7 @@ export function readSettings(): Settings {
       wuaSearchMinutes: c.get('timeouts.wuaSearchMinutes', 30),
       stateSysMinutes: c.get('timeouts.stateSysMinutes', 30),
       relayMinutes: c.get('timeouts.relayMinutes', 10),
+      installMinutes: c.get('timeouts.installMinutes', 120),
     },
     // Configuration values are proxies that cannot cross to the worker thread: copy them as plain data.
     hosts: JSON.parse(JSON.stringify(c.get<Record<string, HostOverride>>('hosts', {}))) as Record<string, HostOverride>,

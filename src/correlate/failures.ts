@@ -138,6 +138,8 @@ export interface TimeoutWindows {
   readonly stateSysMinutes: number;
   /** The client sent state messages; a management point should relay them. */
   readonly relayMinutes: number;
+  /** WUAHandler started installing updates; it should report how each installation ended. */
+  readonly installMinutes: number;
 }
 
 export const DEFAULT_TIMEOUTS: TimeoutWindows = {
@@ -146,6 +148,7 @@ export const DEFAULT_TIMEOUTS: TimeoutWindows = {
   wuaSearchMinutes: 30,
   stateSysMinutes: 30,
   relayMinutes: 10,
+  installMinutes: 120,
 };
 
 interface Timeout {
@@ -518,8 +521,32 @@ function findTimeouts(
         hint: "Check CcmMessaging.log for the message's delivery, the MP's IIS log for the client's CCM_POST, and MP_Relay.log.",
       });
     }
+  } else if (flow.kind === 'install') {
+    const started = events.find((e) => e.kind === 'WUAHandler.installStarted');
+    const reported = events.some((e) => e.kind === 'WUAHandler.updateInstallFinished' || isInstallEnd(e));
+    if (started !== undefined && !reported && reaches(started, windows.installMinutes * MINUTE)) {
+      // The update WUA was installing when its log stops speaking of the call: started, never completed.
+      const starting = events.filter((e) => e.kind === 'WindowsUpdate.installStarting');
+      const completed = events.filter((e) => e.kind === 'WindowsUpdate.installCompleted').length;
+      const stuck = starting[completed];
+      const id = stuck?.fields.updates?.[0]?.id;
+      out.push({
+        anchor: started,
+        meaning:
+          `The installation WUAHandler started reported no result within ${minutes(windows.installMinutes)}, while ` +
+          `WUAHandler.log goes on${id === undefined ? '' : `; WindowsUpdate.log started installing update ${id} and logged no end to it`}.`,
+        hint:
+          'Read the install call in WindowsUpdate.log (COMAPI Install [ClientId = CcmExec]) for the update it was installing, ' +
+          'then %windir%\\Logs\\CBS\\CBS.log for that package; check for a pending restart and that the Windows Update and ' +
+          'Windows Modules Installer services are running.',
+      });
+    }
   }
   return out;
+}
+
+function isInstallEnd(e: CollectedEvent): boolean {
+  return e.kind === 'WUAHandler.installationCompleted' || e.kind === 'WUAHandler.installJobFailures';
 }
 
 const MP_RELAY = ['MPRelay.messageBody', 'MPRelay.startProcessing', 'MPRelay.taskCompleted'];

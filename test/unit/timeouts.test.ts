@@ -260,3 +260,47 @@ describe('a relay the MP on the site server wrote into the inbox, which StateSys
     expect(stuck[0]!.hint).not.toMatch(/MPFDM\.log/);
   });
 });
+
+describe('an installation that never reports', () => {
+  // install-failed-0643's second installation: WindowsUpdate.log starts installing the update and stops there
+  // (no Completed install, no END), WUAHandler.log reports nothing and goes on 150 minutes later.
+  const SOURCE = resolve(__dirname, '../../samples/logs/install-failed-0643');
+  const HANDLER = 'PS1WIN10X64/Windows/CCM/Logs/WUAHandler.log';
+  const WU = 'PS1WIN10X64/Windows/WindowsUpdate.log';
+  const UPDATE = '4769dc84-be95-4d8a-9995-3c74d53e8c67';
+  let dir = '';
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cmflow-install-'));
+    cpSync(SOURCE, dir, { recursive: true });
+    const handler = readFileSync(join(dir, HANDLER), 'utf8').split('\n');
+    const started = handler.findLastIndex((l) => l.includes('Async installation of updates started.'));
+    const later =
+      '<![LOG[Async searching of updates using WUAgent started.]LOG]!><time="12:22:10.000+360" date="02-11-2025" ' +
+      'component="WUAHandler" context="" type="1" thread="9624" file="cwuahandler.cpp:2211">';
+    writeFileSync(join(dir, HANDLER), [...handler.slice(0, started + 1), later, ''].join('\n'));
+    const wu = readFileSync(join(dir, WU), 'utf8').split('\n');
+    const starting = wu.findIndex((l) => l.includes(`Starting install of CBS update ${UPDATE.toUpperCase()}`));
+    writeFileSync(join(dir, WU), [...wu.slice(0, starting + 1), ''].join('\n'));
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('times out after the default two hours, naming the update WUA was installing', async () => {
+    const t = await analyzeBundle(await openBundle(dir));
+    const flow = t.flows.find((f) => f.kind === 'install' && f.status === 'failed')!;
+    expect(flow.keys.updates).toEqual([UPDATE]);
+    const timeout = t.failures.find((f) => f.type === 'timeout' && f.flow === flow.id)!;
+    expect(timeout.meaning).toBe(
+      'The installation WUAHandler started reported no result within 120 minutes, while WUAHandler.log goes on; ' +
+        `WindowsUpdate.log started installing update ${UPDATE} and logged no end to it.`,
+    );
+    expect(timeout.hint).toContain('CBS.log');
+    expect(timeout.event).toMatch(/WUAHandler\.log:29$/);
+  });
+
+  it('waits while the log has not passed the window', async () => {
+    const t = await analyzeBundle(await openBundle(dir), { timeouts: { installMinutes: 180 } });
+    expect(t.flows.filter((f) => f.kind === 'install').map((f) => f.status)).toEqual(['ok', 'incomplete']);
+  });
+});
