@@ -101,7 +101,7 @@ function buildOne(
     ),
   ];
   const flow: FlowDraft = ws.flow({
-    id: `install:${host}:${started.file}:${started.line}`,
+    id: `install:${started.file}:${started.line}`,
     kind: 'install',
     host,
     keys: { updates: ids },

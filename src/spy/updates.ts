@@ -6,7 +6,7 @@
 // site (the correlator's state-message flows, which follow them through MP_Relay and MPFDM to StateSys).
 
 import { flowName } from '../correlate/flow-name.ts';
-import type { Timeline, TimelineFlow } from '../correlate/model.ts';
+import type { Timeline, TimelineEvent, TimelineFlow } from '../correlate/model.ts';
 import type { SpyEvidence, SpyHost, SpyNode, SpyRecord } from './model.ts';
 import { fact, group, last, missingFrom, unknown, utcText } from './model.ts';
 
@@ -74,18 +74,26 @@ function scanHistory(host: SpyHost, t: Timeline | undefined): SpyNode {
   const byId = new Map(t.events.map((e) => [e.id, e]));
   return group(
     'Scan history',
-    scans.map((flow) => {
-      const start = byId.get(flow.events[0] ?? '');
-      return {
-        label: flowName(flow),
-        value: flow.status,
-        description: `${start === undefined ? '' : `${new Date(start.time).toISOString()} · `}${flow.summary}`,
-        state: flow.status === 'ok' ? 'ok' : flow.status === 'failed' ? 'error' : 'warning',
-        evidence: flowEvidence(t, flow),
-        children: [],
-      } satisfies SpyNode;
-    }),
+    scans.map((flow) => flowNode(t, byId, flow)),
   );
+}
+
+/** A flow as a node: its name, status, start and summary, cited by its first and last records. */
+function flowNode(
+  t: Timeline,
+  byId: ReadonlyMap<string, TimelineEvent>,
+  flow: TimelineFlow,
+  children: readonly SpyNode[] = [],
+): SpyNode {
+  const start = byId.get(flow.events[0] ?? '');
+  return {
+    label: flowName(flow),
+    value: flow.status,
+    description: `${start === undefined ? '' : `${new Date(start.time).toISOString()} · `}${flow.summary}`,
+    state: flow.status === 'ok' ? 'ok' : flow.status === 'failed' ? 'error' : 'warning',
+    evidence: flowEvidence(t, flow),
+    children,
+  };
 }
 
 /** The scan's latest status line for each update WUAHandler reported (its title, KB and revision). */
@@ -164,7 +172,6 @@ function installations(host: SpyHost, t: Timeline | undefined): SpyNode {
   return group(
     'Installations',
     installs.map((flow) => {
-      const start = byId.get(flow.events[0] ?? '');
       const mine = new Set(flow.events);
       const updates = finished
         .filter((r) => mine.has(`${r.file}:${r.line}`))
@@ -177,14 +184,7 @@ function installations(host: SpyHost, t: Timeline | undefined): SpyNode {
             state: outcome.state,
           });
         });
-      return {
-        label: flowName(flow),
-        value: flow.status,
-        description: `${start === undefined ? '' : `${new Date(start.time).toISOString()} · `}${flow.summary}`,
-        state: flow.status === 'ok' ? 'ok' : flow.status === 'failed' ? 'error' : 'warning',
-        evidence: flowEvidence(t, flow),
-        children: updates,
-      } satisfies SpyNode;
+      return flowNode(t, byId, flow, updates);
     }),
   );
 }
