@@ -10,6 +10,7 @@ import type { CollectedEvent } from './collect.ts';
 import type { FlowStatus, TimelineFailure } from './model.ts';
 import type { FlowDraft, Workspace, WorkspaceLink } from './workspace.ts';
 import { push } from './time-order.ts';
+import { isInstallEnd } from './install-flow.ts';
 import { onSiteServer } from './state-flow.ts';
 
 const MINUTE = 60_000;
@@ -543,10 +544,6 @@ function findTimeouts(
     }
   }
   return out;
-}
-
-function isInstallEnd(e: CollectedEvent): boolean {
-  return e.kind === 'WUAHandler.installationCompleted' || e.kind === 'WUAHandler.installJobFailures';
 }
 
 const MP_RELAY = ['MPRelay.messageBody', 'MPRelay.startProcessing', 'MPRelay.taskCompleted'];

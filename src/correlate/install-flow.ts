@@ -26,7 +26,11 @@ const RESULTS = [
   'WUAHandler.installationCompleted',
   'WUAHandler.installJobFailures',
 ];
-const ENDS = new Set(['WUAHandler.installationCompleted', 'WUAHandler.installJobFailures']);
+
+/** WUAHandler's last line of a run: the updates installed, or the job's failure. */
+export function isInstallEnd(e: CollectedEvent): boolean {
+  return e.kind === 'WUAHandler.installationCompleted' || e.kind === 'WUAHandler.installJobFailures';
+}
 
 /** How far before WUAHandler's start its copies to WUA's cache may lie (a large update downloads for long). */
 const PREPARED_WITHIN = 2 * HOUR;
@@ -73,7 +77,7 @@ export function buildInstallFlows(ws: Workspace): void {
       const after = between(results, started.utc, Math.min(next, started.utc + RUNS_WITHIN)).filter(
         (e) => e.utc < next,
       );
-      const endAt = after.findIndex((e) => ENDS.has(e.kind ?? ''));
+      const endAt = after.findIndex(isInstallEnd);
       const handler = endAt < 0 ? after : after.slice(0, endAt + 1);
       const end = endAt < 0 ? undefined : handler[handler.length - 1];
       previousEnd = (end ?? started).utc;
@@ -153,7 +157,7 @@ function callOf(
   if (start === undefined) {
     return [];
   }
-  const reported = handler.find((e) => e.kind === 'WUAHandler.updateInstallFinished' || ENDS.has(e.kind ?? ''));
+  const reported = handler.find((e) => e.kind === 'WUAHandler.updateInstallFinished' || isInstallEnd(e));
   const end = firstAfter(wu, start.utc, RUNS_WITHIN, (e) => e.kind === 'WindowsUpdate.callEnd');
   const until = end?.utc ?? reported?.utc ?? start.utc + RUNS_WITHIN;
   return between(wu, start.utc, until);
