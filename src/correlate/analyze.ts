@@ -484,7 +484,12 @@ function summarize(
     case 'install': {
       const updates = Array.isArray(k.updates) ? k.updates : [];
       const which = updates.length === 1 ? ` ${String(updates[0])}` : '';
-      return flat`${flow.host}: install of ${updates.length} update${updates.length === 1 ? '' : 's'}${which}: ${outcome}`;
+      // WUAHandler's result per update: how many failed, and with which codes.
+      const codes = events.flatMap((e) =>
+        e.kind === 'WUAHandler.updateInstallFinished' ? (e.fields.errorCodes ?? []).slice(0, 1) : [],
+      );
+      const failed = codes.length > 0 ? `, ${codes.length} failed (${[...new Set(codes)].join(', ')})` : '';
+      return flat`${flow.host}: install of ${updates.length} update${updates.length === 1 ? '' : 's'}${which}${failed}: ${outcome}`;
     }
   }
 }
