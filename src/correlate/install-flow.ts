@@ -129,16 +129,20 @@ function buildOne(
     last = call[call.length - 1]!;
   }
   // The handler hears of each result once WUA's call ends, in the order it numbers the updates.
-  const rest = handler.filter((e) => e !== started);
-  if (rest.length > 0) {
+  if (handler.length > 0) {
     ws.link(
       last,
-      rest[0]!,
+      handler[0]!,
       'time',
       'install ends, WUAHandler reports it',
-      Math.max(CALL_AFTER, rest[0]!.utc - last.utc),
+      Math.max(CALL_AFTER, handler[0]!.utc - last.utc),
     );
-    ws.chain(rest, 'time', 'WUAHandler installation results, in order', rest[rest.length - 1]!.utc - rest[0]!.utc);
+    ws.chain(
+      handler,
+      'time',
+      'WUAHandler installation results, in order',
+      handler[handler.length - 1]!.utc - handler[0]!.utc,
+    );
   }
 }
 

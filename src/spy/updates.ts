@@ -126,8 +126,7 @@ function installOutcome(r: SpyRecord): { readonly value: string; readonly state:
   return code === undefined ? { value: 'installed', state: 'ok' } : { value: `failed ${code}`, state: 'error' };
 }
 
-function updatesByState(host: SpyHost): SpyNode {
-  const latest = latestStatus(host);
+function updatesByState(host: SpyHost, latest: ReadonlyMap<string, SpyRecord>): SpyNode {
   const installed = installResults(host);
   if (latest.size === 0) {
     return group('Updates by state', [
@@ -159,7 +158,7 @@ function updatesByState(host: SpyHost): SpyNode {
   );
 }
 
-function installations(host: SpyHost, t: Timeline | undefined): SpyNode {
+function installations(host: SpyHost, t: Timeline | undefined, statusOf: ReadonlyMap<string, SpyRecord>): SpyNode {
   const installs = t?.flows.filter((f) => f.kind === 'install' && f.host === host.name) ?? [];
   if (t === undefined || installs.length === 0) {
     return group('Installations', [
@@ -167,7 +166,6 @@ function installations(host: SpyHost, t: Timeline | undefined): SpyNode {
     ]);
   }
   const byId = new Map(t.events.map((e) => [e.id, e]));
-  const statusOf = latestStatus(host);
   const finished = host.records.filter((r) => r.fields.event === 'WUAHandler.updateInstallFinished');
   return group(
     'Installations',
@@ -257,11 +255,13 @@ function stateMessages(host: SpyHost, t: Timeline | undefined): SpyNode {
 }
 
 export function softwareUpdatesTab(host: SpyHost, t: Timeline | undefined): SpyNode[] {
+  // The scan's status lines name each update (title, KB) for both the states and the installations.
+  const latest = latestStatus(host);
   return [
     updateSources(host),
     scanHistory(host, t),
-    updatesByState(host),
-    installations(host, t),
+    updatesByState(host, latest),
+    installations(host, t, latest),
     stateMessages(host, t),
   ];
 }
