@@ -3,6 +3,7 @@
 // back where the clock was set. Which side of that place a record lies on says which clock it was logged by.
 
 import type { CollectedEvent } from './collect.ts';
+import { logGroup } from '../parsers/bundle.ts';
 import { groupBy } from './time-order.ts';
 
 export type ClockSide = 'before' | 'after';
@@ -20,7 +21,7 @@ const JUMP_MS = 60_000;
 const JUMPING_FILES = 2;
 
 export interface ClockJumps {
-  /** Logs that went back in time. */
+  /** Logs (a file and its history) that went back in time. */
   readonly files: number;
   /** The earlier clock's last reading and the later clock's first, on the logs that went back. */
   readonly lastBefore: number;
@@ -31,43 +32,74 @@ export interface ClockJumps {
 
 /**
  * The place each of a host's logs went back in time by more than JUMP_MS (its first such place), when
- * JUMPING_FILES or more logs that state their zone did. `events` are the host's, in any order. A
- * WindowsUpdate.log, which writes no zone, is not counted (its times come from the host's other logs), but
- * its own place is kept: its records were logged by the same clock.
+ * JUMPING_FILES or more logs that state their zone did. A log is its current file and its history, in the
+ * order they were written (`seq` follows the bundle's rotation order): a log that rolled over soon after the
+ * clock was set goes back between its history and its current file (a client set back 3 h, of whose logs only
+ * StateMessage.log went back within a file, had its earlier clock's records read three hours late). `events`
+ * are the host's, in any order. A WindowsUpdate.log, which writes no zone, is not counted (its times come from
+ * the host's other logs), but its own place is kept: its records were logged by the same clock.
  */
 export function clockJumps(events: readonly CollectedEvent[]): ClockJumps | undefined {
-  const byFile = groupBy(events, (e) => e.file);
+  const groupOf = new Map<string, string>();
+  const byLog = new Map<string, CollectedEvent[]>();
+  for (const [file, list] of groupBy(events, (e) => e.file)) {
+    const log = logGroup(file);
+    groupOf.set(file, log);
+    const known = byLog.get(log);
+    byLog.set(log, known === undefined ? list : [...known, ...list]);
+  }
   const at = new Map<string, number>();
+  /** The first and last reading of each log that did not go back. */
+  const spans = new Map<string, [number, number]>();
   let lastBefore = Number.NEGATIVE_INFINITY;
   let firstAfter = Number.POSITIVE_INFINITY;
-  for (const [file, list] of byFile) {
+  for (const [log, list] of byLog) {
     list.sort((a, b) => a.seq - b.seq);
+    let earliest = Number.POSITIVE_INFINITY;
     let latest = Number.NEGATIVE_INFINITY;
     for (const e of list) {
       if (e.utc < latest - JUMP_MS) {
-        at.set(file, e.seq);
+        at.set(log, e.seq);
         lastBefore = Math.max(lastBefore, latest);
         firstAfter = Math.min(firstAfter, e.utc);
         break;
       }
+      earliest = Math.min(earliest, e.utc);
       latest = Math.max(latest, e.utc);
     }
+    if (!at.has(log)) {
+      spans.set(log, [earliest, latest]);
+    }
   }
-  if ([...at.keys()].filter((f) => !/(^|\/)windowsupdate\.log$/i.test(f)).length < JUMPING_FILES) {
+  if ([...at.keys()].filter((log) => !/(^|\/)windowsupdate$/.test(log)).length < JUMPING_FILES) {
     return undefined;
+  }
+  // A log that did not go back read one clock where both clocks' readings overlap, unless it was quiet for as
+  // long as the clock was set back: the later one where it begins there and goes on past the earlier clock's
+  // last reading (a log that rolled over after the clock was set: read by the earlier clock, a client's
+  // WUAHandler.log history was three hours off the WindowsUpdate.log lines of its searches), the earlier one
+  // where it began before the later clock's first and ends there.
+  const read = new Map<string, ClockSide>();
+  for (const [log, [first, last]] of spans) {
+    if (first >= firstAfter && last > lastBefore) {
+      read.set(log, 'after');
+    } else if (first < firstAfter && last <= lastBefore) {
+      read.set(log, 'before');
+    }
   }
   return {
     files: at.size,
     lastBefore,
     firstAfter,
     side(e: Placed): ClockSide | undefined {
-      const seq = at.get(e.file);
+      const log = groupOf.get(e.file) ?? logGroup(e.file);
+      const seq = at.get(log);
       if (seq !== undefined) {
         return e.seq < seq ? 'before' : 'after';
       }
       // A log that did not go back: before the later clock's first reading, only the earlier clock logged;
       // after the earlier clock's last, only the later did; between, either could have.
-      return e.utc < firstAfter ? 'before' : e.utc > lastBefore ? 'after' : undefined;
+      return e.utc < firstAfter ? 'before' : e.utc > lastBefore ? 'after' : read.get(log);
     },
   };
 }

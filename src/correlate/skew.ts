@@ -391,7 +391,9 @@ function before(a: Candidate, b: Candidate): boolean {
  * skew(b) - skew(a) from every pair between host a and the other host, b. `stepping`, one of the two, is the
  * host whose clock may have been set within the pairs' span.
  */
-function estimatePair(a: string, list: readonly CausalPair[], stepping?: string, jumps?: ClockJumps): Edge {
+function estimatePair(a: string, given: readonly CausalPair[], stepping?: string, jumps?: ClockJumps): Edge {
+  // Pairs that bound only the stepping host's earlier clock count only there.
+  const list = stepping === undefined ? given : given.filter((p) => p.earlierOnly !== true);
   // Each pair bounds d = skew(b) - skew(a) to [lo, hi].
   let lo = Number.NEGATIVE_INFINITY;
   let hi = Number.POSITIVE_INFINITY;
@@ -428,7 +430,11 @@ function estimatePair(a: string, list: readonly CausalPair[], stepping?: string,
   const split =
     stepping === undefined
       ? undefined
-      : (orderStep(list, stepping, jumps) ?? (lo > hi ? clockStep(a, list, stepping) : undefined));
+      : (orderStep(given, stepping, jumps) ?? (lo > hi ? clockStep(a, list, stepping) : undefined));
+  if (split === undefined && list.length === 0) {
+    // Only messages that bound an earlier clock, and no clock set to split them by: they settle nothing.
+    return { d: 0, uncertainty: Number.POSITIVE_INFINITY, basis: 'messages that bound only an earlier clock' };
+  }
   if (split !== undefined) {
     const later = estimatePair(a, split.after);
     const early = estimatePair(a, split.before);
@@ -569,7 +575,7 @@ function orderStep(
     const side = sideOf(jumps, p.send.host === stepping ? p.send : p.receive);
     if (side === 'before') {
       before.push(p);
-    } else if (side === 'after') {
+    } else if (side === 'after' && p.earlierOnly !== true) {
       after.push(p);
     }
   }

@@ -135,12 +135,14 @@ function relaySends(ws: Workspace, host: string): RelaySend[] {
     // Forwards from before CcmMessaging.log begins: what went out is unseen, but StateMessage.log recorded it, and
     // MP_Relay names it by client id and serial numbers (with a busy CcmMessaging.log rolled over, a client's
     // older relays had no flow at all).
-    // They all come before CcmMessaging's first line, so before every send.
-    const messagingFrom = messaging[0]?.utc ?? Number.POSITIVE_INFINITY;
+    // They all come before CcmMessaging's first line, so before every send: on the same clock where the host's
+    // was set back within the bundle (its CcmMessaging.log rolled over after that, its first line read three
+    // hours before the forwards of the earlier clock, which had no flow).
+    const firstMessage = messaging.find((e) => ws.clockSide(e) === 'before') ?? messaging[0];
     const unsent: RelaySend[] = [];
     for (const forwarded of forwards) {
-      if (forwarded.utc >= messagingFrom) {
-        break;
+      if (firstMessage !== undefined && !loggedBefore(ws, forwarded, firstMessage)) {
+        continue;
       }
       if (claimed.has(forwarded)) {
         continue;
@@ -152,6 +154,16 @@ function relaySends(ws: Workspace, host: string): RelaySend[] {
     }
     return unsent.length > 0 ? [...unsent, ...out] : out;
   });
+}
+
+/**
+ * Whether `a` was logged before `b`, both of one host: by their times, unless they were logged by its two
+ * clocks either side of where it was set back (see clock-jumps.ts).
+ */
+function loggedBefore(ws: Workspace, a: CollectedEvent, b: CollectedEvent): boolean {
+  const sa = ws.clockSide(a);
+  const sb = ws.clockSide(b);
+  return sa !== undefined && sb !== undefined && sa !== sb ? sa === 'before' : a.utc < b.utc;
 }
 
 /** What a relay's StateMessage bodies say: its serial numbers, topics and client, and MP_Relay's bodies of them. */
@@ -449,6 +461,11 @@ function relayFlow(
   // bound from below alone a forward put a client set back 3 h wrong by as much, where its logs' order had it right.
   if (m !== undefined) {
     ws.pair(outgoing, received, 'client → MP state message relay', 0, 60 * SECOND, 300);
+  } else if (ws.clockSide(outgoing) === 'before') {
+    // But a forward does bound the earlier clock of a client whose logs went back in time where it was set
+    // back, from below, where CcmMessaging.log no longer reaches back to the sends that would measure it: a
+    // client set back 3 h had its earlier clock's records read three hours late.
+    ws.pair(outgoing, received, 'client → MP state message forward', 0, RELAY_WINDOW, 300, true);
   }
   flow.keys.mp = received.host;
   const relayLog = side.component(received.host, received.component);

@@ -32,6 +32,12 @@ export interface CausalPair {
   /** The latency usually seen on this hop, used when only one direction constrains a host pair. */
   readonly typicalMs: number;
   readonly hop: string;
+  /**
+   * Bounds only the earlier clock of a host whose logs went back in time where it was set back (see
+   * SkewModel): a message that may wait long before it leaves (a state-message forward), among the later
+   * clock's pairs only blurs them, but where nothing else measures the earlier clock it does.
+   */
+  readonly earlierOnly?: boolean;
 }
 
 /** A link between two events of the workspace, with its evidence (the timeline's link, on the events themselves). */
@@ -406,9 +412,17 @@ export class Workspace {
     return pairs;
   }
 
-  pair(send: Stamp, receive: Stamp, hop: string, minMs: number, maxMs: number, typicalMs: number): void {
+  pair(
+    send: Stamp,
+    receive: Stamp,
+    hop: string,
+    minMs: number,
+    maxMs: number,
+    typicalMs: number,
+    earlierOnly = false,
+  ): void {
     if (send.host !== receive.host) {
-      this.pairList.push({ send, receive, hop, minMs, maxMs, typicalMs });
+      this.pairList.push({ send, receive, hop, minMs, maxMs, typicalMs, ...(earlierOnly && { earlierOnly }) });
     }
   }
 

@@ -140,6 +140,15 @@ export class BundleError extends Error {}
 const LOG_FILE = /\.(log|lo_|txt)$/i;
 const DATED = /^(.*)-(\d{8})-(\d{6})$/;
 
+/**
+ * The log a file is part of, the same for its current file and its history (`ScanAgent.log`, `ScanAgent.lo_`,
+ * `ScanAgent-20250114-033608.log`): its folder and name without the rotation stamp or extension, lower case.
+ */
+export function logGroup(path: string): string {
+  const stem = basename(path).replace(/\.[^.]*$/, '');
+  return `${dirname(path).toLowerCase()}/${(DATED.exec(stem)?.[1] ?? stem).toLowerCase()}`;
+}
+
 /** Opens a folder, a .zip or a single log file as a bundle. Throws BundleError with a one-line reason. */
 export async function openBundle(source: string, options: OpenOptions = {}): Promise<Bundle> {
   const abs = resolve(source);
@@ -283,7 +292,6 @@ function describe(
   const stem = name.replace(/\.[^.]*$/, '');
   const dated = DATED.exec(stem);
   const ext = name.slice(stem.length).toLowerCase();
-  const groupStem = (dated ? dated[1]! : stem).toLowerCase();
   // History sorts before the current file: dated copies by their stamp, then `.lo_`, then `.log`.
   const rank = dated ? `0-${dated[2]}${dated[3]}` : ext === '.lo_' ? '1' : '2';
   return {
@@ -293,7 +301,7 @@ function describe(
     host: override?.name ?? place.host,
     roleHint: override?.role ?? place.role,
     kindHint: detectByName(name),
-    group: `${dirname(path).toLowerCase()}/${groupStem}`,
+    group: logGroup(path),
     rank,
     open,
   };

@@ -37,6 +37,27 @@ describe('clockJumps', () => {
     expect(jumps.side(at('StateMessage.log', 1, 20))).toBeUndefined();
   });
 
+  it('reads a log with its history as one, and a log that did not go back by where its readings lie', () => {
+    // UpdatesStore.log rolled over just after the clock was set: its history ends on the earlier clock and its
+    // current file begins on the later, so neither file goes back, but the log does.
+    const store = [
+      at('UpdatesStore-20250113-124000.log', 10, 25),
+      at('UpdatesStore-20250113-124000.log', 11, 38),
+      at('UpdatesStore.log', 12, 3),
+      at('UpdatesStore.log', 13, 31),
+    ];
+    // WUAHandler.log's history begins after the later clock's first reading, and the log goes on past the
+    // earlier clock's last: the later clock logged all of it. PolicyAgent.log began before the later clock's
+    // first reading and ends where both clocks read: the earlier logged all of it.
+    const handler = [at('WUAHandler-20250113-123500.log', 20, 15), at('WUAHandler-20250113-123500.log', 21, 30)];
+    const policy = [at('PolicyAgent.log', 30, 1), at('PolicyAgent.log', 31, 25)];
+    const jumps = clockJumps([...scan, ...store, ...handler, at('WUAHandler.log', 22, 50), ...policy])!;
+    expect(jumps.files).toBe(2);
+    expect(store.map((e) => jumps.side(e))).toEqual(['before', 'before', 'after', 'after']);
+    expect(handler.map((e) => jumps.side(e))).toEqual(['after', 'after']);
+    expect(policy.map((e) => jumps.side(e))).toEqual(['before', 'before']);
+  });
+
   it('needs two logs that state their zone to go back, and takes threads out of order by under a minute', () => {
     expect(clockJumps(scan)).toBeUndefined();
     const wu = [at('PC/Windows/WindowsUpdate.log', 1, 21), at('PC/Windows/WindowsUpdate.log', 2, 3)];

@@ -195,5 +195,47 @@ describe('SkewModel', () => {
       expect(offsets.of!({ host: 'PC', utc: T0 + 90 * MINUTE, file: 'CcmMessaging.log', seq: 3 })).toBe(3_600_000);
       expect(offsets.of!({ host: 'PC', utc: T0 + 90 * MINUTE, file: 'CcmMessaging.log', seq: 20 })).toBe(0);
     });
+
+    it('measures the earlier clock with messages that bound only it, where nothing else does', () => {
+      // Set back an hour; of the earlier clock only state-message forwards are left (its CcmMessaging.log
+      // rolled over since): each reached the MP 0.3-5 s after the client forwarded it, and may wait hours.
+      const after = roundTrips(12, () => 0)
+        .slice(14)
+        .map((p, k) => ({
+          ...p,
+          send: { ...p.send, file: 'CcmMessaging.log', seq: 100 + k },
+          receive: { ...p.receive, file: 'CcmMessaging.log', seq: 100 + k },
+        }));
+      const forwards: CausalPair[] = [300, 5_000, 1_200, 800].map((delay, k) => {
+        const t = T0 + k * 20 * MINUTE;
+        return {
+          send: { host: 'PC', utc: t + 3_600_000, file: 'StateMessage.log', seq: k },
+          receive: at('MP', t + delay),
+          minMs: 0,
+          maxMs: 24 * 60 * MINUTE,
+          typicalMs: 300,
+          hop: 'forward',
+          earlierOnly: true,
+        };
+      });
+      const model = new SkewModel(hosts(['MP', 'management-point'], ['PC', 'client']));
+      model.setJumps('PC', {
+        files: 2,
+        lastBefore: T0 + 80 * MINUTE + 3_600_000,
+        firstAfter: T0 + 140 * MINUTE,
+        side: (e) => (e.seq < 100 ? 'before' : 'after'),
+      });
+      model.addPairs([...after, ...forwards]);
+      const pc = model.result().hosts.get('PC')!;
+      expect(pc.skewMs).toBe(0);
+      // The quickest forward, less the hop's typical 300 ms.
+      expect(pc.before).toMatchObject({ skewMs: 3_600_000, byOrder: true });
+      expect(pc.basis).toContain('the 4 messages before agree on its earlier clock');
+      // Among the later clock's messages they are not counted, and alone they settle nothing.
+      expect(pc.basis).toMatch(/^10 messages \(request; reply\) in both directions/);
+      const alone = new SkewModel(hosts(['MP', 'management-point'], ['PC', 'client']));
+      alone.addPairs(forwards);
+      expect(alone.result().hosts.get('PC')!.uncertaintyMs).toBeUndefined();
+    });
   });
 });
