@@ -19,7 +19,10 @@ export function flowName(f: Pick<TimelineFlow, 'id' | 'kind' | 'keys'>): string 
       const serials = f.keys['serialNumbers'];
       if (f.keys['message'] === undefined && Array.isArray(serials) && serials.length > 0) {
         const last = serials.length > 1 ? `–${String(serials[serials.length - 1])}` : '';
-        return `State messages ${String(serials[0])}${last} (no CcmMessaging send in the logs)`;
+        // Only the MP logged it (the client's own logs do not reach back to it), or the client forwarded it
+        // before CcmMessaging.log begins.
+        const seen = f.keys['clientLogs'];
+        return `State messages ${String(serials[0])}${last} (${typeof seen === 'string' ? seen : 'no CcmMessaging send in the logs'})`;
       }
       return `Message ${braces(key)}`;
     }

@@ -58,11 +58,87 @@ export function buildStateMessageFlows(
 ): void {
   for (const host of hosts) {
     const leads = relayLeads(ws, host);
-    for (const relay of relaySends(ws, host)) {
+    const relays = relaySends(ws, host);
+    for (const relay of relays) {
       const side = ws.clockSide(relay.outgoing);
       relayFlow(ws, host, relay, (mp) => leads.get(mp)?.(relay.outgoing.utc, side) ?? 0, context);
     }
+    for (const older of olderRelays(ws, host, relays)) {
+      const flow = ws.flow({
+        id: `state-message:${host}#${older.serials[0]!}`,
+        kind: 'state-message',
+        host,
+        keys: {
+          serialNumbers: older.serials.map(String),
+          ...(older.topics.length > 0 && { topics: older.topics }),
+          clientId: older.clientId,
+          clientLogs: older.why,
+        },
+        events: new EventSet(),
+      });
+      atMp(ws, flow, older.receivedAt, context);
+    }
   }
+}
+
+/** A relay only the MP logged: see `olderRelays`. */
+interface OlderRelay {
+  readonly receivedAt: number;
+  readonly serials: number[];
+  readonly topics: string[];
+  readonly clientId: string;
+  /** Why the client's logs do not show it. */
+  readonly why: string;
+}
+
+/**
+ * The relays MP_Relay received from a client of the bundle that its own logs no longer show: their serial
+ * numbers come before every one its StateMessage.log holds (a busy client's logs roll over long before its
+ * MP's do). MP_Relay names the client by its id; from there the relay is followed as any other. Without them
+ * those relays' lines on the MP and the site were in no flow, and so not in the timeline (9 relays of one
+ * client with every condition and rolled-over logs, seed 21). Where CcmMessaging.log reaches back further than
+ * StateMessage.log, the relays it still holds the sends of (with no state messages) are left to them.
+ */
+function olderRelays(ws: Workspace, host: string, relays: readonly RelaySend[]): OlderRelay[] {
+  const clientId = relays.find((r) => r.clientId !== undefined)?.clientId ?? ws.idOf(host);
+  let first = Number.POSITIVE_INFINITY;
+  for (const e of ws.component(host, 'statemessage')) {
+    for (const m of e.kind === 'StateMessage.body' ? (e.fields.stateMessages ?? []) : []) {
+      if (m.serialNumber !== undefined && m.serialNumber < first) {
+        first = m.serialNumber;
+      }
+    }
+  }
+  if (clientId === undefined || first === Number.POSITIVE_INFINITY) {
+    return [];
+  }
+  const c = ws.stateSide().columns;
+  const why = `MP_Relay only: before ${host}'s StateMessage.log begins`;
+  const bodies = [...(relayBodiesByClient(ws).get(clientId) ?? [])].sort((a, b) => c.byTime(a, b));
+  const seen = new Set<number>();
+  const out: OlderRelay[] = [];
+  for (const i of bodies) {
+    const messages = c.fields(i).stateMessages ?? [];
+    const serials = messages.map((m) => m.serialNumber).filter((n): n is number => n !== undefined);
+    // A relay the MP received twice is one relay: its first receipt.
+    if (serials.length === 0 || serials.some((n) => n >= first) || seen.has(serials[0]!)) {
+      continue;
+    }
+    seen.add(serials[0]!);
+    const topics = [...new Set(messages.map((m) => m.topicId).filter((t): t is string => t !== undefined))];
+    out.push({ receivedAt: i, serials, topics, clientId, why });
+  }
+  // The sends CcmMessaging.log holds with no state messages are the latest relays before StateMessage.log
+  // begins, whatever the clocks say: as many of the latest are theirs.
+  const unstated = relays.filter((r) => r.serials.length === 0).length;
+  return out.sort((a, b) => a.serials[0]! - b.serials[0]!).slice(0, Math.max(0, out.length - unstated));
+}
+
+/** MP_Relay's bodies by the client id they name, each client's in the order of the state-side index. */
+function relayBodiesByClient(ws: Workspace): ReadonlyMap<string, number[]> {
+  const side = ws.stateSide();
+  const c = side.columns;
+  return side.indexBy('relay-bodies-by-client', ['MPRelay.messageBody'], (i) => c.fields(i).clientId ?? '');
 }
 
 /**
@@ -189,14 +265,9 @@ function relayBodiesOf(ws: Workspace, clientId: string | undefined, serials: num
   if (serials.length === 0) {
     return [];
   }
-  const side = ws.stateSide();
-  const c = side.columns;
+  const c = ws.stateSide().columns;
   const wanted = new Set(serials);
-  return (
-    side
-      .indexBy('relay-bodies-by-client', ['MPRelay.messageBody'], (i) => c.fields(i).clientId ?? '')
-      .get(clientId ?? '') ?? []
-  ).filter((i) =>
+  return (relayBodiesByClient(ws).get(clientId ?? '') ?? []).filter((i) =>
     (c.fields(i).stateMessages ?? []).some((s) => s.serialNumber !== undefined && wanted.has(s.serialNumber)),
   );
 }
@@ -446,16 +517,13 @@ function relayFlow(
 
   // The MP that received it: MP_Relay logs the same body (ClientID, serial numbers, topics), at the client's
   // time plus that MP's lead.
-  const side = ws.stateSide();
-  const c = side.columns;
-  const time = side.time;
+  const c = ws.stateSide().columns;
   const offBy = (i: number): number => Math.abs(c.utc(i) - outgoing.utc - lead(c.host(i)));
   const receivedAt = relay.received.filter((i) => offBy(i) <= RELAY_WINDOW).sort((a, b) => offBy(a) - offBy(b))[0];
   if (receivedAt === undefined) {
     return;
   }
   const received = c.event(receivedAt);
-  add(received);
   ws.link(outgoing, received, 'derived', `clientId=${clientId ?? '?'} serialNumber=${serials.join(',')}`);
   // Only a send bounds the clocks: CcmMessaging may hold a forwarded message in its queue for hours, and as a
   // bound from below alone a forward put a client set back 3 h wrong by as much, where its logs' order had it right.
@@ -467,6 +535,20 @@ function relayFlow(
     // client set back 3 h had its earlier clock's records read three hours late.
     ws.pair(outgoing, received, 'client → MP state message forward', 0, RELAY_WINDOW, 300, true);
   }
+  atMp(ws, flow, receivedAt, context);
+}
+
+/**
+ * A relay from where MP_Relay received its body (`receivedAt`, an entry of the StateSideIndex): the relay task
+ * on the MP, the SMX file MPFDM moved for it and StateSys processing that file.
+ */
+function atMp(ws: Workspace, flow: FlowDraft, receivedAt: number, context: StateMessageContext): void {
+  const side = ws.stateSide();
+  const c = side.columns;
+  const time = side.time;
+  const add = (e: CollectedEvent): void => flow.events.add(e);
+  const received = c.event(receivedAt);
+  add(received);
   flow.keys.mp = received.host;
   const relayLog = side.component(received.host, received.component);
   const task = between(relayLog, received.utc - 2 * SECOND, received.utc + 10 * SECOND, false, time).filter((i) =>

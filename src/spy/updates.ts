@@ -190,13 +190,15 @@ function installations(host: SpyHost, t: Timeline | undefined, statusOf: Readonl
 function stateMessages(host: SpyHost, t: Timeline | undefined): SpyNode {
   const sent = host.records.filter((r) => r.fields.event === 'StateMessage.body');
   const recorded = host.records.filter((r) => r.fields.event === 'StateMessage.recorded');
+  const relays = t?.flows.filter((f) => f.kind === 'state-message' && f.host === host.name) ?? [];
+  const older = t === undefined ? [] : relaysOnlyAtMp(t, relays);
   if (sent.length === 0 && recorded.length === 0) {
     return group('State messages', [
       unknown('State messages', missingFrom(host, 'StateMessage.log', 'state messages')),
+      ...older,
     ]);
   }
-  const relays = t?.flows.filter((f) => f.kind === 'state-message' && f.host === host.name) ?? [];
-  const nodes: SpyNode[] = [];
+  const nodes: SpyNode[] = [...older];
   const sentSerials = new Set<number>();
   for (const body of sent) {
     for (const m of body.fields.stateMessages ?? []) {
@@ -251,6 +253,31 @@ function stateMessages(host: SpyHost, t: Timeline | undefined): SpyNode {
   const forwarded = last(host.records.filter((r) => r.fields.event === 'StateMessage.forwarded'));
   return group('State messages', nodes, {
     description: `${sentSerials.size} sent${forwarded === undefined ? '' : `, last forwarded ${utcText(forwarded)}`}`,
+  });
+}
+
+/**
+ * The relays only the MP still logs (the client's own logs do not reach back to them), as the correlator
+ * followed them from MP_Relay to the site.
+ */
+function relaysOnlyAtMp(t: Timeline, relays: readonly TimelineFlow[]): SpyNode[] {
+  return relays.flatMap((flow) => {
+    const seen = flow.keys['clientLogs'];
+    const serials: readonly string[] = Array.isArray(flow.keys['serialNumbers']) ? flow.keys['serialNumbers'] : [];
+    if (typeof seen !== 'string' || serials.length === 0) {
+      return [];
+    }
+    const range = serials.length > 1 ? `${serials[0]!}–${serials[serials.length - 1]!}` : serials[0]!;
+    return [
+      {
+        label: `Serials ${range}`,
+        value: flow.status === 'ok' ? 'reached the site' : 'did not reach the site',
+        description: `${seen}; ${flow.summary}`,
+        state: flow.status === 'ok' ? 'ok' : 'error',
+        evidence: flowEvidence(t, flow),
+        children: [],
+      },
+    ];
   });
 }
 

@@ -23,6 +23,17 @@ describe('flowName', () => {
         keys: { serialNumbers: ['2228', '2229', '2230', '2231'] },
       }),
     ).toBe('State messages 2228–2231 (no CcmMessaging send in the logs)');
+    // Only MP_Relay still logs it: the client's own logs do not reach back to it.
+    expect(
+      flowName({
+        id: 'state-message:PS1WKS0001#1912',
+        kind: 'state-message',
+        keys: {
+          serialNumbers: ['1912', '1913'],
+          clientLogs: "MP_Relay only: before PS1WKS0001's StateMessage.log begins",
+        },
+      }),
+    ).toBe("State messages 1912–1913 (MP_Relay only: before PS1WKS0001's StateMessage.log begins)");
     expect(flowName({ id: 'sync:98018777-458c-47ec-af39-7e2048c3dc33:41', kind: 'sync', keys: {} })).toBe(
       'Sync 98018777-458c-47ec-af39-7e2048c3dc33:41',
     );

@@ -13,7 +13,7 @@ import type { SpyNode, SpyTree } from '../../src/spy/model.ts';
 import { SPY_TABS } from '../../src/spy/model.ts';
 import { renderTabText } from '../../src/spy/render.ts';
 import { buildAllTabs, buildTab, findTab } from '../../src/spy/spy.ts';
-import { tempDir } from '../helpers/temp.ts';
+import { sampleWithout, tempDir } from '../helpers/temp.ts';
 
 const ROOT = resolve(__dirname, '../..');
 const SAMPLE = join(ROOT, 'samples/logs/client-spy-softdist');
@@ -331,6 +331,23 @@ describe('Software Updates tab of install-failed-0643', () => {
       ['KB890830', 'since then installed', 'ok'],
       ['KB5001917', 'since then failed 0x80070643', 'error'],
     ]);
+  });
+});
+
+describe('Software Updates tab of a client whose logs no longer reach back to its first relay', () => {
+  it('lists the relay MP_Relay still logs, and whether it reached the site', async () => {
+    const logs = 'PS1WIN10X64/Windows/CCM/Logs';
+    const dir = sampleWithout('clock-set-back', { [`${logs}/StateMessage.log`]: 20, [`${logs}/CcmMessaging.log`]: 25 });
+    const tree = await buildTab(await loadSpyData(dir), 'software-updates');
+    const group = find(tree.roots[0]!.children, 'State messages')!;
+    const older = group.children[0]!;
+    expect([older.label, older.value, older.state]).toEqual(['Serials 194–201', 'reached the site', 'ok']);
+    expect(older.description).toMatch(
+      /^MP_Relay only: before PS1WIN10X64's StateMessage\.log begins; PS1WIN10X64: 8 state messages \(serial 194–201\) via PS1MP01, \w+\.SMX: completed$/,
+    );
+    expect(older.evidence?.[0]).toEqual({ file: 'PS1MP01/SMS_CCM/Logs/MP_Relay.log', line: 41 });
+    // The state messages StateMessage.log still holds follow, as before.
+    expect(group.children.slice(1).every((n) => /^Serial \d+$/.test(n.label))).toBe(true);
   });
 });
 

@@ -2,11 +2,16 @@
 // notification is triggered by the first file of a batch: only when the batch's files all come from one MP
 // is it known which file that was.
 
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { analyzeBundle } from '../../src/correlate/analyze.ts';
 import type { CollectedEvent, WorkingFields } from '../../src/correlate/collect.ts';
+import type { Timeline, TimelineFlow } from '../../src/correlate/model.ts';
 import { prepareStateMessages } from '../../src/correlate/state-flow.ts';
 import { Workspace } from '../../src/correlate/workspace.ts';
+import { openBundle } from '../../src/parsers/bundle.ts';
 import type { UtcInstant } from '../../src/parsers/time.ts';
+import { sampleWithout } from '../helpers/temp.ts';
 
 const T0 = Date.UTC(2025, 0, 13, 17, 0, 0);
 let seq = 0;
@@ -70,5 +75,43 @@ describe('SMX pairs between MPs and the site', () => {
       processing('B.SMX', 10_600),
     ]);
     expect(pairs).toEqual([]);
+  });
+});
+
+describe('relays only the MP still logs', () => {
+  // clock-set-back's client forwarded four relays; with its logs' first relay cut away (as a busy client's
+  // rolled-over logs lose it), MP_Relay still names that relay by the client's id and serial numbers.
+  const SAMPLE = join(__dirname, '../../samples/logs/clock-set-back');
+  const LOGS = 'PS1WIN10X64/Windows/CCM/Logs';
+  /** The sample with its client's first `n` lines of each named log left out. */
+  const cut = (lines: Readonly<Record<string, number>>): string =>
+    sampleWithout('clock-set-back', Object.fromEntries(Object.entries(lines).map(([f, n]) => [`${LOGS}/${f}`, n])));
+  const relayOf = (t: Timeline, message: string): TimelineFlow => t.flows.find((f) => f.keys.message === message)!;
+
+  it('follows a relay older than the client logs reach back from the MP to the site', async () => {
+    const whole = await analyzeBundle(await openBundle(SAMPLE));
+    const first = relayOf(whole, '746dc5de-0da4-45f6-8d4d-47c5eb8752c0');
+    const t = await analyzeBundle(await openBundle(cut({ 'StateMessage.log': 20, 'CcmMessaging.log': 25 })));
+    const older = t.flows.filter((f) => f.keys.clientLogs !== undefined);
+    expect(older.map((f) => [f.id, f.status, f.keys.smxFile, f.keys.serialNumbers, f.keys.clientLogs])).toEqual([
+      [
+        `state-message:PS1WIN10X64#${String((first.keys.serialNumbers as string[])[0])}`,
+        'ok',
+        first.keys.smxFile,
+        first.keys.serialNumbers,
+        "MP_Relay only: before PS1WIN10X64's StateMessage.log begins",
+      ],
+    ]);
+    // The records of the MP and the site the whole sample's flow has, but for IIS's CCM_POST (joined from the
+    // client's post), and none of the client's.
+    expect(older[0]!.events).toEqual(
+      first.events.filter((id) => !id.startsWith('PS1WIN10X64/') && !id.includes('/inetpub/logs/')),
+    );
+  });
+
+  it('leaves such a relay to a send CcmMessaging.log still holds without its state messages', async () => {
+    const t = await analyzeBundle(await openBundle(cut({ 'StateMessage.log': 20 })));
+    expect(t.flows.filter((f) => f.keys.clientLogs !== undefined)).toEqual([]);
+    expect(relayOf(t, '746dc5de-0da4-45f6-8d4d-47c5eb8752c0').keys.serialNumbers).toBeUndefined();
   });
 });
