@@ -828,7 +828,22 @@ function locationLeads(ws: Workspace, host: string): ReadonlyMap<string, Lead> {
         }
       }
     }
-    return new Map([...samples].map(([mp, list]) => [mp, leadOf(list, LEAD_SPREAD)]));
+    return new Map(
+      [...samples].map(([mp, list]): [string, Lead] => {
+        const lead = leadOf(list, LEAD_SPREAD);
+        const relay = relays.get(mp);
+        if (relay === undefined || list.some((s) => s.side === 'before')) {
+          return [mp, lead];
+        }
+        // The earlier clock of a client set back, where no location message of it is left (its logs rolled
+        // over), takes its relays' lead for that clock where they know one: a client set back 3 h had its
+        // earlier requests looked for around the later clock's lead, and one took its MP's request of 3 h later.
+        return [
+          mp,
+          (t, side) => (side === 'before' && relay(t, 'before') !== relay(t, 'after') ? relay(t, side) : lead(t, side)),
+        ];
+      }),
+    );
   });
 }
 

@@ -4,6 +4,7 @@
 // SMX file (by name). An outage of MPFDM is kept as one chain so that a late failure leads back to its start,
 // and a relay whose file failed to move is linked to the outage's first failure.
 
+import type { ClockSide } from './clock-jumps.ts';
 import type { CollectedEvent } from './collect.ts';
 import { LEAD_SPREAD, leadOf } from './leads.ts';
 import type { Lead, LeadSample } from './leads.ts';
@@ -283,15 +284,26 @@ export function relayLeads(ws: Workspace, host: string): ReadonlyMap<string, Lea
   return ws.cached(`relay-leads\u0000${host}`, () => {
     const c = ws.stateSide().columns;
     const samples = new Map<string, LeadSample[]>();
-    for (const relay of relaySends(ws, host)) {
-      if (relay.messageId === undefined) {
-        // Its forward, not its send: CcmMessaging may have sent it later (a queue, retries).
-        continue;
-      }
+    const relays = relaySends(ws, host);
+    const sample = (relay: RelaySend, side: ClockSide | undefined): void => {
       const t = relay.outgoing.utc;
-      const side = ws.clockSide(relay.outgoing);
       for (const i of relay.received) {
         push(samples, c.host(i), { t, offset: c.utc(i) - t, side });
+      }
+    };
+    // Its forward, not its send: CcmMessaging may have sent a relay later (a queue, retries).
+    const sent = relays.filter((r) => r.messageId !== undefined);
+    for (const relay of sent) {
+      sample(relay, ws.clockSide(relay.outgoing));
+    }
+    // But where the host's clock was set back and no send of its earlier clock is left in the logs (they roll
+    // over), its forwards are all that clock has: without them, a client set back 3 h had its earlier location
+    // requests looked for around the later clock's lead, and one took its MP's request of three hours later.
+    if (!sent.some((r) => ws.clockSide(r.outgoing) === 'before')) {
+      for (const relay of relays) {
+        if (relay.messageId === undefined && ws.clockSide(relay.outgoing) === 'before') {
+          sample(relay, 'before');
+        }
       }
     }
     return new Map([...samples].map(([mp, list]) => [mp, leadOf(list, LEAD_SPREAD)]));
