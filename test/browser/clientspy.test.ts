@@ -12,7 +12,7 @@ import { loadSpyData } from '../../src/spy/data.ts';
 import type { SpyNode, SpyTabId, SpyTree } from '../../src/spy/model.ts';
 import { SPY_TABS } from '../../src/spy/model.ts';
 import { buildTab } from '../../src/spy/spy.ts';
-import { tempDir } from '../helpers/temp.ts';
+import { sampleWithout, tempDir } from '../helpers/temp.ts';
 import { launchChromium } from './chromium.ts';
 import type { HostOptions, HostedPage, PageServer } from './clientspy-harness.ts';
 import { openClientSpy, startPageServer } from './clientspy-harness.ts';
@@ -577,6 +577,22 @@ describe('Client Spy webview: installations', () => {
       .poll(() => view(page, 'software-updates').locator('[role="treeitem"]', { hasText: 'Installations' }).count())
       .toBeGreaterThan(0);
     await shot(page, 'software-updates-install-dark');
+  });
+});
+
+describe('Client Spy webview: relays only the MP still logs', () => {
+  it('lists them first under State messages, with whether they reached the site', async () => {
+    // clock-set-back with its client's first relay gone from its logs, as they lose it when they roll over.
+    const logs = 'PS1WIN10X64/Windows/CCM/Logs';
+    const dir = sampleWithout('clock-set-back', { [`${logs}/StateMessage.log`]: 20, [`${logs}/CcmMessaging.log`]: 25 });
+    const { page } = await spy({ data: await loadSpyData(dir), activeTab: 'software-updates' });
+    await loaded(page, 'software-updates');
+    await view(page, 'software-updates').locator('vscode-button', { hasText: 'Expand all' }).click();
+    const older = view(page, 'software-updates').locator('[role="treeitem"]', { hasText: 'Serials 194–201' });
+    await expect.poll(() => older.count()).toBe(1);
+    expect(await older.textContent()).toContain('reached the site');
+    await older.scrollIntoViewIfNeeded();
+    await shot(page, 'software-updates-mp-only-relay-dark');
   });
 });
 
