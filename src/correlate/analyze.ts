@@ -484,10 +484,10 @@ function summarize(
     case 'install': {
       const updates = Array.isArray(k.updates) ? k.updates : [];
       const which = updates.length === 1 ? ` ${String(updates[0])}` : '';
-      // WUAHandler's result per update: how many failed, and with which codes.
-      const codes = events.flatMap((e) =>
-        e.kind === 'WUAHandler.updateInstallFinished' ? (e.fields.errorCodes ?? []).slice(0, 1) : [],
-      );
+      // WUAHandler's result per update (or WUA's, where WindowsUpdate.log alone holds the installation): how
+      // many failed, and with which codes.
+      const result = k.clientLogs === undefined ? 'WUAHandler.updateInstallFinished' : 'WindowsUpdate.installCompleted';
+      const codes = events.flatMap((e) => (e.kind === result ? (e.fields.errorCodes ?? []).slice(0, 1) : []));
       const failed = codes.length > 0 ? `, ${codes.length} failed (${[...new Set(codes)].join(', ')})` : '';
       return flat`${flow.host}: install of ${updates.length} update${updates.length === 1 ? '' : 's'}${which}${failed}: ${outcome}`;
     }

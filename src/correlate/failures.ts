@@ -409,7 +409,11 @@ function isCompletion(flow: FlowDraft, e: CollectedEvent): boolean {
     case 'sync':
       return e.kind?.startsWith('PolicyPv.') === true;
     case 'install':
-      return e.kind === 'WUAHandler.installationCompleted';
+      // Where WindowsUpdate.log alone holds the installation (install-flow's `olderCalls`), its call's end.
+      return (
+        e.kind === 'WUAHandler.installationCompleted' ||
+        (flow.keys['clientLogs'] !== undefined && e.kind === 'WindowsUpdate.callEnd')
+      );
   }
 }
 

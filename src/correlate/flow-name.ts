@@ -29,7 +29,10 @@ export function flowName(f: Pick<TimelineFlow, 'id' | 'kind' | 'keys'>): string 
     case 'install': {
       const updates = f.keys['updates'];
       const n = Array.isArray(updates) ? updates.length : 0;
-      return `Install of ${n === 1 ? `update ${braces(String((updates as string[])[0]))}` : `${n} updates`}`;
+      // WindowsUpdate.log alone holds it: WUAHandler.log does not reach back to it.
+      const seen = f.keys['clientLogs'];
+      const only = typeof seen === 'string' ? ` (${seen})` : '';
+      return `Install of ${n === 1 ? `update ${braces(String((updates as string[])[0]))}` : `${n} updates`}${only}`;
     }
     default:
       return `Sync ${key}`;

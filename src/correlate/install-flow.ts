@@ -60,16 +60,20 @@ function isInstallRecord(e: CollectedEvent): boolean {
   }
 }
 
-/** One flow per WUAHandler installation run (`Async installation of updates started.`) of each host of the layer. */
+/**
+ * One flow per WUAHandler installation run (`Async installation of updates started.`) of each host of the
+ * layer, and one per install call of ConfigMgr's that WindowsUpdate.log alone still holds (see `olderCalls`).
+ */
 export function buildInstallFlows(ws: Workspace): void {
   for (const host of ws.ownHosts()) {
     const starts = ws.kinds(host, 'WUAHandler.installStarted');
-    if (starts.length === 0) {
+    const wu = ws.on(host).filter(isInstallRecord);
+    if (starts.length === 0 && wu.length === 0) {
       continue;
     }
     const preparation = ws.kinds(host, ...PREPARATION);
     const results = ws.kinds(host, ...RESULTS);
-    const wu = ws.on(host).filter(isInstallRecord);
+    const taken = new Set<CollectedEvent>();
     let previousEnd = Number.NEGATIVE_INFINITY;
     starts.forEach((started, i) => {
       const next = starts[i + 1]?.utc ?? Number.POSITIVE_INFINITY;
@@ -81,11 +85,61 @@ export function buildInstallFlows(ws: Workspace): void {
       const handler = endAt < 0 ? after : after.slice(0, endAt + 1);
       const end = endAt < 0 ? undefined : handler[handler.length - 1];
       previousEnd = (end ?? started).utc;
-      buildOne(ws, host, started, before, handler, wu);
+      for (const e of buildOne(ws, host, started, before, handler, wu)) {
+        taken.add(e);
+      }
     });
+    olderCalls(ws, host, wu, taken);
   }
 }
 
+/**
+ * The install calls ConfigMgr made that WindowsUpdate.log holds from before WUAHandler.log begins (WUAHandler
+ * logs every scan's update list and rolls over long before WindowsUpdate.log does) or with no WUAHandler.log in
+ * the bundle: each a flow of its own, WUA's call with each update's install and result, keyed by
+ * `clientLogs`. Without them, 31 of 70 installations of a generated bundle with rolled-over logs had no flow,
+ * a failed update's `Completed install … hr=0x80070643` a failure on its own.
+ */
+function olderCalls(
+  ws: Workspace,
+  host: string,
+  wu: readonly CollectedEvent[],
+  taken: ReadonlySet<CollectedEvent>,
+): void {
+  const handler = ws.component(host, 'wuahandler');
+  const first = handler.find((e) => ws.clockSide(e) === 'before') ?? handler[0];
+  const why =
+    first === undefined
+      ? `WindowsUpdate.log only: no WUAHandler.log line of ${host} in the bundle`
+      : `WindowsUpdate.log only: before ${host}'s WUAHandler.log begins`;
+  const starts = wu.filter(
+    (e) => e.kind === 'WindowsUpdate.callStart' && !taken.has(e) && (first === undefined || ws.loggedBefore(e, first)),
+  );
+  for (const start of starts) {
+    const next = wu.find((e) => e.kind === 'WindowsUpdate.callStart' && e.utc > start.utc);
+    const end = firstAfter(wu, start.utc, RUNS_WITHIN, (e) => e.kind === 'WindowsUpdate.callEnd');
+    const until = Math.min(end?.utc ?? Number.POSITIVE_INFINITY, (next?.utc ?? Number.POSITIVE_INFINITY) - 1);
+    const call = between(wu, start.utc, Math.min(until, start.utc + RUNS_WITHIN)).filter((e) => !taken.has(e));
+    const ids = [
+      ...new Set(
+        call.flatMap((e) =>
+          e.kind === 'WindowsUpdate.installStarting' ? (e.fields.updates ?? []).map((u) => u.id) : [],
+        ),
+      ),
+    ];
+    ws.flow({
+      id: `install:${start.file}:${start.line}`,
+      kind: 'install',
+      host,
+      keys: { updates: ids, clientLogs: why },
+      events: new EventSet(call),
+    });
+    ws.chain(call, 'time', 'WUA install session in WindowsUpdate.log', call[call.length - 1]!.utc - start.utc);
+    linkUpdates(ws, call, []);
+  }
+}
+
+/** A WUAHandler run's flow; returns the records of WUA's install call it took. */
 function buildOne(
   ws: Workspace,
   host: string,
@@ -93,7 +147,7 @@ function buildOne(
   before: readonly CollectedEvent[],
   handler: readonly CollectedEvent[],
   wu: readonly CollectedEvent[],
-): void {
+): CollectedEvent[] {
   const finished = handler.filter((e) => e.kind === 'WUAHandler.updateInstallFinished');
   const ids = [
     ...new Set(
@@ -144,6 +198,7 @@ function buildOne(
       handler[handler.length - 1]!.utc - handler[0]!.utc,
     );
   }
+  return call;
 }
 
 /** WUA's install call for a run: from its start (just after WUAHandler's) to its end, or to WUAHandler's first result. */

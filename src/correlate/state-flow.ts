@@ -218,7 +218,7 @@ function relaySends(ws: Workspace, host: string): RelaySend[] {
     const firstMessage = messaging.find((e) => ws.clockSide(e) === 'before') ?? messaging[0];
     const unsent: RelaySend[] = [];
     for (const forwarded of forwards) {
-      if (firstMessage !== undefined && !loggedBefore(ws, forwarded, firstMessage)) {
+      if (firstMessage !== undefined && !ws.loggedBefore(forwarded, firstMessage)) {
         continue;
       }
       if (claimed.has(forwarded)) {
@@ -231,16 +231,6 @@ function relaySends(ws: Workspace, host: string): RelaySend[] {
     }
     return unsent.length > 0 ? [...unsent, ...out] : out;
   });
-}
-
-/**
- * Whether `a` was logged before `b`, both of one host: by their times, unless they were logged by its two
- * clocks either side of where it was set back (see clock-jumps.ts).
- */
-function loggedBefore(ws: Workspace, a: CollectedEvent, b: CollectedEvent): boolean {
-  const sa = ws.clockSide(a);
-  const sb = ws.clockSide(b);
-  return sa !== undefined && sb !== undefined && sa !== sb ? sa === 'before' : a.utc < b.utc;
 }
 
 /** What a relay's StateMessage bodies say: its serial numbers, topics and client, and MP_Relay's bodies of them. */

@@ -340,6 +340,16 @@ export class Workspace {
     return this.clockJumps(e.host)?.side(e);
   }
 
+  /**
+   * Whether `a` was logged before `b`, both of one host: by their times, unless they were logged by its two
+   * clocks either side of where it was set back (see clock-jumps.ts).
+   */
+  loggedBefore(a: CollectedEvent, b: CollectedEvent): boolean {
+    const sa = this.clockSide(a);
+    const sb = this.clockSide(b);
+    return sa !== undefined && sb !== undefined && sa !== sb ? sa === 'before' : a.utc < b.utc;
+  }
+
   /** Ms the host's clock reads ahead (0 when not estimated), as it is at the end of the bundle. */
   skewOf(host: string): number {
     return this.skew.get(host) ?? this.shared?.skew.get(host) ?? 0;

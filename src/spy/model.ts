@@ -101,7 +101,7 @@ export interface SpyHost {
 
 // --- node helpers -----------------------------------------------------------------------------------------
 
-export function cite(...records: ReadonlyArray<SpyRecord | undefined>): SpyEvidence[] {
+export function cite(...records: ReadonlyArray<Pick<SpyRecord, 'file' | 'line'> | undefined>): SpyEvidence[] {
   const out: SpyEvidence[] = [];
   for (const r of records) {
     if (r !== undefined && !out.some((e) => e.file === r.file && e.line === r.line)) {
@@ -121,7 +121,7 @@ interface NodeExtras {
 export function fact(
   label: string,
   value: string | undefined,
-  records: ReadonlyArray<SpyRecord | undefined>,
+  records: ReadonlyArray<Pick<SpyRecord, 'file' | 'line'> | undefined>,
   extras: NodeExtras = {},
 ): SpyNode {
   return {

@@ -121,7 +121,7 @@ function installResults(host: SpyHost): Map<string, SpyRecord> {
 }
 
 /** How an update's install ended: `installed`, or the code it failed with. */
-function installOutcome(r: SpyRecord): { readonly value: string; readonly state: 'ok' | 'error' } {
+function installOutcome(r: Pick<SpyRecord, 'fields'>): { readonly value: string; readonly state: 'ok' | 'error' } {
   const code = r.fields.errorCodes?.[0];
   return code === undefined ? { value: 'installed', state: 'ok' } : { value: `failed ${code}`, state: 'error' };
 }
@@ -167,24 +167,40 @@ function installations(host: SpyHost, t: Timeline | undefined, statusOf: Readonl
   }
   const byId = new Map(t.events.map((e) => [e.id, e]));
   const finished = host.records.filter((r) => r.fields.event === 'WUAHandler.updateInstallFinished');
+  const updateNode = (id: string, result: SpyRecord | TimelineEvent): SpyNode => {
+    const u = statusOf.get(id)?.fields.updates?.[0];
+    const outcome = installOutcome(result);
+    return fact(u?.kb ?? id, outcome.value, [result], {
+      description: u?.title === undefined ? id : `${u.title} — ${id}`,
+      state: outcome.state,
+    });
+  };
   return group(
     'Installations',
     installs.map((flow) => {
       const mine = new Set(flow.events);
-      const updates = finished
-        .filter((r) => mine.has(`${r.file}:${r.line}`))
-        .map((r) => {
-          const id = r.fields.updates?.[0]?.id ?? '?';
-          const u = statusOf.get(id)?.fields.updates?.[0];
-          const outcome = installOutcome(r);
-          return fact(u?.kb ?? id, outcome.value, [r], {
-            description: u?.title === undefined ? id : `${u.title} — ${id}`,
-            state: outcome.state,
-          });
-        });
+      const updates =
+        flow.keys['clientLogs'] === undefined
+          ? finished
+              .filter((r) => mine.has(`${r.file}:${r.line}`))
+              .map((r) => updateNode(r.fields.updates?.[0]?.id ?? '?', r))
+          : wuResults(flow, byId).map(([id, result]) => updateNode(id, result));
       return flowNode(t, byId, flow, updates);
     }),
   );
+}
+
+/**
+ * Each update of an installation WindowsUpdate.log alone holds, with its result: the handler's `Completed
+ * install …` after `Starting install of … {ID}` on the same thread (the update is named only by the start).
+ */
+function wuResults(flow: TimelineFlow, byId: ReadonlyMap<string, TimelineEvent>): Array<[string, TimelineEvent]> {
+  const events = flow.events.map((id) => byId.get(id)).filter((e) => e !== undefined);
+  return events.flatMap((e, i): Array<[string, TimelineEvent]> => {
+    const id = e.kind === 'WindowsUpdate.installStarting' ? e.fields.updates?.[0]?.id : undefined;
+    const done = events.slice(i + 1).find((x) => x.kind === 'WindowsUpdate.installCompleted' && x.thread === e.thread);
+    return id === undefined || done === undefined ? [] : [[id, done]];
+  });
 }
 
 function stateMessages(host: SpyHost, t: Timeline | undefined): SpyNode {

@@ -606,6 +606,31 @@ describe('client logs rolled over, with every condition', () => {
   });
 });
 
+describe('updates installed, with client logs rolled over', () => {
+  // Seed 25 (30 MB, every condition): WUAHandler.log, which logs every scan's update list, rolls over long
+  // before WindowsUpdate.log does. 56 of 88 installations had no flow: their WUAHandler run was gone, and a
+  // failed update's `Completed install … hr=0x80070643` in WindowsUpdate.log was a failure on its own.
+  const rolled = generated({
+    targetBytes: 30_000_000,
+    seed: 25,
+    mpCount: 2,
+    ...EVERY_CONDITION,
+    rotateClientLogsAt: 60_000,
+    installs: true,
+  });
+
+  it('finds every installation, from WindowsUpdate.log alone where WUAHandler.log no longer reaches back', () => {
+    expect(wrongInstalls(rolled.t, rolled.truth)).toEqual([]);
+    const older = rolled.t.flows.filter((f) => f.kind === 'install' && f.keys.clientLogs !== undefined);
+    expect(older.length).toBeGreaterThan(40);
+    expect(older.some((f) => f.status === 'failed')).toBe(true);
+    const causes = rolled.t.failures.filter((f) => older.some((o) => o.id === f.flow));
+    expect(causes.map((f) => [f.code, /\/Windows\/WindowsUpdate\.log:\d+$/.test(f.upstreamCause)])).toEqual(
+      causes.map(() => ['0x80070643', true]),
+    );
+  });
+});
+
 describe('updates installed, with every condition', () => {
   // Every third client installs what its scans find missing, one update in six failing with 0x80070643: the
   // install flow joins WUAHandler to WindowsUpdate.log by time on the client's own clock, which summer time

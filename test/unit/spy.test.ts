@@ -334,6 +334,26 @@ describe('Software Updates tab of install-failed-0643', () => {
   });
 });
 
+describe('Software Updates tab of a client whose WUAHandler.log no longer reaches back to an installation', () => {
+  it('lists the installation WindowsUpdate.log still holds, with each update’s result', async () => {
+    const dir = sampleWithout('install-failed-0643', { 'PS1WIN10X64/Windows/CCM/Logs/WUAHandler.log': 25 });
+    const tree = await buildTab(await loadSpyData(dir), 'software-updates');
+    const installs = find(tree.roots[0]!.children, 'Installations')!.children;
+    expect(installs.map((n) => [n.label.replace(/\{.*\}/, '{…}'), n.value])).toEqual([
+      ["Install of update {…} (WindowsUpdate.log only: before PS1WIN10X64's WUAHandler.log begins)", 'ok'],
+      ['Install of update {…}', 'failed'],
+    ]);
+    // WUAHandler's scan lines are gone too: the update is named by its id, its result is WUA's.
+    expect(installs[0]!.children.map((c) => [c.label, c.value, c.evidence])).toEqual([
+      [
+        '76861548-e25d-4f09-95fd-a859973fdac7',
+        'installed',
+        [{ file: 'PS1WIN10X64/Windows/WindowsUpdate.log', line: 58 }],
+      ],
+    ]);
+  });
+});
+
 describe('Software Updates tab of a client whose logs no longer reach back to its first relay', () => {
   it('lists the relay MP_Relay still logs, and whether it reached the site', async () => {
     const logs = 'PS1WIN10X64/Windows/CCM/Logs';
