@@ -186,6 +186,8 @@ export function findFailures(
     problems: CollectedEvent[];
     timeoutAt: Map<CollectedEvent, Timeout>;
     recovered: boolean;
+    /** The flow went on past every failure: they are marked recovered. */
+    wentOn: boolean;
   }> = [];
   const inFailedFlow = new Set<CollectedEvent>();
   for (const flow of ws.flows) {
@@ -211,12 +213,21 @@ export function findFailures(
     // completes with an update failed left that update uninstalled.
     const past =
       flow.kind !== 'install' && end !== undefined && problems.every((p) => ws.corrected(p) <= ws.corrected(end));
-    status.set(flow.id, past ? 'ok' : 'failed');
+    // A relay whose file MPFDM moved after every failure (an outage that ended) went on past them too, where
+    // StateSys.log does not reach the move (a busy site's log rotates first; where it does, a file it never
+    // processed is a timeout after the move): its last step is not in these logs, not missing. Such relays
+    // of a generated bundle with the site's logs rotated were FAILED by the outage they got through.
+    const movedPast =
+      !past &&
+      flow.kind === 'state-message' &&
+      end === undefined &&
+      events.some((e) => e.kind === 'MPFDM.fileMoved' && problems.every((p) => ws.corrected(p) <= ws.corrected(e)));
+    status.set(flow.id, past ? 'ok' : movedPast ? 'incomplete' : 'failed');
     if (past) {
       const first = Math.min(...problems.map((p) => ws.corrected(p)));
       recovered.set(flow.id, { failures: 0, lateMs: ws.corrected(end) - first });
     }
-    failed.push({ flow, problems, timeoutAt, recovered: past });
+    failed.push({ flow, problems, timeoutAt, recovered: past, wentOn: past || movedPast });
     for (const e of events) {
       inFailedFlow.add(e);
     }
@@ -234,7 +245,7 @@ export function findFailures(
       return a && b ? [...a, ...b] : (a ?? b);
     },
   };
-  for (const { flow, problems, timeoutAt, recovered: past } of failed) {
+  for (const { flow, problems, timeoutAt, recovered: past, wentOn } of failed) {
     const byLatest = [...problems].sort((a, b) => ws.corrected(b) - ws.corrected(a) || b.seq - a.seq);
     const assigned = new Set<CollectedEvent>();
     for (const symptom of byLatest) {
@@ -246,7 +257,7 @@ export function findFailures(
       reached.forEach((p) => assigned.add(p));
       const cause = reached.sort((a, b) => ws.corrected(a) - ws.corrected(b) || a.seq - b.seq)[0] ?? symptom;
       const path = pathFrom(cause, symptom, parent);
-      failures.push(describe(symptom, cause, compressChain(path), flow, timeoutAt.get(symptom), 1, past));
+      failures.push(describe(symptom, cause, compressChain(path), flow, timeoutAt.get(symptom), 1, wentOn));
       if (past) {
         const r = recovered.get(flow.id)!;
         recovered.set(flow.id, { ...r, failures: r.failures + 1 });

@@ -2,6 +2,7 @@
 // notification is triggered by the first file of a batch: only when the batch's files all come from one MP
 // is it known which file that was.
 
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/correlate/analyze.ts';
@@ -11,7 +12,7 @@ import { prepareStateMessages } from '../../src/correlate/state-flow.ts';
 import { Workspace } from '../../src/correlate/workspace.ts';
 import { openBundle } from '../../src/parsers/bundle.ts';
 import type { UtcInstant } from '../../src/parsers/time.ts';
-import { sampleWithout } from '../helpers/temp.ts';
+import { sampleWithout, tempDir } from '../helpers/temp.ts';
 
 const T0 = Date.UTC(2025, 0, 13, 17, 0, 0);
 let seq = 0;
@@ -113,5 +114,26 @@ describe('relays only the MP still logs', () => {
     const t = await analyzeBundle(await openBundle(cut({ 'StateMessage.log': 20 })));
     expect(t.flows.filter((f) => f.keys.clientLogs !== undefined)).toEqual([]);
     expect(relayOf(t, '746dc5de-0da4-45f6-8d4d-47c5eb8752c0').keys.serialNumbers).toBeUndefined();
+  });
+});
+
+describe('a relay whose file MPFDM moved after an outage', () => {
+  // statemsg-delayed-mpfdm: MPFDM could not reach the site for 18 minutes, then moved the client's file, which
+  // StateSys processed. A busy site's StateSys.log rotates first: here it ends before the move.
+  it('went on past the outage where StateSys.log does not reach the move: incomplete, its failures recovered', async () => {
+    const dir = tempDir('moved');
+    cpSync(join(__dirname, '../../samples/logs/statemsg-delayed-mpfdm'), dir, { recursive: true });
+    const stateSys = join(dir, 'PS1SITE/Microsoft Configuration Manager/Logs/StateSys.log');
+    writeFileSync(stateSys, readFileSync(stateSys, 'utf8').split('\n').slice(0, 40).join('\n') + '\n');
+    const t = await analyzeBundle(await openBundle(dir));
+    const relay = t.flows.find((f) => f.kind === 'state-message')!;
+    expect([relay.status, relay.keys.smxFile, relay.summary]).toEqual([
+      'incomplete',
+      '4GM0R1UM.SMX',
+      'PS1WIN11X64: 9 state messages (serial 577–585) via PS1MP01, 4GM0R1UM.SMX: did not complete in these logs',
+    ]);
+    const failures = t.failures.filter((f) => f.flow === relay.id);
+    expect(failures.length).toBeGreaterThan(0);
+    expect(failures.every((f) => f.recovered)).toBe(true);
   });
 });
