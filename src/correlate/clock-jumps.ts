@@ -15,6 +15,19 @@ export interface Placed {
   readonly utc: number;
 }
 
+/** A log writes "far more often" than a stretch is long when its median gap fits this many times in it. */
+const BUSY = 10;
+
+/** The median time between a log's records (in their order), or infinity for fewer than two. */
+function medianGap(list: readonly CollectedEvent[]): number {
+  const gaps: number[] = [];
+  for (let i = 1; i < list.length; i++) {
+    gaps.push(Math.abs(list[i]!.utc - list[i - 1]!.utc));
+  }
+  gaps.sort((a, b) => a - b);
+  return gaps.length === 0 ? Number.POSITIVE_INFINITY : gaps[gaps.length >> 1]!;
+}
+
 /** How far back a log's time must go to be a clock set back, not threads writing out of order. */
 const JUMP_MS = 60_000;
 /** Logs that must go back for the host's clock to count as set back (one could be a log of its own). */
@@ -49,8 +62,8 @@ export function clockJumps(events: readonly CollectedEvent[]): ClockJumps | unde
     byLog.set(log, known === undefined ? list : [...known, ...list]);
   }
   const at = new Map<string, number>();
-  /** The first and last reading of each log that did not go back. */
-  const spans = new Map<string, [number, number]>();
+  /** The first and last reading of each log that did not go back, and the median time between its records. */
+  const spans = new Map<string, [first: number, last: number, gap: number]>();
   let lastBefore = Number.NEGATIVE_INFINITY;
   let firstAfter = Number.POSITIVE_INFINITY;
   for (const [log, list] of byLog) {
@@ -68,7 +81,7 @@ export function clockJumps(events: readonly CollectedEvent[]): ClockJumps | unde
       latest = Math.max(latest, e.utc);
     }
     if (!at.has(log)) {
-      spans.set(log, [earliest, latest]);
+      spans.set(log, [earliest, latest, medianGap(list)]);
     }
   }
   if ([...at.keys()].filter((log) => !/(^|\/)windowsupdate$/.test(log)).length < JUMPING_FILES) {
@@ -78,12 +91,18 @@ export function clockJumps(events: readonly CollectedEvent[]): ClockJumps | unde
   // long as the clock was set back: the later one where it begins there and goes on past the earlier clock's
   // last reading (a log that rolled over after the clock was set: read by the earlier clock, a client's
   // WUAHandler.log history was three hours off the WindowsUpdate.log lines of its searches), the earlier one
-  // where it began before the later clock's first and ends there.
+  // where it began before the later clock's first and ends there. Those readings are only the ones the logs
+  // that went back show: the clocks' own reach a little further. A log that writes far more often than the
+  // overlap is long was not quiet that long, so it may begin (or end) up to that much beyond them (a client's
+  // UpdatesDeployment.log history began 0.4 s before UpdatesHandler.log's first later reading, of the same
+  // evaluation, and was read three hours off it).
+  const overlap = lastBefore - firstAfter;
   const read = new Map<string, ClockSide>();
-  for (const [log, [first, last]] of spans) {
-    if (first >= firstAfter && last > lastBefore) {
+  for (const [log, [first, last, gap]] of spans) {
+    const reach = gap * BUSY < overlap ? overlap : 0;
+    if (first >= firstAfter - reach && last > lastBefore) {
       read.set(log, 'after');
-    } else if (first < firstAfter && last <= lastBefore) {
+    } else if (first < firstAfter && last <= lastBefore + reach) {
       read.set(log, 'before');
     }
   }
@@ -97,9 +116,10 @@ export function clockJumps(events: readonly CollectedEvent[]): ClockJumps | unde
       if (seq !== undefined) {
         return e.seq < seq ? 'before' : 'after';
       }
-      // A log that did not go back: before the later clock's first reading, only the earlier clock logged;
-      // after the earlier clock's last, only the later did; between, either could have.
-      return e.utc < firstAfter ? 'before' : e.utc > lastBefore ? 'after' : read.get(log);
+      // A log that did not go back: by where its readings lie (above), else before the later clock's first
+      // reading only the earlier clock logged, after the earlier clock's last only the later did, and between
+      // either could have.
+      return read.get(log) ?? (e.utc < firstAfter ? 'before' : e.utc > lastBefore ? 'after' : undefined);
     },
   };
 }

@@ -58,6 +58,17 @@ describe('clockJumps', () => {
     expect(policy.map((e) => jumps.side(e))).toEqual(['before', 'before']);
   });
 
+  it('reads a busy log that did not go back by the clock it goes on with, though it began just before the first later reading the others show', () => {
+    // UpdatesDeployment.log's history began on the later clock a moment before UpdatesHandler.log's first
+    // later reading (the same evaluation), and writes every minute: it was not quiet for the hour the clock
+    // was set back, so all of it is the later clock's. A log that writes every half hour may have been.
+    const busy = Array.from({ length: 60 }, (_, k) => at('UpdatesDeployment-20250113-161949.log', 40 + k, 1.99 + k));
+    const sparse = [at('Sparse.log', 200, 1.99), at('Sparse.log', 201, 31), at('Sparse.log', 202, 61)];
+    const jumps = clockJumps([...scan, ...messaging, ...busy, ...sparse])!;
+    expect(new Set(busy.map((e) => jumps.side(e)))).toEqual(new Set(['after']));
+    expect(sparse.map((e) => jumps.side(e))).toEqual(['before', undefined, 'after']);
+  });
+
   it('needs two logs that state their zone to go back, and takes threads out of order by under a minute', () => {
     expect(clockJumps(scan)).toBeUndefined();
     const wu = [at('PC/Windows/WindowsUpdate.log', 1, 21), at('PC/Windows/WindowsUpdate.log', 2, 3)];
