@@ -631,6 +631,35 @@ describe('updates installed, with client logs rolled over', () => {
   });
 });
 
+describe('every log rotated, with every condition and installations', () => {
+  // Seed 30 (30 MB): the clients' logs rolled over, the MPs' and the site's holding only the bundle's last
+  // part, the first MP on the site server, and every other condition. Relays whose file got through an MPFDM
+  // outage were FAILED where StateSys.log no longer reached the move; a client set back 3 h had its
+  // UpdatesDeployment.log history, begun 0.4 s before the first later reading its other logs show, read by
+  // its earlier clock.
+  const all = generated({
+    targetBytes: 30_000_000,
+    seed: 30,
+    mpCount: 2,
+    ...EVERY_CONDITION,
+    rotateClientLogsAt: 60_000,
+    serverLogsRotated: true,
+    mpOnSiteServer: true,
+    installs: true,
+  });
+
+  it('fails no relay the logs do not show failing, and finds every installation', () => {
+    // Relays before the servers' logs begin are incomplete; none has another file or fails.
+    const wrong = wrongRelays(all.t, all.truth);
+    expect(wrong.filter((line) => !/: \S+ incomplete, truly /.test(line))).toEqual([]);
+    expect(wrongInstalls(all.t, all.truth)).toEqual([]);
+  });
+
+  it('puts no link back in time but on the two clients whose clock step no log shows', () => {
+    expect(linksBackInTime(all.t, { sameHost: true, skip: new Set(['PS1WKS0003', 'PS1WKS0007']) }).back).toEqual([]);
+  });
+});
+
 describe('updates installed, with every condition', () => {
   // Every third client installs what its scans find missing, one update in six failing with 0x80070643: the
   // install flow joins WUAHandler to WindowsUpdate.log by time on the client's own clock, which summer time
