@@ -444,6 +444,11 @@ export function roughly(ms: number): string {
   return s < 60 ? `${s} s` : hoursAndMinutes(Math.round(ms / 60_000));
 }
 
+/** Where one log alone holds a flow (the client's own logs do not reach back to it), which and why. */
+function only(keys: FlowDraft['keys']): string {
+  return typeof keys.clientLogs === 'string' ? ` (${keys.clientLogs})` : '';
+}
+
 function summarize(
   flow: FlowDraft,
   events: readonly CollectedEvent[],
@@ -477,7 +482,7 @@ function summarize(
           : '';
       const smx = typeof k.smxFile === 'string' ? `, ${k.smxFile}` : '';
       const via = typeof k.mp === 'string' ? ` via ${k.mp}` : '';
-      return flat`${flow.host}: ${serials.length} state message${serials.length === 1 ? '' : 's'}${range}${via}${smx}: ${outcome}`;
+      return flat`${flow.host}: ${serials.length} state message${serials.length === 1 ? '' : 's'}${range}${via}${smx}${only(k)}: ${outcome}`;
     }
     case 'sync':
       return flat`${flow.host}: sync set update source ${String(k.updateSource)} to content version ${String(k.contentVersion)}: ${outcome}`;
@@ -489,7 +494,7 @@ function summarize(
       const result = k.clientLogs === undefined ? 'WUAHandler.updateInstallFinished' : 'WindowsUpdate.installCompleted';
       const codes = events.flatMap((e) => (e.kind === result ? (e.fields.errorCodes ?? []).slice(0, 1) : []));
       const failed = codes.length > 0 ? `, ${codes.length} failed (${[...new Set(codes)].join(', ')})` : '';
-      return flat`${flow.host}: install of ${updates.length} update${updates.length === 1 ? '' : 's'}${which}${failed}: ${outcome}`;
+      return flat`${flow.host}: install of ${updates.length} update${updates.length === 1 ? '' : 's'}${which}${failed}${only(k)}: ${outcome}`;
     }
   }
 }

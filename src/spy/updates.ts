@@ -288,7 +288,7 @@ function relaysOnlyAtMp(t: Timeline, relays: readonly TimelineFlow[]): SpyNode[]
       {
         label: `Serials ${range}`,
         value: flow.status === 'ok' ? 'reached the site' : 'did not reach the site',
-        description: `${seen}; ${flow.summary}`,
+        description: flow.summary,
         state: flow.status === 'ok' ? 'ok' : 'error',
         evidence: flowEvidence(t, flow),
         children: [],

@@ -58,21 +58,20 @@ describe('installations WindowsUpdate.log alone still holds', () => {
   });
 
   it("fail where an update's install did, caused by WUA's result", async () => {
+    const ONLY = 'WindowsUpdate.log only: no WUAHandler.log line of PS1WIN10X64 in the bundle';
     const dir = tempDir('install');
     cpSync(SAMPLE, dir, { recursive: true });
     rmSync(join(dir, LOGS, 'WUAHandler.log'));
     const t = await analyzeBundle(await openBundle(dir));
     const installs = t.flows.filter((f) => f.kind === 'install');
     expect(installs.map((f) => [f.status, f.summary])).toEqual([
-      ['ok', 'PS1WIN10X64: install of 1 update 76861548-e25d-4f09-95fd-a859973fdac7: completed'],
+      ['ok', `PS1WIN10X64: install of 1 update 76861548-e25d-4f09-95fd-a859973fdac7 (${ONLY}): completed`],
       [
         'failed',
-        'PS1WIN10X64: install of 1 update 4769dc84-be95-4d8a-9995-3c74d53e8c67, 1 failed (0x80070643): FAILED',
+        `PS1WIN10X64: install of 1 update 4769dc84-be95-4d8a-9995-3c74d53e8c67, 1 failed (0x80070643) (${ONLY}): FAILED`,
       ],
     ]);
-    expect(installs[1]!.keys.clientLogs).toBe(
-      'WindowsUpdate.log only: no WUAHandler.log line of PS1WIN10X64 in the bundle',
-    );
+    expect(installs[1]!.keys.clientLogs).toBe(ONLY);
     const failure = t.failures.find((f) => f.flow === installs[1]!.id)!;
     expect([failure.event, failure.upstreamCause, failure.code]).toEqual([
       'PS1WIN10X64/Windows/WindowsUpdate.log:74',

@@ -363,7 +363,7 @@ describe('Software Updates tab of a client whose logs no longer reach back to it
     const older = group.children[0]!;
     expect([older.label, older.value, older.state]).toEqual(['Serials 194–201', 'reached the site', 'ok']);
     expect(older.description).toMatch(
-      /^MP_Relay only: before PS1WIN10X64's StateMessage\.log begins; PS1WIN10X64: 8 state messages \(serial 194–201\) via PS1MP01, \w+\.SMX: completed$/,
+      /^PS1WIN10X64: 8 state messages \(serial 194–201\) via PS1MP01, \w+\.SMX \(MP_Relay only: before PS1WIN10X64's StateMessage\.log begins\): completed$/,
     );
     expect(older.evidence?.[0]).toEqual({ file: 'PS1MP01/SMS_CCM/Logs/MP_Relay.log', line: 41 });
     // The state messages StateMessage.log still holds follow, as before.
