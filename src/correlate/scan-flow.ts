@@ -221,7 +221,7 @@ function buildScanFlow(
   }
   // Everything ScanAgent logged for the job, in order: lines that name the job are joined by its id, the
   // lines between them that do not (location request id, completion notice) by their place.
-  const ordered = scanAgent.filter((e) => flow.events.has(e));
+  const ordered = scanAgent.filter((e) => flow.events.has(e)).sort(ws.inLoggedOrder);
   for (let i = 1; i < ordered.length; i++) {
     const [a, b] = [ordered[i - 1]!, ordered[i]!];
     const shared = a.fields.scanJob === job && b.fields.scanJob === job;
@@ -265,12 +265,15 @@ function locationRequest(
   const lsOfRequest = ws.byId(host, 'locationservices', 'locationRequest').get(l) ?? [];
   const sent = lsOfRequest.find((e) => e.kind === 'LocationServices.locationRequestSent');
   const callback = lsOfRequest.find((e) => e.kind === 'LocationServices.callingBackWsusRequest');
+  // Seconds apart on one clock: where the client's was set back, ScanAgent's line of the other clock may read
+  // as close (a request three hours later was joined).
   const requesting = scanAgent.find(
     (e) =>
       e.kind === 'ScanAgent.requestingLocations' &&
       sent !== undefined &&
       e.utc <= sent.utc &&
-      e.utc >= sent.utc - 30 * SECOND,
+      e.utc >= sent.utc - 30 * SECOND &&
+      ws.sameClock(e, sent),
   );
   const scanAgentOfRequest = ws.byId(host, 'scanagent', 'locationRequest').get(l) ?? [];
   const idLine = scanAgentOfRequest.find((e) => e.kind === 'ScanAgent.locationRequestId');
@@ -593,13 +596,15 @@ function windowsUpdateSearch(
   if (!started) {
     return;
   }
-  const start = nearest(
-    ws.cached(`wu-calls\u0000${host}`, () =>
-      // Windows Defender, Automatic Updates and the Store search too: only ConfigMgr's calls answer WUAHandler.
-      wu.filter(
-        (e) => (e.kind === 'WindowsUpdate.callStart' || e.kind === 'WindowsUpdate.callSubmitted') && isConfigMgrCall(e),
-      ),
+  const calls = ws.cached(`wu-calls\u0000${host}`, () =>
+    // Windows Defender, Automatic Updates and the Store search too: only ConfigMgr's calls answer WUAHandler.
+    wu.filter(
+      (e) => (e.kind === 'WindowsUpdate.callStart' || e.kind === 'WindowsUpdate.callSubmitted') && isConfigMgrCall(e),
     ),
+  );
+  // On the handler's clock: where the client's was set back, a search of the other clock may read as close.
+  const start = nearest(
+    ws.clockJumps(host) === undefined ? calls : calls.filter((e) => ws.sameClock(e, started)),
     started.utc,
     5 * SECOND,
     60 * SECOND,

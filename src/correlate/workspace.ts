@@ -341,6 +341,31 @@ export class Workspace {
   }
 
   /**
+   * Records in the order they were logged: by time, but where a host's clock was set back within the bundle,
+   * the earlier clock's records before the later clock's.
+   */
+  readonly inLoggedOrder = (a: CollectedEvent, b: CollectedEvent): number =>
+    this.laterClock(a) - this.laterClock(b) || byTime(a, b);
+
+  /** Whether two records of one host were logged by the same clock (always, where it was not set back). */
+  sameClock(a: CollectedEvent, b: CollectedEvent): boolean {
+    return this.laterClock(a) === this.laterClock(b);
+  }
+
+  /**
+   * 1 for a record its host's later clock logged where that clock was set back within the bundle (by its side,
+   * else by its time as `skewFor` reads it), 0 otherwise.
+   */
+  private laterClock(e: CollectedEvent): number {
+    const jumps = this.clockJumps(e.host);
+    if (jumps === undefined) {
+      return 0;
+    }
+    const side = jumps.side(e);
+    return side === 'after' || (side === undefined && e.utc >= jumps.lastBefore) ? 1 : 0;
+  }
+
+  /**
    * Whether `a` was logged before `b`, both of one host: by their times, unless they were logged by its two
    * clocks either side of where it was set back (see clock-jumps.ts).
    */
@@ -369,12 +394,16 @@ export class Workspace {
   chain(events: readonly CollectedEvent[], evidence: 'id' | 'derived', key: string): void;
   chain(events: readonly CollectedEvent[], evidence: Evidence, key: string, windowMs: number): void;
   chain(events: readonly CollectedEvent[], evidence: Evidence, key: string, windowMs?: number): void {
+    // In the order they were logged: by time, but the earlier clock's records first where a host's clock was
+    // set back (a scan job that ran across the change was chained by its times, its later lines linked back
+    // three hours to its earlier ones).
+    const order = events.some((e) => this.clockJumps(e.host) !== undefined) ? this.inLoggedOrder : byTime;
     // Most lists come in time order already (they are slices of per-host lists): sort only those that do not.
     let inOrder = true;
     for (let i = 1; i < events.length && inOrder; i++) {
-      inOrder = byTime(events[i - 1]!, events[i]!) <= 0;
+      inOrder = order(events[i - 1]!, events[i]!) <= 0;
     }
-    const sorted = inOrder ? events : [...events].sort(byTime);
+    const sorted = inOrder ? events : [...events].sort(order);
     for (let i = 1; i < sorted.length; i++) {
       this.put(sorted[i - 1]!, sorted[i]!, evidence, key, windowMs);
     }

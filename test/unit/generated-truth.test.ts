@@ -660,6 +660,28 @@ describe('every log rotated, with every condition and installations', () => {
   });
 });
 
+describe('a scan job across a clock set back 3 h, logs rolled over', () => {
+  // Seed 34 (50 MB, three MPs, every condition, clients' logs rolling over at 120 KB, installations): a scan
+  // job of a client set back 3 h ran across the change. Its ScanAgent lines were chained by their times,
+  // the later clock's linked back three hours to the earlier's, and two joins by time on the client took a
+  // record of the other clock that read as close (its location request, its WUA search).
+  const across = generated({
+    targetBytes: 50_000_000,
+    seed: 34,
+    mpCount: 3,
+    ...EVERY_CONDITION,
+    rotateClientLogsAt: 120_000,
+    installs: true,
+  });
+
+  it('links each record in the order it was logged, and joins by time on one clock', () => {
+    expect(across.truth.clockSteps.size).toBeGreaterThan(0);
+    expect(linksBackInTime(across.t, { sameHost: true }).back).toEqual([]);
+    expect(wrongClocks(across.t, across.truth)).toEqual([]);
+    expect(wrongInstalls(across.t, across.truth)).toEqual([]);
+  });
+});
+
 describe('updates installed, with every condition', () => {
   // Every third client installs what its scans find missing, one update in six failing with 0x80070643: the
   // install flow joins WUAHandler to WindowsUpdate.log by time on the client's own clock, which summer time
