@@ -8,7 +8,7 @@ import { layoutRoles } from '../parsers/bundle.ts';
 import type { HostSummary } from '../parsers/file-run.ts';
 import type { Collected, CollectedEvent } from './collect.ts';
 import { makeCollector } from './collect-pool.ts';
-import { alignDecodedLogs, fileClockBasis } from './file-clocks.ts';
+import { alignDecodedLogs, alignRepeatedHour, fileClockBasis } from './file-clocks.ts';
 import type { FileClock } from './file-clocks.ts';
 import { DEFAULT_TIMEOUTS, findFailures, isProblem } from './failures.ts';
 import type { IisIndex } from './iis-index.ts';
@@ -230,19 +230,24 @@ async function correlate(
  * another zone (see file-clocks.ts), and how far each log reaches with them.
  */
 function alignClocks(layer: Collected, lastSeen: Map<string, number>): FileClock[] {
-  const files = new Set(
-    layer.parse.files.filter((r) => r.summary.formats.includes('wu-etl')).map((r) => r.summary.file),
-  );
-  if (files.size === 0) {
-    return [];
-  }
-  const decoded = new Map<string, string>();
-  for (const h of layer.parse.hosts) {
-    for (const f of h.files) {
-      if (files.has(f)) {
-        decoded.set(f, h.name);
+  const hostsOf = (format: 'wu-etl' | 'wu-legacy'): Map<string, string> => {
+    const files = new Set(
+      layer.parse.files.filter((r) => r.summary.formats.includes(format)).map((r) => r.summary.file),
+    );
+    const out = new Map<string, string>();
+    for (const h of files.size === 0 ? [] : layer.parse.hosts) {
+      for (const f of h.files) {
+        if (files.has(f)) {
+          out.set(f, h.name);
+        }
       }
     }
+    return out;
+  };
+  alignRepeatedHour(layer.events, hostsOf('wu-legacy'));
+  const decoded = hostsOf('wu-etl');
+  if (decoded.size === 0) {
+    return [];
   }
   const clocks = alignDecodedLogs(layer.events, decoded);
   for (const c of clocks) {

@@ -87,6 +87,85 @@ export function alignDecodedLogs(events: CollectedEvent[], decoded: ReadonlyMap<
   return clocks;
 }
 
+const HOUR = 60 * MINUTE;
+/** Records of one search call follow each other closer than this; a call is moved whole. */
+const SESSION_GAP = 10 * MINUTE;
+/** What WUA logs after a call's end about it (its result, the report event) follows within this. */
+const REPORTED_WITHIN = 5 * SECOND;
+
+/**
+ * A legacy WindowsUpdate.log writes no zone: inside summer time's repeated hour a record takes the bias of
+ * the record before it until its time goes back (file-run.ts), which a log quiet across the change never
+ * does, so its first search after the change is read an hour early. ConfigMgr's searches give it away: one
+ * that lines up with no WUAHandler start as read, but an hour later with one that no search of the file
+ * answers, is moved an hour on, with the rest of its call (to its end, in the file's order).
+ * `legacy` are the layer's legacy WindowsUpdate.log files; their events in `events` are replaced by moved
+ * copies. Returns how many sessions were moved. (Seeds 22 and 36 with every condition: a 0x80072EE2 search
+ * an hour before WUAHandler's, the scan's cause left on WUAHandler.log.)
+ */
+export function alignRepeatedHour(events: CollectedEvent[], legacy: ReadonlyMap<string, string>): number {
+  if (legacy.size === 0) {
+    return 0;
+  }
+  const handlerStarts = new Map<string, number[]>();
+  const byFile = new Map<string, number[]>();
+  events.forEach((e, i) => {
+    if (e.kind === 'WUAHandler.searchStarted') {
+      push(handlerStarts, e.host, e.utc);
+    } else if (legacy.has(e.file)) {
+      push(byFile, e.file, i);
+    }
+  });
+  let moved = 0;
+  for (const [file, indexes] of byFile) {
+    const handler = handlerStarts.get(legacy.get(file)!) ?? [];
+    indexes.sort((a, b) => events[a]!.seq - events[b]!.seq);
+    const starts = indexes.filter((i) => {
+      const e = events[i]!;
+      return (
+        e.kind === 'WindowsUpdate.callStart' && e.fields.operation?.toLowerCase() === 'search' && isConfigMgrCall(e)
+      );
+    });
+    const answers = (h: number, s: number): boolean => s - h >= -BEFORE && s - h <= AFTER;
+    const answered = (h: number): boolean => starts.some((i) => answers(h, events[i]!.utc));
+    const shifts = new Map<number, number>();
+    for (const i of starts) {
+      const s = events[i]!.utc;
+      if (handler.some((h) => answers(h, s))) {
+        continue;
+      }
+      const by = [HOUR, -HOUR].filter((d) => handler.some((h) => answers(h, s + d) && !answered(h)));
+      if (by.length === 1) {
+        shifts.set(i, by[0]!);
+      }
+    }
+    for (const [start, by] of shifts) {
+      // The search's call in the file's order: from its start to its end (or, without one, while its records
+      // follow each other within SESSION_GAP), and what WUA reports right after it.
+      const at = indexes.indexOf(start);
+      let to = at;
+      while (to < indexes.length - 1) {
+        const e = events[indexes[to]!]!;
+        const next = events[indexes[to + 1]!]!;
+        const ended = e.kind === 'WindowsUpdate.callEnd' && isConfigMgrCall(e);
+        if (
+          Math.abs(next.utc - e.utc) > (ended ? REPORTED_WITHIN : SESSION_GAP) ||
+          next.kind === 'WindowsUpdate.callStart'
+        ) {
+          break;
+        }
+        to++;
+      }
+      for (const i of indexes.slice(at, to + 1)) {
+        const e = events[i]!;
+        events[i] = { ...e, utc: shiftInstant(e.utc, by) };
+      }
+      moved++;
+    }
+  }
+  return moved;
+}
+
 /**
  * The quarter-hour offset of a file's search starts (`searches`) against WUAHandler's (`handler`), and how
  * many pairs it lines up. An offset other than none must line up more pairs than none does; otherwise the

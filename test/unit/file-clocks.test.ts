@@ -4,7 +4,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CollectedEvent } from '../../src/correlate/collect.ts';
-import { alignDecodedLogs, fileClockBasis, fileClockOutcome, offsetOf } from '../../src/correlate/file-clocks.ts';
+import {
+  alignDecodedLogs,
+  alignRepeatedHour,
+  fileClockBasis,
+  fileClockOutcome,
+  offsetOf,
+} from '../../src/correlate/file-clocks.ts';
 import type { FileClock } from '../../src/correlate/file-clocks.ts';
 import type { Severity } from '../../src/parsers/record.ts';
 import { utcInstant } from '../../src/parsers/time.ts';
@@ -215,5 +221,52 @@ describe('alignDecodedLogs', () => {
       "Get-WindowsUpdateLog output, read in the host's zone unchecked: none of its 1 ConfigMgr searches " +
         "(ClientId = CcmExec) lines up with WUAHandler.log at any quarter hour: if another machine decoded it, its times are that machine's local time",
     );
+  });
+});
+
+describe('alignRepeatedHour', () => {
+  // A legacy WindowsUpdate.log quiet across summer time's change: its first search after it lies in the
+  // repeated hour, later than its record before, and was read with the first pass's bias, an hour early.
+  const HANDLER = 'PC/Windows/CCM/Logs/WUAHandler.log';
+  const LEGACY = 'PC/Windows/WindowsUpdate.log';
+  const LEGACY_ON_HOST = new Map([[LEGACY, 'PC']]);
+  let seq = 0;
+  const event = (file: string, utc: number, kind: string, fields: CollectedEvent['fields'] = {}): CollectedEvent =>
+    ({ file, line: ++seq, host: 'PC', utc: utcInstant(utc), kind, fields, seq }) as unknown as CollectedEvent;
+  const search = { caller: 'CcmExec', operation: 'Search' };
+
+  it('moves a search that lines up with a WUAHandler start only an hour on, with the rest of its call', () => {
+    const events = [
+      // Before the change: the first pass, read right.
+      event(HANDLER, T0, 'WUAHandler.searchStarted'),
+      event(LEGACY, T0 + 400, 'WindowsUpdate.callStart', search),
+      event(LEGACY, T0 + 30 * SECOND, 'WindowsUpdate.callEnd', search),
+      // After it, 75 minutes on: WUAHandler states its new bias, the legacy log is read an hour early.
+      event(HANDLER, T0 + 75 * MINUTE, 'WUAHandler.searchStarted'),
+      event(LEGACY, T0 + 15 * MINUTE + 7 * SECOND, 'WindowsUpdate.callStart', search),
+      event(LEGACY, T0 + 15 * MINUTE + 40 * SECOND, 'WindowsUpdate.failed', { errorCodes: ['0x80072EE2'] }),
+      event(LEGACY, T0 + 15 * MINUTE + 41 * SECOND, 'WindowsUpdate.callEnd', search),
+      event(LEGACY, T0 + 15 * MINUTE + 42 * SECOND, 'WindowsUpdate.reportEvent'),
+      // The next call, minutes later, is its own: it lines up as read.
+      event(HANDLER, T0 + 2 * HOUR, 'WUAHandler.searchStarted'),
+      event(LEGACY, T0 + 2 * HOUR + 900, 'WindowsUpdate.callStart', search),
+    ];
+    const before = events.map((e) => e.utc);
+    expect(alignRepeatedHour(events, LEGACY_ON_HOST)).toBe(1);
+    expect(events.map((e, i) => (e.utc - before[i]!) / MINUTE)).toEqual([0, 0, 0, 0, 60, 60, 60, 60, 0, 0]);
+  });
+
+  it('moves nothing that lines up as read, nor onto a WUAHandler start another search answers', () => {
+    const events = [
+      event(HANDLER, T0, 'WUAHandler.searchStarted'),
+      event(LEGACY, T0 + 400, 'WindowsUpdate.callStart', search),
+      // An hour before that start, and nothing of WUAHandler's then: an hour on, its start is answered.
+      event(LEGACY, T0 - HOUR + 400, 'WindowsUpdate.callStart', search),
+      // Defender's and Automatic Updates' searches are not ConfigMgr's.
+      event(LEGACY, T0 - HOUR + 900, 'WindowsUpdate.callStart', { caller: 'Windows Defender', operation: 'Search' }),
+    ];
+    const before = events.map((e) => e.utc);
+    expect(alignRepeatedHour(events, LEGACY_ON_HOST)).toBe(0);
+    expect(events.map((e) => e.utc)).toEqual(before);
   });
 });

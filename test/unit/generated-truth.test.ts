@@ -682,6 +682,26 @@ describe('a scan job across a clock set back 3 h, logs rolled over', () => {
   });
 });
 
+describe('a legacy WindowsUpdate.log quiet across summer time ending', () => {
+  // Seed 22 (40 MB, every condition, clients' logs rolled over): PS1WKS0018's legacy WindowsUpdate.log was
+  // quiet from before the change until inside the repeated hour, so its next search kept the first pass's
+  // bias (its time had not gone back) and read an hour before WUAHandler's: the scan's WinHTTP failure was
+  // not joined, its cause left on WUAHandler.log.
+  const dst = generated({
+    targetBytes: 40_000_000,
+    seed: 22,
+    mpCount: 2,
+    ...EVERY_CONDITION,
+    rotateClientLogsAt: 60_000,
+  });
+
+  it("joins each WinHTTP failure to its scan, on the bias WUAHandler's search start shows", () => {
+    const wrong = wrongScans(dst.t, dst.truth);
+    expect(wrong.filter((line) => / wsus-2ee2 /.test(line))).toEqual([]);
+    expect(linksBackInTime(dst.t, { sameHost: true, skip: new Set(['PS1WKS0003', 'PS1WKS0007']) }).back).toEqual([]);
+  });
+});
+
 describe('updates installed, with every condition', () => {
   // Every third client installs what its scans find missing, one update in six failing with 0x80070643: the
   // install flow joins WUAHandler to WindowsUpdate.log by time on the client's own clock, which summer time
