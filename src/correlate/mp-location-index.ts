@@ -53,7 +53,11 @@ export class MpLocationIndex {
     return { index: new MpLocationIndex([...byHost.values()], isProblem), rest };
   }
 
+  /** The hosts whose MP_Location bodies it holds. */
+  readonly hosts: readonly string[];
+
   private constructor(byHost: CollectedEvent[][], isProblem: (e: CollectedEvent) => boolean) {
+    this.hosts = byHost.flatMap((list) => (list[0] === undefined ? [] : [list[0].host]));
     const ordered = byHost.flatMap((list) => list.sort(byTime));
     this.columns = new EventColumns(ordered, isProblem);
     ordered.forEach((e, i) => {
@@ -78,7 +82,7 @@ export class MpLocationIndex {
    * nearest to `t` plus the lead of the host that logged it (`lead`, 0 by default: how much later than the
    * client that host logs) and at most `before` earlier or `after` later than that: the first of the nearest in
    * the order the requests were listed. With `alone`, none when another such request on the same MP lies
-   * within `alone` of it (the nearest may be a neighbour's).
+   * within `alone` of it (the nearest may be a neighbour's). `time` reads an MP's time, as in `offsetsFrom`.
    */
   nearestRequest(
     updateSource: string | undefined,
@@ -89,6 +93,7 @@ export class MpLocationIndex {
     after: number,
     lead: (host: string) => number = () => 0,
     alone?: number,
+    time: (host: string, utc: number) => number = (_, utc) => utc,
   ): CollectedEvent | undefined {
     const lists =
       clientIp === undefined
@@ -101,7 +106,7 @@ export class MpLocationIndex {
     let bestDistance = 0;
     for (const list of lists) {
       for (const i of list) {
-        const d = columns.utc(i) - t - lead(columns.host(i));
+        const d = time(columns.host(i), columns.utc(i)) - t - lead(columns.host(i));
         const distance = Math.abs(d);
         if (d >= -before && d <= after && (best < 0 || distance < bestDistance)) {
           best = i;
@@ -129,7 +134,8 @@ export class MpLocationIndex {
   /**
    * How much later than `times` (a client's own) the requests from its address were logged by MPs,
    * each request within `window` of one of them plus `centre` at it: one sample per such pair, by the host
-   * that logged it.
+   * that logged it. `time` reads an MP's time (on its later clock, where it was set within the bundle), which
+   * moves it by at most `slack`.
    */
   offsetsFrom(
     clientIp: string,
@@ -137,6 +143,8 @@ export class MpLocationIndex {
     window: number,
     centre: (t: number, side?: ClockSide) => number = () => 0,
     sides: ReadonlyArray<ClockSide | undefined> = [],
+    time: (host: string, utc: number) => number = (_, utc) => utc,
+    slack = 0,
   ): Map<string, LeadSample[]> {
     const list = this.byAddress.get(clientIp) ?? [];
     const columns = this.columns;
@@ -148,11 +156,14 @@ export class MpLocationIndex {
     for (const [index, t] of times.entries()) {
       const side = sides[index];
       const c = centre(t, side);
-      for (let k = firstIndexAt(list, t + c - window, (i) => columns.utc(i)); k < list.length; k++) {
+      for (let k = firstIndexAt(list, t + c - window - slack, (i) => columns.utc(i)); k < list.length; k++) {
         const i = list[k]!;
-        const d = columns.utc(i) - t;
-        if (d > c + window) {
+        if (columns.utc(i) - t > c + window + slack) {
           break;
+        }
+        const d = time(columns.host(i), columns.utc(i)) - t;
+        if (d < c - window || d > c + window) {
+          continue;
         }
         // The client's own host too: an MP on a machine with the client installed answers that client.
         push(out, columns.host(i), { t, offset: d, side });

@@ -414,6 +414,7 @@ function answeringMp(
     window,
     (mp) => leads.get(mp)?.(outgoing.utc, side) ?? 0,
     sent ? undefined : ALONE_WITHOUT_MESSAGE,
+    (mp, utc) => ws.onLaterClock(mp, utc),
   );
   if (!add(mpRequest)) {
     return;
@@ -820,13 +821,18 @@ function locationLeads(ws: Workspace, host: string): ReadonlyMap<string, Lead> {
     // Each message is looked for from the address the client had when it sent it.
     const sendsFrom = groupBy(locationSends(ws, host), (e) => ws.ipAt(host, e.utc));
     const samples = new Map<string, LeadSample[]>();
+    const slack = Math.max(0, ...ws.mpLocations().hosts.map((mp) => ws.clockMove(mp)));
     for (const [ip, sends] of sendsFrom) {
       const times = sends.map((e) => e.utc);
       const sides = sends.map((e) => ws.clockSide(e));
       for (const centre of new Set([none, ...relays.values()])) {
-        for (const [mp, found] of ws.mpLocations().offsetsFrom(ip, times, CROSS_HOST_WINDOW, centre, sides)) {
+        // On each MP's later clock, where it was set within the bundle: its steps would read as the client's.
+        const found = ws
+          .mpLocations()
+          .offsetsFrom(ip, times, CROSS_HOST_WINDOW, centre, sides, (mp, utc) => ws.onLaterClock(mp, utc), slack);
+        for (const [mp, list] of found) {
           if ((relays.get(mp) ?? none) === centre) {
-            for (const s of found) {
+            for (const s of list) {
               push(samples, mp, s);
             }
           }

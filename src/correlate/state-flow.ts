@@ -275,10 +275,11 @@ export function relayLeads(ws: Workspace, host: string): ReadonlyMap<string, Lea
     const c = ws.stateSide().columns;
     const samples = new Map<string, LeadSample[]>();
     const relays = relaySends(ws, host);
+    // On each MP's later clock, where it was set within the bundle: its step would read as the client's.
     const sample = (relay: RelaySend, side: ClockSide | undefined): void => {
       const t = relay.outgoing.utc;
       for (const i of relay.received) {
-        push(samples, c.host(i), { t, offset: c.utc(i) - t, side });
+        push(samples, c.host(i), { t, offset: ws.onLaterClock(c.host(i), c.utc(i)) - t, side });
       }
     };
     // Its forward, not its send: CcmMessaging may have sent a relay later (a queue, retries).
@@ -520,7 +521,7 @@ function relayFlow(
   // The MP that received it: MP_Relay logs the same body (ClientID, serial numbers, topics), at the client's
   // time plus that MP's lead.
   const c = ws.stateSide().columns;
-  const offBy = (i: number): number => Math.abs(c.utc(i) - outgoing.utc - lead(c.host(i)));
+  const offBy = (i: number): number => Math.abs(ws.onLaterClock(c.host(i), c.utc(i)) - outgoing.utc - lead(c.host(i)));
   const receivedAt = relay.received.filter((i) => offBy(i) <= RELAY_WINDOW).sort((a, b) => offBy(a) - offBy(b))[0];
   if (receivedAt === undefined) {
     return;

@@ -375,6 +375,21 @@ export class Workspace {
     return sa !== undefined && sb !== undefined && sa !== sb ? sa === 'before' : a.utc < b.utc;
   }
 
+  /**
+   * A time a settled host logged, read on its later clock where that clock was set within the bundle (itself
+   * otherwise): what the joins made before a client's clock is known compare with that client's times plus
+   * its lead, which its other messages show on the later clock.
+   */
+  onLaterClock(host: string, utc: number): number {
+    // Logged = true + the skew it had then; on the later clock, true + the skew it has at the end.
+    return utc - this.skewFor({ host, utc }) + this.skewOf(host);
+  }
+
+  /** How far `onLaterClock` may move a time of this host. */
+  clockMove(host: string): number {
+    return Math.abs(this.skewFor({ host, utc: Number.NEGATIVE_INFINITY }) - this.skewOf(host));
+  }
+
   /** Ms the host's clock reads ahead (0 when not estimated), as it is at the end of the bundle. */
   skewOf(host: string): number {
     return this.skew.get(host) ?? this.shared?.skew.get(host) ?? 0;

@@ -702,6 +702,29 @@ describe('a legacy WindowsUpdate.log quiet across summer time ending', () => {
   });
 });
 
+describe("a management point's clock set within the bundle, its clients' logs rolled over", () => {
+  // Seed 38 (30 MB, every condition and installations): PS1MP01 set back 10 min. A client's location requests
+  // from before its CcmMessaging.log begins are looked for around the lead its later messages show, which
+  // the MP's step had moved by 10 min: behind a NAT address, a neighbour's request there was taken (links
+  // 10 min back). Leads now read the MP's times on its later clock.
+  const stepped = generated({
+    targetBytes: 30_000_000,
+    seed: 38,
+    mpCount: 2,
+    ...EVERY_CONDITION,
+    rotateClientLogsAt: 60_000,
+    installs: true,
+    mpClockStepMs: -600_000,
+  });
+
+  it("joins each client's requests on the MP's later clock: no link back in time but on the two clients whose step no log shows", () => {
+    expect(wrongClocks(stepped.t, stepped.truth)).toEqual([]);
+    expect(linksBackInTime(stepped.t, { sameHost: true, skip: new Set(['PS1WKS0003', 'PS1WKS0007']) }).back).toEqual(
+      [],
+    );
+  });
+});
+
 describe('updates installed, with every condition', () => {
   // Every third client installs what its scans find missing, one update in six failing with 0x80070643: the
   // install flow joins WUAHandler to WindowsUpdate.log by time on the client's own clock, which summer time
