@@ -60,24 +60,36 @@ export function buildStateMessageFlows(
   for (const host of hosts) {
     const leads = relayLeads(ws, host);
     const relays = relaySends(ws, host);
+    const older = olderRelays(ws, host, relays);
+    // The sends CcmMessaging.log holds with no state messages (it reaches back further than StateMessage.log)
+    // are the latest relays before StateMessage.log begins, whatever the clocks say: in order, the latest
+    // relays only MP_Relay names are theirs. Without them such a send's relay was FAILED as never received.
+    const unstated = relays.filter((r) => r.messageId !== undefined && r.serials.length === 0);
+    const k = Math.min(unstated.length, older.length);
+    const taken = new Map(
+      unstated.slice(unstated.length - k).map((r, j) => [r, older[older.length - k + j]!] as const),
+    );
     for (const relay of relays) {
       const side = ws.clockSide(relay.outgoing);
-      relayFlow(ws, host, relay, (mp) => leads.get(mp)?.(relay.outgoing.utc, side) ?? 0, context);
+      const mine = taken.get(relay);
+      const stated =
+        mine === undefined ? relay : { ...relay, ...mine, received: [mine.receivedAt], byOrder: true as const };
+      relayFlow(ws, host, stated, (mp) => leads.get(mp)?.(relay.outgoing.utc, side) ?? 0, context);
     }
-    for (const older of olderRelays(ws, host, relays)) {
+    for (const relay of older.slice(0, older.length - k)) {
       const flow = ws.flow({
-        id: `state-message:${host}#${older.serials[0]!}`,
+        id: `state-message:${host}#${relay.serials[0]!}`,
         kind: 'state-message',
         host,
         keys: {
-          serialNumbers: older.serials.map(String),
-          ...(older.topics.length > 0 && { topics: older.topics }),
-          clientId: older.clientId,
-          clientLogs: older.why,
+          serialNumbers: relay.serials.map(String),
+          ...(relay.topics.length > 0 && { topics: relay.topics }),
+          clientId: relay.clientId,
+          clientLogs: relay.why,
         },
         events: new EventSet(),
       });
-      atMp(ws, flow, older.receivedAt, context);
+      atMp(ws, flow, relay.receivedAt, context);
     }
   }
 }
@@ -97,8 +109,7 @@ interface OlderRelay {
  * numbers come before every one its StateMessage.log holds (a busy client's logs roll over long before its
  * MP's do). MP_Relay names the client by its id; from there the relay is followed as any other. Without them
  * those relays' lines on the MP and the site were in no flow, and so not in the timeline (9 relays of one
- * client with every condition and rolled-over logs, seed 21). Where CcmMessaging.log reaches back further than
- * StateMessage.log, the relays it still holds the sends of (with no state messages) are left to them.
+ * client with every condition and rolled-over logs, seed 21). In serial number order.
  */
 function olderRelays(ws: Workspace, host: string, relays: readonly RelaySend[]): OlderRelay[] {
   const clientId = relays.find((r) => r.clientId !== undefined)?.clientId ?? ws.idOf(host);
@@ -129,10 +140,7 @@ function olderRelays(ws: Workspace, host: string, relays: readonly RelaySend[]):
     const topics = [...new Set(messages.map((m) => m.topicId).filter((t): t is string => t !== undefined))];
     out.push({ receivedAt: i, serials, topics, clientId, why });
   }
-  // The sends CcmMessaging.log holds with no state messages are the latest relays before StateMessage.log
-  // begins, whatever the clocks say: as many of the latest are theirs.
-  const unstated = relays.filter((r) => r.serials.length === 0).length;
-  return out.sort((a, b) => a.serials[0]! - b.serials[0]!).slice(0, Math.max(0, out.length - unstated));
+  return out.sort((a, b) => a.serials[0]! - b.serials[0]!);
 }
 
 /** MP_Relay's bodies by the client id they name, each client's in the order of the state-side index. */
@@ -162,6 +170,8 @@ interface RelaySend {
   readonly clientId: string | undefined;
   /** MP_Relay's bodies (entries of the StateSideIndex) that may be its own: see `relayBodiesOf`. */
   readonly received: number[];
+  /** Its state messages and MP body were taken by order, not named by its own state messages. */
+  readonly byOrder?: true;
 }
 
 /** The client's relay messages in order, each with its own state messages. */
@@ -527,6 +537,18 @@ function relayFlow(
     return;
   }
   const received = c.event(receivedAt);
+  if (relay.byOrder === true) {
+    ws.link(
+      outgoing,
+      received,
+      'time',
+      `clientId=${clientId ?? '?'} serialNumber=${serials.join(',')}: in order, the relay MP_Relay logged for this ` +
+        'send, which CcmMessaging.log holds from before StateMessage.log begins',
+      RELAY_WINDOW,
+    );
+    atMp(ws, flow, receivedAt, context);
+    return;
+  }
   ws.link(outgoing, received, 'derived', `clientId=${clientId ?? '?'} serialNumber=${serials.join(',')}`);
   // Only a send bounds the clocks: CcmMessaging may hold a forwarded message in its queue for hours, and as a
   // bound from below alone a forward put a client set back 3 h wrong by as much, where its logs' order had it right.

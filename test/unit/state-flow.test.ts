@@ -110,10 +110,23 @@ describe('relays only the MP still logs', () => {
     );
   });
 
-  it('leaves such a relay to a send CcmMessaging.log still holds without its state messages', async () => {
+  it('gives such a relay to a send CcmMessaging.log still holds without its state messages, by their order', async () => {
+    // The send is the latest before StateMessage.log begins, and so is the relay only MP_Relay names: one flow,
+    // the whole sample's, its join to MP_Relay by time (it was FAILED as never received when it had none).
+    const whole = relayOf(await analyzeBundle(await openBundle(SAMPLE)), '746dc5de-0da4-45f6-8d4d-47c5eb8752c0');
     const t = await analyzeBundle(await openBundle(cut({ 'StateMessage.log': 20 })));
     expect(t.flows.filter((f) => f.keys.clientLogs !== undefined)).toEqual([]);
-    expect(relayOf(t, '746dc5de-0da4-45f6-8d4d-47c5eb8752c0').keys.serialNumbers).toBeUndefined();
+    const relay = relayOf(t, '746dc5de-0da4-45f6-8d4d-47c5eb8752c0');
+    expect([relay.status, relay.keys.serialNumbers, relay.keys.smxFile]).toEqual([
+      'ok',
+      whole.keys.serialNumbers,
+      whole.keys.smxFile,
+    ]);
+    const joins = t.links.filter(
+      (l) => l.from.startsWith(`${LOGS}/`) && relay.events.includes(l.from) && l.to.includes('/MP_Relay.log:'),
+    );
+    expect(joins.map((l) => [l.from.replace(/:.*/, ''), l.evidence])).toEqual([[`${LOGS}/CcmMessaging.log`, 'time']]);
+    expect(joins[0]!.key).toMatch(/: in order, the relay MP_Relay logged for this send/);
   });
 });
 
