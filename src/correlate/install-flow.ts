@@ -149,9 +149,11 @@ function buildOne(
   wu: readonly CollectedEvent[],
 ): CollectedEvent[] {
   const finished = handler.filter((e) => e.kind === 'WUAHandler.updateInstallFinished');
+  // In the order WUAHandler numbers the updates when it reports them (`Update 1 (…)`), then any it copied and
+  // never reported: a log rolled over after the first copy began with the second update's.
   const ids = [
     ...new Set(
-      [...before, ...finished].flatMap((e) =>
+      [...finished, ...before].flatMap((e) =>
         e.kind === 'WUAHandler.copyToCacheCompleted' || e.kind === 'WUAHandler.updateInstallFinished'
           ? (e.fields.updates ?? []).map((u) => u.id)
           : [],

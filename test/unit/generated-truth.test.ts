@@ -725,6 +725,25 @@ describe("a management point's clock set within the bundle, its clients' logs ro
   });
 });
 
+describe('an installation whose first copy to the cache rolled away', () => {
+  // Seed 46 (20 MB, an MP on the site server, every condition): WUAHandler.log rolled over between the copies
+  // of a run's two updates, so its history began with the second's. The run's updates were listed in the
+  // order of the copies left, the second first.
+  const rolled = generated({
+    targetBytes: 20_000_000,
+    seed: 46,
+    mpCount: 2,
+    ...EVERY_CONDITION,
+    rotateClientLogsAt: 60_000,
+    installs: true,
+    mpOnSiteServer: true,
+  });
+
+  it("lists each run's updates in the order WUAHandler numbers them", () => {
+    expect(wrongInstalls(rolled.t, rolled.truth)).toEqual([]);
+  });
+});
+
 describe('updates installed, with every condition', () => {
   // Every third client installs what its scans find missing, one update in six failing with 0x80070643: the
   // install flow joins WUAHandler to WindowsUpdate.log by time on the client's own clock, which summer time
