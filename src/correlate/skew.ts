@@ -540,6 +540,14 @@ function boundsOf(a: string, p: CausalPair): [lo: number, hi: number] {
 const STEP_SUPPORT = 3;
 
 /**
+ * Pairs on each side of where a host's logs went back in time needed to measure its two clocks. The logs'
+ * order already shows the clock was set (two logs went back by over a minute), so one message on a side
+ * measures that side: a client set back 3 h whose CcmMessaging.log kept two sends from before had its
+ * earlier clock left unmeasured and its records of then read 3 h late.
+ */
+const ORDER_SUPPORT = 1;
+
+/**
  * A host's pairs either side of where its clock was set, and its earlier clock's end (by its own clock);
  * `files`, the logs that went back in time, when the split is by their order.
  */
@@ -559,7 +567,7 @@ function sideOf(jumps: ClockJumps | undefined, s: Stamp): ClockSide | undefined 
 
 /**
  * The pairs on each side of where the host's logs went back in time, by the side its own record is on,
- * when STEP_SUPPORT or more lie on each (pairs whose side is unknown are left out).
+ * when ORDER_SUPPORT or more lie on each (pairs whose side is unknown are left out).
  */
 function orderStep(
   list: readonly CausalPair[],
@@ -579,7 +587,7 @@ function orderStep(
       after.push(p);
     }
   }
-  return before.length >= STEP_SUPPORT && after.length >= STEP_SUPPORT
+  return before.length >= ORDER_SUPPORT && after.length >= ORDER_SUPPORT
     ? { before, after, until: jumps.lastBefore, files: jumps.files }
     : undefined;
 }

@@ -744,6 +744,26 @@ describe('an installation whose first copy to the cache rolled away', () => {
   });
 });
 
+describe('a clock set back 3 h with only two messages of the earlier clock left', () => {
+  // Seed 48 (25 MB, one MP, every condition, clients' logs rolling over at 50 KB, installations): PS1WKS0008's
+  // CcmMessaging.log history kept two sends from before the change, its logs going back where it was set. Three
+  // messages were needed on each side: its earlier clock was left unmeasured and those records read 3 h late.
+  const few = generated({
+    targetBytes: 25_000_000,
+    seed: 48,
+    mpCount: 1,
+    ...EVERY_CONDITION,
+    rotateClientLogsAt: 50_000,
+    installs: true,
+  });
+
+  it('measures the earlier clock from what is left of it, the logs having shown it was set', () => {
+    expect(few.t.hosts.find((h) => h.name === 'PS1WKS0008')!.skewBasis).toMatch(/PS1WKS0008 was set back 3 h/);
+    expect(wrongClocks(few.t, few.truth)).toEqual([]);
+    expect(linksBackInTime(few.t, { sameHost: true, skip: new Set(['PS1WKS0003', 'PS1WKS0007']) }).back).toEqual([]);
+  });
+});
+
 describe('updates installed, with every condition', () => {
   // Every third client installs what its scans find missing, one update in six failing with 0x80070643: the
   // install flow joins WUAHandler to WindowsUpdate.log by time on the client's own clock, which summer time
