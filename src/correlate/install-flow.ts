@@ -107,13 +107,14 @@ function olderCalls(
   taken: ReadonlySet<CollectedEvent>,
 ): void {
   const handler = ws.component(host, 'wuahandler');
-  const first = handler.find((e) => ws.clockSide(e) === 'before') ?? handler[0];
+  const first = ws.firstLogged(handler);
   const why =
     first === undefined
       ? `WindowsUpdate.log only: no WUAHandler.log line of ${host} in the bundle`
       : `WindowsUpdate.log only: before ${host}'s WUAHandler.log begins`;
   const starts = wu.filter(
-    (e) => e.kind === 'WindowsUpdate.callStart' && !taken.has(e) && (first === undefined || ws.loggedBefore(e, first)),
+    (e) =>
+      e.kind === 'WindowsUpdate.callStart' && !taken.has(e) && (first === undefined || ws.inLoggedOrder(e, first) < 0),
   );
   for (const start of starts) {
     const next = wu.find((e) => e.kind === 'WindowsUpdate.callStart' && e.utc > start.utc);

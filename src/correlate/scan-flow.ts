@@ -683,8 +683,7 @@ function updateStates(ws: Workspace, host: string, handler: CollectedEvent[], w:
     }
     // Where the client's clock was set back, its earlier clock's records share these logged times: only the
     // records logged by the status line's clock are its scan's.
-    const side = ws.clockSide(status);
-    const sameClock = (e: CollectedEvent): boolean => side === undefined || ws.clockSide(e) !== other(side);
+    const sameClock = (e: CollectedEvent): boolean => ws.sameClock(e, status);
     const mine = between(store.get(u) ?? [], status.utc, w.end + 10 * MINUTE).filter(sameClock);
     const messages = between(messages500.get(u) ?? [], status.utc, w.end + 10 * MINUTE).filter(sameClock);
     const chain = [status, ...mine, ...messages];
@@ -702,10 +701,6 @@ function updateStates(ws: Workspace, host: string, handler: CollectedEvent[], w:
       ws.chain([raised, ...messages], 'id', `updateSource=${us} (topic 501)`);
     }
   }
-}
-
-function other(side: ClockSide): ClockSide {
-  return side === 'before' ? 'after' : 'before';
 }
 
 /** A host's UpdatesDeployment records (the component is spelled UpdatesDeploymentAgent in the logs). */

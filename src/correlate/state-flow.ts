@@ -225,10 +225,10 @@ function relaySends(ws: Workspace, host: string): RelaySend[] {
     // They all come before CcmMessaging's first line, so before every send: on the same clock where the host's
     // was set back within the bundle (its CcmMessaging.log rolled over after that, its first line read three
     // hours before the forwards of the earlier clock, which had no flow).
-    const firstMessage = messaging.find((e) => ws.clockSide(e) === 'before') ?? messaging[0];
+    const firstMessage = ws.firstLogged(messaging);
     const unsent: RelaySend[] = [];
     for (const forwarded of forwards) {
-      if (firstMessage !== undefined && !ws.loggedBefore(forwarded, firstMessage)) {
+      if (firstMessage !== undefined && ws.inLoggedOrder(forwarded, firstMessage) >= 0) {
         continue;
       }
       if (claimed.has(forwarded)) {

@@ -365,14 +365,15 @@ export class Workspace {
     return side === 'after' || (side === undefined && e.utc >= jumps.lastBefore) ? 1 : 0;
   }
 
-  /**
-   * Whether `a` was logged before `b`, both of one host: by their times, unless they were logged by its two
-   * clocks either side of where it was set back (see clock-jumps.ts).
-   */
-  loggedBefore(a: CollectedEvent, b: CollectedEvent): boolean {
-    const sa = this.clockSide(a);
-    const sb = this.clockSide(b);
-    return sa !== undefined && sb !== undefined && sa !== sb ? sa === 'before' : a.utc < b.utc;
+  /** The first of a host's records in the order they were logged (see `inLoggedOrder`). */
+  firstLogged(list: readonly CollectedEvent[]): CollectedEvent | undefined {
+    let first = list[0];
+    for (const e of list) {
+      if (this.inLoggedOrder(e, first!) < 0) {
+        first = e;
+      }
+    }
+    return first;
   }
 
   /**

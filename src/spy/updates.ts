@@ -18,8 +18,20 @@ const TOPIC_TYPES: Readonly<Record<number, string>> = {
   501: 'update source scan',
 };
 
+const byTimeline = new WeakMap<Timeline, ReadonlyMap<string, TimelineEvent>>();
+
+/** The timeline's events by id, made once per timeline: every flow node of the tab looks its records up. */
+function eventsById(t: Timeline): ReadonlyMap<string, TimelineEvent> {
+  let byId = byTimeline.get(t);
+  if (byId === undefined) {
+    byId = new Map(t.events.map((e) => [e.id, e]));
+    byTimeline.set(t, byId);
+  }
+  return byId;
+}
+
 function flowEvidence(t: Timeline, flow: TimelineFlow): SpyEvidence[] {
-  const byId = new Map(t.events.map((e) => [e.id, e]));
+  const byId = eventsById(t);
   const first = byId.get(flow.events[0] ?? '');
   const end = byId.get(flow.events[flow.events.length - 1] ?? '');
   return [first, end]
@@ -71,21 +83,15 @@ function scanHistory(host: SpyHost, t: Timeline | undefined): SpyNode {
   if (t === undefined || scans.length === 0) {
     return group('Scan history', [unknown('Scans', missingFrom(host, 'ScanAgent.log', 'scan jobs'))]);
   }
-  const byId = new Map(t.events.map((e) => [e.id, e]));
   return group(
     'Scan history',
-    scans.map((flow) => flowNode(t, byId, flow)),
+    scans.map((flow) => flowNode(t, flow)),
   );
 }
 
 /** A flow as a node: its name, status, start and summary, cited by its first and last records. */
-function flowNode(
-  t: Timeline,
-  byId: ReadonlyMap<string, TimelineEvent>,
-  flow: TimelineFlow,
-  children: readonly SpyNode[] = [],
-): SpyNode {
-  const start = byId.get(flow.events[0] ?? '');
+function flowNode(t: Timeline, flow: TimelineFlow, children: readonly SpyNode[] = []): SpyNode {
+  const start = eventsById(t).get(flow.events[0] ?? '');
   return {
     label: flowName(flow),
     value: flow.status,
@@ -165,7 +171,6 @@ function installations(host: SpyHost, t: Timeline | undefined, statusOf: Readonl
       unknown('Installations', missingFrom(host, 'WUAHandler.log', 'installations of updates')),
     ]);
   }
-  const byId = new Map(t.events.map((e) => [e.id, e]));
   const finished = host.records.filter((r) => r.fields.event === 'WUAHandler.updateInstallFinished');
   const updateNode = (id: string, result: SpyRecord | TimelineEvent): SpyNode => {
     const u = statusOf.get(id)?.fields.updates?.[0];
@@ -184,8 +189,8 @@ function installations(host: SpyHost, t: Timeline | undefined, statusOf: Readonl
           ? finished
               .filter((r) => mine.has(`${r.file}:${r.line}`))
               .map((r) => updateNode(r.fields.updates?.[0]?.id ?? '?', r))
-          : wuResults(flow, byId).map(([id, result]) => updateNode(id, result));
-      return flowNode(t, byId, flow, updates);
+          : wuResults(t, flow).map(([id, result]) => updateNode(id, result));
+      return flowNode(t, flow, updates);
     }),
   );
 }
@@ -194,7 +199,8 @@ function installations(host: SpyHost, t: Timeline | undefined, statusOf: Readonl
  * Each update of an installation WindowsUpdate.log alone holds, with its result: the handler's `Completed
  * install …` after `Starting install of … {ID}` on the same thread (the update is named only by the start).
  */
-function wuResults(flow: TimelineFlow, byId: ReadonlyMap<string, TimelineEvent>): Array<[string, TimelineEvent]> {
+function wuResults(t: Timeline, flow: TimelineFlow): Array<[string, TimelineEvent]> {
+  const byId = eventsById(t);
   const events = flow.events.map((id) => byId.get(id)).filter((e) => e !== undefined);
   return events.flatMap((e, i): Array<[string, TimelineEvent]> => {
     const id = e.kind === 'WindowsUpdate.installStarting' ? e.fields.updates?.[0]?.id : undefined;
