@@ -37,6 +37,8 @@ const WORKING_KEYS = [
   'job',
   'topicType',
   'topicId',
+  // Which state ScanAgent raised for its update source: 3, "Scan completed", ends a scan (failures.ts).
+  'stateId',
   'clientId',
   'clientIp',
   'smxFile',

@@ -14,6 +14,8 @@ import { isInstallEnd } from './install-flow.ts';
 import { onSiteServer } from './state-flow.ts';
 
 const MINUTE = 60_000;
+/** Topic 501's state "Scan completed" (reference §6.11). */
+const SCAN_COMPLETED = 3;
 
 /** Message kinds that are failures whatever their severity. */
 const PROBLEM_KINDS = new Set([
@@ -411,9 +413,12 @@ function completion(flow: FlowDraft, events: readonly CollectedEvent[]): Collect
 function isCompletion(flow: FlowDraft, e: CollectedEvent): boolean {
   switch (flow.kind) {
     case 'scan':
+      // ScanAgent's last line of a scan that succeeded raises its update source's state 3, "Scan completed"
+      // (topic 501, reference §6.11): where the client's logs rolled over, it may be all that is left.
       return (
         e.kind === 'WUAHandler.scanSucceeded' ||
-        (e.kind === 'ScanAgent.scanJobCompleted' && e.fields.reason === 'completed successfully')
+        (e.kind === 'ScanAgent.scanJobCompleted' && e.fields.reason === 'completed successfully') ||
+        (e.kind === 'ScanAgent.updateSourceStateRaised' && e.fields.stateId === SCAN_COMPLETED)
       );
     case 'state-message':
       return e.kind === 'StateSys.processingFile';

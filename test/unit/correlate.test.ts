@@ -9,6 +9,7 @@ import { analyzeBundle } from '../../src/correlate/analyze.ts';
 import type { Timeline } from '../../src/correlate/model.ts';
 import { openBundle } from '../../src/parsers/bundle.ts';
 import { parseBytes } from '../../src/parsers/file-parser.ts';
+import { sampleWithout } from '../helpers/temp.ts';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -334,5 +335,18 @@ describe('an MPFDM outage (statemsg-stuck-mpfdm)', () => {
     expect(t.links).toContainEqual(expect.objectContaining({ from: start.id, to: ownFirst.id, evidence: 'time' }));
     const failure = t.failures.find((f) => flow.events.includes(f.event))!;
     expect(failure.upstreamCause).toBe(start.id);
+  });
+});
+
+describe("a scan whose client logs rolled over since: ScanAgent's last line left", () => {
+  it('completed, where that line raises its update source\'s state "Scan completed"', async () => {
+    // ScanAgent.log keeps only the line raising state 3; WUAHandler.log, which said the scan succeeded, is gone.
+    const logs = 'PS1WIN10X64/Windows/CCM/Logs';
+    const dir = sampleWithout('healthy-compliance', { [`${logs}/ScanAgent.log`]: 20, [`${logs}/WUAHandler.log`]: 18 });
+    const t = await analyzeBundle(await openBundle(dir));
+    const scans = t.flows.filter((f) => f.kind === 'scan');
+    expect(scans.map((f) => [f.keys.scanJob, f.status])).toEqual([['005d2136-abe7-4d22-bdfa-3d4a7eaa24e3', 'ok']]);
+    expect(scans[0]!.events).toContain(`${logs}/ScanAgent.log:1`);
+    expect(scans[0]!.summary).toMatch(/: completed$/);
   });
 });

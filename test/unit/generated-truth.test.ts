@@ -9,7 +9,7 @@
 // batches mix both MPs' files: what once made estimates wrong, and what makes a join by time pick a
 // neighbour's record when it goes wrong.
 
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,6 +134,43 @@ function wrongScans(at: Timeline, of: GeneratedBundle, skip: ReadonlySet<string>
     }
   }
   return wrong;
+}
+
+/**
+ * Of `wrongScans`' lines, a group policy conflict whose scan kept ScanAgent's failure as its cause because
+ * WUAHandler.log, which tells the conflict, no longer holds the scan's lines.
+ */
+function handlerGone(at: Timeline): (line: string) => boolean {
+  const events = new Map(at.events.map((e) => [e.id, e]));
+  const byJob = flowsByKey('scanJob', at);
+  return (line) => {
+    if (!/ gpo-conflict .*: causes ScanAgent\.log$/.test(line)) {
+      return false;
+    }
+    const flow = byJob.get(guid(line.split(' ')[2]!.replace(/:$/, '')))!;
+    return flow.events.every((id) => events.get(id)!.component !== 'WUAHandler');
+  };
+}
+
+/** Whether any of a host's logs still names a scan job (one whose every line rolled away names none). */
+function scanLeftIn(dir: string): (line: string) => boolean {
+  const texts = new Map<string, string>();
+  const textOf = (host: string): string => {
+    let text = texts.get(host);
+    if (text === undefined) {
+      const files = readdirSync(join(dir, host), { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+      text = files
+        .map((f) => readFileSync(join(f.parentPath, f.name), 'utf8'))
+        .join('\n')
+        .toLowerCase();
+      texts.set(host, text);
+    }
+    return text;
+  };
+  return (line) => {
+    const [host, , job] = line.split(' ');
+    return textOf(host!).includes(guid(job!.replace(/:$/, '')));
+  };
 }
 
 /**
@@ -531,14 +568,8 @@ describe('client logs rolled over as ConfigMgr rolls them', () => {
     // A group policy conflict is told by WUAHandler.log: where it no longer holds the scan's lines, ScanAgent's
     // failure is the earliest record left. Every other cause is still in the bundle (WindowsUpdate.log's WinHTTP
     // failures, the MP's empty reply), and found without the client's rolled-over lines that led to it.
-    const events = new Map(rolled.t.events.map((e) => [e.id, e]));
-    const byJob = flowsByKey('scanJob', rolled.t);
-    const handlerGone = (line: string): boolean => {
-      const flow = byJob.get(guid(line.split(' ')[2]!.replace(/:$/, '')))!;
-      return flow.events.every((id) => events.get(id)!.component !== 'WUAHandler');
-    };
     const wrong = wrongScans(rolled.t, rolled.truth);
-    const lost = wrong.filter((line) => / gpo-conflict .*: causes ScanAgent\.log$/.test(line) && handlerGone(line));
+    const lost = wrong.filter(handlerGone(rolled.t));
     expect(lost.length).toBeGreaterThan(0);
     expect(wrong.filter((line) => !lost.includes(line))).toEqual([]);
   });
@@ -761,6 +792,16 @@ describe('a clock set back 3 h with only two messages of the earlier clock left'
     expect(few.t.hosts.find((h) => h.name === 'PS1WKS0008')!.skewBasis).toMatch(/PS1WKS0008 was set back 3 h/);
     expect(wrongClocks(few.t, few.truth)).toEqual([]);
     expect(linksBackInTime(few.t, { sameHost: true, skip: new Set(['PS1WKS0003', 'PS1WKS0007']) }).back).toEqual([]);
+  });
+
+  it("finds every scan the logs still name with its outcome, ScanAgent's last line where the rest rolled away", () => {
+    // Two healthy scans of which ScanAgent.log's history keeps only the line raising the update source's state
+    // 3, "Scan completed", and nothing else of the client's logs their completion: they were left incomplete.
+    const wrong = wrongScans(few.t, few.truth);
+    const left = wrong.filter(scanLeftIn(few.dir));
+    expect(wrong.length - left.length).toBeGreaterThan(50);
+    const gone = handlerGone(few.t);
+    expect(left.filter((line) => !gone(line))).toEqual([]);
   });
 });
 
