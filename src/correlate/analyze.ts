@@ -8,7 +8,7 @@ import { layoutRoles } from '../parsers/bundle.ts';
 import type { HostSummary } from '../parsers/file-run.ts';
 import type { Collected, CollectedEvent } from './collect.ts';
 import { makeCollector } from './collect-pool.ts';
-import { alignDecodedLogs, alignRepeatedHour, fileClockBasis } from './file-clocks.ts';
+import { alignDecodedLogs, alignRepeatedHour, fileClockBasis, lastOffset } from './file-clocks.ts';
 import type { FileClock } from './file-clocks.ts';
 import { DEFAULT_TIMEOUTS, findFailures, isProblem } from './failures.ts';
 import type { IisIndex } from './iis-index.ts';
@@ -249,11 +249,12 @@ function alignClocks(layer: Collected, lastSeen: Map<string, number>): FileClock
   if (decoded.size === 0) {
     return [];
   }
-  const clocks = alignDecodedLogs(layer.events, decoded);
+  const zones = new Map(layer.parse.hosts.map((h) => [h.name, h.biasChanges]));
+  const clocks = alignDecodedLogs(layer.events, decoded, zones);
   for (const c of clocks) {
     const last = lastSeen.get(c.file);
     if (c.finding === 'moved' && last !== undefined) {
-      lastSeen.set(c.file, last - c.offsetMinutes * 60 * SECOND);
+      lastSeen.set(c.file, last - lastOffset(c) * 60 * SECOND);
     }
   }
   return clocks;
@@ -274,7 +275,7 @@ class Output {
     for (const c of clocks) {
       this.clocks.push(c);
       if (c.finding === 'moved') {
-        this.store.setFileOffset(c.file, c.offsetMinutes * 60 * SECOND);
+        this.store.setFileClock(c.file, c);
       }
     }
   }
@@ -393,6 +394,7 @@ class Output {
             file: c.file,
             finding: c.finding,
             offsetMinutes: c.offsetMinutes,
+            ...(c.changes.length > 0 && { changes: c.changes }),
             basis: fileClockBasis(c, h?.biasMinutes),
           })),
       };

@@ -234,6 +234,9 @@ function hostJson(h: TimelineHost): Json {
       file: c.file,
       finding: c.finding,
       offsetMinutes: c.offsetMinutes,
+      ...(c.changes !== undefined && {
+        changes: c.changes.map(({ fromLine, offsetMinutes }) => ({ fromLine, offsetMinutes })),
+      }),
       basis: c.basis,
     })),
   };

@@ -4,13 +4,17 @@
 // client's other logs, and no WUA search in it would join the WUAHandler request that started it.
 //
 // ConfigMgr's own searches give the offset away. WUAHandler logs `Async searching of updates using
-// WUAgent started.` and WUA logs `* START *   Search ClientId = CcmExec` within a minute after it. Zones
-// differ by whole quarter hours, so the offset is the quarter hour that lines up most of those pairs; the
-// file's records are moved by it before any flow is built. Every decoded file is reported, moved or not, so
-// that a reader knows when its times are the host's only by assumption.
+// WUAgent started.` (ScanAgent `successfully requested Scan` a moment before: what is left where WUAHandler.log
+// rolled over) and WUA logs `* START *   Search ClientId = CcmExec` within a minute after it. Zones differ by
+// whole quarter hours, so the offset is the quarter hour that lines up most of those pairs; the file's records
+// are moved by it before any flow is built. A file decoded in one zone, while its host's summer time ended,
+// reads an hour further off on one side of the change: the offset is then found for both sides at once. Every
+// decoded file is reported, moved or not, so that a reader knows when its times are the host's only by
+// assumption.
 
 import type { CollectedEvent } from './collect.ts';
-import type { FileClockFinding, TimelineFileClock } from './model.ts';
+import type { BiasChange } from '../parsers/file-run.ts';
+import type { FileClockFinding, OffsetChange, TimelineFileClock } from './model.ts';
 import { hoursAndMinutes, shiftInstant, zoneFromBias } from '../parsers/time.ts';
 import { push } from './time-order.ts';
 
@@ -28,8 +32,12 @@ export interface FileClock {
   readonly host: string;
   readonly file: string;
   readonly finding: FileClockFinding;
-  /** Minutes the file's times read ahead of its host's clock: what was subtracted from each record. */
+  /** Minutes the file's times read ahead of its host's clock: what was subtracted from each record (up to `changes`). */
   readonly offsetMinutes: number;
+  /** Where the offset changes within the file, with its host's zone (empty when one offset holds throughout). */
+  readonly changes: readonly OffsetChange[];
+  /** The decoding machine's bias, when the file was found decoded in one zone across its host's change of zone. */
+  readonly decodedBiasMinutes?: number;
   /** ConfigMgr searches of the file that line up with WUAHandler's at that offset. */
   readonly matched: number;
   /** ConfigMgr searches the file holds. */
@@ -43,48 +51,104 @@ export function isConfigMgrCall(e: CollectedEvent): boolean {
 }
 
 /**
- * Puts each decoded WindowsUpdate.log of a layer on its host's clock. `decoded` maps the files read as
- * Get-WindowsUpdateLog output to their hosts; their events in `events` are replaced by moved copies (the
- * list is then no longer in time order: the workspace sorts what it indexes). Returns what was found of
- * every decoded file, moved or not.
+ * A stretch of a decoded file read with one bias of its host's (all of it, when the host kept one zone): the
+ * file has no zone of its own and was read in its host's, so where the host's logs changed bias (summer time
+ * ended) the file's records changed with them, though the decoding machine wrote them all in one zone.
  */
-export function alignDecodedLogs(events: CollectedEvent[], decoded: ReadonlyMap<string, string>): FileClock[] {
+interface Side {
+  /** Position in the file's order of the side's first record, and its line. */
+  readonly from: number;
+  readonly fromLine: number;
+  /** The host's bias the side was read with; undefined when the host has no zone history. */
+  bias: number | undefined;
+  readonly searches: number[];
+}
+
+/**
+ * Puts each decoded WindowsUpdate.log of a layer on its host's clock. `decoded` maps the files read as
+ * Get-WindowsUpdateLog output to their hosts, `zones` the hosts to their changes of bias; their events in
+ * `events` are replaced by moved copies (the list is then no longer in time order: the workspace sorts what
+ * it indexes). Returns what was found of every decoded file, moved or not.
+ */
+export function alignDecodedLogs(
+  events: CollectedEvent[],
+  decoded: ReadonlyMap<string, string>,
+  zones: ReadonlyMap<string, readonly BiasChange[]> = new Map(),
+): FileClock[] {
   if (decoded.size === 0) {
     return [];
   }
   const handlerStarts = new Map<string, number[]>();
-  const searchStarts = new Map<string, number[]>();
-  for (const e of events) {
-    if (e.kind === 'WUAHandler.searchStarted') {
+  const byFile = new Map<string, number[]>();
+  events.forEach((e, i) => {
+    if (e.kind === 'WUAHandler.searchStarted' || e.kind === 'ScanAgent.scanRequested') {
       push(handlerStarts, e.host, e.utc);
-    } else if (e.kind === 'WindowsUpdate.callStart' && decoded.has(e.file) && isConfigMgrCall(e)) {
-      push(searchStarts, e.file, e.utc);
+    } else if (decoded.has(e.file)) {
+      push(byFile, e.file, i);
     }
-  }
-  const clocks = [...decoded].map(([file, host]): FileClock => {
-    const starts = searchStarts.get(file) ?? [];
-    const found = offsetOf(handlerStarts.get(host) ?? [], starts);
-    const finding = found.offsetMs !== 0 ? 'moved' : found.matched > 0 ? 'on-host-clock' : 'not-checked';
+  });
+  return [...decoded].map(([file, host]): FileClock => {
+    const indexes = (byFile.get(file) ?? []).sort((a, b) => events[a]!.seq - events[b]!.seq);
+    const sides = sidesOf(
+      indexes.map((i) => events[i]!),
+      zones.get(host) ?? [],
+    );
+    const found = sideOffsets(handlerStarts.get(host) ?? [], sides);
+    sides.forEach((side, k) => {
+      const offset = found.offsetsMs[k]!;
+      const to = sides[k + 1]?.from ?? indexes.length;
+      for (let p = side.from; offset !== 0 && p < to; p++) {
+        const e = events[indexes[p]!]!;
+        events[indexes[p]!] = { ...e, utc: shiftInstant(e.utc, -offset) };
+      }
+    });
+    const changes = sides.flatMap((side, k): OffsetChange[] =>
+      k > 0 && found.offsetsMs[k] !== found.offsetsMs[k - 1]
+        ? [{ fromLine: side.fromLine, offsetMinutes: found.offsetsMs[k]! / MINUTE }]
+        : [],
+    );
+    const moved = found.offsetsMs.some((o) => o !== 0);
     return {
       host,
       file,
-      finding,
-      offsetMinutes: found.offsetMs / MINUTE,
+      finding: moved ? 'moved' : found.matched > 0 ? 'on-host-clock' : 'not-checked',
+      offsetMinutes: found.offsetsMs[0]! / MINUTE,
+      changes,
+      ...(changes.length > 0 && { decodedBiasMinutes: found.decodedBiasMinutes }),
       matched: found.matched,
-      searches: starts.length,
+      searches: sides.reduce((n, side) => n + side.searches.length, 0),
     };
   });
-  const offsets = new Map(clocks.filter((c) => c.finding === 'moved').map((c) => [c.file, c.offsetMinutes * MINUTE]));
-  if (offsets.size > 0) {
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i]!;
-      const offset = offsets.get(e.file);
-      if (offset !== undefined) {
-        events[i] = { ...e, utc: shiftInstant(e.utc, -offset) };
+}
+
+/**
+ * A decoded file's records (in the file's order) split where they cross their host's changes of bias, each
+ * side with its ConfigMgr search starts. A file read in its host's zone was read with the bias before a change
+ * up to its instant and the one after from it on (file-run.ts `hostBiasAt`), so the time as read tells the
+ * side; a file in time order crosses each change once.
+ */
+function sidesOf(records: readonly CollectedEvent[], changes: readonly BiasChange[]): Side[] {
+  const sides: Side[] = [{ from: 0, fromLine: records[0]?.line ?? 1, bias: changes[0]?.before, searches: [] }];
+  let next = 0;
+  records.forEach((e, p) => {
+    let bias: number | undefined;
+    while (next < changes.length && e.utc >= changes[next]!.utc) {
+      bias = changes[next++]!.after;
+    }
+    let side = sides[sides.length - 1]!;
+    if (bias !== undefined) {
+      if (p === side.from) {
+        side.bias = bias;
+      } else {
+        side = { from: p, fromLine: e.line, bias, searches: [] };
+        sides.push(side);
       }
     }
-  }
-  return clocks;
+    if (e.kind === 'WindowsUpdate.callStart' && isConfigMgrCall(e)) {
+      side.searches.push(e.utc);
+    }
+  });
+  return sides;
 }
 
 const HOUR = 60 * MINUTE;
@@ -177,47 +241,115 @@ export function offsetOf(
   handler: readonly number[],
   searches: readonly number[],
 ): { offsetMs: number; matched: number } {
+  const found = sideOffsets(handler, [{ bias: undefined, searches }]);
+  return { offsetMs: found.offsetsMs[0]!, matched: found.matched };
+}
+
+/**
+ * The offset of each side of a decoded file (see `offsetOf`) across its host's changes of bias. Either the
+ * file reads one offset throughout (decoded where the clocks change on the same dates, or converted at each
+ * record's date), or it was written in one zone throughout, the decoding machine's at decoding, and reads
+ * further off on the side of a change where its host's bias differs more; which of the two, and at which
+ * offset or zone, is what lines up most searches. On a tie one offset throughout wins, as it does where
+ * only one side holds searches and nothing tells the two apart.
+ */
+export function sideOffsets(
+  handler: readonly number[],
+  sides: ReadonlyArray<{ readonly bias: number | undefined; readonly searches: readonly number[] }>,
+): { offsetsMs: number[]; matched: number; decodedBiasMinutes?: number } {
   const h = [...handler].sort((a, b) => a - b);
-  const votes = new Map<number, { n: number; apart: number }>();
-  let from = 0;
-  for (const s of [...searches].sort((a, b) => a - b)) {
-    // A search at `s` can only answer a handler start within the widest zone difference of it.
-    while (from < h.length && h[from]! < s - WIDEST - AFTER) {
-      from++;
+  const oneZone = sides.length > 1 && sides.every((s) => s.bias !== undefined);
+  interface Vote {
+    n: number;
+    apart: number;
+    readonly offsetsMs: number[];
+    readonly decodedBiasMinutes?: number;
+  }
+  const votes = new Map<string, Vote>();
+  const vote = (key: string, apart: number, offsetsMs: () => number[], decodedBiasMinutes?: number): void => {
+    const v = votes.get(key);
+    if (v) {
+      v.n++;
+      v.apart += apart;
+    } else {
+      votes.set(key, {
+        n: 1,
+        apart,
+        offsetsMs: offsetsMs(),
+        ...(decodedBiasMinutes !== undefined && { decodedBiasMinutes }),
+      });
     }
-    // Each search counts once per offset, for the handler start it lies closest after.
-    const mine = new Map<number, number>();
-    for (let i = from; i < h.length && h[i]! <= s + WIDEST + BEFORE; i++) {
-      const d = s - h[i]!;
-      const q = Math.round(d / QUARTER_HOUR);
-      const rest = d - q * QUARTER_HOUR;
-      if (rest >= -BEFORE && rest <= AFTER && Math.abs(rest) < (mine.get(q) ?? Number.POSITIVE_INFINITY)) {
-        mine.set(q, Math.abs(rest));
-      }
-    }
-    for (const [q, apart] of mine) {
-      const v = votes.get(q);
-      if (v) {
-        v.n++;
-        v.apart += apart;
-      } else {
-        votes.set(q, { n: 1, apart });
+  };
+  for (const side of sides) {
+    for (const pairs of quarterPairs(h, side.searches)) {
+      for (const [q, apart] of pairs) {
+        vote(`throughout ${q}`, apart, () => sides.map(() => q * QUARTER_HOUR));
+        if (oneZone) {
+          const decodedBias = side.bias! - (q * QUARTER_HOUR) / MINUTE;
+          vote(`zone ${decodedBias}`, apart, () => sides.map((s) => (s.bias! - decodedBias) * MINUTE), decodedBias);
+        }
       }
     }
   }
-  const none = votes.get(0)?.n ?? 0;
-  let best: [number, { n: number; apart: number }] | undefined;
+  const none = votes.get('throughout 0')?.n ?? 0;
+  let best: [string, Vote] | undefined;
   for (const entry of votes) {
+    // Keys come in the order met, one offset throughout before one zone: only a better count or fit replaces.
     const [, v] = entry;
     if (best === undefined || v.n > best[1].n || (v.n === best[1].n && v.apart < best[1].apart)) {
       best = entry;
     }
   }
   // A move needs more pairs for it than stay lined up without one.
-  if (best === undefined || best[0] === 0 || best[1].n <= none) {
-    return { offsetMs: 0, matched: none };
+  if (best === undefined || best[0] === 'throughout 0' || best[1].n <= none) {
+    return { offsetsMs: sides.map(() => 0), matched: none };
   }
-  return { offsetMs: best[0] * QUARTER_HOUR, matched: best[1].n };
+  const { offsetsMs, decodedBiasMinutes } = best[1];
+  return { offsetsMs, matched: best[1].n, ...(decodedBiasMinutes !== undefined && { decodedBiasMinutes }) };
+}
+
+/**
+ * For each search start (in time order), the quarter-hour offsets at which it lies just after a handler start
+ * (`handler`, in time order), each with how far from a whole quarter hour: a search counts once per offset,
+ * for the handler start it lies closest after.
+ */
+function quarterPairs(h: readonly number[], searches: readonly number[]): Array<Map<number, number>> {
+  let from = 0;
+  return [...searches]
+    .sort((a, b) => a - b)
+    .map((s) => {
+      // A search at `s` can only answer a handler start within the widest zone difference of it.
+      while (from < h.length && h[from]! < s - WIDEST - AFTER) {
+        from++;
+      }
+      const mine = new Map<number, number>();
+      for (let i = from; i < h.length && h[i]! <= s + WIDEST + BEFORE; i++) {
+        const d = s - h[i]!;
+        const q = Math.round(d / QUARTER_HOUR);
+        const rest = d - q * QUARTER_HOUR;
+        if (rest >= -BEFORE && rest <= AFTER && Math.abs(rest) < (mine.get(q) ?? Number.POSITIVE_INFINITY)) {
+          mine.set(q, Math.abs(rest));
+        }
+      }
+      return mine;
+    });
+}
+
+/** Minutes a decoded file's times read ahead of its host's clock at this line of it. */
+export function offsetAtLine(c: Pick<TimelineFileClock, 'offsetMinutes' | 'changes'>, line: number): number {
+  let offset = c.offsetMinutes;
+  for (const change of c.changes ?? []) {
+    if (change.fromLine > line) {
+      break;
+    }
+    offset = change.offsetMinutes;
+  }
+  return offset;
+}
+
+/** Minutes a decoded file's last records read ahead of its host's clock. */
+export function lastOffset(c: Pick<TimelineFileClock, 'offsetMinutes' | 'changes'>): number {
+  return c.changes?.at(-1)?.offsetMinutes ?? c.offsetMinutes;
 }
 
 /** What a host's report says of a decoded file: the zone it was decoded in, any move, and what showed it. */
@@ -239,6 +371,9 @@ export function fileClockBasis(c: FileClock, hostBiasMinutes: number | undefined
         ": if another machine decoded it, its times are that machine's local time"
       );
     case 'moved': {
+      if (c.changes.length > 0 && c.decodedBiasMinutes !== undefined) {
+        return acrossZoneChanges(c, c.decodedBiasMinutes);
+      }
       const ahead = c.offsetMinutes > 0;
       const by = hoursAndMinutes(Math.abs(c.offsetMinutes));
       const apart = `${by} ${ahead ? 'ahead of' : 'behind'} the host's`;
@@ -254,14 +389,50 @@ export function fileClockBasis(c: FileClock, hostBiasMinutes: number | undefined
   }
 }
 
+/**
+ * A file decoded in one zone while its host's changed: each stretch of its lines, the host's zone it was read in
+ * and its move, e.g. "lines 1–412, read at the host's UTC-05:00, moved forward 1 h; from line 413, at UTC-06:00,
+ * as read".
+ */
+function acrossZoneChanges(c: FileClock, decodedBias: number): string {
+  const stretches = offsetStretches(c).map(({ fromLine, toLine, offsetMinutes }) => {
+    const lines = toLine === undefined ? `from line ${fromLine}` : `lines ${fromLine}–${toLine}`;
+    return `${lines}, read at the host's ${zoneFromBias(decodedBias + offsetMinutes)}, ${moveOf(offsetMinutes)}`;
+  });
+  return (
+    `Get-WindowsUpdateLog output decoded at ${zoneFromBias(decodedBias)} throughout, while its host's logs ` +
+    `changed zone within it: ${stretches.join('; ')}; which lines up ${linedUp(c)} with WUAHandler.log`
+  );
+}
+
+/** A decoded file's lines in stretches of one offset: the first from line 1, the last to the file's end. */
+function offsetStretches(
+  c: Pick<TimelineFileClock, 'offsetMinutes' | 'changes'>,
+): Array<{ fromLine: number; toLine: number | undefined; offsetMinutes: number }> {
+  const starts = [{ fromLine: 1, offsetMinutes: c.offsetMinutes }, ...(c.changes ?? [])];
+  return starts.map((s, i) => ({ ...s, toLine: i + 1 < starts.length ? starts[i + 1]!.fromLine - 1 : undefined }));
+}
+
+/** "moved back 6 h", "moved forward 1 h", or "as read". */
+function moveOf(offsetMinutes: number): string {
+  return offsetMinutes === 0
+    ? 'as read'
+    : `moved ${offsetMinutes > 0 ? 'back' : 'forward'} ${hoursAndMinutes(Math.abs(offsetMinutes))}`;
+}
+
 /** A decoded file's clock in a few words, for a host's facts: the move, or whether it was checked. */
-export function fileClockOutcome(c: Pick<TimelineFileClock, 'finding' | 'offsetMinutes'>): string {
+export function fileClockOutcome(c: Pick<TimelineFileClock, 'finding' | 'offsetMinutes' | 'changes'>): string {
   switch (c.finding) {
     case 'moved':
-      return (
-        `moved ${c.offsetMinutes > 0 ? 'back' : 'forward'} ${hoursAndMinutes(Math.abs(c.offsetMinutes))} ` +
-        '(decoded in another zone)'
-      );
+      if ((c.changes ?? []).length > 0) {
+        const stretches = offsetStretches(c).map(({ fromLine, toLine, offsetMinutes }) =>
+          toLine === undefined
+            ? `${moveOf(offsetMinutes)} from line ${fromLine}`
+            : `${moveOf(offsetMinutes)} to line ${toLine}`,
+        );
+        return `${stretches.join(', ')} (decoded in one zone across its host's change of zone)`;
+      }
+      return `${moveOf(c.offsetMinutes)} (decoded in another zone)`;
     case 'on-host-clock':
       return "on the host's clock (checked)";
     case 'not-checked':

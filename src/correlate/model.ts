@@ -63,10 +63,21 @@ export interface TimelineFileClock {
   readonly file: string;
   /** Moved onto the host's clock, found on it (its ConfigMgr searches line up as read), or not checked. */
   readonly finding: FileClockFinding;
-  /** Minutes the file's times read ahead of its host's clock: subtracted from each of its records. */
+  /** Minutes the file's times read ahead of its host's clock: subtracted from each of its records (up to `changes`). */
   readonly offsetMinutes: number;
+  /**
+   * Where the offset changes within the file, with its host's zone: a file decoded in one zone throughout reads
+   * an hour further off its host's clock on one side of the host's summer time ending. Absent when one holds.
+   */
+  readonly changes?: readonly OffsetChange[];
   /** How the offset was found, in a sentence a person can check. */
   readonly basis: string;
+}
+
+/** From this line of a decoded file on, its times read `offsetMinutes` ahead of its host's clock. */
+export interface OffsetChange {
+  readonly fromLine: number;
+  readonly offsetMinutes: number;
 }
 
 export interface TimelineEvent {

@@ -6,6 +6,7 @@
 
 import type { MessageFields } from '../parsers/messages/fields.ts';
 import type { CollectedEvent } from './collect.ts';
+import { offsetAtLine } from './file-clocks.ts';
 import type { ExportEvent, ExportSource } from './export.ts';
 import type { RecordReader, RecordSpan, RereadRecord } from '../parsers/reread.ts';
 import { SEVERITIES } from '../parsers/record.ts';
@@ -15,10 +16,14 @@ import type {
   Timeline,
   TimelineEvent,
   TimelineFailure,
+  TimelineFileClock,
   TimelineFlow,
   TimelineHost,
   TimelineLink,
 } from './model.ts';
+
+/** A decoded file's offsets from its host's clock, by line (file-clocks.ts). */
+type FileOffsets = Pick<TimelineFileClock, 'offsetMinutes' | 'changes'>;
 
 const EVIDENCE: readonly Evidence[] = ['id', 'derived', 'time'];
 
@@ -368,8 +373,8 @@ export class TimelineStore {
    * one skew before and another after (clock-jumps.ts, `ClockBefore`).
    */
   private readonly otherSkew = new Map<number, number>();
-  /** File (interned) → ms its times read ahead of its host's clock (see file-clocks.ts), when not none. */
-  private readonly fileOffset = new Map<number, number>();
+  /** File (interned) → how far its times read ahead of its host's clock (see file-clocks.ts), when not none. */
+  private readonly fileClock = new Map<number, FileOffsets>();
   /** Fields that cannot be read again from a record's own bytes (IIS columns come from the file's header). */
   private readonly keptFields = new Map<number, MessageFields>();
 
@@ -420,8 +425,8 @@ export class TimelineStore {
   }
 
   /** A file whose events were moved onto their host's clock: its logged times are this far ahead. */
-  setFileOffset(file: string, ms: number): void {
-    this.fileOffset.set(this.fileIds.id(file), ms);
+  setFileClock(file: string, offsets: FileOffsets): void {
+    this.fileClock.set(this.fileIds.id(file), offsets);
   }
 
   addLink(from: number, to: number, evidence: Evidence, key: string, windowMs?: number): void {
@@ -568,6 +573,12 @@ export class TimelineStore {
     return rows.sort((a, b) => t[a]! - t[b]! || f[a]! - f[b]! || l[a]! - l[b]!);
   }
 
+  /** Ms the row's logged time reads ahead of its host's clock besides the host's skew: a decoded file's offset. */
+  private fileOffsetMs(i: number): number {
+    const c = this.fileClock.get(this.file.get(i));
+    return c === undefined ? 0 : offsetAtLine(c, this.line.get(i)) * 60_000;
+  }
+
   /**
    * A row as a timeline event. `withRecord`: its text and fields read again from the log (true), its text
    * only ('text': a third of the work, for consumers that show no fields), or neither (false).
@@ -585,7 +596,7 @@ export class TimelineStore {
       time: this.time.get(i) as UtcInstant,
       loggedTime: (this.time.get(i) +
         (this.otherSkew.get(i) ?? this.hostSkew.get(this.hostId(i)) ?? 0) +
-        (this.fileOffset.get(this.file.get(i)) ?? 0)) as UtcInstant,
+        this.fileOffsetMs(i)) as UtcInstant,
       host: this.strings[this.hostId(i)]!,
       component: this.strings[this.component.get(i)]!,
       severity: SEVERITIES[this.severity.get(i)]!,

@@ -27,7 +27,20 @@ export interface HostSummary {
   readonly roles: HostRole[];
   /** The bias most of the host's records carry. */
   readonly biasMinutes: number | undefined;
+  /** Where the host's logs took another bias (summer time began or ended), in time order. */
+  readonly biasChanges: readonly BiasChange[];
   readonly files: string[];
+}
+
+/**
+ * A change of a host's bias: from `utc` on its logs carry `after` instead of `before`. A file with no zone of
+ * its own was read with `before` up to that instant and `after` from it (`hostBiasAt`), so its times as read
+ * say which of the two each record was read with.
+ */
+export interface BiasChange {
+  readonly utc: number;
+  readonly before: number;
+  readonly after: number;
 }
 
 export interface BundleParse {
@@ -75,6 +88,17 @@ export class HostZones {
   /** The bias the host's own logs carried at this local time (see `hostBiasAt`). */
   at(host: string, local: number, previous?: BiasHint): number | undefined {
     return hostBiasAt(this.samples.get(host), local, previous);
+  }
+
+  /** The host's bias changes, as the stretches `hostBiasAt` reads with. */
+  changes(host: string): BiasChange[] {
+    const samples = this.samples.get(host);
+    const stretches = samples === undefined || samples.length === 0 ? [] : stretchesOf(samples);
+    return stretches.slice(1).map((s, i) => ({
+      utc: s.from + s.bias * MINUTE,
+      before: stretches[i]!.bias,
+      after: s.bias,
+    }));
   }
 
   usual(host: string): number | undefined {
@@ -146,13 +170,14 @@ interface Stretch {
 
 const stretchCache = new WeakMap<readonly ZoneSample[], { readonly length: number; readonly stretches: Stretch[] }>();
 
+const MINUTE = 60_000;
+
 /** The samples as stretches of one bias, in time order; the first and the last reach without end. */
 function stretchesOf(samples: readonly ZoneSample[]): Stretch[] {
   const cached = stretchCache.get(samples);
   if (cached !== undefined && cached.length === samples.length) {
     return cached.stretches;
   }
-  const MINUTE = 60_000;
   const byInstant = [...samples].sort((a, b) => a[0] + a[1] * MINUTE - (b[0] + b[1] * MINUTE));
   const starts: ZoneSample[] = [];
   for (const s of byInstant) {
@@ -304,7 +329,14 @@ export function describeBundle(
           roles.push(role);
         }
       }
-      h = { name: file.host, dir: file.hostDir, roles, biasMinutes: zones.usual(file.host), files: [] };
+      h = {
+        name: file.host,
+        dir: file.hostDir,
+        roles,
+        biasMinutes: zones.usual(file.host),
+        biasChanges: zones.changes(file.host),
+        files: [],
+      };
       hosts.set(file.host, h);
     }
     h.files.push(file.path);

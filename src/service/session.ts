@@ -11,6 +11,7 @@ import type { AnalyzedBundle } from '../correlate/analyze.ts';
 import { writeTimeline } from '../correlate/export.ts';
 import type { ExportFormat } from '../correlate/export.ts';
 import type { TimeoutWindows } from '../correlate/failures.ts';
+import { offsetAtLine } from '../correlate/file-clocks.ts';
 import type { TimelineEvent, TimelineHost } from '../correlate/model.ts';
 import { skewAt } from '../correlate/model.ts';
 import type { StoredFlow } from '../correlate/store.ts';
@@ -347,10 +348,10 @@ export class AnalysisSession {
       return undefined;
     }
     const e = store.event(near, false);
-    const offsetMinutes = this.summary.hosts
-      .find((h) => h.name === e.host)
-      ?.fileClocks.find((c) => c.file === file)?.offsetMinutes;
-    const skewMs = e.loggedTime - e.time - (offsetMinutes ?? 0) * 60_000;
+    // A decoded WindowsUpdate.log's times read ahead of its host's clock besides the host's skew, by its line.
+    const clock = this.summary.hosts.find((h) => h.name === e.host)?.fileClocks.find((c) => c.file === file);
+    const fileOffsetMs = (at: number): number => (clock === undefined ? 0 : offsetAtLine(clock, at) * 60_000);
+    const skewMs = e.loggedTime - e.time - fileOffsetMs(e.line);
     let utc: number | undefined;
     let corrected: number | undefined;
     if (e.line === line) {
@@ -365,7 +366,7 @@ export class AnalysisSession {
         return undefined;
       }
       utc = e.loggedTime + (r.local - nearLocal);
-      corrected = e.time + (r.local - nearLocal);
+      corrected = utc - skewMs - fileOffsetMs(line);
     }
     const biasMinutes = r.local === undefined ? r.biasMinutes : Math.round((utc - r.local) / 60_000);
     return { biasMinutes, utc, corrected, skewMs };

@@ -9,6 +9,7 @@ import {
   alignRepeatedHour,
   fileClockBasis,
   fileClockOutcome,
+  offsetAtLine,
   offsetOf,
 } from '../../src/correlate/file-clocks.ts';
 import type { FileClock } from '../../src/correlate/file-clocks.ts';
@@ -138,7 +139,15 @@ describe('alignDecodedLogs', () => {
     const before = events.map((e) => e.utc);
     const clocks = alignDecodedLogs(events, DECODED_ON_HOST);
     expect(clocks).toEqual([
-      { host: 'PS1WIN11X64', file: DECODED, finding: 'moved', offsetMinutes: 360, matched: 1, searches: 1 },
+      {
+        host: 'PS1WIN11X64',
+        file: DECODED,
+        finding: 'moved',
+        offsetMinutes: 360,
+        changes: [],
+        matched: 1,
+        searches: 1,
+      },
     ]);
     expect(events.map((e, i) => before[i]! - e.utc)).toEqual([0, ahead, ahead, ahead, 0]);
     expect(fileClockBasis(clocks[0]!, 300)).toBe(
@@ -157,7 +166,15 @@ describe('alignDecodedLogs', () => {
     const before = [...events];
     const clocks = alignDecodedLogs(events, DECODED_ON_HOST);
     expect(clocks).toEqual([
-      { host: 'PS1WIN11X64', file: DECODED, finding: 'on-host-clock', offsetMinutes: 0, matched: 1, searches: 1 },
+      {
+        host: 'PS1WIN11X64',
+        file: DECODED,
+        finding: 'on-host-clock',
+        offsetMinutes: 0,
+        changes: [],
+        matched: 1,
+        searches: 1,
+      },
     ]);
     expect(events).toEqual(before);
     expect(fileClockBasis(clocks[0]!, 300)).toBe(
@@ -173,6 +190,7 @@ describe('alignDecodedLogs', () => {
       file: DECODED,
       finding: 'on-host-clock',
       offsetMinutes: 0,
+      changes: [],
       matched,
       searches,
     });
@@ -208,10 +226,11 @@ describe('alignDecodedLogs', () => {
       file: DECODED,
       finding: 'not-checked',
       offsetMinutes: 0,
+      changes: [],
       matched: 0,
       searches: 0,
     });
-    expect(lonely).toMatchObject({ finding: 'not-checked', offsetMinutes: 0, matched: 0, searches: 1 });
+    expect(lonely).toMatchObject({ finding: 'not-checked', offsetMinutes: 0, changes: [], matched: 0, searches: 1 });
     expect(unmatched[0]!.utc).toBe(T0 + 25);
     expect(fileClockBasis(none!, 300)).toBe(
       "Get-WindowsUpdateLog output, read in the host's zone (UTC-05:00) unchecked: it holds no ConfigMgr search " +
@@ -221,6 +240,100 @@ describe('alignDecodedLogs', () => {
       "Get-WindowsUpdateLog output, read in the host's zone unchecked: none of its 1 ConfigMgr searches " +
         "(ClientId = CcmExec) lines up with WUAHandler.log at any quarter hour: if another machine decoded it, its times are that machine's local time",
     );
+  });
+});
+
+describe("alignDecodedLogs across a change of its host's zone", () => {
+  // A US Eastern client whose summer time ended within the bundle (bias 240, then 300 from CHANGE), its
+  // WindowsUpdate.log decoded afterwards in Central time (bias 360) in one zone throughout: read in the host's
+  // zone, the records before the change read 2 h behind its clock, those after 1 h behind.
+  const HANDLER = 'PC/Windows/CCM/Logs/WUAHandler.log';
+  const SCAN_AGENT = 'PC/Windows/CCM/Logs/ScanAgent.log';
+  const DECODED = 'PC/Windows/WindowsUpdate.log';
+  const CHANGE = T0 + 10 * HOUR;
+  const ZONES = new Map([['PC', [{ utc: CHANGE, before: 240, after: 300 }]]]);
+  const search = { caller: 'CcmExec' };
+  let line = 0;
+  const event = (file: string, utc: number, kind: string, fields: CollectedEvent['fields'] = {}): CollectedEvent =>
+    ({ file, line: ++line, host: 'PC', utc: utcInstant(utc), kind, fields, seq: line }) as unknown as CollectedEvent;
+  const decoded = (utc: number, kind: string, fields: CollectedEvent['fields'] = {}): CollectedEvent =>
+    event(DECODED, utc, kind, fields);
+
+  it('moves each side by its own offset, and says where the offset changes', () => {
+    line = 0;
+    const events = [
+      event(HANDLER, T0, 'WUAHandler.searchStarted'),
+      event(HANDLER, T0 + 6 * HOUR, 'WUAHandler.searchStarted'),
+      event(HANDLER, T0 + 12 * HOUR, 'WUAHandler.searchStarted'),
+      decoded(T0 - 2 * HOUR + 300, 'WindowsUpdate.callStart', search),
+      decoded(T0 - 2 * HOUR + 40 * SECOND, 'WindowsUpdate.failed', { errorCodes: ['0x80072EE2'] }),
+      decoded(T0 + 4 * HOUR + 300, 'WindowsUpdate.callStart', search),
+      // After the change (as read: the file was read with the host's later bias from there on).
+      decoded(T0 + 11 * HOUR + 300, 'WindowsUpdate.callStart', search),
+      decoded(T0 + 11 * HOUR + 20 * SECOND, 'WindowsUpdate.callEnd', search),
+    ];
+    const before = events.map((e) => e.utc);
+    const [clock] = alignDecodedLogs(events, new Map([[DECODED, 'PC']]), ZONES);
+    expect(clock).toEqual({
+      host: 'PC',
+      file: DECODED,
+      finding: 'moved',
+      offsetMinutes: -120,
+      changes: [{ fromLine: 7, offsetMinutes: -60 }],
+      decodedBiasMinutes: 360,
+      matched: 3,
+      searches: 3,
+    });
+    expect(events.map((e, i) => (e.utc - before[i]!) / MINUTE)).toEqual([0, 0, 0, 120, 120, 120, 60, 60]);
+    expect(fileClockBasis(clock!, 300)).toBe(
+      "Get-WindowsUpdateLog output decoded at UTC-06:00 throughout, while its host's logs changed zone within it: " +
+        "lines 1–6, read at the host's UTC-04:00, moved forward 2 h; from line 7, read at the host's UTC-05:00, " +
+        'moved forward 1 h; which lines up all 3 of its ConfigMgr searches (ClientId = CcmExec) with WUAHandler.log',
+    );
+    expect(fileClockOutcome(clock!)).toBe(
+      "moved forward 2 h to line 6, moved forward 1 h from line 7 (decoded in one zone across its host's change of zone)",
+    );
+    expect([1, 6, 7, 8].map((l) => offsetAtLine(clock!, l))).toEqual([-120, -120, -60, -60]);
+  });
+
+  it('keeps one offset throughout where both sides line up at it (a file converted at each date)', () => {
+    line = 0;
+    const events = [
+      event(HANDLER, T0, 'WUAHandler.searchStarted'),
+      event(HANDLER, T0 + 12 * HOUR, 'WUAHandler.searchStarted'),
+      decoded(T0 + 6 * HOUR + 300, 'WindowsUpdate.callStart', search),
+      decoded(T0 + 18 * HOUR + 300, 'WindowsUpdate.callStart', search),
+    ];
+    const [clock] = alignDecodedLogs(events, new Map([[DECODED, 'PC']]), ZONES);
+    expect(clock).toMatchObject({ finding: 'moved', offsetMinutes: 360, changes: [], matched: 2 });
+    expect(clock).not.toHaveProperty('decodedBiasMinutes');
+  });
+
+  it("keeps one offset throughout where only one side holds searches: nothing tells the file's zone apart", () => {
+    line = 0;
+    const events = [
+      decoded(T0 + 2 * HOUR, 'WindowsUpdate.callStart', { caller: 'Windows Defender' }),
+      event(HANDLER, T0 + 12 * HOUR, 'WUAHandler.searchStarted'),
+      decoded(T0 + 11 * HOUR + 300, 'WindowsUpdate.callStart', search),
+    ];
+    const before = events.map((e) => e.utc);
+    const [clock] = alignDecodedLogs(events, new Map([[DECODED, 'PC']]), ZONES);
+    expect(clock).toMatchObject({ finding: 'moved', offsetMinutes: -60, changes: [], matched: 1 });
+    expect(events.map((e, i) => (e.utc - before[i]!) / MINUTE)).toEqual([60, 0, 60]);
+  });
+
+  it("lines searches up with ScanAgent's scan requests where WUAHandler.log has rolled over", () => {
+    line = 0;
+    const events = [
+      event(SCAN_AGENT, T0, 'ScanAgent.scanRequested'),
+      event(SCAN_AGENT, T0 + 12 * HOUR, 'ScanAgent.scanRequested'),
+      event(HANDLER, T0 + 12 * HOUR + 200, 'WUAHandler.searchStarted'),
+      decoded(T0 - 2 * HOUR + 900, 'WindowsUpdate.callStart', search),
+      decoded(T0 + 11 * HOUR + 900, 'WindowsUpdate.callStart', search),
+    ];
+    const [clock] = alignDecodedLogs(events, new Map([[DECODED, 'PC']]), ZONES);
+    // The search after the change answers both ScanAgent's request and WUAHandler's start: it counts once.
+    expect(clock).toMatchObject({ offsetMinutes: -120, changes: [{ fromLine: 5, offsetMinutes: -60 }], matched: 2 });
   });
 });
 

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/correlate/analyze.ts';
+import { offsetAtLine } from '../../src/correlate/file-clocks.ts';
 import type { Timeline, TimelineFlow } from '../../src/correlate/model.ts';
 import { normalizeGuid } from '../../src/parsers/messages/values.ts';
 import { openBundle } from '../../src/parsers/bundle.ts';
@@ -735,6 +736,49 @@ describe('a legacy WindowsUpdate.log quiet across summer time ending', () => {
     const wrong = wrongScans(dst.t, dst.truth);
     expect(wrong.filter((line) => / wsus-2ee2 /.test(line))).toEqual([]);
     expect(linksBackInTime(dst.t, { sameHost: true, skip: UNSEEN_STEPS }).back).toEqual([]);
+  });
+});
+
+describe('Get-WindowsUpdateLog output decoded in one zone across summer time ending', () => {
+  // Seed 62 (20 MB, three MPs, every condition, every third client's WindowsUpdate.log decoded on itself or
+  // elsewhere after its summer time ended): a decoded file is written in the decoding machine's zone
+  // throughout, and read in its host's, so it reads an hour further off on one side of the change. One offset
+  // for the whole file lined up one side's searches only: 2 scans kept WUAHandler's line as their cause, and
+  // 21 links ran back in time.
+  const decoded = generated({
+    targetBytes: 20_000_000,
+    seed: 62,
+    mpCount: 3,
+    ...EVERY_CONDITION,
+    decodedWindowsUpdateLogs: true,
+    rotateClientLogsAt: 120_000,
+  });
+
+  it('moves each side of the change by its own offset, and says where it changes', () => {
+    const clocks = decoded.t.hosts.flatMap((h) => h.fileClocks);
+    const across = clocks.filter((c) => c.changes !== undefined);
+    expect(across.length).toBeGreaterThanOrEqual(3);
+    const checked = new Set<number>();
+    for (const c of across) {
+      // What the file says stays each event's logged time, on either side (a host whose clock was set within the
+      // bundle aside: its skew is not one).
+      const host = decoded.t.hosts.find((h) => h.fileClocks.includes(c))!;
+      for (const e of host.clockBefore === undefined ? decoded.t.events.filter((x) => x.file === c.file) : []) {
+        expect(e.loggedTime - e.time - host.clockSkewMs).toBe(offsetAtLine(c, e.line) * 60_000);
+        checked.add(offsetAtLine(c, e.line));
+      }
+      expect(c.basis).toMatch(
+        /^Get-WindowsUpdateLog output decoded at UTC\S+ throughout, .* which lines up all \d+ of/,
+      );
+      expect(Math.abs(c.changes![0]!.offsetMinutes - c.offsetMinutes)).toBe(60);
+    }
+    // Logged times checked on both sides of a change, at two offsets or more.
+    expect(checked.size).toBeGreaterThanOrEqual(2);
+  });
+
+  it('finds every scan with its outcome and cause, and no link back in time', () => {
+    expect(wrongScans(decoded.t, decoded.truth)).toEqual([]);
+    expect(linksBackInTime(decoded.t, { sameHost: true }).back).toEqual([]);
   });
 });
 
