@@ -45,8 +45,10 @@ export interface TruthHost {
   readonly fqdn: string;
   readonly ip: string;
   readonly zone: string;
-  /** Windows bias the host's CCM / SMS-trace logs print (UTC = local + bias). */
+  /** Windows bias the host's CCM / SMS-trace logs print (UTC = local + bias); before `biasStep`, if any. */
   readonly biasMinutes: number;
+  /** The zone's bias changes within the bundle (summer time ends): at (true UTC, ISO 8601), and the bias after. */
+  readonly biasStep?: { readonly at: string; readonly toMinutes: number };
   /**
    * How far the host's clock is ahead of true UTC, in ms (what a correlator should recover): at the end of the
    * bundle, when its clock was set within it.
@@ -68,9 +70,11 @@ export interface TruthWindowsUpdateLog {
   readonly decodedZone: string;
   /**
    * How far the file's times read ahead of the host's own local clock: host bias - decoded bias (the host's
-   * skew is in both).
+   * skew is in both). For a host whose bias changed within the bundle, before the change.
    */
   readonly offsetMinutes: number;
+  /** The same after the host's bias changed (summer time ended): the file's zone stayed. */
+  readonly offsetMinutesAfterBiasStep?: number;
 }
 
 /** A record in the bundle: path relative to the bundle folder, 1-based lines as an editor counts them. */
@@ -634,6 +638,86 @@ const wulogDecodedElsewhere: BundleDefinition = {
       world: w,
       sink,
       flows: [first.flow, second.flow],
+      failures: [wuaSearchTimeout('*FAILED* [80072EE2] Send request')],
+    };
+  },
+};
+
+const wulogAcrossSummerTime: BundleDefinition = {
+  name: 'wulog-decoded-summer-time-end',
+  title: 'Windows 11 client across the end of summer time, WindowsUpdate.log decoded afterwards: 0x80072EE2',
+  description:
+    'PS1WIN11EDT is a Windows 11 client in US Eastern; summer time ends on it at 02:00 on 2 November 2025 (EDT, ' +
+    'UTC-4, then EST, UTC-5), and its CCM logs change bias there. Its WindowsUpdate.log is Get-WindowsUpdateLog ' +
+    'output decoded on the client afterwards, in EST throughout: the file states no zone, so read in the ' +
+    "client's zone its records from before the change read an hour behind the client's other logs and those " +
+    'after it line up. A policy-triggered scan at 00:50 EDT succeeds; a deployment evaluation at 01:41 EDT asks ' +
+    'for another, which fails as in wsus-unreachable-2ee2 (the WinHTTP sends to the SUP time out, 0x80072ee2); ' +
+    'a scan at 03:10 EST succeeds again. The site server and the MP keep UTC.',
+  build() {
+    const { w, sink } = newWorld(this.name);
+    site(w, 0, 0, 'UTC');
+    const m = mp(w, 0, 1_300, 'UTC');
+    const change = at('2025-11-02T06:00:00Z');
+    const c = w.client(
+      {
+        name: 'PS1WIN11EDT',
+        ip: '10.1.20.61',
+        biasMinutes: 240,
+        biasStep: { at: change, toMinutes: 300 },
+        skewMs: -4_100,
+        zone: 'US Eastern (EDT, UTC-4, until 2 Nov 2025 02:00; then EST, UTC-5)',
+        windowsUpdateLog: {
+          format: 'get-windowsupdatelog',
+          decodedBiasMinutes: 300,
+          decodedZone: 'US Eastern (EST, UTC-5)',
+        },
+      },
+      m,
+    );
+    const peers = w.addPeers(8, '10.1.22');
+    const us = w.rng.guid();
+    const cv = 51;
+    const start = at('2025-11-02T04:35:00Z');
+    const end = at('2025-11-02T08:40:00Z');
+    clientBoot(w, c, start + 20_000);
+    const updates = makeUpdates(w, 4, 1, '2025-10');
+    const before = scanCycle(w, c, at('2025-11-02T04:50:12Z'), {
+      updateSource: us,
+      contentVersion: cv,
+      updates,
+      trigger: 'policy',
+      policy: policyFor(w, cv),
+      sourceMode: 'existing',
+      searchMode: 'ok',
+      markPrefix: 'before',
+      forwardAfterMs: 2 * MIN + 40_000,
+    });
+    const failed = scanCycle(w, c, at('2025-11-02T05:41:37Z'), {
+      updateSource: us,
+      contentVersion: cv,
+      updates,
+      trigger: 'deployment',
+      sourceMode: 'existing',
+      searchMode: 'timeout-2ee2',
+      markPrefix: 'flow',
+      forwardAfterMs: 3 * MIN + 5_000,
+    });
+    const after = scanCycle(w, c, at('2025-11-02T08:10:04Z'), {
+      updateSource: us,
+      contentVersion: cv,
+      updates,
+      trigger: 'deployment',
+      sourceMode: 'existing',
+      searchMode: 'ok',
+      markPrefix: 'after',
+      forwardAfterMs: 2 * MIN + 12_000,
+    });
+    everydayTraffic(w, c, m, peers, start, end, us, cv);
+    return {
+      world: w,
+      sink,
+      flows: [before.flow, failed.flow, after.flow],
       failures: [wuaSearchTimeout('*FAILED* [80072EE2] Send request')],
     };
   },
@@ -1513,6 +1597,7 @@ export const SAMPLE_BUNDLES: readonly BundleDefinition[] = [
   installFailed,
   wsus2ee2,
   wulogDecodedElsewhere,
+  wulogAcrossSummerTime,
   emptyLocation,
   gpoConflict,
   noScanPolicy,
@@ -1594,6 +1679,11 @@ export function renderSample(def: BundleDefinition): RenderedSample {
       ...(h.clock.step === undefined
         ? {}
         : { clockStep: { at: new Date(h.clock.step.at).toISOString(), skewBeforeMs: h.clock.skewMs } }),
+      ...(h.clock.biasStep === undefined
+        ? {}
+        : {
+            biasStep: { at: new Date(h.clock.biasStep.at).toISOString(), toMinutes: h.clock.biasStep.toMinutes },
+          }),
       ...(wu === undefined
         ? {}
         : {
@@ -1603,6 +1693,9 @@ export function renderSample(def: BundleDefinition): RenderedSample {
               decodedBiasMinutes: wu.decodedBiasMinutes,
               decodedZone: wu.decodedZone,
               offsetMinutes: h.clock.biasMinutes - wu.decodedBiasMinutes,
+              ...(h.clock.biasStep === undefined
+                ? {}
+                : { offsetMinutesAfterBiasStep: h.clock.biasStep.toMinutes - wu.decodedBiasMinutes }),
             },
           }),
     }));

@@ -87,8 +87,9 @@ export function samplesReadme(samples: readonly RenderedSample[]): string {
   out.push(
     '  Windows 7/8.x; a real Windows 10 client only yields a WindowsUpdate.log through Get-WindowsUpdateLog, in',
   );
-  out.push('  another format. Only wulog-decoded-elsewhere has such output (decoded in another zone than the');
-  out.push("  client's). Rotated logs roll over at chosen instants, not at their real 250 KB size.");
+  out.push("  another format. Only wulog-decoded-elsewhere (decoded in another zone than the client's) and");
+  out.push("  wulog-decoded-summer-time-end (decoded in one zone across the client's change of bias) have such");
+  out.push('  output. Rotated logs roll over at chosen instants, not at their real 250 KB size.');
   out.push('');
   out.push('## Bundles');
   out.push('');
@@ -119,10 +120,15 @@ export function samplesReadme(samples: readonly RenderedSample[]): string {
     for (const h of t.hosts) {
       const wu = h.windowsUpdateLog;
       if (wu !== undefined) {
+        const after = wu.offsetMinutesAfterBiasStep;
         out.push(
-          wu.offsetMinutes === 0
-            ? `\`${wu.file}\` is Get-WindowsUpdateLog output decoded on ${h.name} itself: its times are the host's local time.`
-            : `\`${wu.file}\` is Get-WindowsUpdateLog output decoded in ${wu.decodedZone} (bias ` +
+          after !== undefined
+            ? `\`${wu.file}\` is Get-WindowsUpdateLog output decoded in ${wu.decodedZone} (bias ` +
+                `${signed(wu.decodedBiasMinutes)}) throughout: its times read ${wu.offsetMinutes} minutes ahead of ` +
+                `${h.name}'s local time before its bias changed, and ${after} minutes after.`
+            : wu.offsetMinutes === 0
+              ? `\`${wu.file}\` is Get-WindowsUpdateLog output decoded on ${h.name} itself: its times are the host's local time.`
+              : `\`${wu.file}\` is Get-WindowsUpdateLog output decoded in ${wu.decodedZone} (bias ` +
                 `${signed(wu.decodedBiasMinutes)}): its times read ${wu.offsetMinutes} minutes ahead of ${h.name}'s local time.`,
         );
         out.push('');

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offsetAtLine } from '../../src/correlate/file-clocks.ts';
 import { CancelledError, ServiceClient } from '../../src/service/client.ts';
 import { AnalysisSession } from '../../src/service/session.ts';
 import { makeZip } from '../helpers/zip.ts';
@@ -91,6 +92,42 @@ describe('AnalysisSession', () => {
       expect(mine.corrected! - theirs.corrected!).toBe(mine.local! - theirs.local!);
       expect(mine.biasMinutes).toBe(theirs.biasMinutes);
       expect(decoded.describeLine(file, lines[near.line - 1]!)!.corrected).not.toBe(near.time);
+    } finally {
+      decoded.close();
+    }
+  });
+
+  it('reads each line of a WindowsUpdate.log decoded in one zone across summer time ending on its side', async () => {
+    // Decoded in EST throughout on a client whose logs went from EDT to EST: its lines before the change read an
+    // hour behind the client's clock, those after on it. A line no flow keeps takes its own side's offset.
+    const dir = join(ROOT, 'samples/logs/wulog-decoded-summer-time-end');
+    const decoded = await AnalysisSession.open(dir);
+    try {
+      const file = 'PS1WIN11EDT/Windows/WindowsUpdate.log';
+      const lines = readFileSync(join(dir, file), 'utf8').split(/\r?\n/);
+      const events = lines.flatMap((_, i) => decoded.eventsAt(file, i + 1));
+      const offsets = new Set(events.map((e) => e.loggedTime - e.time));
+      expect(offsets.size).toBe(2);
+      for (const e of events) {
+        const info = decoded.describeLine(file, lines[e.line - 1]!, e.line)!;
+        expect([e.line, info.utc, info.corrected]).toEqual([e.line, e.loggedTime, e.time]);
+      }
+      // Every line, kept by a flow or not, reads its own side's offset besides the client's skew: the first
+      // line after the change included, whose nearest kept record lies before it.
+      const client = decoded.summary.hosts.find((h) => h.name === 'PS1WIN11EDT')!;
+      const clock = client.fileClocks.find((c) => c.file === file)!;
+      expect(clock.changes).toHaveLength(1);
+      let read = 0;
+      for (const [i, text] of lines.entries()) {
+        const info = text.trim() === '' ? undefined : decoded.describeLine(file, text, i + 1);
+        if (info?.utc !== undefined) {
+          expect(info.utc - info.corrected!, `line ${i + 1}`).toBe(
+            client.clockSkewMs + offsetAtLine(clock, i + 1) * 60_000,
+          );
+          read++;
+        }
+      }
+      expect(read).toBeGreaterThan(events.length);
     } finally {
       decoded.close();
     }
