@@ -34,7 +34,10 @@ export function buildSyncFlows(ws: Workspace): void {
       const notifications = new Set(
         dbmon.flatMap((e) => (e.fields.notificationId !== undefined ? [e.fields.notificationId] : [])),
       );
-      const dropped = all.filter(
+      // SMSDBMON drops a notification's file a moment after it receives it: only a drop within the sync's
+      // minutes is this notification's (the generator's random numbers repeated one two hours on, and the
+      // drop of another table's change joined the sync, and every client's scan of that version to it).
+      const dropped = between(all, set.utc - 5 * SECOND, set.utc + 11 * MINUTE).filter(
         (e) =>
           e.kind === 'SMSDBMON.dropped' &&
           e.fields.notificationId !== undefined &&

@@ -2,7 +2,7 @@
 // their ids, SMX files and serial numbers, each host's clock skew within the stated uncertainty, and for
 // each failure bundle the upstream cause line, its error code and the chain to it.
 
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/correlate/analyze.ts';
@@ -360,5 +360,31 @@ describe("a scan whose client logs rolled over since: ScanAgent's last line left
     expect(scans.map((f) => [f.keys.scanJob, f.status])).toEqual([['005d2136-abe7-4d22-bdfa-3d4a7eaa24e3', 'ok']]);
     expect(scans[0]!.events).toContain(`${logs}/ScanAgent.log:1`);
     expect(scans[0]!.summary).toMatch(/: completed$/);
+  });
+});
+
+describe("a database notification's number met again later in SMSDBMON.log", () => {
+  it("keeps the later drop out of the sync flow and away from the clients' scans", async () => {
+    // The sync's notification [78308] is received at 06:02:35; another table's change under the same number half
+    // an hour later is not its drop (the sync flow took it, and linked every scan of that version from it).
+    const file = 'PS1SITE/Microsoft Configuration Manager/Logs/SMSDBMON.log';
+    const dir = sampleWithout('healthy-compliance', {});
+    const trace = (text: string, time: string): string =>
+      `${text}  $$<SMS_DATABASE_NOTIFICATION_MONITOR><01-14-2025 ${time}+480><thread=6352 (0x18D0)>\r\n`;
+    appendFileSync(
+      join(dir, file),
+      trace('RCV: UPDATE on CI_ConfigurationItems for CI_ConfigurationItems_iu [16790001][78308]', '06:33:02.113') +
+        trace(
+          'SND: Dropped C:\\Program Files\\Microsoft Configuration Manager\\inboxes\\policypv.box\\16790001.CIA [78308]',
+          '06:33:02.140',
+        ),
+    );
+    const lines = readFileSync(join(dir, file), 'utf8').split('\n').length - 1;
+    const t = await analyzeBundle(await openBundle(dir));
+    const sync = t.flows.find((f) => f.kind === 'sync')!;
+    expect(sync.events).toContain(`${file}:15`);
+    const later = [`${file}:${lines - 1}`, `${file}:${lines}`];
+    expect(sync.events.filter((id) => later.includes(id))).toEqual([]);
+    expect(t.links.filter((l) => later.includes(l.from) || later.includes(l.to))).toEqual([]);
   });
 });
