@@ -254,15 +254,14 @@ function peerContentLocation(w: World, mp: Host, p: PeerClient, t: number): void
     '</ContentLocationReply>';
   const MPL = 'MP_Location';
   const MC = 'MP_LocationManager';
-  const thread = `${MC}#${w.noise.int(0, 5)}`;
-  let m = t + j(w, 2, 10);
-  mp.ccm(m, MPL, MC, 'mplocationmanager.cpp:1201', `MP LM: Message Body : ${request}`, { thread });
-  mp.ccm((m += j(w, 1, 6)), MPL, MC, 'mplocationmanager.cpp:1302', 'MP LM: calling MP_GetContentDPInfoUnprotected', {
-    thread,
-  });
-  mp.ccm((m += j(w, 10, 80)), MPL, MC, 'mplocationmanager.cpp:1452', `MP LM: Reply message body:${CRLF}${reply}`, {
-    thread,
-  });
+  const drawn = w.noise.int(0, 5);
+  const received = t + j(w, 2, 10);
+  const calling = received + j(w, 1, 6);
+  const m = calling + j(w, 10, 80);
+  const thread = mp.poolThread(MC, 6, drawn, received, m);
+  mp.ccm(received, MPL, MC, 'mplocationmanager.cpp:1201', `MP LM: Message Body : ${request}`, { thread });
+  mp.ccm(calling, MPL, MC, 'mplocationmanager.cpp:1302', 'MP LM: calling MP_GetContentDPInfoUnprotected', { thread });
+  mp.ccm(m, MPL, MC, 'mplocationmanager.cpp:1452', `MP LM: Reply message body:${CRLF}${reply}`, { thread });
   mpRequest(mp, t, {
     clientIp: p.ip,
     method: 'CCM_POST',

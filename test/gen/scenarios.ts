@@ -815,18 +815,21 @@ export function requestLocations(
   const arrive = send + gap(w, 8, 40);
   const MPL = 'MP_Location';
   const MC = 'MP_LocationManager';
-  const thread = `${MC}#${w.rng.int(0, 5)}`;
-  let m = arrive + gap(w, 2, 10);
-  mp.ccm(m, MPL, MC, 'mplocationmanager.cpp:1201', `MP LM: Message Body : ${request}`, { thread, ...mk('mpRequest') });
-  mp.ccm((m += gap(w, 1, 6)), MPL, MC, 'mplocationmanager.cpp:1388', 'MP LM: calling MP_GetWSUSServerLocations', {
-    thread,
-  });
+  const drawn = w.rng.int(0, 5);
+  const received = arrive + gap(w, 2, 10);
+  const calling = received + gap(w, 1, 6);
   const records =
     o.reply === 'empty'
       ? '<LocationRecords/>'
       : `<LocationRecords><LocationRecord WSUSURL="${w.supUrl}" ServerName="${w.supFqdn}" Version="${cv}"/></LocationRecords>`;
   const replyXml = `<WSUSLocationReply SchemaVersion="1.00"><Sites><Site><MPSite SiteCode="${w.siteCode}"/>${records}</Site></Sites></WSUSLocationReply>`;
-  m += gap(w, 8, 60);
+  const m = calling + gap(w, 8, 60);
+  const thread = mp.poolThread(MC, 6, drawn, received, m);
+  mp.ccm(received, MPL, MC, 'mplocationmanager.cpp:1201', `MP LM: Message Body : ${request}`, {
+    thread,
+    ...mk('mpRequest'),
+  });
+  mp.ccm(calling, MPL, MC, 'mplocationmanager.cpp:1388', 'MP LM: calling MP_GetWSUSServerLocations', { thread });
   mp.ccm(m, MPL, MC, 'mplocationmanager.cpp:1452', `MP LM: Reply message body:${CRLF}${replyXml}`, {
     thread,
     ...mk('mpReply'),
@@ -1938,15 +1941,14 @@ export function peerLocationRequest(
     `<LocationRecord WSUSURL="${w.supUrl}" ServerName="${w.supFqdn}" Version="${cv}"/></LocationRecords></Site></Sites></WSUSLocationReply>`;
   const MPL = 'MP_Location';
   const MC = 'MP_LocationManager';
-  const thread = `${MC}#${w.noise.int(0, 5)}`;
-  let m = t + gap(w, 2, 10);
-  mp.ccm(m, MPL, MC, 'mplocationmanager.cpp:1201', `MP LM: Message Body : ${request}`, { thread });
-  mp.ccm((m += gap(w, 1, 6)), MPL, MC, 'mplocationmanager.cpp:1388', 'MP LM: calling MP_GetWSUSServerLocations', {
-    thread,
-  });
-  mp.ccm((m += gap(w, 8, 60)), MPL, MC, 'mplocationmanager.cpp:1452', `MP LM: Reply message body:${CRLF}${replyXml}`, {
-    thread,
-  });
+  const drawn = w.noise.int(0, 5);
+  const received = t + gap(w, 2, 10);
+  const calling = received + gap(w, 1, 6);
+  const m = calling + gap(w, 8, 60);
+  const thread = mp.poolThread(MC, 6, drawn, received, m);
+  mp.ccm(received, MPL, MC, 'mplocationmanager.cpp:1201', `MP LM: Message Body : ${request}`, { thread });
+  mp.ccm(calling, MPL, MC, 'mplocationmanager.cpp:1388', 'MP LM: calling MP_GetWSUSServerLocations', { thread });
+  mp.ccm(m, MPL, MC, 'mplocationmanager.cpp:1452', `MP LM: Reply message body:${CRLF}${replyXml}`, { thread });
   mpRequest(mp, t, ccmPost(p.ip, m - t + gap(w, 1, 6)));
 }
 

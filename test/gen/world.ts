@@ -103,6 +103,43 @@ export class Host {
     return id;
   }
 
+  /**
+   * A thread of the pool `name#0` … `name#(size-1)` free over the true instants [from, to], and taken for them:
+   * the one drawn (`drawn`) if it is free, else the next free one (a thread serves one request at a time; an MP's
+   * MP_LocationManager request, its call and its reply are written by one). All busy: the one drawn.
+   */
+  poolThread(name: string, size: number, drawn: number, from: number, to: number): string {
+    // Flows are written one client after another, not in time order: a thread's busy spans are all kept, by
+    // the minutes they touch (a bundle of a gigabyte has tens of thousands of requests per MP).
+    const minutes = (f: (minute: string) => void): void => {
+      for (let m = Math.floor(from / 60_000); m <= Math.floor(to / 60_000); m++) {
+        f(String(m));
+      }
+    };
+    for (let i = 0; i < size; i++) {
+      const key = `${name}#${(drawn + i) % size}`;
+      let free = true;
+      minutes((m) => {
+        free &&= !(this.busy.get(`${key}@${m}`) ?? []).some(([a, b]) => a <= to && from <= b);
+      });
+      if (free) {
+        minutes((m) => {
+          const spans = this.busy.get(`${key}@${m}`);
+          if (spans === undefined) {
+            this.busy.set(`${key}@${m}`, [[from, to]]);
+          } else {
+            spans.push([from, to]);
+          }
+        });
+        return key;
+      }
+    }
+    return `${name}#${drawn}`;
+  }
+
+  /** `thread key@minute` → the true spans that thread is busy in that minute. */
+  private readonly busy = new Map<string, Array<[number, number]>>();
+
   /** True instant → what this host writes as local time. */
   local(t: number): number {
     return hostLocal(this.clock, t);
