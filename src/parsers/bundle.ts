@@ -291,6 +291,7 @@ function describe(
   const name = basename(path);
   const stem = name.replace(/\.[^.]*$/, '');
   const dated = DATED.exec(stem);
+  const role = place.role !== 'unknown' ? place.role : roleOfLog(dated?.[1] ?? stem);
   const ext = name.slice(stem.length).toLowerCase();
   // History sorts before the current file: dated copies by their stamp, then `.lo_`, then `.log`.
   const rank = dated ? `0-${dated[2]}${dated[3]}` : ext === '.lo_' ? '1' : '2';
@@ -299,7 +300,7 @@ function describe(
     size,
     hostDir: place.hostDir,
     host: override?.name ?? place.host,
-    roleHint: override?.role ?? place.role,
+    roleHint: override?.role ?? role,
     kindHint: detectByName(name),
     group: logGroup(path),
     rank,
@@ -404,6 +405,29 @@ function placeInstallFolders(
       roleHint: override?.role ?? (mp ? 'management-point' : 'site-server'),
     };
   });
+}
+
+/**
+ * Logs whose name alone says which role wrote them, for a host whose folders do not say it (a copy of each
+ * machine's log folder straight under its name, say `PS1MP01\MP_Location.log`): the site server's components,
+ * the MP's, the client agents'. CcmExec.log and CcmMessaging.log are not among them: an MP writes them too.
+ */
+const ROLE_BY_LOG: ReadonlyArray<readonly [RegExp, HostRole]> = [
+  [
+    /^(statesys|wsyncmgr|wcm|smsdbmon|policypv|distmgr|hman|sitecomp|smsexec|objreplmgr|colleval|statmgr|despool|replmgr|compsumm|offermgr|smsprov|dataldr|ruleengine)$/,
+    'site-server',
+  ],
+  [/^(mp_\w+|mpfdm|mpcontrol|mpsetup|mpmsi)$/, 'management-point'],
+  [
+    /^(scanagent|wuahandler|updatesdeployment|updateshandler|updatesstore|statemessage|policyagent|policyevaluator|locationservices|clientidmanagerstartup|execmgr|cas|contenttransfermanager|datatransferservice|inventoryagent|mtrmgr|swmtrreportgen|ccmsetup)$/,
+    'client',
+  ],
+];
+
+/** The role a log's name (without extension and history stamp) says wrote it, or 'unknown'. */
+function roleOfLog(stem: string): HostRole {
+  const lower = stem.toLowerCase();
+  return ROLE_BY_LOG.find(([re]) => re.test(lower))?.[1] ?? 'unknown';
 }
 
 /** Where a file's path says it came from. The folder above the well-known log folder names the host. */

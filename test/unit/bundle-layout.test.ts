@@ -2,9 +2,9 @@
 // drive letters, Program Files and the site's install folder (where an MP on the site server keeps its logs),
 // whatever that folder is called; and a machine of several roles listed once, its server roles first.
 
-import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/correlate/analyze.ts';
 import { inferHost, layoutRoles, openBundle } from '../../src/parsers/bundle.ts';
@@ -102,5 +102,50 @@ describe('an install folder of another name', () => {
       ['PS1SITE', 'ok'],
       ['PS1SITE', 'ok'],
     ]);
+  });
+});
+
+describe("each machine's logs copied straight under its name", () => {
+  // An admin's collection without the Windows\CCM\Logs, SMS_CCM\Logs or install folders: the log's own name
+  // says which role wrote it. Before, every host's role was unknown: no client had a layer of its own, and the
+  // MP, not the site server, became the reference clock.
+  const SAMPLE = resolve(__dirname, '../../samples/logs/wsus-unreachable-2ee2');
+  let dir = '';
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cmflow-flat-'));
+    for (const e of readdirSync(SAMPLE, { recursive: true, withFileTypes: true }).filter((x) => x.isFile())) {
+      const host = relative(SAMPLE, e.parentPath).split(sep)[0]!;
+      mkdirSync(join(dir, host), { recursive: true });
+      cpSync(join(e.parentPath, e.name), join(dir, host, e.name));
+    }
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('takes each role from the names of its logs, and analyses as the sample does', async () => {
+    const bundle = await openBundle(dir);
+    const roleOf = (path: string): string => bundle.files.find((f) => f.path === path)!.roleHint;
+    expect(
+      ['PS1SITE/StateSys.log', 'PS1MP01/MP_Location.log', 'PS1MP01/MPFDM.log', 'PS1WIN10X64/ScanAgent.log'].map(roleOf),
+    ).toEqual(['site-server', 'management-point', 'management-point', 'client']);
+    // An MP writes these too, and IIS logs are any web server's.
+    expect(['PS1WIN10X64/CcmMessaging.log', 'PS1MP01/u_ex250121.log'].map(roleOf)).toEqual(['unknown', 'unknown']);
+    expect(Object.fromEntries(layoutRoles(bundle.files))).toEqual({
+      PS1MP01: ['management-point'],
+      PS1SITE: ['site-server'],
+      PS1WIN10X64: ['client'],
+    });
+    const flat = await analyzeBundle(bundle);
+    const sample = await analyzeBundle(await openBundle(SAMPLE));
+    const name = (path: string): string => path.replace(/^([^/]+)\/.*\//, '$1/');
+    const summary = (t: typeof flat): unknown => ({
+      reference: t.referenceHost,
+      hosts: t.hosts.map((h) => [h.name, h.role, h.clockSkewMs]),
+      flows: t.flows.map((f) => [f.kind, f.status, f.summary]),
+      causes: t.failures.map((f) => [name(f.event), name(f.upstreamCause)]),
+    });
+    expect(summary(flat)).toEqual(summary(sample));
+    expect(flat.referenceHost).toBe('PS1SITE');
   });
 });
