@@ -5,9 +5,15 @@
 // `world.noise`, a PRNG stream separate from the flows' ids.
 
 import { dmtfUtc } from './clock.ts';
-import { CRLF } from './formats.ts';
 import type { MpRequest } from './scenarios.ts';
-import { correlationVector, mpRequest, peerLocationRequest, peerStateRelay, wmiEvent } from './scenarios.ts';
+import {
+  correlationVector,
+  mpLocationExchange,
+  mpRequest,
+  peerLocationRequest,
+  peerStateRelay,
+  wmiEvent,
+} from './scenarios.ts';
 import type { Client, Host, PeerClient, World } from './world.ts';
 
 /** Times in [from, to) spaced by a random gap in [minGap, maxGap]. */
@@ -232,6 +238,12 @@ export function clientNoise(w: World, c: Client, from: number, to: number, densi
   }
 }
 
+/** MP_LocationManager's call for a content request's distribution points. */
+const CONTENT_CALL = {
+  source: 'mplocationmanager.cpp:1302',
+  text: 'MP LM: calling MP_GetContentDPInfoUnprotected',
+};
+
 /** A content (DP) location request from a peer, which MP_Location logs next to the WSUS ones. */
 function peerContentLocation(w: World, mp: Host, p: PeerClient, t: number): void {
   const pkg = `${w.siteCode}1000${w.noise.int(10, 99)}`;
@@ -252,16 +264,11 @@ function peerContentLocation(w: World, mp: Host, p: PeerClient, t: number): void
     `<Property Name="SSLState" Value="0"/></Capabilities><ServerRemoteName>${dp}</ServerRemoteName><DPType>SERVER</DPType>` +
     '<Windows Trust="1"/><Locality>LOCAL</Locality></LocationRecord></LocationRecords></Site></Sites><RelatedContentIDs/>' +
     '</ContentLocationReply>';
-  const MPL = 'MP_Location';
-  const MC = 'MP_LocationManager';
   const drawn = w.noise.int(0, 5);
   const received = t + j(w, 2, 10);
   const calling = received + j(w, 1, 6);
   const m = calling + j(w, 10, 80);
-  const thread = mp.poolThread(MC, 6, drawn, received, m);
-  mp.ccm(received, MPL, MC, 'mplocationmanager.cpp:1201', `MP LM: Message Body : ${request}`, { thread });
-  mp.ccm(calling, MPL, MC, 'mplocationmanager.cpp:1302', 'MP LM: calling MP_GetContentDPInfoUnprotected', { thread });
-  mp.ccm(m, MPL, MC, 'mplocationmanager.cpp:1452', `MP LM: Reply message body:${CRLF}${reply}`, { thread });
+  mpLocationExchange(mp, drawn, [received, calling, m], request, CONTENT_CALL, reply);
   mpRequest(mp, t, {
     clientIp: p.ip,
     method: 'CCM_POST',

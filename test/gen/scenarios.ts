@@ -813,8 +813,6 @@ export function requestLocations(
 
   // MP side: IIS logs the POST when it completes; MP_LocationManager answers within the request.
   const arrive = send + gap(w, 8, 40);
-  const MPL = 'MP_Location';
-  const MC = 'MP_LocationManager';
   const drawn = w.rng.int(0, 5);
   const received = arrive + gap(w, 2, 10);
   const calling = received + gap(w, 1, 6);
@@ -824,15 +822,9 @@ export function requestLocations(
       : `<LocationRecords><LocationRecord WSUSURL="${w.supUrl}" ServerName="${w.supFqdn}" Version="${cv}"/></LocationRecords>`;
   const replyXml = `<WSUSLocationReply SchemaVersion="1.00"><Sites><Site><MPSite SiteCode="${w.siteCode}"/>${records}</Site></Sites></WSUSLocationReply>`;
   const m = calling + gap(w, 8, 60);
-  const thread = mp.poolThread(MC, 6, drawn, received, m);
-  mp.ccm(received, MPL, MC, 'mplocationmanager.cpp:1201', `MP LM: Message Body : ${request}`, {
-    thread,
-    ...mk('mpRequest'),
-  });
-  mp.ccm(calling, MPL, MC, 'mplocationmanager.cpp:1388', 'MP LM: calling MP_GetWSUSServerLocations', { thread });
-  mp.ccm(m, MPL, MC, 'mplocationmanager.cpp:1452', `MP LM: Reply message body:${CRLF}${replyXml}`, {
-    thread,
-    ...mk('mpReply'),
+  mpLocationExchange(mp, drawn, [received, calling, m], request, WSUS_CALL, replyXml, {
+    request: mk('mpRequest'),
+    reply: mk('mpReply'),
   });
   const took = m - arrive + gap(w, 1, 6);
   mpRequest(mp, arrive, ccmPost(h.ip, took), mk('iis').mark);
@@ -1922,6 +1914,36 @@ export function runStateSystem(w: World): void {
 
 // --- traffic from peer clients (MP side only) ---------------------------------------------------------------
 
+/** MP_LocationManager's call for WSUS locations (a content request's is MP_GetContentDPInfoUnprotected). */
+const WSUS_CALL = { source: 'mplocationmanager.cpp:1388', text: 'MP LM: calling MP_GetWSUSServerLocations' };
+
+/**
+ * One location request as MP_Location.log writes it: its body, the call, the reply, at `times`, on a thread of
+ * MP_LocationManager's pool of six that is free for the whole of it (`drawn`, or the next free one).
+ */
+export function mpLocationExchange(
+  mp: Host,
+  drawn: number,
+  [received, calling, replied]: readonly [number, number, number],
+  request: string,
+  call: { readonly source: string; readonly text: string },
+  reply: string,
+  marks: { readonly request?: { mark?: string }; readonly reply?: { mark?: string } } = {},
+): void {
+  const MPL = 'MP_Location';
+  const MC = 'MP_LocationManager';
+  const thread = mp.poolThread(MC, 6, drawn, received, replied);
+  mp.ccm(received, MPL, MC, 'mplocationmanager.cpp:1201', `MP LM: Message Body : ${request}`, {
+    thread,
+    ...marks.request,
+  });
+  mp.ccm(calling, MPL, MC, call.source, call.text, { thread });
+  mp.ccm(replied, MPL, MC, 'mplocationmanager.cpp:1452', `MP LM: Reply message body:${CRLF}${reply}`, {
+    thread,
+    ...marks.reply,
+  });
+}
+
 /** A peer client's WSUS location request as the MP sees it: same update source and version, another IP. */
 export function peerLocationRequest(
   w: World,
@@ -1939,16 +1961,11 @@ export function peerLocationRequest(
   const replyXml =
     `<WSUSLocationReply SchemaVersion="1.00"><Sites><Site><MPSite SiteCode="${w.siteCode}"/><LocationRecords>` +
     `<LocationRecord WSUSURL="${w.supUrl}" ServerName="${w.supFqdn}" Version="${cv}"/></LocationRecords></Site></Sites></WSUSLocationReply>`;
-  const MPL = 'MP_Location';
-  const MC = 'MP_LocationManager';
   const drawn = w.noise.int(0, 5);
   const received = t + gap(w, 2, 10);
   const calling = received + gap(w, 1, 6);
   const m = calling + gap(w, 8, 60);
-  const thread = mp.poolThread(MC, 6, drawn, received, m);
-  mp.ccm(received, MPL, MC, 'mplocationmanager.cpp:1201', `MP LM: Message Body : ${request}`, { thread });
-  mp.ccm(calling, MPL, MC, 'mplocationmanager.cpp:1388', 'MP LM: calling MP_GetWSUSServerLocations', { thread });
-  mp.ccm(m, MPL, MC, 'mplocationmanager.cpp:1452', `MP LM: Reply message body:${CRLF}${replyXml}`, { thread });
+  mpLocationExchange(mp, drawn, [received, calling, m], request, WSUS_CALL, replyXml);
   mpRequest(mp, t, ccmPost(p.ip, m - t + gap(w, 1, 6)));
 }
 
