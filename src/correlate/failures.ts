@@ -257,7 +257,10 @@ export function findFailures(
       const parent = walkBack(symptom, flow, incoming);
       const reached = problems.filter((p) => parent.has(p));
       reached.forEach((p) => assigned.add(p));
-      const cause = reached.sort((a, b) => ws.corrected(a) - ws.corrected(b) || a.seq - b.seq)[0] ?? symptom;
+      // The earliest of the problems no other problem leads to: the links' direction (a request before its
+      // reply, on any clock) orders problems that lie closer in time than their hosts' clocks are known.
+      const first = upstreamMost(reached, parent, incoming);
+      const cause = first.sort((a, b) => ws.corrected(a) - ws.corrected(b) || a.seq - b.seq)[0] ?? symptom;
       const path = pathFrom(cause, symptom, parent);
       failures.push(describe(symptom, cause, compressChain(path), flow, timeoutAt.get(symptom), 1, wentOn));
       if (past) {
@@ -282,6 +285,40 @@ function incomingLinks(
     }
   }
   return incoming;
+}
+
+/**
+ * The problems no other of them leads to along the links among the events a walk back reached (`reached`,
+ * the walk's map), or all of them where every one has another before it (links in a circle).
+ */
+function upstreamMost(
+  problems: readonly CollectedEvent[],
+  reached: ReadonlyMap<CollectedEvent, CollectedEvent | undefined>,
+  incoming: Incoming,
+): CollectedEvent[] {
+  if (problems.length < 2) {
+    return [...problems];
+  }
+  const forward = new Map<CollectedEvent, CollectedEvent[]>();
+  for (const e of reached.keys()) {
+    for (const from of incoming.get(e) ?? []) {
+      if (reached.has(from)) {
+        push(forward, from, e);
+      }
+    }
+  }
+  // Everything downstream of some problem, the problems themselves not counted unless another leads to them.
+  const downstream = new Set<CollectedEvent>();
+  const queue = problems.flatMap((p) => forward.get(p) ?? []);
+  for (let head = 0; head < queue.length; head++) {
+    const e = queue[head]!;
+    if (!downstream.has(e)) {
+      downstream.add(e);
+      queue.push(...(forward.get(e) ?? []));
+    }
+  }
+  const roots = problems.filter((p) => !downstream.has(p));
+  return roots.length > 0 ? roots : [...problems];
 }
 
 /** Reverse BFS over links, staying within the flow; returns each reached event's successor toward the symptom. */

@@ -824,6 +824,30 @@ describe('many clients asking one MP for locations at once', () => {
   });
 });
 
+describe("an MP's empty reply logged milliseconds from the client's, within the client's clock uncertainty", () => {
+  // Seed 130 (12 MB, two MPs, roaming, NAT, a client moving, client logs rolled over at 80 KB): PS1WKS0006's
+  // clock is known to ±0.3 s, and its location replies' records lie a few milliseconds from the MP's. Three
+  // empty-location scans took LocationServices.log's empty reply as their cause, as the earliest problem on
+  // the corrected clocks, though the link from the MP's reply says which came first.
+  const close = generated({
+    targetBytes: 12_000_000,
+    seed: 130,
+    mpCount: 2,
+    roaming: true,
+    addressChanges: true,
+    sharedAddress: true,
+    rotateClientLogsAt: 80_000,
+  });
+
+  it("puts each empty-location cause on the MP's reply, the first problem along the links", () => {
+    const wrong = wrongScans(close.t, close.truth);
+    // Scans whose WUAHandler.log rolled away name no Group Policy line: ScanAgent's is all there is.
+    const lost = wrong.filter(handlerGone(close.t));
+    expect(wrong.filter((line) => !lost.includes(line))).toEqual([]);
+    expect(close.truth.scans.filter((x) => x.kind === 'empty-location' && x.host === 'PS1WKS0006').length).toBe(3);
+  });
+});
+
 describe("a management point's clock set within the bundle, its clients' logs rolled over", () => {
   // Seed 38 (30 MB, every condition and installations): PS1MP01 set back 10 min. A client's location requests
   // from before its CcmMessaging.log begins are looked for around the lead its later messages show, which
