@@ -160,7 +160,7 @@ export async function openBundle(source: string, options: OpenOptions = {}): Pro
   }
   if (info.isDirectory()) {
     const overrides = { ...(await readOverrides(abs)), ...options.hosts };
-    const files = placeInstallFolders(listFolder(abs, overrides), overrides);
+    const files = placeInstallFolders(unwrapFolder(listFolder(abs, overrides), overrides), overrides);
     return { source, name: basename(abs), files: sortFiles(files.map((f) => hostFromRoot(f, abs))), close() {} };
   }
   if (/\.zip$/i.test(abs)) {
@@ -265,7 +265,7 @@ async function openZip(abs: string, source: string, overrides: Record<string, Ho
   return {
     source,
     name: basename(abs),
-    files: sortFiles(placeInstallFolders(files, overrides)),
+    files: sortFiles(placeInstallFolders(unwrapFolder(files, overrides), overrides)),
     close: () => zip.close(),
   };
 }
@@ -286,7 +286,17 @@ function describe(
   open: () => Promise<Readable>,
   overrides: Readonly<Record<string, HostOverride>>,
 ): BundleFile {
-  const place = inferHost(path);
+  return placed(path, size, open, overrides, inferHost(path));
+}
+
+/** A file at `path`, on the host `place` says. */
+function placed(
+  path: string,
+  size: number,
+  open: () => Promise<Readable>,
+  overrides: Readonly<Record<string, HostOverride>>,
+  place: HostPlace,
+): BundleFile {
   const override = overrides[place.hostDir];
   const name = basename(path);
   const stem = name.replace(/\.[^.]*$/, '');
@@ -334,6 +344,8 @@ interface HostPlace {
   readonly hostDir: string;
   readonly host: string;
   readonly role: HostRole;
+  /** The path holds a log folder of a known layout (`CCM/Logs`, `SMS_CCM/Logs`, …); else its first folder is taken. */
+  readonly known: boolean;
 }
 
 /**
@@ -352,9 +364,62 @@ function hostFolderAt(segs: readonly string[], i: number): number {
   return k;
 }
 
-/** Logs only a site server writes (current or history), by name. */
-const SITE_SERVER_LOG =
-  /^(?:statesys|wsyncmgr|smsdbmon|policypv|sitecomp|smsexec|hman|distmgr|wcm|compmon|sitestat|objreplmgr|rcmctrl|smsprov)(?:-\d{8}-\d{6})?\.(?:log|lo_)$/i;
+/** Folders named for a day (`2025-01-13`, `20250113_1402`): one machine's logs by day, not machines. */
+const DAY_FOLDER = /^\d{4}-?\d{2}-?\d{2}(?:[ _T-].*)?$/;
+/** Folders named for logs (`Logs`, `CCMLogs`, `SetupLogs`): what is in them, not who wrote it. */
+const LOG_FOLDER = /logs?$/i;
+
+/**
+ * Each machine's logs copied straight under its name inside a folder of the collection's own
+ * (`Collected/PS1MP01/MP_Location.log`, as zipping a folder gives): the folder under it names the host, not the
+ * collection's. Taken so only when every log whose path shows no known layout lies in a subfolder of one same
+ * folder, and two or more of those subfolders hold logs whose names say a role (a machine's own subfolders,
+ * `Logs` and `Panther`, hold one at most), none named for a day or for logs. A host `cmflow.json` names stays.
+ */
+function unwrapFolder(files: readonly BundleFile[], overrides: Readonly<Record<string, HostOverride>>): BundleFile[] {
+  const flat = files.filter((f) => !inferHost(f.path).known);
+  const top = flat[0]?.path.split('/')[0];
+  if (top === undefined || overrides[top]) {
+    return [...files];
+  }
+  const under = new Map<string, boolean>();
+  for (const f of flat) {
+    const segs = f.path.split('/');
+    if (segs.length < 3 || segs[0] !== top) {
+      return [...files];
+    }
+    const name = basename(f.path).replace(/\.[^.]*$/, '');
+    const role = roleOfLog(DATED.exec(name)?.[1] ?? name);
+    under.set(segs[1]!, (under.get(segs[1]!) ?? false) || role !== 'unknown');
+  }
+  const folders = [...under.keys()];
+  if (
+    [...under.values()].filter(Boolean).length < 2 ||
+    folders.some((d) => DAY_FOLDER.test(d) || LOG_FOLDER.test(d) || NOT_A_HOST.test(d.toLowerCase()))
+  ) {
+    return [...files];
+  }
+  const moved = new Set(flat);
+  return files.map((f) => {
+    if (!moved.has(f)) {
+      return f;
+    }
+    const inner = inferHost(f.path.slice(top.length + 1));
+    // The file as it was listed, on its own host: its size, its reader and where it lies on disk are its own.
+    const { host, hostDir, roleHint } = placed(f.path, f.size, () => f.open(), overrides, {
+      ...inner,
+      hostDir: `${top}/${inner.hostDir}`,
+    });
+    return { ...f, host, hostDir, roleHint };
+  });
+}
+
+/** Logs only a site server writes, by name without extension and history stamp. */
+const SITE_SERVER_LOGS =
+  'statesys|wsyncmgr|wcm|smsdbmon|policypv|sitecomp|smsexec|hman|distmgr|compmon|sitestat|objreplmgr|rcmctrl|smsprov|colleval|statmgr|despool|replmgr|compsumm|offermgr|dataldr|ruleengine';
+
+/** Logs only a site server writes (current or history), by file name. */
+const SITE_SERVER_LOG = new RegExp(`^(?:${SITE_SERVER_LOGS})(?:-\\d{8}-\\d{6})?\\.(?:log|lo_)$`, 'i');
 
 /**
  * An MP on the site server keeps `SMS_CCM\\Logs` in the site's install folder, whatever it is called
@@ -413,10 +478,7 @@ function placeInstallFolders(
  * the MP's, the client agents'. CcmExec.log and CcmMessaging.log are not among them: an MP writes them too.
  */
 const ROLE_BY_LOG: ReadonlyArray<readonly [RegExp, HostRole]> = [
-  [
-    /^(statesys|wsyncmgr|wcm|smsdbmon|policypv|distmgr|hman|sitecomp|smsexec|objreplmgr|colleval|statmgr|despool|replmgr|compsumm|offermgr|smsprov|dataldr|ruleengine)$/,
-    'site-server',
-  ],
+  [new RegExp(`^(?:${SITE_SERVER_LOGS})$`), 'site-server'],
   [/^(mp_\w+|mpfdm|mpcontrol|mpsetup|mpmsi)$/, 'management-point'],
   [
     /^(scanagent|wuahandler|updatesdeployment|updateshandler|updatesstore|statemessage|policyagent|policyevaluator|locationservices|clientidmanagerstartup|execmgr|cas|contenttransfermanager|datatransferservice|inventoryagent|mtrmgr|swmtrreportgen|ccmsetup)$/,
@@ -438,7 +500,7 @@ export function inferHost(path: string): HostPlace {
   const above = (i: number, role: HostRole): HostPlace => {
     const hostIdx = hostFolderAt(segs, i - 1);
     const host = hostIdx >= 0 ? segs[hostIdx]! : '';
-    return { hostDir: segs.slice(0, hostIdx + 1).join('/'), host, role };
+    return { hostDir: segs.slice(0, hostIdx + 1).join('/'), host, role, known: true };
   };
   for (let i = 0; i < lower.length - 1; i++) {
     const a = lower[i]!;
@@ -462,7 +524,9 @@ export function inferHost(path: string): HostPlace {
       return above(i, 'client');
     }
   }
-  return segs.length > 1 ? above(1, 'unknown') : { hostDir: '', host: '', role: 'unknown' };
+  return segs.length > 1
+    ? { ...above(1, 'unknown'), known: false }
+    : { hostDir: '', host: '', role: 'unknown', known: false };
 }
 
 function describeFsError(e: unknown, path: string): string {

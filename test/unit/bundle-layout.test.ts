@@ -2,13 +2,14 @@
 // drive letters, Program Files and the site's install folder (where an MP on the site server keeps its logs),
 // whatever that folder is called; and a machine of several roles listed once, its server roles first.
 
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/correlate/analyze.ts';
 import { inferHost, layoutRoles, openBundle } from '../../src/parsers/bundle.ts';
 import type { HostRole } from '../../src/parsers/bundle.ts';
+import { makeZip } from '../helpers/zip.ts';
 
 describe('inferHost', () => {
   it.each([
@@ -122,6 +123,71 @@ describe("each machine's logs copied straight under its name", () => {
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("takes each host from the folder under the collection's own, zipped or not", async () => {
+    // Zipping a folder puts it in the archive: `Collected/PS1MP01/MP_Location.log`. Before, `Collected` was taken
+    // for the one host of the whole bundle, its client's and its servers' logs mixed on it.
+    const wrapped = mkdtempSync(join(tmpdir(), 'cmflow-wrapped-'));
+    const zipped = mkdtempSync(join(tmpdir(), 'cmflow-wrapped-zip-'));
+    try {
+      cpSync(dir, join(wrapped, 'Collected'), { recursive: true });
+      const entries = Object.fromEntries(
+        readdirSync(wrapped, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => {
+            const full = join(e.parentPath, e.name);
+            return [relative(wrapped, full).split(sep).join('/'), readFileSync(full)];
+          }),
+      );
+      const zip = join(zipped, 'collected.zip');
+      writeFileSync(zip, makeZip(entries));
+      for (const source of [wrapped, zip]) {
+        const bundle = await openBundle(source);
+        const hosts = new Set(bundle.files.map((f) => `${f.host} ${f.hostDir} ${f.roleHint}`));
+        expect([...hosts].filter((h) => !h.endsWith(' unknown')).sort()).toEqual([
+          'PS1MP01 Collected/PS1MP01 management-point',
+          'PS1SITE Collected/PS1SITE site-server',
+          'PS1WIN10X64 Collected/PS1WIN10X64 client',
+        ]);
+        const t = await analyzeBundle(bundle);
+        expect([t.referenceHost, t.flows.map((f) => [f.host, f.kind, f.status])]).toEqual([
+          'PS1SITE',
+          [
+            ['PS1WIN10X64', 'scan', 'failed'],
+            ['PS1WIN10X64', 'state-message', 'ok'],
+          ],
+        ]);
+        bundle.close();
+      }
+    } finally {
+      rmSync(wrapped, { recursive: true, force: true });
+      rmSync(zipped, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps one machine's own subfolders, and its days, on that machine", async () => {
+    const one = mkdtempSync(join(tmpdir(), 'cmflow-one-'));
+    try {
+      const client = (folder: string): string => join(one, 'PS1WKS0042', folder);
+      for (const [folder, name] of [
+        ['Logs', 'ScanAgent.log'],
+        ['Panther', 'setupact.log'],
+        ['2025-01-13', 'WUAHandler.log'],
+        ['2025-01-14', 'WUAHandler.log'],
+      ] as const) {
+        mkdirSync(client(folder), { recursive: true });
+        writeFileSync(join(client(folder), name), '');
+      }
+      const hosts = (await openBundle(one)).files.map((f) => f.host);
+      expect(new Set(hosts)).toEqual(new Set(['PS1WKS0042']));
+      rmSync(client('Panther'), { recursive: true });
+      rmSync(client('Logs'), { recursive: true });
+      // Days alone: still one machine's.
+      expect(new Set((await openBundle(one)).files.map((f) => f.host))).toEqual(new Set(['PS1WKS0042']));
+    } finally {
+      rmSync(one, { recursive: true, force: true });
+    }
+  });
 
   it('takes each role from the names of its logs, and analyses as the sample does', async () => {
     const bundle = await openBundle(dir);
