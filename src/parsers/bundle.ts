@@ -371,37 +371,57 @@ const LOG_FOLDER = /logs?$/i;
 
 /**
  * Each machine's logs copied straight under its name inside a folder of the collection's own
- * (`Collected/PS1MP01/MP_Location.log`, as zipping a folder gives): the folder under it names the host, not the
- * collection's. Taken so only when every log whose path shows no known layout lies in a subfolder of one same
- * folder, and two or more of those subfolders hold logs whose names say a role (a machine's own subfolders,
- * `Logs` and `Panther`, hold one at most), none named for a day or for logs. A host `cmflow.json` names stays.
+ * (`Collected/PS1MP01/MP_Location.log`, as zipping a folder gives; `Clients/PS1WKS0042/ScanAgent.log` beside
+ * `Servers/PS1MP01/…`): the folder under it names the host, not the collection's. A top folder is taken so when
+ * every log under it whose path shows no known layout lies in a subfolder of it, and two or more of those
+ * subfolders hold logs whose names say a role (a machine's own subfolders, `Logs` and `Panther`, hold one at
+ * most; one is enough where another top folder is taken so), none named for a day or for logs. A host
+ * `cmflow.json` names stays.
  */
 function unwrapFolder(files: readonly BundleFile[], overrides: Readonly<Record<string, HostOverride>>): BundleFile[] {
-  const flat = files.filter((f) => !inferHost(f.path).known);
-  const top = flat[0]?.path.split('/')[0];
-  if (top === undefined || overrides[top]) {
-    return [...files];
-  }
-  const under = new Map<string, boolean>();
-  for (const f of flat) {
+  // Each top folder's flat logs, and whether each of its subfolders holds a log whose name says a role.
+  const tops = new Map<string, { files: BundleFile[]; under: Map<string, boolean>; flat: boolean }>();
+  for (const f of files) {
+    if (inferHost(f.path).known) {
+      continue;
+    }
     const segs = f.path.split('/');
-    if (segs.length < 3 || segs[0] !== top) {
-      return [...files];
+    const top = tops.get(segs[0]!) ?? { files: [], under: new Map<string, boolean>(), flat: true };
+    tops.set(segs[0]!, top);
+    if (segs.length < 3) {
+      top.flat = false;
+      continue;
     }
     const name = basename(f.path).replace(/\.[^.]*$/, '');
     const role = roleOfLog(DATED.exec(name)?.[1] ?? name);
-    under.set(segs[1]!, (under.get(segs[1]!) ?? false) || role !== 'unknown');
+    top.under.set(segs[1]!, (top.under.get(segs[1]!) ?? false) || role !== 'unknown');
+    top.files.push(f);
   }
-  const folders = [...under.keys()];
-  if (
-    [...under.values()].filter(Boolean).length < 2 ||
-    folders.some((d) => DAY_FOLDER.test(d) || LOG_FOLDER.test(d) || NOT_A_HOST.test(d.toLowerCase()))
-  ) {
+  // Machines' folders under it: two or more, or one where the collection's other top folders hold machines.
+  const holdsMachines = (name: string, least: number): boolean => {
+    const top = tops.get(name)!;
+    const folders = [...top.under.keys()];
+    return (
+      top.flat &&
+      !overrides[name] &&
+      [...top.under.values()].filter(Boolean).length >= least &&
+      !folders.some((d) => DAY_FOLDER.test(d) || LOG_FOLDER.test(d) || NOT_A_HOST.test(d.toLowerCase()))
+    );
+  };
+  const wrappers = [...tops.keys()].filter((name) => holdsMachines(name, 2));
+  if (wrappers.length > 0) {
+    wrappers.push(...[...tops.keys()].filter((name) => !wrappers.includes(name) && holdsMachines(name, 1)));
+  }
+  const moved = new Map<BundleFile, string>();
+  for (const name of wrappers) {
+    tops.get(name)!.files.forEach((f) => moved.set(f, name));
+  }
+  if (moved.size === 0) {
     return [...files];
   }
-  const moved = new Set(flat);
   return files.map((f) => {
-    if (!moved.has(f)) {
+    const top = moved.get(f);
+    if (top === undefined) {
       return f;
     }
     const inner = inferHost(f.path.slice(top.length + 1));

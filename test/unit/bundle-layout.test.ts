@@ -165,6 +165,37 @@ describe("each machine's logs copied straight under its name", () => {
     }
   });
 
+  it('takes each host from under folders that sort the machines by kind', async () => {
+    // Servers/PS1MP01, Servers/PS1SITE, Clients/PS1WIN10X64: one client alone under Clients is a machine too.
+    const sorted = mkdtempSync(join(tmpdir(), 'cmflow-sorted-'));
+    try {
+      for (const [kind, host] of [
+        ['Servers', 'PS1MP01'],
+        ['Servers', 'PS1SITE'],
+        ['Clients', 'PS1WIN10X64'],
+      ] as const) {
+        cpSync(join(dir, host), join(sorted, kind, host), { recursive: true });
+      }
+      const bundle = await openBundle(sorted);
+      expect(Object.fromEntries(layoutRoles(bundle.files))).toEqual({
+        PS1MP01: ['management-point'],
+        PS1SITE: ['site-server'],
+        PS1WIN10X64: ['client'],
+      });
+      expect(bundle.files.find((f) => f.host === 'PS1WIN10X64')?.hostDir).toBe('Clients/PS1WIN10X64');
+      const t = await analyzeBundle(bundle);
+      expect([t.referenceHost, t.flows.map((f) => [f.host, f.status])]).toEqual([
+        'PS1SITE',
+        [
+          ['PS1WIN10X64', 'failed'],
+          ['PS1WIN10X64', 'ok'],
+        ],
+      ]);
+    } finally {
+      rmSync(sorted, { recursive: true, force: true });
+    }
+  });
+
   it("keeps one machine's own subfolders, and its days, on that machine", async () => {
     const one = mkdtempSync(join(tmpdir(), 'cmflow-one-'));
     try {
