@@ -262,10 +262,16 @@ async function openZip(abs: string, source: string, overrides: Record<string, Ho
     zip.on('error', (e: Error) => fail(new BundleError(`${source}: ${e.message}`)));
     zip.readEntry();
   });
+  // Logs at the archive's root (a machine's log folder zipped as it is): the archive names the machine.
+  const machine = machineName(basename(abs));
   return {
     source,
     name: basename(abs),
-    files: sortFiles(placeInstallFolders(unwrapFolder(files, overrides), overrides)),
+    files: sortFiles(
+      placeInstallFolders(unwrapFolder(files, overrides), overrides).map((f) =>
+        f.host === '' ? { ...f, host: machine } : f,
+      ),
+    ),
     close: () => zip.close(),
   };
 }
@@ -327,8 +333,19 @@ function hostFromRoot(file: BundleFile, root: string): BundleFile {
     return file;
   }
   const outer = inferHost([...root.split(sep).filter(Boolean), ...file.path.split('/')].join('/'));
-  const host = outer.host !== '' ? outer.host : basename(root);
+  // Above a known log folder the host's folder says it; else the folder opened is the machine's (not the first
+  // folder of its absolute path, as it was: `tmp`, `home`).
+  const host = outer.known && outer.host !== '' ? outer.host : machineName(basename(root));
   return { ...file, host, roleHint: file.roleHint === 'unknown' ? outer.role : file.roleHint };
+}
+
+/**
+ * A machine's name from the folder or archive its logs were collected in, without the date and time a tool
+ * stamps on it: `PS1WIN10X64_20250121.zip`, `PS1WIN10X64-2025-01-21_1402` → `PS1WIN10X64`.
+ */
+function machineName(collected: string): string {
+  const name = collected.replace(/\.zip$/i, '');
+  return name.replace(/[_-]\d{4}-?\d{2}-?\d{2}(?:[_T -]?\d{2}-?\d{2}(?:-?\d{2})?)?$/, '') || name;
 }
 
 /** By log (folder + name without history suffix), then history oldest first, then the current file. */

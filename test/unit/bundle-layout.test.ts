@@ -196,6 +196,28 @@ describe("each machine's logs copied straight under its name", () => {
     }
   });
 
+  it('names a machine whose log folder was zipped or copied as it is by the archive or folder, without its date', async () => {
+    // A client's CCM\\Logs zipped by a collection tool: the logs at the archive's root had no host at all.
+    const root = mkdtempSync(join(tmpdir(), 'cmflow-root-'));
+    try {
+      const logs = readdirSync(join(dir, 'PS1WIN10X64'));
+      const zip = join(root, 'PS1WIN10X64_20250121.zip');
+      writeFileSync(zip, makeZip(Object.fromEntries(logs.map((n) => [n, readFileSync(join(dir, 'PS1WIN10X64', n))]))));
+      const copied = join(root, 'PS1WIN10X64-2025-01-21_1402');
+      cpSync(join(dir, 'PS1WIN10X64'), copied, { recursive: true });
+      for (const source of [zip, copied]) {
+        const bundle = await openBundle(source);
+        expect(new Set(bundle.files.map((f) => `${f.host} ${f.roleHint}`))).toContain('PS1WIN10X64 client');
+        expect(new Set(bundle.files.map((f) => f.host))).toEqual(new Set(['PS1WIN10X64']));
+        const t = await analyzeBundle(bundle);
+        expect(t.flows.map((f) => f.summary.split(':')[0])).toEqual(['PS1WIN10X64', 'PS1WIN10X64']);
+        bundle.close();
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it("keeps one machine's own subfolders, and its days, on that machine", async () => {
     const one = mkdtempSync(join(tmpdir(), 'cmflow-one-'));
     try {
