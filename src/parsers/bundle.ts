@@ -292,36 +292,32 @@ function describe(
   open: () => Promise<Readable>,
   overrides: Readonly<Record<string, HostOverride>>,
 ): BundleFile {
-  return placed(path, size, open, overrides, inferHost(path));
-}
-
-/** A file at `path`, on the host `place` says. */
-function placed(
-  path: string,
-  size: number,
-  open: () => Promise<Readable>,
-  overrides: Readonly<Record<string, HostOverride>>,
-  place: HostPlace,
-): BundleFile {
-  const override = overrides[place.hostDir];
   const name = basename(path);
   const stem = name.replace(/\.[^.]*$/, '');
   const dated = DATED.exec(stem);
-  const role = place.role !== 'unknown' ? place.role : roleOfLog(dated?.[1] ?? stem);
   const ext = name.slice(stem.length).toLowerCase();
   // History sorts before the current file: dated copies by their stamp, then `.lo_`, then `.log`.
   const rank = dated ? `0-${dated[2]}${dated[3]}` : ext === '.lo_' ? '1' : '2';
   return {
     path,
     size,
-    hostDir: place.hostDir,
-    host: override?.name ?? place.host,
-    roleHint: override?.role ?? role,
+    ...hostOf(path, inferHost(path), overrides),
     kindHint: detectByName(name),
     group: logGroup(path),
     rank,
     open,
   };
+}
+
+/** The host a file at `path` is on, as `place` says and `cmflow.json` overrides, and the role it plays there. */
+function hostOf(
+  path: string,
+  place: HostPlace,
+  overrides: Readonly<Record<string, HostOverride>>,
+): Pick<BundleFile, 'host' | 'hostDir' | 'roleHint'> {
+  const override = overrides[place.hostDir];
+  const role = place.role !== 'unknown' ? place.role : roleOfLog(path);
+  return { hostDir: place.hostDir, host: override?.name ?? place.host, roleHint: override?.role ?? role };
 }
 
 /**
@@ -409,9 +405,7 @@ function unwrapFolder(files: readonly BundleFile[], overrides: Readonly<Record<s
       top.flat = false;
       continue;
     }
-    const name = basename(f.path).replace(/\.[^.]*$/, '');
-    const role = roleOfLog(DATED.exec(name)?.[1] ?? name);
-    top.under.set(segs[1]!, (top.under.get(segs[1]!) ?? false) || role !== 'unknown');
+    top.under.set(segs[1]!, (top.under.get(segs[1]!) ?? false) || roleOfLog(f.path) !== 'unknown');
     top.files.push(f);
   }
   // Machines' folders under it: two or more, or one where the collection's other top folders hold machines.
@@ -442,12 +436,7 @@ function unwrapFolder(files: readonly BundleFile[], overrides: Readonly<Record<s
       return f;
     }
     const inner = inferHost(f.path.slice(top.length + 1));
-    // The file as it was listed, on its own host: its size, its reader and where it lies on disk are its own.
-    const { host, hostDir, roleHint } = placed(f.path, f.size, () => f.open(), overrides, {
-      ...inner,
-      hostDir: `${top}/${inner.hostDir}`,
-    });
-    return { ...f, host, hostDir, roleHint };
+    return { ...f, ...hostOf(f.path, { ...inner, hostDir: `${top}/${inner.hostDir}` }, overrides) };
   });
 }
 
@@ -524,9 +513,10 @@ const ROLE_BY_LOG: ReadonlyArray<readonly [RegExp, HostRole]> = [
 ];
 
 /** The role a log's name (without extension and history stamp) says wrote it, or 'unknown'. */
-function roleOfLog(stem: string): HostRole {
-  const lower = stem.toLowerCase();
-  return ROLE_BY_LOG.find(([re]) => re.test(lower))?.[1] ?? 'unknown';
+function roleOfLog(path: string): HostRole {
+  const stem = basename(path).replace(/\.[^.]*$/, '');
+  const log = (DATED.exec(stem)?.[1] ?? stem).toLowerCase();
+  return ROLE_BY_LOG.find(([re]) => re.test(log))?.[1] ?? 'unknown';
 }
 
 /** Where a file's path says it came from. The folder above the well-known log folder names the host. */
