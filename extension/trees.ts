@@ -211,6 +211,15 @@ function hostFacts(host: TimelineHost, summary: BundleSummary): Node[] {
               'ones by the one above.',
           },
         ]),
+    ...(host.zoneChanges ?? []).map((c): Node => ({
+      type: 'fact',
+      label: 'Zone change',
+      value: `${zoneFromBias(c.biasBefore)} → ${zoneFromBias(c.biasAfter)} from ${formatTime(c.atMs)} by its own clock`,
+      tooltip:
+        `${host.name}'s logs state bias ${c.biasAfter} from their first record at ${formatTime(c.atMs)} (UTC by its ` +
+        `own clock), ${c.biasBefore} before (summer time began or ended, or its zone was set). A log with no ` +
+        'zone of its own (WindowsUpdate.log) was read with the bias of its time.',
+    })),
     ...host.fileClocks.map((c): Node => ({
       type: 'fact',
       label: `Clock of ${c.file.slice(c.file.lastIndexOf('/') + 1)}`,

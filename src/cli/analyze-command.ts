@@ -9,6 +9,7 @@ import { failureTitle, groupFailures, largestGroups, occurrences, onHosts } from
 import { headline, shapeOf } from '../parsers/messages/values.ts';
 import { minutesAndSeconds, zoneFromBias } from '../parsers/time.ts';
 import type { Timeline, TimelineEvent, TimelineHost } from '../correlate/model.ts';
+import { zoneChangeText } from '../correlate/model.ts';
 import { BundleError, openBundle } from '../parsers/bundle.ts';
 import type { HostOverride } from '../parsers/bundle.ts';
 
@@ -131,6 +132,9 @@ export function summaryText(t: Timeline, limit = 10): string {
     lines.push(
       `  ${h.name.padEnd(width)}  ${roles(h).padEnd(roleWidth)}  ${zoneFromBias(h.biasMinutes).padEnd(9)}  ${skew}`,
     );
+    for (const c of h.zoneChanges ?? []) {
+      lines.push(`  ${' '.repeat(width)}  zone ${zoneChangeText(c)}`);
+    }
     for (const c of h.fileClocks) {
       lines.push(`  ${' '.repeat(width)}  ${c.file}: ${c.basis}`);
     }

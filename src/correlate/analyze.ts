@@ -383,6 +383,10 @@ class Output {
         role: h?.roles[0] ?? 'unknown',
         roles: h?.roles ?? [],
         biasMinutes: h?.biasMinutes,
+        ...(h !== undefined &&
+          h.biasChanges.length > 0 && {
+            zoneChanges: h.biasChanges.map((c) => ({ atMs: c.utc, biasBefore: c.before, biasAfter: c.after })),
+          }),
         clockSkewMs: estimate?.skewMs ?? 0,
         skewUncertaintyMs: estimate?.uncertaintyMs,
         skewBasis: estimate?.basis ?? 'no events kept from this host',

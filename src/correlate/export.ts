@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import type { Timeline, TimelineEvent, TimelineFailure, TimelineFlow, TimelineHost, TimelineLink } from './model.ts';
+import { zoneChangeText } from './model.ts';
 import { groupFailures, hostCount, occurrences } from './failure-groups.ts';
 import { headline } from '../parsers/messages/values.ts';
 import { formatUtc, isValidTime, minutesAndSeconds, zoneFromBias } from '../parsers/time.ts';
@@ -239,6 +240,9 @@ function hostJson(h: TimelineHost): Json {
       }),
       basis: c.basis,
     })),
+    ...(h.zoneChanges !== undefined && {
+      zoneChanges: h.zoneChanges.map(({ atMs, biasBefore, biasAfter }) => ({ atMs, biasBefore, biasAfter })),
+    }),
   };
 }
 
@@ -611,8 +615,9 @@ function hostsSection(r: Report): SafeHtml {
     const files = markup`<details><summary>${h.files.length} files</summary><ul>${fileItems}</ul></details>`;
     const roles = h.roles.length > 0 ? h.roles.join(', ') : h.role;
     const clocks = h.fileClocks.map((c) => markup`<br><code>${c.file}</code>: ${c.basis}`);
+    const zones = (h.zoneChanges ?? []).map((c) => markup`<br><span class="muted">${zoneChangeText(c)}</span>`);
     return markup`<tr><td>${h.name}<br><span class="muted mono">${h.dir}</span></td><td>${roles}</td>\
-<td class="mono">${zoneFromBias(h.biasMinutes)}</td><td>${skewCell}</td><td>${h.skewBasis}${clocks}</td><td>${files}</td></tr>
+<td><span class="mono">${zoneFromBias(h.biasMinutes)}</span>${zones}</td><td>${skewCell}</td><td>${h.skewBasis}${clocks}</td><td>${files}</td></tr>
 `;
   });
   return markup`<section id="hosts"><h2>Hosts</h2>

@@ -5,14 +5,34 @@ import type { HostRole } from '../parsers/bundle.ts';
 import type { MessageFields } from '../parsers/messages/fields.ts';
 import type { Severity } from '../parsers/record.ts';
 import type { UtcInstant } from '../parsers/time.ts';
+import { zoneFromBias } from '../parsers/time.ts';
 import type { ClockBefore } from './skew.ts';
 
 export type { ClockBefore };
+
+/**
+ * A change of a host's zone in a few words: "UTC-04:00, then UTC-05:00 from 2025-11-02 06:01:18 UTC by its
+ * clock (its first record in that zone)".
+ */
+export function zoneChangeText(c: ZoneChange): string {
+  const at = new Date(c.atMs).toISOString().slice(0, 19).replace('T', ' ');
+  return (
+    `${zoneFromBias(c.biasBefore)}, then ${zoneFromBias(c.biasAfter)} from ${at} UTC by its clock ` +
+    '(its first record in that zone)'
+  );
+}
 
 /** Ms a host's clock read ahead of the reference when it logged `utc` (its own UTC). */
 export function skewAt(host: Pick<TimelineHost, 'clockSkewMs' | 'clockBefore'>, utc: number): number {
   const before = host.clockBefore;
   return before !== undefined && utc < before.untilMs ? before.skewMs : host.clockSkewMs;
+}
+
+/** From `atMs` (the host's own UTC) on, the host's logs state `biasAfter` instead of `biasBefore`. */
+export interface ZoneChange {
+  readonly atMs: number;
+  readonly biasBefore: number;
+  readonly biasAfter: number;
 }
 
 export interface TimelineHost {
@@ -24,6 +44,11 @@ export interface TimelineHost {
   readonly roles: readonly HostRole[];
   /** Usual bias of the host's logs (UTC = local + bias), undefined when no log states one. */
   readonly biasMinutes: number | undefined;
+  /**
+   * Where the bias its logs state changed (summer time began or ended, or its zone was set), in time order;
+   * absent when it kept one. A file with no zone of its own was read with the bias of its time.
+   */
+  readonly zoneChanges?: readonly ZoneChange[];
   /**
    * Estimated clock error relative to the reference host: the host's clock reads `clockSkewMs` ahead of it.
    * Corrected time = logged UTC - clockSkewMs.

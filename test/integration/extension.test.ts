@@ -178,6 +178,23 @@ suite('Failures, Flows and Hosts views', () => {
     assert.ok(api.trees.hosts.getChildren(files).length >= 8);
   });
 
+  test("Hosts: a client's change of zone and its decoded WindowsUpdate.log's offsets by line", async () => {
+    await withSample('wulog-decoded-summer-time-end', () => {
+      const client = api.trees.hosts.getChildren().find((h) => h.type === 'host' && h.host.name === 'PS1WIN11EDT')!;
+      const facts = api.trees.hosts.getChildren(client).map((n) => api.trees.hosts.getTreeItem(n));
+      const zone = facts.find((f) => label(f) === 'Zone change')!;
+      assert.match(
+        String(zone.description),
+        /^UTC-04:00 → UTC-05:00 from 2025-11-02 06:01:18\.\d{3} UTC by its own clock$/,
+      );
+      const clock = facts.find((f) => label(f) === 'Clock of WindowsUpdate.log')!;
+      assert.equal(
+        String(clock.description),
+        "moved forward 1 h to line 39, as read from line 40 (decoded in one zone across its host's change of zone)",
+      );
+    });
+  });
+
   test('time display follows the setting (UTC or host-local)', async () => {
     const config = vscode.workspace.getConfiguration('cmflow');
     const failure = api.trees.failures.getChildren().find((n) => n.type === 'failure')!;

@@ -90,6 +90,16 @@ describe.each(bundles)('%s', (name) => {
       expect(host.skewUncertaintyMs).toBeLessThan(1500);
       // The bias most of its records carry: where summer time ended within the bundle, either side's.
       expect([actual.biasMinutes, actual.biasStep?.toMinutes]).toContain(host.biasMinutes);
+      // Where it changed: at its first record in the new zone, minutes after the change by its own clock.
+      const change = actual.biasStep;
+      expect(host.zoneChanges?.map((c) => [c.biasBefore, c.biasAfter])).toEqual(
+        change === undefined ? undefined : [[actual.biasMinutes, change.toMinutes]],
+      );
+      if (change !== undefined) {
+        const lag = host.zoneChanges![0]!.atMs - (Date.parse(change.at) + actual.skewMs);
+        expect(lag).toBeGreaterThanOrEqual(0);
+        expect(lag).toBeLessThan(10 * 60_000);
+      }
       // A clock set within the bundle: what it read before, up to a time by its own clock between the two.
       const step = actual.clockStep;
       if (step === undefined) {
