@@ -78,17 +78,10 @@ export function alignDecodedLogs(
   if (decoded.size === 0) {
     return [];
   }
-  const handlerStarts = new Map<string, number[]>();
-  const byFile = new Map<string, number[]>();
-  events.forEach((e, i) => {
-    if (e.kind === 'WUAHandler.searchStarted' || e.kind === 'ScanAgent.scanRequested') {
-      push(handlerStarts, e.host, e.utc);
-    } else if (decoded.has(e.file)) {
-      push(byFile, e.file, i);
-    }
-  });
+  // ScanAgent's request too: where WUAHandler.log rolled over, it is the only start left.
+  const { handlerStarts, byFile } = startsAndRecords(events, decoded, DECODED_STARTS);
   return [...decoded].map(([file, host]): FileClock => {
-    const indexes = (byFile.get(file) ?? []).sort((a, b) => events[a]!.seq - events[b]!.seq);
+    const indexes = byFile.get(file) ?? [];
     const sides = sidesOf(
       indexes.map((i) => events[i]!),
       zones.get(host) ?? [],
@@ -119,6 +112,35 @@ export function alignDecodedLogs(
       searches: sides.reduce((n, side) => n + side.searches.length, 0),
     };
   });
+}
+
+/** What starts a ConfigMgr search on a client: WUAHandler's `Async searching … started`. */
+const HANDLER_STARTS: ReadonlySet<string> = new Set(['WUAHandler.searchStarted']);
+/** The same, and ScanAgent's `successfully requested Scan` a moment before it. */
+const DECODED_STARTS: ReadonlySet<string> = new Set([...HANDLER_STARTS, 'ScanAgent.scanRequested']);
+
+/**
+ * The search starts (`kinds`) each host logged, by its utc, and where each of `files`' records lies in
+ * `events`, in the file's order.
+ */
+function startsAndRecords(
+  events: readonly CollectedEvent[],
+  files: ReadonlyMap<string, string>,
+  kinds: ReadonlySet<string>,
+): { handlerStarts: Map<string, number[]>; byFile: Map<string, number[]> } {
+  const handlerStarts = new Map<string, number[]>();
+  const byFile = new Map<string, number[]>();
+  events.forEach((e, i) => {
+    if (e.kind !== undefined && kinds.has(e.kind)) {
+      push(handlerStarts, e.host, e.utc);
+    } else if (files.has(e.file)) {
+      push(byFile, e.file, i);
+    }
+  });
+  for (const indexes of byFile.values()) {
+    indexes.sort((a, b) => events[a]!.seq - events[b]!.seq);
+  }
+  return { handlerStarts, byFile };
 }
 
 /**
@@ -171,19 +193,10 @@ export function alignRepeatedHour(events: CollectedEvent[], legacy: ReadonlyMap<
   if (legacy.size === 0) {
     return 0;
   }
-  const handlerStarts = new Map<string, number[]>();
-  const byFile = new Map<string, number[]>();
-  events.forEach((e, i) => {
-    if (e.kind === 'WUAHandler.searchStarted') {
-      push(handlerStarts, e.host, e.utc);
-    } else if (legacy.has(e.file)) {
-      push(byFile, e.file, i);
-    }
-  });
+  const { handlerStarts, byFile } = startsAndRecords(events, legacy, HANDLER_STARTS);
   let moved = 0;
   for (const [file, indexes] of byFile) {
     const handler = handlerStarts.get(legacy.get(file)!) ?? [];
-    indexes.sort((a, b) => events[a]!.seq - events[b]!.seq);
     const starts = indexes.filter((i) => {
       const e = events[i]!;
       return (
