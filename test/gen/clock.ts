@@ -23,14 +23,19 @@ export interface HostClock {
   readonly skewMs: number;
   /** The clock set at a true instant (by time sync, or by hand): from then on it runs `byMs` further ahead. */
   readonly step?: { readonly at: number; readonly byMs: number } | undefined;
-  /** The zone's bias changes at a true instant (summer time ends or begins): `toMinutes` from then on. */
+  /** The zone's bias changes (summer time ends or begins) when the host's clock reads `at`: `toMinutes` from then on. */
   readonly biasStep?: { readonly at: number; readonly toMinutes: number } | undefined;
 }
 
-/** The bias the host's logs print at the true instant `trueUtc`. */
+/**
+ * The bias the host's logs print at the true instant `trueUtc`. Windows changes zone when its own clock reaches
+ * the rule's instant, so `biasStep.at` is read on the host's clock: a client 4 s slow ends summer time 4 s
+ * late, at 02:00:00.000 on its own clock as every Windows machine does, and a client set back three hours
+ * an hour before the change runs on summer time for four hours more (the time its clock takes to reach it).
+ */
 export function biasAt(clock: HostClock, trueUtc: number): number {
   const step = clock.biasStep;
-  return step !== undefined && trueUtc >= step.at ? step.toMinutes : clock.biasMinutes;
+  return step !== undefined && hostUtc(clock, trueUtc) >= step.at ? step.toMinutes : clock.biasMinutes;
 }
 
 /** How far ahead of true UTC the host's clock runs at the true instant `trueUtc`. */
