@@ -4,7 +4,7 @@
 
 import type { CollectedEvent } from './collect.ts';
 import { logGroup } from '../parsers/bundle.ts';
-import { groupBy } from './time-order.ts';
+import { firstIndexAt, groupBy } from './time-order.ts';
 
 export type ClockSide = 'before' | 'after';
 
@@ -98,14 +98,23 @@ export function clockJumps(events: readonly CollectedEvent[]): ClockJumps | unde
   // evaluation, and was read three hours off it).
   const overlap = lastBefore - firstAfter;
   const read = new Map<string, ClockSide>();
+  const quiet: string[] = [];
   for (const [log, [first, last, gap]] of spans) {
     const reach = gap * BUSY < overlap ? overlap : 0;
     if (first >= firstAfter - reach && last > lastBefore) {
       read.set(log, 'after');
     } else if (first < firstAfter && last <= lastBefore + reach) {
       read.set(log, 'before');
+    } else {
+      quiet.push(log);
     }
   }
+  const splits = quietSplits(
+    quiet.map((log) => byLog.get(log)!),
+    [...at].flatMap(([log, seq]) => byLog.get(log)!.map((e) => [e.utc, e.seq < seq] as const)),
+    firstAfter,
+    lastBefore,
+  );
   return {
     files: at.size,
     lastBefore,
@@ -116,10 +125,92 @@ export function clockJumps(events: readonly CollectedEvent[]): ClockJumps | unde
       if (seq !== undefined) {
         return e.seq < seq ? 'before' : 'after';
       }
+      const split = splits.get(log);
+      if (split !== undefined && (e.seq < split.before || e.seq >= split.after)) {
+        return e.seq < split.before ? 'before' : 'after';
+      }
       // A log that did not go back: by where its readings lie (above), else before the later clock's first
       // reading only the earlier clock logged, after the earlier clock's last only the later did, and between
       // either could have.
       return read.get(log) ?? (e.utc < firstAfter ? 'before' : e.utc > lastBefore ? 'after' : undefined);
     },
   };
+}
+
+/** How near a record of another log must be logged to count as logged with it (one operation's records). */
+const ALONG_MS = 2_000;
+
+/**
+ * Where each log that went on across the clock's setting without going back (quiet across it: its earlier
+ * clock's last record read before the later clock's first) changed clock: at the place where its records
+ * agree most with the logs that went back, each record counting where one of theirs logged within ALONG_MS of
+ * it is on the clock that place gives it (a client's WUAHandler.log history, quiet from 07:06 to 07:28 across
+ * a clock set back 3 h at 07:59, went on with the later clock's scan at 07:28, logged 50 ms after ScanAgent's
+ * line for it). Records before `before` (by seq) were logged by the earlier clock and from `after` by the
+ * later; between the two places that agree equally, either. `known` is every record of the logs that went
+ * back, by time, with whether the earlier clock logged it.
+ */
+function quietSplits(
+  logs: readonly (readonly CollectedEvent[])[],
+  known: ReadonlyArray<readonly [utc: number, earlier: boolean]>,
+  firstAfter: number,
+  lastBefore: number,
+): Map<string, { readonly before: number; readonly after: number }> {
+  const out = new Map<string, { before: number; after: number }>();
+  if (logs.length === 0) {
+    return out;
+  }
+  const sorted = [...known].sort((a, b) => a[0] - b[0]);
+  const timeOf = (k: readonly [number, boolean]): number => k[0];
+  /** Whether a record of the earlier (or later) clock lies within ALONG_MS of `utc`. */
+  const near = (utc: number, earlier: boolean): boolean => {
+    for (
+      let i = firstIndexAt(sorted, utc - ALONG_MS, timeOf);
+      i < sorted.length && sorted[i]![0] <= utc + ALONG_MS;
+      i++
+    ) {
+      if (sorted[i]![1] === earlier) {
+        return true;
+      }
+    }
+    return false;
+  };
+  for (const list of logs) {
+    // The places the clock may have changed: after every record only the earlier clock read, before every
+    // record only the later did.
+    let lo = 0;
+    while (lo < list.length && list[lo]!.utc < firstAfter) {
+      lo++;
+    }
+    let hi = lo;
+    while (hi < list.length && list[hi]!.utc <= lastBefore) {
+      hi++;
+    }
+    // Agreement of a change at `lo`: every record in [lo, hi) on the later clock; moving it past a record
+    // gains that record's agreement with the earlier clock and loses its agreement with the later.
+    let score = 0;
+    const step: number[] = [];
+    for (let i = lo; i < hi; i++) {
+      const e = list[i]!;
+      const [early, late] = [near(e.utc, true), near(e.utc, false)];
+      score += late ? 1 : 0;
+      step.push((early ? 1 : 0) - (late ? 1 : 0));
+    }
+    let best = score;
+    let first = lo;
+    let last = lo;
+    for (let i = lo; i < hi; i++) {
+      score += step[i - lo]!;
+      if (score > best) {
+        [best, first, last] = [score, i + 1, i + 1];
+      } else if (score === best) {
+        last = i + 1;
+      }
+    }
+    if (best > 0) {
+      const seqAt = (i: number): number => (i < list.length ? list[i]!.seq : Number.POSITIVE_INFINITY);
+      out.set(logGroup(list[0]!.file), { before: seqAt(first), after: seqAt(last) });
+    }
+  }
+  return out;
 }

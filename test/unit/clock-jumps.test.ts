@@ -69,6 +69,19 @@ describe('clockJumps', () => {
     expect(sparse.map((e) => jumps.side(e))).toEqual(['before', undefined, 'after']);
   });
 
+  it("reads a log quiet across the setting by where its records agree with the others' on either clock", () => {
+    // WUAHandler.log goes on from 1 min to 45 min without going back: somewhere between its records the clock
+    // was set. Its line 0.6 s after ScanAgent's 10 min on the earlier clock, and its line 0.6 s after ScanAgent's
+    // 30 min on the later, place the change between them; its 25 min line, near neither, could be either's.
+    const quiet = [1, 10.01, 25, 30.01, 45].map((m, k) => at('WUAHandler.log', 50 + k, m));
+    const jumps = clockJumps([...scan, ...messaging, ...quiet])!;
+    expect(quiet.map((e) => jumps.side(e))).toEqual(['before', 'before', undefined, 'after', 'after']);
+    // With nothing near its records, only its readings where one clock alone read tell.
+    const alone = [1, 15, 25, 45].map((m, k) => at('UpdatesStore.log', 60 + k, m));
+    const without = clockJumps([...scan, ...messaging, ...alone])!;
+    expect(alone.map((e) => without.side(e))).toEqual(['before', undefined, undefined, 'after']);
+  });
+
   it('needs two logs that state their zone to go back, and takes threads out of order by under a minute', () => {
     expect(clockJumps(scan)).toBeUndefined();
     const wu = [at('PC/Windows/WindowsUpdate.log', 1, 21), at('PC/Windows/WindowsUpdate.log', 2, 3)];

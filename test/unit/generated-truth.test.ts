@@ -918,6 +918,27 @@ describe('a clock set back 3 h with only two messages of the earlier clock left'
   });
 });
 
+describe('a log quiet across the hour a client was set back 3 h', () => {
+  // Seed 86 (20 MB, three MPs, every condition, clients' logs rolling over at 120 KB): PS1WKS0008's WUAHandler.log
+  // history wrote at 07:06 by its earlier clock and next at 07:28 by its later, 3 h after, so it never went
+  // back in time; both clocks read 07:28, and its line was put on the earlier clock, 3 h before ScanAgent's
+  // line of the same scan 50 ms earlier.
+  const quiet = generated({
+    targetBytes: 20_000_000,
+    seed: 86,
+    mpCount: 3,
+    ...EVERY_CONDITION,
+    rotateClientLogsAt: 120_000,
+    decodedWindowsUpdateLogs: true,
+  });
+
+  it("reads each of its records by the clock the others' records beside it were logged by", () => {
+    expect(quiet.t.hosts.find((h) => h.name === 'PS1WKS0008')!.skewBasis).toMatch(/PS1WKS0008 was set back 3 h/);
+    expect(linksBackInTime(quiet.t, { sameHost: true }).back).toEqual([]);
+    expect(wrongScans(quiet.t, quiet.truth)).toEqual([]);
+  });
+});
+
 describe('updates installed, with every condition', () => {
   // Every third client installs what its scans find missing, one update in six failing with 0x80070643: the
   // install flow joins WUAHandler to WindowsUpdate.log by time on the client's own clock, which summer time
