@@ -813,6 +813,7 @@ function locationLeads(ws: Workspace, host: string): ReadonlyMap<string, Lead> {
   return ws.cached(`location-leads\u0000${host}`, () => {
     const relays = relayLeads(ws, host);
     const none: Lead = () => 0;
+    const centres = new Map([...relays].map(([mp, relay]) => [mp, withEarlierClock(ws, host, relay)]));
     // Each message is looked for from the address the client had when it sent it.
     const sendsFrom = groupBy(locationSends(ws, host), (e) => ws.ipAt(host, e.utc));
     const samples = new Map<string, LeadSample[]>();
@@ -820,13 +821,13 @@ function locationLeads(ws: Workspace, host: string): ReadonlyMap<string, Lead> {
     for (const [ip, sends] of sendsFrom) {
       const times = sends.map((e) => e.utc);
       const sides = sends.map((e) => ws.clockSide(e));
-      for (const centre of new Set([none, ...relays.values()])) {
+      for (const centre of new Set([none, ...centres.values()])) {
         // On each MP's later clock, where it was set within the bundle: its steps would read as the client's.
         const found = ws
           .mpLocations()
           .offsetsFrom(ip, times, CROSS_HOST_WINDOW, centre, sides, (mp, utc) => ws.onLaterClock(mp, utc), slack);
         for (const [mp, list] of found) {
-          if ((relays.get(mp) ?? none) === centre) {
+          if ((centres.get(mp) ?? none) === centre) {
             for (const s of list) {
               push(samples, mp, s);
             }
@@ -851,6 +852,23 @@ function locationLeads(ws: Workspace, host: string): ReadonlyMap<string, Lead> {
       }),
     );
   });
+}
+
+/**
+ * A relay lead, and for the earlier clock of a client set back where no relay of that clock reached the MP's
+ * logs (they rolled over), the later clock's lead less how far back the client's logs went: its earlier clock
+ * read ahead of its later by at least that. A client set back 3 h, its earlier relays gone from MP_Relay.log,
+ * had its earlier location requests looked for within 3 h of the later clock's lead, the MP's records of them
+ * lay just beyond, and they were joined to requests of hours later.
+ */
+function withEarlierClock(ws: Workspace, host: string, relay: Lead): Lead {
+  const jumps = ws.clockJumps(host);
+  if (jumps === undefined) {
+    return relay;
+  }
+  const back = jumps.lastBefore - jumps.firstAfter;
+  return (t, side) =>
+    side === 'before' && relay(t, 'before') === relay(t, 'after') ? relay(t, 'after') - back : relay(t, side);
 }
 
 function locationSends(ws: Workspace, host: string): CollectedEvent[] {

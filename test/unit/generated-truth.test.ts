@@ -787,8 +787,10 @@ describe('many clients asking one MP for locations at once', () => {
   // MP_LocationManager's pool thread was drawn at random, and two clients' requests at the same second went to
   // one thread, their replies after both requests: PS1WKS0005's scan took the other client's reply, with its
   // location record, and its empty-location cause was left on LocationServices.log. A thread serves one
-  // request at a time. (PS1WKS0008, set back 3 h about when its summer time ended, is left aside: its earlier clock
-  // is known within an hour only, and two of its scans take a reply by time.)
+  // request at a time. PS1WKS0008, set back 3 h, had none of its earlier clock's relays left in the rotated
+  // MP_Relay.log: its earlier location requests were looked for within 3 h of its later clock's lead, the MP's
+  // records of them lay just beyond, and they were joined to the MP's requests of hours later (its earlier
+  // clock estimated 1.6 h off ± 53 min, two empty-location scans caused by LocationServices.log, 8 links back).
   const busy = generated({
     targetBytes: 12_000_000,
     seed: 105,
@@ -819,8 +821,11 @@ describe('many clients asking one MP for locations at once', () => {
     expect(requests).toBeGreaterThan(500);
   });
 
-  it('finds every scan with its outcome and cause', () => {
-    expect(wrongScans(busy.t, busy.truth, new Set(['PS1WKS0008']))).toEqual([]);
+  it('finds every scan with its outcome and cause, and each clock, the earlier one of a client set back too', () => {
+    expect(busy.t.hosts.find((h) => h.name === 'PS1WKS0008')!.skewBasis).toMatch(/PS1WKS0008 was set back 3 h/);
+    expect(wrongClocks(busy.t, busy.truth)).toEqual([]);
+    expect(wrongScans(busy.t, busy.truth)).toEqual([]);
+    expect(linksBackInTime(busy.t, { sameHost: true }).back).toEqual([]);
   });
 });
 
