@@ -550,10 +550,15 @@ function relayFlow(
     return;
   }
   ws.link(outgoing, received, 'derived', `clientId=${clientId ?? '?'} serialNumber=${serials.join(',')}`);
-  // Only a send bounds the clocks: CcmMessaging may hold a forwarded message in its queue for hours, and as a
-  // bound from below alone a forward put a client set back 3 h wrong by as much, where its logs' order had it right.
+  // A send bounds the clocks both ways. A forward only from below (CcmMessaging may hold it in its queue for
+  // hours), and where the host's logs went back in time only its earlier clock: among the later clock's pairs,
+  // a forward of the earlier put a client set back 3 h wrong by as much, where its logs' order had it right.
+  // Where they did not, it counts as any pair: a client set back 40 s before its CcmMessaging.log begins had
+  // only forwards left from before, and nothing else showed the step.
   if (m !== undefined) {
     ws.pair(outgoing, received, 'client → MP state message relay', 0, 60 * SECOND, 300);
+  } else if (ws.clockJumps(host) === undefined) {
+    ws.pair(outgoing, received, 'client → MP state message forward', 0, RELAY_WINDOW, 300);
   } else if (ws.clockSide(outgoing) === 'before') {
     // But a forward does bound the earlier clock of a client whose logs went back in time where it was set
     // back, from below, where CcmMessaging.log no longer reaches back to the sends that would measure it: a

@@ -91,8 +91,10 @@ const EVERY_CONDITION = {
 /**
  * The two clients whose clock step (clockSteps) no log shows where their logs roll over: PS1WKS0003 set back
  * 40 s (less than the minute a log must go back to count) and PS1WKS0007 set forward 10 min, both before
- * CcmMessaging.log begins. Their earlier clocks' records stay off by the step (see the closing notes), so the
- * checks for links back in time leave them aside.
+ * CcmMessaging.log begins. Where their messages from before tell the step by time (see 'clocks set before the
+ * logs that measure them begin') their earlier records are corrected; where too few do, or one was joined by
+ * time to the wrong MP record before the step was known, they stay off by it, so the checks for links back in
+ * time leave them aside.
  */
 const UNSEEN_STEPS: ReadonlySet<string> = new Set(['PS1WKS0003', 'PS1WKS0007']);
 
@@ -942,6 +944,40 @@ describe('a log quiet across the hour a client was set back 3 h', () => {
     expect(linksBackInTime(quiet.t, { sameHost: true }).back).toEqual([]);
     expect(wrongScans(quiet.t, quiet.truth)).toEqual([]);
   });
+});
+
+describe('clocks set before the logs that measure them begin', () => {
+  // Seeds 89 and 76 (20 MB, every condition; seed 89's clients' logs rolling over at 60 KB): PS1WKS0003 set back 40 s and PS1WKS0007
+  // set forward 10 min before their CcmMessaging.log begins, no log going back a minute. Seed 89: PS1WKS0003's
+  // only messages from before were state messages StateMessage.log forwarded, which did not count (a forward may
+  // wait in CcmMessaging's queue), so nothing showed the step: 9 links 40 s back. As bounds from below they are
+  // causal still, and for a client whose logs never went back they count. Seed 76: PS1WKS0007's 27 earlier
+  // messages agreed on its earlier clock, but one location reply joined by time to the wrong request left no
+  // place where both sides' bounds met, and its earlier records stayed 10 min early: 10 links back.
+  for (const [seed, host, how] of [
+    [89, 'PS1WKS0003', /PS1WKS0003 was set back 40\.\d s around .* by its own clock/],
+  ] as const) {
+    const early = generated({
+      targetBytes: 20_000_000,
+      seed,
+      mpCount: 1 + (seed % 4),
+      ...EVERY_CONDITION,
+      ...(seed === 89 && { rotateClientLogsAt: 60_000 }),
+      decodedWindowsUpdateLogs: seed % 3 !== 0,
+      installs: seed % 2 === 1,
+    });
+
+    it(`seed ${seed}: measures ${host}'s earlier clock and puts no link back in time`, () => {
+      const h = early.t.hosts.find((x) => x.name === host)!;
+      expect(h.skewBasis).toMatch(how);
+      const step = early.truth.clockSteps.get(host)!;
+      expect(Math.abs(h.clockBefore!.skewMs - step.skewBeforeMs)).toBeLessThanOrEqual(
+        h.clockBefore!.uncertaintyMs + 50,
+      );
+      expect(wrongClocks(early.t, early.truth)).toEqual([]);
+      expect(linksBackInTime(early.t, { sameHost: true }).back).toEqual([]);
+    });
+  }
 });
 
 describe('updates installed, with every condition', () => {
