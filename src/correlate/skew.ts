@@ -430,7 +430,8 @@ function estimatePair(a: string, given: readonly CausalPair[], stepping?: string
   const split =
     stepping === undefined
       ? undefined
-      : (orderStep(given, stepping, jumps) ?? (lo > hi ? clockStep(a, list, stepping) : undefined));
+      : (orderStep(given, stepping, jumps) ??
+        (lo > hi ? (clockStep(a, list, stepping) ?? agreeingStep(a, list, stepping)) : undefined));
   if (split === undefined && list.length === 0) {
     // Only messages that bound an earlier clock, and no clock set to split them by: they settle nothing.
     return { d: 0, uncertainty: Number.POSITIVE_INFINITY, basis: 'messages that bound only an earlier clock' };
@@ -447,7 +448,10 @@ function estimatePair(a: string, given: readonly CausalPair[], stepping?: string
       basis:
         split.files === undefined
           ? `${later.basis}; ${how} around ${when} by its own clock (time sync, or set by hand): the ` +
-            `${split.before.length} messages before agree on its earlier clock, and times before then are corrected by that`
+            `${split.before.length} messages before agree on its earlier clock, and times before then are corrected by that` +
+            (split.leftOut === undefined
+              ? ''
+              : ` (${split.leftOut} more left out, their timing contradicting the others' on either side)`)
           : `${later.basis}; ${how} within the bundle, where ${split.files} of its logs go back in time (its earlier ` +
             `clock read up to ${when}): the ${split.before.length} messages before agree on its earlier clock, and each ` +
             'record is corrected by the clock it was logged by',
@@ -556,6 +560,8 @@ interface StepSplit {
   readonly after: CausalPair[];
   readonly until: number;
   readonly files?: number;
+  /** Pairs agreeing with neither side (`agreeingStep`). */
+  readonly leftOut?: number;
 }
 
 /** Which clock a record of a host whose logs went back in time was logged by (undefined: not a record). */
@@ -639,6 +645,61 @@ function clockStep(a: string, list: readonly CausalPair[], stepping: string): St
     before: sorted.slice(0, best),
     after: sorted.slice(best),
     until: (on(sorted[best - 1]!) + on(sorted[best]!)) / 2,
+  };
+}
+
+/**
+ * Where the clock of `stepping` was set, when all but a few of its pairs agree on one of two clocks and time
+ * divides the two: `clockStep` less the few pairs paired with the wrong message (or over a slower hop), which
+ * leave no place where both sides' bounds meet. Most pairs agree on one clock, and most of the rest (four in
+ * five, STEP_SUPPORT or more) on another, as `estimatePair` asks before it tells of a step no time divides;
+ * the place in time puts all but one in five of the smaller side's with their own. The pairs that agree with
+ * neither clock, or lie on the other's side, are left out: a client set back 40 s before its CcmMessaging.log
+ * begins had 9 of its 10 earlier messages agree (state-message forwards) and one location request joined by
+ * time to the MP's record 40 s off, and its earlier records were left 40 s off for it.
+ */
+function agreeingStep(a: string, list: readonly CausalPair[], stepping: string): StepSplit | undefined {
+  const agreeing = largestAgreement(a, list);
+  const kept = new Set(agreeing);
+  const left = list.filter((p) => !kept.has(p));
+  const together = largestAgreement(a, left);
+  if (agreeing.length * 2 <= list.length || together.length < STEP_SUPPORT || together.length * 5 < left.length * 4) {
+    return undefined;
+  }
+  const on = (p: CausalPair): number => (p.send.host === stepping ? p.send.utc : p.receive.utc);
+  // In time order, the place that puts the most of one clock's pairs before it and of the other's after it.
+  // The few it puts on the wrong side (one in five of the smaller side at most) are left out too.
+  const rest = new Set(together);
+  const sorted = [...together, ...agreeing].sort((x, y) => on(x) - on(y));
+  let best = { k: 0, correct: -1, restFirst: true };
+  let restBefore = 0;
+  for (let k = 0; k <= sorted.length; k++) {
+    if (k > 0 && rest.has(sorted[k - 1]!)) {
+      restBefore++;
+    }
+    const mostBefore = k - restBefore;
+    const restFirst = restBefore + (agreeing.length - mostBefore);
+    const mostFirst = mostBefore + (together.length - restBefore);
+    if (Math.max(restFirst, mostFirst) > best.correct) {
+      best = { k, correct: Math.max(restFirst, mostFirst), restFirst: restFirst >= mostFirst };
+    }
+  }
+  const misplaced = sorted.length - best.correct;
+  if (misplaced > Math.floor(together.length / 5)) {
+    return undefined;
+  }
+  const isEarlier = (p: CausalPair): boolean => rest.has(p) === best.restFirst;
+  const before = sorted.slice(0, best.k).filter(isEarlier);
+  const after = sorted.slice(best.k).filter((p) => !isEarlier(p));
+  if (before.length === 0 || after.length === 0) {
+    return undefined;
+  }
+  const leftOut = list.length - before.length - after.length;
+  return {
+    before,
+    after,
+    until: (on(before[before.length - 1]!) + on(after[0]!)) / 2,
+    ...(leftOut > 0 && { leftOut }),
   };
 }
 
