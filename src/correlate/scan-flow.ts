@@ -31,6 +31,8 @@ export interface ScanJobWindow {
   readonly flow: FlowDraft;
   readonly start: number;
   readonly end: number;
+  /** The record the window starts at: its clock, where the host's was set back, is the window's. */
+  readonly anchor: CollectedEvent;
 }
 
 export function buildScanFlows(ws: Workspace, hosts: readonly string[] = ws.ownHosts()): void {
@@ -151,9 +153,12 @@ function buildScanFlow(
     return e !== undefined;
   };
 
+  // The lines below that do not name the job are found by time, on the job's clock: where the client's was set
+  // back, another scan of the other clock may read seconds away.
+  const onClock = (e: CollectedEvent): boolean => ws.sameClock(e, first);
   // What ScanAgent logs just before the job without naming it: the policy notification and scan request.
   const preamble = between(scanAgent, first.utc - 5 * SECOND, first.utc).filter(
-    (e) => e.fields.scanJob === undefined && e !== first,
+    (e) => e.fields.scanJob === undefined && e !== first && onClock(e),
   );
   for (const e of preamble) {
     add(e);
@@ -176,14 +181,14 @@ function buildScanFlow(
       scanAgent,
       requestLocations.utc,
       5 * SECOND,
-      (e) => e.kind === 'ScanAgent.requestingLocations',
+      (e) => e.kind === 'ScanAgent.requestingLocations' && onClock(e),
     );
     if (add(requesting)) {
       const idLine = firstAfter(
         scanAgent,
         requesting.utc,
         10 * SECOND,
-        (e) => e.kind === 'ScanAgent.locationRequestId',
+        (e) => e.kind === 'ScanAgent.locationRequestId' && onClock(e),
       );
       if (idLine?.fields.locationRequest !== undefined) {
         requests.add(idLine.fields.locationRequest);
@@ -215,7 +220,7 @@ function buildScanFlow(
         scanAgent,
         done.utc,
         5 * SECOND,
-        (e) => e.kind === 'ScanAgent.scanComplete' && e.utc >= scanRequested.utc,
+        (e) => e.kind === 'ScanAgent.scanComplete' && e.utc >= scanRequested.utc && onClock(e),
       ),
     );
   }
@@ -241,8 +246,8 @@ function buildScanFlow(
   }
 
   deploymentEvaluation(ws, host, first, last, flow);
-  const start = (jobEvents.find((e) => e.kind === 'ScanAgent.addingUpdateSource') ?? first).utc;
-  return { flow, start, end: (done ?? last).utc };
+  const anchor = jobEvents.find((e) => e.kind === 'ScanAgent.addingUpdateSource') ?? first;
+  return { flow, start: anchor.utc, end: (done ?? last).utc, anchor };
 }
 
 /** LocationServices, CcmMessaging and the MP for one location request. */
@@ -464,11 +469,22 @@ function attachWuaHandler(ws: Workspace, host: string, windows: ScanJobWindow[])
   const wu = ws.cached(`wu\u0000${host}`, () =>
     ws.on(host).filter((e) => e.kind?.startsWith('WindowsUpdate.') === true || isWindowsUpdateFile(e)),
   );
+  // Where the host's clock was set back, a job of the other clock may read as overlapping this one (a scan's
+  // search failure went to the scan three hours later by a clock set back three hours, whose start read two
+  // seconds before it): only the windows and records of one clock belong together.
+  const onClock =
+    ws.clockJumps(host) === undefined
+      ? () => true
+      : (e: CollectedEvent, w: ScanJobWindow): boolean => ws.sameClock(e, w.anchor);
   for (const w of windows) {
     // Only the windows that overlap this one can own its records (ownerOf over every window of the host
     // for every record was quadratic in the host's scans).
-    const overlapping = windows.filter((o) => o.start <= w.end + 2 * SECOND && w.start <= o.end + 2 * SECOND);
-    const mine = between(wua, w.start, w.end + 2 * SECOND).filter((e) => ownerOf(overlapping, e.utc) === w);
+    const overlapping = windows.filter(
+      (o) => o.start <= w.end + 2 * SECOND && w.start <= o.end + 2 * SECOND && onClock(o.anchor, w),
+    );
+    const mine = between(wua, w.start, w.end + 2 * SECOND).filter(
+      (e) => onClock(e, w) && ownerOf(overlapping, e.utc) === w,
+    );
     if (mine.length === 0) {
       const first = w.flow.events.list().find((e) => e.kind === 'ScanAgent.scanRequested');
       if (first !== undefined && !reachesBack(ws, host, 'wuahandler', first)) {
@@ -603,13 +619,11 @@ function windowsUpdateSearch(
       (e) => (e.kind === 'WindowsUpdate.callStart' || e.kind === 'WindowsUpdate.callSubmitted') && isConfigMgrCall(e),
     ),
   );
-  // On the handler's clock: where the client's was set back, a search of the other clock may read as close.
-  const start = nearest(
-    ws.clockJumps(host) === undefined ? calls : calls.filter((e) => ws.sameClock(e, started)),
-    started.utc,
-    5 * SECOND,
-    60 * SECOND,
-  );
+  // On the handler's clock: where the client's was set back, a search of the other clock may read as close,
+  // and its lines lie among this one's (a scan's session took the start of another scan's, three hours later
+  // by a clock set back three hours, logged two seconds before this one's end).
+  const onClock = ws.clockJumps(host) === undefined ? () => true : (e: CollectedEvent) => ws.sameClock(e, started);
+  const start = nearest(calls.filter(onClock), started.utc, 5 * SECOND, 60 * SECOND);
   if (!start) {
     return;
   }
@@ -617,14 +631,19 @@ function windowsUpdateSearch(
     ? asked.ended
     : handler.find((e) => e.kind === 'WUAHandler.searchCompleted' || e.kind === 'WUAHandler.searchFailed');
   const end =
-    firstAfter(wu, start.utc, 60 * MINUTE, (e) => e.kind === 'WindowsUpdate.callEnd' && isConfigMgrCall(e)) ?? ended;
+    firstAfter(
+      wu,
+      start.utc,
+      60 * MINUTE,
+      (e) => e.kind === 'WindowsUpdate.callEnd' && isConfigMgrCall(e) && onClock(e),
+    ) ?? ended;
   // WUA logs the consequences of a failed search (REPORT EVENT, FATAL) after COMAPI's END and before
   // WUAHandler hears of it: the session runs until WUAHandler reports the result.
   const until = Math.max(
     (end ?? start).utc + 100,
     ended !== undefined && ended.utc - start.utc < 60 * MINUTE ? ended.utc : 0,
   );
-  const session = between(wu, start.utc, until);
+  const session = between(wu, start.utc, until).filter(onClock);
   session.forEach((e) => flow.events.add(e));
   ws.link(
     started,
@@ -694,7 +713,7 @@ function updateStates(ws: Workspace, host: string, handler: CollectedEvent[], w:
   for (const raised of w.flow.events.list().filter((e) => e.kind === 'ScanAgent.updateSourceStateRaised')) {
     const us = raised.fields.updateSource;
     const messages = between(stateMsg, raised.utc - SECOND, raised.utc + 5 * SECOND).filter(
-      (e) => e.fields.topicId === us && e.fields.topicType === 501,
+      (e) => e.fields.topicId === us && e.fields.topicType === 501 && ws.sameClock(e, raised),
     );
     messages.forEach((e) => w.flow.events.add(e));
     if (messages[0] && us !== undefined) {
@@ -719,7 +738,7 @@ function deploymentEvaluation(
   const handler = ws.component(host, 'updateshandler');
   // The evaluation may ask for the scan just before the job starts, or join a job a policy change started.
   const initiated = nearest(
-    handler.filter((e) => e.kind === 'UpdatesHandler.scanInitiated' && e.utc <= last.utc),
+    handler.filter((e) => e.kind === 'UpdatesHandler.scanInitiated' && e.utc <= last.utc && ws.sameClock(e, first)),
     first.utc,
     60 * SECOND,
     60 * SECOND,
@@ -766,7 +785,10 @@ function evaluationRecords(
           (e) =>
             e.fields.assignment === assignment &&
             e.utc >= (started?.utc ?? from) - MINUTE &&
-            e.utc <= last.utc + 30 * MINUTE,
+            e.utc <= last.utc + 30 * MINUTE &&
+            // The assignment is evaluated again and again: where the client's clock was set back, an evaluation
+            // of the other clock may read as within the half hour.
+            ws.sameClock(e, initiated),
         );
   const notAvailable = assignmentLines
     .filter((e) => e.kind === 'UpdatesDeployment.jobError')

@@ -946,6 +946,37 @@ describe('a log quiet across the hour a client was set back 3 h', () => {
   });
 });
 
+describe('scans of two clocks read minutes apart by a client set back 3 h', () => {
+  // Seed 66 (20 MB, three MPs, every condition, the first MP on the site server): PS1WKS0008 ran a scan at 08:23:35
+  // by its earlier clock that failed with 0x80072EE2, and another at 08:24:19 by its later. The later scan's
+  // WUAHandler start read before the earlier's search failure, so the failure went to the later scan's window,
+  // the earlier search was never answered (WUAHandler's start its cause), its WUA session ran on into the later
+  // search's lines, and the later scan took the earlier's topic 501 state message. Seed 90 (server logs
+  // rotated): a scan took the deployment evaluation's lines of the same assignment by the other clock.
+  for (const [seed, options] of [
+    [66, { mpOnSiteServer: true }],
+    [90, { serverLogsRotated: true }],
+  ] as const) {
+    const apart = generated({
+      targetBytes: 20_000_000,
+      seed,
+      mpCount: 3,
+      ...EVERY_CONDITION,
+      rotateClientLogsAt: 120_000,
+      ...options,
+    });
+
+    it(`seed ${seed}: keeps each scan's lines on its own clock`, () => {
+      expect(wrongScans(apart.t, apart.truth)).toEqual([]);
+      const times = new Map(apart.t.events.map((e) => [e.id, e.time]));
+      for (const f of apart.t.flows.filter((x) => x.kind === 'scan' && x.host === 'PS1WKS0008')) {
+        const at = f.events.map((id) => times.get(id)!);
+        expect(Math.max(...at) - Math.min(...at), f.id).toBeLessThan(30 * 60_000);
+      }
+    });
+  }
+});
+
 describe('clocks set before the logs that measure them begin', () => {
   // Seeds 89 and 76 (20 MB, every condition; seed 89's clients' logs rolling over at 60 KB): PS1WKS0003 set back 40 s and PS1WKS0007
   // set forward 10 min before their CcmMessaging.log begins, no log going back a minute. Seed 89: PS1WKS0003's
