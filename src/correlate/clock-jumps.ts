@@ -62,8 +62,8 @@ export function clockJumps(events: readonly CollectedEvent[]): ClockJumps | unde
     byLog.set(log, known === undefined ? list : [...known, ...list]);
   }
   const at = new Map<string, number>();
-  /** The first and last reading of each log that did not go back, and the median time between its records. */
-  const spans = new Map<string, [first: number, last: number, gap: number]>();
+  /** The first and last reading of each log that did not go back. */
+  const spans = new Map<string, [first: number, last: number]>();
   let lastBefore = Number.NEGATIVE_INFINITY;
   let firstAfter = Number.POSITIVE_INFINITY;
   for (const [log, list] of byLog) {
@@ -81,7 +81,7 @@ export function clockJumps(events: readonly CollectedEvent[]): ClockJumps | unde
       latest = Math.max(latest, e.utc);
     }
     if (!at.has(log)) {
-      spans.set(log, [earliest, latest, medianGap(list)]);
+      spans.set(log, [earliest, latest]);
     }
   }
   if ([...at.keys()].filter((log) => !/(^|\/)windowsupdate$/.test(log)).length < JUMPING_FILES) {
@@ -99,8 +99,9 @@ export function clockJumps(events: readonly CollectedEvent[]): ClockJumps | unde
   const overlap = lastBefore - firstAfter;
   const read = new Map<string, ClockSide>();
   const quiet: string[] = [];
-  for (const [log, [first, last, gap]] of spans) {
-    const reach = gap * BUSY < overlap ? overlap : 0;
+  for (const [log, [first, last]] of spans) {
+    // The median time between its records, asked only of a host whose clock was set back (a sort per log).
+    const reach = medianGap(byLog.get(log)!) * BUSY < overlap ? overlap : 0;
     if (first >= firstAfter - reach && last > lastBefore) {
       read.set(log, 'after');
     } else if (first < firstAfter && last <= lastBefore + reach) {
