@@ -485,13 +485,18 @@ function attachWuaHandler(ws: Workspace, host: string, windows: ScanJobWindow[])
     const mine = between(wua, w.start, w.end + 2 * SECOND).filter(
       (e) => onClock(e, w) && ownerOf(overlapping, e.utc) === w,
     );
+    // WUAHandler.log no longer reaches back to ScanAgent's request (a busy log rolls over first, possibly during
+    // the search, leaving its end only): the search it started is still in WindowsUpdate.log, found from
+    // ScanAgent's request (13 causes of 0x80072EE2 scans were ScanAgent's lines, not the WinHTTP failures; a
+    // history that began at the search's failure left that line as the cause).
+    const requested = w.flow.events.list().find((e) => e.kind === 'ScanAgent.scanRequested');
+    const rolled =
+      requested !== undefined &&
+      !mine.some((e) => e.kind === 'WUAHandler.searchStarted') &&
+      !reachesBack(ws, host, 'wuahandler', requested);
     if (mine.length === 0) {
-      const first = w.flow.events.list().find((e) => e.kind === 'ScanAgent.scanRequested');
-      if (first !== undefined && !reachesBack(ws, host, 'wuahandler', first)) {
-        // WUAHandler.log no longer reaches back to the job (a busy log rolls over first): the search it started
-        // is still in WindowsUpdate.log, found from ScanAgent's request (13 causes of 0x80072EE2 scans were
-        // ScanAgent's lines, not the WinHTTP failures).
-        searchWithoutHandler(ws, host, wu, w.flow);
+      if (rolled) {
+        searchWithoutHandler(ws, host, wu, w.flow, mine);
       }
       continue;
     }
@@ -526,7 +531,11 @@ function attachWuaHandler(ws: Workspace, host: string, windows: ScanJobWindow[])
         w.end - result.utc + 5 * SECOND,
       );
     }
-    windowsUpdateSearch(ws, host, mine, wu, w.flow);
+    if (rolled) {
+      searchWithoutHandler(ws, host, wu, w.flow, mine);
+    } else {
+      windowsUpdateSearch(ws, host, mine, wu, w.flow);
+    }
     updateStates(ws, host, mine, w);
   }
 }
@@ -577,9 +586,16 @@ function isWindowsUpdateFile(e: CollectedEvent): boolean {
 
 /**
  * The WUA search ScanAgent asked for, when WUAHandler.log does not reach back to it: from ScanAgent's
- * "successfully requested Scan" to its scan completion, joined by time alone.
+ * "successfully requested Scan" to the search's end WUAHandler logged (`handler`, what is left of its lines
+ * for the job), else ScanAgent's scan completion, joined by time alone.
  */
-function searchWithoutHandler(ws: Workspace, host: string, wu: CollectedEvent[], flow: FlowDraft): void {
+function searchWithoutHandler(
+  ws: Workspace,
+  host: string,
+  wu: CollectedEvent[],
+  flow: FlowDraft,
+  handler: readonly CollectedEvent[],
+): void {
   const scanAgent = flow.events
     .list()
     .filter((e) => isComponent(e, 'scanagent'))
@@ -594,7 +610,8 @@ function searchWithoutHandler(ws: Workspace, host: string, wu: CollectedEvent[],
   if (requested) {
     windowsUpdateSearch(ws, host, [], wu, flow, {
       started: requested,
-      ended,
+      ended:
+        handler.find((e) => e.kind === 'WUAHandler.searchCompleted' || e.kind === 'WUAHandler.searchFailed') ?? ended,
       why: 'ScanAgent requested the scan; WUAHandler starts the WUA search (WUAHandler.log does not reach back to it)',
     });
   }

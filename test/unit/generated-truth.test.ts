@@ -977,6 +977,28 @@ describe('scans of two clocks read minutes apart by a client set back 3 h', () =
   }
 });
 
+describe("a WUAHandler.log history that begins at a search's failure", () => {
+  // Seed 233 (20 MB, two MPs, every condition, installations, clients' logs rolling over at 60 KB): PS1WKS0010's
+  // WUAHandler.log history begins at "OnSearchComplete - Failed to end search job. Error = 0x80072ee2", the
+  // search's start rolled away. The search was joined from WUAHandler's start only, so WindowsUpdate.log's
+  // WinHTTP failures were left out and WUAHandler's failure line was the scan's cause.
+  const rolled = generated({
+    targetBytes: 20_000_000,
+    seed: 233,
+    mpCount: 2,
+    ...EVERY_CONDITION,
+    rotateClientLogsAt: 60_000,
+    installs: true,
+    decodedWindowsUpdateLogs: true,
+  });
+
+  it("joins the search from ScanAgent's request, and its cause is WindowsUpdate.log's", () => {
+    const wrong = wrongScans(rolled.t, rolled.truth).filter(scanLeftIn(rolled.dir));
+    expect(wrong.filter((line) => / wsus-2ee2 /.test(line))).toEqual([]);
+    expect(rolled.truth.scans.some((x) => x.host === 'PS1WKS0010' && x.scanJob.startsWith('C1406F44'))).toBe(true);
+  });
+});
+
 describe('clocks set before the logs that measure them begin', () => {
   // Seeds 89 and 76 (20 MB, every condition; seed 89's clients' logs rolling over at 60 KB): PS1WKS0003 set back 40 s and PS1WKS0007
   // set forward 10 min before their CcmMessaging.log begins, no log going back a minute. Seed 89: PS1WKS0003's
