@@ -86,7 +86,7 @@ export function alignDecodedLogs(
       indexes.map((i) => events[i]!),
       zones.get(host) ?? [],
     );
-    const found = sideOffsets(handlerStarts.get(host) ?? [], sides);
+    const found = sideOffsets(handlerStarts.get(`${host}\u0000search`) ?? [], sides);
     sides.forEach((side, k) => {
       const offset = found.offsetsMs[k]!;
       const to = sides[k + 1]?.from ?? indexes.length;
@@ -114,25 +114,28 @@ export function alignDecodedLogs(
   });
 }
 
-/** What starts a ConfigMgr search on a client: WUAHandler's `Async searching … started`. */
-const HANDLER_STARTS: ReadonlySet<string> = new Set(['WUAHandler.searchStarted']);
+/** What starts a ConfigMgr search on a client, by the WUA call it starts: WUAHandler's `Async searching … started`. */
+const HANDLER_STARTS: ReadonlyMap<string, string> = new Map([['WUAHandler.searchStarted', 'search']]);
 /** The same, and ScanAgent's `successfully requested Scan` a moment before it. */
-const DECODED_STARTS: ReadonlySet<string> = new Set([...HANDLER_STARTS, 'ScanAgent.scanRequested']);
+const DECODED_STARTS: ReadonlyMap<string, string> = new Map([...HANDLER_STARTS, ['ScanAgent.scanRequested', 'search']]);
+/** What starts each of ConfigMgr's WUA calls: searches, and WUAHandler's `Async installation of updates started.` */
+const CALL_STARTS: ReadonlyMap<string, string> = new Map([...HANDLER_STARTS, ['WUAHandler.installStarted', 'install']]);
 
 /**
- * The search starts (`kinds`) each host logged, by its utc, and where each of `files`' records lies in
- * `events`, in the file's order.
+ * The starts (`kinds`, each the WUA call it starts) each host logged, by its utc, keyed `host` NUL `call`, and
+ * where each of `files`' records lies in `events`, in the file's order.
  */
 function startsAndRecords(
   events: readonly CollectedEvent[],
   files: ReadonlyMap<string, string>,
-  kinds: ReadonlySet<string>,
+  kinds: ReadonlyMap<string, string>,
 ): { handlerStarts: Map<string, number[]>; byFile: Map<string, number[]> } {
   const handlerStarts = new Map<string, number[]>();
   const byFile = new Map<string, number[]>();
   events.forEach((e, i) => {
-    if (e.kind !== undefined && kinds.has(e.kind)) {
-      push(handlerStarts, e.host, e.utc);
+    const call = e.kind === undefined ? undefined : kinds.get(e.kind);
+    if (call !== undefined) {
+      push(handlerStarts, `${e.host}\u0000${call}`, e.utc);
     } else if (files.has(e.file)) {
       push(byFile, e.file, i);
     }
@@ -182,38 +185,40 @@ const REPORTED_WITHIN = 5 * SECOND;
 /**
  * A legacy WindowsUpdate.log writes no zone: inside summer time's repeated hour a record takes the bias of
  * the record before it until its time goes back (file-run.ts), which a log quiet across the change never
- * does, so its first search after the change is read an hour early. ConfigMgr's searches give it away: one
- * that lines up with no WUAHandler start as read, but an hour later with one that no search of the file
- * answers, is moved an hour on, with the rest of its call (to its end, in the file's order).
- * `legacy` are the layer's legacy WindowsUpdate.log files; their events in `events` are replaced by moved
- * copies. Returns how many sessions were moved. (Seeds 22 and 36 with every condition: a 0x80072EE2 search
- * an hour before WUAHandler's, the scan's cause left on WUAHandler.log.)
+ * does, so its first call after the change is read an hour early. ConfigMgr's calls give it away: a search
+ * (or an install) that lines up with no WUAHandler search start (or installation start) as read, but an hour
+ * later with one that no call of the file answers, is moved an hour on, with the rest of its call (to its
+ * end, in the file's order). `legacy` are the layer's legacy WindowsUpdate.log files; their events in
+ * `events` are replaced by moved copies. Returns how many sessions were moved. (Seeds 22 and 36 with every
+ * condition: a 0x80072EE2 search an hour before WUAHandler's, the scan's cause left on WUAHandler.log. Seed
+ * 213: an install call an hour before WUAHandler's run, a flow of its own as if WUAHandler.log did not reach
+ * back to it, and the run's flow without its updates' install lines.)
  */
 export function alignRepeatedHour(events: CollectedEvent[], legacy: ReadonlyMap<string, string>): number {
   if (legacy.size === 0) {
     return 0;
   }
-  const { handlerStarts, byFile } = startsAndRecords(events, legacy, HANDLER_STARTS);
+  const { handlerStarts, byFile } = startsAndRecords(events, legacy, CALL_STARTS);
+  const answers = (h: number, s: number): boolean => s - h >= -BEFORE && s - h <= AFTER;
   let moved = 0;
   for (const [file, indexes] of byFile) {
-    const handler = handlerStarts.get(legacy.get(file)!) ?? [];
-    const starts = indexes.filter((i) => {
-      const e = events[i]!;
-      return (
-        e.kind === 'WindowsUpdate.callStart' && e.fields.operation?.toLowerCase() === 'search' && isConfigMgrCall(e)
-      );
-    });
-    const answers = (h: number, s: number): boolean => s - h >= -BEFORE && s - h <= AFTER;
-    const answered = (h: number): boolean => starts.some((i) => answers(h, events[i]!.utc));
     const shifts = new Map<number, number>();
-    for (const i of starts) {
-      const s = events[i]!.utc;
-      if (handler.some((h) => answers(h, s))) {
-        continue;
-      }
-      const by = [HOUR, -HOUR].filter((d) => handler.some((h) => answers(h, s + d) && !answered(h)));
-      if (by.length === 1) {
-        shifts.set(i, by[0]!);
+    for (const call of new Set(CALL_STARTS.values())) {
+      const handler = handlerStarts.get(`${legacy.get(file)!}\u0000${call}`) ?? [];
+      const starts = indexes.filter((i) => {
+        const e = events[i]!;
+        return e.kind === 'WindowsUpdate.callStart' && e.fields.operation?.toLowerCase() === call && isConfigMgrCall(e);
+      });
+      const answered = (h: number): boolean => starts.some((i) => answers(h, events[i]!.utc));
+      for (const i of starts) {
+        const s = events[i]!.utc;
+        if (handler.some((h) => answers(h, s))) {
+          continue;
+        }
+        const by = [HOUR, -HOUR].filter((d) => handler.some((h) => answers(h, s + d) && !answered(h)));
+        if (by.length === 1) {
+          shifts.set(i, by[0]!);
+        }
       }
     }
     for (const [start, by] of shifts) {

@@ -369,6 +369,22 @@ describe('alignRepeatedHour', () => {
     expect(events.map((e, i) => (e.utc - before[i]!) / MINUTE)).toEqual([0, 0, 0, 0, 60, 60, 60, 60, 0, 0]);
   });
 
+  it("moves an install call onto WUAHandler's installation start as a search onto its search start", () => {
+    const install = { caller: 'CcmExec', operation: 'Install' };
+    const events = [
+      event(HANDLER, T0 + 75 * MINUTE, 'WUAHandler.installStarted'),
+      event(LEGACY, T0 + 15 * MINUTE + 9, 'WindowsUpdate.callStart', install),
+      event(LEGACY, T0 + 16 * MINUTE, 'WindowsUpdate.installStarting'),
+      event(LEGACY, T0 + 17 * MINUTE, 'WindowsUpdate.callEnd', install),
+      // A search start of WUAHandler's an hour on does not answer an install call.
+      event(HANDLER, T0 + 3 * HOUR, 'WUAHandler.searchStarted'),
+      event(LEGACY, T0 + 2 * HOUR + 9, 'WindowsUpdate.callStart', install),
+    ];
+    const before = events.map((e) => e.utc);
+    expect(alignRepeatedHour(events, LEGACY_ON_HOST)).toBe(1);
+    expect(events.map((e, i) => (e.utc - before[i]!) / MINUTE)).toEqual([0, 60, 60, 60, 0, 0]);
+  });
+
   it('moves nothing that lines up as read, nor onto a WUAHandler start another search answers', () => {
     const events = [
       event(HANDLER, T0, 'WUAHandler.searchStarted'),

@@ -999,6 +999,26 @@ describe("a WUAHandler.log history that begins at a search's failure", () => {
   });
 });
 
+describe("an install call in summer time's repeated hour, WindowsUpdate.log quiet across the change", () => {
+  // Seed 213 (20 MB, two MPs, every condition, installations, clients' logs rolling over at 60 KB): PS1WKS0007's
+  // legacy WindowsUpdate.log, which writes no zone, wrote nothing from before its summer time ended until an
+  // install call at 08:41 standard time, read at summer time's bias: an hour before WUAHandler's run. The call
+  // was a flow of its own (as if WUAHandler.log did not reach back to it), and the run's flow had none of its
+  // updates' install lines.
+  const repeated = generated({
+    targetBytes: 20_000_000,
+    seed: 213,
+    mpCount: 2,
+    ...EVERY_CONDITION,
+    rotateClientLogsAt: 60_000,
+    installs: true,
+  });
+
+  it('moves the call an hour on, onto the run that started it', () => {
+    expect(wrongInstalls(repeated.t, repeated.truth)).toEqual([]);
+  });
+});
+
 describe('clocks set before the logs that measure them begin', () => {
   // Seeds 89 and 76 (20 MB, every condition; seed 89's clients' logs rolling over at 60 KB): PS1WKS0003 set back 40 s and PS1WKS0007
   // set forward 10 min before their CcmMessaging.log begins, no log going back a minute. Seed 89: PS1WKS0003's
