@@ -186,8 +186,8 @@ const REPORTED_WITHIN = 5 * SECOND;
  * A legacy WindowsUpdate.log writes no zone: inside summer time's repeated hour a record takes the bias of
  * the record before it until its time goes back (file-run.ts), which a log quiet across the change never
  * does, so its first call after the change is read an hour early. ConfigMgr's calls give it away: a search
- * (or an install) that lines up with no WUAHandler search start (or installation start) as read, but an hour
- * later with one that no call of the file answers, is moved an hour on, with the rest of its call (to its
+ * (or an install) that takes no WUAHandler search start (or installation start) as read, but would an hour
+ * later one that no call of the file takes, is moved an hour on, with the rest of its call (to its
  * end, in the file's order). `legacy` are the layer's legacy WindowsUpdate.log files; their events in
  * `events` are replaced by moved copies. Returns how many sessions were moved. (Seeds 22 and 36 with every
  * condition: a 0x80072EE2 search an hour before WUAHandler's, the scan's cause left on WUAHandler.log. Seed
@@ -204,18 +204,29 @@ export function alignRepeatedHour(events: CollectedEvent[], legacy: ReadonlyMap<
   for (const [file, indexes] of byFile) {
     const shifts = new Map<number, number>();
     for (const call of new Set(CALL_STARTS.values())) {
-      const handler = handlerStarts.get(`${legacy.get(file)!}\u0000${call}`) ?? [];
+      const handler = [...(handlerStarts.get(`${legacy.get(file)!}\u0000${call}`) ?? [])].sort((a, b) => a - b);
       const starts = indexes.filter((i) => {
         const e = events[i]!;
         return e.kind === 'WindowsUpdate.callStart' && e.fields.operation?.toLowerCase() === call && isConfigMgrCall(e);
       });
-      const answered = (h: number): boolean => starts.some((i) => answers(h, events[i]!.utc));
+      // In the file's order (the order the calls were made in), each call takes the earliest WUAHandler start
+      // it answers as read that no call before it took: a second call read within a start's minute, after
+      // another call answered that start, was made for another start (two scans an hour and a minute apart
+      // across the change, the second read a minute after the first's start; or at the same minute of either
+      // pass of the repeated hour, read milliseconds apart).
+      const answered = new Set<number>();
+      const paired = new Set<number>();
       for (const i of starts) {
         const s = events[i]!.utc;
-        if (handler.some((h) => answers(h, s))) {
-          continue;
+        const h = handler.find((x) => !answered.has(x) && answers(x, s));
+        if (h !== undefined) {
+          answered.add(h);
+          paired.add(i);
         }
-        const by = [HOUR, -HOUR].filter((d) => handler.some((h) => answers(h, s + d) && !answered(h)));
+      }
+      for (const i of starts.filter((x) => !paired.has(x))) {
+        const s = events[i]!.utc;
+        const by = [HOUR, -HOUR].filter((d) => handler.some((h) => answers(h, s + d) && !answered.has(h)));
         if (by.length === 1) {
           shifts.set(i, by[0]!);
         }

@@ -369,6 +369,38 @@ describe('alignRepeatedHour', () => {
     expect(events.map((e, i) => (e.utc - before[i]!) / MINUTE)).toEqual([0, 0, 0, 0, 60, 60, 60, 60, 0, 0]);
   });
 
+  it("moves a search that answers another's start as read, when that start has a nearer search", () => {
+    // Two scans an hour and a minute apart across the change: the second search reads 58 s after the first's
+    // start (within a start's minute), an hour before its own.
+    const events = [
+      event(HANDLER, T0, 'WUAHandler.searchStarted'),
+      event(LEGACY, T0 + 20, 'WindowsUpdate.callStart', search),
+      event(LEGACY, T0 + 47 * SECOND, 'WindowsUpdate.callEnd', search),
+      event(HANDLER, T0 + HOUR + 58 * SECOND, 'WUAHandler.searchStarted'),
+      event(LEGACY, T0 + 58 * SECOND + 30, 'WindowsUpdate.callStart', search),
+      event(LEGACY, T0 + 2 * MINUTE, 'WindowsUpdate.callEnd', search),
+    ];
+    const before = events.map((e) => e.utc);
+    expect(alignRepeatedHour(events, LEGACY_ON_HOST)).toBe(1);
+    expect(events.map((e, i) => (e.utc - before[i]!) / MINUTE)).toEqual([0, 0, 0, 0, 60, 60]);
+  });
+
+  it('gives a start to the first of two searches read milliseconds apart on either pass of the repeated hour', () => {
+    // Scans at 11:21:30 summer time and 11:21:30 standard time: the second search, read at summer time's bias,
+    // 23 ms before the first as read, is the one an hour on.
+    const events = [
+      event(HANDLER, T0 - 31, 'WUAHandler.searchStarted'),
+      event(HANDLER, T0 + HOUR - 8, 'WUAHandler.searchStarted'),
+      event(LEGACY, T0, 'WindowsUpdate.callStart', search),
+      event(LEGACY, T0 + 4 * SECOND, 'WindowsUpdate.callEnd', search),
+      event(LEGACY, T0 - 23, 'WindowsUpdate.callStart', search),
+      event(LEGACY, T0 + 8 * SECOND, 'WindowsUpdate.callEnd', search),
+    ];
+    const before = events.map((e) => e.utc);
+    expect(alignRepeatedHour(events, LEGACY_ON_HOST)).toBe(1);
+    expect(events.map((e, i) => (e.utc - before[i]!) / MINUTE)).toEqual([0, 0, 0, 0, 60, 60]);
+  });
+
   it("moves an install call onto WUAHandler's installation start as a search onto its search start", () => {
     const install = { caller: 'CcmExec', operation: 'Install' };
     const events = [

@@ -1019,6 +1019,24 @@ describe("an install call in summer time's repeated hour, WindowsUpdate.log quie
   });
 });
 
+describe('two scans an hour and a minute apart across summer time ending, WindowsUpdate.log quiet between', () => {
+  // Seed 232 (20 MB, one MP, every condition): PS1WKS0006 scanned at 10:27 summer time and at 10:28 standard
+  // time. Its legacy WindowsUpdate.log read the second search at summer time's bias, 58 s after the first
+  // scan's WUAHandler start: within that start's minute, so it was taken as lined up and not moved, and the
+  // second scan's 0x80072EE2 cause was left on WUAHandler.log.
+  const close = generated({
+    targetBytes: 20_000_000,
+    seed: 232,
+    mpCount: 1,
+    ...EVERY_CONDITION,
+    decodedWindowsUpdateLogs: true,
+  });
+
+  it('gives each WUAHandler start its nearest search, and moves the other onto its own', () => {
+    expect(wrongScans(close.t, close.truth).filter((line) => !handlerGone(close.t)(line))).toEqual([]);
+  });
+});
+
 describe('clocks set before the logs that measure them begin', () => {
   // Seeds 89 and 76 (20 MB, every condition; seed 89's clients' logs rolling over at 60 KB): PS1WKS0003 set back 40 s and PS1WKS0007
   // set forward 10 min before their CcmMessaging.log begins, no log going back a minute. Seed 89: PS1WKS0003's
