@@ -472,10 +472,7 @@ function attachWuaHandler(ws: Workspace, host: string, windows: ScanJobWindow[])
   // Where the host's clock was set back, a job of the other clock may read as overlapping this one (a scan's
   // search failure went to the scan three hours later by a clock set back three hours, whose start read two
   // seconds before it): only the windows and records of one clock belong together.
-  const onClock =
-    ws.clockJumps(host) === undefined
-      ? () => true
-      : (e: CollectedEvent, w: ScanJobWindow): boolean => ws.sameClock(e, w.anchor);
+  const onClock = (e: CollectedEvent, w: ScanJobWindow): boolean => ws.sameClock(e, w.anchor);
   for (const w of windows) {
     // Only the windows that overlap this one can own its records (ownerOf over every window of the host
     // for every record was quadratic in the host's scans).
@@ -639,7 +636,7 @@ function windowsUpdateSearch(
   // On the handler's clock: where the client's was set back, a search of the other clock may read as close,
   // and its lines lie among this one's (a scan's session took the start of another scan's, three hours later
   // by a clock set back three hours, logged two seconds before this one's end).
-  const onClock = ws.clockJumps(host) === undefined ? () => true : (e: CollectedEvent) => ws.sameClock(e, started);
+  const onClock = (e: CollectedEvent): boolean => ws.sameClock(e, started);
   const start = nearest(calls.filter(onClock), started.utc, 5 * SECOND, 60 * SECOND);
   if (!start) {
     return;
