@@ -653,7 +653,8 @@ function clockStep(a: string, list: readonly CausalPair[], stepping: string): St
  * divides the two: `clockStep` less the few pairs paired with the wrong message (or over a slower hop), which
  * leave no place where both sides' bounds meet. Most pairs agree on one clock, and most of the rest (four in
  * five, STEP_SUPPORT or more) on another, as `estimatePair` asks before it tells of a step no time divides;
- * the place in time puts all but one in five of the smaller side's with their own. The pairs that agree with
+ * the place in time leaves at most one in five of the pairs in the smaller side's stretch on the wrong side
+ * (seed 229: two location requests joined by time to the wrong MP record, among 9 forwards). The pairs that agree with
  * neither clock, or lie on the other's side, are left out: a client set back 40 s before its CcmMessaging.log
  * begins had 9 of its 10 earlier messages agree (state-message forwards) and one location request joined by
  * time to the MP's record 40 s off, and its earlier records were left 40 s off for it.
@@ -668,7 +669,8 @@ function agreeingStep(a: string, list: readonly CausalPair[], stepping: string):
   }
   const on = (p: CausalPair): number => (p.send.host === stepping ? p.send.utc : p.receive.utc);
   // In time order, the place that puts the most of one clock's pairs before it and of the other's after it.
-  // The few it puts on the wrong side (one in five of the smaller side at most) are left out too.
+  // The few it puts on the wrong side (at most one in five of the pairs in the smaller side's stretch) are
+  // left out too.
   const rest = new Set(together);
   const sorted = [...together, ...agreeing].sort((x, y) => on(x) - on(y));
   let best = { k: 0, correct: -1, restFirst: true };
@@ -685,7 +687,7 @@ function agreeingStep(a: string, list: readonly CausalPair[], stepping: string):
     }
   }
   const misplaced = sorted.length - best.correct;
-  if (misplaced > Math.floor(together.length / 5)) {
+  if (misplaced * 4 > together.length) {
     return undefined;
   }
   const isEarlier = (p: CausalPair): boolean => rest.has(p) === best.restFirst;
