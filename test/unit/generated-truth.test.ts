@@ -89,6 +89,25 @@ const EVERY_CONDITION = {
 } as const satisfies Partial<GenerateBundleOptions>;
 
 /**
+ * Seed N's bundle as the every-condition probes generate it (20 MB): every condition, one to four MPs, clients'
+ * logs rolling over at none, 60, 120 or 250 KB, installations on odd seeds, decoded WindowsUpdate.logs but on
+ * every third seed, the servers' logs rotated on every fifth. A probe's finding is tested on the same bundle.
+ */
+function everyConditionProbe(seed: number): Omit<GenerateBundleOptions, 'outDir'> {
+  const rotateAt = [undefined, 60_000, 120_000, 250_000][seed % 4];
+  return {
+    targetBytes: 20_000_000,
+    seed,
+    mpCount: 1 + (seed % 4),
+    ...EVERY_CONDITION,
+    ...(rotateAt !== undefined && { rotateClientLogsAt: rotateAt }),
+    installs: seed % 2 === 1,
+    decodedWindowsUpdateLogs: seed % 3 !== 0,
+    serverLogsRotated: seed % 5 === 0,
+  };
+}
+
+/**
  * The two clients whose clock step (clockSteps) no log shows where their logs roll over: PS1WKS0003 set back
  * 40 s (less than the minute a log must go back to count) and PS1WKS0007 set forward 10 min, both before
  * CcmMessaging.log begins. Where their messages from before tell the step by time (see 'clocks set before the
@@ -930,14 +949,7 @@ describe('a log quiet across the hour a client was set back 3 h', () => {
   // history wrote at 07:06 by its earlier clock and next at 07:28 by its later, 3 h after, so it never went
   // back in time; both clocks read 07:28, and its line was put on the earlier clock, 3 h before ScanAgent's
   // line of the same scan 50 ms earlier.
-  const quiet = generated({
-    targetBytes: 20_000_000,
-    seed: 86,
-    mpCount: 3,
-    ...EVERY_CONDITION,
-    rotateClientLogsAt: 120_000,
-    decodedWindowsUpdateLogs: true,
-  });
+  const quiet = generated(everyConditionProbe(86));
 
   it("reads each of its records by the clock the others' records beside it were logged by", () => {
     expect(quiet.t.hosts.find((h) => h.name === 'PS1WKS0008')!.skewBasis).toMatch(/PS1WKS0008 was set back 3 h/);
@@ -955,16 +967,9 @@ describe('scans of two clocks read minutes apart by a client set back 3 h', () =
   // rotated): a scan took the deployment evaluation's lines of the same assignment by the other clock.
   for (const [seed, options] of [
     [66, { mpOnSiteServer: true }],
-    [90, { serverLogsRotated: true }],
+    [90, {}],
   ] as const) {
-    const apart = generated({
-      targetBytes: 20_000_000,
-      seed,
-      mpCount: 3,
-      ...EVERY_CONDITION,
-      rotateClientLogsAt: 120_000,
-      ...options,
-    });
+    const apart = generated({ ...everyConditionProbe(seed), ...options });
 
     it(`seed ${seed}: keeps each scan's lines on its own clock`, () => {
       expect(wrongScans(apart.t, apart.truth)).toEqual([]);
@@ -982,15 +987,7 @@ describe("a WUAHandler.log history that begins at a search's failure", () => {
   // WUAHandler.log history begins at "OnSearchComplete - Failed to end search job. Error = 0x80072ee2", the
   // search's start rolled away. The search was joined from WUAHandler's start only, so WindowsUpdate.log's
   // WinHTTP failures were left out and WUAHandler's failure line was the scan's cause.
-  const rolled = generated({
-    targetBytes: 20_000_000,
-    seed: 233,
-    mpCount: 2,
-    ...EVERY_CONDITION,
-    rotateClientLogsAt: 60_000,
-    installs: true,
-    decodedWindowsUpdateLogs: true,
-  });
+  const rolled = generated(everyConditionProbe(233));
 
   it("joins the search from ScanAgent's request, and its cause is WindowsUpdate.log's", () => {
     const wrong = wrongScans(rolled.t, rolled.truth).filter(scanLeftIn(rolled.dir));
@@ -1005,14 +1002,7 @@ describe("an install call in summer time's repeated hour, WindowsUpdate.log quie
   // install call at 08:41 standard time, read at summer time's bias: an hour before WUAHandler's run. The call
   // was a flow of its own (as if WUAHandler.log did not reach back to it), and the run's flow had none of its
   // updates' install lines.
-  const repeated = generated({
-    targetBytes: 20_000_000,
-    seed: 213,
-    mpCount: 2,
-    ...EVERY_CONDITION,
-    rotateClientLogsAt: 60_000,
-    installs: true,
-  });
+  const repeated = generated(everyConditionProbe(213));
 
   it('moves the call an hour on, onto the run that started it', () => {
     expect(wrongInstalls(repeated.t, repeated.truth)).toEqual([]);
@@ -1024,13 +1014,7 @@ describe('two scans an hour and a minute apart across summer time ending, Window
   // time. Its legacy WindowsUpdate.log read the second search at summer time's bias, 58 s after the first
   // scan's WUAHandler start: within that start's minute, so it was taken as lined up and not moved, and the
   // second scan's 0x80072EE2 cause was left on WUAHandler.log.
-  const close = generated({
-    targetBytes: 20_000_000,
-    seed: 232,
-    mpCount: 1,
-    ...EVERY_CONDITION,
-    decodedWindowsUpdateLogs: true,
-  });
+  const close = generated(everyConditionProbe(232));
 
   it('gives each WUAHandler start its nearest search, and moves the other onto its own', () => {
     expect(wrongScans(close.t, close.truth).filter((line) => !handlerGone(close.t)(line))).toEqual([]);
@@ -1054,15 +1038,7 @@ describe('clocks set before the logs that measure them begin', () => {
     [76, 'PS1WKS0007', /PS1WKS0007 was set forward 10 min 0\.\d s around .* \(1 more left out/],
     [229, 'PS1WKS0003', /PS1WKS0003 was set back 40\.\d s around .* \(4 more left out/],
   ] as const) {
-    const early = generated({
-      targetBytes: 20_000_000,
-      seed,
-      mpCount: 1 + (seed % 4),
-      ...EVERY_CONDITION,
-      ...(seed % 4 === 1 && { rotateClientLogsAt: 60_000 }),
-      decodedWindowsUpdateLogs: seed % 3 !== 0,
-      installs: seed % 2 === 1,
-    });
+    const early = generated(everyConditionProbe(seed));
 
     it(`seed ${seed}: measures ${host}'s earlier clock and puts no link back in time`, () => {
       const h = early.t.hosts.find((x) => x.name === host)!;
