@@ -881,9 +881,19 @@ function locationLeads(ws: Workspace, host: string): ReadonlyMap<string, Lead> {
         // The earlier clock of a client set back, where no location message of it is left (its logs rolled
         // over), takes its relays' lead for that clock where they know one: a client set back 3 h had its
         // earlier requests looked for around the later clock's lead, and one took its MP's request of 3 h later.
+        // Before its first location message or after its last, the lead moves as its relays' does: a client set
+        // back 40 s before its CcmMessaging.log begins had its earlier requests looked for 40 s off.
+        const first = Math.min(...list.map((s) => s.t));
+        const last = Math.max(...list.map((s) => s.t));
         return [
           mp,
-          (t, side) => (side === 'before' && relay(t, 'before') !== relay(t, 'after') ? relay(t, side) : lead(t, side)),
+          (t, side) => {
+            if (side === 'before' && relay(t, 'before') !== relay(t, 'after')) {
+              return relay(t, side);
+            }
+            const edge = t < first ? first : t > last ? last : t;
+            return lead(edge, side) + relay(t, side) - relay(edge, side);
+          },
         ];
       }),
     );

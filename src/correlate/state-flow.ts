@@ -297,14 +297,13 @@ export function relayLeads(ws: Workspace, host: string): ReadonlyMap<string, Lea
     for (const relay of sent) {
       sample(relay, ws.clockSide(relay.outgoing));
     }
-    // But where the host's clock was set back and no send of its earlier clock is left in the logs (they roll
-    // over), its forwards are all that clock has: without them, a client set back 3 h had its earlier location
-    // requests looked for around the later clock's lead, and one took its MP's request of three hours later.
-    if (!sent.some((r) => ws.clockSide(r.outgoing) === 'before')) {
-      for (const relay of relays) {
-        if (relay.messageId === undefined && ws.clockSide(relay.outgoing) === 'before') {
-          sample(relay, 'before');
-        }
+    // From before CcmMessaging.log begins only the forwards are left, and they are all that the time has: without
+    // them, a client set back 3 h had its earlier location requests looked for around the later clock's lead
+    // (one took its MP's request of three hours later), and one set back 40 s before its CcmMessaging.log
+    // begins had them looked for 40 s off (one took the request of a neighbour behind its NAT address).
+    for (const relay of relays) {
+      if (relay.messageId === undefined) {
+        sample(relay, ws.clockSide(relay.outgoing));
       }
     }
     return new Map([...samples].map(([mp, list]) => [mp, leadOf(list, LEAD_SPREAD)]));
