@@ -891,7 +891,10 @@ function locationLeads(ws: Workspace, host: string): ReadonlyMap<string, Lead> {
             if (side === 'before' && relay(t, 'before') !== relay(t, 'after')) {
               return relay(t, side);
             }
-            const edge = t < first ? first : t > last ? last : t;
+            if (t >= first && t <= last) {
+              return lead(t, side);
+            }
+            const edge = t < first ? first : last;
             return lead(edge, side) + relay(t, side) - relay(edge, side);
           },
         ];

@@ -654,7 +654,8 @@ function clockStep(a: string, list: readonly CausalPair[], stepping: string): St
  * leave no place where both sides' bounds meet. Most pairs agree on one clock, and most of the rest (four in
  * five, STEP_SUPPORT or more) on another, as `estimatePair` asks before it tells of a step no time divides;
  * the place in time leaves at most one in five of the pairs in the smaller side's stretch on the wrong side
- * (seed 229: two location requests joined by time to the wrong MP record, among 9 forwards). The pairs that agree with
+ * (seed 229, before a client's earlier location requests were looked for around its forwards' lead: two
+ * joined by time to the wrong MP record, among 9 forwards). The pairs that agree with
  * neither clock, or lie on the other's side, are left out: a client set back 40 s before its CcmMessaging.log
  * begins had 9 of its 10 earlier messages agree (state-message forwards) and one location request joined by
  * time to the MP's record 40 s off, and its earlier records were left 40 s off for it.
