@@ -12,6 +12,7 @@ import { alignDecodedLogs, alignRepeatedHour, fileClockBasis, lastOffset } from 
 import type { FileClock } from './file-clocks.ts';
 import { DEFAULT_TIMEOUTS, findFailures, isProblem } from './failures.ts';
 import type { IisIndex } from './iis-index.ts';
+import { relayAddresses } from './client-addresses.ts';
 import type { FailureResult, LogReach, Recovery, TimeoutWindows } from './failures.ts';
 import type { FlowStatus, Timeline } from './model.ts';
 import { buildInstallFlows } from './install-flow.ts';
@@ -150,6 +151,13 @@ function tellJumps(ws: Workspace, skew: SkewModel): void {
   }
 }
 
+/** Where a client's address before its logs state one may be told from its relays (see client-addresses.ts). */
+function learnAddresses(ws: Workspace, iis: IisIndex): void {
+  for (const host of ws.ownHosts()) {
+    ws.learnAddresses(host, relayAddresses(ws, host, iis));
+  }
+}
+
 /** The layers in order: the shared one, then each client's against it. */
 async function correlate(
   take: () => Promise<Collected>,
@@ -184,6 +192,7 @@ async function correlate(
   // From here the workspace holds the shared layer's events: those it keeps as columns (MP_Location
   // bodies, the state-message side) are let go only if nothing else holds them.
   shared = undefined;
+  learnAddresses(sharedWs, iisIndex);
   buildSyncFlows(sharedWs);
   const context = prepareStateMessages(sharedWs);
   buildScanFlows(sharedWs);
@@ -207,6 +216,7 @@ async function correlate(
     output.addFileClocks(alignClocks(client, lastSeen));
     const ws = new Workspace(client.events, sharedWs);
     tellJumps(ws, skew);
+    learnAddresses(ws, iisIndex);
     buildScanFlows(ws);
     buildInstallFlows(ws);
     buildStateMessageFlows(ws, context);

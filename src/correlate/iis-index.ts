@@ -40,6 +40,8 @@ export class IisIndex {
   private readonly ints = new PagedColumn((n) => new Int32Array(n));
   private count = 0;
   private readonly made = new MadeEvents();
+  /** Per host, its rows in time order (see `addressesNear`). */
+  private byTime: { readonly count: number; readonly hosts: ReadonlyMap<string, Int32Array> } | undefined;
 
   get size(): number {
     return this.count;
@@ -137,6 +139,66 @@ export class IisIndex {
       }
     }
     return best < 0 ? undefined : this.event(host, ip, best);
+  }
+
+  /**
+   * The addresses of the clients whose requests `host` logged from `utc - before` to `utc + after` (by its own
+   * clock), each once, in the order logged: who was talking to the MP then.
+   */
+  addressesNear(host: string, utc: number, before: number, after: number): string[] {
+    const rows = this.hostsByTime().get(host);
+    if (rows === undefined) {
+      return [];
+    }
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.utc.get(rows[mid]!) < utc - before) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    const keys: number[] = [];
+    for (let i = lo; i < rows.length && this.utc.get(rows[i]!) <= utc + after; i++) {
+      const key = this.keyOf.get(rows[i]!);
+      if (!keys.includes(key)) {
+        keys.push(key);
+      }
+    }
+    return keys.map((key) => {
+      const hostIp = this.strings.values[key]!;
+      return hostIp.slice(hostIp.indexOf('|') + 1);
+    });
+  }
+
+  /** Each host's rows in time order: built when first asked, again once rows have come since. */
+  private hostsByTime(): ReadonlyMap<string, Int32Array> {
+    if (this.byTime?.count === this.count) {
+      return this.byTime.hosts;
+    }
+    const lists = new Map<string, number[]>();
+    for (const [key, rows] of this.rows) {
+      const host = key.slice(0, key.indexOf('|'));
+      const list = lists.get(host);
+      if (list === undefined) {
+        lists.set(host, [...rows]);
+      } else {
+        for (const row of rows) {
+          list.push(row);
+        }
+      }
+    }
+    const hosts = new Map<string, Int32Array>();
+    for (const [host, list] of lists) {
+      hosts.set(
+        host,
+        Int32Array.from(list).sort((a, b) => this.utc.get(a) - this.utc.get(b)),
+      );
+    }
+    this.byTime = { count: this.count, hosts };
+    return hosts;
   }
 
   /**

@@ -78,7 +78,8 @@ export class MpLocationIndex {
   }
 
   /**
-   * The request for this update source and version from this client address (any address if unknown),
+   * The request for this update source and version from this client address or one of these (any address if
+   * unknown),
    * nearest to `t` plus the lead of the host that logged it (`lead`, 0 by default: how much later than the
    * client that host logs) and at most `before` earlier or `after` later than that: the first of the nearest in
    * the order the requests were listed. With `alone`, none when another such request on the same MP lies
@@ -87,7 +88,7 @@ export class MpLocationIndex {
   nearestRequest(
     updateSource: string | undefined,
     contentVersion: number | undefined,
-    clientIp: string | undefined,
+    clientIp: string | readonly string[] | undefined,
     t: number,
     before: number,
     after: number,
@@ -100,7 +101,9 @@ export class MpLocationIndex {
         ? [...this.requests]
             .filter(([k]) => k.startsWith(requestKey(updateSource, contentVersion, '')))
             .map(([, v]) => v)
-        : [this.requests.get(requestKey(updateSource, contentVersion, clientIp)) ?? []];
+        : (typeof clientIp === 'string' ? [clientIp] : clientIp).map(
+            (ip) => this.requests.get(requestKey(updateSource, contentVersion, ip)) ?? [],
+          );
     const columns = this.columns;
     let best = -1;
     let bestDistance = 0;

@@ -324,7 +324,7 @@ function locationRequest(
     // version and address (13 empty-location causes were ScanAgent's lines, not the MP's empty reply).
     const asked = idLine ?? scanAgentOfRequest[0];
     if (asked !== undefined && !reachesBack(ws, host, 'locationservices', asked)) {
-      answeringMp(ws, host, asked, us, cv, ws.ipAt(host, asked.utc), flow, undefined, update);
+      answeringMp(ws, host, asked, us, cv, ws.ipsAt(host, asked.utc), flow, undefined, update);
     }
     return;
   }
@@ -338,7 +338,7 @@ function locationRequest(
         request ?? sent,
         us,
         cv,
-        request?.fields.clientIp ?? ws.ipAt(host, sent.utc),
+        addresses(ws, host, request, sent.utc),
         flow,
         undefined,
         replyStart ?? callback,
@@ -373,8 +373,14 @@ function locationRequest(
 
   // The MP that answered: its request body names the same update source, version and client address (the
   // one this request states: a client may move to another address within a bundle).
-  const ip = request?.fields.clientIp ?? ws.ipAt(host, outgoing.utc);
-  answeringMp(ws, host, outgoing, us, cv, ip, flow, gotReply ? { gotReply, message: m } : undefined, undefined);
+  const ips = addresses(ws, host, request, outgoing.utc);
+  answeringMp(ws, host, outgoing, us, cv, ips, flow, gotReply ? { gotReply, message: m } : undefined, undefined);
+}
+
+/** The address the location request states, else those the client may have had then (see `Workspace.ipsAt`). */
+function addresses(ws: Workspace, host: string, request: CollectedEvent | undefined, t: number): string[] {
+  const stated = request?.fields.clientIp;
+  return stated !== undefined ? [stated] : ws.ipsAt(host, t);
 }
 
 /**
@@ -390,7 +396,7 @@ function answeringMp(
   outgoing: CollectedEvent,
   us: string | undefined,
   cv: number | undefined,
-  ip: string | undefined,
+  ips: readonly string[],
   flow: FlowDraft,
   message: { readonly gotReply: CollectedEvent; readonly message: string } | undefined,
   update: CollectedEvent | undefined,
@@ -413,7 +419,7 @@ function answeringMp(
   const mpRequest = mpLocations.nearestRequest(
     us,
     cv,
-    ip,
+    ips.length === 0 ? undefined : ips,
     outgoing.utc,
     window,
     window,
@@ -424,7 +430,8 @@ function answeringMp(
   if (!add(mpRequest)) {
     return;
   }
-  ws.link(outgoing, mpRequest, 'derived', `contentId=${us ?? '?'} version=${cv ?? '?'} clientIp=${ip ?? '?'}`);
+  const ip = mpRequest.fields.clientIp ?? '?';
+  ws.link(outgoing, mpRequest, 'derived', `contentId=${us ?? '?'} version=${cv ?? '?'} clientIp=${ip}`);
   // ScanAgent's line comes a little before CcmMessaging's, and its location update a little after the reply
   // arrives: the same bounds, looser by those moments (a client's only evidence where CcmMessaging.log rolled).
   ws.pair(outgoing, mpRequest, 'client → MP location request', 0, 30 * SECOND, sent ? 200 : 300);

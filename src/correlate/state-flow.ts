@@ -144,7 +144,7 @@ function olderRelays(ws: Workspace, host: string, relays: readonly RelaySend[]):
 }
 
 /** MP_Relay's bodies by the client id they name, each client's in the order of the state-side index. */
-function relayBodiesByClient(ws: Workspace): ReadonlyMap<string, number[]> {
+export function relayBodiesByClient(ws: Workspace): ReadonlyMap<string, number[]> {
   const side = ws.stateSide();
   const c = side.columns;
   return side.indexBy('relay-bodies-by-client', ['MPRelay.messageBody'], (i) => c.fields(i).clientId ?? '');

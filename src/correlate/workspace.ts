@@ -110,7 +110,8 @@ export class Workspace {
   private pairList: CausalPair[] = [];
   /**
    * Client host → its IP addresses over time, as its location requests state them (in time order): a laptop
-   * on VPN or a new DHCP lease moves a client to another address within a bundle.
+   * on VPN or a new DHCP lease moves a client to another address within a bundle. Before the first, those its
+   * relays came from (`learnAddresses`).
    */
   private readonly clientIps = new Map<string, Array<{ readonly utc: number; readonly ip: string }>>();
   /** Client host → its SMS unique id (ClientID), from state messages or registration. */
@@ -210,20 +211,40 @@ export class Workspace {
     this.stateSideIndex?.settle();
   }
 
-  /** The client's address at `utc` (its own clock): that of its last location request by then, else its first. */
+  /** The client's address at `utc` (its own clock): the last it is known to have had by then, else its first. */
   ipAt(host: string, utc: number): string | undefined {
+    return this.ipsAt(host, utc)[0];
+  }
+
+  /**
+   * `ipAt`, and where the next address known is another, that one too: the client moved to it somewhere in
+   * between.
+   */
+  ipsAt(host: string, utc: number): string[] {
     const list = this.clientIps.get(host);
     if (list === undefined) {
-      return this.shared?.ipAt(host, utc);
+      return this.shared?.ipsAt(host, utc) ?? [];
     }
-    let ip = list[0]!.ip;
-    for (const x of list) {
-      if (x.utc > utc) {
-        break;
-      }
-      ip = x.ip;
+    let k = 0;
+    while (k + 1 < list.length && list[k + 1]!.utc <= utc) {
+      k++;
     }
-    return ip;
+    const ip = list[k]!.ip;
+    const next = list[k]!.utc <= utc ? list[k + 1]?.ip : undefined;
+    return next === undefined || next === ip ? [ip] : [ip, next];
+  }
+
+  /**
+   * Addresses a client's relays came from (see client-addresses.ts), in time order: before its first location
+   * request states one, the client may have had another (it moved since, and its logs of before rolled over).
+   */
+  learnAddresses(host: string, samples: ReadonlyArray<{ readonly utc: number; readonly ip: string }>): void {
+    const stated = this.clientIps.get(host) ?? [];
+    const first = stated[0]?.utc ?? Number.POSITIVE_INFINITY;
+    const before = samples.filter((s) => s.utc < first);
+    if (before.length > 0) {
+      this.clientIps.set(host, [...before, ...stated]);
+    }
   }
 
   idOf(host: string): string | undefined {

@@ -1066,6 +1066,31 @@ describe('clocks set before the logs that measure them begin', () => {
   }
 });
 
+describe('a client that moved, the logs that stated its old address rolled over', () => {
+  // Seed 61 (20 MB, two MPs, every condition, clients' logs rolling over at 120 KB): PS1WKS0004 and PS1WKS0011
+  // move to another network at the third round, and their LocationServices.log and CcmMessaging.log no longer
+  // reach back before it. Their earlier scans' MP requests were looked for from the new address, found none,
+  // and each empty-location scan kept ScanAgent.log as its cause (35 scans over 132 such bundles). PS1WKS0011
+  // scanned between its last relay from the old address and its first from the new: its request came from the
+  // new one.
+  const moved = generated(everyConditionProbe(61));
+
+  it("joins its scans from before to the MP's requests from its old address, which its relays show", () => {
+    const movers = ['PS1WKS0004', 'PS1WKS0011'];
+    expect(wrongScans(moved.t, moved.truth).filter((line) => movers.some((h) => line.startsWith(`${h} `)))).toEqual([]);
+    const events = new Map(moved.t.events.map((e) => [e.id, e]));
+    for (const host of movers) {
+      const asked = moved.t.links.filter(
+        (l) => events.get(l.from)!.host === host && /^contentId=\S+ version=\d+ clientIp=/.test(l.key),
+      );
+      // Both addresses, the old one by ScanAgent's lines alone.
+      const from = new Set(asked.map((l) => l.key.split('clientIp=')[1]));
+      expect([host, from.size]).toEqual([host, 2]);
+      expect(asked.some((l) => events.get(l.from)!.component === 'ScanAgent')).toBe(true);
+    }
+  });
+});
+
 describe('updates installed, with every condition', () => {
   // Every third client installs what its scans find missing, one update in six failing with 0x80070643: the
   // install flow joins WUAHandler to WindowsUpdate.log by time on the client's own clock, which summer time

@@ -119,6 +119,22 @@ describe('IisIndex', () => {
     }
   });
 
+  it('says who posted to an MP around a time, each address once, also after merging other layers', () => {
+    const index = indexOf(file, 'PS1MP01', lines);
+    expect(index.addressesNear('PS1MP01', at('10:00:03.500'), 3000, 1000)).toEqual(['10.1.5.21', '10.1.5.22']);
+    expect(index.addressesNear('PS1MP01', at('10:00:08.500'), 3000, 1000)).toEqual(['10.1.5.21']);
+    expect(index.addressesNear('PS1MP01', at('10:00:06'), 1000, 1000)).toEqual([]);
+    expect(index.addressesNear('PS1MP02', at('10:00:03'), 3000, 3000)).toEqual([]);
+    // Rows that come after it was first asked are in the next answer, in time order whatever order they came in.
+    index.merge(indexOf(file, 'PS1MP01', [request('10:00:06', '10.1.5.30'), request('10:00:02', '10.1.5.31')]));
+    expect(index.addressesNear('PS1MP01', at('10:00:04'), 2000, 2000)).toEqual([
+      '10.1.5.31',
+      '10.1.5.22',
+      '10.1.5.21',
+      '10.1.5.30',
+    ]);
+  });
+
   it('finds what a scan of every request finds, whether the requests came in time order or not', () => {
     const r = parseBytes(Buffer.from([...HEADER, request('10:00:00', '10.1.5.21')].join(CRLF) + CRLF), {
       file,

@@ -78,6 +78,13 @@ describe('MpLocationIndex', () => {
     expect(same(index.nearestRequest(US, 12, undefined, t, 30_000, 30_000))).toEqual(otherIp);
     expect(index.nearestRequest(US, 13, '10.1.5.21', t, 30_000, 30_000)).toBeUndefined();
     expect(index.nearestRequest(US, 12, '10.1.5.21', T0 + 40_000, 30_000, 30_000)).toBeUndefined();
+    // From either of two addresses (a client that moved between the two times it is known by): the nearer.
+    expect(same(index.nearestRequest(US, 12, ['10.1.5.21', '10.1.5.22'], t, 30_000, 30_000))).toEqual(otherIp);
+    expect(same(index.nearestRequest(US, 12, ['10.1.5.21', '10.1.5.99'], t, 30_000, 30_000))).toEqual(mp1);
+    // With `alone`, a request from the other address that near is a rival too.
+    expect(index.nearestRequest(US, 12, ['10.1.5.21', '10.1.5.22'], t, 30_000, 30_000, undefined, 1_000)).toBe(
+      undefined,
+    );
   });
 
   it('with `alone`, takes none when another request on the same MP lies that near it, as a neighbour behind NAT', () => {
