@@ -164,36 +164,38 @@ function buildScanFlow(
     add(e);
   }
   const policy = preamble.find((e) => e.kind === 'ScanAgent.policyAvailable');
-  const us = source ?? policy?.fields.updateSource;
-  const cv = version ?? policy?.fields.contentVersion;
-  if (us !== undefined) {
-    keys.updateSource = us;
-  }
-  if (cv !== undefined) {
-    keys.contentVersion = cv;
-  }
 
   // Location requests: named by the job, or by the lines ScanAgent writes around them.
   const requests = new Set(jobEvents.flatMap((e) => (e.fields.locationRequest ? [e.fields.locationRequest] : [])));
   const requestLocations = jobEvents.find((e) => e.kind === 'ScanAgent.requestLocations');
-  if (requestLocations) {
-    const requesting = firstAfter(
+  const requesting =
+    requestLocations &&
+    firstAfter(
       scanAgent,
       requestLocations.utc,
       5 * SECOND,
       (e) => e.kind === 'ScanAgent.requestingLocations' && onClock(e),
     );
-    if (add(requesting)) {
-      const idLine = firstAfter(
-        scanAgent,
-        requesting.utc,
-        10 * SECOND,
-        (e) => e.kind === 'ScanAgent.locationRequestId' && onClock(e),
-      );
-      if (idLine?.fields.locationRequest !== undefined) {
-        requests.add(idLine.fields.locationRequest);
-      }
+  if (add(requesting)) {
+    const idLine = firstAfter(
+      scanAgent,
+      requesting.utc,
+      10 * SECOND,
+      (e) => e.kind === 'ScanAgent.locationRequestId' && onClock(e),
+    );
+    if (idLine?.fields.locationRequest !== undefined) {
+      requests.add(idLine.fields.locationRequest);
     }
+  }
+  // Where ScanAgent.log's history begins inside the job, the policy line is gone: the line asking for locations
+  // names the update source and version too (without them no MP request was looked for).
+  const us = source ?? policy?.fields.updateSource ?? requesting?.fields.updateSource;
+  const cv = version ?? policy?.fields.contentVersion ?? requesting?.fields.contentVersion;
+  if (us !== undefined) {
+    keys.updateSource = us;
+  }
+  if (cv !== undefined) {
+    keys.contentVersion = cv;
   }
   keys.locationRequests = [...requests];
   for (const l of requests) {

@@ -993,6 +993,19 @@ describe("a WUAHandler.log history that begins at a search's failure", () => {
     expect(wrong.filter((line) => / wsus-2ee2 /.test(line))).toEqual([]);
     expect(rolled.truth.scans.some((x) => x.host === 'PS1WKS0010' && x.scanJob.startsWith('C1406F44'))).toBe(true);
   });
+
+  it("takes a job's update source and version from ScanAgent's line asking for locations, where it alone names them", () => {
+    // PS1WKS0001's ScanAgent.log history begins at "CScanJob::Scan- entered": the policy line naming the version
+    // rolled away, no MP request was looked for, and its empty location reply was caused by LocationServices.log.
+    const job = rolled.t.flows.find((f) => f.id === 'scan:5f966684-7325-4b4f-a7a8-86b794422f4e')!;
+    expect([job.keys.updateSource, job.keys.contentVersion, job.keys.mp]).toEqual([
+      '9ba81816-7bdd-4b0b-a7de-80f3c0fc372f',
+      32,
+      'PS1MP01',
+    ]);
+    const wrong = wrongScans(rolled.t, rolled.truth).filter(scanLeftIn(rolled.dir));
+    expect(wrong.filter((line) => !handlerGone(rolled.t)(line))).toEqual([]);
+  });
 });
 
 describe("an install call in summer time's repeated hour, WindowsUpdate.log quiet across the change", () => {
