@@ -78,12 +78,12 @@ export class MpLocationIndex {
   }
 
   /**
-   * The request for this update source and version from this client address or one of these (any address if
-   * unknown),
-   * nearest to `t` plus the lead of the host that logged it (`lead`, 0 by default: how much later than the
-   * client that host logs) and at most `before` earlier or `after` later than that: the first of the nearest in
-   * the order the requests were listed. With `alone`, none when another such request on the same MP lies
-   * within `alone` of it (the nearest may be a neighbour's). `time` reads an MP's time, as in `offsetsFrom`.
+   * The request for this update source and version from this client address, or from any of these (any address
+   * if unknown), nearest to `t` plus the lead of the host that logged it (`lead`, 0 by default: how much later
+   * than the client that host logs) and at most `before` earlier or `after` later than that: the first of the
+   * nearest in the order the requests were listed. With `alone`, none when another such request on the same MP
+   * lies within `alone` of where it was looked for (the nearest may be a neighbour's). `time` reads an MP's
+   * time, as in `offsetsFrom`.
    */
   nearestRequest(
     updateSource: string | undefined,
@@ -121,11 +121,12 @@ export class MpLocationIndex {
       return undefined;
     }
     if (alone !== undefined) {
-      // Another request on the same MP that near: a neighbour behind the same address, or a request again.
+      // Another request on the same MP that near the time looked for: a neighbour behind the same address, or a
+      // request again.
       const host = columns.host(best);
-      const at = columns.utc(best);
+      const at = t + lead(host);
       const rivals = lists.some((list) =>
-        list.some((i) => i !== best && columns.host(i) === host && Math.abs(columns.utc(i) - at) <= alone),
+        list.some((i) => i !== best && columns.host(i) === host && Math.abs(time(host, columns.utc(i)) - at) <= alone),
       );
       if (rivals) {
         return undefined;

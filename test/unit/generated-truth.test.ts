@@ -1033,6 +1033,20 @@ describe('two scans an hour and a minute apart across summer time ending, Window
   });
 });
 
+describe('location requests alone near the lead, with others from the address half a minute away', () => {
+  // Seed 221 (20 MB, two MPs, every condition, installations, clients' logs rolling over at 120 KB): a join to the
+  // MP without CcmMessaging's lines wanted no other request from the address within 30 s of the one it found.
+  // PS1WKS0005's request lay 0.1 s from its MP's lead and its NAT neighbours' 21 and 29 s from it; PS1WKS0009's
+  // 0.2 s from the lead and its own other request 28 s from it. Both empty-location causes stayed on
+  // ScanAgent.log. A request must now be alone within the window around the lead it is looked for in.
+  const near = generated(everyConditionProbe(221));
+
+  it("joins each to the MP's request and its empty reply", () => {
+    const wrong = wrongScans(near.t, near.truth).filter(scanLeftIn(near.dir));
+    expect(wrong.filter((line) => !handlerGone(near.t)(line))).toEqual([]);
+  });
+});
+
 describe('clocks set before the logs that measure them begin', () => {
   // Seeds 89 and 76 (20 MB, every condition; seed 89's clients' logs rolling over at 60 KB): PS1WKS0003 set back 40 s and PS1WKS0007
   // set forward 10 min before their CcmMessaging.log begins, no log going back a minute. Seed 89: PS1WKS0003's

@@ -87,12 +87,14 @@ describe('MpLocationIndex', () => {
     );
   });
 
-  it('with `alone`, takes none when another request on the same MP lies that near it, as a neighbour behind NAT', () => {
+  it('with `alone`, takes none when another request on the same MP lies that near the time, as a neighbour behind NAT', () => {
     const { index } = MpLocationIndex.split(events, isProblem);
     const t = T0 + 5_080;
     // PS1MP01 logged this address's requests at 1,000 and 5,000: 4 s apart.
     expect(index.nearestRequest(US, 12, '10.1.5.21', t, 30_000, 30_000, undefined, 5_000)).toBeUndefined();
     expect(same(index.nearestRequest(US, 12, '10.1.5.21', t, 30_000, 30_000, undefined, 3_000))).toEqual(mp1);
+    // Near the time looked for, not near the request found: 1,000 is 4 s from 5,000 but 4.9 s from 5,900.
+    expect(same(index.nearestRequest(US, 12, '10.1.5.21', T0 + 5_900, 30_000, 30_000, undefined, 4_500))).toEqual(mp1);
     // Another MP's request that near is no rival: each MP's lead tells them apart.
     expect(same(index.nearestRequest(US, 12, '10.1.5.21', T0 + 8_900, 30_000, 30_000, undefined, 5_000))).toEqual(
       mp2Late,
