@@ -82,7 +82,8 @@ export class MpLocationIndex {
    * if unknown), nearest to `t` plus the lead of the host that logged it (`lead`, 0 by default: how much later
    * than the client that host logs) and at most `before` earlier or `after` later than that: the first of the
    * nearest in the order the requests were listed. With `alone`, none when another such request on the same MP
-   * lies within `alone` of where it was looked for (the nearest may be a neighbour's). `time` reads an MP's
+   * lies within `alone.within` of where it was looked for and at most `alone.margin` further from it than the
+   * nearest (the nearest may be a neighbour's). `time` reads an MP's
    * time, as in `offsetsFrom`.
    */
   nearestRequest(
@@ -93,7 +94,7 @@ export class MpLocationIndex {
     before: number,
     after: number,
     lead: (host: string) => number = () => 0,
-    alone?: number,
+    alone?: { readonly within: number; readonly margin: number },
     time: (host: string, utc: number) => number = (_, utc) => utc,
   ): CollectedEvent | undefined {
     const lists =
@@ -121,12 +122,17 @@ export class MpLocationIndex {
       return undefined;
     }
     if (alone !== undefined) {
-      // Another request on the same MP that near the time looked for: a neighbour behind the same address, or a
-      // request again.
+      // Another request on the same MP near the time looked for, and about as near as this one: a neighbour
+      // behind the same address, or a request again.
       const host = columns.host(best);
       const at = t + lead(host);
       const rivals = lists.some((list) =>
-        list.some((i) => i !== best && columns.host(i) === host && Math.abs(time(host, columns.utc(i)) - at) <= alone),
+        list.some(
+          (i) =>
+            i !== best &&
+            columns.host(i) === host &&
+            Math.abs(time(host, columns.utc(i)) - at) <= Math.min(alone.within, bestDistance + alone.margin),
+        ),
       );
       if (rivals) {
         return undefined;

@@ -22,11 +22,14 @@ const MINUTE = 60 * SECOND;
 const CROSS_HOST_WINDOW = 3 * 60 * MINUTE;
 /**
  * A join to the MP without CcmMessaging's lines: how near the client's time plus the MP's lead the MP's request
- * must lie, alone (another from the address that near may be a neighbour's behind its NAT address, or the
- * client's own asking again). Alone near the request found instead, 30 s either side of it, refused requests
- * that lay within 0.2 s of the lead for another from the address 17 to 29 s away (9 scans over 132 bundles).
+ * must lie, alone there: another from the address as near, give or take how far the lead's messages may disagree
+ * (LEAD_SPREAD), may be a neighbour's behind its NAT address or the client's own asking again. Alone near the
+ * request found instead, 30 s either side of it, refused requests 0.2 s from the lead for another from the
+ * address 17 to 29 s away (9 scans over 132 bundles), and alone within the window, one 0.06 s from it for
+ * another 9.5 s away.
  */
 const NEAR_WITHOUT_MESSAGE = 15 * SECOND;
+const ALONE_WITHOUT_MESSAGE = { within: NEAR_WITHOUT_MESSAGE, margin: LEAD_SPREAD };
 
 export interface ScanJobWindow {
   readonly flow: FlowDraft;
@@ -427,7 +430,7 @@ function answeringMp(
     window,
     window,
     (mp) => leads.get(mp)?.(outgoing.utc, side) ?? 0,
-    sent ? undefined : NEAR_WITHOUT_MESSAGE,
+    sent ? undefined : ALONE_WITHOUT_MESSAGE,
     (mp, utc) => ws.onLaterClock(mp, utc),
   );
   if (!add(mpRequest)) {

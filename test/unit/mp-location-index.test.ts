@@ -49,6 +49,9 @@ const request = (host: string, ms: number, ip: string, thread?: number): Collect
 const reply = (host: string, ms: number, urls: string[], thread?: number): CollectedEvent =>
   body(host, 'MPLocation.replyBody', ms, { wsusUrls: urls, contentVersion: 12 }, thread);
 
+/** `nearestRequest`'s `alone`: no other request within `within` of the time looked for, `margin` or less further. */
+const alone = (within: number, margin = 5_000): { within: number; margin: number } => ({ within, margin });
+
 /** What the index hands out, without the row a flow writes later. */
 const same = (e: CollectedEvent | undefined): unknown => e && { ...e, row: -1 };
 
@@ -82,7 +85,7 @@ describe('MpLocationIndex', () => {
     expect(same(index.nearestRequest(US, 12, ['10.1.5.21', '10.1.5.22'], t, 30_000, 30_000))).toEqual(otherIp);
     expect(same(index.nearestRequest(US, 12, ['10.1.5.21', '10.1.5.99'], t, 30_000, 30_000))).toEqual(mp1);
     // With `alone`, a request from the other address that near is a rival too.
-    expect(index.nearestRequest(US, 12, ['10.1.5.21', '10.1.5.22'], t, 30_000, 30_000, undefined, 1_000)).toBe(
+    expect(index.nearestRequest(US, 12, ['10.1.5.21', '10.1.5.22'], t, 30_000, 30_000, undefined, alone(1_000))).toBe(
       undefined,
     );
   });
@@ -91,14 +94,20 @@ describe('MpLocationIndex', () => {
     const { index } = MpLocationIndex.split(events, isProblem);
     const t = T0 + 5_080;
     // PS1MP01 logged this address's requests at 1,000 and 5,000: 4 s apart.
-    expect(index.nearestRequest(US, 12, '10.1.5.21', t, 30_000, 30_000, undefined, 5_000)).toBeUndefined();
-    expect(same(index.nearestRequest(US, 12, '10.1.5.21', t, 30_000, 30_000, undefined, 3_000))).toEqual(mp1);
-    // Near the time looked for, not near the request found: 1,000 is 4 s from 5,000 but 4.9 s from 5,900.
-    expect(same(index.nearestRequest(US, 12, '10.1.5.21', T0 + 5_900, 30_000, 30_000, undefined, 4_500))).toEqual(mp1);
-    // Another MP's request that near is no rival: each MP's lead tells them apart.
-    expect(same(index.nearestRequest(US, 12, '10.1.5.21', T0 + 8_900, 30_000, 30_000, undefined, 5_000))).toEqual(
-      mp2Late,
+    expect(index.nearestRequest(US, 12, '10.1.5.21', t, 30_000, 30_000, undefined, alone(5_000))).toBeUndefined();
+    expect(same(index.nearestRequest(US, 12, '10.1.5.21', t, 30_000, 30_000, undefined, alone(3_000)))).toEqual(mp1);
+    // Much further from the time looked for than the nearest (4.08 s against 0.08 s) is no rival either.
+    expect(same(index.nearestRequest(US, 12, '10.1.5.21', t, 30_000, 30_000, undefined, alone(5_000, 3_000)))).toEqual(
+      mp1,
     );
+    // Near the time looked for, not near the request found: 1,000 is 4 s from 5,000 but 4.9 s from 5,900.
+    expect(
+      same(index.nearestRequest(US, 12, '10.1.5.21', T0 + 5_900, 30_000, 30_000, undefined, alone(4_500))),
+    ).toEqual(mp1);
+    // Another MP's request that near is no rival: each MP's lead tells them apart.
+    expect(
+      same(index.nearestRequest(US, 12, '10.1.5.21', T0 + 8_900, 30_000, 30_000, undefined, alone(5_000))),
+    ).toEqual(mp2Late);
   });
 
   it('takes the first of two requests equally near in host order, then time', () => {
