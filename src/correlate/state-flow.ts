@@ -203,7 +203,9 @@ function relaySends(ws: Workspace, host: string): RelaySend[] {
       // since the previous send's: a send's forward is not always the one after the previous send's (the first
       // send in a CcmMessaging.log that begins later than StateMessage.log took every body before it, 18
       // serial numbers for 4, and another relay's file as `derived`).
-      const forwarded = lastBefore(forwards, send.utc + 5 * SECOND, 60 * SECOND, () => true);
+      // On the send's clock: where the client's was set back, a forward of the other clock may read seconds away
+      // (a forward logged 3 h later was taken for a send, and the relay's link ran 3 h back).
+      const forwarded = lastBefore(forwards, send.utc + 5 * SECOND, 60 * SECOND, (f) => ws.sameClock(f, send));
       const from = forwarded === undefined ? previousForward : before.get(forwarded)!;
       const bodies = between(allBodies, from, (forwarded ?? send).utc, true);
       if (forwarded) {

@@ -1052,6 +1052,21 @@ describe('location requests alone near the lead, with others from the address se
   }
 });
 
+describe('a client set back 3 h, a forward of one clock seconds from a send of the other', () => {
+  // Seed 248 (20 MB, one MP, every condition, clients' logs rolling over at none): PS1WKS0008's StateMessage.log
+  // went back at its line 143 and its CcmMessaging.log at line 201, so a forward the later clock logged at
+  // 13:17:48 read 4 s after a send the earlier clock logged at 13:17:44. The send took it as its own, the
+  // relay's link ran 3 h back in time, and the relay of that forward was counted wrong. A send takes the forward
+  // of its own clock.
+  const apart = generated(everyConditionProbe(248));
+
+  it('joins each forward to a send on its clock: every relay, no link back in time', () => {
+    expect(apart.truth.clockSteps.get('PS1WKS0008')).toBeDefined();
+    expect(wrongRelays(apart.t, apart.truth)).toEqual([]);
+    expect(linksBackInTime(apart.t, { sameHost: true }).back).toEqual([]);
+  });
+});
+
 describe('clocks set before the logs that measure them begin', () => {
   // Seeds 89 and 76 (20 MB, every condition; seed 89's clients' logs rolling over at 60 KB): PS1WKS0003 set back 40 s and PS1WKS0007
   // set forward 10 min before their CcmMessaging.log begins, no log going back a minute. Seed 89: PS1WKS0003's
