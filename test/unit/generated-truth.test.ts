@@ -1067,6 +1067,23 @@ describe('a client set back 3 h, a forward of one clock seconds from a send of t
   });
 });
 
+describe('a location message that fits both clocks of a client set forward 10 min', () => {
+  // Seed 240 (20 MB, one MP, every condition, server logs rotated, so no relay of the earlier clock is left):
+  // PS1WKS0007's one location message between its last of the earlier clock and its first of the later was
+  // 0.02 s off the earlier clock's lead from its own request, and 3.9 s off the later's from another request the
+  // MP logged from its address 10 min before: within LEAD_SPREAD of both. The lead changed before it, it was
+  // joined to the other request, the step was put an hour early and two links ran 4 s back in time. A message
+  // both leads explain goes to the one it lies nearer.
+  const both = generated(everyConditionProbe(240));
+
+  it("puts the step between that message and the next, and each of the client's clocks within its uncertainty", () => {
+    const host = both.t.hosts.find((h) => h.name === 'PS1WKS0007')!;
+    expect(host.skewBasis).toMatch(/PS1WKS0007 was set forward 10 min 0\.\d s around /);
+    expect(wrongClocks(both.t, both.truth)).toEqual([]);
+    expect(linksBackInTime(both.t, { sameHost: true }).back).toEqual([]);
+  });
+});
+
 describe('clocks set before the logs that measure them begin', () => {
   // Seeds 89 and 76 (20 MB, every condition; seed 89's clients' logs rolling over at 60 KB): PS1WKS0003 set back 40 s and PS1WKS0007
   // set forward 10 min before their CcmMessaging.log begins, no log going back a minute. Seed 89: PS1WKS0003's

@@ -50,6 +50,18 @@ describe('leadOf', () => {
     ]);
   });
 
+  it('gives a message both leads explain to the one it lies nearer', () => {
+    // Set forward 40 s between the messages at 60 and 70 minutes; the MP logged another request from the address
+    // 36 s after the one of the message at 60, 4 s off the later lead.
+    const lead = leadOf(
+      [...samples((t) => (t < 65 * MINUTE ? 21_000 : 61_000)), { t: 60 * MINUTE, offset: 57_100 }],
+      5_000,
+    );
+    expect([50 * MINUTE, 60 * MINUTE, 64 * MINUTE, 66 * MINUTE, 110 * MINUTE].map((t) => lead(t))).toEqual([
+      21_150, 21_150, 21_150, 61_150, 61_150,
+    ]);
+  });
+
   it('takes no change from fewer than three messages, nor from lone offsets', () => {
     const lead = leadOf(
       samples((t) => (t < 15 * MINUTE ? 21_000 : 61_000)),
