@@ -83,8 +83,7 @@ export class MpLocationIndex {
    * than the client that host logs) and at most `before` earlier or `after` later than that: the first of the
    * nearest in the order the requests were listed. With `alone`, none when another such request on the same MP
    * lies within `alone.within` of where it was looked for and at most `alone.margin` further from it than the
-   * nearest (the nearest may be a neighbour's). `time` reads an MP's
-   * time, as in `offsetsFrom`.
+   * nearest (the nearest may be a neighbour's). `time` reads an MP's time, as in `offsetsFrom`.
    */
   nearestRequest(
     updateSource: string | undefined,
