@@ -186,7 +186,8 @@ const REPORTED_WITHIN = 5 * SECOND;
  * A legacy WindowsUpdate.log writes no zone: inside summer time's repeated hour a record takes the bias of
  * the record before it until its time goes back (file-run.ts), which a log quiet across the change never
  * does, so its first call after the change is read an hour early. ConfigMgr's calls give it away: a search
- * (or an install) that takes no WUAHandler search start (or installation start) as read, but would an hour
+ * (or an install) that takes no WUAHandler search start (or ScanAgent's request, where WUAHandler.log no longer
+ * reaches back; or installation start) as read, but would an hour
  * later one that no call of the file takes, is moved an hour on, with the rest of its call (to its
  * end, in the file's order). `legacy` are the layer's legacy WindowsUpdate.log files; their events in
  * `events` are replaced by moved copies. Returns how many sessions were moved. (Seeds 22 and 36 with every
@@ -200,6 +201,16 @@ export function alignRepeatedHour(events: CollectedEvent[], legacy: ReadonlyMap<
   }
   const { handlerStarts, byFile } = startsAndRecords(events, legacy, CALL_STARTS);
   const answers = (h: number, s: number): boolean => s - h >= -BEFORE && s - h <= AFTER;
+  // Where WUAHandler.log no longer reaches back to a search, ScanAgent's `successfully requested Scan` is the one
+  // start of it left (a client set back 3 h kept a 0x80072EE2 search read an hour early, its cause on ScanAgent).
+  for (const e of events) {
+    if (e.kind === 'ScanAgent.scanRequested') {
+      const key = `${e.host}\u0000search`;
+      if (!(handlerStarts.get(key) ?? []).some((h) => answers(e.utc, h))) {
+        push(handlerStarts, key, e.utc);
+      }
+    }
+  }
   let moved = 0;
   for (const [file, indexes] of byFile) {
     const shifts = new Map<number, number>();

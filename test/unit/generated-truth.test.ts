@@ -759,6 +759,23 @@ describe('a legacy WindowsUpdate.log quiet across summer time ending', () => {
   });
 });
 
+describe("a legacy WindowsUpdate.log quiet across summer time ending, WUAHandler.log's search gone", () => {
+  // Seed 341 (20 MB, two MPs, every condition, installations, clients' logs rolling over at 60 KB): PS1WKS0008's
+  // WindowsUpdate.log wrote nothing from 08:03 summer time until a search at 08:29 standard time, read at summer
+  // time's bias, an hour early. WUAHandler's start of that search had rolled out of WUAHandler.log, so nothing
+  // showed the hour: the search's 0x80072EE2 was not joined and the scan's cause stayed on ScanAgent.log.
+  // ScanAgent's `successfully requested Scan` is the start left.
+  const quiet = generated(everyConditionProbe(341));
+
+  it('moves the search an hour on, onto the scan whose request it answers', () => {
+    const wrong = wrongScans(quiet.t, quiet.truth).filter(scanLeftIn(quiet.dir));
+    expect(wrong.filter((line) => !handlerGone(quiet.t)(line))).toEqual([]);
+    const scan = quiet.t.flows.find((f) => f.id === 'scan:8f513250-6666-40d2-b7f1-ed1d8b66c14f')!;
+    const cause = quiet.t.failures.find((f) => scan.events.includes(f.event))?.upstreamCause;
+    expect(cause).toMatch(/^PS1WKS0008\/Windows\/WindowsUpdate\.log:\d+$/);
+  });
+});
+
 describe('Get-WindowsUpdateLog output decoded in one zone across summer time ending', () => {
   // Seed 62 (20 MB, three MPs, every condition, every third client's WindowsUpdate.log decoded on itself or
   // elsewhere after its summer time ended): a decoded file is written in the decoding machine's zone
