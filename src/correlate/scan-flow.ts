@@ -437,7 +437,9 @@ function answeringMp(
     return;
   }
   const ip = mpRequest.fields.clientIp ?? '?';
-  ws.link(outgoing, mpRequest, 'derived', `contentId=${us ?? '?'} version=${cv ?? '?'} clientIp=${ip}`);
+  // An address none of the client's own logs states: say where it comes from.
+  const from = ws.relayOnlyIp(host, ip) ? " (its relays' address in the MP's IIS log)" : '';
+  ws.link(outgoing, mpRequest, 'derived', `contentId=${us ?? '?'} version=${cv ?? '?'} clientIp=${ip}${from}`);
   // ScanAgent's line comes a little before CcmMessaging's, and its location update a little after the reply
   // arrives: the same bounds, looser by those moments (a client's only evidence where CcmMessaging.log rolled).
   ws.pair(outgoing, mpRequest, 'client → MP location request', 0, 30 * SECOND, sent ? 200 : 300);

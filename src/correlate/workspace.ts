@@ -114,6 +114,8 @@ export class Workspace {
    * relays came from (`learnAddresses`).
    */
   private readonly clientIps = new Map<string, Array<{ readonly utc: number; readonly ip: string }>>();
+  /** Client host → the addresses of it that no location request states, only its relays (`learnAddresses`). */
+  private readonly relayOnlyIps = new Map<string, ReadonlySet<string>>();
   /** Client host → its SMS unique id (ClientID), from state messages or registration. */
   readonly clientId = new Map<string, string>();
   /** Clock corrections once estimated (host → ms to subtract from logged UTC). */
@@ -244,7 +246,14 @@ export class Workspace {
     const before = samples.filter((s) => s.utc < first);
     if (before.length > 0) {
       this.clientIps.set(host, [...before, ...stated]);
+      const said = new Set(stated.map((s) => s.ip));
+      this.relayOnlyIps.set(host, new Set(before.map((s) => s.ip).filter((ip) => !said.has(ip))));
     }
+  }
+
+  /** Whether only the client's relays, not its location requests, show it had this address (`learnAddresses`). */
+  relayOnlyIp(host: string, ip: string): boolean {
+    return this.relayOnlyIps.get(host)?.has(ip) ?? this.shared?.relayOnlyIp(host, ip) ?? false;
   }
 
   idOf(host: string): string | undefined {
