@@ -145,8 +145,11 @@ export async function analyzeToStore(bundle: Bundle, options: AnalyzeOptions = {
 function tellJumps(ws: Workspace, skew: SkewModel): void {
   for (const host of ws.ownHosts()) {
     const jumps = ws.clockJumps(host);
+    const oneLog = ws.oneLogJumps(host);
     if (jumps !== undefined) {
       skew.setJumps(host, jumps);
+    } else if (oneLog !== undefined) {
+      skew.setOneLogJumps(host, oneLog);
     }
   }
 }

@@ -31,11 +31,13 @@ function medianGap(list: readonly CollectedEvent[]): number {
 /** How far back a log's time must go to be a clock set back, not threads writing out of order. */
 const JUMP_MS = 60_000;
 /** Logs that must go back for the host's clock to count as set back (one could be a log of its own). */
-const JUMPING_FILES = 2;
+export const JUMPING_FILES = 2;
 
 export interface ClockJumps {
   /** Logs (a file and its history) that went back in time. */
   readonly files: number;
+  /** Of them, the logs that state their zone (WindowsUpdate.log aside). */
+  readonly zoned: number;
   /** The earlier clock's last reading and the later clock's first, on the logs that went back. */
   readonly lastBefore: number;
   readonly firstAfter: number;
@@ -45,14 +47,14 @@ export interface ClockJumps {
 
 /**
  * The place each of a host's logs went back in time by more than JUMP_MS (its first such place), when
- * JUMPING_FILES or more logs that state their zone did. A log is its current file and its history, in the
+ * JUMPING_FILES (or `minLogs`) or more logs that state their zone did. A log is its current file and its history, in the
  * order they were written (`seq` follows the bundle's rotation order): a log that rolled over soon after the
  * clock was set goes back between its history and its current file (a client set back 3 h, of whose logs only
  * StateMessage.log went back within a file, had its earlier clock's records read three hours late). `events`
  * are the host's, in any order. A WindowsUpdate.log, which writes no zone, is not counted (its times come from
  * the host's other logs), but its own place is kept: its records were logged by the same clock.
  */
-export function clockJumps(events: readonly CollectedEvent[]): ClockJumps | undefined {
+export function clockJumps(events: readonly CollectedEvent[], minLogs = JUMPING_FILES): ClockJumps | undefined {
   const groupOf = new Map<string, string>();
   const byLog = new Map<string, CollectedEvent[]>();
   for (const [file, list] of groupBy(events, (e) => e.file)) {
@@ -84,7 +86,8 @@ export function clockJumps(events: readonly CollectedEvent[]): ClockJumps | unde
       spans.set(log, [earliest, latest]);
     }
   }
-  if ([...at.keys()].filter((log) => !/(^|\/)windowsupdate$/.test(log)).length < JUMPING_FILES) {
+  const zoned = [...at.keys()].filter((log) => !/(^|\/)windowsupdate$/.test(log)).length;
+  if (zoned < minLogs) {
     return undefined;
   }
   // A log that did not go back read one clock where both clocks' readings overlap, unless it was quiet for as
@@ -118,6 +121,7 @@ export function clockJumps(events: readonly CollectedEvent[]): ClockJumps | unde
   );
   return {
     files: at.size,
+    zoned,
     lastBefore,
     firstAfter,
     side(e: Placed): ClockSide | undefined {

@@ -138,6 +138,14 @@ export class SkewModel {
     this.jumps.set(host, jumps);
   }
 
+  /** Where one log of a host alone went back in time (see `serversSetBack`). */
+  private readonly oneLog = new Map<string, ClockJumps>();
+
+  /** Says where one of a host's logs alone went back in time; call before adding its clients' pairs. */
+  setOneLogJumps(host: string, jumps: ClockJumps): void {
+    this.oneLog.set(host, jumps);
+  }
+
   /** Of two hosts exchanging messages, the one whose clock setting within the bundle their pairs can show. */
   private steppingOf(a: string, b: string): string | undefined {
     const pick = (set: ReadonlySet<string>, want: boolean): string | undefined => {
@@ -148,6 +156,7 @@ export class SkewModel {
   }
 
   addPairs(pairs: readonly CausalPair[]): void {
+    this.serversSetBack(pairs);
     const grouped = new Map<string, CausalPair[]>();
     for (const p of pairs) {
       const [a, b] = [p.send.host, p.receive.host].sort() as [string, string];
@@ -171,6 +180,65 @@ export class SkewModel {
       });
     }
     this.settle();
+  }
+
+  /**
+   * A server settled with one clock, one of whose logs went back in time: its clock was set back, with its other
+   * logs quiet across it or rotated away, and its messages to the site not reaching back before then (its
+   * MP_Relay.log and the site's StateSys.log had rotated). A client's messages with it on both sides of where
+   * that log went back, STEP_SUPPORT or more on each, measure its earlier clock, as far back as the log went
+   * or further; the client's are then read on its later one. Without them each of its clients looked set by
+   * the opposite amount, and the server's records from before were off by it (said of the server, not
+   * corrected, by `sharedSteps`: an MP set back 10 min had 4 links 10 min back in time).
+   */
+  private serversSetBack(pairs: readonly CausalPair[]): void {
+    const withClient = new Map<string, CausalPair[]>();
+    for (const p of pairs) {
+      for (const [server, client] of [
+        [p.send.host, p.receive.host],
+        [p.receive.host, p.send.host],
+      ] as const) {
+        const s = this.settled.get(server);
+        const mayStep = s !== undefined && s.before === undefined && this.oneLog.has(server);
+        if (mayStep && !this.clients.has(server) && this.clients.has(client) && !this.jumps.has(client)) {
+          push(withClient, `${server}\u0000${client}`, p);
+        }
+      }
+    }
+    for (const [key, list] of withClient) {
+      const [server, client] = key.split('\u0000') as [string, string];
+      const s = this.settled.get(server)!;
+      const jumps = this.oneLog.get(server)!;
+      const split = s.before === undefined ? orderStep(list, server, jumps) : undefined;
+      if (split === undefined || split.before.length < STEP_SUPPORT || split.after.length < STEP_SUPPORT) {
+        continue;
+      }
+      // d = skew(client) - skew(server): the server's earlier clock read later.d - early.d more than its later.
+      const early = estimatePair(server, split.before);
+      const later = estimatePair(server, split.after);
+      const moved = later.d - early.d;
+      const uncertainty = s.uncertainty + early.uncertainty + later.uncertainty;
+      if (!(uncertainty < Number.POSITIVE_INFINITY) || moved + uncertainty < jumps.lastBefore - jumps.firstAfter) {
+        continue;
+      }
+      const when = new Date(split.until).toISOString().slice(0, 19).replace('T', ' ');
+      this.jumps.set(server, jumps);
+      this.oneLog.delete(server);
+      this.settled.set(server, {
+        ...s,
+        basis:
+          `${s.basis}; ${server} was set back ${span(moved)} within the bundle, where one of its logs goes back in ` +
+          `time (its earlier clock read up to ${when}) and its messages to the site do not reach back: ` +
+          `${client}'s ${split.before.length} messages with it before and ${split.after.length} after measure it, ` +
+          'and each record is corrected by the clock it was logged by',
+        before: {
+          untilMs: split.until,
+          skewMs: Math.round(s.skew + moved),
+          uncertaintyMs: Math.round(uncertainty),
+          byOrder: true,
+        },
+      });
+    }
   }
 
   /** Host → ms its clock is ahead of the reference, for the hosts settled so far. */

@@ -2,7 +2,7 @@
 // far (deduplicated, each with its evidence), the flows being assembled, and the causal pairs (a send and
 // its receipt on another host) that the clock-skew estimate is made from.
 
-import { clockJumps } from './clock-jumps.ts';
+import { clockJumps, JUMPING_FILES } from './clock-jumps.ts';
 import type { ClockJumps, ClockSide } from './clock-jumps.ts';
 import type { CollectedEvent } from './collect.ts';
 import { isProblem } from './failures.ts';
@@ -128,13 +128,15 @@ export class Workspace {
 
   /** Where each host's logs went back in time because its clock was set back (see clock-jumps.ts). */
   private readonly jumps: ReadonlyMap<string, ClockJumps>;
+  /** Where one log of a host alone went back in time (see `oneLogJumps`). */
+  private readonly oneLog: ReadonlyMap<string, ClockJumps>;
 
   constructor(
     events: readonly CollectedEvent[],
     readonly shared?: Workspace,
   ) {
     // Told from all of a host's events, before the indexes below take most of a server's.
-    this.jumps = jumpsByHost(events);
+    ({ jumps: this.jumps, oneLog: this.oneLog } = jumpsByHost(events));
     if (shared === undefined) {
       const split = MpLocationIndex.split(events, isProblem);
       this.mpLocation = split.index;
@@ -365,6 +367,15 @@ export class Workspace {
     return this.jumps.get(host) ?? this.shared?.clockJumps(host);
   }
 
+  /**
+   * Where one of a host's logs alone went back in time: a clock set back whose other logs were quiet across it
+   * or rotated away, or a log of its own. Not a clock setting by itself; the skew model takes it for a server
+   * whose clients' messages show the step on either side of it (`SkewModel.serversSetBack`).
+   */
+  oneLogJumps(host: string): ClockJumps | undefined {
+    return this.oneLog.get(host) ?? this.shared?.oneLogJumps(host);
+  }
+
   /** Which clock a host's record was logged by, where its logs went back in time. */
   clockSide(e: CollectedEvent): ClockSide | undefined {
     return this.clockJumps(e.host)?.side(e);
@@ -517,14 +528,21 @@ export class Workspace {
   }
 }
 
-/** Each host's `clockJumps`, for the hosts whose logs went back in time. */
-function jumpsByHost(events: readonly CollectedEvent[]): Map<string, ClockJumps> {
-  const out = new Map<string, ClockJumps>();
+/**
+ * Each host's `clockJumps`, for the hosts whose logs went back in time (`jumps`), and for those of which one log
+ * alone did (`oneLog`: too little to say of the host by itself, see `Workspace.oneLogJumps`).
+ */
+function jumpsByHost(events: readonly CollectedEvent[]): {
+  jumps: Map<string, ClockJumps>;
+  oneLog: Map<string, ClockJumps>;
+} {
+  const jumps = new Map<string, ClockJumps>();
+  const oneLog = new Map<string, ClockJumps>();
   for (const [host, list] of groupBy(events, (e) => e.host)) {
-    const jumps = clockJumps(list);
-    if (jumps !== undefined) {
-      out.set(host, jumps);
+    const found = clockJumps(list, 1);
+    if (found !== undefined) {
+      (found.zoned >= JUMPING_FILES ? jumps : oneLog).set(host, found);
     }
   }
-  return out;
+  return { jumps, oneLog };
 }

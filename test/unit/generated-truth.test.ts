@@ -553,6 +553,28 @@ describe("a management point's clock set within the bundle", () => {
   }
 });
 
+describe("a management point's clock set back, its messages to the site rotated away", () => {
+  // Seed 315 (20 MB, four MPs, every condition, server logs rotated): PS1MP01 set back 10 min seven hours in,
+  // its MP_Relay.log and the site's StateSys.log only from twelve hours in, so none of its messages to the site
+  // reach back before the step; of its logs only MP_Location.log went back in time, and a clock counts as set
+  // back where two logs do. Its three clients each looked set forward 10 min at the same time (said of the MP,
+  // not corrected), its records from before were 10 min off, and four links ran 10 min back in time. A client's
+  // messages with it on both sides of where its log went back now measure its earlier clock.
+  const stepped = generated({ ...everyConditionProbe(315), mpClockStepMs: -600_000 });
+
+  it("measures the MP's earlier clock, and no client's clock is said to be set for it", () => {
+    const mp = stepped.t.hosts.find((h) => h.name === 'PS1MP01')!;
+    expect(mp.skewBasis).toMatch(
+      /PS1MP01 was set back 10 min 0\.\d s within the bundle, where one of its logs goes back/,
+    );
+    const before = stepped.truth.clockSteps.get('PS1MP01')!.skewBeforeMs;
+    expect(Math.abs(mp.clockBefore!.skewMs - before)).toBeLessThanOrEqual(mp.clockBefore!.uncertaintyMs);
+    expect(wrongClocks(stepped.t, stepped.truth)).toEqual([]);
+    expect(stepped.t.hosts.filter((h) => /clock was set, not/.test(h.skewBasis ?? ''))).toEqual([]);
+    expect(linksBackInTime(stepped.t, { sameHost: true }).back).toEqual([]);
+  });
+});
+
 describe("a management point's clock set by less than its own messages show", () => {
   // Set back 90 s between two of its bursts: its logs do not go back in time and its one-way messages to the
   // site allow minutes. Each of its clients then looks set forward 90 s around the same time; the estimates stay

@@ -180,6 +180,7 @@ describe('SkewModel', () => {
       // The messages before the change are the first 14 of the log (7 round trips of two).
       model.setJumps('PC', {
         files: 2,
+        zoned: 2,
         lastBefore: T0 + 7 * 20 * MINUTE,
         firstAfter: T0,
         side: (e) => (e.seq < 14 ? 'before' : 'after'),
@@ -221,6 +222,7 @@ describe('SkewModel', () => {
       const model = new SkewModel(hosts(['MP', 'management-point'], ['PC', 'client']));
       model.setJumps('PC', {
         files: 2,
+        zoned: 2,
         lastBefore: T0 + 80 * MINUTE + 3_600_000,
         firstAfter: T0 + 140 * MINUTE,
         side: (e) => (e.seq < 100 ? 'before' : 'after'),
@@ -236,6 +238,71 @@ describe('SkewModel', () => {
       const alone = new SkewModel(hosts(['MP', 'management-point'], ['PC', 'client']));
       alone.addPairs(forwards);
       expect(alone.result().hosts.get('PC')!.uncertaintyMs).toBeUndefined();
+    });
+  });
+
+  describe('a management point set back, its messages to the site rotated away', () => {
+    const MINUTE = 60_000;
+    const change = T0 + 130 * MINUTE;
+    // The client's clock is right; the MP's read 10 min ahead until it was set back at `change`. Its records
+    // carry their place in MP_Location.log, which went back there (the first 14 lie before).
+    function withClient(): CausalPair[] {
+      const pairs: CausalPair[] = [];
+      for (let k = 0; k < 12; k++) {
+        const t = T0 + k * 20 * MINUTE;
+        const ahead = t < change ? 10 * MINUTE : 0;
+        const mp = (utc: number, seq: number): CollectedEvent =>
+          ({ host: 'MP', utc, file: 'MP_Location.log', seq }) as CollectedEvent;
+        const hop = { minMs: 0, maxMs: 30_000, typicalMs: 200 };
+        pairs.push({ send: at('PC', t), receive: mp(t + 100 + ahead, 2 * k), ...hop, hop: 'request' });
+        pairs.push({ send: mp(t + 200 + ahead, 2 * k + 1), receive: at('PC', t + 300), ...hop, hop: 'reply' });
+      }
+      return pairs;
+    }
+    // Its messages to the site come from after the change only (one way: the quickest 300 ms, as logged).
+    const toSite: CausalPair = {
+      ...message('MP', 'SITE', 300, 300),
+      send: at('MP', T0 + 200 * MINUTE),
+      receive: at('SITE', T0 + 200 * MINUTE + 300),
+    };
+    const oneLog = {
+      files: 1,
+      zoned: 1,
+      lastBefore: T0 + 120 * MINUTE + 10 * MINUTE + 200,
+      firstAfter: T0 + 140 * MINUTE + 100,
+      side: (e: { seq: number }) => (e.seq < 14 ? ('before' as const) : ('after' as const)),
+    };
+    const three = (): SkewModel =>
+      new SkewModel(hosts(['SITE', 'site-server'], ['MP', 'management-point'], ['PC', 'client']));
+
+    it("measures the MP's earlier clock from a client's messages either side of where its one log went back", () => {
+      const model = three();
+      model.setOneLogJumps('MP', oneLog);
+      model.addPairs([toSite]);
+      model.addPairs(withClient());
+      const result = model.result();
+      const mp = result.hosts.get('MP')!;
+      expect(mp.skewMs).toBe(0);
+      expect(mp.before).toMatchObject({ skewMs: 600_000, byOrder: true });
+      expect(mp.basis).toContain(
+        'MP was set back 10 min 0.0 s within the bundle, where one of its logs goes back in time (its earlier clock read up to',
+      );
+      expect(mp.basis).toContain("PC's 14 messages with it before and 10 after measure it");
+      // The client is read against the MP's clock of each record: no clock of its own set.
+      expect(result.hosts.get('PC')).toMatchObject({ skewMs: 0 });
+      expect(result.hosts.get('PC')!.before).toBeUndefined();
+      const offsets = model.offsets();
+      expect(offsets.of!({ host: 'MP', utc: T0 + 135 * MINUTE, file: 'MP_Location.log', seq: 13 })).toBe(600_000);
+      expect(offsets.of!({ host: 'MP', utc: T0 + 135 * MINUTE, file: 'MP_Location.log', seq: 14 })).toBe(0);
+    });
+
+    it('without the log that went back, says the client looks set, and the MP most likely', () => {
+      const model = three();
+      model.addPairs([toSite]);
+      model.addPairs(withClient());
+      const result = model.result();
+      expect(result.hosts.get('MP')!.before).toBeUndefined();
+      expect(result.hosts.get('PC')!.before).toMatchObject({ skewMs: -600_000 });
     });
   });
 });
