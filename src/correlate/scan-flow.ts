@@ -785,6 +785,9 @@ function deploymentEvaluation(
   evaluationRecords(ws, host, initiated, job, flow, first.utc, last);
 }
 
+/** The lines an evaluation of an assignment begins with. */
+const EVALUATION_STARTS = new Set(['UpdatesDeployment.assignmentCiTotal', 'UpdatesDeployment.detectionJobStarted']);
+
 /**
  * What the evaluation logged about the scan it asked for, into `flow`: the detection job's start, UpdatesHandler's
  * lines naming the job, the assignment's lines from `from` to 30 minutes after the scan's last record `last`
@@ -834,7 +837,12 @@ function evaluationRecords(
     keys(flow).assignment = assignment;
   }
   const noJob = last === initiated;
-  const later = lines.filter((e) => e !== started && (noJob ? e.utc > last.utc : e.utc >= last.utc - SECOND));
+  // What hears of the scan's end: not the start of an evaluation (the next one's may read a second before the
+  // job's last line, and was linked as hearing of it, a link a second back in time).
+  const later = lines.filter(
+    (e) =>
+      e !== started && !EVALUATION_STARTS.has(e.kind ?? '') && (noJob ? e.utc > last.utc : e.utc >= last.utc - SECOND),
+  );
   if (later.length > 0) {
     if (noJob) {
       ws.link(last, later[0]!, 'time', 'no scan job; the deployment evaluation hears of the request', 30 * MINUTE);

@@ -1123,6 +1123,23 @@ describe('a location message that fits both clocks of a client set forward 10 mi
   });
 });
 
+describe("a scan's last line a second after the next evaluation's start", () => {
+  // Seed 405 (45 MB, two MPs, every condition, server logs rotated, clients' logs rolling over at 60 KB):
+  // PS1WKS0007's empty-location scan raised its state message at 15:42:36.103, 0.6 s after the deployment
+  // evaluation of its next scan logged "Detection job (…) started": within the second a scan's end may precede
+  // what hears of it, so that start was linked as hearing of the scan's end, a link a second back in time.
+  // An evaluation's first lines hear of no scan.
+  const next = generated({ ...everyConditionProbe(405), targetBytes: 45_000_000, mpCount: 2 });
+
+  it('links the end of each scan to what the evaluation logged after it, never back in time', () => {
+    const events = new Map(next.t.events.map((e) => [e.id, e]));
+    const heard = next.t.links.filter((l) => l.key === 'scan job done; the deployment evaluation hears of it');
+    expect(heard.length).toBeGreaterThan(100);
+    expect(heard.filter((l) => /Detection job|has total CI/.test(events.get(l.to)!.text))).toEqual([]);
+    expect(linksBackInTime(next.t, { sameHost: true }).back).toEqual([]);
+  });
+});
+
 describe('clocks set before the logs that measure them begin', () => {
   // Seeds 89 and 76 (20 MB, every condition; seed 89's clients' logs rolling over at 60 KB): PS1WKS0003 set back 40 s and PS1WKS0007
   // set forward 10 min before their CcmMessaging.log begins, no log going back a minute. Seed 89: PS1WKS0003's
