@@ -874,7 +874,7 @@ function locationLeads(ws: Workspace, host: string): ReadonlyMap<string, Lead> {
     const none: Lead = () => 0;
     const centres = new Map([...relays].map(([mp, relay]) => [mp, withEarlierClock(ws, host, relay)]));
     // Each message is looked for from the address the client had when it sent it.
-    const sendsFrom = groupBy(locationSends(ws, host), (e) => ws.ipAt(host, e.utc));
+    const sendsFrom = groupBy([...locationSends(ws, host), ...earlierAsks(ws, host)], (e) => ws.ipAt(host, e.utc));
     const samples = new Map<string, LeadSample[]>();
     const slack = Math.max(0, ...ws.mpLocations().hosts.map((mp) => ws.clockMove(mp)));
     for (const [ip, sends] of sendsFrom) {
@@ -941,6 +941,23 @@ function withEarlierClock(ws: Workspace, host: string, relay: Lead): Lead {
   const back = jumps.lastBefore - jumps.firstAfter;
   return (t, side) =>
     side === 'before' && relay(t, 'before') === relay(t, 'after') ? relay(t, 'after') - back : relay(t, side);
+}
+
+/**
+ * Where a client's clock was set back and none of its location messages of the earlier clock is left (its
+ * CcmMessaging.log rolled over since), ScanAgent's requests for locations of that clock, three or more: they
+ * lie a moment before the messages that carried them, well within LEAD_SPREAD. Without them the earlier clock
+ * had no location lead of its own and took the later's (a client set back 3 h, its relays of then rolled away
+ * too, had none of its nine earlier scans joined to its MP's requests, which lay 20 s from its clock).
+ */
+function earlierAsks(ws: Workspace, host: string): CollectedEvent[] {
+  if (ws.clockJumps(host) === undefined || locationSends(ws, host).some((e) => ws.clockSide(e) === 'before')) {
+    return [];
+  }
+  const asks = ws
+    .component(host, 'scanagent')
+    .filter((e) => e.kind === 'ScanAgent.requestingLocations' && ws.clockSide(e) === 'before');
+  return asks.length >= 3 ? asks : [];
 }
 
 function locationSends(ws: Workspace, host: string): CollectedEvent[] {

@@ -1140,6 +1140,30 @@ describe("a scan's last line a second after the next evaluation's start", () => 
   });
 });
 
+describe("a client set back 3 h, none of its earlier clock's messages left but ScanAgent's", () => {
+  // Seed 409 (45 MB, three MPs, every condition, installations, clients' logs rolling over at 60 KB): PS1WKS0008's
+  // CcmMessaging.log and StateMessage.log rolled over past the step, and ScanAgent.log's history still held nine
+  // scans of its earlier clock. With no location message or relay of that clock left, its location lead was the
+  // later clock's, 3 h off: none of the nine was joined to its MP's request (all 20 s from its clock), and an
+  // empty-location scan's cause stayed on ScanAgent.log. ScanAgent's requests for locations of that clock now
+  // give that clock its lead.
+  const early = generated({ ...everyConditionProbe(409), targetBytes: 45_000_000, mpCount: 3 });
+
+  it("joins the earlier clock's scans to the MP's requests", () => {
+    const host = early.t.hosts.find((h) => h.name === 'PS1WKS0008')!;
+    expect(host.skewBasis).toMatch(/PS1WKS0008 was set back 3 h 0 min \d+\.\d s within the bundle/);
+    const before = host.clockBefore!.untilMs;
+    const times = new Map(early.t.events.map((e) => [e.id, e.loggedTime]));
+    const scans = early.t.flows.filter(
+      (f) => f.kind === 'scan' && f.host === 'PS1WKS0008' && Math.min(...f.events.map((id) => times.get(id)!)) < before,
+    );
+    expect(scans.length).toBeGreaterThanOrEqual(9);
+    expect(scans.filter((f) => f.keys.mp === undefined).map((f) => f.id)).toEqual([]);
+    const wrong = wrongScans(early.t, early.truth).filter(scanLeftIn(early.dir));
+    expect(wrong.filter((line) => !handlerGone(early.t)(line))).toEqual([]);
+  });
+});
+
 describe('clocks set before the logs that measure them begin', () => {
   // Seeds 89 and 76 (20 MB, every condition; seed 89's clients' logs rolling over at 60 KB): PS1WKS0003 set back 40 s and PS1WKS0007
   // set forward 10 min before their CcmMessaging.log begins, no log going back a minute. Seed 89: PS1WKS0003's
