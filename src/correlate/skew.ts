@@ -208,8 +208,12 @@ export class SkewModel {
     for (const [key, list] of withClient) {
       const [server, client] = key.split('\u0000') as [string, string];
       const s = this.settled.get(server)!;
-      const jumps = this.oneLog.get(server)!;
-      const split = s.before === undefined ? orderStep(list, server, jumps) : undefined;
+      const jumps = this.oneLog.get(server);
+      // Measured already, by another client of this batch.
+      if (s.before !== undefined || jumps === undefined) {
+        continue;
+      }
+      const split = orderStep(list, server, jumps);
       if (split === undefined || split.before.length < STEP_SUPPORT || split.after.length < STEP_SUPPORT) {
         continue;
       }
