@@ -47,8 +47,8 @@ export interface ClockJumps {
 
 /**
  * The place each of a host's logs went back in time by more than JUMP_MS (its first such place), when
- * JUMPING_FILES (or `minLogs`) or more logs that state their zone did. A log is its current file and its history, in the
- * order they were written (`seq` follows the bundle's rotation order): a log that rolled over soon after the
+ * JUMPING_FILES (or `minLogs`) or more logs that state their zone did. A log is its current file and its
+ * history, in the order they were written (`seq` follows the bundle's rotation order): a log that rolled over soon after the
  * clock was set goes back between its history and its current file (a client set back 3 h, of whose logs only
  * StateMessage.log went back within a file, had its earlier clock's records read three hours late). `events`
  * are the host's, in any order. A WindowsUpdate.log, which writes no zone, is not counted (its times come from

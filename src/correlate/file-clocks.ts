@@ -187,9 +187,8 @@ const REPORTED_WITHIN = 5 * SECOND;
  * the record before it until its time goes back (file-run.ts), which a log quiet across the change never
  * does, so its first call after the change is read an hour early. ConfigMgr's calls give it away: a search
  * (or an install) that takes no WUAHandler search start (or ScanAgent's request, where WUAHandler.log no longer
- * reaches back; or installation start) as read, but would an hour
- * later one that no call of the file takes, is moved an hour on, with the rest of its call (to its
- * end, in the file's order). `legacy` are the layer's legacy WindowsUpdate.log files; their events in
+ * reaches back; or installation start) as read, but would an hour later one that no call of the file takes,
+ * is moved an hour on, with the rest of its call (to its end, in the file's order). `legacy` are the layer's legacy WindowsUpdate.log files; their events in
  * `events` are replaced by moved copies. Returns how many sessions were moved. (Seeds 22 and 36 with every
  * condition: a 0x80072EE2 search an hour before WUAHandler's, the scan's cause left on WUAHandler.log. Seed
  * 213: an install call an hour before WUAHandler's run, a flow of its own as if WUAHandler.log did not reach

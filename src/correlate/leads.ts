@@ -106,8 +106,10 @@ export function leadOf(samples: readonly LeadSample[], spread: number): Lead {
   // nearest offset to the one or the other is nearer (else 0).
   const votes = times.map((t) => {
     const offsets = byTime.get(t)!;
-    const vote = (explains(second, offsets) ? 1 : 0) - (explains(first, offsets) ? 1 : 0);
-    return vote !== 0 || !explains(first, offsets) ? vote : Math.sign(miss(first, offsets) - miss(second, offsets));
+    const toFirst = miss(first, offsets);
+    const toSecond = miss(second, offsets);
+    const vote = (toSecond <= spread ? 1 : 0) - (toFirst <= spread ? 1 : 0);
+    return vote !== 0 || toFirst > spread ? vote : Math.sign(toFirst - toSecond);
   });
   const secondVotes = votes.filter((v) => v > 0).length;
   const firstVotes = votes.filter((v) => v < 0).length;

@@ -4,7 +4,6 @@
 // SMX file (by name). An outage of MPFDM is kept as one chain so that a late failure leads back to its start,
 // and a relay whose file failed to move is linked to the outage's first failure.
 
-import type { ClockSide } from './clock-jumps.ts';
 import type { CollectedEvent } from './collect.ts';
 import { LEAD_SPREAD, leadOf } from './leads.ts';
 import type { Lead, LeadSample } from './leads.ts';
@@ -286,26 +285,18 @@ export function relayLeads(ws: Workspace, host: string): ReadonlyMap<string, Lea
   return ws.cached(`relay-leads\u0000${host}`, () => {
     const c = ws.stateSide().columns;
     const samples = new Map<string, LeadSample[]>();
-    const relays = relaySends(ws, host);
-    // On each MP's later clock, where it was set within the bundle: its step would read as the client's.
-    const sample = (relay: RelaySend, side: ClockSide | undefined): void => {
+    // Every relay, by when it left (CcmMessaging may have sent one later than StateMessage forwarded it: a queue,
+    // retries). From before CcmMessaging.log begins only the forwards are left, and they are all that the time
+    // has: without them, a client set back 3 h had its earlier location requests looked for around the later
+    // clock's lead (one took its MP's request of three hours later), and one set back 40 s before its
+    // CcmMessaging.log begins had them looked for 40 s off (one took the request of a neighbour behind its NAT
+    // address).
+    for (const relay of relaySends(ws, host)) {
       const t = relay.outgoing.utc;
+      const side = ws.clockSide(relay.outgoing);
+      // On each MP's later clock, where it was set within the bundle: its step would read as the client's.
       for (const i of relay.received) {
         push(samples, c.host(i), { t, offset: ws.onLaterClock(c.host(i), c.utc(i)) - t, side });
-      }
-    };
-    // Its forward, not its send: CcmMessaging may have sent a relay later (a queue, retries).
-    const sent = relays.filter((r) => r.messageId !== undefined);
-    for (const relay of sent) {
-      sample(relay, ws.clockSide(relay.outgoing));
-    }
-    // From before CcmMessaging.log begins only the forwards are left, and they are all that the time has: without
-    // them, a client set back 3 h had its earlier location requests looked for around the later clock's lead
-    // (one took its MP's request of three hours later), and one set back 40 s before its CcmMessaging.log
-    // begins had them looked for 40 s off (one took the request of a neighbour behind its NAT address).
-    for (const relay of relays) {
-      if (relay.messageId === undefined) {
-        sample(relay, ws.clockSide(relay.outgoing));
       }
     }
     return new Map([...samples].map(([mp, list]) => [mp, leadOf(list, LEAD_SPREAD)]));
