@@ -59,7 +59,9 @@ export class ConfigMgrFramer extends Framer {
   line(text: string, lineNo: number, offset: number, bytes: number): void {
     const open = this.open;
     if (open !== undefined) {
-      if (text.startsWith(OPEN)) {
+      // A record's span never covers bytes reported as junk: NUL padding after its first line (a writer that
+      // crashed mid-message) ends it there.
+      if (text.startsWith(OPEN) || offset !== open.record.offset + open.bytes) {
         this.unterminated(open);
       } else {
         const close = text.indexOf(CLOSE);
@@ -101,6 +103,9 @@ export class ConfigMgrFramer extends Framer {
     if (isBlank(text) && this.loose.length === 0) {
       this.blank(offset, bytes);
       return;
+    }
+    if (!this.followsLoose(offset)) {
+      this.flushLoose();
     }
     this.loose.push({ text, line: lineNo, offset, bytes });
     if (this.loose.length >= MAX_LOOSE_LINES) {
@@ -302,7 +307,7 @@ export class ConfigMgrFramer extends Framer {
     let message = trimSmsMessage(text.slice(0, tail));
     const loose = this.loose;
     if (loose.length > 0) {
-      if (this.last === undefined || this.last.format === 'sms') {
+      if ((this.last === undefined || this.last.format === 'sms') && this.followsLoose(offset)) {
         // SMS trace writes the component tail only on the last line of a multi-line message.
         const first = loose[0]!;
         r.line = first.line;
@@ -370,6 +375,12 @@ export class ConfigMgrFramer extends Framer {
       r.component = this.last.component;
     }
     this.complete(r);
+  }
+
+  /** Whether a line at `offset` follows the loose lines' bytes, no junk between (so one record may span both). */
+  private followsLoose(offset: number): boolean {
+    const last = this.loose.at(-1);
+    return last === undefined || last.offset + last.bytes === offset;
   }
 
   private flushLoose(): void {
