@@ -944,20 +944,26 @@ function withEarlierClock(ws: Workspace, host: string, relay: Lead): Lead {
 }
 
 /**
- * Where a client's clock was set back and none of its location messages of the earlier clock is left (its
- * CcmMessaging.log rolled over since), ScanAgent's requests for locations of that clock, three or more: they
- * lie a moment before the messages that carried them, well within LEAD_SPREAD. Without them the earlier clock
- * had no location lead of its own and took the later's (a client set back 3 h, its relays of then rolled away
- * too, had none of its nine earlier scans joined to its MP's requests, which lay 20 s from its clock).
+ * ScanAgent's requests for locations where none of the client's location messages of the time is left (its
+ * CcmMessaging.log rolled over since), three or more: they lie a moment before the messages that carried them,
+ * well within LEAD_SPREAD. Where the client's clock was set back, those of the earlier clock where no message of
+ * that clock is left; otherwise those before its first message. Without them such a time had no location lead of
+ * its own and took the later messages': a client set back 3 h, its relays of then rolled away too, had none of
+ * its nine earlier scans joined to its MP's requests, which lay 20 s from its clock; a client set forward 10 min
+ * had its earlier scans looked for 10 min from their MP's requests, none joined, so no reply told its earlier
+ * clock and its records of then read 10 min early (a site's policy linked 7 min back in time to its first scan).
  */
 function earlierAsks(ws: Workspace, host: string): CollectedEvent[] {
-  if (ws.clockJumps(host) === undefined || locationSends(ws, host).some((e) => ws.clockSide(e) === 'before')) {
-    return [];
+  const sends = locationSends(ws, host);
+  const asks = ws.component(host, 'scanagent').filter((e) => e.kind === 'ScanAgent.requestingLocations');
+  let earlier: CollectedEvent[];
+  if (ws.clockJumps(host) !== undefined) {
+    earlier = sends.some((e) => ws.clockSide(e) === 'before') ? [] : asks.filter((e) => ws.clockSide(e) === 'before');
+  } else {
+    const first = Math.min(...sends.map((e) => e.utc));
+    earlier = asks.filter((e) => e.utc < first);
   }
-  const asks = ws
-    .component(host, 'scanagent')
-    .filter((e) => e.kind === 'ScanAgent.requestingLocations' && ws.clockSide(e) === 'before');
-  return asks.length >= 3 ? asks : [];
+  return earlier.length >= 3 ? earlier : [];
 }
 
 function locationSends(ws: Workspace, host: string): CollectedEvent[] {

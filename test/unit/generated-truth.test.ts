@@ -1164,6 +1164,29 @@ describe("a client set back 3 h, none of its earlier clock's messages left but S
   });
 });
 
+describe('clients set forward 10 min and back 40 s, their location messages of the earlier clock rolled away', () => {
+  // Seed 65 (20 MB, two MPs, every condition, installations, clients' logs rolling over at 60 KB): PS1WKS0007 set
+  // forward 10 min, its CcmMessaging.log from an hour and a half after the step only; PS1WKS0003 set back 40 s,
+  // likewise. A forward step leaves no log going back in time, so each earlier scan was looked for at the later
+  // clock's lead: not joined to its MP's request, no reply told the earlier clock, no step was found, and the
+  // client's earlier records read 10 min early (the site's policy linked 7 min back in time to its first scan,
+  // two empty-location scans caused at ScanAgent.log). ScanAgent's requests for locations before the client's
+  // first location message now give that time its lead.
+  const early = generated(everyConditionProbe(65));
+
+  it('finds both steps, joins every scan to its MP and puts no link back in time', () => {
+    const forward = early.t.hosts.find((h) => h.name === 'PS1WKS0007')!;
+    expect(forward.skewBasis).toMatch(/PS1WKS0007 was set forward 10 min 0\.\d s around /);
+    const back = early.t.hosts.find((h) => h.name === 'PS1WKS0003')!;
+    expect(back.skewBasis).toMatch(/PS1WKS0003 was set back 40\.\d s around /);
+    expect(wrongClocks(early.t, early.truth)).toEqual([]);
+    // A GPO conflict's cause stays on ScanAgent.log where the WUAHandler.log that said it rolled over.
+    const wrong = wrongScans(early.t, early.truth).filter(scanLeftIn(early.dir));
+    expect(wrong.filter((line) => !handlerGone(early.t)(line))).toEqual([]);
+    expect(linksBackInTime(early.t, { sameHost: true }).back).toEqual([]);
+  });
+});
+
 describe('clocks set before the logs that measure them begin', () => {
   // Seeds 89 and 76 (20 MB, every condition; seed 89's clients' logs rolling over at 60 KB): PS1WKS0003 set back 40 s and PS1WKS0007
   // set forward 10 min before their CcmMessaging.log begins, no log going back a minute. Seed 89: PS1WKS0003's
