@@ -782,8 +782,8 @@ function agreeingStep(a: string, list: readonly CausalPair[], stepping: string):
  * A server's clock set within the bundle by less than its own messages can show (they go one way, to the site
  * server, with minutes of slack, and its logs did not go back in time) makes each of its clients look set by
  * the opposite amount. Where two or more clients chained through one server, and at least half of them, look
- * set by the same amount (within their uncertainties and a second), that is said of the server and of each of
- * them (their estimates stay as they are: each was settled before the next client's logs were read).
+ * set by the same amount (within their uncertainties and a second; a client set by another amount as well is
+ * left out of them), that is said of the server and of each of them (their estimates stay as they are: each was settled before the next client's logs were read).
  * Host → what to add to its basis.
  */
 function sharedSteps(settled: ReadonlyMap<string, Settled>, clients: ReadonlySet<string>): Map<string, string> {
@@ -794,19 +794,23 @@ function sharedSteps(settled: ReadonlyMap<string, Settled>, clients: ReadonlySet
     }
   }
   const notes = new Map<string, string>();
+  const moved = (s: Settled): number => s.skew - s.before!.skewMs;
   for (const [server, all] of through) {
-    const stepped = all.filter(([, s]) => s.before !== undefined);
-    if (stepped.length < 2 || stepped.length * 2 < all.length) {
+    const set = all.filter(([, s]) => s.before !== undefined);
+    if (set.length < 2 || set.length * 2 < all.length) {
       continue;
     }
-    const moves = stepped.map(([, s]) => s.skew - s.before!.skewMs).sort((x, y) => x - y);
+    const moves = set.map(([, s]) => moved(s)).sort((x, y) => x - y);
     const mid = moves[moves.length >> 1]!;
-    const slack = 1_000 + 2 * Math.max(...stepped.map(([, s]) => s.uncertainty + s.before!.uncertaintyMs));
-    if (Math.abs(mid) <= slack || moves.some((m) => Math.abs(m - mid) > slack)) {
+    const slack = 1_000 + 2 * Math.max(...set.map(([, s]) => s.uncertainty + s.before!.uncertaintyMs));
+    // A client whose own clock was set too looks set by the sum (a client set back 40 s, its MP forward 10 min).
+    const stepped = set.filter(([, s]) => Math.abs(moved(s) - mid) <= slack);
+    if (Math.abs(mid) <= slack || stepped.length < 2 || stepped.length * 2 < all.length) {
       continue;
     }
-    // When, on the reference clock: each client's earlier clock read up to `untilMs` by its own.
-    const at = stepped.map(([, s]) => s.before!.untilMs - s.before!.skewMs).sort((x, y) => x - y);
+    // When, on the reference clock: each client's earlier clock read up to `untilMs` by its own, a clock that
+    // was not set (its later skew, measured against the server's later clock, holds throughout).
+    const at = stepped.map(([, s]) => s.before!.untilMs - s.skew).sort((x, y) => x - y);
     const when = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
     notes.set(
       server,

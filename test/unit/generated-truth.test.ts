@@ -597,6 +597,25 @@ describe("a management point's clock set by less than its own messages show", ()
   });
 });
 
+describe("a management point's clock set forward, its messages to the site rotated away", () => {
+  // Seed 345 (20 MB, two MPs, every condition, server logs rotated): PS1MP01 set forward 10 min seven hours in,
+  // none of its messages to the site reaching back before then, and no log of it going back in time. Its
+  // clients' earlier scans, their location messages rolled away, now take their lead from ScanAgent's requests,
+  // so four of its six clients look set back 10 min around 13:00 UTC; PS1WKS0003, set back 40 s itself two hours
+  // later, looks set back 10 min 40 s, which kept the four from being said of the MP. The estimates stay (each
+  // client is settled before the next is read), and the MP's records before the step stay 10 min off.
+  const forward = generated({ ...everyConditionProbe(345), mpClockStepMs: 600_000 });
+
+  it('says of the MP that the clients set by the same amount most likely show its own step', () => {
+    const mp = forward.t.hosts.find((h) => h.name === 'PS1MP01')!;
+    expect(mp.skewBasis).toMatch(
+      /; 4 of the 6 clients chained through PS1MP01 look set back 10 min 0\.0 s between \d\d:\d\d and \d\d:\d\d UTC: most likely PS1MP01's own clock was set forward that much then/,
+    );
+    const said = forward.t.hosts.filter((h) => /most likely PS1MP01's clock was set, not/.test(h.skewBasis ?? ''));
+    expect(said.map((h) => h.name).sort()).toEqual(['PS1WKS0001', 'PS1WKS0005', 'PS1WKS0009', 'PS1WKS0013']);
+  });
+});
+
 describe('client logs rolled over as ConfigMgr rolls them', () => {
   // Each client's CCM logs roll over at 60 KB with one history file kept, as a busy client's do at the default
   // 250 KB: each log reaches back its own way, and CcmMessaging.log, the busiest, least. The relays it no longer
