@@ -29,6 +29,7 @@ import type { FlowDraft, WorkspaceLink } from './workspace.ts';
 import { Workspace } from './workspace.ts';
 
 const SECOND = 1000;
+const HOUR = 3_600_000;
 
 export interface AnalyzeOptions {
   readonly signal?: AbortSignal;
@@ -174,7 +175,8 @@ async function correlate(
 ): Promise<TimelineStore> {
   let shared: Collected | undefined = await take();
   register(shared);
-  const output = new Output(new TimelineStore(reader));
+  const store = new TimelineStore(reader);
+  const output = new Output(store);
   output.addHosts(shared);
 
   const iisIndex = shared.iis;
@@ -235,7 +237,57 @@ async function correlate(
   sharedWs.skew = skew.offsets();
   linkIisRequests(sharedWs, iisIndex);
   output.add(sharedWs, findFailures(sharedWs, reach, output.sharedProblemsInFlows, windows));
+  readServersSetForward(store, skew);
   return output.finish(bundleName, skew.result(), hostRoles);
+}
+
+/**
+ * A server set forward within the bundle whose messages to the site do not reach back shows only in its
+ * clients: each looks set back by as much at the same time (`SharedStep`), its messages to the site not reaching
+ * back before the step (they rotated away) or allowing it (they allow minutes). Where the server's rows leave a
+ * quiet span at least that long among the times its clients put the step at, the time its clock skipped, the
+ * step is its own: its rows before then are read by its earlier clock, and the clients' by their one clock. Each client was settled and written
+ * before the next was read, so this is done on the written rows. Without it, an MP set forward 10 min had its
+ * records before the step 10 min early, links from its other clients' and the site's records ran 10 min back
+ * in time to them, and four clients stood as set back 10 min themselves. A server set back has its logs go
+ * back in time (`serversSetBack`) or nothing to place the step by, and stays said of only.
+ */
+function readServersSetForward(store: TimelineStore, skew: SkewModel): void {
+  const { reference, hosts: estimates } = skew.result();
+  for (const step of skew.sharedSteps()) {
+    const server = estimates.get(step.server)!;
+    const clients = step.clients.map((c) => [c, estimates.get(c)!] as const);
+    if (
+      step.clientsMovedMs >= 0 ||
+      step.server === reference ||
+      server.before !== undefined ||
+      clients.some(([, c]) => c.before!.byOrder)
+    ) {
+      continue;
+    }
+    const by = -step.clientsMovedMs;
+    // By the server's clock: its later one after the step, its earlier (by less) before. The span must hold
+    // some of the times the clients' messages put the step at.
+    const quiet = store.quietSpan(
+      step.server,
+      step.fromMs + server.skewMs - by - HOUR,
+      step.toMs + server.skewMs + HOUR,
+      by - step.uncertaintyMs,
+      (step.fromMs + step.toMs) / 2 + server.skewMs,
+    );
+    if (
+      quiet === undefined ||
+      quiet.startMs - (server.skewMs - by) > step.toMs ||
+      quiet.endMs - server.skewMs < step.fromMs
+    ) {
+      continue;
+    }
+    skew.serverSetForward(step, quiet);
+    store.reclock(step.server, quiet.endMs, server.skewMs - by);
+    for (const [name, c] of clients) {
+      store.reclock(name, c.before!.untilMs, c.skewMs);
+    }
+  }
 }
 
 /**
@@ -275,7 +327,7 @@ function alignClocks(layer: Collected, lastSeen: Map<string, number>): FileClock
 
 /** Writes each layer's flows, failures and links into the store as the layers are done. */
 class Output {
-  private readonly failures: Array<{ failure: StoredFailure; at: number }> = [];
+  private readonly failures: StoredFailure[] = [];
   private readonly hosts = new Map<string, HostSummary>();
   /** Shared-layer problems some client's flow took (they are that flow's failure, not one on their own). */
   readonly sharedProblemsInFlows = new Set<CollectedEvent>();
@@ -354,13 +406,10 @@ class Output {
     }
     for (const failure of found.failures) {
       this.failures.push({
-        failure: {
-          ...failure,
-          event: row(failure.event),
-          upstreamCause: row(failure.upstreamCause),
-          chain: this.rows.of(failure.chain, row),
-        },
-        at: ws.corrected(failure.event),
+        ...failure,
+        event: row(failure.event),
+        upstreamCause: row(failure.upstreamCause),
+        chain: this.rows.of(failure.chain, row),
       });
     }
     // A link is part of the timeline when both of its events are. One end may be a shared event whose
@@ -419,14 +468,12 @@ class Output {
     // Flows in the order they began; failures in flows first, in time order, then the rest by frequency.
     store.flows.sort((a, b) => store.eventTime(a.events[0] ?? 0) - store.eventTime(b.events[0] ?? 0));
     store.failures.push(
-      ...this.failures
-        .sort(
-          (a, b) =>
-            Number(a.failure.flow === undefined) - Number(b.failure.flow === undefined) ||
-            (a.failure.flow === undefined ? b.failure.occurrences - a.failure.occurrences : 0) ||
-            a.at - b.at,
-        )
-        .map((x) => x.failure),
+      ...this.failures.sort(
+        (a, b) =>
+          Number(a.flow === undefined) - Number(b.flow === undefined) ||
+          (a.flow === undefined ? b.occurrences - a.occurrences : 0) ||
+          store.eventTime(a.event) - store.eventTime(b.event),
+      ),
     );
     return store;
   }

@@ -294,9 +294,50 @@ export class SkewModel {
     return widen === 0 ? p : { ...p, send, receive, minMs: p.minMs - widen, maxMs: p.maxMs + widen };
   }
 
+  /** Servers whose clients look set by the same amount at about the same time (see `SharedStep`). */
+  sharedSteps(): SharedStep[] {
+    return sharedSteps(this.settled, this.clients);
+  }
+
+  /**
+   * A shared step found to be its server's own: the server set forward, its logs quiet for at least as long
+   * there (`quiet`, by its clock). The server's records logged before the quiet span's end read its earlier
+   * clock; its clients named in the step read one clock throughout, their later. Called once every row is
+   * written: the caller reads those rows again by these clocks.
+   */
+  serverSetForward(step: SharedStep, quiet: { readonly startMs: number; readonly endMs: number }): void {
+    const { server, clientsMovedMs: moved, clients } = step;
+    const s = this.settled.get(server)!;
+    // On the reference clock: the quiet span began by the earlier clock and ended by the later.
+    const when = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
+    this.settled.set(server, {
+      ...s,
+      basis:
+        `${s.basis}; ${server} was set forward ${span(moved)} between ${when(quiet.startMs - s.skew - moved)} and ` +
+        `${when(quiet.endMs - s.skew)} UTC, when its logs are quiet, which its messages to the site cannot show: ` +
+        `${clients.length} of the ${step.of} clients chained through it look set back by as much then; each of its ` +
+        'records before then is read by its earlier clock',
+      before: {
+        untilMs: quiet.endMs,
+        skewMs: Math.round(s.skew + moved),
+        uncertaintyMs: Math.round(s.uncertainty + step.uncertaintyMs),
+      },
+    });
+    for (const host of clients) {
+      const { before: _, ...c } = this.settled.get(host)!;
+      this.settled.set(host, {
+        ...c,
+        basis:
+          `${c.basis}; but ${clients.length - 1} other ${clients.length === 2 ? 'client' : 'clients'} of ${server} ` +
+          `${clients.length === 2 ? 'looks' : 'look'} set by as much at the same time, when ${server}'s logs are quiet: ` +
+          `${server}'s clock was set, not ${host}'s, whose records are read by one clock throughout`,
+      });
+    }
+  }
+
   result(): SkewResult {
     const out = new Map<string, SkewEstimate>();
-    const shared = sharedSteps(this.settled, this.clients);
+    const shared = sharedStepNotes(sharedSteps(this.settled, this.clients));
     for (const h of this.hosts) {
       const s = this.settled.get(h.name);
       out.set(
@@ -783,17 +824,29 @@ function agreeingStep(a: string, list: readonly CausalPair[], stepping: string):
  * server, with minutes of slack, and its logs did not go back in time) makes each of its clients look set by
  * the opposite amount. Where two or more clients chained through one server, and at least half of them, look
  * set by the same amount (within their uncertainties and a second; a client set by another amount as well is
- * left out of them), that is said of the server and of each of them (their estimates stay as they are: each was settled before the next client's logs were read).
- * Host → what to add to its basis.
+ * left out of them), that is most likely the server's own step.
  */
-function sharedSteps(settled: ReadonlyMap<string, Settled>, clients: ReadonlySet<string>): Map<string, string> {
+export interface SharedStep {
+  readonly server: string;
+  /** How far its clients look set (later skew less earlier): the server was set the opposite way. */
+  readonly clientsMovedMs: number;
+  readonly uncertaintyMs: number;
+  /** When, on the reference clock, by each client's messages either side (the earliest and the latest). */
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly clients: readonly string[];
+  /** Clients chained through the server, set or not. */
+  readonly of: number;
+}
+
+function sharedSteps(settled: ReadonlyMap<string, Settled>, clients: ReadonlySet<string>): SharedStep[] {
   const through = new Map<string, Array<[string, Settled]>>();
   for (const [host, s] of settled) {
     if (s.from !== undefined && clients.has(host)) {
       push(through, s.from, [host, s]);
     }
   }
-  const notes = new Map<string, string>();
+  const found: SharedStep[] = [];
   const moved = (s: Settled): number => s.skew - s.before!.skewMs;
   for (const [server, all] of through) {
     const set = all.filter(([, s]) => s.before !== undefined);
@@ -811,19 +864,37 @@ function sharedSteps(settled: ReadonlyMap<string, Settled>, clients: ReadonlySet
     // When, on the reference clock: each client's earlier clock read up to `untilMs` by its own, a clock that
     // was not set (its later skew, measured against the server's later clock, holds throughout).
     const at = stepped.map(([, s]) => s.before!.untilMs - s.skew).sort((x, y) => x - y);
-    const when = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
+    found.push({
+      server,
+      clientsMovedMs: mid,
+      uncertaintyMs: Math.round(slack / 2),
+      fromMs: at[0]!,
+      toMs: at[at.length - 1]!,
+      clients: stepped.map(([host]) => host),
+      of: all.length,
+    });
+  }
+  return found;
+}
+
+/** What `sharedSteps` says of each server and client it names. Host → what to add to its basis. */
+function sharedStepNotes(steps: readonly SharedStep[]): Map<string, string> {
+  const notes = new Map<string, string>();
+  const when = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
+  for (const step of steps) {
+    const { server, clientsMovedMs: mid, clients } = step;
     notes.set(
       server,
-      `; ${stepped.length} of the ${all.length} clients chained through ${server} look set ${mid < 0 ? 'back' : 'forward'} ` +
-        `${span(mid)} between ${when(at[0]!)} and ${when(at[at.length - 1]!)} UTC: most likely ${server}'s own clock was set ` +
+      `; ${clients.length} of the ${step.of} clients chained through ${server} look set ${mid < 0 ? 'back' : 'forward'} ` +
+        `${span(mid)} between ${when(step.fromMs)} and ${when(step.toMs)} UTC: most likely ${server}'s own clock was set ` +
         `${mid < 0 ? 'forward' : 'back'} that much then, which its messages to the site cannot show, and its records on one ` +
         `side of that are ${span(mid)} off`,
     );
-    for (const [host] of stepped) {
+    for (const host of clients) {
       notes.set(
         host,
-        `; ${stepped.length - 1} other ${stepped.length === 2 ? 'client' : 'clients'} of ${server} ` +
-          `${stepped.length === 2 ? 'looks' : 'look'} set by as much at about the ` +
+        `; ${clients.length - 1} other ${clients.length === 2 ? 'client' : 'clients'} of ${server} ` +
+          `${clients.length === 2 ? 'looks' : 'look'} set by as much at about the ` +
           `same time: most likely ${server}'s clock was set, not ${host}'s`,
       );
     }

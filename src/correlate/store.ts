@@ -424,6 +424,95 @@ export class TimelineStore {
     return i;
   }
 
+  /**
+   * The longest stretch of at least `minMs` in which `host` logged none of its rows, between `fromMs` and `toMs`
+   * by its clock (of those stretches, the one nearest `nearMs`): where its clock was set forward, the time it
+   * skipped. Undefined when there is none.
+   */
+  quietSpan(
+    host: string,
+    fromMs: number,
+    toMs: number,
+    minMs: number,
+    nearMs: number,
+  ): { readonly startMs: number; readonly endMs: number } | undefined {
+    const logged: number[] = [];
+    for (const i of this.rowsOf(host)) {
+      const t = this.time.get(i) + this.skewOfRow(i);
+      if (t >= fromMs && t <= toMs) {
+        logged.push(t);
+      }
+    }
+    logged.sort((a, b) => a - b);
+    let best: { startMs: number; endMs: number } | undefined;
+    let bestDistance = Number.POSITIVE_INFINITY;
+    for (let k = 1; k < logged.length; k++) {
+      const [startMs, endMs] = [logged[k - 1]!, logged[k]!];
+      if (endMs - startMs < minMs) {
+        continue;
+      }
+      const distance = nearMs < startMs ? startMs - nearMs : nearMs > endMs ? nearMs - endMs : 0;
+      if (distance < bestDistance) {
+        best = { startMs, endMs };
+        bestDistance = distance;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Reads the rows `host` logged before `untilMs` (by its clock) by a clock `skewMs` ahead of the reference: a
+   * clock setting found once every row was written (skew.ts `serverSetForward`). Their logged times stay; their
+   * flows' events are put back in time order. Returns how many rows moved.
+   */
+  reclock(host: string, untilMs: number, skewMs: number): number {
+    const moved = new Set<number>();
+    for (const i of this.rowsOf(host)) {
+      const skew = this.skewOfRow(i);
+      const logged = this.time.get(i) + skew;
+      if (logged >= untilMs || skew === skewMs) {
+        continue;
+      }
+      this.time.set(i, logged - skewMs);
+      if (skewMs === this.hostSkew.get(this.hostId(i))) {
+        this.otherSkew.delete(i);
+      } else {
+        this.otherSkew.set(i, skewMs);
+      }
+      moved.add(i);
+    }
+    if (moved.size > 0) {
+      for (const f of this.flows) {
+        if (f.events.some((row) => moved.has(row))) {
+          // Events of one time keep the order they were written in.
+          const order = [...f.events.keys()].sort(
+            (a, b) => this.time.get(f.events[a]!) - this.time.get(f.events[b]!) || a - b,
+          );
+          f.events.set(order.map((k) => f.events[k]!));
+        }
+      }
+    }
+    return moved.size;
+  }
+
+  private rowsOf(host: string): number[] {
+    const rows: number[] = [];
+    let id = -1;
+    for (let i = 0; i < this.eventCount; i++) {
+      const h = this.hostId(i);
+      if (h === id || (id < 0 && this.strings[h] === host)) {
+        id = h;
+        rows.push(i);
+      }
+    }
+    return rows;
+  }
+
+  /** Ms the row's host clock read ahead of the reference when it was logged. */
+  private skewOfRow(i: number): number {
+    return this.otherSkew.get(i) ?? this.hostSkew.get(this.hostId(i)) ?? 0;
+  }
+
   /** A file whose events were moved onto their host's clock: its logged times are this far ahead. */
   setFileClock(file: string, offsets: FileOffsets): void {
     this.fileClock.set(this.fileIds.id(file), offsets);
@@ -594,9 +683,7 @@ export class TimelineStore {
       line: this.line.get(i),
       endLine: this.line.get(i) + this.extraLines.get(i),
       time: this.time.get(i) as UtcInstant,
-      loggedTime: (this.time.get(i) +
-        (this.otherSkew.get(i) ?? this.hostSkew.get(this.hostId(i)) ?? 0) +
-        this.fileOffsetMs(i)) as UtcInstant,
+      loggedTime: (this.time.get(i) + this.skewOfRow(i) + this.fileOffsetMs(i)) as UtcInstant,
       host: this.strings[this.hostId(i)]!,
       component: this.strings[this.component.get(i)]!,
       severity: SEVERITIES[this.severity.get(i)]!,

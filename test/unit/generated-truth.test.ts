@@ -591,19 +591,34 @@ describe("a management point's clock set by less than its own messages show", ()
 describe("a management point's clock set forward, its messages to the site rotated away", () => {
   // Seed 345 (20 MB, two MPs, every condition, server logs rotated): PS1MP01 set forward 10 min seven hours in,
   // none of its messages to the site reaching back before then, and no log of it going back in time. Its
-  // clients' earlier scans, their location messages rolled away, now take their lead from ScanAgent's requests,
-  // so four of its six clients look set back 10 min around 13:00 UTC; PS1WKS0003, set back 40 s itself two hours
-  // later, looks set back 10 min 40 s, which kept the four from being said of the MP. The estimates stay (each
-  // client is settled before the next is read), and the MP's records before the step stay 10 min off.
+  // clients' earlier scans, their location messages rolled away, take their lead from ScanAgent's requests, so
+  // four of its six clients look set back 10 min around 13:00 UTC, where PS1MP01's records leave a quiet span
+  // longer than that. Each client is settled before the next is read, so the step is found once every row is
+  // written, and those rows are read again: PS1MP01's before then by its earlier clock, the four clients' by one
+  // clock throughout. Before, its records from then were 10 min early, the four stood as set back themselves,
+  // and links from the site's policy and from its clients chained through PS1MP02 ran 10 min back in time.
+  // PS1WKS0003 and PS1WKS0007 were set themselves too, two hours later (40 s back, 10 min forward): each has
+  // two steps, one its MP's, and stays as it was (a clock is set once at most, here).
   const forward = generated({ ...everyConditionProbe(345), mpClockStepMs: 600_000 });
+  const twice = new Set(['PS1WKS0003', 'PS1WKS0007']);
 
-  it('says of the MP that the clients set by the same amount most likely show its own step', () => {
+  it("measures the MP's earlier clock, and the four clients that showed it read by one clock", () => {
     const mp = forward.t.hosts.find((h) => h.name === 'PS1MP01')!;
     expect(mp.skewBasis).toMatch(
-      /; 4 of the 6 clients chained through PS1MP01 look set back 10 min 0\.0 s between \d\d:\d\d and \d\d:\d\d UTC: most likely PS1MP01's own clock was set forward that much then/,
+      /; PS1MP01 was set forward 10 min 0\.0 s between \d\d:\d\d and 13:\d\d UTC, when its logs are quiet, which its messages to the site cannot show: 4 of the 6 clients chained through it look set back by as much then/,
     );
-    const said = forward.t.hosts.filter((h) => /most likely PS1MP01's clock was set, not/.test(h.skewBasis ?? ''));
+    const truth = forward.truth.clockSteps.get('PS1MP01')!;
+    expect(Math.abs(mp.clockBefore!.skewMs - truth.skewBeforeMs)).toBeLessThanOrEqual(mp.clockBefore!.uncertaintyMs);
+    const said = forward.t.hosts.filter((h) => /PS1MP01's clock was set, not/.test(h.skewBasis ?? ''));
     expect(said.map((h) => h.name).sort()).toEqual(['PS1WKS0001', 'PS1WKS0005', 'PS1WKS0009', 'PS1WKS0013']);
+    expect(said.filter((h) => h.clockBefore !== undefined)).toEqual([]);
+    expect(wrongClocks(forward.t, forward.truth)).toEqual([]);
+  });
+
+  it('puts no link back in time but on the two clients set twice', () => {
+    expect(linksBackInTime(forward.t, { sameHost: true, skip: twice }).back).toEqual([]);
+    const wrong = wrongScans(forward.t, forward.truth, twice).filter(scanLeftIn(forward.dir));
+    expect(wrong.filter((line) => !handlerGone(forward.t)(line))).toEqual([]);
   });
 });
 

@@ -106,6 +106,50 @@ describe('TimelineStore columns', () => {
     expect(hosts.map((_, i) => store.event(i, false).loggedTime - T)).toEqual([0, 0, 0, 5, 0, 3_000, 4_000]);
   });
 
+  it("reads a host's rows before a time again by another clock, keeping their logged times and flows in order", () => {
+    const store = new TimelineStore(new RecordReader());
+    const T = 1_739_270_000_000;
+    const MIN = 60_000;
+    const mp = { ...event(1, 1, 0), file: 'PS1MP01/SMS_CCM/Logs/MP_Location.log', host: 'PS1MP01' };
+    // PS1MP01 set forward 10 min at T + 30 min, read by its later clock throughout (580 s ahead): its rows of
+    // before read 10 min early. A client's row between them, and the rows of another host.
+    const skew = 580_000;
+    const logged = [T, T + 20 * MIN, T + 40 * MIN + 10 * MIN, T + 50 * MIN + 10 * MIN];
+    for (const [k, l] of logged.entries()) {
+      store.addEvent({ ...mp, line: k + 1, utc: l as UtcInstant }, l - skew);
+    }
+    store.addEvent({ ...event(1, 1, 0), utc: (T + 25 * MIN) as UtcInstant }, T + 25 * MIN);
+    store.flows.push({
+      id: 'flow',
+      kind: 'scan',
+      keys: {},
+      status: 'ok',
+      recovered: false,
+      summary: '',
+      host: 'PS1WKS0001',
+      events: Int32Array.from([0, 1, 4, 2, 3]),
+    });
+    // Its quiet span by its own clock: 30 min between its second and third rows; none of 40 min.
+    const quiet = store.quietSpan('PS1MP01', T, T + 2 * 60 * MIN, 25 * MIN, T + 30 * MIN);
+    expect(quiet).toEqual({ startMs: T + 20 * MIN, endMs: T + 50 * MIN });
+    expect(store.quietSpan('PS1MP01', T, T + 2 * 60 * MIN, 40 * MIN, T + 30 * MIN)).toBeUndefined();
+    expect(store.reclock('PS1MP01', quiet!.endMs, skew - 10 * MIN)).toBe(2);
+    const rows = [0, 1, 2, 3, 4];
+    expect(rows.map((i) => store.event(i, false).loggedTime - T)).toEqual([0, 20, 50, 60, 25].map((m) => m * MIN));
+    expect(rows.map((i) => store.eventTime(i) - T)).toEqual([
+      20_000,
+      20 * MIN + 20_000,
+      50 * MIN - skew,
+      60 * MIN - skew,
+      25 * MIN,
+    ]);
+    expect([...store.flows[0]!.events]).toEqual([0, 1, 4, 2, 3]);
+    // Read by a clock 20 min behind instead, the MP's second row comes after the client's.
+    expect(store.reclock('PS1MP01', quiet!.endMs, skew - 20 * MIN)).toBe(2);
+    expect(store.eventTime(1) - T).toBe(30 * MIN + 20_000);
+    expect([...store.flows[0]!.events]).toEqual([0, 4, 1, 2, 3]);
+  });
+
   it('gives back any number of components and kinds, beyond what its 8-bit columns index', () => {
     const store = new TimelineStore(new RecordReader());
     const n = 600;
