@@ -324,13 +324,17 @@ export class SkewModel {
       },
     });
     for (const host of clients) {
-      const { before: _, ...c } = this.settled.get(host)!;
+      const { before, ...c } = this.settled.get(host)!;
+      // The step its messages showed is said once, as theirs, not as its clock's.
+      const own = new RegExp(`; ${host} was set (?:back|forward) [^;]*`);
+      const at = new Date(before!.untilMs).toISOString().slice(0, 19).replace('T', ' ');
       this.settled.set(host, {
         ...c,
         basis:
-          `${c.basis}; but ${clients.length - 1} other ${clients.length === 2 ? 'client' : 'clients'} of ${server} ` +
-          `${clients.length === 2 ? 'looks' : 'look'} set by as much at the same time, when ${server}'s logs are quiet: ` +
-          `${server}'s clock was set, not ${host}'s, whose records are read by one clock throughout`,
+          `${c.basis.replace(own, '')}; its messages with ${server} changed by ${span(moved)} around ${at} by its ` +
+          `clock, as ${clients.length - 1} other ${clients.length === 2 ? "client's" : "clients'"} did at the same ` +
+          `time, when ${server}'s logs are quiet: ${server}'s clock was set, not ${host}'s, whose records are read ` +
+          'by one clock throughout',
       });
     }
   }
