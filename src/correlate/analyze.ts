@@ -17,7 +17,7 @@ import type { FailureResult, LogReach, Recovery, TimeoutWindows } from './failur
 import type { FlowStatus, Timeline } from './model.ts';
 import { buildInstallFlows } from './install-flow.ts';
 import { buildScanFlows } from './scan-flow.ts';
-import { SkewModel } from './skew.ts';
+import { quietSpan, SkewModel } from './skew.ts';
 import type { SkewResult } from './skew.ts';
 import { buildStateMessageFlows, prepareStateMessages } from './state-flow.ts';
 import { buildSyncFlows, linkSyncToScans } from './sync-flow.ts';
@@ -207,6 +207,7 @@ async function correlate(
   tellJumps(sharedWs, skew);
   skew.addPairs(sharedWs.takePairs());
   sharedWs.skew = skew.offsets();
+  const setForward = new ServersSetForward(sharedWs, skew);
 
   for (let i = 0; i < clientHosts.length; i++) {
     options.signal?.throwIfAborted();
@@ -227,6 +228,7 @@ async function correlate(
     buildStateMessageFlows(ws, context);
     linkSyncToScans(ws);
     skew.addPairs(ws.takePairs());
+    setForward.look();
     ws.skew = skew.offsets();
     linkIisRequests(ws, iisIndex);
     output.add(ws, findFailures(ws, reach, undefined, windows));
@@ -237,56 +239,95 @@ async function correlate(
   sharedWs.skew = skew.offsets();
   linkIisRequests(sharedWs, iisIndex);
   output.add(sharedWs, findFailures(sharedWs, reach, output.sharedProblemsInFlows, windows));
-  readServersSetForward(store, skew);
+  setForward.reclock(store);
   return output.finish(bundleName, skew.result(), hostRoles);
 }
 
 /**
- * A server set forward within the bundle whose messages to the site do not reach back shows only in its
- * clients: each looks set back by as much at the same time (`SharedStep`), its messages to the site not reaching
- * back before the step (they rotated away) or allowing it (they allow minutes). Where the server's rows leave a
- * quiet span at least that long among the times its clients put the step at, the time its clock skipped, the
- * step is its own: its rows before then are read by its earlier clock, and the clients' by their one clock. Each client was settled and written
- * before the next was read, so this is done on the written rows. Without it, an MP set forward 10 min had its
- * records before the step 10 min early, links from its other clients' and the site's records ran 10 min back
- * in time to them, and four clients stood as set back 10 min themselves. A server set back has its logs go
- * back in time (`serversSetBack`) or nothing to place the step by, and stays said of only.
+ * A server set forward within the bundle shows only in its clients where its messages to the site do not reach
+ * back before the step (they rotated away) or allow it (they allow minutes): each client looks set back by as
+ * much at the same time (`SharedStep`). Where the server's logs are quiet at least that long among the times
+ * its clients put the step at, the time its clock skipped, the step is its own: the server takes its earlier
+ * clock and those clients their one clock. It is looked for as each client is settled, so the clients read
+ * after it is found are correlated against the server's two clocks (a client set itself too, hours later, had
+ * its own step hidden by its MP's); the rows written before are read again once every row is written. Without
+ * it, an MP set forward 10 min had its records before the step 10 min early, links from its other clients' and
+ * the site's records ran 10 min back in time to them, and its clients stood as set back 10 min themselves. A
+ * server set back has its logs go back in time (`serversSetBack`) or nothing to place the step by, and stays
+ * said of only.
  */
-function readServersSetForward(store: TimelineStore, skew: SkewModel): void {
-  const { reference, hosts: estimates } = skew.result();
-  for (const step of skew.sharedSteps()) {
-    const server = estimates.get(step.server)!;
-    const clients = step.clients.map((c) => [c, estimates.get(c)!] as const);
-    if (
-      step.clientsMovedMs >= 0 ||
-      step.server === reference ||
-      server.before !== undefined ||
-      clients.some(([, c]) => c.before!.byOrder)
-    ) {
-      continue;
+/** How far from where its clients put a server's step its logs may skip the time. */
+const STEP_PLACED_WITHIN = 30 * 60 * SECOND;
+
+class ServersSetForward {
+  private readonly found: Array<{
+    readonly server: string;
+    readonly untilMs: number;
+    readonly earlierSkewMs: number;
+    readonly clients: ReadonlyArray<{ readonly name: string; readonly untilMs: number; readonly skewMs: number }>;
+  }> = [];
+
+  constructor(
+    private readonly shared: Workspace,
+    private readonly skew: SkewModel,
+  ) {}
+
+  /** After a client is settled, before its rows are written. */
+  look(): void {
+    for (const step of this.skew.sharedSteps()) {
+      const server = this.skew.estimate(step.server)!;
+      const clients = step.clients.map((name) => ({ name, ...this.skew.estimate(name)! }));
+      if (
+        step.clientsMovedMs >= 0 ||
+        server.reference ||
+        server.before !== undefined ||
+        clients.some((c) => c.before!.byOrder)
+      ) {
+        continue;
+      }
+      const by = -step.clientsMovedMs;
+      // By the server's clock: its later one after the step, its earlier (by less) before. The span must lie
+      // near the times the clients put the step at: each is halfway between a client's messages either side,
+      // which may be many minutes apart (four clients put an MP's step 6-13 min before its logs skipped).
+      const quiet = quietSpan(
+        this.loggedTimes(step.server),
+        step.fromMs + server.skewMs - by - HOUR,
+        step.toMs + server.skewMs + HOUR,
+        by - step.uncertaintyMs,
+        (step.fromMs + step.toMs) / 2 + server.skewMs,
+      );
+      if (
+        quiet === undefined ||
+        quiet.startMs - (server.skewMs - by) > step.toMs + STEP_PLACED_WITHIN ||
+        quiet.endMs - server.skewMs < step.fromMs - STEP_PLACED_WITHIN
+      ) {
+        continue;
+      }
+      this.skew.serverSetForward(step, quiet);
+      this.found.push({
+        server: step.server,
+        untilMs: quiet.endMs,
+        earlierSkewMs: server.skewMs - by,
+        clients: clients.map((c) => ({ name: c.name, untilMs: c.before!.untilMs, skewMs: c.skewMs })),
+      });
     }
-    const by = -step.clientsMovedMs;
-    // By the server's clock: its later one after the step, its earlier (by less) before. The span must hold
-    // some of the times the clients' messages put the step at.
-    const quiet = store.quietSpan(
-      step.server,
-      step.fromMs + server.skewMs - by - HOUR,
-      step.toMs + server.skewMs + HOUR,
-      by - step.uncertaintyMs,
-      (step.fromMs + step.toMs) / 2 + server.skewMs,
+  }
+
+  /** Once every row is written: those written before each step was found, read by the clocks it gave. */
+  reclock(store: TimelineStore): void {
+    for (const f of this.found) {
+      store.reclock(f.server, f.untilMs, f.earlierSkewMs);
+      for (const c of f.clients) {
+        store.reclock(c.name, c.untilMs, c.skewMs);
+      }
+    }
+  }
+
+  /** What the server logged when, by its clock: its MP_Location bodies and its other kept records. */
+  private loggedTimes(server: string): number[] {
+    return [...this.shared.mpLocations().times(server), ...this.shared.on(server).map((e) => e.utc)].sort(
+      (a, b) => a - b,
     );
-    if (
-      quiet === undefined ||
-      quiet.startMs - (server.skewMs - by) > step.toMs ||
-      quiet.endMs - server.skewMs < step.fromMs
-    ) {
-      continue;
-    }
-    skew.serverSetForward(step, quiet);
-    store.reclock(step.server, quiet.endMs, server.skewMs - by);
-    for (const [name, c] of clients) {
-      store.reclock(name, c.before!.untilMs, c.skewMs);
-    }
   }
 }
 

@@ -77,6 +77,17 @@ export class MpLocationIndex {
     return this.columns.size;
   }
 
+  /** The times `host` logged its requests and replies at, by its clock, in order. */
+  times(host: string): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.columns.size; i++) {
+      if (this.columns.host(i) === host) {
+        out.push(this.columns.utc(i));
+      }
+    }
+    return out;
+  }
+
   /**
    * The request for this update source and version from this client address, or from any of these (any address
    * if unknown), nearest to `t` plus the lead of the host that logged it (`lead`, 0 by default: how much later

@@ -294,6 +294,20 @@ export class SkewModel {
     return widen === 0 ? p : { ...p, send, receive, minMs: p.minMs - widen, maxMs: p.maxMs + widen };
   }
 
+  /** A settled host's estimate as it stands (undefined when not settled), and whether it is the reference. */
+  estimate(host: string): (SkewEstimate & { readonly reference: boolean }) | undefined {
+    const s = this.settled.get(host);
+    return (
+      s && {
+        skewMs: Math.round(s.skew),
+        uncertaintyMs: Math.round(s.uncertainty),
+        basis: s.basis,
+        ...(s.before && { before: s.before }),
+        reference: host === this.reference,
+      }
+    );
+  }
+
   /** Servers whose clients look set by the same amount at about the same time (see `SharedStep`). */
   sharedSteps(): SharedStep[] {
     return sharedSteps(this.settled, this.clients);
@@ -904,6 +918,37 @@ function sharedStepNotes(steps: readonly SharedStep[]): Map<string, string> {
     }
   }
   return notes;
+}
+
+/**
+ * The longest stretch of at least `minMs` between two of `times` (sorted) within `fromMs`..`toMs`, of those the
+ * one nearest `nearMs`: where a host's clock was set forward, the time it skipped. Undefined when there is none.
+ */
+export function quietSpan(
+  times: ArrayLike<number>,
+  fromMs: number,
+  toMs: number,
+  minMs: number,
+  nearMs: number,
+): { readonly startMs: number; readonly endMs: number } | undefined {
+  let best: { startMs: number; endMs: number } | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  let previous = Number.NaN;
+  for (let k = 0; k < times.length; k++) {
+    const t = times[k]!;
+    if (t < fromMs || t > toMs) {
+      continue;
+    }
+    if (t - previous >= minMs) {
+      const distance = nearMs < previous ? previous - nearMs : nearMs > t ? nearMs - t : 0;
+      if (distance < bestDistance) {
+        best = { startMs: previous, endMs: t };
+        bestDistance = distance;
+      }
+    }
+    previous = t;
+  }
+  return best;
 }
 
 /** `40.0 s`, `10 min 0.0 s`: how far a clock was set. */

@@ -425,49 +425,13 @@ export class TimelineStore {
   }
 
   /**
-   * The longest stretch of at least `minMs` in which `host` logged none of its rows, between `fromMs` and `toMs`
-   * by its clock (of those stretches, the one nearest `nearMs`): where its clock was set forward, the time it
-   * skipped. Undefined when there is none.
-   */
-  quietSpan(
-    host: string,
-    fromMs: number,
-    toMs: number,
-    minMs: number,
-    nearMs: number,
-  ): { readonly startMs: number; readonly endMs: number } | undefined {
-    const logged: number[] = [];
-    for (const i of this.rowsOf(host)) {
-      const t = this.time.get(i) + this.skewOfRow(i);
-      if (t >= fromMs && t <= toMs) {
-        logged.push(t);
-      }
-    }
-    logged.sort((a, b) => a - b);
-    let best: { startMs: number; endMs: number } | undefined;
-    let bestDistance = Number.POSITIVE_INFINITY;
-    for (let k = 1; k < logged.length; k++) {
-      const [startMs, endMs] = [logged[k - 1]!, logged[k]!];
-      if (endMs - startMs < minMs) {
-        continue;
-      }
-      const distance = nearMs < startMs ? startMs - nearMs : nearMs > endMs ? nearMs - endMs : 0;
-      if (distance < bestDistance) {
-        best = { startMs, endMs };
-        bestDistance = distance;
-      }
-    }
-    return best;
-  }
-
-  /**
    * Reads the rows `host` logged before `untilMs` (by its clock) by a clock `skewMs` ahead of the reference: a
    * clock setting found once every row was written (skew.ts `serverSetForward`). Their logged times stay; their
    * flows' events are put back in time order. Returns how many rows moved.
    */
   reclock(host: string, untilMs: number, skewMs: number): number {
     const moved = new Set<number>();
-    for (const i of this.rowsOf(host)) {
+    for (const i of this.rowsOfHost(host)) {
       const skew = this.skewOfRow(i);
       const logged = this.time.get(i) + skew;
       if (logged >= untilMs || skew === skewMs) {
@@ -495,7 +459,7 @@ export class TimelineStore {
     return moved.size;
   }
 
-  private rowsOf(host: string): number[] {
+  private rowsOfHost(host: string): number[] {
     const rows: number[] = [];
     let id = -1;
     for (let i = 0; i < this.eventCount; i++) {

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { CollectedEvent } from '../../src/correlate/collect.ts';
-import { SkewModel } from '../../src/correlate/skew.ts';
+import { quietSpan, SkewModel } from '../../src/correlate/skew.ts';
 import type { CausalPair } from '../../src/correlate/workspace.ts';
 import type { HostRole } from '../../src/parsers/bundle.ts';
 
@@ -304,5 +304,24 @@ describe('SkewModel', () => {
       expect(result.hosts.get('MP')!.before).toBeUndefined();
       expect(result.hosts.get('PC')!.before).toMatchObject({ skewMs: -600_000 });
     });
+  });
+});
+
+describe('quietSpan', () => {
+  const MIN = 60_000;
+  // A server logging every 2 min, set forward 10 min after its reading at 30 min: nothing between 30 and 42.
+  const times = [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 42, 44, 46, 90, 92].map((m) => m * MIN);
+
+  it('finds the stretch a clock set forward skipped, the one nearest where its clients put the step', () => {
+    expect(quietSpan(times, 0, 200 * MIN, 9 * MIN, 35 * MIN)).toEqual({ startMs: 30 * MIN, endMs: 42 * MIN });
+    // A longer quiet stretch further off is not taken for it; taken where the clients put the step there.
+    expect(quietSpan(times, 0, 200 * MIN, 9 * MIN, 70 * MIN)).toEqual({ startMs: 46 * MIN, endMs: 90 * MIN });
+  });
+
+  it('finds none shorter than asked, or outside the window looked in', () => {
+    expect(quietSpan(times, 0, 200 * MIN, 13 * MIN, 35 * MIN)).toEqual({ startMs: 46 * MIN, endMs: 90 * MIN });
+    expect(quietSpan(times, 0, 200 * MIN, 50 * MIN, 35 * MIN)).toBeUndefined();
+    expect(quietSpan(times, 0, 40 * MIN, 9 * MIN, 35 * MIN)).toBeUndefined();
+    expect(quietSpan([], 0, 40 * MIN, 9 * MIN, 35 * MIN)).toBeUndefined();
   });
 });
