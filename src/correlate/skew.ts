@@ -329,8 +329,8 @@ export class SkewModel {
       basis:
         `${s.basis}; ${server} was set forward ${span(moved)} between ${when(quiet.startMs - s.skew - moved)} and ` +
         `${when(quiet.endMs - s.skew)} UTC, when its logs are quiet, which its messages to the site cannot show: ` +
-        `${clients.length} of the ${step.of} clients chained through it look set back by as much then; each of its ` +
-        'records before then is read by its earlier clock',
+        `${clients.length} of the first ${step.of} clients read through it look set back by as much then; each of ` +
+        'its records before then is read by its earlier clock, and each client read after against both',
       before: {
         untilMs: quiet.endMs,
         skewMs: Math.round(s.skew + moved),

@@ -604,7 +604,7 @@ describe("a management point's clock set forward, its messages to the site rotat
   it("measures the MP's earlier clock, reads its clients by theirs, and finds a client's own step after it", () => {
     const mp = forward.t.hosts.find((h) => h.name === 'PS1MP01')!;
     expect(mp.skewBasis).toMatch(
-      /; PS1MP01 was set forward 10 min 0\.0 s between 12:5\d and 13:0\d UTC, when its logs are quiet, which its messages to the site cannot show: 2 of the 3 clients chained through it look set back by as much then/,
+      /; PS1MP01 was set forward 10 min 0\.0 s between 12:5\d and 13:0\d UTC, when its logs are quiet, which its messages to the site cannot show: 2 of the first 3 clients read through it look set back by as much then/,
     );
     const truth = forward.truth.clockSteps.get('PS1MP01')!;
     expect(Math.abs(mp.clockBefore!.skewMs - truth.skewBeforeMs)).toBeLessThanOrEqual(mp.clockBefore!.uncertaintyMs);
