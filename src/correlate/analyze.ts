@@ -243,6 +243,9 @@ async function correlate(
   return output.finish(bundleName, skew.result(), hostRoles);
 }
 
+/** How far from where its clients put a server's step its logs may skip the time. */
+const STEP_PLACED_WITHIN = 30 * 60 * SECOND;
+
 /**
  * A server set forward within the bundle shows only in its clients where its messages to the site do not reach
  * back before the step (they rotated away) or allow it (they allow minutes): each client looks set back by as
@@ -256,9 +259,6 @@ async function correlate(
  * server set back has its logs go back in time (`serversSetBack`) or nothing to place the step by, and stays
  * said of only.
  */
-/** How far from where its clients put a server's step its logs may skip the time. */
-const STEP_PLACED_WITHIN = 30 * 60 * SECOND;
-
 class ServersSetForward {
   private readonly found: Array<{
     readonly server: string;
@@ -266,6 +266,8 @@ class ServersSetForward {
     readonly earlierSkewMs: number;
     readonly clients: ReadonlyArray<{ readonly name: string; readonly untilMs: number; readonly skewMs: number }>;
   }> = [];
+  /** A step not (yet) found a server's own is asked again after each client: its times are read once. */
+  private readonly times = new Map<string, number[]>();
 
   constructor(
     private readonly shared: Workspace,
@@ -325,9 +327,15 @@ class ServersSetForward {
 
   /** What the server logged when, by its clock: its MP_Location bodies and its other kept records. */
   private loggedTimes(server: string): number[] {
-    return [...this.shared.mpLocations().times(server), ...this.shared.on(server).map((e) => e.utc)].sort(
-      (a, b) => a - b,
-    );
+    let times = this.times.get(server);
+    if (times === undefined) {
+      times = [...this.shared.mpLocations().times(server), ...this.shared.on(server).map((e) => e.utc)];
+      this.times.set(
+        server,
+        times.sort((a, b) => a - b),
+      );
+    }
+    return times;
   }
 }
 

@@ -426,7 +426,7 @@ export class TimelineStore {
 
   /**
    * Reads the rows `host` logged before `untilMs` (by its clock) by a clock `skewMs` ahead of the reference: a
-   * clock setting found once every row was written (skew.ts `serverSetForward`). Their logged times stay; their
+   * clock setting found after they were written (analyze.ts `ServersSetForward`). Their logged times stay; their
    * flows' events are put back in time order. Returns how many rows moved.
    */
   reclock(host: string, untilMs: number, skewMs: number): number {
