@@ -572,14 +572,27 @@ function estimatePair(a: string, given: readonly CausalPair[], stepping?: string
     const early = estimatePair(a, split.before);
     // How far the stepping host's clock moved: d is skew(b) - skew(a).
     const moved = (stepping === a ? -1 : 1) * (later.d - early.d);
-    const when = new Date(split.until).toISOString().slice(0, 19).replace('T', ' ');
+    const time = (ms: number): string => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+    const when = time(split.until);
     const how = `${stepping} was set ${moved < 0 ? 'back' : 'forward'} ${span(moved)}`;
+    // Halfway between its last message of one clock and its first of the other; where those lie far apart, the
+    // step may be anywhere between, and the basis says so (a client set back 40 s, no message of it for three
+    // hours around the step, read "around" a time three hours after it).
+    const on = (p: CausalPair): number => (p.send.host === stepping ? p.send.utc : p.receive.utc);
+    const lastBefore = Math.max(...split.before.map(on));
+    const firstAfter = Math.min(...split.after.map(on));
+    const placed =
+      firstAfter - lastBefore > STEP_PLACED_AROUND
+        ? `between ${time(lastBefore)} and ${time(firstAfter)} by its own clock, none of its messages lying between ` +
+          `(time sync, or set by hand): the ${split.before.length} messages before agree on its earlier clock, and ` +
+          `times before ${when}, halfway, are corrected by that`
+        : `around ${when} by its own clock (time sync, or set by hand): the ${split.before.length} messages before ` +
+          'agree on its earlier clock, and times before then are corrected by that';
     return {
       ...later,
       basis:
         split.files === undefined
-          ? `${later.basis}; ${how} around ${when} by its own clock (time sync, or set by hand): the ` +
-            `${split.before.length} messages before agree on its earlier clock, and times before then are corrected by that` +
+          ? `${later.basis}; ${how} ${placed}` +
             (split.leftOut === undefined
               ? ''
               : ` (${split.leftOut} more left out, their timing contradicting the others' on either side)`)
@@ -681,6 +694,9 @@ const STEP_SUPPORT = 3;
  * earlier clock left unmeasured and its records of then read 3 h late.
  */
 const ORDER_SUPPORT = 1;
+
+/** How far apart a clock's last message before it was set and its first after may lie for "around" halfway. */
+const STEP_PLACED_AROUND = 10 * 60_000;
 
 /**
  * A host's pairs either side of where its clock was set, and its earlier clock's end (by its own clock);

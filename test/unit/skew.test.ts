@@ -134,7 +134,12 @@ describe('SkewModel', () => {
       expect(pc.before).toMatchObject({ skewMs: 40_000 });
       // The last message before is at 120 min + 40.3 s by PC's clock, the first after at 140 min.
       expect(pc.before!.untilMs).toBe(T0 + 130 * MINUTE + 20_150);
-      expect(pc.basis).toContain('PC was set back 40.0 s around 2025-01-14 11:10:20 by its own clock');
+      // Twenty minutes without a message of it: the step is said to lie between them, not "around" halfway.
+      expect(pc.basis).toContain(
+        'PC was set back 40.0 s between 2025-01-14 11:00:40 and 2025-01-14 11:20:00 by its own clock, none of its ' +
+          'messages lying between (time sync, or set by hand): the 14 messages before agree on its earlier clock, ' +
+          'and times before 2025-01-14 11:10:20, halfway, are corrected by that',
+      );
       const offsets = model.offsets();
       expect(offsets.of!({ host: 'PC', utc: T0 })).toBe(40_000);
       expect(offsets.of!({ host: 'PC', utc: T0 + 139 * MINUTE })).toBe(0);
