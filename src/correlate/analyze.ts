@@ -193,7 +193,7 @@ async function correlate(
   begins(shared);
   const reach: LogReach = { first: firstSeen, last: lastSeen };
   output.addFileClocks(alignClocks(shared, lastSeen));
-  const sharedWs = new Workspace(shared.events);
+  const sharedWs = new Workspace(shared.events, undefined, shared);
   // From here the workspace holds the shared layer's events: those it keeps as columns (MP_Location
   // bodies, the state-message side) are let go only if nothing else holds them.
   shared = undefined;
@@ -220,7 +220,7 @@ async function correlate(
     }
     begins(client);
     output.addFileClocks(alignClocks(client, lastSeen));
-    const ws = new Workspace(client.events, sharedWs);
+    const ws = new Workspace(client.events, sharedWs, client);
     tellJumps(ws, skew);
     learnAddresses(ws, iisIndex);
     buildScanFlows(ws);
@@ -549,7 +549,7 @@ function linkIisRequests(ws: Workspace, iis: IisIndex): void {
       if (ip === undefined) {
         continue;
       }
-      const best = iis.nearest(mp, ip, ws.corrected(send), window, (utc) => ws.skewFor({ host: mp, utc }));
+      const best = iis.nearest(mp, ip, ws.corrected(send), window, (at) => ws.skewFor(at));
       if (best) {
         flow.events.add(best);
         ws.link(send, best, 'time', `CCM_POST from ${ip} on the corrected clocks`, window);

@@ -41,7 +41,7 @@ export function relayAddresses(ws: Workspace, host: string, iis: IisIndex): Addr
     .map((i) => {
       const mp = c.host(i);
       const utc = c.utc(i);
-      return { mp, utc, from: iis.addressesNear(mp, utc, IIS_BEFORE, IIS_AFTER) };
+      return { mp, utc, stamp: c.stamp(i), from: iis.addressesNear(mp, utc, IIS_BEFORE, IIS_AFTER) };
     })
     .sort((a, b) => a.utc - b.utc);
   const alone = relays.map(({ from }, k) => {
@@ -64,9 +64,9 @@ export function relayAddresses(ws: Workspace, host: string, iis: IisIndex): Addr
       return;
     }
     // The lead is a function of the client's time, which is what is sought: once more from the first guess.
-    const { mp, utc } = relays[k]!;
+    const { mp, stamp } = relays[k]!;
     const lead = leads.get(mp);
-    const at = ws.onLaterClock(mp, utc);
+    const at = ws.onLaterClock(stamp);
     const guess = at - (lead?.(at) ?? 0);
     out.push({ utc: at - (lead?.(guess) ?? 0), ip });
   });

@@ -2,7 +2,6 @@
 // times from before and after interleaved: no time divides them. Each log's own order does: its time goes
 // back where the clock was set. Which side of that place a record lies on says which clock it was logged by.
 
-import type { CollectedEvent } from './collect.ts';
 import { logGroup } from '../parsers/bundle.ts';
 import { firstIndexAt, groupBy } from './time-order.ts';
 
@@ -19,7 +18,7 @@ export interface Placed {
 const BUSY = 10;
 
 /** The median time between a log's records (in their order), or infinity for fewer than two. */
-function medianGap(list: readonly CollectedEvent[]): number {
+function medianGap(list: readonly Placed[]): number {
   const gaps: number[] = [];
   for (let i = 1; i < list.length; i++) {
     gaps.push(Math.abs(list[i]!.utc - list[i - 1]!.utc));
@@ -29,7 +28,18 @@ function medianGap(list: readonly CollectedEvent[]): number {
 }
 
 /** How far back a log's time must go to be a clock set back, not threads writing out of order. */
-const JUMP_MS = 60_000;
+export const JUMP_MS = 60_000;
+
+/**
+ * Where a file's time first went back by more than JUMP_MS, told from all its records as they are read (the
+ * ones kept are too few to show it on a busy server's logs), and its latest time before then.
+ */
+export interface WentBack {
+  readonly host: string;
+  readonly seq: number;
+  readonly lastBefore: number;
+  readonly firstAfter: number;
+}
 /** Logs that must go back for the host's clock to count as set back (one could be a log of its own). */
 export const JUMPING_FILES = 2;
 
@@ -47,21 +57,39 @@ export interface ClockJumps {
 
 /**
  * The place each of a host's logs went back in time by more than JUMP_MS (its first such place), when
- * JUMPING_FILES (or `minLogs`) or more logs that state their zone did. A log is its current file and its
+ * JUMPING_FILES (or `minLogs`) or more logs that state their zone did. `wentBack` are the host's files that went
+ * back among all their records, kept or not: a log of which none is kept (an IIS log) counts by them too. A log is its current file and its
  * history, in the order they were written (`seq` follows the bundle's rotation order): a log that rolled over soon after the
  * clock was set goes back between its history and its current file (a client set back 3 h, of whose logs only
  * StateMessage.log went back within a file, had its earlier clock's records read three hours late). `events`
  * are the host's, in any order. A WindowsUpdate.log, which writes no zone, is not counted (its times come from
  * the host's other logs), but its own place is kept: its records were logged by the same clock.
  */
-export function clockJumps(events: readonly CollectedEvent[], minLogs = JUMPING_FILES): ClockJumps | undefined {
+export function clockJumps(
+  events: readonly Placed[],
+  minLogs = JUMPING_FILES,
+  wentBack: ReadonlyMap<string, WentBack> = new Map(),
+): ClockJumps | undefined {
   const groupOf = new Map<string, string>();
-  const byLog = new Map<string, CollectedEvent[]>();
-  for (const [file, list] of groupBy(events, (e) => e.file)) {
+  const byLog = new Map<string, Placed[]>();
+  for (const [file, list] of groupBy<Placed>(events, (e) => e.file)) {
     const log = logGroup(file);
     groupOf.set(file, log);
     const known = byLog.get(log);
     byLog.set(log, known === undefined ? list : [...known, ...list]);
+  }
+  /** Per log, the first place it went back, among all its files' records. */
+  const allRecords = new Map<string, WentBack>();
+  for (const [file, back] of wentBack) {
+    const log = logGroup(file);
+    groupOf.set(file, log);
+    const known = allRecords.get(log);
+    if (known === undefined || back.seq < known.seq) {
+      allRecords.set(log, back);
+    }
+    if (!byLog.has(log)) {
+      byLog.set(log, []);
+    }
   }
   const at = new Map<string, number>();
   /** The first and last reading of each log that did not go back. */
@@ -72,7 +100,13 @@ export function clockJumps(events: readonly CollectedEvent[], minLogs = JUMPING_
     list.sort((a, b) => a.seq - b.seq);
     let earliest = Number.POSITIVE_INFINITY;
     let latest = Number.NEGATIVE_INFINITY;
+    // Among its kept records, where its history and its current file meet too (a log that rolled over soon
+    // after the clock was set back), unless all its records went back earlier.
+    const whole = allRecords.get(log);
     for (const e of list) {
+      if (whole !== undefined && e.seq >= whole.seq) {
+        break;
+      }
       if (e.utc < latest - JUMP_MS) {
         at.set(log, e.seq);
         lastBefore = Math.max(lastBefore, latest);
@@ -81,6 +115,11 @@ export function clockJumps(events: readonly CollectedEvent[], minLogs = JUMPING_
       }
       earliest = Math.min(earliest, e.utc);
       latest = Math.max(latest, e.utc);
+    }
+    if (whole !== undefined && !at.has(log)) {
+      at.set(log, whole.seq);
+      lastBefore = Math.max(lastBefore, whole.lastBefore);
+      firstAfter = Math.min(firstAfter, whole.firstAfter);
     }
     if (!at.has(log)) {
       spans.set(log, [earliest, latest]);
@@ -156,7 +195,7 @@ const ALONG_MS = 2_000;
  * back, by time, with whether the earlier clock logged it.
  */
 function quietSplits(
-  logs: readonly (readonly CollectedEvent[])[],
+  logs: readonly (readonly Placed[])[],
   known: ReadonlyArray<readonly [utc: number, earlier: boolean]>,
   firstAfter: number,
   lastBefore: number,

@@ -16,6 +16,7 @@ import { collect } from './collect.ts';
 import type { Collected, CollectOptions } from './collect.ts';
 import { unpackEvents } from './packed-events.ts';
 import type { PackedEvents } from './packed-events.ts';
+import type { WentBack } from './clock-jumps.ts';
 import type { IisColumns } from './iis-index.ts';
 import { IisIndex } from './iis-index.ts';
 
@@ -34,6 +35,7 @@ export interface CollectedData {
   readonly events: PackedEvents;
   readonly iis: IisColumns;
   readonly lastSeenByFile: ReadonlyMap<string, number>;
+  readonly wentBack: ReadonlyMap<string, WentBack>;
 }
 
 export type CollectReply =
@@ -316,6 +318,7 @@ class WorkerCollector implements Collector {
           events: unpackEvents(c.events),
           iis: IisIndex.fromColumns(c.iis),
           lastSeenByFile: c.lastSeenByFile,
+          wentBack: c.wentBack,
           records: c.parse.files.reduce((n, f) => n + f.summary.records, 0),
         }));
       }

@@ -40,7 +40,7 @@ async function collectTask(task: CollectTask): Promise<CollectReply & { transfer
   const iis = c.iis.columnsForTransfer();
   return {
     id: task.id,
-    collected: { parse: c.parse, events, iis, lastSeenByFile: c.lastSeenByFile },
+    collected: { parse: c.parse, events, iis, lastSeenByFile: c.lastSeenByFile, wentBack: c.wentBack },
     transfer: [
       events.refs,
       events.ints,

@@ -13,6 +13,8 @@ import type { Scans } from '../parsers/messages/grammar.ts';
 import { parseBundle } from '../parsers/parse-bundle.ts';
 import type { LogRecord, Severity } from '../parsers/record.ts';
 import type { UtcInstant } from '../parsers/time.ts';
+import { JUMP_MS } from './clock-jumps.ts';
+import type { WentBack } from './clock-jumps.ts';
 import { IisIndex } from './iis-index.ts';
 import { EventPacker, unpackEvents } from './packed-events.ts';
 import type { PackedEvents } from './packed-events.ts';
@@ -110,6 +112,8 @@ export interface Collected {
   readonly iis: IisIndex;
   /** Last logged UTC seen per host and per file: how far each log reaches, for judging missing steps. */
   readonly lastSeenByFile: ReadonlyMap<string, number>;
+  /** Per file, the first place its time went back, over every record, kept or not (see clock-jumps.ts). */
+  readonly wentBack: ReadonlyMap<string, WentBack>;
   readonly records: number;
 }
 
@@ -339,6 +343,7 @@ export async function collectPacked(
   const keeper = new EventPacker();
   const iis = new IisIndex();
   const lastSeen = new Map<string, number>();
+  const wentBack = new Map<string, WentBack>();
   const hostOf = new Map(bundle.files.map((f) => [f.path, f.host]));
   /** Per file, the line of the last record kept and how many kept records started on it. */
   const lastKept = new Map<string, { line: number; dup: number }>();
@@ -372,8 +377,14 @@ export async function collectPacked(
           host = hostOf.get(r.file) ?? '';
           kept = lastKept.get(r.file);
         }
-        if (r.utc !== undefined && r.utc > lastFileSeen) {
-          lastFileSeen = r.utc;
+        if (r.utc !== undefined) {
+          if (r.utc > lastFileSeen) {
+            lastFileSeen = r.utc;
+          } else if (r.utc < lastFileSeen - JUMP_MS && !wentBack.has(r.file)) {
+            // Told from every record: those a log keeps may not show it (an MP set back 10 min went back 62 s
+            // in MP_Location.log on DP content requests alone, and 9 min in its IIS log, which keeps none).
+            wentBack.set(r.file, { host, seq, lastBefore: lastFileSeen, firstAfter: r.utc });
+          }
         }
         if (r.component !== lastComponent) {
           lastComponent = r.component;
@@ -427,5 +438,5 @@ export async function collectPacked(
   if (lastFile !== '') {
     lastSeen.set(lastFile, lastFileSeen);
   }
-  return { parse, events: keeper.finish(), iis, lastSeenByFile: lastSeen, records };
+  return { parse, events: keeper.finish(), iis, lastSeenByFile: lastSeen, wentBack, records };
 }

@@ -10,6 +10,7 @@ import type { UtcInstant } from '../parsers/time.ts';
 import type { CollectedEvent, WorkingFields } from './collect.ts';
 import { MadeEvents } from './made-events.ts';
 import { Interner } from './store.ts';
+import type { Stamp } from './workspace.ts';
 
 /** Per entry in `ints`: file, host, component, kind (ids in `strings`, -1 for no kind), severity. */
 const INTS = 5;
@@ -76,6 +77,11 @@ export class EventColumns {
 
   host(i: number): string {
     return this.strings.values[this.ints[i * INTS + 1]!]!;
+  }
+
+  /** Where and when entry i was logged: what tells which clock logged it, where its host's was set back. */
+  stamp(i: number): Stamp {
+    return { host: this.host(i), utc: this.utcs[i]!, file: this.file(i), seq: this.seqs[i]! };
   }
 
   component(i: number): string {

@@ -4,6 +4,8 @@
 // when a flow takes one.
 
 import type { LogRecord } from '../parsers/record.ts';
+import type { Placed } from './clock-jumps.ts';
+import type { Stamp } from './workspace.ts';
 import type { CollectedEvent } from './collect.ts';
 import { MadeEvents } from './made-events.ts';
 import { Interner, NarrowColumn, PagedColumn, rowsOf, TimeColumn } from './store.ts';
@@ -90,26 +92,23 @@ export class IisIndex {
   }
 
   /**
-   * The request from `ip` on `host` nearest to `t` within `window` ms, on a clock that read `skewAt(utc)` ms
-   * ahead when it logged `utc` (it may have been set within the bundle); the event is made once and shared by
-   * every flow that asks.
+   * The request from `ip` on `host` nearest to `t` within `window` ms, on a clock that read `skewAt(at)` ms
+   * ahead when it logged the request `at` (it may have been set within the bundle); the event is made once
+   * and shared by every flow that asks.
    */
   nearest(
     host: string,
     ip: string,
     t: number,
     window: number,
-    skewAt: (utc: number) => number,
+    skewAt: (at: Stamp) => number,
   ): CollectedEvent | undefined {
     const key = `${host}|${ip}`;
     const rows = this.rows.get(key);
     if (!rows) {
       return undefined;
     }
-    const distance = (row: number): number => {
-      const utc = this.utc.get(row);
-      return utc - skewAt(utc) - t;
-    };
+    const distance = (row: number): number => this.utc.get(row) - skewAt(this.stamp(host, row)) - t;
     // A client's requests to one MP are nearly always in time order: the window's first request is then
     // found by halving and the scan ends past the window. The requests looked at are the same, in the same
     // order, so a tie goes to the same (first) request.
@@ -261,6 +260,32 @@ export class IisIndex {
     this.ints.set(at + 4, file);
     this.ints.set(at + 5, uri);
     this.ints.set(at + 6, serverIp);
+  }
+
+  /**
+   * Where and when each request `host` logged was logged, in no particular order: with its other logs', where
+   * its IIS log went back in time, which clock logged its other records (see clock-jumps.ts).
+   */
+  placed(host: string): Array<Stamp & Placed> {
+    const out: Array<Stamp & Placed> = [];
+    for (const [key, rows] of this.rows) {
+      if (key.startsWith(`${host}|`)) {
+        for (const row of rows) {
+          out.push(this.stamp(host, row));
+        }
+      }
+    }
+    return out;
+  }
+
+  private stamp(host: string, row: number): Stamp & Placed {
+    const at = row * INTS;
+    return {
+      host,
+      utc: this.utc.get(row),
+      file: this.strings.values[this.ints.get(at + 4)]!,
+      seq: this.ints.get(at + 2),
+    };
   }
 
   private event(host: string, ip: string, row: number): CollectedEvent {

@@ -12,6 +12,7 @@ import { EventColumns, splitByHost } from './event-columns.ts';
 import type { ClockSide } from './clock-jumps.ts';
 import type { LeadSample } from './leads.ts';
 import { byTime, firstIndexAt, push } from './time-order.ts';
+import type { Stamp } from './workspace.ts';
 
 const REQUEST = 'MPLocation.requestBody';
 const REPLY = 'MPLocation.replyBody';
@@ -105,7 +106,7 @@ export class MpLocationIndex {
     after: number,
     lead: (host: string) => number = () => 0,
     alone?: { readonly within: number; readonly margin: number },
-    time: (host: string, utc: number) => number = (_, utc) => utc,
+    time: (at: Stamp) => number = (at) => at.utc,
   ): CollectedEvent | undefined {
     const lists =
       clientIp === undefined
@@ -120,7 +121,7 @@ export class MpLocationIndex {
     let bestDistance = 0;
     for (const list of lists) {
       for (const i of list) {
-        const d = time(columns.host(i), columns.utc(i)) - t - lead(columns.host(i));
+        const d = time(columns.stamp(i)) - t - lead(columns.host(i));
         const distance = Math.abs(d);
         if (d >= -before && d <= after && (best < 0 || distance < bestDistance)) {
           best = i;
@@ -141,7 +142,7 @@ export class MpLocationIndex {
           (i) =>
             i !== best &&
             columns.host(i) === host &&
-            Math.abs(time(host, columns.utc(i)) - at) <= Math.min(alone.within, bestDistance + alone.margin),
+            Math.abs(time(columns.stamp(i)) - at) <= Math.min(alone.within, bestDistance + alone.margin),
         ),
       );
       if (rivals) {
@@ -163,7 +164,7 @@ export class MpLocationIndex {
     window: number,
     centre: (t: number, side?: ClockSide) => number = () => 0,
     sides: ReadonlyArray<ClockSide | undefined> = [],
-    time: (host: string, utc: number) => number = (_, utc) => utc,
+    time: (at: Stamp) => number = (at) => at.utc,
     slack = 0,
   ): Map<string, LeadSample[]> {
     const list = this.byAddress.get(clientIp) ?? [];
@@ -181,7 +182,7 @@ export class MpLocationIndex {
         if (columns.utc(i) - t > c + window + slack) {
           break;
         }
-        const d = time(columns.host(i), columns.utc(i)) - t;
+        const d = time(columns.stamp(i)) - t;
         if (d < c - window || d > c + window) {
           continue;
         }

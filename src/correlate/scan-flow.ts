@@ -431,7 +431,7 @@ function answeringMp(
     window,
     (mp) => leads.get(mp)?.(outgoing.utc, side) ?? 0,
     sent ? undefined : ALONE_WITHOUT_MESSAGE,
-    (mp, utc) => ws.onLaterClock(mp, utc),
+    (at) => ws.onLaterClock(at),
   );
   if (!add(mpRequest)) {
     return;
@@ -884,7 +884,7 @@ function locationLeads(ws: Workspace, host: string): ReadonlyMap<string, Lead> {
         // On each MP's later clock, where it was set within the bundle: its steps would read as the client's.
         const found = ws
           .mpLocations()
-          .offsetsFrom(ip, times, CROSS_HOST_WINDOW, centre, sides, (mp, utc) => ws.onLaterClock(mp, utc), slack);
+          .offsetsFrom(ip, times, CROSS_HOST_WINDOW, centre, sides, (at) => ws.onLaterClock(at), slack);
         for (const [mp, list] of found) {
           if ((centres.get(mp) ?? none) === centre) {
             for (const s of list) {

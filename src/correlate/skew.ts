@@ -169,7 +169,7 @@ export class SkewModel {
       const [a, b] = key.split('\u0000') as [string, string];
       const host = this.steppingOf(a, b);
       const jumps = host === undefined ? undefined : this.jumps.get(host);
-      const edge = estimatePair(a, list, host, jumps);
+      const edge = this.splitByOneLog(a, list, host) ?? estimatePair(a, list, host, jumps);
       this.setEdge(a, b, edge);
       const earlier = edge.earlier;
       this.setEdge(b, a, {
@@ -183,13 +183,13 @@ export class SkewModel {
   }
 
   /**
-   * A server settled with one clock, one of whose logs went back in time: its clock was set back, with its other
-   * logs quiet across it or rotated away, and its messages to the site not reaching back before then (its
-   * MP_Relay.log and the site's StateSys.log had rotated). A client's messages with it on both sides of where
-   * that log went back, STEP_SUPPORT or more on each, measure its earlier clock, as far back as the log went
-   * or further; the client's are then read on its later one. Without them each of its clients looked set by
-   * the opposite amount, and the server's records from before were off by it (said of the server, not
-   * corrected, by `sharedSteps`: an MP set back 10 min had 4 links 10 min back in time).
+   * A server settled with one clock, whose logs went back in time: its clock was set back, with its messages to
+   * the site not reaching back before then (its MP_Relay.log and the site's StateSys.log had rotated), and its
+   * other logs quiet across it or rotated away, or going back too (its IIS log). A client's messages with it on
+   * both sides of where they went back, STEP_SUPPORT or more on each, measure its earlier clock, as far back as
+   * the logs went or further; the client's are then read on its later one. Without them each of its clients
+   * looked set by the opposite amount, and the server's records from before were off by it (said of the
+   * server, not corrected, by `sharedSteps`: an MP set back 10 min had 4 links 10 min back in time).
    */
   private serversSetBack(pairs: readonly CausalPair[]): void {
     const withClient = new Map<string, CausalPair[]>();
@@ -199,7 +199,7 @@ export class SkewModel {
         [p.receive.host, p.send.host],
       ] as const) {
         const s = this.settled.get(server);
-        const mayStep = s !== undefined && s.before === undefined && this.oneLog.has(server);
+        const mayStep = s !== undefined && s.before === undefined && this.stepsBack(server) !== undefined;
         if (mayStep && !this.clients.has(server) && this.clients.has(client) && !this.jumps.has(client)) {
           push(withClient, `${server}\u0000${client}`, p);
         }
@@ -208,7 +208,7 @@ export class SkewModel {
     for (const [key, list] of withClient) {
       const [server, client] = key.split('\u0000') as [string, string];
       const s = this.settled.get(server)!;
-      const jumps = this.oneLog.get(server);
+      const jumps = this.stepsBack(server);
       // Measured already, by another client of this batch.
       if (s.before !== undefined || jumps === undefined) {
         continue;
@@ -231,8 +231,8 @@ export class SkewModel {
       this.settled.set(server, {
         ...s,
         basis:
-          `${s.basis}; ${server} was set back ${span(moved)} within the bundle, where one of its logs goes back in ` +
-          `time (its earlier clock read up to ${when}) and its messages to the site do not reach back: ` +
+          `${s.basis}; ${server} was set back ${span(moved)} within the bundle, where ${logsGoBack(jumps.files)} ` +
+          `in time (its earlier clock read up to ${when}) and its messages to the site do not show it: ` +
           `${client}'s ${split.before.length} messages with it before and ${split.after.length} after measure it, ` +
           'and each record is corrected by the clock it was logged by',
         before: {
@@ -243,6 +243,41 @@ export class SkewModel {
         },
       });
     }
+  }
+
+  /**
+   * Where a server's logs went back in time while its messages to the site showed one clock: one log, or more
+   * whose messages to the site do not reach back before then (see `serversSetBack`).
+   */
+  private stepsBack(server: string): ClockJumps | undefined {
+    return this.oneLog.get(server) ?? (this.clients.has(server) ? undefined : this.jumps.get(server));
+  }
+
+  /**
+   * A server's messages with the site measured on each side of where one of its logs alone went back in time,
+   * where they lie on both sides and their clocks differ by at least as much as the log went back, later
+   * clock behind: its clock was set back, and its one-way messages to the site allowed that (they allow
+   * minutes). Unsplit, its earlier clock's messages bounded it and its later clock read as the earlier: an MP
+   * set back 90 s, measured from its clients' messages on both sides of its log's step, was read 90 s off.
+   */
+  private splitByOneLog(a: string, list: readonly CausalPair[], host: string | undefined): Edge | undefined {
+    const alone = host === undefined || this.clients.has(host) ? undefined : this.oneLog.get(host);
+    if (alone === undefined || host === undefined) {
+      return undefined;
+    }
+    const edge = estimatePair(a, list, host, alone);
+    const earlier = edge.earlier;
+    if (earlier === undefined || earlier.byOrder !== true) {
+      return undefined;
+    }
+    // d is skew(b) - skew(a): how far the host's later clock reads ahead of its earlier.
+    const moved = (host === a ? -1 : 1) * (edge.d - earlier.d);
+    if (moved >= 0 || -moved + edge.uncertainty + earlier.uncertainty < alone.lastBefore - alone.firstAfter) {
+      return undefined;
+    }
+    this.jumps.set(host, alone);
+    this.oneLog.delete(host);
+    return edge;
   }
 
   /** Host → ms its clock is ahead of the reference, for the hosts settled so far. */
@@ -596,7 +631,7 @@ function estimatePair(a: string, given: readonly CausalPair[], stepping?: string
             (split.leftOut === undefined
               ? ''
               : ` (${split.leftOut} more left out, their timing contradicting the others' on either side)`)
-          : `${later.basis}; ${how} within the bundle, where ${split.files} of its logs go back in time (its earlier ` +
+          : `${later.basis}; ${how} within the bundle, where ${logsGoBack(split.files)} in time (its earlier ` +
             `clock read up to ${when}): the ${split.before.length} messages before agree on its earlier clock, and each ` +
             'record is corrected by the clock it was logged by',
       earlier: {
@@ -968,6 +1003,11 @@ export function quietSpan(
 }
 
 /** `40.0 s`, `10 min 0.0 s`: how far a clock was set. */
+/** "one of its logs goes back", "3 of its logs go back". */
+function logsGoBack(files: number): string {
+  return files === 1 ? 'one of its logs goes back' : `${files} of its logs go back`;
+}
+
 function span(ms: number): string {
   const abs = Math.abs(ms);
   return abs >= 60_000 ? minutesAndSeconds(abs, 1) : `${(abs / 1000).toFixed(1)} s`;

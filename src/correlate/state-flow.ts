@@ -296,7 +296,7 @@ export function relayLeads(ws: Workspace, host: string): ReadonlyMap<string, Lea
       const side = ws.clockSide(relay.outgoing);
       // On each MP's later clock, where it was set within the bundle: its step would read as the client's.
       for (const i of relay.received) {
-        push(samples, c.host(i), { t, offset: ws.onLaterClock(c.host(i), c.utc(i)) - t, side });
+        push(samples, c.host(i), { t, offset: ws.onLaterClock(c.stamp(i)) - t, side });
       }
     }
     return new Map([...samples].map(([mp, list]) => [mp, leadOf(list, LEAD_SPREAD)]));
@@ -523,7 +523,7 @@ function relayFlow(
   // The MP that received it: MP_Relay logs the same body (ClientID, serial numbers, topics), at the client's
   // time plus that MP's lead.
   const c = ws.stateSide().columns;
-  const offBy = (i: number): number => Math.abs(ws.onLaterClock(c.host(i), c.utc(i)) - outgoing.utc - lead(c.host(i)));
+  const offBy = (i: number): number => Math.abs(ws.onLaterClock(c.stamp(i)) - outgoing.utc - lead(c.host(i)));
   const receivedAt = relay.received.filter((i) => offBy(i) <= RELAY_WINDOW).sort((a, b) => offBy(a) - offBy(b))[0];
   if (receivedAt === undefined) {
     return;
@@ -685,7 +685,7 @@ function processing(ws: Workspace, side: StateSideIndex, flow: FlowDraft, proces
 function pairSmxMoves(ws: Workspace, side: StateSideIndex): Map<number, number> {
   const c = side.columns;
   const time = side.time;
-  const stamp = (i: number): Stamp => ({ host: c.host(i), utc: c.utc(i) });
+  const stamp = (i: number): Stamp => c.stamp(i);
   const moves = new Map<string, number>();
   for (const move of side.everywhere('MPFDM.fileMoved')) {
     const smx = c.fields(move).smxFile?.toUpperCase();

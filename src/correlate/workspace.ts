@@ -3,8 +3,8 @@
 // its receipt on another host) that the clock-skew estimate is made from.
 
 import { clockJumps, JUMPING_FILES } from './clock-jumps.ts';
-import type { ClockJumps, ClockSide } from './clock-jumps.ts';
-import type { CollectedEvent } from './collect.ts';
+import type { ClockJumps, ClockSide, Placed, WentBack } from './clock-jumps.ts';
+import type { Collected, CollectedEvent } from './collect.ts';
 import { isProblem } from './failures.ts';
 import type { Evidence, FlowKind } from './model.ts';
 import { MpLocationIndex } from './mp-location-index.ts';
@@ -131,12 +131,17 @@ export class Workspace {
   /** Where one log of a host alone went back in time (see `oneLogJumps`). */
   private readonly oneLog: ReadonlyMap<string, ClockJumps>;
 
+  /**
+   * `layer`: where the layer's files went back in time, told from all their records, and its IIS requests
+   * (neither is among `events`).
+   */
   constructor(
     events: readonly CollectedEvent[],
     readonly shared?: Workspace,
+    layer?: Pick<Collected, 'wentBack' | 'iis'>,
   ) {
     // Told from all of a host's events, before the indexes below take most of a server's.
-    ({ jumps: this.jumps, oneLog: this.oneLog } = jumpsByHost(events));
+    ({ jumps: this.jumps, oneLog: this.oneLog } = jumpsByHost(events, layer));
     if (shared === undefined) {
       const split = MpLocationIndex.split(events, isProblem);
       this.mpLocation = split.index;
@@ -370,7 +375,8 @@ export class Workspace {
   /**
    * Where one of a host's logs alone went back in time: a clock set back whose other logs were quiet across it
    * or rotated away, or a log of its own. Not a clock setting by itself; the skew model takes it for a server
-   * whose clients' messages show the step on either side of it (`SkewModel.serversSetBack`).
+   * whose clients' messages show the step on either side of it (`SkewModel.serversSetBack`), or whose messages to
+   * the site do, one way, on both sides (`SkewModel.splitByOneLog`).
    */
   oneLogJumps(host: string): ClockJumps | undefined {
     return this.oneLog.get(host) ?? this.shared?.oneLogJumps(host);
@@ -422,9 +428,9 @@ export class Workspace {
    * otherwise): what the joins made before a client's clock is known compare with that client's times plus
    * its lead, which its other messages show on the later clock.
    */
-  onLaterClock(host: string, utc: number): number {
+  onLaterClock(at: Stamp): number {
     // Logged = true + the skew it had then; on the later clock, true + the skew it has at the end.
-    return utc - this.skewFor({ host, utc }) + this.skewOf(host);
+    return at.utc - this.skewFor(at) + this.skewOf(at.host);
   }
 
   /** How far `onLaterClock` may move a time of this host. */
@@ -532,14 +538,30 @@ export class Workspace {
  * Each host's `clockJumps`, for the hosts whose logs went back in time (`jumps`), and for those of which one log
  * alone did (`oneLog`: too little to say of the host by itself, see `Workspace.oneLogJumps`).
  */
-function jumpsByHost(events: readonly CollectedEvent[]): {
+function jumpsByHost(
+  events: readonly CollectedEvent[],
+  layer: Pick<Collected, 'wentBack' | 'iis'> | undefined,
+): {
   jumps: Map<string, ClockJumps>;
   oneLog: Map<string, ClockJumps>;
 } {
   const jumps = new Map<string, ClockJumps>();
   const oneLog = new Map<string, ClockJumps>();
-  for (const [host, list] of groupBy(events, (e) => e.host)) {
-    const found = clockJumps(list, 1);
+  const byHost = groupBy<Placed & { readonly host: string }>(events, (e) => e.host);
+  const backByHost = new Map<string, Map<string, WentBack>>();
+  for (const [file, back] of layer?.wentBack ?? []) {
+    const files = backByHost.get(back.host) ?? new Map<string, WentBack>();
+    files.set(file, back);
+    if (!backByHost.has(back.host)) {
+      backByHost.set(back.host, files);
+      // A host whose logs went back: its IIS requests, though none is kept, tell which clock logged its
+      // records there too (an MP set back 10 min had a relay of its later clock read by its earlier, the
+      // IIS log's POST of it a moment before).
+      byHost.set(back.host, [...(byHost.get(back.host) ?? []), ...(layer?.iis.placed(back.host) ?? [])]);
+    }
+  }
+  for (const [host, list] of byHost) {
+    const found = clockJumps(list, 1, backByHost.get(host));
     if (found !== undefined) {
       (found.zoned >= JUMPING_FILES ? jumps : oneLog).set(host, found);
     }

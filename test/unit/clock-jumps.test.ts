@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { clockJumps } from '../../src/correlate/clock-jumps.ts';
+import type { WentBack } from '../../src/correlate/clock-jumps.ts';
 import type { CollectedEvent } from '../../src/correlate/collect.ts';
 
 const MIN = 60_000;
@@ -90,5 +91,36 @@ describe('clockJumps', () => {
     expect(clockJumps([...scan, ...messaging, ...wu])!.side(wu[1]!)).toBe('after');
     const jitter = [at('A.log', 1, 10), at('A.log', 2, 9.5), at('B.log', 1, 10), at('B.log', 2, 9.2)];
     expect(clockJumps(jitter)).toBeUndefined();
+  });
+
+  it('takes where a log went back among all its records, kept or not, and counts a log none of whose records is kept', () => {
+    // An MP set back 10 min at 40 min: MP_Location.log was quiet 4 min either side, so it went back 2 min, on
+    // content location requests it does not keep; the requests it keeps read 33 and 36 min, in order. Its IIS
+    // log keeps nothing and went back 9 min.
+    const location = [
+      at('MP/MP_Location.log', 1, 20),
+      at('MP/MP_Location.log', 5, 33),
+      at('MP/MP_Location.log', 9, 36),
+    ];
+    const back = (seq: number, lastBefore: number, firstAfter: number): WentBack => ({
+      host: 'PC',
+      seq,
+      lastBefore: T0 + lastBefore * MIN,
+      firstAfter: T0 + firstAfter * MIN,
+    });
+    expect(clockJumps(location, 1)).toBeUndefined();
+    const wentBack = new Map([
+      ['MP/MP_Location.log', back(4, 36, 34)],
+      ['MP/u_ex250113.log', back(7, 39.5, 30.5)],
+    ]);
+    const jumps = clockJumps(location, 2, wentBack)!;
+    expect(jumps.files).toBe(2);
+    expect([jumps.lastBefore, jumps.firstAfter]).toEqual([T0 + 39.5 * MIN, T0 + 30.5 * MIN]);
+    expect(location.map((e) => jumps.side(e))).toEqual(['before', 'after', 'after']);
+    expect(jumps.side(at('MP/u_ex250113.log', 6, 39))).toBe('before');
+    expect(jumps.side(at('MP/u_ex250113.log', 8, 31))).toBe('after');
+    // Where its kept records went back first (its history and its current file), that place stands.
+    const rolled = [at('MP/MP_Location-20250113-120000.log', 1, 38), at('MP/MP_Location.log', 2, 31)];
+    expect(clockJumps(rolled, 1, new Map([['MP/MP_Location.log', back(4, 36, 30)]]))!.side(rolled[1]!)).toBe('after');
   });
 });

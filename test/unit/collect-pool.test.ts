@@ -7,7 +7,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/correlate/analyze.ts';
-import { aheadBytes, collectWorkers, LOCAL_COLLECT_BYTES } from '../../src/correlate/collect-pool.ts';
+import { aheadBytes, collectWorkers, LOCAL_COLLECT_BYTES, makeCollector } from '../../src/correlate/collect-pool.ts';
 import { packEvents, unpackEvents } from '../../src/correlate/packed-events.ts';
 import type { CollectedEvent } from '../../src/correlate/collect.ts';
 import { openBundle } from '../../src/parsers/bundle.ts';
@@ -17,14 +17,21 @@ const ROOT = resolve(__dirname, '../..');
 const WORKER = join(ROOT, 'dist/collect-worker.js');
 const SAMPLES = join(ROOT, 'samples/logs');
 let many: string;
+/** Eight clients, the eighth (PS1WKS0008) set back 3 h nine hours in. */
+let stepped: string;
 
 beforeAll(async () => {
   execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT });
   many = mkdtempSync(join(tmpdir(), 'cmflow-pool-'));
   await generateBundle({ outDir: many, targetBytes: 8_000_000, seed: 11 });
+  stepped = mkdtempSync(join(tmpdir(), 'cmflow-pool-'));
+  await generateBundle({ outDir: stepped, targetBytes: 13_000_000, seed: 11, clockSteps: true });
 }, 120_000);
 
-afterAll(() => rmSync(many, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(many, { recursive: true, force: true });
+  rmSync(stepped, { recursive: true, force: true });
+});
 
 async function both(dir: string): Promise<void> {
   const one = await analyzeBundle(await openBundle(dir), { workers: 0 });
@@ -62,6 +69,24 @@ describe('collecting on worker threads', () => {
     // A heap this small cannot even start a worker: every layer comes back out of memory.
     const starved = await analyzeBundle(await openBundle(many), { workers: 2, workerScript: WORKER, workerHeapMB: 1 });
     expect(starved).toEqual(one);
+  }, 60_000);
+
+  it('a worker hands back where each log went back in time, as the calling thread finds it', async () => {
+    const bundle = await openBundle(stepped);
+    const files = bundle.files.filter((f) => f.host === 'PS1WKS0008');
+    const wentBack = async (workers: number): Promise<unknown> => {
+      const collector = makeCollector(bundle, { workers, workerScript: WORKER }, Number.POSITIVE_INFINITY);
+      collector.submit(files);
+      try {
+        return (await collector.take()).wentBack;
+      } finally {
+        await collector.close();
+      }
+    };
+    const here = (await wentBack(0)) as ReadonlyMap<string, { host: string }>;
+    expect(here.size).toBeGreaterThanOrEqual(2);
+    expect([...here.values()].every((b) => b.host === 'PS1WKS0008')).toBe(true);
+    expect(await wentBack(1)).toEqual(here);
   }, 60_000);
 
   it('reports a worker that cannot find a file instead of hanging', async () => {

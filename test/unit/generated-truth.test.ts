@@ -253,6 +253,51 @@ function wrongClocks(at: Timeline, of: GeneratedBundle): string[] {
 }
 
 /**
+ * Per host, how many of its records (WindowsUpdate.log's aside: they take their host's times) are corrected to a
+ * time off the generator's by more than the host's stated uncertainty and 2 s. By the generator's clocks: where a
+ * host's clock was set, by the clock a record's logged time can only have come from (both: not counted).
+ */
+function recordsOff(at: Timeline, of: GeneratedBundle): Record<string, number> {
+  const uncertainty = new Map(at.hosts.map((h) => [h.name, h.skewUncertaintyMs ?? 0]));
+  const off: Record<string, number> = {};
+  for (const e of at.events) {
+    const after = of.skewMs.get(e.host);
+    if (after === undefined || /WindowsUpdate\.log$/.test(e.file)) {
+      continue;
+    }
+    const step = of.clockSteps.get(e.host);
+    let skew = after;
+    if (step !== undefined) {
+      const earlier = e.loggedTime - step.skewBeforeMs < step.at;
+      const later = e.loggedTime - after >= step.at;
+      if (earlier && later) {
+        continue;
+      }
+      skew = earlier ? step.skewBeforeMs : after;
+    }
+    if (Math.abs(skew - (e.loggedTime - e.time)) > uncertainty.get(e.host)! + 2_000) {
+      off[e.host] = (off[e.host] ?? 0) + 1;
+    }
+  }
+  return off;
+}
+
+/**
+ * PS1MP01's earlier clock measured, as `basis` says, within its uncertainty of the generator's, no client's
+ * clock said to be set for it, every record read by the clock that logged it, and no link back in time.
+ */
+function expectMpSetBackMeasured(g: { readonly t: Timeline; readonly truth: GeneratedBundle }, basis: RegExp): void {
+  const mp = g.t.hosts.find((h) => h.name === 'PS1MP01')!;
+  expect(mp.skewBasis).toMatch(basis);
+  const before = g.truth.clockSteps.get('PS1MP01')!.skewBeforeMs;
+  expect(Math.abs(mp.clockBefore!.skewMs - before)).toBeLessThanOrEqual(mp.clockBefore!.uncertaintyMs);
+  expect(wrongClocks(g.t, g.truth)).toEqual([]);
+  expect(g.t.hosts.filter((h) => /clock was set, not/.test(h.skewBasis ?? ''))).toEqual([]);
+  expect(recordsOff(g.t, g.truth)).toEqual({});
+  expect(linksBackInTime(g.t, { sameHost: true }).back).toEqual([]);
+}
+
+/**
  * Links that go back in time beyond the two hosts' stated uncertainty (and a second for IIS, which writes whole
  * seconds), between hosts, or on one host too by more than a second; links of the `skip` hosts left aside. `crossing` counts the
  * links checked between hosts.
@@ -529,7 +574,9 @@ describe("a management point's clock set within the bundle", () => {
 
     it(`set ${how} 10 min: the MP's clock before and after it, and no client's clock said to be set`, () => {
       const mp = g.t.hosts.find((h) => h.name === 'PS1MP01')!;
-      expect(mp.skewBasis).toMatch(new RegExp(`PS1MP01 was set ${how} 10 min 0\\.0 s (?:around|between) `));
+      // Set back, its logs go back in time, and each record is read by the clock that logged it.
+      const where = how === 'back' ? 'within the bundle, where \\d of its logs go back' : '(?:around|between) ';
+      expect(mp.skewBasis).toMatch(new RegExp(`PS1MP01 was set ${how} 10 min 0\\.0 s ${where}`));
       const before = g.truth.clockSteps.get('PS1MP01')!.skewBeforeMs;
       expect(Math.abs(mp.clockBefore!.skewMs - before)).toBeLessThanOrEqual(mp.clockBefore!.uncertaintyMs);
       expect(wrongClocks(g.t, g.truth)).toEqual([]);
@@ -547,35 +594,45 @@ describe("a management point's clock set within the bundle", () => {
 describe("a management point's clock set back, its messages to the site rotated away", () => {
   // Seed 315 (20 MB, four MPs, every condition, server logs rotated): PS1MP01 set back 10 min seven hours in,
   // its MP_Relay.log and the site's StateSys.log only from twelve hours in, so none of its messages to the site
-  // reach back before the step; of its logs only MP_Location.log went back in time, and a clock counts as set
-  // back where two logs do. Its three clients each looked set forward 10 min at the same time (said of the MP,
-  // not corrected), its records from before were 10 min off, and four links ran 10 min back in time. A client's
-  // messages with it on both sides of where its log went back now measure its earlier clock.
+  // reach back before the step; of its logs only MP_Location.log was seen to go back in time (its IIS log went
+  // back too, but its requests are an index, not kept records), and a clock counts as set back where two logs
+  // do. Its three clients each looked set forward 10 min at the same time (said of the MP, not corrected), its
+  // records from before were 10 min off, and four links ran 10 min back in time. A client's messages with it on
+  // both sides of where its logs went back now measure its earlier clock.
   const stepped = generated({ ...everyConditionProbe(315), mpClockStepMs: -600_000 });
 
   it("measures the MP's earlier clock, and no client's clock is said to be set for it", () => {
-    const mp = stepped.t.hosts.find((h) => h.name === 'PS1MP01')!;
-    expect(mp.skewBasis).toMatch(
-      /PS1MP01 was set back 10 min 0\.\d s within the bundle, where one of its logs goes back/,
+    expectMpSetBackMeasured(
+      stepped,
+      /PS1MP01 was set back 10 min 0\.\d s within the bundle, where 2 of its logs go back/,
     );
-    const before = stepped.truth.clockSteps.get('PS1MP01')!.skewBeforeMs;
-    expect(Math.abs(mp.clockBefore!.skewMs - before)).toBeLessThanOrEqual(mp.clockBefore!.uncertaintyMs);
-    expect(wrongClocks(stepped.t, stepped.truth)).toEqual([]);
-    expect(stepped.t.hosts.filter((h) => /clock was set, not/.test(h.skewBasis ?? ''))).toEqual([]);
-    expect(linksBackInTime(stepped.t, { sameHost: true }).back).toEqual([]);
+  });
+});
+
+describe("a management point's clock set back, shown only by records its logs do not keep", () => {
+  // Seed 503 of the set-back probes (20 MB, four MPs, every condition, server logs rotated): PS1MP01 set back
+  // 10 min at 13:00 UTC, quiet four minutes before and five after, so MP_Location.log went back 62 s, on DP
+  // content requests, which are not kept; the update-source requests it keeps read in order, and its IIS log,
+  // which went back 9 min, keeps none. No log of it was seen to go back: its four clients each looked set forward
+  // 10 min then (said of the MP, not corrected), 3,087 records were 10 min off, six links ran back in time.
+  // Where a log goes back is now told from all of its records as they are read.
+  const g = generated({ ...everyConditionProbe(503), mpClockStepMs: -600_000, serverLogsRotated: true });
+
+  it("measures the MP's earlier clock from its clients and reads each record by the clock that logged it", () => {
+    expectMpSetBackMeasured(g, /PS1MP01 was set back 10 min 0\.\d s within the bundle, where 2 of its logs go back/);
   });
 });
 
 describe("a management point's clock set by less than its own messages show", () => {
-  // Set back 90 s between two of its bursts: its logs do not go back in time and its one-way messages to the
-  // site allow minutes. Each of its clients then looks set forward 90 s around the same time; the estimates stay
+  // Set back 50 s between two of its bursts: no log of it goes back a minute and its one-way messages to the
+  // site allow minutes. Each of its clients then looks set forward 50 s around the same time; the estimates stay
   // (each client is settled before the next is read), but the bases say what most likely happened.
-  const g = generated({ targetBytes: 16_000_000, seed: 5, mpCount: 2, mpClockStepMs: -90_000 });
+  const g = generated({ targetBytes: 16_000_000, seed: 5, mpCount: 2, mpClockStepMs: -50_000 });
 
-  it('says of the MP that its clients all look set forward 90 s, and of each client that the MP most likely was set', () => {
+  it('says of the MP that its clients all look set forward 50 s, and of each client that the MP most likely was set', () => {
     const mp = g.t.hosts.find((h) => h.name === 'PS1MP01')!;
     expect(mp.skewBasis).toMatch(
-      /; 5 of the 5 clients chained through PS1MP01 look set forward 1 min 30\.0 s between \d\d:\d\d and \d\d:\d\d UTC: most likely PS1MP01's own clock was set back that much then/,
+      /; 5 of the 5 clients chained through PS1MP01 look set forward 50\.0 s between \d\d:\d\d and \d\d:\d\d UTC: most likely PS1MP01's own clock was set back that much then/,
     );
     const clients = g.t.hosts.filter((h) => h.clockBefore !== undefined);
     expect(clients).toHaveLength(5);
@@ -585,6 +642,18 @@ describe("a management point's clock set by less than its own messages show", ()
       );
     }
     expect(g.t.hosts.find((h) => h.name === 'PS1MP02')!.skewBasis).not.toContain('most likely');
+  });
+
+  // Set back 90 s, it was said of only, as above: its logs' kept records read in order. Its IIS log went back
+  // 90 s, and so did MP_Location.log among records it does not keep: a client's messages either side measure it.
+  const ninety = generated({ targetBytes: 16_000_000, seed: 5, mpCount: 2, mpClockStepMs: -90_000 });
+
+  it("set back 90 s, where its logs went back: the MP's earlier clock measured, no client's said to be set", () => {
+    expectMpSetBackMeasured(
+      ninety,
+      /PS1MP01 was set back 1 min 30\.0 s within the bundle, where one of its logs goes back/,
+    );
+    expect(ninety.t.hosts.filter((h) => h.clockBefore !== undefined).map((h) => h.name)).toEqual(['PS1MP01']);
   });
 });
 
