@@ -7,11 +7,18 @@ import { firstIndexAt, groupBy } from './time-order.ts';
 
 export type ClockSide = 'before' | 'after';
 
-/** Where a record lies: its file, its place in it, its logged time. */
+/** Where a record lies: its file, its place in it, its logged time (and its line, to cite). */
 export interface Placed {
   readonly file: string;
   readonly seq: number;
   readonly utc: number;
+  readonly line?: number;
+}
+
+/** Where a log went back in time: the file and line of its first record of the later clock. */
+export interface JumpPlace {
+  readonly file: string;
+  readonly line: number | undefined;
 }
 
 /** A log writes "far more often" than a stretch is long when its median gap fits this many times in it. */
@@ -37,6 +44,7 @@ export const JUMP_MS = 60_000;
 export interface WentBack {
   readonly host: string;
   readonly seq: number;
+  readonly line: number;
   readonly lastBefore: number;
   readonly firstAfter: number;
 }
@@ -46,6 +54,8 @@ export const JUMPING_FILES = 2;
 export interface ClockJumps {
   /** Logs (a file and its history) that went back in time. */
   readonly files: number;
+  /** Where each of them went back, to cite. */
+  readonly places: readonly JumpPlace[];
   /** Of them, the logs that state their zone (WindowsUpdate.log aside). */
   readonly zoned: number;
   /** The earlier clock's last reading and the later clock's first, on the logs that went back. */
@@ -79,19 +89,20 @@ export function clockJumps(
     byLog.set(log, known === undefined ? list : [...known, ...list]);
   }
   /** Per log, the first place it went back, among all its files' records. */
-  const allRecords = new Map<string, WentBack>();
+  const allRecords = new Map<string, WentBack & JumpPlace>();
   for (const [file, back] of wentBack) {
     const log = logGroup(file);
     groupOf.set(file, log);
     const known = allRecords.get(log);
     if (known === undefined || back.seq < known.seq) {
-      allRecords.set(log, back);
+      allRecords.set(log, { ...back, file });
     }
     if (!byLog.has(log)) {
       byLog.set(log, []);
     }
   }
   const at = new Map<string, number>();
+  const places: JumpPlace[] = [];
   /** The first and last reading of each log that did not go back. */
   const spans = new Map<string, [first: number, last: number]>();
   let lastBefore = Number.NEGATIVE_INFINITY;
@@ -109,6 +120,7 @@ export function clockJumps(
       }
       if (e.utc < latest - JUMP_MS) {
         at.set(log, e.seq);
+        places.push({ file: e.file, line: e.line });
         lastBefore = Math.max(lastBefore, latest);
         firstAfter = Math.min(firstAfter, e.utc);
         break;
@@ -118,6 +130,7 @@ export function clockJumps(
     }
     if (whole !== undefined && !at.has(log)) {
       at.set(log, whole.seq);
+      places.push({ file: whole.file, line: whole.line });
       lastBefore = Math.max(lastBefore, whole.lastBefore);
       firstAfter = Math.min(firstAfter, whole.firstAfter);
     }
@@ -160,6 +173,7 @@ export function clockJumps(
   );
   return {
     files: at.size,
+    places,
     zoned,
     lastBefore,
     firstAfter,

@@ -383,7 +383,7 @@ export async function collectPacked(
           } else if (r.utc < lastFileSeen - JUMP_MS && !wentBack.has(r.file)) {
             // Told from every record: those a log keeps may not show it (an MP set back 10 min went back 62 s
             // in MP_Location.log on DP content requests alone, and 9 min in its IIS log, which keeps none).
-            wentBack.set(r.file, { host, seq, lastBefore: lastFileSeen, firstAfter: r.utc });
+            wentBack.set(r.file, { host, seq, line: r.line, lastBefore: lastFileSeen, firstAfter: r.utc });
           }
         }
         if (r.component !== lastComponent) {

@@ -285,6 +285,7 @@ export class IisIndex {
       utc: this.utc.get(row),
       file: this.strings.values[this.ints.get(at + 4)]!,
       seq: this.ints.get(at + 2),
+      line: this.ints.get(at),
     };
   }
 

@@ -7,7 +7,7 @@
 
 import type { HostRole } from '../parsers/bundle.ts';
 import { minutesAndSeconds } from '../parsers/time.ts';
-import type { ClockJumps, ClockSide } from './clock-jumps.ts';
+import type { ClockJumps, ClockSide, JumpPlace } from './clock-jumps.ts';
 import { push } from './time-order.ts';
 import type { CausalPair, Stamp } from './workspace.ts';
 
@@ -231,7 +231,7 @@ export class SkewModel {
       this.settled.set(server, {
         ...s,
         basis:
-          `${s.basis}; ${server} was set back ${span(moved)} within the bundle, where ${logsGoBack(jumps.files)} ` +
+          `${s.basis}; ${server} was set back ${span(moved)} within the bundle, where ${logsGoBack(jumps.places)} ` +
           `in time (its earlier clock read up to ${when}) and its messages to the site do not show it: ` +
           `${client}'s ${split.before.length} messages with it before and ${split.after.length} after measure it, ` +
           'and each record is corrected by the clock it was logged by',
@@ -626,12 +626,12 @@ function estimatePair(a: string, given: readonly CausalPair[], stepping?: string
     return {
       ...later,
       basis:
-        split.files === undefined
+        split.logs === undefined
           ? `${later.basis}; ${how} ${placed}` +
             (split.leftOut === undefined
               ? ''
               : ` (${split.leftOut} more left out, their timing contradicting the others' on either side)`)
-          : `${later.basis}; ${how} within the bundle, where ${logsGoBack(split.files)} in time (its earlier ` +
+          : `${later.basis}; ${how} within the bundle, where ${logsGoBack(split.logs)} in time (its earlier ` +
             `clock read up to ${when}): the ${split.before.length} messages before agree on its earlier clock, and each ` +
             'record is corrected by the clock it was logged by',
       earlier: {
@@ -639,7 +639,7 @@ function estimatePair(a: string, given: readonly CausalPair[], stepping?: string
         until: split.until,
         d: early.d,
         uncertainty: early.uncertainty,
-        ...(split.files !== undefined && { byOrder: true }),
+        ...(split.logs !== undefined && { byOrder: true }),
       },
     };
   }
@@ -734,14 +734,14 @@ const ORDER_SUPPORT = 1;
 const STEP_PLACED_AROUND = 10 * 60_000;
 
 /**
- * A host's pairs either side of where its clock was set, and its earlier clock's end (by its own clock);
- * `files`, the logs that went back in time, when the split is by their order.
+ * A host's pairs either side of where its clock was set, and its earlier clock's end (by its own clock).
  */
 interface StepSplit {
   readonly before: CausalPair[];
   readonly after: CausalPair[];
   readonly until: number;
-  readonly files?: number;
+  /** Where the host's logs went back, when the split is by their order. */
+  readonly logs?: readonly JumpPlace[];
   /** Pairs agreeing with neither side (`agreeingStep`). */
   readonly leftOut?: number;
 }
@@ -776,7 +776,7 @@ function orderStep(
     }
   }
   return before.length >= ORDER_SUPPORT && after.length >= ORDER_SUPPORT
-    ? { before, after, until: jumps.lastBefore, files: jumps.files }
+    ? { before, after, until: jumps.lastBefore, logs: jumps.places }
     : undefined;
 }
 
@@ -1003,10 +1003,23 @@ export function quietSpan(
 }
 
 /** `40.0 s`, `10 min 0.0 s`: how far a clock was set. */
-/** "one of its logs goes back", "3 of its logs go back". */
-function logsGoBack(files: number): string {
-  return files === 1 ? 'one of its logs goes back' : `${files} of its logs go back`;
+/** Cited shortly so that they can be opened there: "MP_Location.log:517 and u_ex250113.log:961 go back". */
+function logsGoBack(places: readonly JumpPlace[]): string {
+  const cite = (p: JumpPlace): string =>
+    `${p.file.slice(p.file.lastIndexOf('/') + 1)}${p.line === undefined ? '' : `:${p.line}`}`;
+  const shown = places.slice(0, places.length > SHOWN_PLACES ? SHOWN_PLACES - 1 : SHOWN_PLACES).map(cite);
+  const more = places.length - shown.length;
+  const list =
+    more > 0
+      ? `${shown.join(', ')} and ${more} more of its logs`
+      : shown.length === 1
+        ? `its ${shown[0]}`
+        : `its ${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+  return `${list} ${places.length === 1 ? 'goes' : 'go'} back`;
 }
+
+/** Logs `logsGoBack` names before it counts the rest. */
+const SHOWN_PLACES = 3;
 
 function span(ms: number): string {
   const abs = Math.abs(ms);

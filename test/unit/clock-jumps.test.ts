@@ -105,6 +105,7 @@ describe('clockJumps', () => {
     const back = (seq: number, lastBefore: number, firstAfter: number): WentBack => ({
       host: 'PC',
       seq,
+      line: seq * 4,
       lastBefore: T0 + lastBefore * MIN,
       firstAfter: T0 + firstAfter * MIN,
     });
@@ -114,7 +115,10 @@ describe('clockJumps', () => {
       ['MP/u_ex250113.log', back(7, 39.5, 30.5)],
     ]);
     const jumps = clockJumps(location, 2, wentBack)!;
-    expect(jumps.files).toBe(2);
+    expect(jumps.places).toEqual([
+      { file: 'MP/MP_Location.log', line: 16 },
+      { file: 'MP/u_ex250113.log', line: 28 },
+    ]);
     expect([jumps.lastBefore, jumps.firstAfter]).toEqual([T0 + 39.5 * MIN, T0 + 30.5 * MIN]);
     expect(location.map((e) => jumps.side(e))).toEqual(['before', 'after', 'after']);
     expect(jumps.side(at('MP/u_ex250113.log', 6, 39))).toBe('before');

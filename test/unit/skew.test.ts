@@ -185,6 +185,10 @@ describe('SkewModel', () => {
       // The messages before the change are the first 14 of the log (7 round trips of two).
       model.setJumps('PC', {
         files: 2,
+        places: [
+          { file: 'PC/Windows/CCM/Logs/CcmMessaging.log', line: 41 },
+          { file: 'PC/Windows/CCM/Logs/ScanAgent.log', line: undefined },
+        ],
         zoned: 2,
         lastBefore: T0 + 7 * 20 * MINUTE,
         firstAfter: T0,
@@ -195,7 +199,7 @@ describe('SkewModel', () => {
       expect(pc.skewMs).toBe(0);
       expect(pc.before).toMatchObject({ skewMs: 3_600_000, byOrder: true });
       expect(pc.basis).toContain(
-        'PC was set back 1 h 0 min 0.0 s within the bundle, where 2 of its logs go back in time',
+        'PC was set back 1 h 0 min 0.0 s within the bundle, where its CcmMessaging.log:41 and ScanAgent.log go back in time',
       );
       const offsets = model.offsets();
       expect(offsets.of!({ host: 'PC', utc: T0 + 90 * MINUTE, file: 'CcmMessaging.log', seq: 3 })).toBe(3_600_000);
@@ -227,6 +231,7 @@ describe('SkewModel', () => {
       const model = new SkewModel(hosts(['MP', 'management-point'], ['PC', 'client']));
       model.setJumps('PC', {
         files: 2,
+        places: [],
         zoned: 2,
         lastBefore: T0 + 80 * MINUTE + 3_600_000,
         firstAfter: T0 + 140 * MINUTE,
@@ -272,6 +277,7 @@ describe('SkewModel', () => {
     };
     const oneLog = {
       files: 1,
+      places: [{ file: 'MP/SMS_CCM/Logs/MP_Location.log', line: 1207 }],
       zoned: 1,
       lastBefore: T0 + 120 * MINUTE + 10 * MINUTE + 200,
       firstAfter: T0 + 140 * MINUTE + 100,
@@ -290,7 +296,7 @@ describe('SkewModel', () => {
       expect(mp.skewMs).toBe(0);
       expect(mp.before).toMatchObject({ skewMs: 600_000, byOrder: true });
       expect(mp.basis).toContain(
-        'MP was set back 10 min 0.0 s within the bundle, where one of its logs goes back in time (its earlier clock read up to',
+        'MP was set back 10 min 0.0 s within the bundle, where its MP_Location.log:1207 goes back in time (its earlier clock read up to',
       );
       expect(mp.basis).toContain("PC's 14 messages with it before and 10 after measure it");
       // The client is read against the MP's clock of each record: no clock of its own set.
