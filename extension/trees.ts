@@ -206,9 +206,14 @@ function hostFacts(host: TimelineHost, summary: BundleSummary): Node[] {
               `${formatSkew(host.clockBefore.skewMs, host.clockBefore.uncertaintyMs)} until ` +
               `${formatTime(host.clockBefore.untilMs)} by its own clock`,
             tooltip:
-              `${host.name}'s clock was set within the bundle (time sync, or by hand). Its records logged before ` +
-              `${formatTime(host.clockBefore.untilMs)} (UTC by its own clock) are corrected by this skew, the later ` +
-              'ones by the one above.',
+              host.clockBefore.byOrder === true
+                ? `${host.name}'s clock was set back within the bundle (time sync, or by hand), and its logs went ` +
+                  `back in time there: the records each log holds before that place are corrected by this skew (the ` +
+                  `earlier clock read up to ${formatTime(host.clockBefore.untilMs)}, UTC by its own clock), the ` +
+                  'later ones by the one above.'
+                : `${host.name}'s clock was set within the bundle (time sync, or by hand). Its records logged ` +
+                  `before ${formatTime(host.clockBefore.untilMs)} (UTC by its own clock) are corrected by this skew, ` +
+                  'the later ones by the one above.',
           },
         ]),
     ...(host.zoneChanges ?? []).map((c): Node => ({

@@ -611,13 +611,21 @@ function hostsSection(r: Report): SafeHtml {
       : h.skewUncertaintyMs === undefined
         ? markup`${skew} <span class="muted">(not estimated)</span>`
         : markup`${skew} ± ${formatDuration(h.skewUncertaintyMs, false)}`;
+    // A clock set within the bundle: what it read before, beside what it reads at the end.
+    const before = h.clockBefore;
+    const earlier =
+      before === undefined
+        ? markup``
+        : markup`<br><span class="muted">earlier clock ${formatDuration(before.skewMs, true)} ± \
+${formatDuration(before.uncertaintyMs, false)} until ${new Date(before.untilMs).toISOString().slice(0, 19).replace('T', ' ')} \
+UTC by its own clock${before.byOrder === true ? ', each record by its place in its log' : ''}</span>`;
     const fileItems = h.files.map((f) => markup`<li><code>${f}</code></li>`);
     const files = markup`<details><summary>${h.files.length} files</summary><ul>${fileItems}</ul></details>`;
     const roles = h.roles.length > 0 ? h.roles.join(', ') : h.role;
     const clocks = h.fileClocks.map((c) => markup`<br><code>${c.file}</code>: ${c.basis}`);
     const zones = (h.zoneChanges ?? []).map((c) => markup`<br><span class="muted">${zoneChangeText(c)}</span>`);
     return markup`<tr><td>${h.name}<br><span class="muted mono">${h.dir}</span></td><td>${roles}</td>\
-<td><span class="mono">${zoneFromBias(h.biasMinutes)}</span>${zones}</td><td>${skewCell}</td><td>${h.skewBasis}${clocks}</td><td>${files}</td></tr>
+<td><span class="mono">${zoneFromBias(h.biasMinutes)}</span>${zones}</td><td>${skewCell}${earlier}</td><td>${h.skewBasis}${clocks}</td><td>${files}</td></tr>
 `;
   });
   return markup`<section id="hosts"><h2>Hosts</h2>

@@ -116,6 +116,7 @@ const timeline: Timeline = {
       clockSkewMs: 1500,
       skewUncertaintyMs: 40,
       skewBasis: 'MP_Location request/reply pairs (12)',
+      clockBefore: { untilMs: T0 - 3_600_000, skewMs: 251_500, uncertaintyMs: 60, byOrder: true },
       files: [SCAN_LOG, LOC_LOG, WUA_LOG],
       fileClocks: [],
     },
@@ -510,6 +511,10 @@ describe('timelineToHtml', () => {
     expect(doc).toContain('UTC+01:00');
     expect(doc).toContain('unknown');
     expect(doc).toContain('+1.500 s ± 40 ms');
+    expect(doc).toContain(
+      '<span class="muted">earlier clock +4 min 11.500 s ± 60 ms until 2024-03-14 16:18:42 UTC by its own clock, ' +
+        'each record by its place in its log</span>',
+    );
     expect(doc).toContain('−250 ms');
     expect(doc).toContain('reference clock');
     expect(doc).toContain('management-point, wsus');
