@@ -253,11 +253,12 @@ const STEP_PLACED_WITHIN = 30 * 60 * SECOND;
  * its clients put the step at, the time its clock skipped, the step is its own: the server takes its earlier
  * clock and those clients their one clock. It is looked for as each client is settled, so the clients read
  * after it is found are correlated against the server's two clocks (a client set itself too, hours later, had
- * its own step hidden by its MP's); the rows written before are read again once every row is written. Without
- * it, an MP set forward 10 min had its records before the step 10 min early, links from its other clients' and
- * the site's records ran 10 min back in time to them, and its clients stood as set back 10 min themselves. A
- * server set back has its logs go back in time (`serversSetBack`) or nothing to place the step by, and stays
- * said of only.
+ * its own step hidden by its MP's), and those read before it was found that stood as one clock are read
+ * again against both (`SkewModel.rereadClients`); the rows written before are read again once every row is
+ * written. Without it, an MP set forward 10 min had its records before the step 10 min early, links from its
+ * other clients' and the site's records ran 10 min back in time to them, and its clients stood as set back
+ * 10 min themselves. A server set back has its logs go back in time (`serversSetBack`) or nothing to place the
+ * step by, and stays said of only.
  */
 class ServersSetForward {
   private readonly found: Array<{
@@ -265,6 +266,7 @@ class ServersSetForward {
     readonly untilMs: number;
     readonly earlierSkewMs: number;
     readonly clients: ReadonlyArray<{ readonly name: string; readonly untilMs: number; readonly skewMs: number }>;
+    readonly reread: ReturnType<SkewModel['rereadClients']>;
   }> = [];
   /** A step not (yet) found a server's own is asked again after each client: its times are read once. */
   private readonly times = new Map<string, number[]>();
@@ -311,6 +313,7 @@ class ServersSetForward {
         untilMs: quiet.endMs,
         earlierSkewMs: server.skewMs - by,
         clients: clients.map((c) => ({ name: c.name, untilMs: c.before!.untilMs, skewMs: c.skewMs })),
+        reread: this.skew.rereadClients(step.server, step),
       });
     }
   }
@@ -321,6 +324,12 @@ class ServersSetForward {
       store.reclock(f.server, f.untilMs, f.earlierSkewMs);
       for (const c of f.clients) {
         store.reclock(c.name, c.untilMs, c.skewMs);
+      }
+      for (const c of f.reread) {
+        store.reclock(c.name, Number.POSITIVE_INFINITY, c.skewMs);
+        if (c.before !== undefined) {
+          store.reclock(c.name, c.before.untilMs, c.before.skewMs);
+        }
       }
     }
   }

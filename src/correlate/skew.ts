@@ -156,6 +156,7 @@ export class SkewModel {
   }
 
   addPairs(pairs: readonly CausalPair[]): void {
+    this.keepFirstClients(pairs);
     this.serversSetBack(pairs);
     const grouped = new Map<string, CausalPair[]>();
     for (const p of pairs) {
@@ -278,6 +279,78 @@ export class SkewModel {
     this.jumps.set(host, alone);
     this.oneLog.delete(host);
     return edge;
+  }
+
+  /** The pairs of the first KEPT_CLIENTS clients read, by client, as they came (see `rereadClients`). */
+  private readonly firstClients = new Map<string, CausalPair[]>();
+
+  private keepFirstClients(pairs: readonly CausalPair[]): void {
+    for (const p of pairs) {
+      for (const host of [p.send.host, p.receive.host]) {
+        if (this.clients.has(host) && !this.settled.has(host)) {
+          const kept = this.firstClients.get(host);
+          if (kept !== undefined) {
+            kept.push(p);
+          } else if (this.firstClients.size < KEPT_CLIENTS) {
+            this.firstClients.set(host, [p]);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The clients settled through `server` before its clock setting was found, but those `step` names, read
+   * again against its two clocks: a client set itself too showed both steps in its messages with it, and
+   * stood as one clock with the server's step's messages left out (an MP set forward 10 min, a client of it
+   * set forward 10 min two hours later: its records before its own step were 10 min off). Returns the
+   * clients whose estimate changed, with their clocks as they now stand, for their written rows to be read again.
+   */
+  rereadClients(
+    server: string,
+    step: SharedStep,
+  ): Array<{ readonly name: string; readonly skewMs: number; readonly before?: ClockBefore }> {
+    const base = this.settled.get(server)!;
+    const changed: Array<{ name: string; skewMs: number; before?: ClockBefore }> = [];
+    for (const [client, pairs] of this.firstClients) {
+      const s = this.settled.get(client);
+      // A client that stood as set itself is left as it stands: its joins to the server's records were made
+      // by that estimate, and read again against the server's clocks they put it further off (a client set back
+      // 40 s, which looked set back 10 min 40 s, its requests behind a NAT address joined to a neighbour's).
+      if (s?.from !== server || s.before !== undefined || step.clients.includes(client) || this.jumps.has(client)) {
+        continue;
+      }
+      const [a, b] = [client, server].sort() as [string, string];
+      const edge = estimatePair(
+        a,
+        pairs.filter((p) => [p.send.host, p.receive.host].includes(server)).map((p) => this.onLaterClock(p)),
+        client,
+      );
+      // d is skew(b) - skew(a): the client's clock ahead of the server's.
+      const sign = b === client ? 1 : -1;
+      const skew = base.skew + sign * edge.d;
+      const earlier = edge.earlier;
+      const before =
+        earlier === undefined
+          ? undefined
+          : {
+              untilMs: earlier.until,
+              skewMs: Math.round(base.skew + sign * earlier.d),
+              uncertaintyMs: Math.round(base.uncertainty + earlier.uncertainty),
+            };
+      if (before === undefined && Math.abs(skew - s.skew) <= s.uncertainty) {
+        continue;
+      }
+      this.settled.set(client, {
+        ...s,
+        skew,
+        uncertainty: base.uncertainty + edge.uncertainty,
+        basis: `${edge.basis}; chained through ${server}, and read again against its two clocks once its step was found`,
+        ...(before !== undefined && { before }),
+      });
+      changed.push({ name: client, skewMs: Math.round(skew), ...(before !== undefined && { before }) });
+    }
+    return changed;
   }
 
   /** Host → ms its clock is ahead of the reference, for the hosts settled so far. */
@@ -721,6 +794,12 @@ function boundsOf(a: string, p: CausalPair): [lo: number, hi: number] {
 
 /** Pairs on each side of a clock step needed to believe in it. */
 const STEP_SUPPORT = 3;
+
+/**
+ * Clients whose pairs the model keeps, the first read: a server's setting that only its clients show is found
+ * within its first few (two that look set by as much), so those read before it are among them.
+ */
+const KEPT_CLIENTS = 32;
 
 /**
  * Pairs on each side of where a host's logs went back in time needed to measure its two clocks. The logs'

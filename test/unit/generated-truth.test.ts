@@ -704,6 +704,26 @@ describe("a management point's clock set forward, its messages to the site rotat
   });
 });
 
+describe("a client set forward itself, read before its management point's forward step was found", () => {
+  // Seed 510 of the forward probes (20 MB, three MPs, every condition, server logs rotated): PS1MP01 set forward
+  // 10 min at 13:00 UTC, found once two of its first three clients looked set back by as much; the third,
+  // PS1WKS0007, set forward 10 min itself two hours later, showed both steps in its messages with the MP and
+  // stood as one clock, four messages left out: its 811 records before its own step were 10 min off. The first
+  // clients' messages are kept, and those settled through the MP are read again against its two clocks.
+  const g = generated({ ...everyConditionProbe(510), mpClockStepMs: 600_000, serverLogsRotated: true });
+
+  it("finds the client's own step against the MP's two clocks and reads its records by it", () => {
+    const client = g.t.hosts.find((h) => h.name === 'PS1WKS0007')!;
+    expect(client.skewBasis).toMatch(/PS1WKS0007 was set forward 10 min 0\.0 s between .* read again against/);
+    const truth = g.truth.clockSteps.get('PS1WKS0007')!;
+    expect(Math.abs(client.clockBefore!.skewMs - truth.skewBeforeMs)).toBeLessThanOrEqual(
+      client.clockBefore!.uncertaintyMs,
+    );
+    expect(wrongClocks(g.t, g.truth)).toEqual([]);
+    expect(recordsOff(g.t, g.truth)).toEqual({});
+  });
+});
+
 describe('client logs rolled over as ConfigMgr rolls them', () => {
   // Each client's CCM logs roll over at 60 KB with one history file kept, as a busy client's do at the default
   // 250 KB: each log reaches back its own way, and CcmMessaging.log, the busiest, least. The relays it no longer
