@@ -48,6 +48,7 @@ export interface WentBack {
   readonly lastBefore: number;
   readonly firstAfter: number;
 }
+
 /** Logs that must go back for the host's clock to count as set back (one could be a log of its own). */
 export const JUMPING_FILES = 2;
 
@@ -67,13 +68,14 @@ export interface ClockJumps {
 
 /**
  * The place each of a host's logs went back in time by more than JUMP_MS (its first such place), when
- * JUMPING_FILES (or `minLogs`) or more logs that state their zone did. `wentBack` are the host's files that went
- * back among all their records, kept or not: a log of which none is kept (an IIS log) counts by them too. A log is its current file and its
- * history, in the order they were written (`seq` follows the bundle's rotation order): a log that rolled over soon after the
- * clock was set goes back between its history and its current file (a client set back 3 h, of whose logs only
- * StateMessage.log went back within a file, had its earlier clock's records read three hours late). `events`
- * are the host's, in any order. A WindowsUpdate.log, which writes no zone, is not counted (its times come from
- * the host's other logs), but its own place is kept: its records were logged by the same clock.
+ * JUMPING_FILES (or `minLogs`) or more logs that state their zone did. `events` are the host's kept records, in
+ * any order; `wentBack`, its files that went back among all their records, kept or not, so that a log of which
+ * none is kept (an IIS log) counts too. A log is its current file and its history, in the order they were
+ * written (`seq` follows the bundle's rotation order): a log that rolled over soon after the clock was set goes
+ * back between its history and its current file (a client set back 3 h, of whose logs only StateMessage.log
+ * went back within a file, had its earlier clock's records read three hours late). A WindowsUpdate.log, which
+ * writes no zone, is not counted (its times come from the host's other logs), but its own place is kept: its
+ * records were logged by the same clock.
  */
 export function clockJumps(
   events: readonly Placed[],

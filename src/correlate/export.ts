@@ -613,12 +613,13 @@ function hostsSection(r: Report): SafeHtml {
         : markup`${skew} ± ${formatDuration(h.skewUncertaintyMs, false)}`;
     // A clock set within the bundle: what it read before, beside what it reads at the end.
     const before = h.clockBefore;
+    const until = before === undefined ? '' : new Date(before.untilMs).toISOString().slice(0, 19).replace('T', ' ');
+    const how = before?.byOrder === true ? ', each record by its place in its log' : '';
     const earlier =
       before === undefined
         ? markup``
         : markup`<br><span class="muted">earlier clock ${formatDuration(before.skewMs, true)} ± \
-${formatDuration(before.uncertaintyMs, false)} until ${new Date(before.untilMs).toISOString().slice(0, 19).replace('T', ' ')} \
-UTC by its own clock${before.byOrder === true ? ', each record by its place in its log' : ''}</span>`;
+${formatDuration(before.uncertaintyMs, false)} until ${until} UTC by its own clock${how}</span>`;
     const fileItems = h.files.map((f) => markup`<li><code>${f}</code></li>`);
     const files = markup`<details><summary>${h.files.length} files</summary><ul>${fileItems}</ul></details>`;
     const roles = h.roles.length > 0 ? h.roles.join(', ') : h.role;

@@ -8,7 +8,7 @@ import type { CollectedEvent } from './collect.ts';
 import { LEAD_SPREAD, leadOf } from './leads.ts';
 import type { Lead, LeadSample } from './leads.ts';
 import type { StateSideIndex } from './state-side-index.ts';
-import type { FlowDraft, Stamp, Workspace } from './workspace.ts';
+import type { FlowDraft, Workspace } from './workspace.ts';
 import { push } from './time-order.ts';
 import { between, byTime, EventSet, firstAfter, firstIndexAt, lastBefore } from './workspace.ts';
 
@@ -685,7 +685,6 @@ function processing(ws: Workspace, side: StateSideIndex, flow: FlowDraft, proces
 function pairSmxMoves(ws: Workspace, side: StateSideIndex): Map<number, number> {
   const c = side.columns;
   const time = side.time;
-  const stamp = (i: number): Stamp => c.stamp(i);
   const moves = new Map<string, number>();
   for (const move of side.everywhere('MPFDM.fileMoved')) {
     const smx = c.fields(move).smxFile?.toUpperCase();
@@ -709,7 +708,7 @@ function pairSmxMoves(ws: Workspace, side: StateSideIndex): Map<number, number> 
       c.host(move) !== c.host(processed) &&
       Math.abs(c.utc(processed) - c.utc(move)) <= CROSS_HOST_WINDOW;
     if (moved) {
-      ws.pair(stamp(move), stamp(processed), 'MP → site SMX file (MPFDM → StateSys)', 0, 5 * MINUTE, 10_000);
+      ws.pair(c.stamp(move), c.stamp(processed), 'MP → site SMX file (MPFDM → StateSys)', 0, 5 * MINUTE, 10_000);
     }
     const log = side.component(c.host(processed), c.component(processed));
     const notice = lastBefore(
@@ -732,7 +731,7 @@ function pairSmxMoves(ws: Workspace, side: StateSideIndex): Map<number, number> 
     }
     const first = batch.sort((a, b) => c.byTime(a, b))[0]!;
     trigger.set(notice, first);
-    ws.pair(stamp(first), stamp(notice), 'MP → site SMX file (MPFDM → StateSys)', 0, 5 * MINUTE, 300);
+    ws.pair(c.stamp(first), c.stamp(notice), 'MP → site SMX file (MPFDM → StateSys)', 0, 5 * MINUTE, 300);
   }
   return trigger;
 }
