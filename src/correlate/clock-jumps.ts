@@ -47,6 +47,26 @@ export interface WentBack {
   readonly line: number;
   readonly lastBefore: number;
   readonly firstAfter: number;
+  /**
+   * Back by SHALLOW_MS to JUMP_MS only, the deepest such place: not a clock set back by itself (threads write
+   * out of order), but where a server's clients show it was, the place (see `Workspace.oneLogJumps`).
+   */
+  readonly shallow?: boolean;
+}
+
+/** How far back a file's time must go for `WentBack` to note it as shallow. */
+export const SHALLOW_MS = 20_000;
+
+/** Notes where `file`'s time went back, if it is the file's first place back by JUMP_MS or its deepest yet. */
+export function noteWentBack(wentBack: Map<string, WentBack>, file: string, at: Omit<WentBack, 'shallow'>): void {
+  const back = at.lastBefore - at.firstAfter;
+  const known = wentBack.get(file);
+  if (
+    back > SHALLOW_MS &&
+    (known === undefined || (known.shallow === true && (back > JUMP_MS || back > known.lastBefore - known.firstAfter)))
+  ) {
+    wentBack.set(file, back > JUMP_MS ? at : { ...at, shallow: true });
+  }
 }
 
 /** Logs that must go back for the host's clock to count as set back (one could be a log of its own). */

@@ -13,7 +13,7 @@ import type { Scans } from '../parsers/messages/grammar.ts';
 import { parseBundle } from '../parsers/parse-bundle.ts';
 import type { LogRecord, Severity } from '../parsers/record.ts';
 import type { UtcInstant } from '../parsers/time.ts';
-import { JUMP_MS } from './clock-jumps.ts';
+import { noteWentBack, SHALLOW_MS } from './clock-jumps.ts';
 import type { WentBack } from './clock-jumps.ts';
 import { IisIndex } from './iis-index.ts';
 import { EventPacker, unpackEvents } from './packed-events.ts';
@@ -380,10 +380,10 @@ export async function collectPacked(
         if (r.utc !== undefined) {
           if (r.utc > lastFileSeen) {
             lastFileSeen = r.utc;
-          } else if (r.utc < lastFileSeen - JUMP_MS && !wentBack.has(r.file)) {
+          } else if (r.utc < lastFileSeen - SHALLOW_MS) {
             // Told from every record: those a log keeps may not show it (an MP set back 10 min went back 62 s
             // in MP_Location.log on DP content requests alone, and 9 min in its IIS log, which keeps none).
-            wentBack.set(r.file, { host, seq, line: r.line, lastBefore: lastFileSeen, firstAfter: r.utc });
+            noteWentBack(wentBack, r.file, { host, seq, line: r.line, lastBefore: lastFileSeen, firstAfter: r.utc });
           }
         }
         if (r.component !== lastComponent) {

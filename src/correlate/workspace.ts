@@ -373,10 +373,11 @@ export class Workspace {
   }
 
   /**
-   * Where one of a host's logs alone went back in time: a clock set back whose other logs were quiet across it
-   * or rotated away, or a log of its own. Not a clock setting by itself; the skew model takes it for a server
-   * whose clients' messages show the step on either side of it (`SkewModel.serversSetBack`), or whose messages to
-   * the site do, one way, on both sides (`SkewModel.splitByOneLog`).
+   * Where one of a host's logs alone went back in time (or several, by under a minute: `WentBack.shallow`): a
+   * clock set back whose other logs were quiet across it or rotated away, or a log of its own. Not a clock
+   * setting by itself; the skew model takes it for a server whose clients' messages show the step on either
+   * side of it (`SkewModel.serversSetBack`), or whose messages to the site do, one way, on both sides
+   * (`SkewModel.splitByOneLog`).
    */
   oneLogJumps(host: string): ClockJumps | undefined {
     return this.oneLog.get(host) ?? this.shared?.oneLogJumps(host);
@@ -403,8 +404,7 @@ export class Workspace {
    * 1 for a record its host's later clock logged where that clock was set back within the bundle (by its side,
    * else by its time as `skewFor` reads it), 0 otherwise.
    */
-  private laterClock(e: CollectedEvent): number {
-    const jumps = this.clockJumps(e.host);
+  private laterClock(e: CollectedEvent, jumps = this.clockJumps(e.host)): number {
     if (jumps === undefined) {
       return 0;
     }
@@ -460,7 +460,14 @@ export class Workspace {
     // In the order they were logged: by time, but the earlier clock's records first where a host's clock was
     // set back (a scan job that ran across the change was chained by its times, its later lines linked back
     // three hours to its earlier ones).
-    const order = events.some((e) => this.clockJumps(e.host) !== undefined) ? this.inLoggedOrder : byTime;
+    // Where one log of a server alone went back, by that log's place too: the skew model may find its clock set
+    // back there once its clients are read, after its chains are made (an MP set back 90 s had each SMX file's
+    // retries, quiet 30 s either side, chained by their times, a minute back on its two clocks).
+    const jumpsOf = (host: string): ClockJumps | undefined => this.clockJumps(host) ?? this.oneLogJumps(host);
+    const order = events.some((e) => jumpsOf(e.host) !== undefined)
+      ? (a: CollectedEvent, b: CollectedEvent): number =>
+          this.laterClock(a, jumpsOf(a.host)) - this.laterClock(b, jumpsOf(b.host)) || byTime(a, b)
+      : byTime;
     // Most lists come in time order already (they are slices of per-host lists): sort only those that do not.
     let inOrder = true;
     for (let i = 1; i < events.length && inOrder; i++) {
@@ -549,21 +556,30 @@ function jumpsByHost(
   const oneLog = new Map<string, ClockJumps>();
   const byHost = groupBy<Placed & { readonly host: string }>(events, (e) => e.host);
   const backByHost = new Map<string, Map<string, WentBack>>();
+  const shallowByHost = new Map<string, Map<string, WentBack>>();
   for (const [file, back] of layer?.wentBack ?? []) {
-    const files = backByHost.get(back.host) ?? new Map<string, WentBack>();
+    const byFile = back.shallow === true ? shallowByHost : backByHost;
+    const files = byFile.get(back.host) ?? new Map<string, WentBack>();
     files.set(file, back);
-    if (!backByHost.has(back.host)) {
-      backByHost.set(back.host, files);
-      // A host whose logs went back: its IIS requests, though none is kept, tell which clock logged its
-      // records there too (an MP set back 10 min had a relay of its later clock read by its earlier, the
-      // IIS log's POST of it a moment before).
-      byHost.set(back.host, [...(byHost.get(back.host) ?? []), ...(layer?.iis.placed(back.host) ?? [])]);
-    }
+    byFile.set(back.host, files);
+  }
+  for (const host of new Set([...backByHost.keys(), ...shallowByHost.keys()])) {
+    // A host whose logs went back: its IIS requests, though none is kept, tell which clock logged its records
+    // there too (an MP set back 10 min had a relay of its later clock read by its earlier, the IIS log's POST
+    // of it a moment before).
+    byHost.set(host, [...(byHost.get(host) ?? []), ...(layer?.iis.placed(host) ?? [])]);
   }
   for (const [host, list] of byHost) {
+    const shallow = shallowByHost.get(host);
+    // Logs that went back by less than a minute are one log's worth of evidence however many: the skew model
+    // takes them for a server only where its clients' messages show the step there (an MP set back 90 s, quiet
+    // 40 s either side, its IIS log back 48 s and no other log back at all, was said of only).
     const found = clockJumps(list, 1, backByHost.get(host));
+    const weak = found === undefined && shallow !== undefined ? clockJumps(list, 1, shallow) : undefined;
     if (found !== undefined) {
       (found.zoned >= JUMPING_FILES ? jumps : oneLog).set(host, found);
+    } else if (weak !== undefined) {
+      oneLog.set(host, weak);
     }
   }
   return { jumps, oneLog };

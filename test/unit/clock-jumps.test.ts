@@ -2,7 +2,7 @@
 // time where it was set (clock-jumps.ts), and a record's place in its log says which clock logged it.
 
 import { describe, expect, it } from 'vitest';
-import { clockJumps } from '../../src/correlate/clock-jumps.ts';
+import { clockJumps, noteWentBack } from '../../src/correlate/clock-jumps.ts';
 import type { WentBack } from '../../src/correlate/clock-jumps.ts';
 import type { CollectedEvent } from '../../src/correlate/collect.ts';
 
@@ -126,5 +126,29 @@ describe('clockJumps', () => {
     // Where its kept records went back first (its history and its current file), that place stands.
     const rolled = [at('MP/MP_Location-20250113-120000.log', 1, 38), at('MP/MP_Location.log', 2, 31)];
     expect(clockJumps(rolled, 1, new Map([['MP/MP_Location.log', back(4, 36, 30)]]))!.side(rolled[1]!)).toBe('after');
+  });
+
+  it("notes a file's first place back by over a minute, or failing that its deepest back by over 20 s", () => {
+    const noted = new Map<string, WentBack>();
+    const back = (seq: number, by: number): Omit<WentBack, 'shallow'> => ({
+      host: 'MP',
+      seq,
+      line: seq,
+      lastBefore: T0 + 10 * MIN,
+      firstAfter: T0 + 10 * MIN - by,
+    });
+    noteWentBack(noted, 'u_ex.log', back(1, 15_000));
+    expect(noted.size).toBe(0);
+    noteWentBack(noted, 'u_ex.log', back(2, 30_000));
+    noteWentBack(noted, 'u_ex.log', back(3, 25_000));
+    expect(noted.get('u_ex.log')).toMatchObject({ seq: 2, shallow: true });
+    noteWentBack(noted, 'u_ex.log', back(4, 48_000));
+    expect(noted.get('u_ex.log')).toMatchObject({ seq: 4, shallow: true });
+    noteWentBack(noted, 'u_ex.log', back(5, 61_000));
+    expect(noted.get('u_ex.log')!.seq).toBe(5);
+    expect(noted.get('u_ex.log')!.shallow).toBeUndefined();
+    // The first place back by over a minute stands.
+    noteWentBack(noted, 'u_ex.log', back(6, 600_000));
+    expect(noted.get('u_ex.log')!.seq).toBe(5);
   });
 });

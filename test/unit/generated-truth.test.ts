@@ -630,15 +630,16 @@ describe("a management point's clock set back, shown only by records its logs do
 });
 
 describe("a management point's clock set by less than its own messages show", () => {
-  // Set back 50 s between two of its bursts: no log of it goes back a minute and its one-way messages to the
-  // site allow minutes. Each of its clients then looks set forward 50 s around the same time; the estimates stay
-  // (each client is settled before the next is read), but the bases say what most likely happened.
-  const g = generated({ targetBytes: 16_000_000, seed: 5, mpCount: 2, mpClockStepMs: -50_000 });
+  // Set back 30 s between two of its bursts: no log of it goes back 20 s and its one-way messages to the site
+  // allow minutes. Each of its clients then looks set forward 30 s around the same time; the estimates stay
+  // (each client is settled before the next is read), but the bases say what most likely happened. (Set back
+  // 50 s, its IIS log goes back over 20 s, and the step is measured.)
+  const g = generated({ targetBytes: 16_000_000, seed: 5, mpCount: 2, mpClockStepMs: -30_000 });
 
-  it('says of the MP that its clients all look set forward 50 s, and of each client that the MP most likely was set', () => {
+  it('says of the MP that its clients all look set forward 30 s, and of each client that the MP most likely was set', () => {
     const mp = g.t.hosts.find((h) => h.name === 'PS1MP01')!;
     expect(mp.skewBasis).toMatch(
-      /; 5 of the 5 clients chained through PS1MP01 look set forward 50\.0 s between \d\d:\d\d and \d\d:\d\d UTC: most likely PS1MP01's own clock was set back that much then/,
+      /; 5 of the 5 clients chained through PS1MP01 look set forward 30\.0 s between \d\d:\d\d and \d\d:\d\d UTC: most likely PS1MP01's own clock was set back that much then/,
     );
     const clients = g.t.hosts.filter((h) => h.clockBefore !== undefined);
     expect(clients).toHaveLength(5);
@@ -701,6 +702,22 @@ describe("a management point's clock set forward, its messages to the site rotat
     expect(linksBackInTime(forward.t, { sameHost: true, skip: twice }).back).toEqual([]);
     const wrong = wrongScans(forward.t, forward.truth, twice).filter(scanLeftIn(forward.dir));
     expect(wrong.filter((line) => !handlerGone(forward.t)(line))).toEqual([]);
+  });
+});
+
+describe("a management point's clock set back by less than its logs' quiet", () => {
+  // Seed 501 of the 90 s probes (20 MB, two MPs, every condition): PS1MP01 set back 90 s, quiet about 40 s on
+  // either side, so no log of it went back a minute (its IIS log 48 s, the others not at all). Its seven
+  // clients each looked set forward 90 s (said of the MP, not corrected) and 11,033 records were off. A file's
+  // deepest place back by over 20 s is now noted too, taken for a server only where a client's messages on
+  // both sides of it measure a step at least that long.
+  const g = generated({ ...everyConditionProbe(501), mpClockStepMs: -90_000 });
+
+  it("measures the MP's earlier clock from where its IIS log went back 48 s", () => {
+    expectMpSetBackMeasured(
+      g,
+      /PS1MP01 was set back 1 min 30\.0 s within the bundle, where its u_ex250113\.log:\d+ goes back in time/,
+    );
   });
 });
 
