@@ -57,8 +57,11 @@ export interface WentBack {
 /** How far back a file's time must go for `WentBack` to note it as shallow. */
 export const SHALLOW_MS = 20_000;
 
-/** Notes where `file`'s time went back, if it is the file's first place back by JUMP_MS or its deepest yet. */
-export function noteWentBack(wentBack: Map<string, WentBack>, file: string, at: Omit<WentBack, 'shallow'>): void {
+/**
+ * Notes where `file`'s time went back, if it is the file's first place back by JUMP_MS or its deepest yet.
+ * Returns whether the file's place is found for good (back by JUMP_MS): nothing after it need be noted.
+ */
+export function noteWentBack(wentBack: Map<string, WentBack>, file: string, at: Omit<WentBack, 'shallow'>): boolean {
   const back = at.lastBefore - at.firstAfter;
   const known = wentBack.get(file);
   if (
@@ -67,6 +70,8 @@ export function noteWentBack(wentBack: Map<string, WentBack>, file: string, at: 
   ) {
     wentBack.set(file, back > JUMP_MS ? at : { ...at, shallow: true });
   }
+  const noted = wentBack.get(file);
+  return noted !== undefined && noted.shallow !== true;
 }
 
 /** Logs that must go back for the host's clock to count as set back (one could be a log of its own). */

@@ -357,6 +357,8 @@ export async function collectPacked(
   let lastFileSeen = 0;
   let host = '';
   let kept: { line: number; dup: number } | undefined;
+  /** Whether the file's place back in time is found for good (see `noteWentBack`). */
+  let backFound = false;
   // And so do components, nearly always.
   let lastComponent: string | undefined;
   let flowComponent = false;
@@ -376,14 +378,17 @@ export async function collectPacked(
           lastFileSeen = lastSeen.get(r.file) ?? Number.NEGATIVE_INFINITY;
           host = hostOf.get(r.file) ?? '';
           kept = lastKept.get(r.file);
+          const noted = wentBack.get(r.file);
+          backFound = noted !== undefined && noted.shallow !== true;
         }
         if (r.utc !== undefined) {
           if (r.utc > lastFileSeen) {
             lastFileSeen = r.utc;
-          } else if (r.utc < lastFileSeen - SHALLOW_MS) {
+          } else if (!backFound && r.utc < lastFileSeen - SHALLOW_MS) {
             // Told from every record: those a log keeps may not show it (an MP set back 10 min went back 62 s
             // in MP_Location.log on DP content requests alone, and 9 min in its IIS log, which keeps none).
-            noteWentBack(wentBack, r.file, { host, seq, line: r.line, lastBefore: lastFileSeen, firstAfter: r.utc });
+            const at = { host, seq, line: r.line, lastBefore: lastFileSeen, firstAfter: r.utc };
+            backFound = noteWentBack(wentBack, r.file, at);
           }
         }
         if (r.component !== lastComponent) {

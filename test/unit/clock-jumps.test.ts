@@ -139,12 +139,12 @@ describe('clockJumps', () => {
     });
     noteWentBack(noted, 'u_ex.log', back(1, 15_000));
     expect(noted.size).toBe(0);
-    noteWentBack(noted, 'u_ex.log', back(2, 30_000));
+    expect(noteWentBack(noted, 'u_ex.log', back(2, 30_000))).toBe(false);
     noteWentBack(noted, 'u_ex.log', back(3, 25_000));
     expect(noted.get('u_ex.log')).toMatchObject({ seq: 2, shallow: true });
     noteWentBack(noted, 'u_ex.log', back(4, 48_000));
     expect(noted.get('u_ex.log')).toMatchObject({ seq: 4, shallow: true });
-    noteWentBack(noted, 'u_ex.log', back(5, 61_000));
+    expect(noteWentBack(noted, 'u_ex.log', back(5, 61_000))).toBe(true);
     expect(noted.get('u_ex.log')!.seq).toBe(5);
     expect(noted.get('u_ex.log')!.shallow).toBeUndefined();
     // The first place back by over a minute stands.
