@@ -9,7 +9,7 @@ import type { Timeline, TimelineEvent, TimelineFailure, TimelineFlow, TimelineHo
 import { zoneChangeText } from './model.ts';
 import { groupFailures, hostCount, occurrences } from './failure-groups.ts';
 import { headline } from '../parsers/messages/values.ts';
-import { formatUtc, isValidTime, minutesAndSeconds, zoneFromBias } from '../parsers/time.ts';
+import { formatUtc, formatUtcSeconds, isValidTime, minutesAndSeconds, zoneFromBias } from '../parsers/time.ts';
 import type { UtcInstant } from '../parsers/time.ts';
 
 export type ExportFormat = 'json' | 'csv' | 'html';
@@ -613,7 +613,7 @@ function hostsSection(r: Report): SafeHtml {
         : markup`${skew} ± ${formatDuration(h.skewUncertaintyMs, false)}`;
     // A clock set within the bundle: what it read before, beside what it reads at the end.
     const before = h.clockBefore;
-    const until = before === undefined ? '' : new Date(before.untilMs).toISOString().slice(0, 19).replace('T', ' ');
+    const until = before === undefined ? '' : formatUtcSeconds(before.untilMs);
     const how = before?.byOrder === true ? ', each record by its place in its log' : '';
     const earlier =
       before === undefined

@@ -5,7 +5,7 @@ import type { HostRole } from '../parsers/bundle.ts';
 import type { MessageFields } from '../parsers/messages/fields.ts';
 import type { Severity } from '../parsers/record.ts';
 import type { UtcInstant } from '../parsers/time.ts';
-import { zoneFromBias } from '../parsers/time.ts';
+import { formatUtcSeconds, zoneFromBias } from '../parsers/time.ts';
 import type { ClockBefore } from './skew.ts';
 
 export type { ClockBefore };
@@ -15,7 +15,7 @@ export type { ClockBefore };
  * clock (its first record in that zone)".
  */
 export function zoneChangeText(c: ZoneChange): string {
-  const at = new Date(c.atMs).toISOString().slice(0, 19).replace('T', ' ');
+  const at = formatUtcSeconds(c.atMs);
   return (
     `${zoneFromBias(c.biasBefore)}, then ${zoneFromBias(c.biasAfter)} from ${at} UTC by its clock ` +
     '(its first record in that zone)'

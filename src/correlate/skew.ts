@@ -6,7 +6,7 @@
 // latency, and says so. Differences are chained from a reference host (the site server when there is one).
 
 import type { HostRole } from '../parsers/bundle.ts';
-import { minutesAndSeconds } from '../parsers/time.ts';
+import { formatUtcSeconds, minutesAndSeconds } from '../parsers/time.ts';
 import type { ClockJumps, ClockSide, JumpPlace } from './clock-jumps.ts';
 import { push } from './time-order.ts';
 import type { CausalPair, Stamp } from './workspace.ts';
@@ -226,7 +226,7 @@ export class SkewModel {
       if (!(uncertainty < Number.POSITIVE_INFINITY) || moved + uncertainty < jumps.lastBefore - jumps.firstAfter) {
         continue;
       }
-      const when = new Date(split.until).toISOString().slice(0, 19).replace('T', ' ');
+      const when = formatUtcSeconds(split.until);
       this.jumps.set(server, jumps);
       this.oneLog.delete(server);
       this.settled.set(server, {
@@ -449,7 +449,7 @@ export class SkewModel {
       const { before, ...c } = this.settled.get(host)!;
       // The step its messages showed is said once, as theirs, not as its clock's.
       const own = new RegExp(`; ${host} was set (?:back|forward) [^;]*`);
-      const at = new Date(before!.untilMs).toISOString().slice(0, 19).replace('T', ' ');
+      const at = formatUtcSeconds(before!.untilMs);
       this.settled.set(host, {
         ...c,
         basis:
@@ -680,8 +680,7 @@ function estimatePair(a: string, given: readonly CausalPair[], stepping?: string
     const early = estimatePair(a, split.before);
     // How far the stepping host's clock moved: d is skew(b) - skew(a).
     const moved = (stepping === a ? -1 : 1) * (later.d - early.d);
-    const time = (ms: number): string => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-    const when = time(split.until);
+    const when = formatUtcSeconds(split.until);
     const how = `${stepping} was set ${moved < 0 ? 'back' : 'forward'} ${span(moved)}`;
     // Halfway between its last message of one clock and its first of the other; where those lie far apart, the
     // step may be anywhere between, and the basis says so (a client set back 40 s, no message of it for three
@@ -691,7 +690,7 @@ function estimatePair(a: string, given: readonly CausalPair[], stepping?: string
     const firstAfter = Math.min(...split.after.map(on));
     const placed =
       firstAfter - lastBefore > STEP_PLACED_AROUND
-        ? `between ${time(lastBefore)} and ${time(firstAfter)} by its own clock, none of its messages lying between ` +
+        ? `between ${formatUtcSeconds(lastBefore)} and ${formatUtcSeconds(firstAfter)} by its own clock, none of its messages lying between ` +
           `(time sync, or set by hand): the ${split.before.length} messages before agree on its earlier clock, and ` +
           `times before ${when}, halfway, are corrected by that`
         : `around ${when} by its own clock (time sync, or set by hand): the ${split.before.length} messages before ` +
@@ -1081,7 +1080,6 @@ export function quietSpan(
   return best;
 }
 
-/** `40.0 s`, `10 min 0.0 s`: how far a clock was set. */
 /** Cited shortly so that they can be opened there: "MP_Location.log:517 and u_ex250113.log:961 go back". */
 function logsGoBack(places: readonly JumpPlace[]): string {
   const cite = (p: JumpPlace): string =>
@@ -1100,6 +1098,7 @@ function logsGoBack(places: readonly JumpPlace[]): string {
 /** Logs `logsGoBack` names before it counts the rest. */
 const SHOWN_PLACES = 3;
 
+/** `40.0 s`, `10 min 0.0 s`: how far a clock was set. */
 function span(ms: number): string {
   const abs = Math.abs(ms);
   return abs >= 60_000 ? minutesAndSeconds(abs, 1) : `${(abs / 1000).toFixed(1)} s`;

@@ -73,6 +73,11 @@ export function formatUtc(t: UtcInstant): string {
   return new Date(Math.floor(t)).toISOString();
 }
 
+/** An instant to the second as `yyyy-MM-dd HH:mm:ss`, UTC (the zone is for the caller to say). */
+export function formatUtcSeconds(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /** A local reading as `yyyy-MM-dd HH:mm:ss.fff` (no zone: it is not an instant). */
 export function formatLocal(t: LocalReading): string {
   return new Date(Math.floor(t)).toISOString().slice(0, 23).replace('T', ' ');
